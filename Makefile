@@ -1,0 +1,37 @@
+# The newcomer's commands:  make plan   (what `pulumi up` would create, offline)
+#                           make test   (lint, type check and the whole test suite)
+# Everything runs in .venv, built from the pinned requirements.txt on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STACK ?= utils
+FORMAT ?= text
+
+.PHONY: plan test lint typecheck pytest venv clean
+
+venv: $(VENV)/.installed
+
+# Installer output goes to stderr, so that `make plan FORMAT=json > plan.json` is pure JSON.
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -m venv $(VENV) >&2
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt >&2
+	@touch $@
+
+plan: venv
+	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT)
+
+lint: venv
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	@$(VENV)/bin/mypy
+
+pytest: venv
+	@$(VENV)/bin/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

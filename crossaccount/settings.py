@@ -1,0 +1,386 @@
+"""The stack's settings, read once into typed objects.
+
+Everything a stack file can say is declared here, with its default. `load_settings` turns the
+raw `cross-account-roles:*` config values into a `StackSettings`, or raises one
+`SettingsError` that lists every problem with its key path, the value received and what is
+expected. Nothing here touches the Pulumi runtime: the program, the offline plan, `check`
+and `verify` all call the same function.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+
+NAMESPACE = "cross-account-roles"
+KEYS = ("source", "target", "users", "roles", "tags")
+
+# IAM's own limits (../shared/IAM-FACTS.md).
+ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
+REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+IAM_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
+ENTITY_PATH_RE = re.compile(r"^(/|/[\x21-\x7E]{1,510}/)$")
+EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
+ROLE_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/([\x21-\x7E]*/)?[\w+=,.@-]{1,64}$")
+POLICY_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy/([A-Za-z0-9.,+@=_-]+/)*[\w+=,.@-]{1,128}$")
+POLICY_FILE_RE = re.compile(r"^[A-Za-z0-9._-]+\.json$")
+SMOKE_ACTION_RE = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
+MIN_SESSION, MAX_SESSION = 3600, 43200
+MAX_TAGS = 50
+MAX_ATTACHED_POLICIES = 10
+
+
+class SettingsError(Exception):
+    """Every problem found in a stack's settings, reported together."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        listing = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the stack settings; nothing was created:\n{listing}")
+
+
+class _Model(BaseModel):
+    """Stack-file keys are camelCase; unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", frozen=True, strict=True)
+
+
+class AccountSettings(_Model):
+    """One side of the pair: where the provider for that account points."""
+
+    account_id: str = Field(description="The account's 12-digit id, as a string.")
+    region: str = Field(description="The provider's region, e.g. eu-north-1.")
+    profile: str | None = Field(None, description="A named profile in ~/.aws/config.")
+    role_arn: str | None = Field(None, description="A role the provider assumes to deploy (CI has no profiles).")
+
+    @property
+    def partition(self) -> str:
+        if self.region.startswith("cn-"):
+            return "aws-cn"
+        if self.region.startswith("us-gov-"):
+            return "aws-us-gov"
+        return "aws"
+
+
+class UserSettings(_Model):
+    """An IAM user in the source account that may assume roles of this stack."""
+
+    create: bool = Field(True, description="False: the user exists (owned elsewhere); only referenced.")
+    path: str = Field("/", description="The user's IAM path.")
+    mfa_device_name: str | None = Field(None, description="Name of the user's virtual MFA device (default: the user name).")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags on the user.")
+
+
+class SmokeCheck(_Model):
+    """One call that `verify` makes with the role's session, and what must happen."""
+
+    action: str = Field(description="service:Operation as boto3 names it, e.g. s3:ListBuckets.")
+    params: dict[str, Any] = Field(default_factory=dict, description="The call's parameters.")
+    expect: Literal["allow", "deny"] = Field("allow", description="allow: must succeed; deny: must be AccessDenied.")
+
+
+class RoleSettings(_Model):
+    """A role in the target account and who may assume it."""
+
+    trusted_users: list[str] = Field(description="Names of users (declared under users) that may assume it.")
+    description: str = Field("", description="The role's description.")
+    policy_files: list[str] = Field(default_factory=list, description="Permission documents, relative to policies/.")
+    managed_policy_arns: list[str] = Field(default_factory=list, description="Existing managed policies to attach.")
+    require_mfa: bool = Field(True, description="Trust only sessions signed in with MFA.")
+    mfa_max_age_seconds: int | None = Field(None, description="Also require MFA no older than this.")
+    external_id: str | None = Field(None, description="Require this sts:ExternalId (third parties).")
+    allow_session_tags: bool = Field(False, description="Allow sts:TagSession.")
+    require_source_identity: bool = Field(False, description="Require source identity = the user name.")
+    max_session_duration: int = Field(MIN_SESSION, description="Longest session, 3,600 to 43,200 seconds.")
+    path: str = Field("/", description="The role's IAM path.")
+    permissions_boundary: str | None = Field(None, description="ARN of a permissions boundary policy.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags on the role and its policies.")
+    checks: list[SmokeCheck] = Field(default_factory=list, description="What `verify` proves after deploy.")
+
+
+@dataclass(frozen=True)
+class PolicyFile:
+    """A permission document read from policies/: its file name and compact JSON text."""
+
+    file_name: str
+    document: dict[str, Any]
+    text: str
+
+
+class StackSettings(_Model):
+    """Everything one stack (one pair of accounts) says."""
+
+    source: AccountSettings
+    target: AccountSettings
+    users: dict[str, UserSettings]
+    roles: dict[str, RoleSettings]
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to everything.")
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """The parsed settings plus the policy documents they name, as loaded from disk."""
+
+    stack: str
+    settings: StackSettings
+    policy_files: Mapping[str, PolicyFile]
+
+
+def key(path: tuple[str | int, ...]) -> str:
+    """`('roles', 's3-list-role', 'path')` -> `cross-account-roles:roles.s3-list-role.path`."""
+    head, *rest = path
+    text = f"{NAMESPACE}:{head}"
+    for part in rest:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _pydantic_problems(error: ValidationError) -> list[str]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        if item["type"] == "missing":
+            problems.append(f"{key(loc)}: missing; {_expected_for(loc)}")
+        elif item["type"] == "extra_forbidden":
+            problems.append(f"{key(loc)}: unknown key (value {_show(item['input'])}); see the README's settings reference")
+        else:
+            problems.append(f"{key(loc)}: got {_show(item['input'])}; expected {item['msg'].lower()}")
+    return problems
+
+
+def _expected_for(loc: tuple[Any, ...]) -> str:
+    leaf = loc[-1]
+    return {
+        "accountId": 'expected a 12-digit account id as a quoted string, e.g. "111122223333"',
+        "region": "expected an AWS region, e.g. eu-north-1",
+        "trustedUsers": "expected a list of user names declared under cross-account-roles:users",
+        "source": "expected a mapping with accountId and region",
+        "target": "expected a mapping with accountId and region",
+        "users": "expected a mapping of user name to user settings",
+        "roles": "expected a mapping of role name to role settings",
+        "action": "expected service:Operation, e.g. s3:ListBuckets",
+    }.get(str(leaf), "this key is required")
+
+
+def _check_tags(tags: Mapping[str, str], path: tuple[str | int, ...], problems: list[str]) -> None:
+    if len(tags) > MAX_TAGS:
+        problems.append(f"{key(path)}: {len(tags)} tags; expected at most {MAX_TAGS}")
+    for k, v in tags.items():
+        if not 1 <= len(k) <= 128:
+            problems.append(f"{key(path)}: tag key {_show(k)} has {len(k)} characters; expected 1 to 128")
+        if k.lower().startswith("aws:"):
+            problems.append(f"{key(path)}: tag key {_show(k)} uses the reserved prefix aws:; choose another key")
+        if len(v) > 256:
+            problems.append(f"{key(path)}.{k}: tag value has {len(v)} characters; expected at most 256")
+
+
+def _check_account(acc: AccountSettings, side: str, problems: list[str]) -> None:
+    if not ACCOUNT_ID_RE.match(acc.account_id):
+        problems.append(f"{key((side, 'accountId'))}: got {_show(acc.account_id)}; expected exactly 12 digits as a quoted string")
+    if not REGION_RE.match(acc.region):
+        problems.append(f"{key((side, 'region'))}: got {_show(acc.region)}; expected an AWS region such as eu-north-1")
+    if acc.profile is not None and acc.role_arn is not None:
+        problems.append(
+            f"{key((side,))}: both profile and roleArn are set; expected one of them (or neither, for environment credentials)"
+        )
+    if acc.profile is not None and not acc.profile.strip():
+        problems.append(f"{key((side, 'profile'))}: got an empty string; expected a profile name")
+    if acc.role_arn is not None:
+        if not ROLE_ARN_RE.match(acc.role_arn):
+            problems.append(f"{key((side, 'roleArn'))}: got {_show(acc.role_arn)}; expected arn:aws:iam::<12 digits>:role/<name>")
+        elif acc.role_arn.split(":")[4] != acc.account_id:
+            problems.append(
+                f"{key((side, 'roleArn'))}: got {_show(acc.role_arn)}; expected a role in account {acc.account_id} ({side}.accountId)"
+            )
+
+
+def _check_name(name: str, path: tuple[str | int, ...], what: str, problems: list[str]) -> None:
+    if not IAM_NAME_RE.match(name):
+        problems.append(
+            f"{key(path)}: {what} name {_show(name)} is not valid; expected 1 to 64 characters of letters, digits and +=,.@_-"
+        )
+
+
+def _check_path(value: str, path: tuple[str | int, ...], problems: list[str]) -> None:
+    if not ENTITY_PATH_RE.match(value):
+        problems.append(f"{key(path)}: got {_show(value)}; expected / or /<printable ASCII>/ (at most 512 characters)")
+
+
+def _check_unique_ignoring_case(names: list[str], path: tuple[str | int, ...], what: str, problems: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(name.lower(), name)
+        if other != name:
+            problems.append(
+                f"{key(path)}: {what} names {_show(other)} and {_show(name)} differ only in case; IAM treats them as one"
+            )
+
+
+def load_policy_file(policies_dir: Path, file_name: str) -> tuple[PolicyFile | None, str | None]:
+    """Read one permission document. Returns the file or a problem text naming it."""
+    where = f"policies/{file_name}"
+    if not POLICY_FILE_RE.match(file_name):
+        return None, f"{where}: not a plain file name; expected <name>.json inside policies/ (letters, digits, . _ -)"
+    path = policies_dir / file_name
+    if not path.is_file():
+        return None, f"{where}: file not found in {policies_dir}; expected a JSON policy document there"
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); expected a JSON policy document"
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return (
+            None,
+            f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); expected a JSON policy document",
+        )
+    if not isinstance(document, dict) or "Statement" not in document:
+        return None, f"{where}: got {_show(document)}; expected a JSON object with Version and Statement"
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return PolicyFile(file_name, document, text), None
+
+
+def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> LoadedSettings:
+    """Parse the stack's `cross-account-roles:*` values (already decoded from YAML or JSON).
+
+    `raw` maps the key without namespace (`source`, `roles`, ...) to its value.
+    Raises `SettingsError` with every problem found.
+    """
+    problems: list[str] = []
+    unknown = sorted(set(raw) - set(KEYS))
+    for name in unknown:
+        problems.append(f"{key((name,))}: unknown key; expected one of {', '.join(KEYS)}")
+    if not IAM_NAME_RE.match(stack) or len(stack) > 40:
+        problems.append(
+            f"stack name {_show(stack)}: expected 1 to 40 characters of letters, digits and +=,.@_- (it is part of policy names)"
+        )
+    try:
+        settings = StackSettings.model_validate({k: v for k, v in raw.items() if k in KEYS})
+    except ValidationError as error:
+        raise SettingsError(problems + _pydantic_problems(error)) from None
+
+    _check_account(settings.source, "source", problems)
+    _check_account(settings.target, "target", problems)
+    _check_tags(settings.tags, ("tags",), problems)
+    if not settings.users:
+        problems.append(f"{key(('users',))}: empty; expected at least one user")
+    if not settings.roles:
+        problems.append(f"{key(('roles',))}: empty; expected at least one role")
+    _check_unique_ignoring_case(list(settings.users), ("users",), "user", problems)
+    _check_unique_ignoring_case(list(settings.roles), ("roles",), "role", problems)
+
+    for name, user in settings.users.items():
+        _check_name(name, ("users", name), "user", problems)
+        _check_path(user.path, ("users", name, "path"), problems)
+        if user.mfa_device_name is not None:
+            _check_name(user.mfa_device_name, ("users", name, "mfaDeviceName"), "MFA device", problems)
+        _check_tags({**settings.tags, **user.tags}, ("users", name, "tags"), problems)
+        if settings.roles and not any(name in r.trusted_users for r in settings.roles.values()):
+            problems.append(
+                f"{key(('users', name))}: no role lists this user in trustedUsers; expected every declared user to be trusted by a role"
+            )
+        if not user.create and user.tags:
+            problems.append(
+                f"{key(('users', name, 'tags'))}: set on a user with create: false; tags belong to the stack that owns the user"
+            )
+
+    policies: dict[str, PolicyFile] = {}
+    for name, role in settings.roles.items():
+        at = ("roles", name)
+        _check_name(name, at, "role", problems)
+        _check_path(role.path, (*at, "path"), problems)
+        if len(role.path) - 1 + len(name) > 64:
+            problems.append(
+                f"{key((*at, 'path'))}: path {_show(role.path)} plus role name is {len(role.path) - 1 + len(name)} characters; "
+                "the console's switch-role page takes at most 64"
+            )
+        if len(role.description) > 1000:
+            problems.append(f"{key((*at, 'description'))}: {len(role.description)} characters; expected at most 1,000")
+        if not MIN_SESSION <= role.max_session_duration <= MAX_SESSION:
+            problems.append(
+                f"{key((*at, 'maxSessionDuration'))}: got {role.max_session_duration}; expected {MIN_SESSION} to {MAX_SESSION} seconds"
+            )
+        if role.mfa_max_age_seconds is not None:
+            if not role.require_mfa:
+                problems.append(f"{key((*at, 'mfaMaxAgeSeconds'))}: set while requireMfa is false; expected requireMfa: true")
+            if not 900 <= role.mfa_max_age_seconds <= 129600:
+                problems.append(
+                    f"{key((*at, 'mfaMaxAgeSeconds'))}: got {role.mfa_max_age_seconds}; expected 900 to 129600 seconds"
+                )
+        if role.external_id is not None and not EXTERNAL_ID_RE.match(role.external_id):
+            problems.append(
+                f"{key((*at, 'externalId'))}: got {_show(role.external_id)}; expected 2 to 1,224 characters of letters, digits and +=,.@:/_-"
+            )
+        if role.permissions_boundary is not None and not POLICY_ARN_RE.match(role.permissions_boundary):
+            problems.append(f"{key((*at, 'permissionsBoundary'))}: got {_show(role.permissions_boundary)}; expected a policy ARN")
+        _check_tags({**settings.tags, **role.tags}, (*at, "tags"), problems)
+        if not role.trusted_users:
+            problems.append(f"{key((*at, 'trustedUsers'))}: empty; expected at least one user name")
+        for i, user_name in enumerate(role.trusted_users):
+            if user_name not in settings.users:
+                problems.append(
+                    f"{key((*at, 'trustedUsers', i))}: user {_show(user_name)} is not declared under {key(('users',))}; "
+                    f"expected one of {', '.join(sorted(settings.users)) or '(none declared)'}"
+                )
+        if len(set(role.trusted_users)) != len(role.trusted_users):
+            problems.append(f"{key((*at, 'trustedUsers'))}: lists a user twice; expected each user once")
+        if not role.policy_files and not role.managed_policy_arns:
+            problems.append(f"{key(at)}: neither policyFiles nor managedPolicyArns; expected at least one permission source")
+        for i, arn in enumerate(role.managed_policy_arns):
+            if not POLICY_ARN_RE.match(arn):
+                problems.append(
+                    f"{key((*at, 'managedPolicyArns', i))}: got {_show(arn)}; expected a policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess"
+                )
+        attached = len(role.policy_files) + len(role.managed_policy_arns)
+        if attached > MAX_ATTACHED_POLICIES:
+            problems.append(
+                f"{key(at)}: {attached} managed policies (policyFiles plus managedPolicyArns); AWS attaches at most {MAX_ATTACHED_POLICIES} to a role"
+            )
+        if len(set(role.policy_files)) != len(role.policy_files):
+            problems.append(f"{key((*at, 'policyFiles'))}: lists a file twice; expected each file once")
+        for i, file_name in enumerate(role.policy_files):
+            if file_name in policies:
+                continue
+            loaded, problem = load_policy_file(policies_dir, file_name)
+            if problem is not None:
+                problems.append(f"{key((*at, 'policyFiles', i))}: {problem}")
+            elif loaded is not None:
+                policies[file_name] = loaded
+        for i, check in enumerate(role.checks):
+            if not SMOKE_ACTION_RE.match(check.action):
+                problems.append(
+                    f"{key((*at, 'checks', i, 'action'))}: got {_show(check.action)}; expected service:Operation, e.g. s3:ListBuckets"
+                )
+
+    if problems:
+        raise SettingsError(problems)
+    return LoadedSettings(stack=stack, settings=settings, policy_files=dict(sorted(policies.items())))
+
+
+def read_stack_file(path: Path) -> dict[str, Any]:
+    """The `cross-account-roles:*` values of a Pulumi.<stack>.yaml, keyed without namespace."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise SettingsError([f"{path.name}: stack file not found in {path.parent}"]) from None
+    except yaml.YAMLError as exc:
+        raise SettingsError([f"{path.name}: not valid YAML ({exc}); expected a Pulumi stack file"]) from None
+    config = data.get("config") or {}
+    if not isinstance(config, dict):
+        raise SettingsError([f"{path.name}: config is {_show(config)}; expected a mapping"])
+    prefix = f"{NAMESPACE}:"
+    return {k[len(prefix) :]: v for k, v in config.items() if isinstance(k, str) and k.startswith(prefix)}

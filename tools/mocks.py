@@ -1,0 +1,262 @@
+"""Run the real program under Pulumi's mocks and record every registration.
+
+This is the one recording-mocks implementation: `make plan` renders what it records, and the
+tests' fixtures assert on it. The mocks play the engine and the AWS provider as far as a
+plan needs: they refuse an AWS resource without an explicit provider (the project disables
+default providers), and they give each IAM resource the ARN AWS will assign, which is
+deterministic from the provider's account, the path and the name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import runpy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from components.cross_account_access import SOURCE_SUFFIX, TARGET_SUFFIX
+from crossaccount.settings import NAMESPACE
+
+PROJECT = NAMESPACE
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROGRAM = PROJECT_DIR / "__main__.py"
+PROVIDER_TYPE = "pulumi:providers:aws"
+SECRET = "[secret]"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One resource as the engine would see it."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str | None
+    provider: str | None
+    """The provider resource's name (None for providers and components)."""
+    account: str | None
+    """`source` or `target`: the side of the provider; None where there is no provider."""
+    inputs: dict[str, Any]
+    """As registered, camelCase keys, secrets replaced by `[secret]`."""
+    state: dict[str, Any] = field(default_factory=dict)
+    """What the mocks answered: inputs plus computed properties such as `arn`."""
+
+
+class ProgramError(Exception):
+    """The program failed; `registrations` says what it had registered by then."""
+
+    def __init__(self, cause: BaseException, registrations: list[Registration]):
+        super().__init__(str(cause))
+        self.cause = cause
+        self.registrations = registrations
+
+
+def _normalise(value: Any, provider_config: bool = False) -> Any:
+    """Protobuf carries every number as a float, and a provider's config values as JSON text:
+    give them back their types (3600.0 -> 3600, '["1111"]' -> ["1111"])."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if provider_config and isinstance(value, str) and (value[:1] in ("[", "{") or value in ("true", "false")):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    if isinstance(value, dict):
+        return {k: _normalise(v, provider_config) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v, provider_config) for v in value]
+    return value
+
+
+def _unwrap_secrets(value: Any) -> Any:
+    if rpc.is_rpc_secret(value):
+        return SECRET
+    if isinstance(value, dict):
+        return {k: _unwrap_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap_secrets(v) for v in value]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Secrets unwrapped to their values (what the mocked provider computes with)."""
+    if rpc.is_rpc_secret(value):
+        return _plain(rpc.unwrap_rpc_secret(value))
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Answers like the AWS provider would, and keeps every registration in order."""
+
+    def __init__(self) -> None:
+        self.registrations: list[Registration] = []
+        self._providers: dict[str, Registration] = {}
+
+    # -- what the engine would refuse -------------------------------------------------
+    def _provider_for(self, type_: str, name: str, provider_ref: str | None) -> Registration | None:
+        if not type_.startswith("aws:"):
+            return None
+        if not provider_ref:
+            raise ValueError(
+                f"{type_} {name!r} has no explicit provider; default providers are disabled "
+                "for this project (pulumi:disable-default-providers), pass provider=..."
+            )
+        urn = provider_ref.rsplit("::", 1)[0]  # a provider reference is "<urn>::<id>"
+        registration = self._providers.get(urn)
+        if registration is None:
+            raise ValueError(f"{type_} {name!r} names provider {provider_ref!r}, which was never registered")
+        return registration
+
+    # -- the provider's answers ----------------------------------------------------------
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        raise NotImplementedError("RecordingMonitor calls record() instead")
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        raise ValueError(f"the program made a provider call ({args.token}); the plan has no answer for it")
+
+    def record(
+        self, urn: str, type_: str, name: str, custom: bool, parent: str | None, provider_ref: str | None, inputs: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        provider = self._provider_for(type_, name, provider_ref)
+        inputs = _normalise(inputs, provider_config=type_ == PROVIDER_TYPE)
+        plain = _plain(inputs)
+        resource_id, state = self._answer(type_, name, plain, provider)
+        account = None
+        if provider is not None:
+            account = (
+                "source" if provider.name.endswith(SOURCE_SUFFIX) else "target" if provider.name.endswith(TARGET_SUFFIX) else None
+            )
+        registration = Registration(
+            urn=urn,
+            type=type_,
+            name=name,
+            custom=custom,
+            parent=parent or None,
+            provider=provider.name if provider else None,
+            account=account,
+            inputs=_unwrap_secrets(inputs),
+            state=state,
+        )
+        self.registrations.append(registration)
+        if type_ == PROVIDER_TYPE:
+            self._providers[urn] = registration
+        return resource_id, state
+
+    @staticmethod
+    def _answer(type_: str, name: str, inputs: dict[str, Any], provider: Registration | None) -> tuple[str, dict[str, Any]]:
+        state = dict(inputs)
+        if provider is None:
+            return f"{name}-id", state
+        account = (provider.state.get("allowedAccountIds") or ["000000000000"])[0]
+        region = str(provider.state.get("region", ""))
+        partition = "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+        path = inputs.get("path", "/")
+        if type_ in ("aws:iam/user:User", "aws:iam/role:Role", "aws:iam/policy:Policy"):
+            kind = type_.rsplit(":", maxsplit=1)[-1].lower()
+            arn = f"arn:{partition}:iam::{account}:{kind}{path}{inputs['name']}"
+            state.update(arn=arn, path=path)
+            return (arn if kind == "policy" else inputs["name"]), state
+        if type_ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            return f"{inputs['role']}-{inputs['policyArn']}", state
+        if type_ == "aws:iam/userPolicyAttachment:UserPolicyAttachment":
+            return f"{inputs['user']}-{inputs['policyArn']}", state
+        return f"{name}-id", state
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """MockMonitor that also records the URN, parent and provider of each registration."""
+
+    mocks: RecordingMocks
+
+    def __init__(self, mocks: RecordingMocks) -> None:
+        super().__init__(mocks)
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (the gRPC method's name)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        inputs = rpc.deserialize_properties(request.object)
+        resource_id, state = self.mocks.record(
+            urn, request.type, request.name, bool(request.custom), request.parent, request.provider, inputs
+        )
+        # The SDK calls the monitor from a worker thread. Serialising needs an event loop
+        # there; one made and closed here leaves no loop behind to be collected at exit.
+        loop = asyncio.new_event_loop()
+        try:
+            obj_proto = loop.run_until_complete(rpc.serialize_properties(state, {}))
+        finally:
+            loop.close()
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj_proto)
+
+
+@dataclass(frozen=True)
+class ProgramRun:
+    """What one run of the program registered, and its stack outputs."""
+
+    project: str
+    stack: str
+    registrations: list[Registration]
+    outputs: dict[str, Any]
+
+
+def config_for(raw: Mapping[str, Any]) -> dict[str, str]:
+    """Stack-file values -> the engine's config map (structured values as JSON text)."""
+    return {f"{NAMESPACE}:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
+
+
+def run_program(
+    stack: str,
+    raw_config: Mapping[str, Any],
+    program: Callable[[], Any] | None = None,
+) -> ProgramRun:
+    """Run `program` (default: the real `__main__.py`) under the recording mocks.
+
+    Each run gets a fresh context, so runs share no state. Raises `ProgramError` (with what
+    was registered) when the program fails.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return contextvars.Context().run(_run, stack, dict(raw_config), program)
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def _discard(_: Any) -> None:
+    """run_pulumi_func takes a function returning None; run_path returns the module's globals."""
+
+
+def _run(stack: str, raw_config: dict[str, Any], program: Callable[[], Any] | None) -> ProgramRun:
+    mocks = RecordingMocks()
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=RecordingMonitor(mocks))
+    pulumi.runtime.set_all_config(config_for(raw_config), [])
+    main: Callable[[], Any] = program or (lambda: runpy.run_path(str(PROGRAM), run_name="__main__"))
+    try:
+        _sync_await(run_pulumi_func(lambda: _discard(main())))
+    except Exception as exc:
+        raise ProgramError(exc, list(mocks.registrations)) from exc
+    root = pulumi.runtime.get_root_resource()
+    exported = getattr(root, "outputs", {})
+    outputs = _sync_await(pulumi.Output.from_input(exported).future()) if exported else {}
+    # Registration order depends on when each input resolves; the URN order does not.
+    registrations = sorted(mocks.registrations, key=lambda r: r.urn)
+    return ProgramRun(project=PROJECT, stack=stack, registrations=registrations, outputs=outputs or {})

@@ -1,0 +1,145 @@
+"""`make plan`: what `pulumi up` would create, with no AWS account and no Pulumi CLI.
+
+Runs the real program under the recording mocks (`tools.mocks`) with a stack file's
+settings, and renders every registration (account, type, name, exact policy documents) and
+the stack outputs as text, JSON or Markdown. Output is byte-for-byte stable between runs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from crossaccount.settings import read_stack_file
+
+from .mocks import PROJECT_DIR, ProgramRun, Registration, run_program
+
+FORMATS = ("text", "json", "markdown")
+POLICY_INPUTS = ("assumeRolePolicy", "policy")
+
+
+def stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> Path:
+    return project_dir / f"Pulumi.{stack}.yaml"
+
+
+def plan_stack(stack: str, project_dir: Path = PROJECT_DIR) -> ProgramRun:
+    """Read Pulumi.<stack>.yaml and run the program on it under the mocks."""
+    return run_program(stack, read_stack_file(stack_file(stack, project_dir)))
+
+
+def _resource(r: Registration) -> dict[str, Any]:
+    return {
+        "urn": r.urn,
+        "type": r.type,
+        "name": r.name,
+        "provider": r.provider,
+        "account": r.account,
+        "inputs": r.inputs,
+    }
+
+
+def as_data(run: ProgramRun) -> dict[str, Any]:
+    """The plan as the JSON document `make plan FORMAT=json` prints."""
+    return {
+        "project": run.project,
+        "stack": run.stack,
+        "resources": [_resource(r) for r in run.registrations],
+        "outputs": run.outputs,
+    }
+
+
+def render_json(run: ProgramRun) -> str:
+    return json.dumps(as_data(run), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _accounts(run: ProgramRun) -> dict[str, Registration]:
+    """Side (`source`/`target`) -> its provider registration."""
+    providers = {r.name: r for r in run.registrations if r.type == "pulumi:providers:aws"}
+    sides: dict[str, Registration] = {}
+    for r in run.registrations:
+        if r.account and r.provider in providers:
+            sides.setdefault(r.account, providers[r.provider])
+    return sides
+
+
+def _provider_line(side: str, provider: Registration) -> str:
+    inputs = provider.inputs
+    ids = ", ".join(inputs.get("allowedAccountIds") or [])
+    how = (
+        f"profile {inputs['profile']}"
+        if inputs.get("profile")
+        else (f"assumes {inputs['assumeRoles'][0]['roleArn']}" if inputs.get("assumeRoles") else "environment credentials")
+    )
+    return f"{side} account {ids} (provider {provider.name}: {how}, region {inputs.get('region')}, allowedAccountIds [{ids}])"
+
+
+def _value_lines(key: str, value: Any, indent: str) -> list[str]:
+    if key in POLICY_INPUTS and isinstance(value, str):
+        try:
+            pretty = json.dumps(json.loads(value), indent=2, ensure_ascii=False)
+        except json.JSONDecodeError:
+            return [f"{indent}{key}: {value}"]
+        return [f"{indent}{key}:"] + [f"{indent}  {line}" for line in pretty.splitlines()]
+    rendered = value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return [f"{indent}{key}: {rendered}"]
+
+
+def render_text(run: ProgramRun) -> str:
+    lines = [
+        f"Plan for stack {run.stack} of {run.project}: what `pulumi up` would create.",
+        "(Offline, under Pulumi's mocks: nothing was created, no account was called.)",
+    ]
+    sides = _accounts(run)
+    for side in ("source", "target"):
+        members = [r for r in run.registrations if r.account == side]
+        if side not in sides:
+            continue
+        lines += ["", _provider_line(side, sides[side])]
+        for r in members:
+            lines.append(f"  + {r.type}  {r.inputs.get('name', r.name)}  ({r.name})")
+            for k in sorted(r.inputs):
+                if k != "name":
+                    lines += _value_lines(k, r.inputs[k], "      ")
+    unplaced = [r for r in run.registrations if r.account is None and r.type != "pulumi:providers:aws"]
+    if unplaced:
+        lines += ["", "not in an account:"]
+        lines += [f"  + {r.type}  {r.name}" for r in unplaced]
+    lines += ["", "Outputs:"]
+    lines += [f"  {line}" for line in json.dumps(run.outputs, indent=2, sort_keys=True, ensure_ascii=False).splitlines()]
+    counts: dict[str, int] = {}
+    for r in run.registrations:
+        counts[r.type] = counts.get(r.type, 0) + 1
+    lines += ["", f"{len(run.registrations)} resources: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(run: ProgramRun) -> str:
+    """For a pull-request comment: a table of resources, then each policy document."""
+    lines = [f"### Plan for stack `{run.stack}`", "", "| account | type | name | provider |", "| --- | --- | --- | --- |"]
+    for r in run.registrations:
+        lines.append(f"| {r.account or ''} | `{r.type}` | `{r.inputs.get('name', r.name)}` | {r.provider or ''} |")
+    for r in run.registrations:
+        for k in POLICY_INPUTS:
+            if isinstance(r.inputs.get(k), str):
+                doc = json.dumps(json.loads(r.inputs[k]), indent=2, ensure_ascii=False)
+                lines += [
+                    "",
+                    f"<details><summary>{r.type} <code>{r.inputs.get('name', r.name)}</code> {k}</summary>",
+                    "",
+                    "```json",
+                    doc,
+                    "```",
+                    "</details>",
+                ]
+    lines += ["", "#### Outputs", "", "```json", json.dumps(run.outputs, indent=2, sort_keys=True, ensure_ascii=False), "```"]
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}
+
+
+def main(stack: str, fmt: str, out: TextIO, project_dir: Path = PROJECT_DIR) -> int:
+    run = plan_stack(stack, project_dir)
+    out.write(RENDERERS[fmt](run))
+    return 0
