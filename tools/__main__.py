@@ -1,13 +1,15 @@
-"""The command line behind `make plan` (and, as they land, `check`, `verify`, `bench`).
+"""The command line behind `make plan`, `make check`, `make verify` and `make bench`.
 
     python -m tools plan --stack utils --format json
 
+Each command is one module of this package with `add_arguments(parser)` and `run(args)`.
 Exit codes: 0 success, 1 the command ran and found a failure, 2 bad settings or usage.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -15,31 +17,32 @@ from crossaccount.settings import SettingsError
 
 from .mocks import ProgramError
 
+# command -> (module, one-line help). Modules are imported only when their command runs.
+COMMANDS = {
+    "plan": ("tools.plan", "print what `pulumi up` would create, offline"),
+}
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools", description=(__doc__ or "").split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    plan = commands.add_parser("plan", help="print what `pulumi up` would create, offline")
-    plan.add_argument("--stack", default="utils", help="stack name: reads Pulumi.<stack>.yaml (default: utils)")
-    plan.add_argument("--format", default="text", choices=("text", "json", "markdown"))
+    for name, (module, help_text) in COMMANDS.items():
+        sub = commands.add_parser(name, help=help_text)
+        importlib.import_module(module).add_arguments(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "plan":
-            from . import plan  # noqa: PLC0415 (each command loads only what it needs)
-
-            return plan.main(args.stack, args.format, sys.stdout)
+        result: int = importlib.import_module(COMMANDS[args.command][0]).run(args)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except ProgramError as error:
-        cause = error.cause
-        print(f"error: {cause}", file=sys.stderr)
-        return 2 if isinstance(cause, SettingsError) else 1
-    raise AssertionError(f"unhandled command {args.command}")
+        print(f"error: {error.cause}", file=sys.stderr)
+        return 2 if isinstance(error.cause, SettingsError) else 1
+    return result
 
 
 if __name__ == "__main__":

@@ -225,8 +225,12 @@ def run_program(
     stack: str,
     raw_config: Mapping[str, Any],
     program: Callable[[], Any] | None = None,
+    program_path: Path = PROGRAM,
 ) -> ProgramRun:
-    """Run `program` (default: the real `__main__.py`) under the recording mocks.
+    """Run `program` (default: the `__main__.py` at `program_path`) under the recording mocks.
+
+    `program_path` lets a test run a copy of the real `__main__.py` beside a policies/
+    folder of its own (the program finds policies/ next to itself).
 
     Each run gets a fresh context, so runs share no state. Raises `ProgramError` (with what
     was registered) when the program fails.
@@ -234,7 +238,7 @@ def run_program(
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        return contextvars.Context().run(_run, stack, dict(raw_config), program)
+        return contextvars.Context().run(_run, stack, dict(raw_config), program, program_path)
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
@@ -245,11 +249,11 @@ def _discard(_: Any) -> None:
     """run_pulumi_func takes a function returning None; run_path returns the module's globals."""
 
 
-def _run(stack: str, raw_config: dict[str, Any], program: Callable[[], Any] | None) -> ProgramRun:
+def _run(stack: str, raw_config: dict[str, Any], program: Callable[[], Any] | None, program_path: Path) -> ProgramRun:
     mocks = RecordingMocks()
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=RecordingMonitor(mocks))
     pulumi.runtime.set_all_config(config_for(raw_config), [])
-    main: Callable[[], Any] = program or (lambda: runpy.run_path(str(PROGRAM), run_name="__main__"))
+    main: Callable[[], Any] = program or (lambda: runpy.run_path(str(program_path), run_name="__main__"))
     try:
         _sync_await(run_pulumi_func(lambda: _discard(main())))
     except Exception as exc:

@@ -7,7 +7,9 @@ the stack outputs as text, JSON or Markdown. Output is byte-for-byte stable betw
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -139,7 +141,11 @@ def render_markdown(run: ProgramRun) -> str:
 RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}
 
 
-def main(stack: str, fmt: str, out: TextIO, project_dir: Path = PROJECT_DIR) -> int:
-    run = plan_stack(stack, project_dir)
-    out.write(RENDERERS[fmt](run))
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stack", default="utils", help="reads Pulumi.<stack>.yaml (default: utils)")
+    parser.add_argument("--format", default="text", choices=FORMATS, help="text (default), json or markdown")
+
+
+def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    out.write(RENDERERS[args.format](plan_stack(args.stack)))
     return 0

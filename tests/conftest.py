@@ -1,0 +1,84 @@
+"""Fixtures shared by the tests: the walk-through's settings and the recording-mocks runner.
+
+The runner is the one `make plan` uses (`tools.mocks.run_program`), not a copy: what the
+tests assert is what the plan prints.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crossaccount.settings import read_stack_file
+from tools.mocks import PROJECT_DIR, ProgramRun, Registration, run_program
+
+SOURCE = "111122223333"
+TARGET = "444455556666"
+
+
+def walkthrough_settings() -> dict[str, Any]:
+    """The `cross-account-roles:*` values of Pulumi.utils.yaml, as a fresh dict."""
+    return copy.deepcopy(read_stack_file(PROJECT_DIR / "Pulumi.utils.yaml"))
+
+
+@pytest.fixture
+def settings() -> dict[str, Any]:
+    """A mutable copy of the walk-through's settings, for tests that change one key."""
+    return walkthrough_settings()
+
+
+@pytest.fixture
+def run() -> Callable[..., ProgramRun]:
+    """Run the real __main__.py with the given settings under the recording mocks."""
+
+    def _run(raw: dict[str, Any], stack: str = "utils") -> ProgramRun:
+        return run_program(stack, raw)
+
+    return _run
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the program (the real __main__.py and policies/) that a test may add files to."""
+    shutil.copy2(PROJECT_DIR / "__main__.py", tmp_path / "__main__.py")
+    shutil.copytree(PROJECT_DIR / "policies", tmp_path / "policies")
+    return tmp_path
+
+
+@pytest.fixture
+def run_in(project: Path) -> Callable[..., ProgramRun]:
+    """Run the copy of the program in `project` (so its policies/ can hold test files)."""
+
+    def _run(raw: dict[str, Any], stack: str = "utils") -> ProgramRun:
+        return run_program(stack, raw, program_path=project / "__main__.py")
+
+    return _run
+
+
+def of_type(run: ProgramRun, type_: str) -> list[Registration]:
+    return [r for r in run.registrations if r.type == type_]
+
+
+def one(run: ProgramRun, type_: str, name: str) -> Registration:
+    """The registration of `type_` whose AWS name (or, failing that, resource name) is `name`."""
+    found = [r for r in of_type(run, type_) if r.inputs.get("name", r.name) == name]
+    assert len(found) == 1, f"expected one {type_} named {name}, found {[r.name for r in of_type(run, type_)]}"
+    return found[0]
+
+
+def by_name(run: ProgramRun, name: str) -> Registration:
+    found = [r for r in run.registrations if r.name == name]
+    assert len(found) == 1, name
+    return found[0]
+
+
+def write_policy(directory: Path, name: str, document: Any) -> Path:
+    path = directory / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
