@@ -52,6 +52,8 @@ class Registration:
     """As registered, camelCase keys, secrets replaced by `[secret]`."""
     state: dict[str, Any] = field(default_factory=dict)
     """What the mocks answered: inputs plus computed properties such as `arn`."""
+    dependencies: tuple[str, ...] = ()
+    """URNs this resource waits for (`depends_on` and the inputs' own dependencies), sorted."""
 
 
 class ProgramError(Exception):
@@ -131,7 +133,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
         raise ValueError(f"the program made a provider call ({args.token}); the plan has no answer for it")
 
     def record(
-        self, urn: str, type_: str, name: str, custom: bool, parent: str | None, provider_ref: str | None, inputs: dict[str, Any]
+        self,
+        urn: str,
+        type_: str,
+        name: str,
+        custom: bool,
+        parent: str | None,
+        provider_ref: str | None,
+        inputs: dict[str, Any],
+        dependencies: tuple[str, ...] = (),
     ) -> tuple[str, dict[str, Any]]:
         provider = self._provider_for(type_, name, provider_ref)
         inputs = _normalise(inputs, provider_config=type_ == PROVIDER_TYPE)
@@ -152,6 +162,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
             account=account,
             inputs=_unwrap_secrets(inputs),
             state=state,
+            dependencies=dependencies,
         )
         self.registrations.append(registration)
         if type_ == PROVIDER_TYPE:
@@ -193,7 +204,14 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             return resource_pb2.RegisterResourceResponse(urn=urn)
         inputs = rpc.deserialize_properties(request.object)
         resource_id, state = self.mocks.record(
-            urn, request.type, request.name, bool(request.custom), request.parent, request.provider, inputs
+            urn,
+            request.type,
+            request.name,
+            bool(request.custom),
+            request.parent,
+            request.provider,
+            inputs,
+            tuple(sorted(set(request.dependencies))),
         )
         # The SDK calls the monitor from a worker thread. Serialising needs an event loop
         # there; one made and closed here leaves no loop behind to be collected at exit.
