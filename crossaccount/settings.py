@@ -14,10 +14,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
 NAMESPACE = "cross-account-roles"
@@ -148,17 +148,54 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _pydantic_problems(error: ValidationError) -> list[str]:
+def _expected_type(item: Any, loc: tuple[Any, ...]) -> str:
+    if loc and loc[-1] == "accountId":
+        return 'a 12-digit account id as a quoted string, e.g. "111122223333"'
+    return {
+        "string_type": "a string",
+        "bool_type": "true or false",
+        "int_type": "a whole number",
+        "dict_type": "a mapping",
+        "model_type": "a mapping",
+        "list_type": "a list",
+    }.get(item["type"], str(item["msg"]).removeprefix("Input should be ").lower())
+
+
+def _pydantic_problems(error: ValidationError, at: tuple[str | int, ...]) -> list[str]:
     problems = []
     for item in error.errors():
-        loc = tuple(item["loc"])
+        loc = (*at, *item["loc"])
         if item["type"] == "missing":
             problems.append(f"{key(loc)}: missing; {_expected_for(loc)}")
         elif item["type"] == "extra_forbidden":
             problems.append(f"{key(loc)}: unknown key (value {_show(item['input'])}); see the README's settings reference")
         else:
-            problems.append(f"{key(loc)}: got {_show(item['input'])}; expected {item['msg'].lower()}")
+            problems.append(f"{key(loc)}: got {_show(item['input'])}; expected {_expected_type(item, loc)}")
     return problems
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_TAGS = TypeAdapter(dict[str, str], config=ConfigDict(strict=True))
+
+
+def _parse(model: type[_M], value: Any, at: tuple[str | int, ...], problems: list[str]) -> _M | None:
+    """One part of the settings, or None with its problems added (the other parts still get checked)."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        problems.extend(_pydantic_problems(error, at))
+        return None
+
+
+def _parse_mapping(raw: Mapping[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
+    value = raw.get(name)
+    if value is None:
+        problems.append(f"{key((name,))}: missing; {_expected_for((name,))}")
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"{key((name,))}: got {_show(value)}; {_expected_for((name,))}")
+        return {}
+    return value
 
 
 def _expected_for(loc: tuple[Any, ...]) -> str:
@@ -175,9 +212,14 @@ def _expected_for(loc: tuple[Any, ...]) -> str:
     }.get(str(leaf), "this key is required")
 
 
-def _check_tags(tags: Mapping[str, str], path: tuple[str | int, ...], problems: list[str]) -> None:
-    if len(tags) > MAX_TAGS:
-        problems.append(f"{key(path)}: {len(tags)} tags; expected at most {MAX_TAGS}")
+def _check_tags(
+    tags: Mapping[str, str], path: tuple[str | int, ...], problems: list[str], inherited: Mapping[str, str] | None = None
+) -> None:
+    """Each tag's key and value; the count includes the stack-wide tags the entity inherits."""
+    total = len({**(inherited or {}), **tags})
+    if total > MAX_TAGS:
+        with_inherited = " (with cross-account-roles:tags)" if inherited else ""
+        problems.append(f"{key(path)}: {total} tags{with_inherited}; expected at most {MAX_TAGS}")
     for k, v in tags.items():
         if not 1 <= len(k) <= 128:
             problems.append(f"{key(path)}: tag key {_show(k)} has {len(k)} characters; expected 1 to 128")
@@ -268,28 +310,43 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
         problems.append(
             f"stack name {_show(stack)}: expected 1 to 40 characters of letters, digits and +=,.@_- (it is part of policy names)"
         )
+    source = _parse(AccountSettings, raw.get("source"), ("source",), problems) if "source" in raw else None
+    target = _parse(AccountSettings, raw.get("target"), ("target",), problems) if "target" in raw else None
+    for side in ("source", "target"):
+        if side not in raw:
+            problems.append(f"{key((side,))}: missing; {_expected_for((side,))}")
+    tags: dict[str, str] = {}
     try:
-        settings = StackSettings.model_validate({k: v for k, v in raw.items() if k in KEYS})
+        tags = _TAGS.validate_python(raw.get("tags", {}))
     except ValidationError as error:
-        raise SettingsError(problems + _pydantic_problems(error)) from None
+        problems.extend(_pydantic_problems(error, ("tags",)))
+    raw_users = _parse_mapping(raw, "users", problems)
+    raw_roles = _parse_mapping(raw, "roles", problems)
+    users = {n: u for n, v in raw_users.items() if (u := _parse(UserSettings, v, ("users", n), problems))}
+    roles = {n: r for n, v in raw_roles.items() if (r := _parse(RoleSettings, v, ("roles", n), problems))}
 
-    _check_account(settings.source, "source", problems)
-    _check_account(settings.target, "target", problems)
-    _check_tags(settings.tags, ("tags",), problems)
-    if not settings.users:
+    if source is not None:
+        _check_account(source, "source", problems)
+    if target is not None:
+        _check_account(target, "target", problems)
+    _check_tags(tags, ("tags",), problems)
+    if "users" in raw and not raw_users:
         problems.append(f"{key(('users',))}: empty; expected at least one user")
-    if not settings.roles:
+    if "roles" in raw and not raw_roles:
         problems.append(f"{key(('roles',))}: empty; expected at least one role")
-    _check_unique_ignoring_case(list(settings.users), ("users",), "user", problems)
-    _check_unique_ignoring_case(list(settings.roles), ("roles",), "role", problems)
-
-    for name, user in settings.users.items():
+    _check_unique_ignoring_case(list(raw_users), ("users",), "user", problems)
+    _check_unique_ignoring_case(list(raw_roles), ("roles",), "role", problems)
+    for name in raw_users:
         _check_name(name, ("users", name), "user", problems)
+    for name in raw_roles:
+        _check_name(name, ("roles", name), "role", problems)
+
+    for name, user in users.items():
         _check_path(user.path, ("users", name, "path"), problems)
         if user.mfa_device_name is not None:
             _check_name(user.mfa_device_name, ("users", name, "mfaDeviceName"), "MFA device", problems)
-        _check_tags({**settings.tags, **user.tags}, ("users", name, "tags"), problems)
-        if settings.roles and not any(name in r.trusted_users for r in settings.roles.values()):
+        _check_tags(user.tags, ("users", name, "tags"), problems, inherited=tags)
+        if raw_roles and len(roles) == len(raw_roles) and not any(name in r.trusted_users for r in roles.values()):
             problems.append(
                 f"{key(('users', name))}: no role lists this user in trustedUsers; expected every declared user to be trusted by a role"
             )
@@ -299,9 +356,9 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
             )
 
     policies: dict[str, PolicyFile] = {}
-    for name, role in settings.roles.items():
+    files: dict[str, tuple[PolicyFile | None, str | None]] = {}
+    for name, role in roles.items():
         at = ("roles", name)
-        _check_name(name, at, "role", problems)
         _check_path(role.path, (*at, "path"), problems)
         if len(role.path) - 1 + len(name) > 64:
             problems.append(
@@ -327,14 +384,14 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
             )
         if role.permissions_boundary is not None and not POLICY_ARN_RE.match(role.permissions_boundary):
             problems.append(f"{key((*at, 'permissionsBoundary'))}: got {_show(role.permissions_boundary)}; expected a policy ARN")
-        _check_tags({**settings.tags, **role.tags}, (*at, "tags"), problems)
+        _check_tags(role.tags, (*at, "tags"), problems, inherited=tags)
         if not role.trusted_users:
             problems.append(f"{key((*at, 'trustedUsers'))}: empty; expected at least one user name")
         for i, user_name in enumerate(role.trusted_users):
-            if user_name not in settings.users:
+            if user_name not in raw_users:
                 problems.append(
                     f"{key((*at, 'trustedUsers', i))}: user {_show(user_name)} is not declared under {key(('users',))}; "
-                    f"expected one of {', '.join(sorted(settings.users)) or '(none declared)'}"
+                    f"expected one of {', '.join(sorted(raw_users)) or '(none declared)'}"
                 )
         if len(set(role.trusted_users)) != len(role.trusted_users):
             problems.append(f"{key((*at, 'trustedUsers'))}: lists a user twice; expected each user once")
@@ -353,21 +410,22 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
         if len(set(role.policy_files)) != len(role.policy_files):
             problems.append(f"{key((*at, 'policyFiles'))}: lists a file twice; expected each file once")
         for i, file_name in enumerate(role.policy_files):
-            if file_name in policies:
-                continue
-            loaded, problem = load_policy_file(policies_dir, file_name)
-            if problem is not None:
-                problems.append(f"{key((*at, 'policyFiles', i))}: {problem}")
-            elif loaded is not None:
-                policies[file_name] = loaded
+            if file_name not in files:  # each file is read and reported once, whoever names it
+                files[file_name] = load_policy_file(policies_dir, file_name)
+                loaded, problem = files[file_name]
+                if problem is not None:
+                    problems.append(f"{key((*at, 'policyFiles', i))}: {problem}")
+                elif loaded is not None:
+                    policies[file_name] = loaded
         for i, check in enumerate(role.checks):
             if not SMOKE_ACTION_RE.match(check.action):
                 problems.append(
                     f"{key((*at, 'checks', i, 'action'))}: got {_show(check.action)}; expected service:Operation, e.g. s3:ListBuckets"
                 )
 
-    if problems:
+    if problems or source is None or target is None:
         raise SettingsError(problems)
+    settings = StackSettings(source=source, target=target, users=users, roles=roles, tags=tags)
     return LoadedSettings(stack=stack, settings=settings, policy_files=dict(sorted(policies.items())))
 
 

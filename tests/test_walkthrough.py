@@ -1,0 +1,192 @@
+"""The walk-through stack (Pulumi.utils.yaml) creates exactly the walk-through, securely.
+
+Invariant: running the real __main__.py on the utils settings registers two providers locked
+to their accounts, the user and its assume-role policy in the source account, the role and
+its permission policy in the target account, non-exclusive attachments only, and outputs
+that let random_user assume s3-list-role with one copy-paste.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import SOURCE, TARGET, by_name, of_type, one, walkthrough_settings
+from tools.mocks import PROJECT_DIR, ProgramRun, run_program
+
+ROLE_ARN = f"arn:aws:iam::{TARGET}:role/s3-list-role"
+USER_ARN = f"arn:aws:iam::{SOURCE}:user/random_user"
+MFA_SERIAL = f"arn:aws:iam::{SOURCE}:mfa/random_user"
+
+
+@pytest.fixture(scope="module")
+def plan() -> ProgramRun:
+    return run_program("utils", walkthrough_settings())
+
+
+def test_every_resource_of_the_walkthrough_is_registered_once(plan: ProgramRun) -> None:
+    assert sorted((r.type, r.name) for r in plan.registrations) == [
+        ("aws:iam/policy:Policy", "access-assume-random_user"),
+        ("aws:iam/policy:Policy", "access-policy-s3-list-role-role_permissions_policy"),
+        ("aws:iam/role:Role", "access-role-s3-list-role"),
+        ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "access-attach-s3-list-role-role_permissions_policy"),
+        ("aws:iam/user:User", "access-user-random_user"),
+        ("aws:iam/userPolicyAttachment:UserPolicyAttachment", "access-attach-assume-random_user"),
+        ("crossaccount:iam:CrossAccountAccess", "access"),
+        ("pulumi:providers:aws", "access-source"),
+        ("pulumi:providers:aws", "access-target"),
+    ]
+
+
+def test_each_provider_is_locked_to_its_account_and_uses_its_profile(plan: ProgramRun) -> None:
+    source = by_name(plan, "access-source")
+    target = by_name(plan, "access-target")
+    assert source.inputs["allowedAccountIds"] == [SOURCE]
+    assert target.inputs["allowedAccountIds"] == [TARGET]
+    assert (source.inputs["profile"], source.inputs["region"]) == ("utils", "eu-north-1")
+    assert (target.inputs["profile"], target.inputs["region"]) == ("prod", "eu-north-1")
+    assert "assumeRoles" not in source.inputs
+
+
+def test_providers_and_resources_are_children_of_the_component(plan: ProgramRun) -> None:
+    component = by_name(plan, "access")
+    children = [r for r in plan.registrations if r is not component]
+    assert all(r.parent == component.urn for r in children)
+
+
+def test_user_and_its_policy_go_to_the_source_account(plan: ProgramRun) -> None:
+    for type_, name in [
+        ("aws:iam/user:User", "random_user"),
+        ("aws:iam/policy:Policy", "random_user-assume-roles-utils"),
+        ("aws:iam/userPolicyAttachment:UserPolicyAttachment", "access-attach-assume-random_user"),
+    ]:
+        registration = one(plan, type_, name)
+        assert (registration.provider, registration.account) == ("access-source", "source")
+
+
+def test_role_and_its_permissions_go_to_the_target_account(plan: ProgramRun) -> None:
+    for type_, name in [
+        ("aws:iam/role:Role", "s3-list-role"),
+        ("aws:iam/policy:Policy", "s3-list-role-role_permissions_policy"),
+        ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "access-attach-s3-list-role-role_permissions_policy"),
+    ]:
+        registration = one(plan, type_, name)
+        assert (registration.provider, registration.account) == ("access-target", "target")
+
+
+def test_the_user_is_created_with_its_tag_and_explicit_name(plan: ProgramRun) -> None:
+    user = one(plan, "aws:iam/user:User", "random_user")
+    assert user.inputs == {"name": "random_user", "path": "/", "tags": {"name": "random"}}
+    assert user.state["arn"] == USER_ARN
+
+
+def test_the_trust_policy_names_exactly_the_user_and_requires_mfa(plan: ProgramRun) -> None:
+    role = one(plan, "aws:iam/role:Role", "s3-list-role")
+    assert json.loads(role.inputs["assumeRolePolicy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "TrustSourceUsers",
+                "Effect": "Allow",
+                "Principal": {"AWS": USER_ARN},
+                "Action": "sts:AssumeRole",
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+            }
+        ],
+    }
+    assert role.inputs["maxSessionDuration"] == 3600
+    assert role.inputs["description"] == "Lists the S3 buckets of the prod account"
+    assert role.inputs["path"] == "/"
+    assert "managedPolicyArns" not in role.inputs
+    assert "inlinePolicies" not in role.inputs
+    assert role.state["arn"] == ROLE_ARN
+
+
+def test_the_role_waits_for_the_user_it_trusts(plan: ProgramRun) -> None:
+    role = one(plan, "aws:iam/role:Role", "s3-list-role")
+    user = one(plan, "aws:iam/user:User", "random_user")
+    assert user.urn in role.dependencies
+
+
+def test_the_identity_policy_allows_assume_role_on_exactly_the_role(plan: ProgramRun) -> None:
+    policy = one(plan, "aws:iam/policy:Policy", "random_user-assume-roles-utils")
+    assert json.loads(policy.inputs["policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AssumeCrossAccountRoles",
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Resource": ROLE_ARN,
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+            }
+        ],
+    }
+    attachment = one(plan, "aws:iam/userPolicyAttachment:UserPolicyAttachment", "access-attach-assume-random_user")
+    assert attachment.inputs == {
+        "user": "random_user",
+        "policyArn": f"arn:aws:iam::{SOURCE}:policy/random_user-assume-roles-utils",
+    }
+
+
+def test_the_permission_policy_is_the_file_content(plan: ProgramRun) -> None:
+    policy = one(plan, "aws:iam/policy:Policy", "s3-list-role-role_permissions_policy")
+    text = (PROJECT_DIR / "policies" / "role_permissions_policy.json").read_text(encoding="utf-8")
+    assert json.loads(policy.inputs["policy"]) == json.loads(text)
+    attachment = one(
+        plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "access-attach-s3-list-role-role_permissions_policy"
+    )
+    assert attachment.inputs == {
+        "role": "s3-list-role",
+        "policyArn": f"arn:aws:iam::{TARGET}:policy/s3-list-role-role_permissions_policy",
+    }
+
+
+def test_no_exclusive_attachment_resource_is_used(plan: ProgramRun) -> None:
+    exclusive = {
+        "aws:iam/policyAttachment:PolicyAttachment",
+        "aws:iam/groupMembership:GroupMembership",
+        "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+    }
+    assert not [r for r in plan.registrations if r.type in exclusive]
+    assert len(of_type(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")) == 1
+    assert len(of_type(plan, "aws:iam/userPolicyAttachment:UserPolicyAttachment")) == 1
+
+
+def test_the_outputs_make_assuming_the_role_one_copy_paste(plan: ProgramRun) -> None:
+    assert plan.outputs == {
+        "sourceAccountId": SOURCE,
+        "targetAccountId": TARGET,
+        "users": {"random_user": {"arn": USER_ARN, "mfaSerial": MFA_SERIAL, "roles": ["s3-list-role"]}},
+        "roles": {
+            "s3-list-role": {
+                "arn": ROLE_ARN,
+                "switchRoleUrl": (
+                    f"https://signin.aws.amazon.com/switchrole?account={TARGET}&roleName=s3-list-role&displayName=s3-list-role%40{TARGET}"
+                ),
+                "access": {
+                    "random_user": {
+                        "assumeRoleCommand": (
+                            f"aws sts assume-role --role-arn {ROLE_ARN} --role-session-name random_user --profile utils "
+                            f"--serial-number {MFA_SERIAL} --token-code <MFA_CODE>"
+                        ),
+                        "awsConfigProfile": (
+                            "[profile s3-list-role]\n"
+                            f"role_arn = {ROLE_ARN}\n"
+                            "source_profile = utils\n"
+                            f"mfa_serial = {MFA_SERIAL}\n"
+                            "role_session_name = random_user\n"
+                            "region = eu-north-1\n"
+                        ),
+                    }
+                },
+            }
+        },
+    }
+
+
+def test_output_arns_are_the_arns_the_resources_get(plan: ProgramRun) -> None:
+    assert plan.outputs["roles"]["s3-list-role"]["arn"] == one(plan, "aws:iam/role:Role", "s3-list-role").state["arn"]
+    assert plan.outputs["users"]["random_user"]["arn"] == one(plan, "aws:iam/user:User", "random_user").state["arn"]
