@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import json
 import runpy
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
+from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -261,6 +263,10 @@ def run_program(
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
         asyncio.set_event_loop(None)
+        # A run leaves cycles of futures and coroutines behind. Collect them here, not at a
+        # random later allocation: CPython 3.11's ast.parse fails ("AST constructor recursion
+        # depth mismatch") when a collection runs Python finalizers in the middle of it.
+        gc.collect()
 
 
 def _discard(_: Any) -> None:
@@ -271,6 +277,10 @@ def _run(stack: str, raw_config: dict[str, Any], program: Callable[[], Any] | No
     mocks = RecordingMocks()
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=RecordingMonitor(mocks))
     pulumi.runtime.set_all_config(config_for(raw_config), [])
+    # As `pulumi.runtime.test` does: a run that failed can leave pending outputs (tied to its
+    # closed event loop) in the SDK's shared settings; start from none.
+    pulumi_settings.SETTINGS.rpc_manager.clear()
+    pulumi_settings.SETTINGS.outputs.clear()
     main: Callable[[], Any] = program or (lambda: runpy.run_path(str(program_path), run_name="__main__"))
     try:
         _sync_await(run_pulumi_func(lambda: _discard(main())))
