@@ -27,7 +27,7 @@ def stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> Path:
 
 def plan_stack(stack: str, project_dir: Path = PROJECT_DIR) -> ProgramRun:
     """Read Pulumi.<stack>.yaml and run the program on it under the mocks."""
-    return run_program(stack, read_stack_file(stack_file(stack, project_dir)))
+    return run_program(stack, read_stack_file(stack_file(stack, project_dir)), program_path=project_dir / "__main__.py")
 
 
 def _resource(r: Registration) -> dict[str, Any]:
@@ -144,8 +144,14 @@ RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdo
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", default="utils", help="reads Pulumi.<stack>.yaml (default: utils)")
     parser.add_argument("--format", default="text", choices=FORMATS, help="text (default), json or markdown")
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=PROJECT_DIR,
+        help="folder with Pulumi.<stack>.yaml, __main__.py and policies/ (default: this repo)",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    out.write(RENDERERS[args.format](plan_stack(args.stack)))
+    out.write(RENDERERS[args.format](plan_stack(args.stack, args.project_dir)))
     return 0

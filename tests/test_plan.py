@@ -1,0 +1,117 @@
+"""`make plan`: the offline plan prints what `pulumi up` would create, the same bytes every time.
+
+Invariant: the JSON plan has the documented shape (project, stack, resources with urn, type,
+name, provider, account and camelCase inputs, outputs), provider resources are listed with
+their inputs, references are resolved to the ARNs AWS will assign, secrets never appear,
+and bad settings exit 2 with the settings error on stderr and nothing on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import SOURCE, TARGET, walkthrough_settings
+from tools import plan as plan_module
+from tools.mocks import PROJECT_DIR, run_program
+
+
+def run_cli(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # the command a newcomer runs, as a separate process
+        [sys.executable, "-m", "tools", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+@pytest.fixture(scope="module")
+def json_plan() -> dict[str, Any]:
+    result = run_cli("plan", "--stack", "utils", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_the_json_plan_has_the_documented_shape(json_plan: dict[str, Any]) -> None:
+    assert (json_plan["project"], json_plan["stack"]) == ("cross-account-roles", "utils")
+    assert set(json_plan) == {"project", "stack", "resources", "outputs"}
+    for resource in json_plan["resources"]:
+        assert set(resource) == {"urn", "type", "name", "provider", "account", "inputs"}
+        assert resource["urn"].startswith("urn:pulumi:utils::cross-account-roles::")
+        assert resource["urn"].endswith(f"::{resource['name']}")
+
+
+def test_the_json_plan_lists_providers_with_their_account_lock(json_plan: dict[str, Any]) -> None:
+    providers = {r["name"]: r for r in json_plan["resources"] if r["type"] == "pulumi:providers:aws"}
+    assert providers["access-source"]["inputs"]["allowedAccountIds"] == [SOURCE]
+    assert providers["access-target"]["inputs"]["allowedAccountIds"] == [TARGET]
+    assert providers["access-source"]["provider"] is None
+    assert providers["access-source"]["account"] is None
+
+
+def test_the_json_plan_resolves_policy_arns_and_keeps_documents_as_json_text(json_plan: dict[str, Any]) -> None:
+    by_name = {r["name"]: r for r in json_plan["resources"]}
+    attachment = by_name["access-attach-s3-list-role-role_permissions_policy"]
+    assert attachment["inputs"]["policyArn"] == f"arn:aws:iam::{TARGET}:policy/s3-list-role-role_permissions_policy"
+    assert (attachment["provider"], attachment["account"]) == ("access-target", "target")
+    trust = by_name["access-role-s3-list-role"]["inputs"]["assumeRolePolicy"]
+    assert isinstance(trust, str)
+    assert json.loads(trust)["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{SOURCE}:user/random_user"}
+
+
+def test_the_json_plan_outputs_are_the_stack_outputs(json_plan: dict[str, Any]) -> None:
+    assert json_plan["outputs"] == run_program("utils", walkthrough_settings()).outputs
+
+
+def test_two_runs_print_the_same_bytes() -> None:
+    first = run_cli("plan", "--format", "json")
+    second = run_cli("plan", "--format", "json")
+    assert first.returncode == second.returncode == 0
+    assert first.stdout == second.stdout
+    assert run_cli("plan").stdout == run_cli("plan").stdout
+
+
+def test_the_text_plan_says_which_account_gets_what() -> None:
+    text = run_cli("plan").stdout
+    assert text.startswith("Plan for stack utils of cross-account-roles: what `pulumi up` would create.\n")
+    source_at = text.index(
+        f"source account {SOURCE} (provider access-source: profile utils, region eu-north-1, allowedAccountIds [{SOURCE}])"
+    )
+    target_at = text.index(
+        f"target account {TARGET} (provider access-target: profile prod, region eu-north-1, allowedAccountIds [{TARGET}])"
+    )
+    assert source_at < text.index("+ aws:iam/user:User  random_user  (access-user-random_user)") < target_at
+    assert target_at < text.index("+ aws:iam/role:Role  s3-list-role  (access-role-s3-list-role)")
+    assert '"aws:MultiFactorAuthPresent": "true"' in text
+    assert text.rstrip().endswith(
+        "9 resources: 2 aws:iam/policy:Policy, 1 aws:iam/role:Role, 1 aws:iam/rolePolicyAttachment:RolePolicyAttachment, "
+        "1 aws:iam/user:User, 1 aws:iam/userPolicyAttachment:UserPolicyAttachment, 1 crossaccount:iam:CrossAccountAccess, "
+        "2 pulumi:providers:aws"
+    )
+
+
+def test_the_markdown_plan_has_a_table_and_each_document() -> None:
+    text = plan_module.render_markdown(run_program("utils", walkthrough_settings()))
+    assert "| target | `aws:iam/role:Role` | `s3-list-role` | access-target |" in text
+    assert text.count("```json") == 4  # two policies, one trust policy, the outputs
+
+
+def test_bad_settings_exit_2_with_the_error_on_stderr_and_nothing_on_stdout(tmp_path: Path) -> None:
+    stack = (PROJECT_DIR / "Pulumi.utils.yaml").read_text(encoding="utf-8").replace('"444455556666"', '"4444"')
+    (tmp_path / "Pulumi.broken.yaml").write_text(stack, encoding="utf-8")
+    for name in ("__main__.py", "Pulumi.yaml"):
+        (tmp_path / name).write_text((PROJECT_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("plan", "--stack", "broken", "--project-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert 'cross-account-roles:target.accountId: got "4444"; expected exactly 12 digits as a quoted string' in result.stderr
+
+
+def test_a_missing_stack_file_is_named() -> None:
+    result = run_cli("plan", "--stack", "nosuchstack")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Pulumi.nosuchstack.yaml: stack file not found in" in result.stderr
