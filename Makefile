@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan test lint typecheck pytest venv clean
+.PHONY: plan bench test lint typecheck pytest venv clean
 
 venv: $(VENV)/.installed
 
@@ -20,6 +20,9 @@ $(VENV)/.installed: requirements.txt
 
 plan: venv
 	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT)
+
+bench: venv
+	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) --format $(FORMAT)
 
 lint: venv
 	@$(VENV)/bin/ruff check .

@@ -1,0 +1,88 @@
+"""`make bench`: how long the program takes under the mocks for stacks of growing size.
+
+Generates stacks of N users and N roles (each role trusted by one user, each user trusted by
+one role, one policy file per role) and times, for each size, settings -> plan (pure) and the
+whole program under the recording mocks. Prints one line per size; `--format json` prints
+the figures as JSON. Nothing is asserted: this measures, the tests decide correctness.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from crossaccount.documents import build_stack_plan
+from crossaccount.settings import load_settings
+
+from .mocks import PROJECT_DIR, run_program
+
+POLICY_FILE = "role_permissions_policy.json"
+
+
+def generated_settings(size: int) -> dict[str, Any]:
+    """A valid stack with `size` users and `size` roles, each role trusted by its own user."""
+    return {
+        "source": {"accountId": "111122223333", "region": "eu-north-1", "profile": "utils"},
+        "target": {"accountId": "444455556666", "region": "eu-north-1", "profile": "prod"},
+        "users": {f"user{i:04d}": {} for i in range(size)},
+        "roles": {f"role{i:04d}": {"trustedUsers": [f"user{i:04d}"], "policyFiles": [POLICY_FILE]} for i in range(size)},
+    }
+
+
+def _time(fn: Callable[[], object], repeat: int) -> float:
+    """The median of `repeat` wall-clock runs, in seconds."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def measure(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
+    results = []
+    policies = PROJECT_DIR / "policies"
+    for size in sizes:
+        raw = generated_settings(size)
+        pure = _time(lambda raw=raw: build_stack_plan(load_settings("bench", raw, policies)), repeat)
+        run = run_program("bench", raw)
+        program = _time(lambda raw=raw: run_program("bench", raw), repeat)
+        results.append(
+            {
+                "users": size,
+                "roles": size,
+                "resources": len(run.registrations),
+                "settings_to_plan_seconds": round(pure, 4),
+                "program_under_mocks_seconds": round(program, 4),
+            }
+        )
+    return results
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sizes", default="1,10,50,200", help="comma-separated numbers of users (= roles) (default: 1,10,50,200)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown (default: 3)")
+    parser.add_argument("--format", default="text", choices=("text", "json"))
+
+
+def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results = measure(sizes, args.repeat)
+    if args.format == "json":
+        out.write(json.dumps(results, indent=2) + "\n")
+        return 0
+    out.write(f"median of {args.repeat} runs, wall clock, this machine\n")
+    out.write(f"{'users+roles':>12} {'resources':>10} {'settings->plan':>15} {'program under mocks':>20}\n")
+    for r in results:
+        out.write(
+            f"{r['users']:>6}+{r['roles']:<5} {r['resources']:>10} {r['settings_to_plan_seconds']:>14.4f}s "
+            f"{r['program_under_mocks_seconds']:>19.4f}s\n"
+        )
+    return 0
