@@ -9,6 +9,7 @@ the figures as JSON. Nothing is asserted: this measures, the tests decide correc
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import statistics
 import sys
@@ -44,14 +45,17 @@ def _time(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(samples)
 
 
+def _plan_only(raw: dict[str, Any]) -> object:
+    return build_stack_plan(load_settings("bench", raw, PROJECT_DIR / "policies"))
+
+
 def measure(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
     results = []
-    policies = PROJECT_DIR / "policies"
     for size in sizes:
         raw = generated_settings(size)
-        pure = _time(lambda raw=raw: build_stack_plan(load_settings("bench", raw, policies)), repeat)
+        pure = _time(functools.partial(_plan_only, raw), repeat)
         run = run_program("bench", raw)
-        program = _time(lambda raw=raw: run_program("bench", raw), repeat)
+        program = _time(functools.partial(run_program, "bench", raw), repeat)
         results.append(
             {
                 "users": size,
