@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from .settings import LoadedSettings, RoleSettings, StackSettings
+from .settings import LoadedSettings, RoleSettings, SettingsError, StackSettings, key
 
 VERSION = "2012-10-17"
+MAX_POLICY_NAME = 128
 SIGNIN_HOSTS = {
     "aws": "signin.aws.amazon.com",
     "aws-cn": "signin.amazonaws.cn",
@@ -252,6 +253,27 @@ def switch_role_url(settings: StackSettings, role_name: str) -> str:
     return f"https://{host}/switchrole?{query}"
 
 
+def _check_policy_names(roles: list[RolePlan]) -> None:
+    """Names derived from role and file names must be valid and distinct (IAM ignores case)."""
+    problems = []
+    seen: dict[str, str] = {}
+    for role in roles:
+        for i, policy in enumerate(role.policies):
+            where = f"{key(('roles', role.name, 'policyFiles', i))}"
+            if len(policy.name) > MAX_POLICY_NAME:
+                problems.append(
+                    f"{where}: policy name {policy.name!r} would have {len(policy.name)} characters; "
+                    f"expected at most {MAX_POLICY_NAME} (shorten the role or file name)"
+                )
+            other = seen.setdefault(policy.name.lower(), where)
+            if other != where:
+                problems.append(
+                    f"{where}: policy name {policy.name!r} is also the name derived at {other}; rename one of the files"
+                )
+    if problems:
+        raise SettingsError(problems)
+
+
 def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     """Every name, ARN and document of the stack. Pure: same settings, same bytes."""
     s = loaded.settings
@@ -295,6 +317,8 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 access=access,
             )
         )
+
+    _check_policy_names(roles)
 
     users = []
     for name, user in s.users.items():

@@ -283,3 +283,21 @@ def problems_of_stack(stack: str) -> list[str]:
 def test_good_settings_register_resources(run: Callable[..., ProgramRun]) -> None:
     """The control case for this file: the walk-through itself is accepted."""
     assert len(run(walkthrough_settings()).registrations) == 9
+
+
+def test_derived_policy_names_that_collide_are_refused(project: Path) -> None:
+    (project / "policies" / "b-c.json").write_text(
+        (project / "policies" / "role_permissions_policy.json").read_text(encoding="utf-8")
+    )
+    (project / "policies" / "c.json").write_text(
+        (project / "policies" / "role_permissions_policy.json").read_text(encoding="utf-8")
+    )
+    raw = walkthrough_settings()
+    raw["roles"] = {
+        "a-b": {"trustedUsers": ["random_user"], "policyFiles": ["c.json"]},
+        "a": {"trustedUsers": ["random_user"], "policyFiles": ["b-c.json"]},
+    }
+    assert problems_of(raw, project / "__main__.py") == [
+        "cross-account-roles:roles.a.policyFiles[0]: policy name 'a-b-c' is also the name derived at "
+        "cross-account-roles:roles.a-b.policyFiles[0]; rename one of the files"
+    ]
