@@ -115,3 +115,24 @@ def test_a_missing_stack_file_is_named() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Pulumi.nosuchstack.yaml: stack file not found in" in result.stderr
+
+
+def test_secrets_are_shown_as_a_placeholder_never_as_their_value() -> None:
+    import pulumi
+    import pulumi_aws as aws
+
+    def program() -> None:
+        provider = aws.Provider("p-source", region="eu-north-1", allowed_account_ids=[SOURCE])
+        aws.iam.User(
+            "u",
+            name="u",
+            tags={"ticket": pulumi.Output.secret("SECRET-1234")},
+            opts=pulumi.ResourceOptions(provider=provider),
+        )
+
+    run = run_program("utils", walkthrough_settings(), program=program)
+    user = next(r for r in run.registrations if r.type == "aws:iam/user:User")
+    # the SDK marks the whole map secret when one value is: the plan hides the whole map
+    assert user.inputs["tags"] == "[secret]"
+    assert "SECRET-1234" not in plan_module.render_json(run)
+    assert user.state["arn"] == f"arn:aws:iam::{SOURCE}:user/u"
