@@ -143,6 +143,7 @@ class UserPlan:
     arn: str
     create: bool
     tags: Mapping[str, str]
+    """On the user (when created) and on its assume-role policy: stack-wide tags, then the user's."""
     mfa_serial: str
     policy_name: str
     policy_arn: str
@@ -330,7 +331,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 path=user.path,
                 arn=user_arns[name],
                 create=user.create,
-                tags={**s.tags, **user.tags} if user.create else {},
+                tags={**s.tags, **user.tags},
                 mfa_serial=mfa_serials[name],
                 policy_name=policy_name,
                 policy_arn=iam_arn(src.partition, src.account_id, "policy", "/", policy_name),

@@ -216,3 +216,11 @@ def test_project_disables_default_providers() -> None:
     project = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8"))
     assert project["name"] == "cross-account-roles"
     assert project["config"]["pulumi:disable-default-providers"]["value"] == ["*"]
+
+
+def test_an_existing_users_policy_still_gets_the_stack_tags(run: Runner) -> None:
+    raw = walkthrough_settings()
+    raw["users"]["random_user"] = {"create": False}
+    raw["tags"] = {"team": "platform"}
+    plan = run(raw)
+    assert one(plan, "aws:iam/policy:Policy", "random_user-assume-roles-utils").inputs["tags"] == {"team": "platform"}
