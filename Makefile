@@ -1,4 +1,5 @@
 # The newcomer's commands:  make plan   (what `pulumi up` would create, offline)
+#                           make verify (after `pulumi up`: assume each role, run its checks)
 #                           make test   (lint, type check and the whole test suite)
 # Everything runs in .venv, built from the pinned requirements.txt on first use.
 
@@ -8,7 +9,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan bench test lint typecheck pytest venv clean
+.PHONY: plan verify bench test lint typecheck pytest venv clean
 
 venv: $(VENV)/.installed
 
@@ -20,6 +21,10 @@ $(VENV)/.installed: requirements.txt
 
 plan: venv
 	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT)
+
+# make verify STACK=utils [FORMAT=json] [OUTPUTS=outputs.json] [MFA=123456]
+verify: venv
+	@$(PY) -m tools verify --stack $(STACK) --format $(FORMAT) $(if $(OUTPUTS),--outputs $(OUTPUTS)) $(if $(MFA),--mfa-token $(MFA))
 
 bench: venv
 	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) --format $(FORMAT)

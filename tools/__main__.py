@@ -20,21 +20,25 @@ from .mocks import ProgramError
 # command -> (module, one-line help). Modules are imported only when their command runs.
 COMMANDS = {
     "plan": ("tools.plan", "print what `pulumi up` would create, offline"),
+    "verify": ("tools.verify", "after `pulumi up`: assume each role and run its checks"),
     "bench": ("tools.bench", "time the program under the mocks for stacks of growing size"),
 }
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(chosen: str | None) -> argparse.ArgumentParser:
+    """All commands are listed; only the chosen one's module is imported for its arguments."""
     parser = argparse.ArgumentParser(prog="python -m tools", description=(__doc__ or "").split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (module, help_text) in COMMANDS.items():
         sub = commands.add_parser(name, help=help_text)
-        importlib.import_module(module).add_arguments(sub)
+        if name == chosen:
+            importlib.import_module(module).add_arguments(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser(argv[0] if argv else None).parse_args(argv)
     try:
         result: int = importlib.import_module(COMMANDS[args.command][0]).run(args)
     except SettingsError as error:
