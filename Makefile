@@ -1,4 +1,5 @@
 # The newcomer's commands:  make plan   (what `pulumi up` would create, offline)
+#                           make check  (the IAM guardrails on a stack, without running the program)
 #                           make test   (lint, type check and the whole test suite)
 # Everything runs in .venv, built from the pinned requirements.txt on first use.
 
@@ -8,7 +9,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan test lint typecheck pytest venv clean
+.PHONY: plan check test lint typecheck pytest venv clean
 
 venv: $(VENV)/.installed
 
@@ -20,6 +21,9 @@ $(VENV)/.installed: requirements.txt
 
 plan: venv
 	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT)
+
+check: venv
+	@$(PY) -m tools check --stack $(STACK) --format $(FORMAT)
 
 lint: venv
 	@$(VENV)/bin/ruff check .
