@@ -312,26 +312,25 @@ RESOURCE_VALIDATORS = {rule_id: resource_validator(rule_id) for rule_id, info in
 STACK_VALIDATORS = {rule_id: stack_validator(rule_id) for rule_id, info in RULES.items() if info.pack == "stack"}
 """Rule id -> the validator its policy runs on the whole stack."""
 
-POLICIES: list[Policy] = [
-    *(
-        ResourceValidationPolicy(
+
+def _pack_policy(rule_id: str) -> Policy:
+    info = RULES[rule_id]
+    if info.pack == "stack":
+        return StackValidationPolicy(
             name=rule_id,
-            description=RULES[rule_id].summary,
-            validate=validate,
+            description=info.summary,
+            validate=STACK_VALIDATORS[rule_id],
             enforcement_level=_enforcement(rule_id),
             config_schema=WAIVER_SCHEMA,
         )
-        for rule_id, validate in RESOURCE_VALIDATORS.items()
-    ),
-    *(
-        StackValidationPolicy(
-            name=rule_id,
-            description=RULES[rule_id].summary,
-            validate=validate,
-            enforcement_level=_enforcement(rule_id),
-            config_schema=WAIVER_SCHEMA,
-        )
-        for rule_id, validate in STACK_VALIDATORS.items()
-    ),
-]
-"""The pack's policies: one per rule it applies."""
+    return ResourceValidationPolicy(
+        name=rule_id,
+        description=info.summary,
+        validate=RESOURCE_VALIDATORS[rule_id],
+        enforcement_level=_enforcement(rule_id),
+        config_schema=WAIVER_SCHEMA,
+    )
+
+
+POLICIES: list[Policy] = [_pack_policy(rule_id) for rule_id, info in RULES.items() if info.pack != "none"]
+"""The pack's policies: one per rule it applies, in the rules' order."""

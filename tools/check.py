@@ -15,10 +15,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from crossaccount.guardrails import Finding, summarise
 
+from .mocks import PROJECT_DIR
 from .plan import stack_findings
 
 FORMATS = ("text", "json")
@@ -39,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default="text", choices=FORMATS, help="text (default) or json")
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    findings = stack_findings(args.stack)
-    out.write(render_json(findings) if args.format == "json" else render_text(args.stack, findings))
+def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path = PROJECT_DIR) -> int:
+    """Print the stack's findings to `out` (default: the current sys.stdout)."""
+    findings = stack_findings(args.stack, project_dir)
+    (out or sys.stdout).write(render_json(findings) if args.format == "json" else render_text(args.stack, findings))
     return 1 if any(f.blocking for f in findings) else 0
