@@ -39,14 +39,12 @@ CATALOGUE = f"parliament {parliament.__version__} action catalogue"
 KNOWN_FALSE_POSITIVES: Mapping[tuple[str, str], str] = {
     ("trust", "MALFORMED"): (
         "parliament calls a statement without Resource malformed and stops before reading its actions, and a "
-        'trust statement must have none (TRUST_RESOURCE); so it is shown trust statements with Resource "*" '
-        "added (see `_view`), which lets it check their actions"
+        "trust statement must have none (TRUST_RESOURCE); so it is never shown a trust statement as is, but "
+        'with Resource "*" added (see `_view`), which lets it check the actions'
     ),
-    (
-        "trust",
-        "RESOURCE_STAR",
-    ): "that Resource \"*\" is the one added above, not the user's: a trust policy's resource is the role",
-    ("trust", "RESOURCE_MISMATCH"): "same: the trust statement's Resource is the added one, so it cannot mismatch",
+    ("trust", "RESOURCE_STAR"): (
+        "the Resource \"*\" is the one added above, not the user's: a trust policy's resource is the role itself"
+    ),
     ("NotAction", "RESOURCE_STAR"): (
         "parliament reads a NotAction list as the actions granted, so it would name the excluded actions; "
         "an Allow with NotAction is ALLOW_WITH_NOT's finding"

@@ -86,6 +86,10 @@ def test_an_allow_with_not_action_is_allow_with_not_and_parliament_does_not_name
     assert ids(doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})) == ["ALLOW_WITH_NOT"]
 
 
+def test_an_allow_with_not_resource_is_allow_with_not_and_parliament_does_not_read_it_as_granted() -> None:
+    assert ids(doc({"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::secrets/*"})) == ["ALLOW_WITH_NOT"]
+
+
 def test_every_mistake_of_a_statement_is_reported_at_once_even_after_an_unknown_action() -> None:
     found = findings(doc(allow(["s3:GetObjekt", "s3:GetObject"])))
     assert [(f.rule_id, f.message.split(" ")[1]) for f in found] == [
