@@ -1,4 +1,5 @@
 # The newcomer's commands:  make plan   (what `pulumi up` would create, offline)
+#                           make check  (the IAM guardrails on a stack, without running the program)
 #                           make verify (after `pulumi up`: assume each role, run its checks)
 #                           make test   (lint, type check and the whole test suite)
 # Everything runs in .venv, built from the pinned requirements.txt on first use.
@@ -9,7 +10,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan verify bench test lint typecheck pytest venv clean
+.PHONY: plan check verify bench test lint typecheck pytest venv clean
 
 venv: $(VENV)/.installed
 
@@ -21,6 +22,9 @@ $(VENV)/.installed: requirements.txt
 
 plan: venv
 	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT)
+
+check: venv
+	@$(PY) -m tools check --stack $(STACK) --format $(FORMAT)
 
 # make verify STACK=utils [FORMAT=json] [OUTPUTS=outputs.json] [MFA=123456]
 verify: venv

@@ -1,4 +1,8 @@
-"""Glue between the Pulumi runtime's configuration and the pure settings loader."""
+"""Glue between the Pulumi runtime's configuration and the pure settings loader.
+
+Settings, then the guardrails, both before the first resource is registered: a stack the
+guardrails reject stops the program with every finding listed, and creates nothing.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from crossaccount.documents import StackPlan, build_stack_plan
+from crossaccount.guardrails import check_plan, enforce
 from crossaccount.settings import NAMESPACE, load_settings
 
 
@@ -36,6 +41,12 @@ def raw_stack_config() -> dict[str, Any]:
 
 
 def load_from_pulumi_config(policies_dir: Path) -> StackPlan:
-    """Settings -> plan for the running stack; raises before any resource is registered."""
+    """Settings -> plan -> guardrails for the running stack; raises before any resource is registered.
+
+    Raises `SettingsError` for bad settings and `GuardrailError` for guardrail errors;
+    warnings and waived findings are shown with `pulumi.log.warn`.
+    """
     loaded = load_settings(pulumi.get_stack(), raw_stack_config(), policies_dir)
-    return build_stack_plan(loaded)
+    plan = build_stack_plan(loaded)
+    enforce(plan.stack, check_plan(plan), pulumi.log.warn)
+    return plan

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 from .settings import LoadedSettings, RoleSettings, SettingsError, StackSettings, key
 
 VERSION = "2012-10-17"
-MAX_POLICY_NAME = 128
 SIGNIN_HOSTS = {
     "aws": "signin.aws.amazon.com",
     "aws-cn": "signin.amazonaws.cn",
@@ -255,17 +254,15 @@ def switch_role_url(settings: StackSettings, role_name: str) -> str:
 
 
 def _check_policy_names(roles: list[RolePlan]) -> None:
-    """Names derived from role and file names must be valid and distinct (IAM ignores case)."""
+    """Names derived from role and file names must be distinct (IAM ignores case).
+
+    Their length and characters are the guardrails' NAME_FORMAT rule.
+    """
     problems = []
     seen: dict[str, str] = {}
     for role in roles:
         for i, policy in enumerate(role.policies):
             where = f"{key(('roles', role.name, 'policyFiles', i))}"
-            if len(policy.name) > MAX_POLICY_NAME:
-                problems.append(
-                    f"{where}: policy name {policy.name!r} would have {len(policy.name)} characters; "
-                    f"expected at most {MAX_POLICY_NAME} (shorten the role or file name)"
-                )
             other = seen.setdefault(policy.name.lower(), where)
             if other != where:
                 problems.append(

@@ -21,18 +21,20 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
 NAMESPACE = "cross-account-roles"
-KEYS = ("source", "target", "users", "roles", "tags")
+KEYS = ("source", "target", "users", "roles", "tags", "policyWaivers")
 
 # IAM's own limits (../shared/IAM-FACTS.md).
-ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
-REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
-IAM_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
-ENTITY_PATH_RE = re.compile(r"^(/|/[\x21-\x7E]{1,510}/)$")
-EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
-ROLE_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/([\x21-\x7E]*/)?[\w+=,.@-]{1,64}$")
-POLICY_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy/([A-Za-z0-9.,+@=_-]+/)*[\w+=,.@-]{1,128}$")
-POLICY_FILE_RE = re.compile(r"^[A-Za-z0-9._-]+\.json$")
-SMOKE_ACTION_RE = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
+ACCOUNT_ID_RE = re.compile(r"^\d{12}\Z", re.ASCII)
+REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d\Z", re.ASCII)
+IAM_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}\Z", re.ASCII)
+ENTITY_PATH_RE = re.compile(r"^(/|/[\x21-\x7E]{1,510}/)\Z", re.ASCII)
+EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}\Z", re.ASCII)
+ROLE_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/([\x21-\x7E]*/)?[\w+=,.@-]{1,64}\Z", re.ASCII)
+POLICY_ARN_RE = re.compile(
+    r"^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy/([A-Za-z0-9.,+@=_-]+/)*[\w+=,.@-]{1,128}\Z", re.ASCII
+)
+POLICY_FILE_RE = re.compile(r"^[A-Za-z0-9._-]+\.json\Z", re.ASCII)
+SMOKE_ACTION_RE = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+\Z", re.ASCII)
 MIN_SESSION, MAX_SESSION = 3600, 43200
 MAX_TAGS = 50
 MAX_ATTACHED_POLICIES = 10
@@ -104,6 +106,9 @@ class RoleSettings(_Model):
     permissions_boundary: str | None = Field(None, description="ARN of a permissions boundary policy.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on the role and its policies.")
     checks: list[SmokeCheck] = Field(default_factory=list, description="What `verify` proves after deploy.")
+    waivers: dict[str, str] = Field(
+        default_factory=dict, description="Guardrail rules waived for this role: rule id -> why (shown in the plan)."
+    )
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,9 @@ class StackSettings(_Model):
     users: dict[str, UserSettings]
     roles: dict[str, RoleSettings]
     tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to everything.")
+    policy_waivers: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Guardrail rules waived for one file of policies/: file name -> {rule id: why}."
+    )
 
 
 @dataclass(frozen=True)
@@ -176,6 +184,7 @@ def _pydantic_problems(error: ValidationError, at: tuple[str | int, ...]) -> lis
 
 _M = TypeVar("_M", bound=BaseModel)
 _TAGS = TypeAdapter(dict[str, str], config=ConfigDict(strict=True))
+_POLICY_WAIVERS = TypeAdapter(dict[str, dict[str, str]], config=ConfigDict(strict=True))
 
 
 def _parse(model: type[_M], value: Any, at: tuple[str | int, ...], problems: list[str]) -> _M | None:
@@ -271,6 +280,17 @@ def _check_unique_ignoring_case(names: list[str], path: tuple[str | int, ...], w
             )
 
 
+def _check_waivers(waivers: Mapping[str, str], path: tuple[str | int, ...], problems: list[str]) -> None:
+    """A waiver names a rule and says why; whether the rule exists is the guardrails' call (WAIVER_INVALID)."""
+    for rule_id, reason in waivers.items():
+        if not rule_id.strip():
+            problems.append(f"{key(path)}: a waiver with an empty rule id; expected a rule id such as RESOURCE_STAR")
+        if not reason.strip():
+            problems.append(
+                f"{key((*path, rule_id))}: got {_show(reason)}; expected the reason for waiving {rule_id} (it is shown in the plan)"
+            )
+
+
 def load_policy_file(policies_dir: Path, file_name: str) -> tuple[PolicyFile | None, str | None]:
     """Read one permission document. Returns the file or a problem text naming it."""
     where = f"policies/{file_name}"
@@ -320,6 +340,11 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
         tags = _TAGS.validate_python(raw.get("tags", {}))
     except ValidationError as error:
         problems.extend(_pydantic_problems(error, ("tags",)))
+    policy_waivers: dict[str, dict[str, str]] = {}
+    try:
+        policy_waivers = _POLICY_WAIVERS.validate_python(raw.get("policyWaivers", {}))
+    except ValidationError as error:
+        problems.extend(_pydantic_problems(error, ("policyWaivers",)))
     raw_users = _parse_mapping(raw, "users", problems)
     raw_roles = _parse_mapping(raw, "roles", problems)
     users = {n: u for n, v in raw_users.items() if (u := _parse(UserSettings, v, ("users", n), problems))}
@@ -417,15 +442,27 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
                     problems.append(f"{key((*at, 'policyFiles', i))}: {problem}")
                 elif loaded is not None:
                     policies[file_name] = loaded
+        _check_waivers(role.waivers, (*at, "waivers"), problems)
         for i, check in enumerate(role.checks):
             if not SMOKE_ACTION_RE.match(check.action):
                 problems.append(
                     f"{key((*at, 'checks', i, 'action'))}: got {_show(check.action)}; expected service:Operation, e.g. s3:ListBuckets"
                 )
 
+    used_files = sorted({f for role in roles.values() for f in role.policy_files})
+    for file_name, waivers in policy_waivers.items():
+        if file_name not in used_files:
+            problems.append(
+                f"{key(('policyWaivers', file_name))}: no role lists this file in policyFiles; "
+                f"expected one of {', '.join(used_files) or '(no policy files)'}"
+            )
+        _check_waivers(waivers, ("policyWaivers", file_name), problems)
+
     if problems or source is None or target is None:
         raise SettingsError(problems)
-    settings = StackSettings(source=source, target=target, users=users, roles=roles, tags=tags)
+    settings = StackSettings.model_validate(
+        {"source": source, "target": target, "users": users, "roles": roles, "tags": tags, "policyWaivers": policy_waivers}
+    )
     return LoadedSettings(stack=stack, settings=settings, policy_files=dict(sorted(policies.items())))
 
 

@@ -37,7 +37,8 @@ def json_plan() -> dict[str, Any]:
 
 def test_the_json_plan_has_the_documented_shape(json_plan: dict[str, Any]) -> None:
     assert (json_plan["project"], json_plan["stack"]) == ("cross-account-roles", "utils")
-    assert set(json_plan) == {"project", "stack", "resources", "outputs"}
+    assert set(json_plan) == {"project", "stack", "resources", "outputs", "findings"}
+    assert json_plan["findings"] == []  # the walk-through passes every guardrail
     for resource in json_plan["resources"]:
         assert set(resource) == {"urn", "type", "name", "provider", "account", "inputs"}
         assert resource["urn"].startswith("urn:pulumi:utils::cross-account-roles::")
@@ -86,10 +87,11 @@ def test_the_text_plan_says_which_account_gets_what() -> None:
     assert source_at < text.index("+ aws:iam/user:User  random_user  (access-user-random_user)") < target_at
     assert target_at < text.index("+ aws:iam/role:Role  s3-list-role  (access-role-s3-list-role)")
     assert '"aws:MultiFactorAuthPresent": "true"' in text
-    assert text.rstrip().endswith(
-        "9 resources: 2 aws:iam/policy:Policy, 1 aws:iam/role:Role, 1 aws:iam/rolePolicyAttachment:RolePolicyAttachment, "
+    assert text.endswith(
+        "\n9 resources: 2 aws:iam/policy:Policy, 1 aws:iam/role:Role, 1 aws:iam/rolePolicyAttachment:RolePolicyAttachment, "
         "1 aws:iam/user:User, 1 aws:iam/userPolicyAttachment:UserPolicyAttachment, 1 crossaccount:iam:CrossAccountAccess, "
-        "2 pulumi:providers:aws"
+        "2 pulumi:providers:aws\n"
+        "\nGuardrails: 0 errors, 0 warnings, 0 waived (rules and waivers: README.md#guardrails)\n"
     )
 
 

@@ -20,6 +20,7 @@ from .mocks import ProgramError
 # command -> (module, one-line help). Modules are imported only when their command runs.
 COMMANDS = {
     "plan": ("tools.plan", "print what `pulumi up` would create, offline"),
+    "check": ("tools.check", "run the IAM guardrails on a stack's settings and policy files"),
     "verify": ("tools.verify", "after `pulumi up`: assume each role and run its checks"),
     "bench": ("tools.bench", "time the program under the mocks for stacks of growing size"),
 }

@@ -1,8 +1,9 @@
 """`make plan`: what `pulumi up` would create, with no AWS account and no Pulumi CLI.
 
 Runs the real program under the recording mocks (`tools.mocks`) with a stack file's
-settings, and renders every registration (account, type, name, exact policy documents) and
-the stack outputs as text, JSON or Markdown. Output is byte-for-byte stable between runs.
+settings, and renders every registration (account, type, name, exact policy documents), the
+stack outputs and the guardrails' findings (warnings and waived findings: an error stops the
+program before this) as text, JSON or Markdown. Output is byte-for-byte stable between runs.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from crossaccount.settings import read_stack_file
+from crossaccount.documents import build_stack_plan
+from crossaccount.guardrails import Finding, check_plan, summarise
+from crossaccount.settings import load_settings, read_stack_file
 
 from .mocks import PROJECT_DIR, ProgramRun, Registration, run_program
 
@@ -30,6 +34,13 @@ def plan_stack(stack: str, project_dir: Path = PROJECT_DIR) -> ProgramRun:
     return run_program(stack, read_stack_file(stack_file(stack, project_dir)), program_path=project_dir / "__main__.py")
 
 
+def stack_findings(stack: str, project_dir: Path = PROJECT_DIR) -> list[Finding]:
+    """The guardrails' findings for Pulumi.<stack>.yaml, without running the program:
+    settings -> plan -> rules, the same functions the program runs at start."""
+    raw = read_stack_file(stack_file(stack, project_dir))
+    return check_plan(build_stack_plan(load_settings(stack, raw, project_dir / "policies")))
+
+
 def _resource(r: Registration) -> dict[str, Any]:
     return {
         "urn": r.urn,
@@ -41,18 +52,19 @@ def _resource(r: Registration) -> dict[str, Any]:
     }
 
 
-def as_data(run: ProgramRun) -> dict[str, Any]:
+def as_data(run: ProgramRun, findings: Sequence[Finding] = ()) -> dict[str, Any]:
     """The plan as the JSON document `make plan FORMAT=json` prints."""
     return {
         "project": run.project,
         "stack": run.stack,
         "resources": [_resource(r) for r in run.registrations],
         "outputs": run.outputs,
+        "findings": [f.as_dict() for f in findings],
     }
 
 
-def render_json(run: ProgramRun) -> str:
-    return json.dumps(as_data(run), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def render_json(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
+    return json.dumps(as_data(run, findings), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def _accounts(run: ProgramRun) -> dict[str, Registration]:
@@ -87,7 +99,7 @@ def _value_lines(key: str, value: Any, indent: str) -> list[str]:
     return [f"{indent}{key}: {rendered}"]
 
 
-def render_text(run: ProgramRun) -> str:
+def render_text(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
     lines = [
         f"Plan for stack {run.stack} of {run.project}: what `pulumi up` would create.",
         "(Offline, under Pulumi's mocks: nothing was created, no account was called.)",
@@ -113,10 +125,12 @@ def render_text(run: ProgramRun) -> str:
     for r in run.registrations:
         counts[r.type] = counts.get(r.type, 0) + 1
     lines += ["", f"{len(run.registrations)} resources: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))]
+    lines += ["", f"Guardrails: {summarise(findings)} (rules and waivers: README.md#guardrails)"]
+    lines += [f"  {f.line()}" for f in findings]
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(run: ProgramRun) -> str:
+def render_markdown(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
     """For a pull-request comment: a table of resources, then each policy document."""
     lines = [f"### Plan for stack `{run.stack}`", "", "| account | type | name | provider |", "| --- | --- | --- | --- |"]
     for r in run.registrations:
@@ -135,6 +149,12 @@ def render_markdown(run: ProgramRun) -> str:
                     "</details>",
                 ]
     lines += ["", "#### Outputs", "", "```json", json.dumps(run.outputs, indent=2, sort_keys=True, ensure_ascii=False), "```"]
+    lines += ["", "#### Guardrails", "", f"{summarise(findings)} (rules and waivers: README.md#guardrails)"]
+    if findings:
+        lines.append("")
+    for f in findings:
+        waived = f" **waived**: {f.waived}" if f.waived is not None else ""
+        lines.append(f"- {f.severity} `{f.rule_id}` at `{f.location}`: {f.message}{waived}")
     return "\n".join(lines) + "\n"
 
 
@@ -153,5 +173,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    out.write(RENDERERS[args.format](plan_stack(args.stack, args.project_dir)))
+    program_run = plan_stack(args.stack, args.project_dir)
+    out.write(RENDERERS[args.format](program_run, stack_findings(args.stack, args.project_dir)))
     return 0

@@ -1,0 +1,60 @@
+"""One set of IAM guardrail rules, applied at program start, by `make check` and by the
+CrossGuard policy pack (policypack/). Pure: no Pulumi imports.
+
+- `limits`: AWS's own limits and formats (sizes, characters, Version, Sid, statement shape,
+  ARNs and account ids, names, paths, tags, session duration, attachment counts);
+- `security`: the checks checkov, Access Analyzer and cdk-nag make for IAM;
+- `catalogue`: action names and resources against parliament's IAM action catalogue;
+- `resources`: rules over engine resources (policy pack only);
+- `runner`: waivers and running the rules; `stack`: the stack's plan as subjects.
+
+Every rule is listed, with how to waive it, in the README's Guardrails section.
+"""
+
+from . import catalogue, limits, resources, security
+from .model import (
+    DOCUMENT_RULES,
+    ENTITY_RULES,
+    ERROR,
+    RESOURCE_RULES,
+    RULES,
+    WARNING,
+    EngineResource,
+    Entity,
+    Finding,
+    PolicyDocument,
+    RuleInfo,
+    Severity,
+    sort_findings,
+    summarise,
+)
+from .runner import GuardrailError, Subjects, WaiverScope, enforce, run_rules
+from .stack import check_plan, subjects_for
+
+__all__ = [
+    "DOCUMENT_RULES",
+    "ENTITY_RULES",
+    "ERROR",
+    "RESOURCE_RULES",
+    "RULES",
+    "WARNING",
+    "EngineResource",
+    "Entity",
+    "Finding",
+    "GuardrailError",
+    "PolicyDocument",
+    "RuleInfo",
+    "Severity",
+    "Subjects",
+    "WaiverScope",
+    "catalogue",
+    "check_plan",
+    "enforce",
+    "limits",
+    "resources",
+    "run_rules",
+    "security",
+    "sort_findings",
+    "subjects_for",
+    "summarise",
+]

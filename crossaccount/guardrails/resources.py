@@ -1,0 +1,42 @@
+"""Rules over resources as the engine sees them: what the component never does, but a
+resource added outside it might. The policy pack applies them to every resource; the tests
+apply them to what the program registers under the mocks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .model import ERROR, EngineResource, resource_rule
+
+EXCLUSIVE_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
+PROVIDER_PREFIX = "pulumi:providers:"
+DEFAULT_PROVIDER_PREFIX = "default"
+"""The engine names a default provider `default` or `default_<version>` (pulumi's `IsDefaultProvider`)."""
+
+
+@resource_rule(
+    "EXCLUSIVE_POLICY_ATTACHMENT", ERROR, "aws.iam.PolicyAttachment, which detaches the policy from everything it does not list"
+)
+def exclusive_policy_attachment(resource: EngineResource) -> Iterator[tuple[str, str]]:
+    if resource.type == EXCLUSIVE_ATTACHMENT:
+        yield (
+            resource.name,
+            "aws.iam.PolicyAttachment takes exclusive control of the policy across the whole account and detaches it "
+            "from every user, role and group it does not list; use RolePolicyAttachment, UserPolicyAttachment or "
+            "GroupPolicyAttachment",
+        )
+
+
+@resource_rule(
+    "EXPLICIT_PROVIDER", ERROR, "an aws resource without an explicit provider (it would land in the default profile's account)"
+)
+def explicit_provider(resource: EngineResource) -> Iterator[tuple[str, str]]:
+    if not resource.type.startswith("aws:"):
+        return
+    if resource.provider is None or resource.provider.startswith(DEFAULT_PROVIDER_PREFIX):
+        shown = "none" if resource.provider is None else f"the default provider {resource.provider!r}"
+        yield (
+            resource.name,
+            f"provider is {shown}: the resource would go to whichever account the ambient credentials point at; "
+            "pass opts=pulumi.ResourceOptions(provider=<the source or target account's provider>)",
+        )

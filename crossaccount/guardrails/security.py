@@ -1,0 +1,207 @@
+"""Security rules: the IAM checks checkov, IAM Access Analyzer and cdk-nag make.
+
+Whether an action can be limited to specific resources comes from the IAM action
+catalogue (`catalogue.scopable_actions_on_star`), not from a list kept here, so an action
+that only works on `*` (`s3:ListAllMyBuckets`) passes.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from .catalogue import CATALOGUE, scopable_actions_on_star
+from .model import ERROR, WARNING, Entity, PolicyDocument, as_list, document_rule, entity_rule, show
+
+ADMINISTRATOR_ACCESS_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::aws:policy/AdministratorAccess\Z", re.ASCII)
+WHOLE_ACCOUNT_RE = re.compile(r"^(\d{12}|arn:aws(-cn|-us-gov)?:iam::\d{12}:root)\Z", re.ASCII)
+SERVICE_WILDCARD_RE = re.compile(r"^([^:]+:)?\*\Z")
+PRINCIPAL_ARN_OPERATORS = ("arnequals", "arnlike", "stringequals", "stringlike")
+MFA_KEY = "aws:multifactorauthpresent"
+SHOWN_ACTIONS = 5
+
+
+def _allows(statement: Mapping[str, Any]) -> bool:
+    return statement.get("Effect") == "Allow"
+
+
+def _aws_principals(statement: Mapping[str, Any]) -> list[Any]:
+    principal = statement.get("Principal")
+    if principal == "*":
+        return ["*"]
+    if isinstance(principal, dict):
+        return as_list(principal.get("AWS", []))
+    return []
+
+
+def _conditions(statement: Mapping[str, Any]) -> Iterator[tuple[str, str, list[Any]]]:
+    """(operator, key, values) of each condition; operator and key lower-cased (IAM ignores their case)."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict):
+        return
+    for operator, block in condition.items():
+        if isinstance(block, dict):
+            for cond_key, values in block.items():
+                yield str(operator).lower(), str(cond_key).lower(), as_list(values)
+
+
+def _narrowed_by_principal_arn(statement: Mapping[str, Any]) -> bool:
+    """An `ArnEquals`/`ArnLike` (or String...) `aws:PrincipalArn` condition names who, within the account."""
+    return any(
+        op.split(":")[-1] in PRINCIPAL_ARN_OPERATORS and key == "aws:principalarn" and values and "*" not in values
+        for op, key, values in _conditions(statement)
+    )
+
+
+def _actions(statement: Mapping[str, Any]) -> list[str]:
+    return [a for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
+
+
+def _listed(actions: list[str]) -> str:
+    shown = ", ".join(actions[:SHOWN_ACTIONS])
+    return shown if len(actions) <= SHOWN_ACTIONS else f"{shown} and {len(actions) - SHOWN_ACTIONS} more"
+
+
+# --- trust --------------------------------------------------------------------------------
+
+
+@document_rule(
+    "TRUST_PRINCIPAL_WILDCARD", ERROR, 'a trust policy that trusts Principal "*" without an aws:PrincipalArn condition'
+)
+def trust_principal_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    if doc.is_identity:
+        return
+    for i, statement in doc.statements():
+        if _allows(statement) and "*" in _aws_principals(statement) and not _narrowed_by_principal_arn(statement):
+            yield (
+                doc.at(i),
+                'Principal "*" lets every AWS account assume the role; trust the exact user ARNs (trustedUsers), '
+                "or narrow it with an ArnEquals aws:PrincipalArn condition",
+            )
+
+
+@document_rule(
+    "TRUST_WHOLE_ACCOUNT",
+    ERROR,
+    "a trust policy that trusts a whole account (:root or a bare id) without an aws:PrincipalArn condition",
+)
+def trust_whole_account(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    if doc.is_identity:
+        return
+    for i, statement in doc.statements():
+        if not _allows(statement) or _narrowed_by_principal_arn(statement):
+            continue
+        for principal in _aws_principals(statement):
+            if isinstance(principal, str) and WHOLE_ACCOUNT_RE.match(principal):
+                yield (
+                    doc.at(i),
+                    f"Principal {show(principal)} hands the decision to every administrator of that account; "
+                    "trust the exact user ARNs, or add an ArnEquals aws:PrincipalArn condition naming them",
+                )
+
+
+def _requires_mfa(statement: Mapping[str, Any]) -> bool:
+    return any(op == "bool" and key == MFA_KEY and values in (["true"], [True]) for op, key, values in _conditions(statement))
+
+
+@document_rule("TRUST_WITHOUT_MFA", WARNING, "a trust statement that lets users assume the role without MFA")
+def trust_without_mfa(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    if doc.is_identity:
+        return
+    for i, statement in doc.statements():
+        if _allows(statement) and _aws_principals(statement) and not _requires_mfa(statement):
+            yield (
+                doc.at(i),
+                'no Bool aws:MultiFactorAuthPresent "true" condition: a leaked access key alone can assume the role; '
+                "set requireMfa: true, or waive TRUST_WITHOUT_MFA with the reason (e.g. a machine user)",
+            )
+
+
+# --- permissions --------------------------------------------------------------------------
+
+
+@document_rule("ALLOW_WITH_NOT", ERROR, "an Allow with NotPrincipal, NotAction or NotResource (it grants everything not listed)")
+def allow_with_not(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    for i, statement in doc.statements():
+        if _allows(statement):
+            for element in ("NotPrincipal", "NotAction", "NotResource"):
+                if element in statement:
+                    yield (
+                        doc.at(i),
+                        f"Allow with {element} {show(statement[element])} grants everything not listed, including what AWS "
+                        f"adds later; list what is allowed ({element.removeprefix('Not')}), or use a Deny",
+                    )
+
+
+@document_rule("ACTION_WILDCARD", ERROR, 'an Allow of "*" or "service:*" in a permission policy')
+def action_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    if not doc.is_identity:
+        return
+    for i, statement in doc.statements():
+        if _allows(statement):
+            for action in _actions(statement):
+                if SERVICE_WILDCARD_RE.match(action) or action == "*:*":
+                    yield (
+                        doc.at(i),
+                        f"Action {show(action)} allows every action of {'every service' if action.startswith('*') else action.split(':')[0]}, "
+                        "including those added later; list the actions the role needs (e.g. s3:GetObject)",
+                    )
+
+
+@document_rule("RESOURCE_STAR", ERROR, 'an Allow on Resource "*" of actions that can be scoped to resources (per the catalogue)')
+def resource_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    # Trust policies need no test here: the catalogue drops what it finds on them (KNOWN_FALSE_POSITIVES).
+    for i, actions in scopable_actions_on_star(doc):
+        yield (
+            doc.at(i),
+            f'Resource "*" for {_listed(actions)}, which the {CATALOGUE} says can be limited to specific resources; '
+            'list the ARNs they need (actions that only work on "*", such as s3:ListAllMyBuckets, may stay), '
+            "or waive RESOURCE_STAR with the reason",
+        )
+
+
+@document_rule("PASSROLE_STAR", ERROR, 'an Allow of iam:PassRole on Resource "*"')
+def passrole_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    if not doc.is_identity:
+        return
+    for i, statement in doc.statements():
+        resources = as_list(statement.get("Resource", []))
+        if not _allows(statement) or "*" not in resources:
+            continue
+        matching = [a for a in _actions(statement) if fnmatch.fnmatchcase("iam:passrole", a.lower())]
+        if matching:
+            yield (
+                doc.at(i),
+                f'{_listed(matching)} on Resource "*" lets the holder hand any role, an administrator\'s included, to a service; '
+                "list the role ARNs it may pass (and an iam:PassedToService condition)",
+            )
+
+
+@document_rule(
+    "MFA_DENY_BOOL_FALSE", ERROR, "a Deny on Bool aws:MultiFactorAuthPresent false (requests without the key slip through)"
+)
+def mfa_deny_bool_false(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    for i, statement in doc.statements():
+        if statement.get("Effect") != "Deny":
+            continue
+        for op, key, values in _conditions(statement):
+            if op == "bool" and key == MFA_KEY and ("false" in values or False in values):
+                yield (
+                    doc.at(i),
+                    'Deny with Bool aws:MultiFactorAuthPresent "false" never matches a request made with long-term keys '
+                    '(the key is absent, not false), so those get through; use BoolIfExists with "false", '
+                    'or require MFA on the Allow with Bool "true"',
+                )
+
+
+@entity_rule("ADMINISTRATOR_ACCESS", ERROR, "the AWS managed AdministratorAccess policy attached")
+def administrator_access(entity: Entity) -> Iterator[tuple[str, str]]:
+    for where, arn in entity.managed_policy_arns:
+        if ADMINISTRATOR_ACCESS_RE.match(arn):
+            yield (
+                where,
+                f"{arn} grants every action on every resource; attach a policy with the actions the role needs "
+                "(policies/*.json), or waive ADMINISTRATOR_ACCESS for this role with the reason (e.g. break-glass)",
+            )

@@ -1,0 +1,76 @@
+"""The stack's plan as guardrail subjects: every document and entity the component creates,
+located by the stack key or file a user edits, with the waivers that apply to it.
+
+- a role's trust policy, the role itself and the policies made from its files: the role's
+  key (`cross-account-roles:roles.<name>`), under the role's waivers;
+- each file of policies/ once, however many roles use it: `policies/<file>`, under the
+  file's waivers (`policyWaivers.<file>`);
+- each user and its assume-role policy: the user's key (users have no waivers: their
+  documents are built entirely by this program).
+"""
+
+from __future__ import annotations
+
+from crossaccount.documents import StackPlan
+from crossaccount.settings import key
+
+from .model import Entity, Finding, PolicyDocument
+from .runner import Subjects, WaiverScope, run_rules
+
+
+def subjects_for(plan: StackPlan) -> Subjects:
+    settings = plan.settings
+    documents: list[tuple[PolicyDocument, WaiverScope | None]] = []
+    entities: list[tuple[Entity, WaiverScope | None]] = []
+    scopes: list[WaiverScope] = []
+
+    for role in plan.roles:
+        role_settings = settings.roles[role.name]
+        at = ("roles", role.name)
+        scope = WaiverScope(key((*at, "waivers")), role_settings.waivers)
+        scopes.append(scope)
+        documents.append((PolicyDocument("trust", f"{key(at)} (trust policy)", role.trust_document), scope))
+        entities.append(
+            (
+                Entity(
+                    kind="role",
+                    where=key(at),
+                    name=role.name,
+                    path=role.path,
+                    description=role.description,
+                    tags=role.tags,
+                    max_session_duration=role.max_session_duration,
+                    managed_policy_arns=tuple(
+                        (key((*at, "managedPolicyArns", i)), arn) for i, arn in enumerate(role.managed_policy_arns)
+                    ),
+                    other_attached=len(role.policies),
+                    permissions_boundary=role.permissions_boundary,
+                ),
+                scope,
+            )
+        )
+        for i, policy in enumerate(role.policies):
+            entities.append(
+                (Entity(kind="policy", where=key((*at, "policyFiles", i)), name=policy.name, path="/", tags=role.tags), scope)
+            )
+
+    file_scopes = {f: WaiverScope(key(("policyWaivers", f)), w) for f, w in sorted(settings.policy_waivers.items())}
+    scopes += file_scopes.values()
+    files = {p.file_name: p.document for role in plan.roles for p in role.policies}
+    for file_name in sorted(files):
+        documents.append((PolicyDocument("managed", f"policies/{file_name}", files[file_name]), file_scopes.get(file_name)))
+
+    for user in plan.users:
+        at = ("users", user.name)
+        documents.append((PolicyDocument("managed", f"{key(at)} (assume-role policy)", user.policy_document), None))
+        entities.append((Entity(kind="policy", where=f"{key(at)} (assume-role policy)", name=user.policy_name, path="/"), None))
+        if user.create:
+            entities.append(
+                (Entity(kind="user", where=key(at), name=user.name, path=user.path, tags=user.tags, other_attached=1), None)
+            )
+    return Subjects(documents=documents, entities=entities, scopes=scopes)
+
+
+def check_plan(plan: StackPlan) -> list[Finding]:
+    """Every finding for the stack's plan, waivers applied, in a stable order."""
+    return run_rules(subjects_for(plan))

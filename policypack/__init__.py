@@ -1,0 +1,1 @@
+"""The CrossGuard policy pack: the guardrails applied to the resources the engine sees."""

@@ -1,0 +1,336 @@
+"""The guardrails as CrossGuard policies: the engine's resource inputs, adapted to the same rules.
+
+Nothing here decides what is wrong: the rules live in `crossaccount.guardrails` (no copy).
+This module only reads resource inputs (camelCase, as the engine sees them) into the rules'
+subjects, and reports each finding as a violation.
+
+- One policy per rule; its name is the rule id, its enforcement the rule's severity (error:
+  mandatory, warning: advisory), its description what the rule catches.
+- Rules over one document or one resource run per resource (`ResourceValidationPolicy`);
+  the two rules about totals per user, role or group (MANAGED_POLICY_COUNT,
+  INLINE_POLICY_TOTAL_SIZE) run over the stack, since attachments and inline policies are
+  resources of their own (`StackValidationPolicy`).
+- The stack's waivers live in its settings, which the pack does not see. A policy's config
+  may waive it for named resources instead, with a reason:
+  `{"RESOURCE_STAR": {"waivers": {"<IAM name or Pulumi name>": "<why>"}}}` in the file given
+  to `--policy-pack-config`.
+- A resource's provider is `args.provider` (the engine fills it from the resource's provider
+  reference: None when it has none, a name starting with `default` for a default provider).
+
+Validators are plain functions of (args, report_violation), tested with a fake callback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from crossaccount.guardrails import (
+    DOCUMENT_RULES,
+    ENTITY_RULES,
+    ERROR,
+    RESOURCE_RULES,
+    RULES,
+    EngineResource,
+    Entity,
+    Finding,
+    PolicyDocument,
+)
+
+ROLE = "aws:iam/role:Role"
+USER = "aws:iam/user:User"
+GROUP = "aws:iam/group:Group"
+POLICY = "aws:iam/policy:Policy"
+INLINE_POLICIES = {
+    "aws:iam/rolePolicy:RolePolicy": "role",
+    "aws:iam/userPolicy:UserPolicy": "user",
+    "aws:iam/groupPolicy:GroupPolicy": "group",
+}
+"""Inline policy resource type -> the input naming its entity."""
+ATTACHMENTS = {
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "role",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": "user",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "group",
+}
+"""Attachment resource type -> the input naming its entity."""
+ENTITY_TYPES = {ROLE: "role", USER: "user", GROUP: "group"}
+
+WAIVER_SCHEMA = PolicyConfigSchema(
+    properties={
+        "waivers": {
+            "type": "object",
+            "description": "Resources this policy does not apply to: IAM name (or Pulumi name) -> the reason.",
+            "additionalProperties": {"type": "string", "minLength": 1},
+        }
+    }
+)
+
+
+# --- resource inputs -> subjects ----------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """The engine's read-only proxies as plain JSON values."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _text(value: Any) -> str | None:
+    """A policy input: JSON text, or an object the SDK passed as such."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(_plain(value), separators=(",", ":"), ensure_ascii=False)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, Sequence) and not isinstance(value, str) else []
+
+
+def _tags(value: Any) -> dict[str, str] | None:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, Mapping) else None
+
+
+def documents(resource_type: str, props: Mapping[str, Any]) -> list[PolicyDocument]:
+    """The policy documents among a resource's inputs, located by property name."""
+    found: list[PolicyDocument] = []
+    if resource_type == ROLE:
+        trust = _text(props.get("assumeRolePolicy"))
+        if trust is not None:
+            found.append(PolicyDocument("trust", "assumeRolePolicy", trust))
+        found += _role_inline_policies(props)
+    elif resource_type == POLICY:
+        text = _text(props.get("policy"))
+        if text is not None:
+            found.append(PolicyDocument("managed", "policy", text))
+    elif resource_type in INLINE_POLICIES:
+        text = _text(props.get("policy"))
+        if text is not None:
+            found.append(PolicyDocument("inline", "policy", text))
+    return found
+
+
+def _role_inline_policies(props: Mapping[str, Any]) -> list[PolicyDocument]:
+    found = []
+    for i, item in enumerate(_list(props.get("inlinePolicies"))):
+        text = _text(item.get("policy")) if isinstance(item, Mapping) else None
+        if text is not None:
+            found.append(PolicyDocument("inline", f"inlinePolicies[{i}].policy", text))
+    return found
+
+
+def _managed_arns(props: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (f"managedPolicyArns[{i}]", a) for i, a in enumerate(_list(props.get("managedPolicyArns"))) if isinstance(a, str)
+    )
+
+
+def _role(props: Mapping[str, Any]) -> Entity:
+    return Entity(
+        kind="role",
+        where="",
+        name=_str(props.get("name")),
+        path=_str(props.get("path")),
+        description=_str(props.get("description")),
+        tags=_tags(props.get("tags")),
+        max_session_duration=props.get("maxSessionDuration"),
+        managed_policy_arns=_managed_arns(props),
+        permissions_boundary=_str(props.get("permissionsBoundary")),
+        inline_policies=tuple(_role_inline_policies(props)),
+    )
+
+
+def _user(props: Mapping[str, Any]) -> Entity:
+    return Entity(
+        kind="user",
+        where="",
+        name=_str(props.get("name")),
+        path=_str(props.get("path")),
+        tags=_tags(props.get("tags")),
+        permissions_boundary=_str(props.get("permissionsBoundary")),
+    )
+
+
+def _group(props: Mapping[str, Any]) -> Entity:
+    return Entity(kind="group", where="", name=_str(props.get("name")), path=_str(props.get("path")))
+
+
+def _policy(props: Mapping[str, Any]) -> Entity:
+    return Entity(
+        kind="policy",
+        where="",
+        name=_str(props.get("name")),
+        path=_str(props.get("path")),
+        description=_str(props.get("description")),
+        tags=_tags(props.get("tags")),
+    )
+
+
+def _inline_policy(props: Mapping[str, Any]) -> Entity:
+    return Entity(kind="policy", where="", name=_str(props.get("name")))
+
+
+def _attachment(props: Mapping[str, Any]) -> Entity:
+    arn = _str(props.get("policyArn"))
+    return Entity(kind="attachment", where="", managed_policy_arns=(("policyArn", arn),) if arn is not None else ())
+
+
+ENTITY_READERS: dict[str, Callable[[Mapping[str, Any]], Entity]] = {
+    ROLE: _role,
+    USER: _user,
+    GROUP: _group,
+    POLICY: _policy,
+    **dict.fromkeys(INLINE_POLICIES, _inline_policy),
+    **dict.fromkeys(ATTACHMENTS, _attachment),
+}
+"""Resource type -> how to read the IAM entity it describes from its inputs."""
+
+
+def entity(resource_type: str, props: Mapping[str, Any]) -> Entity | None:
+    """The IAM entity a resource describes, with the values the rules check."""
+    reader = ENTITY_READERS.get(resource_type)
+    return reader(props) if reader is not None else None
+
+
+def resource_findings(
+    rule_id: str, resource_type: str, props: Mapping[str, Any], name: str, provider: str | None
+) -> list[Finding]:
+    """What rule `rule_id` finds in one resource."""
+    findings: list[Finding] = []
+    for document_rule in (r for r in DOCUMENT_RULES if r.id == rule_id):
+        for doc in documents(resource_type, props):
+            findings += document_rule.run(doc)
+    subject = entity(resource_type, props)
+    for entity_rule in (r for r in ENTITY_RULES if r.id == rule_id and r.pack == "resource"):
+        if subject is not None:
+            findings += entity_rule.run(subject)
+    for resource_rule in (r for r in RESOURCE_RULES if r.id == rule_id):
+        findings += resource_rule.run(EngineResource(resource_type, name, provider))
+    return findings
+
+
+def stack_entities(resources: Iterable[PolicyResource]) -> list[tuple[PolicyResource, Entity]]:
+    """Each user, role and group with everything attached to it across the stack's resources."""
+    resources = list(resources)
+    attached: dict[tuple[str, str], int] = {}
+    inline: dict[tuple[str, str], list[PolicyDocument]] = {}
+    for r in resources:
+        if r.resource_type in ATTACHMENTS:
+            owner = (ATTACHMENTS[r.resource_type], str(r.props.get(ATTACHMENTS[r.resource_type])))
+            attached[owner] = attached.get(owner, 0) + 1
+        elif r.resource_type in INLINE_POLICIES:
+            owner = (INLINE_POLICIES[r.resource_type], str(r.props.get(INLINE_POLICIES[r.resource_type])))
+            text = _text(r.props.get("policy"))
+            if text is not None:
+                inline.setdefault(owner, []).append(PolicyDocument("inline", f"{r.name}.policy", text))
+    found = []
+    for r in resources:
+        if r.resource_type not in ENTITY_TYPES:
+            continue
+        own = entity(r.resource_type, r.props)
+        if own is None:
+            continue
+        owner = (ENTITY_TYPES[r.resource_type], str(own.name))
+        found.append(
+            (
+                r,
+                Entity(
+                    kind=own.kind,
+                    where="",
+                    name=own.name,
+                    managed_policy_arns=own.managed_policy_arns,
+                    other_attached=attached.get(owner, 0),
+                    inline_policies=own.inline_policies + tuple(inline.get(owner, [])),
+                ),
+            )
+        )
+    return found
+
+
+# --- validators ---------------------------------------------------------------------------
+
+
+def _waived(config: Mapping[str, Any], *names: str | None) -> bool:
+    waivers = config.get("waivers") or {}
+    return any(n is not None and n in waivers for n in names)
+
+
+def resource_validator(rule_id: str) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
+    """The validator of one rule over one resource."""
+
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        if _waived(args.get_config(), _str(args.props.get("name")), args.name):
+            return
+        provider = args.provider.name if args.provider is not None else None
+        for finding in resource_findings(rule_id, args.resource_type, args.props, args.name, provider):
+            report_violation(f"{finding.location}: {finding.message}", None)
+
+    validate.__name__ = f"validate_{rule_id.lower()}"
+    return validate
+
+
+def stack_validator(rule_id: str) -> Callable[[StackValidationArgs, ReportViolation], None]:
+    """The validator of one rule about totals per user, role or group, over the whole stack."""
+    rule = next(r for r in ENTITY_RULES if r.id == rule_id)
+
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        for resource, subject in stack_entities(args.resources):
+            if _waived(args.get_config(), subject.name, resource.name):
+                continue
+            for finding in rule.run(subject):
+                report_violation(finding.message, resource.urn)
+
+    validate.__name__ = f"validate_{rule_id.lower()}"
+    return validate
+
+
+def _enforcement(rule_id: str) -> EnforcementLevel:
+    return EnforcementLevel.MANDATORY if RULES[rule_id].severity == ERROR else EnforcementLevel.ADVISORY
+
+
+RESOURCE_VALIDATORS = {rule_id: resource_validator(rule_id) for rule_id, info in RULES.items() if info.pack == "resource"}
+"""Rule id -> the validator its policy runs on each resource."""
+STACK_VALIDATORS = {rule_id: stack_validator(rule_id) for rule_id, info in RULES.items() if info.pack == "stack"}
+"""Rule id -> the validator its policy runs on the whole stack."""
+
+
+def _pack_policy(rule_id: str) -> Policy:
+    info = RULES[rule_id]
+    if info.pack == "stack":
+        return StackValidationPolicy(
+            name=rule_id,
+            description=info.summary,
+            validate=STACK_VALIDATORS[rule_id],
+            enforcement_level=_enforcement(rule_id),
+            config_schema=WAIVER_SCHEMA,
+        )
+    return ResourceValidationPolicy(
+        name=rule_id,
+        description=info.summary,
+        validate=RESOURCE_VALIDATORS[rule_id],
+        enforcement_level=_enforcement(rule_id),
+        config_schema=WAIVER_SCHEMA,
+    )
+
+
+POLICIES: list[Policy] = [_pack_policy(rule_id) for rule_id, info in RULES.items() if info.pack != "none"]
+"""The pack's policies: one per rule it applies, in the rules' order."""

@@ -1,0 +1,321 @@
+"""Each rule on its own, a compliant and a non-compliant input side by side: the cases
+where a rule must stay quiet (the walk-through's `s3:ListAllMyBuckets` on "*", a Deny, a
+service principal, a policy variable) matter as much as the ones it catches."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from crossaccount.guardrails import (
+    DOCUMENT_RULES,
+    ENTITY_RULES,
+    RULES,
+    Entity,
+    Finding,
+    PolicyDocument,
+    catalogue,
+    sort_findings,
+    summarise,
+)
+
+USER_ARN = "arn:aws:iam::111122223333:user/random_user"
+MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+
+
+def doc(*statements: dict[str, Any], kind: str = "managed", version: str | None = "2012-10-17") -> PolicyDocument:
+    body: dict[str, Any] = {"Statement": list(statements)}
+    if version is not None:
+        body = {"Version": version, **body}
+    return PolicyDocument(kind, "policies/p.json", json.dumps(body))  # type: ignore[arg-type]
+
+
+def trust(*statements: dict[str, Any]) -> PolicyDocument:
+    return doc(*statements, kind="trust")
+
+
+def allow(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def trusting(principal: Any, **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", "Condition": MFA, **extra}
+
+
+def findings(subject: PolicyDocument | Entity) -> list[Finding]:
+    found: list[Finding] = []
+    if isinstance(subject, PolicyDocument):
+        for document_rule in DOCUMENT_RULES:
+            found += document_rule.run(subject)
+    else:
+        for entity_rule in ENTITY_RULES:
+            found += entity_rule.run(subject)
+    return sort_findings(found)
+
+
+def ids(subject: PolicyDocument | Entity) -> list[str]:
+    return [f.rule_id for f in findings(subject)]
+
+
+# --- catalogue-backed ---------------------------------------------------------------------
+
+
+def test_list_all_my_buckets_on_star_passes_because_the_catalogue_says_it_takes_no_resource() -> None:
+    assert ids(doc(allow("s3:ListAllMyBuckets"))) == []
+
+
+def test_get_object_on_star_is_resource_star_with_the_action_named() -> None:
+    (finding,) = findings(doc(allow(["s3:ListAllMyBuckets", "s3:GetObject"])))
+    assert finding == Finding(
+        "RESOURCE_STAR",
+        "error",
+        "policies/p.json, Statement[0]",
+        'Resource "*" for s3:GetObject, which the parliament 1.6.4 action catalogue says can be limited to specific '
+        'resources; list the ARNs they need (actions that only work on "*", such as s3:ListAllMyBuckets, may stay), '
+        "or waive RESOURCE_STAR with the reason",
+    )
+
+
+def test_a_deny_on_star_is_not_resource_star() -> None:
+    assert ids(doc({"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"})) == []
+
+
+def test_an_allow_with_not_action_is_allow_with_not_and_parliament_does_not_name_the_excluded_actions() -> None:
+    assert ids(doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})) == ["ALLOW_WITH_NOT"]
+
+
+def test_an_allow_with_not_resource_is_allow_with_not_and_parliament_does_not_read_it_as_granted() -> None:
+    assert ids(doc({"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::secrets/*"})) == ["ALLOW_WITH_NOT"]
+
+
+def test_every_mistake_of_a_statement_is_reported_at_once_even_after_an_unknown_action() -> None:
+    found = findings(doc(allow(["s3:GetObjekt", "s3:GetObject"])))
+    assert [(f.rule_id, f.message.split(" ")[1]) for f in found] == [
+        ("RESOURCE_STAR", '"*"'),
+        ("UNKNOWN_ACTION", '"s3:GetObjekt"'),
+    ]
+
+
+def test_an_action_without_a_service_prefix_is_unknown() -> None:
+    (finding,) = findings(doc(allow("GetObject", "arn:aws:s3:::reports/*")))
+    assert (finding.rule_id, finding.message.split(";")[0]) == (
+        "UNKNOWN_ACTION",
+        'action "GetObject" is not in the parliament 1.6.4 action catalogue',
+    )
+
+
+def test_the_components_own_trust_policy_has_no_finding_from_the_catalogue() -> None:
+    statement = trusting({"AWS": USER_ARN}, Action=["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"])
+    assert ids(trust(statement)) == []
+
+
+def test_trust_policy_actions_are_checked_against_the_catalogue() -> None:
+    assert ids(trust(trusting({"AWS": USER_ARN}, Action="sts:AssumeRol"))) == ["UNKNOWN_ACTION"]
+
+
+def test_every_known_false_positive_of_parliament_says_why() -> None:
+    assert all(reason.strip() for reason in catalogue.KNOWN_FALSE_POSITIVES.values())
+    assert {issue for _, issue in catalogue.KNOWN_FALSE_POSITIVES} <= {"MALFORMED", *catalogue.USED_ISSUES}
+
+
+def test_resource_mismatch_names_the_action_and_the_resource_it_needs() -> None:
+    (finding,) = findings(doc(allow("s3:GetObject", "arn:aws:s3:::reports")))
+    assert finding.rule_id == "RESOURCE_MISMATCH"
+    assert finding.message.startswith("no Resource matches what s3:GetObject acts on (expected arn:*:s3:::*/*")
+
+
+# --- trust --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("principal", "rule"),
+    [
+        ({"AWS": "*"}, "TRUST_PRINCIPAL_WILDCARD"),
+        ("*", "TRUST_PRINCIPAL_WILDCARD"),
+        ({"AWS": "arn:aws:iam::111122223333:root"}, "TRUST_WHOLE_ACCOUNT"),
+        ({"AWS": ["111122223333", USER_ARN]}, "TRUST_WHOLE_ACCOUNT"),
+    ],
+)
+def test_trusting_everyone_or_a_whole_account_is_an_error(principal: Any, rule: str) -> None:
+    assert ids(trust(trusting(principal))) == [rule]
+
+
+@pytest.mark.parametrize("principal", [{"AWS": "*"}, {"AWS": "arn:aws:iam::111122223333:root"}])
+def test_an_aws_principal_arn_condition_narrows_a_wide_principal(principal: Any) -> None:
+    narrowed = {**MFA, "ArnEquals": {"aws:PrincipalArn": [USER_ARN]}}
+    assert ids(trust(trusting(principal, Condition=narrowed))) == []
+    widened = {**MFA, "ArnLike": {"aws:PrincipalArn": "*"}}
+    assert ids(trust(trusting(principal, Condition=widened))) != []
+
+
+def test_a_trust_without_mfa_is_a_warning_but_a_service_principal_needs_none() -> None:
+    (finding,) = findings(trust({"Effect": "Allow", "Principal": {"AWS": USER_ARN}, "Action": "sts:AssumeRole"}))
+    assert (finding.rule_id, finding.severity) == ("TRUST_WITHOUT_MFA", "warning")
+    service = {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    assert ids(trust(service)) == []
+
+
+def test_bool_if_exists_true_does_not_count_as_requiring_mfa() -> None:
+    weak = {"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}
+    assert ids(trust(trusting({"AWS": USER_ARN}, Condition=weak))) == ["TRUST_WITHOUT_MFA"]
+
+
+def test_a_trust_policy_needs_a_principal_and_no_resource() -> None:
+    assert ids(trust({"Effect": "Allow", "Action": "sts:AssumeRole", "Condition": MFA})) == ["TRUST_PRINCIPAL"]
+    with_resource = trusting({"AWS": USER_ARN}, Resource="arn:aws:iam::444455556666:role/r")
+    assert ids(trust(with_resource)) == ["TRUST_RESOURCE"]
+
+
+@pytest.mark.parametrize(
+    ("principal", "rule", "fragment"),
+    [
+        ("AIDAJQABLZS4A3QDU576Q", "ARN_FORMAT", "is a unique id"),
+        ("arn:aws:iam::111122223333:user/*", "ARN_FORMAT", "has a wildcard"),
+        ("random_user", "ARN_FORMAT", "is not an IAM principal"),
+        ("11112222333", "ACCOUNT_ID_FORMAT", "has 11 digits"),
+        ("arn:aws:iam::1111222233334:user/random_user", "ACCOUNT_ID_FORMAT", 'names account "1111222233334"'),
+    ],
+)
+def test_a_malformed_principal_is_reported_with_what_is_wrong(principal: str, rule: str, fragment: str) -> None:
+    (finding,) = findings(trust(trusting({"AWS": principal})))
+    assert finding.rule_id == rule
+    assert fragment in finding.message
+
+
+def test_an_account_id_written_as_a_number_is_reported() -> None:
+    (finding,) = findings(trust(trusting({"AWS": 111122223333})))
+    assert finding.rule_id == "ACCOUNT_ID_FORMAT"
+    assert finding.message.startswith("Principal.AWS 111122223333 is a number;")
+
+
+# --- permissions --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["*", "*:*", "s3:*"])
+def test_an_allow_of_every_action_is_action_wildcard(action: str) -> None:
+    assert "ACTION_WILDCARD" in ids(doc(allow(action, "arn:aws:s3:::reports/*")))
+
+
+def test_a_partial_wildcard_is_not_action_wildcard() -> None:
+    assert "ACTION_WILDCARD" not in ids(doc(allow("s3:Get*", "arn:aws:s3:::reports/*")))
+
+
+@pytest.mark.parametrize("action", ["iam:PassRole", "iam:passrole", "iam:Pass*", "iam:*", "*"])
+def test_pass_role_on_star_is_reported_however_the_action_is_written(action: str) -> None:
+    assert "PASSROLE_STAR" in ids(doc(allow(action)))
+
+
+def test_pass_role_on_one_role_is_not_passrole_star() -> None:
+    assert ids(doc(allow("iam:PassRole", "arn:aws:iam::444455556666:role/reports-function"))) == []
+
+
+@pytest.mark.parametrize("value", ["false", False, ["false"]])
+def test_a_deny_on_mfa_false_is_reported(value: Any) -> None:
+    deny = {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": value}}}
+    assert ids(doc(allow("s3:ListAllMyBuckets"), deny)) == ["MFA_DENY_BOOL_FALSE"]
+
+
+def test_a_deny_on_mfa_false_if_exists_is_the_pattern_that_works() -> None:
+    deny = {
+        "Effect": "Deny",
+        "Action": "*",
+        "Resource": "*",
+        "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+    }
+    assert ids(doc(allow("s3:ListAllMyBuckets"), deny)) == []
+
+
+def test_a_permission_policy_may_not_name_a_principal() -> None:
+    assert ids(doc(allow("s3:ListAllMyBuckets", Principal={"AWS": USER_ARN}))) == ["IDENTITY_PRINCIPAL"]
+
+
+def test_policy_variables_in_an_arn_are_not_malformed() -> None:
+    statement = allow("iam:GetUser", "arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}")
+    assert ids(doc(statement)) == []
+
+
+# --- document format ----------------------------------------------------------------------
+
+
+def test_text_that_is_not_json_is_one_finding_saying_where_the_parser_stopped() -> None:
+    (finding,) = findings(PolicyDocument("managed", "policy", '{"Version": "2012-10-17",'))
+    assert finding.rule_id == "POLICY_JSON"
+    assert finding.message.startswith("not valid JSON (Expecting property name enclosed in double quotes at line 1, column 26)")
+
+
+def test_a_missing_version_is_reported_and_the_old_one_too() -> None:
+    assert ids(doc(allow("s3:ListAllMyBuckets"), version=None)) == ["POLICY_VERSION"]
+    assert ids(doc(allow("s3:ListAllMyBuckets"), version="2008-10-17")) == ["POLICY_VERSION"]
+
+
+def test_an_empty_statement_list_is_not_a_policy() -> None:
+    assert ids(doc()) == ["POLICY_JSON"]
+
+
+def test_a_character_outside_latin_1_is_located_by_statement_and_element() -> None:
+    (finding,) = findings(doc(allow("s3:GetObject", "arn:aws:s3:::reports/\u201cq1\u201d/*")))
+    assert (finding.rule_id, finding.location) == ("POLICY_CHARACTERS", "policies/p.json, Statement[0]")
+    assert finding.message.startswith(
+        "Resource \"arn:aws:s3:::reports/\u201cq1\u201d/*\" contains '\u201c' (U+201C), '\u201d' (U+201D);"
+    )
+
+
+def test_latin_1_characters_are_allowed() -> None:
+    condition = {"StringEquals": {"aws:PrincipalTag/team": "équipe-ñ"}}
+    assert ids(doc(allow("s3:ListAllMyBuckets", Condition=condition))) == []
+
+
+# --- entities -----------------------------------------------------------------------------
+
+
+def role(**values: Any) -> Entity:
+    return Entity(kind="role", where="cross-account-roles:roles.r", name="r", **values)
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"), [(3600, True), (3600.0, True), (43200, True), (3599, False), (43201, False), ("3600", False)]
+)
+def test_max_session_duration_is_a_whole_number_of_seconds_from_one_to_twelve_hours(value: Any, ok: bool) -> None:
+    assert ids(role(max_session_duration=value)) == ([] if ok else ["MAX_SESSION_DURATION"])
+
+
+def test_tag_keys_equal_but_for_case_collide_on_users_and_roles_only() -> None:
+    tags = {"Team": "a", "team": "b"}
+    assert ids(role(tags=tags)) == ["TAGS_LIMITS"]
+    assert ids(Entity(kind="policy", where="", name="p", tags=tags)) == []
+
+
+def test_eleven_managed_policies_are_one_too_many() -> None:
+    arns = tuple((f"managedPolicyArns[{i}]", f"arn:aws:iam::aws:policy/P{i}") for i in range(6))
+    assert ids(role(managed_policy_arns=arns, other_attached=4)) == []
+    (finding,) = findings(role(managed_policy_arns=arns, other_attached=5))
+    assert (finding.rule_id, finding.location) == ("MANAGED_POLICY_COUNT", "cross-account-roles:roles.r")
+    assert finding.message.startswith('11 managed policies attached to role "r"; AWS attaches at most 10')
+
+
+def test_administrator_access_is_reported_at_the_key_that_attaches_it() -> None:
+    arns = (("cross-account-roles:roles.r.managedPolicyArns[1]", "arn:aws:iam::aws:policy/AdministratorAccess"),)
+    (finding,) = findings(role(managed_policy_arns=arns))
+    assert (finding.rule_id, finding.location) == ("ADMINISTRATOR_ACCESS", "cross-account-roles:roles.r.managedPolicyArns[1]")
+
+
+# --- findings -----------------------------------------------------------------------------
+
+
+def test_a_finding_reads_as_one_line_and_a_waived_one_says_so_and_why() -> None:
+    finding = Finding("RESOURCE_STAR", "error", "policies/p.json, Statement[0]", "Resource ...")
+    assert finding.line() == "error RESOURCE_STAR policies/p.json, Statement[0]: Resource ..."
+    waived = Finding("RESOURCE_STAR", "error", "policies/p.json, Statement[0]", "Resource ...", waived="audit role")
+    assert waived.line() == "waived RESOURCE_STAR (error) policies/p.json, Statement[0]: Resource ... [waiver: audit role]"
+    assert (finding.blocking, waived.blocking) == (True, False)
+    assert summarise([finding, waived]) == "1 error, 0 warnings, 1 waived"
+
+
+def test_every_rule_has_an_upper_snake_case_id_and_a_summary() -> None:
+    for rule_id, info in RULES.items():
+        assert rule_id.replace("_", "").isalnum(), rule_id
+        assert rule_id.isupper(), rule_id
+        assert info.summary
+        assert info.severity in ("error", "warning")
