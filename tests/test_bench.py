@@ -1,6 +1,6 @@
 """The benchmark measures real stacks: its generated settings are valid and fully planned."""
 
-from tools.bench import measure
+from tools.bench import measure, measure_check
 
 
 def test_the_benchmark_plans_six_resources_per_user_and_role_pair() -> None:
@@ -10,3 +10,9 @@ def test_the_benchmark_plans_six_resources_per_user_and_role_pair() -> None:
     assert (result["users"], result["roles"], result["resources"]) == (3, 3, 3 + 6 * 3)
     assert result["settings_to_plan_seconds"] > 0
     assert result["program_under_mocks_seconds"] > 0
+
+
+def test_the_benchmark_times_check_on_a_real_stack() -> None:
+    result = measure_check("utils", repeat=1)
+    assert (result["stack"], result["findings"]) == ("utils", 0)
+    assert result["check_command_seconds"] > result["rules_first_seconds"] > 0

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from crossaccount.settings import SettingsError
 
-from .mocks import ProgramError
+from .errors import ProgramError
 
 # command -> (module, one-line help). Modules are imported only when their command runs.
 COMMANDS = {

@@ -1,9 +1,12 @@
-"""`make bench`: how long the program takes under the mocks for stacks of growing size.
+"""`make bench`: how long the program and `make check` take.
 
-Generates stacks of N users and N roles (each role trusted by one user, each user trusted by
-one role, one policy file per role) and times, for each size, settings -> plan (pure) and the
-whole program under the recording mocks. Prints one line per size; `--format json` prints
-the figures as JSON. Nothing is asserted: this measures, the tests decide correctness.
+1. Generates stacks of N users and N roles (each role trusted by one user, each user trusted
+   by one role, one policy file per role) and times, for each size, settings -> plan (pure)
+   and the whole program under the recording mocks.
+2. Times `python -m tools check` on a stack as a whole command (mostly imports: parliament's
+   catalogue, pydantic) and settings -> plan -> rules in process.
+Prints the figures, or JSON with `--format json`. Nothing is asserted: this measures, the
+tests decide correctness.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import functools
 import json
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -20,7 +24,8 @@ from typing import Any, TextIO
 from crossaccount.documents import build_stack_plan
 from crossaccount.settings import load_settings
 
-from .mocks import PROJECT_DIR, run_program
+from .mocks import run_program
+from .project import PROJECT_DIR, stack_findings
 
 POLICY_FILE = "role_permissions_policy.json"
 
@@ -68,19 +73,38 @@ def measure(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
     return results
 
 
+def measure_check(stack: str, repeat: int) -> dict[str, Any]:
+    """`make check`'s wall clock as a command, and the rules' own time in process."""
+    command = [sys.executable, "-m", "tools", "check", "--stack", stack]
+    whole = _time(functools.partial(subprocess.run, command, cwd=PROJECT_DIR, check=False, capture_output=True), repeat)
+    start = time.perf_counter()
+    findings = stack_findings(stack)
+    first = time.perf_counter() - start
+    again = _time(functools.partial(stack_findings, stack), repeat)
+    return {
+        "stack": stack,
+        "check_command_seconds": round(whole, 3),
+        "rules_first_seconds": round(first, 4),
+        "rules_again_seconds": round(again, 4),
+        "findings": len(findings),
+    }
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sizes", default="1,10,50,200", help="comma-separated numbers of users (= roles) (default: 1,10,50,200)"
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown (default: 3)")
+    parser.add_argument("--stack", default="utils", help="the stack `make check` is timed on (default: utils)")
     parser.add_argument("--format", default="text", choices=("text", "json"))
 
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results = measure(sizes, args.repeat)
+    check = measure_check(args.stack, args.repeat)
     if args.format == "json":
-        out.write(json.dumps(results, indent=2) + "\n")
+        out.write(json.dumps({"program": results, "check": check}, indent=2) + "\n")
         return 0
     out.write(f"median of {args.repeat} runs, wall clock, this machine\n")
     out.write(f"{'users+roles':>12} {'resources':>10} {'settings->plan':>15} {'program under mocks':>20}\n")
@@ -89,4 +113,9 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             f"{r['users']:>6}+{r['roles']:<5} {r['resources']:>10} {r['settings_to_plan_seconds']:>14.4f}s "
             f"{r['program_under_mocks_seconds']:>19.4f}s\n"
         )
+    out.write(
+        f"make check STACK={check['stack']}: {check['check_command_seconds']:.3f}s as a command; "
+        f"settings -> plan -> rules in process {check['rules_first_seconds'] * 1000:.1f} ms first, "
+        f"{check['rules_again_seconds'] * 1000:.1f} ms again ({check['findings']} findings)\n"
+    )
     return 0

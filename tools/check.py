@@ -20,8 +20,7 @@ from typing import TextIO
 
 from crossaccount.guardrails import Finding, summarise
 
-from .mocks import PROJECT_DIR
-from .plan import stack_findings
+from .project import PROJECT_DIR, stack_findings
 
 FORMATS = ("text", "json")
 

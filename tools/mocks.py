@@ -30,11 +30,13 @@ from pulumi.runtime.sync_await import _sync_await
 from components.cross_account_access import SOURCE_SUFFIX, TARGET_SUFFIX
 from crossaccount.settings import NAMESPACE
 
+from .errors import ProgramError
+from .project import PROGRAM, PROJECT_DIR
+
 PROJECT = NAMESPACE
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-PROGRAM = PROJECT_DIR / "__main__.py"
 PROVIDER_TYPE = "pulumi:providers:aws"
 SECRET = "[secret]"
+__all__ = ["PROGRAM", "PROJECT_DIR", "ProgramError", "ProgramRun", "RecordingMocks", "Registration", "run_program"]
 
 
 @dataclass(frozen=True)
@@ -56,15 +58,6 @@ class Registration:
     """What the mocks answered: inputs plus computed properties such as `arn`."""
     dependencies: tuple[str, ...] = ()
     """URNs this resource waits for (`depends_on` and the inputs' own dependencies), sorted."""
-
-
-class ProgramError(Exception):
-    """The program failed; `registrations` says what it had registered by then."""
-
-    def __init__(self, cause: BaseException, registrations: list[Registration]):
-        super().__init__(str(cause))
-        self.cause = cause
-        self.registrations = registrations
 
 
 def _normalise(value: Any, provider_config: bool = False) -> Any:

@@ -15,30 +15,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from crossaccount.documents import build_stack_plan
-from crossaccount.guardrails import Finding, check_plan, summarise
-from crossaccount.settings import load_settings, read_stack_file
+from crossaccount.guardrails import Finding, summarise
+from crossaccount.settings import read_stack_file
 
-from .mocks import PROJECT_DIR, ProgramRun, Registration, run_program
+from .mocks import ProgramRun, Registration, run_program
+from .project import PROJECT_DIR, stack_file, stack_findings
 
 FORMATS = ("text", "json", "markdown")
 POLICY_INPUTS = ("assumeRolePolicy", "policy")
 
 
-def stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> Path:
-    return project_dir / f"Pulumi.{stack}.yaml"
-
-
 def plan_stack(stack: str, project_dir: Path = PROJECT_DIR) -> ProgramRun:
     """Read Pulumi.<stack>.yaml and run the program on it under the mocks."""
     return run_program(stack, read_stack_file(stack_file(stack, project_dir)), program_path=project_dir / "__main__.py")
-
-
-def stack_findings(stack: str, project_dir: Path = PROJECT_DIR) -> list[Finding]:
-    """The guardrails' findings for Pulumi.<stack>.yaml, without running the program:
-    settings -> plan -> rules, the same functions the program runs at start."""
-    raw = read_stack_file(stack_file(stack, project_dir))
-    return check_plan(build_stack_plan(load_settings(stack, raw, project_dir / "policies")))
 
 
 def _resource(r: Registration) -> dict[str, Any]:

@@ -50,8 +50,7 @@ from pydantic.alias_generators import to_camel
 
 from crossaccount.settings import LoadedSettings, SettingsError, key, load_settings, read_stack_file
 
-from .mocks import PROJECT_DIR
-from .plan import stack_file
+from .project import PROJECT_DIR, stack_file
 
 FORMATS = ("text", "json")
 DEFAULT_WAIT_SECONDS = 60.0

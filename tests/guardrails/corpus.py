@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from crossaccount.guardrails import DOCUMENT_RULES, ENTITY_RULES, Entity, Finding, PolicyDocument, sort_findings
 from tests.conftest import walkthrough_settings
 
 CORPUS = Path(__file__).resolve().parent
@@ -151,3 +152,15 @@ def file_cases_as_resources(cases: list[StackCase]) -> list[ResourceCase]:
             )
         )
     return derived
+
+
+def findings(subject: PolicyDocument | Entity) -> list[Finding]:
+    """Every document or entity rule's findings on one subject, in the rules' order."""
+    found: list[Finding] = []
+    if isinstance(subject, PolicyDocument):
+        for document_rule in DOCUMENT_RULES:
+            found += document_rule.run(subject)
+    else:
+        for entity_rule in ENTITY_RULES:
+            found += entity_rule.run(subject)
+    return sort_findings(found)

@@ -20,7 +20,8 @@ from tests.conftest import walkthrough_settings, write_policy
 from tools import check
 from tools.__main__ import main
 from tools.mocks import ProgramError, ProgramRun, run_program
-from tools.plan import render_json, render_text, stack_findings
+from tools.plan import render_json, render_text
+from tools.project import stack_findings
 
 READ_ANY_OBJECT = {
     "Version": "2012-10-17",

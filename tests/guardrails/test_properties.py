@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crossaccount.guardrails import DOCUMENT_RULES, ENTITY_RULES, Entity, Finding, PolicyDocument
+from crossaccount.guardrails import DOCUMENT_RULES, Entity, PolicyDocument
 from crossaccount.settings import SettingsError, load_settings
 from tests.conftest import walkthrough_settings
+from tests.guardrails.corpus import findings
 from tools.mocks import PROJECT_DIR
 
 NAME_CHARS = string.ascii_letters + string.digits + "+=,.@_-"
@@ -25,14 +26,7 @@ ACCOUNT = st.from_regex(r"\A[0-9]{12}\Z")
 
 
 def rule_ids(subject: PolicyDocument | Entity, *only: str) -> list[str]:
-    found: list[Finding] = []
-    if isinstance(subject, PolicyDocument):
-        for document_rule in DOCUMENT_RULES:
-            found += document_rule.run(subject)
-    else:
-        for entity_rule in ENTITY_RULES:
-            found += entity_rule.run(subject)
-    return [f.rule_id for f in found if not only or f.rule_id in only]
+    return [f.rule_id for f in findings(subject) if not only or f.rule_id in only]
 
 
 def sized(kind: str, size: int, indent: int | None) -> str:

@@ -10,16 +10,14 @@ from typing import Any
 import pytest
 
 from crossaccount.guardrails import (
-    DOCUMENT_RULES,
-    ENTITY_RULES,
     RULES,
     Entity,
     Finding,
     PolicyDocument,
     catalogue,
-    sort_findings,
     summarise,
 )
+from tests.guardrails.corpus import findings
 
 USER_ARN = "arn:aws:iam::111122223333:user/random_user"
 MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
@@ -42,17 +40,6 @@ def allow(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
 
 def trusting(principal: Any, **extra: Any) -> dict[str, Any]:
     return {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", "Condition": MFA, **extra}
-
-
-def findings(subject: PolicyDocument | Entity) -> list[Finding]:
-    found: list[Finding] = []
-    if isinstance(subject, PolicyDocument):
-        for document_rule in DOCUMENT_RULES:
-            found += document_rule.run(subject)
-    else:
-        for entity_rule in ENTITY_RULES:
-            found += entity_rule.run(subject)
-    return sort_findings(found)
 
 
 def ids(subject: PolicyDocument | Entity) -> list[str]:
