@@ -257,7 +257,7 @@ def test_a_policy_file_without_statements_is_refused(project: Path) -> None:
     ]
 
 
-def test_a_policy_file_named_twice_is_reported_once(project: Path) -> None:
+def test_a_policy_file_named_twice_is_reported_once() -> None:
     raw = walkthrough_settings()
     raw["roles"]["second-role"] = {**role(raw), "policyFiles": ["missing.json"]}
     role(raw)["policyFiles"] = ["missing.json"]
