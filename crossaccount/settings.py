@@ -41,12 +41,16 @@ MAX_ATTACHED_POLICIES = 10
 
 
 class SettingsError(Exception):
-    """Every problem found in a stack's settings, reported together."""
+    """Every problem found in a stack's settings, reported together.
 
-    def __init__(self, problems: list[str]):
+    `outcome` says what did not happen because of them: for the program, that nothing was
+    created; for `verify`, that no AWS call was made.
+    """
+
+    def __init__(self, problems: list[str], outcome: str = "nothing was created"):
         self.problems = problems
         listing = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in the stack settings; nothing was created:\n{listing}")
+        super().__init__(f"{len(problems)} problem(s) in the stack settings; {outcome}:\n{listing}")
 
 
 class _Model(BaseModel):

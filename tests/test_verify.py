@@ -166,6 +166,7 @@ def test_bad_checks_are_reported_together_with_their_stack_keys_before_any_call(
         f'{at}[3].params: not valid for s3:ListBuckets (Unknown parameter in input: "Bucket", '
         "must be one of: MaxBuckets, ContinuationToken, Prefix, BucketRegion)",
     ]
+    assert str(error.value).startswith("4 problem(s) in the stack settings; no AWS call was made:\n")
 
 
 # --- verdicts ----------------------------------------------------------------------------------

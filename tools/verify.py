@@ -244,7 +244,7 @@ def resolve_checks(loaded: LoadedSettings) -> dict[str, tuple[Call, ...]]:
             calls.append(Call(check.action, service, xform_name(operation), dict(check.params), check.expect))
         resolved[role_name] = tuple(calls)
     if problems:
-        raise SettingsError(problems)
+        raise SettingsError(problems, outcome="no AWS call was made")
     return resolved
 
 
