@@ -18,7 +18,9 @@ that comes back from AWS is scrubbed of them before it is shown.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
+import functools
 import getpass
 import json
 import os
@@ -416,6 +418,14 @@ def with_backoff(
             delay = min(delay * 2, MAX_DELAY_SECONDS)
 
 
+def _allow_retryable(error: ClientError) -> bool:
+    return error_code(error) in ACCESS_DENIED_CODES
+
+
+def _never(_: ClientError) -> bool:
+    return False
+
+
 def _assume_retryable(error: ClientError) -> bool:
     return error_code(error) in RETRYABLE_ASSUME_CODES and MFA_REFUSED_MARKER not in error_message(error)
 
@@ -611,14 +621,33 @@ def _verify_role(run: _Run, source: boto3.Session, role_name: str, user: str | N
     for call in calls:
         if call.service not in clients:
             clients[call.service] = run.client(session, call.service, s.target.region)
+        method = getattr(clients[call.service], call.method)
         try:
-            getattr(clients[call.service], call.method)(**call.params)
+            # A permission policy attached seconds ago may not have reached every IAM
+            # endpoint yet: an `allow` check that is denied is retried like AssumeRole.
+            # A `deny` check is never retried: being denied is its answer.
+            answer, attempts = with_backoff(
+                functools.partial(method, **call.params),
+                what=f"{call.action} as {role_name}",
+                retryable=_allow_retryable if call.expect == "allow" else _never,
+                wait_seconds=o.wait_seconds,
+                sleep=o.sleep,
+                clock=o.clock,
+                progress=o.progress,
+            )
         except ClientError as error:
             results.append(classify(role_name, call, error_code(error), run.scrub(error_message(error))))
         except BotoCoreError as exc:
             results.append(Result(role_name, call.action, FAIL, run.scrub(f"{type(exc).__name__}: {exc}"), expect=call.expect))
         else:
-            results.append(classify(role_name, call, None, ""))
+            if isinstance(answer, Retried):
+                message = f"{error_message(answer.error)} (after {answer.attempts} attempts over {answer.elapsed:.0f} s)"
+                results.append(classify(role_name, call, error_code(answer.error), run.scrub(message)))
+            else:
+                passed = classify(role_name, call, None, "")
+                results.append(
+                    passed if attempts == 1 else dataclasses.replace(passed, detail=f"allowed after {attempts} attempts")
+                )
     return results
 
 

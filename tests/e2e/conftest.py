@@ -78,6 +78,16 @@ class Deployed:
             else:
                 iam.detach_role_policy(RoleName=name, PolicyArn=policy_arn)
 
+    def attach(self, account: str, kind: str, name: str, policy_name: str) -> None:
+        """Attach a policy of the plan again (a change that reaches IAM a little later)."""
+        policy_arn = f"arn:aws:iam::{account}:policy/{policy_name}"
+        with self.moto.as_operator():
+            iam = self.moto.client("iam", account)
+            if kind == "user":
+                iam.attach_user_policy(UserName=name, PolicyArn=policy_arn)
+            else:
+                iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
+
 
 def _access_key(moto: MotoServer, account: str, user: str, create_user: bool) -> tuple[str, str]:
     iam = moto.client("iam", account)

@@ -171,18 +171,56 @@ def test_after_the_permission_policy_is_detached_list_buckets_is_denied_and_veri
     deployed.detach(TARGET, "role", ROLE_NAME, PERMISSION_POLICY)
     out, err = io.StringIO(), io.StringIO()
     args = parse(["--outputs", str(deployed.outputs_file), "--endpoint-url", deployed.moto.endpoint, "--mfa-token", MFA])
+    time = FakeTime()
+    waits: list[str] = []
 
-    code = verify.run(args, out, err, environ=env_with_keys(deployed.keys[TRUSTED]), options=options(deployed))
+    code = verify.run(
+        args,
+        out,
+        err,
+        environ=env_with_keys(deployed.keys[TRUSTED]),
+        options=options(deployed, sleep=time.sleep, clock=time.clock, progress=waits.append),
+    )
 
     assert code == 1
     assert out.getvalue().splitlines() == [
         HEADER,
         ASSUMED,
         IDENTITY,
-        "FAIL s3-list-role s3:ListBuckets (expect allow): got AccessDenied: Access Denied",
+        "FAIL s3-list-role s3:ListBuckets (expect allow): got AccessDenied: Access Denied (after 8 attempts over 60 s)",
         CREATE_DENIED,
         "summary: 3 passed, 1 failed, 0 skipped: FAILED",
     ]
+    # the allow check was retried as IAM propagation would need; the deny check was not
+    assert time.sleeps == [1, 2, 4, 8, 16, 16, 13]
+    waited = [w for w in waits if w.startswith("waiting for IAM")]
+    assert waited[0] == (
+        "waiting for IAM: s3:ListBuckets as s3-list-role answered AccessDenied (attempt 1); retrying in 1 s (0 of 60 s spent)"
+    )
+    assert len(waited) == 7
+    assert all("s3:CreateBucket" not in w for w in waited)
+
+
+def test_a_permission_that_arrives_while_verify_waits_passes_after_retries(deployed: Deployed) -> None:
+    """IAM propagation, played by moto: the policy is attached again during the second wait."""
+    deployed.detach(TARGET, "role", ROLE_NAME, PERMISSION_POLICY)
+    time = FakeTime()
+
+    def sleep(seconds: float) -> None:
+        time.sleep(seconds)
+        if len(time.sleeps) == 2:
+            deployed.attach(TARGET, "role", ROLE_NAME, PERMISSION_POLICY)
+
+    report = verify_as(deployed, TRUSTED, sleep=sleep, clock=time.clock)
+
+    assert verify.render_text(report).splitlines()[1:] == [
+        ASSUMED,
+        IDENTITY,
+        "PASS s3-list-role s3:ListBuckets (expect allow): allowed after 3 attempts",
+        CREATE_DENIED,
+        "summary: 4 passed, 0 failed, 0 skipped: OK",
+    ]
+    assert time.sleeps == [1, 2]
 
 
 def test_the_command_line_verifies_the_stack_with_environment_credentials_and_prints_no_secret(
