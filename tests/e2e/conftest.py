@@ -70,23 +70,18 @@ class Deployed:
 
     def detach(self, account: str, kind: str, name: str, policy_name: str) -> None:
         """What an administrator would do: detach a policy of the plan from a user or role."""
-        policy_arn = f"arn:aws:iam::{account}:policy/{policy_name}"
-        with self.moto.as_operator():
-            iam = self.moto.client("iam", account)
-            if kind == "user":
-                iam.detach_user_policy(UserName=name, PolicyArn=policy_arn)
-            else:
-                iam.detach_role_policy(RoleName=name, PolicyArn=policy_arn)
+        self._link("detach", account, kind, name, policy_name)
 
     def attach(self, account: str, kind: str, name: str, policy_name: str) -> None:
         """Attach a policy of the plan again (a change that reaches IAM a little later)."""
-        policy_arn = f"arn:aws:iam::{account}:policy/{policy_name}"
+        self._link("attach", account, kind, name, policy_name)
+
+    def _link(self, verb: str, account: str, kind: str, name: str, policy_name: str) -> None:
+        """`iam.<verb>_<user|role>_policy` for a customer managed policy of `account`."""
+        entity = {"user": "UserName", "role": "RoleName"}[kind]
         with self.moto.as_operator():
             iam = self.moto.client("iam", account)
-            if kind == "user":
-                iam.attach_user_policy(UserName=name, PolicyArn=policy_arn)
-            else:
-                iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
+            getattr(iam, f"{verb}_{kind}_policy")(**{entity: name, "PolicyArn": f"arn:aws:iam::{account}:policy/{policy_name}"})
 
 
 def _access_key(moto: MotoServer, account: str, user: str, create_user: bool) -> tuple[str, str]:
