@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,13 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from crossaccount.documents import StackPlan, build_stack_plan
-from crossaccount.guardrails import check_plan, enforce
+from crossaccount.guardrails import Finding, check_plan, enforce
 from crossaccount.settings import NAMESPACE, load_settings
+
+FINDINGS_SINK: ContextVar[list[Finding] | None] = ContextVar("cross_account_roles_findings", default=None)
+"""Where a caller that runs the program in process (`make plan`, under the mocks) receives
+the findings the program's own guardrail run produced, so that it shows them without
+reading the stack file and running the rules a second time. Unset under the real engine."""
 
 
 def raw_stack_config() -> dict[str, Any]:
@@ -48,5 +54,9 @@ def load_from_pulumi_config(policies_dir: Path) -> StackPlan:
     """
     loaded = load_settings(pulumi.get_stack(), raw_stack_config(), policies_dir)
     plan = build_stack_plan(loaded)
-    enforce(plan.stack, check_plan(plan), pulumi.log.warn)
+    findings = check_plan(plan)
+    sink = FINDINGS_SINK.get()
+    if sink is not None:
+        sink.extend(findings)
+    enforce(plan.stack, findings, pulumi.log.warn)
     return plan

@@ -318,9 +318,15 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
 
     _check_policy_names(roles)
 
+    # user -> the roles that trust it, in one pass (a scan of every role per user is quadratic)
+    roles_of: dict[str, dict[str, tuple[RoleSettings, str]]] = {n: {} for n in s.users}
+    for role_name, role in s.roles.items():
+        for trusted in role.trusted_users:
+            roles_of[trusted][role_name] = (role, role_arns[role_name])
+
     users = []
     for name, user in s.users.items():
-        trusting = {r: (role, role_arns[r]) for r, role in s.roles.items() if name in role.trusted_users}
+        trusting = roles_of[name]
         policy_name = user_policy_name(loaded.stack, name)
         users.append(
             UserPlan(

@@ -8,6 +8,8 @@ and bad settings exit 2 with the settings error on stderr and nothing on stdout.
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
 import subprocess
 import sys
@@ -19,6 +21,7 @@ import pytest
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tools import plan as plan_module
 from tools.mocks import PROJECT_DIR, run_program
+from tools.project import stack_findings
 
 
 def run_cli(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
@@ -138,3 +141,23 @@ def test_secrets_are_shown_as_a_placeholder_never_as_their_value() -> None:
     assert user.inputs["tags"] == "[secret]"
     assert "SECRET-1234" not in plan_module.render_json(run)
     assert user.state["arn"] == f"arn:aws:iam::{SOURCE}:user/u"
+
+
+def test_make_plan_lists_the_findings_of_the_programs_own_guardrail_run(tmp_path: Path) -> None:
+    """The plan reads the stack file once and runs the rules once: the findings it shows are
+    those the program produced at start, the same as `make check`'s."""
+    settings = walkthrough_settings()
+    settings["roles"]["s3-list-role"]["requireMfa"] = False
+    (tmp_path / "__main__.py").write_bytes((PROJECT_DIR / "__main__.py").read_bytes())
+    (tmp_path / "policies").mkdir()
+    for policy in (PROJECT_DIR / "policies").iterdir():
+        (tmp_path / "policies" / policy.name).write_bytes(policy.read_bytes())
+    config = {f"cross-account-roles:{k}": v for k, v in settings.items()}
+    (tmp_path / "Pulumi.nomfa.yaml").write_text(json.dumps({"config": config}), encoding="utf-8")
+
+    run = plan_module.plan_stack("nomfa", tmp_path)
+    assert [f.rule_id for f in run.findings] == ["TRUST_WITHOUT_MFA"]
+    assert list(run.findings) == stack_findings("nomfa", tmp_path)
+    out = io.StringIO()
+    assert plan_module.run(argparse.Namespace(stack="nomfa", format="json", project_dir=tmp_path), out) == 0
+    assert json.loads(out.getvalue())["findings"] == [f.as_dict() for f in run.findings]

@@ -10,11 +10,12 @@ deterministic from the provider's account, the path and the name.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import gc
 import json
 import runpy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from components.cross_account_access import SOURCE_SUFFIX, TARGET_SUFFIX
+from components.stack_config import FINDINGS_SINK
+from crossaccount.guardrails import Finding
 from crossaccount.settings import NAMESPACE
 
 from .errors import ProgramError
@@ -208,15 +211,35 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             inputs,
             tuple(sorted(set(request.dependencies))),
         )
-        # The SDK calls the monitor from a worker thread. Serialising needs an event loop
-        # there; one made and closed here leaves no loop behind to be collected at exit.
-        loop = asyncio.new_event_loop()
-        try:
-            obj_proto = loop.run_until_complete(rpc.serialize_properties(state, {}))
-        finally:
-            loop.close()
+        obj_proto = _serialize_plain(state)
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj_proto)
+
+
+def _serialize_plain(state: dict[str, Any]) -> Any:
+    """`rpc.serialize_properties` of plain values, without an event loop.
+
+    The state holds plain JSON values only (no Output, no future), so the coroutine never
+    suspends: it is driven to its end in one step. (The SDK calls the monitor from a worker
+    thread; an event loop made per resource there cost as much as the rest of the mocks.)
+    Anything that would suspend is an error of the mocks, not something to wait for.
+    """
+    coroutine = rpc.serialize_properties(state, {})
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("the recording mocks answered with a value that is not plain data")
+
+
+def _is_plain(value: Any) -> bool:
+    """No Output, future or resource anywhere inside: JSON-like data only."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_is_plain(v) for v in value)
+    return value is None or isinstance(value, str | int | float | bool)
 
 
 @dataclass(frozen=True)
@@ -227,6 +250,9 @@ class ProgramRun:
     stack: str
     registrations: list[Registration]
     outputs: dict[str, Any]
+    findings: tuple[Finding, ...] = ()
+    """The guardrails' findings of the program's own run (warnings and waived ones: an error
+    stops the program), received through `components.stack_config.FINDINGS_SINK`."""
 
 
 def config_for(raw: Mapping[str, Any]) -> dict[str, str]:
@@ -250,15 +276,40 @@ def run_program(
     """
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    with paused_gc():
+        try:
+            return contextvars.Context().run(_run, stack, dict(raw_config), program, program_path)
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+            asyncio.set_event_loop(None)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while the program registers its resources.
+
+    Registering a resource allocates many futures, tasks and Outputs that live until the run
+    ends; each automatic collection walks all of them, so with the collector on the time per
+    resource grows with the stack (measured: an exponent of about 1.1). Objects alive before
+    the run are frozen (left out of every collection), the collector is paused during the
+    run and everything is collected once at the end. Reference counting still frees what
+    has no cycle, so memory does not grow by more than the run's own cycles.
+
+    The collection at the end also matters for correctness: a run leaves cycles of futures
+    and coroutines behind, and CPython 3.11's ast.parse fails ("AST constructor recursion
+    depth mismatch") when a collection runs Python finalizers in the middle of it; collecting
+    here keeps that from happening at a random later allocation.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
     try:
-        return contextvars.Context().run(_run, stack, dict(raw_config), program, program_path)
+        yield
     finally:
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.close()
-        asyncio.set_event_loop(None)
-        # A run leaves cycles of futures and coroutines behind. Collect them here, not at a
-        # random later allocation: CPython 3.11's ast.parse fails ("AST constructor recursion
-        # depth mismatch") when a collection runs Python finalizers in the middle of it.
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
         gc.collect()
 
 
@@ -268,6 +319,8 @@ def _discard(_: Any) -> None:
 
 def _run(stack: str, raw_config: dict[str, Any], program: Callable[[], Any] | None, program_path: Path) -> ProgramRun:
     mocks = RecordingMocks()
+    findings: list[Finding] = []
+    FINDINGS_SINK.set(findings)  # in this run's own context (run_program gives each run a fresh one)
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=RecordingMonitor(mocks))
     pulumi.runtime.set_all_config(config_for(raw_config), [])
     # As `pulumi.runtime.test` does: a run that failed can leave pending outputs (tied to its
@@ -281,7 +334,9 @@ def _run(stack: str, raw_config: dict[str, Any], program: Callable[[], Any] | No
         raise ProgramError(exc, list(mocks.registrations)) from exc
     root = pulumi.runtime.get_root_resource()
     exported = getattr(root, "outputs", {})
-    outputs = _sync_await(pulumi.Output.from_input(exported).future()) if exported else {}
+    # Plain values are taken as they are: wrapping each of them in an Output (what
+    # Output.from_input does, recursively) cost seconds for an organisation's outputs.
+    outputs = exported if _is_plain(exported) else _sync_await(pulumi.Output.from_input(exported).future())
     # Registration order depends on when each input resolves; the URN order does not.
     registrations = sorted(mocks.registrations, key=lambda r: r.urn)
-    return ProgramRun(project=PROJECT, stack=stack, registrations=registrations, outputs=outputs or {})
+    return ProgramRun(project=PROJECT, stack=stack, registrations=registrations, outputs=outputs or {}, findings=tuple(findings))

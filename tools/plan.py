@@ -19,7 +19,7 @@ from crossaccount.guardrails import Finding, summarise
 from crossaccount.settings import read_stack_file
 
 from .mocks import ProgramRun, Registration, run_program
-from .project import PROJECT_DIR, stack_file, stack_findings
+from .project import PROJECT_DIR, stack_file
 
 FORMATS = ("text", "json", "markdown")
 POLICY_INPUTS = ("assumeRolePolicy", "policy")
@@ -163,5 +163,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     program_run = plan_stack(args.stack, args.project_dir)
-    out.write(RENDERERS[args.format](program_run, stack_findings(args.stack, args.project_dir)))
+    # The findings are those of the program's own guardrail run: the stack file is read once
+    # and the rules run once (they ran before the first resource was registered).
+    out.write(RENDERERS[args.format](program_run, program_run.findings))
     return 0
