@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .settings import LoadedSettings, RoleSettings, SettingsError, StackSettings, key
+from .trust_modes import account_wide_trust_policy, trust_tags
 
 VERSION = "2012-10-17"
 SIGNIN_HOSTS = {
@@ -308,7 +309,11 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 max_session_duration=role.max_session_duration,
                 permissions_boundary=role.permissions_boundary,
                 tags={**s.tags, **role.tags},
-                trust_document=to_json(trust_policy(role, user_arns)),
+                trust_document=to_json(
+                    trust_policy(role, user_arns)
+                    if role.trust == "users"
+                    else account_wide_trust_policy(role, src, trust_conditions(role), trust_actions(role), VERSION)
+                ),
                 policies=policies,
                 managed_policy_arns=tuple(role.managed_policy_arns),
                 switch_role_url=switch_role_url(s, name),
@@ -324,6 +329,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
         for trusted in role.trusted_users:
             roles_of[trusted][role_name] = (role, role_arns[role_name])
 
+    tags_for_trust = trust_tags(s.roles)
     users = []
     for name, user in s.users.items():
         trusting = roles_of[name]
@@ -334,7 +340,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 path=user.path,
                 arn=user_arns[name],
                 create=user.create,
-                tags={**s.tags, **user.tags},
+                tags={**s.tags, **user.tags, **tags_for_trust.get(name, {})},
                 mfa_serial=mfa_serials[name],
                 policy_name=policy_name,
                 policy_arn=iam_arn(src.partition, src.account_id, "policy", "/", policy_name),

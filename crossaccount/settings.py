@@ -38,6 +38,8 @@ SMOKE_ACTION_RE = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+\Z", re.ASCII)
 MIN_SESSION, MAX_SESSION = 3600, 43200
 MAX_TAGS = 50
 MAX_ATTACHED_POLICIES = 10
+MANAGED_POLICY_SIZE = 6144
+"""Characters of a customer managed policy, whitespace not counted."""
 
 
 class SettingsError(Exception):
@@ -93,10 +95,22 @@ class SmokeCheck(_Model):
     expect: Literal["allow", "deny"] = Field("allow", description="allow: must succeed; deny: must be AccessDenied.")
 
 
+class TrustedTag(_Model):
+    """`trust: tag`: the tag a source-account user must carry (the program tags the users it owns)."""
+
+    key: str = Field(description="The tag key, e.g. team.")
+    value: str = Field(description="The tag value, e.g. data.")
+
+
 class RoleSettings(_Model):
     """A role in the target account and who may assume it."""
 
     trusted_users: list[str] = Field(description="Names of users (declared under users) that may assume it.")
+    trust: Literal["users", "path", "tag"] = Field(
+        "users", description="How the trust policy names them: exact user ARNs, a user path, or a user tag."
+    )
+    trusted_path: str | None = Field(None, description="trust: path: the users' IAM path, e.g. /team-data/.")
+    trusted_tag: TrustedTag | None = Field(None, description="trust: tag: the tag key and value the users carry.")
     description: str = Field("", description="The role's description.")
     policy_files: list[str] = Field(default_factory=list, description="Permission documents, relative to policies/.")
     managed_policy_arns: list[str] = Field(default_factory=list, description="Existing managed policies to attach.")
@@ -454,6 +468,12 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
                 problems.append(
                     f"{key((*at, 'checks', i, 'action'))}: got {_show(check.action)}; expected service:Operation, e.g. s3:ListBuckets"
                 )
+
+    # Trust modes (users, path, tag) are checked in their own module; imported here because
+    # that module builds on this one's models.
+    from .trust_modes import trust_mode_problems  # noqa: PLC0415 (trust_modes imports this module)
+
+    problems += trust_mode_problems(users, roles, tags)
 
     used_files = sorted({f for role in roles.values() for f in role.policy_files})
     for file_name, waivers in policy_waivers.items():

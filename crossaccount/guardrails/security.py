@@ -55,6 +55,28 @@ def _narrowed_by_principal_arn(statement: Mapping[str, Any]) -> bool:
     )
 
 
+def _narrowed_by_principal_tag(statement: Mapping[str, Any]) -> bool:
+    """A `StringEquals aws:PrincipalTag/<key>` condition: whoever carries the tag (`trust: tag`)."""
+    return any(
+        op.split(":")[-1] == "stringequals" and key.startswith("aws:principaltag/") and values and "*" not in values
+        for op, key, values in _conditions(statement)
+    )
+
+
+def _account_wide_narrowing(statement: Mapping[str, Any]) -> str | None:
+    """How a statement trusting a whole account is narrowed to a changing set of principals
+    (a tag, an ARN pattern), or None when it names exact ARNs or is not narrowed at all."""
+    conditions = list(_conditions(statement))
+    for op, key, values in conditions:
+        if op.split(":")[-1] == "stringequals" and key.startswith("aws:principaltag/"):
+            return f"StringEquals aws:PrincipalTag/{key.split('/', 1)[1]} {show(values[0] if len(values) == 1 else values)}"
+    for op, key, values in conditions:
+        name = {"arnlike": "ArnLike", "stringlike": "StringLike"}.get(op.split(":")[-1])
+        if key == "aws:principalarn" and name and any("*" in str(v) or "?" in str(v) for v in values):
+            return f"{name} aws:PrincipalArn {show(values[0] if len(values) == 1 else values)}"
+    return None
+
+
 def _actions(statement: Mapping[str, Any]) -> list[str]:
     return [a for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
 
@@ -91,7 +113,7 @@ def trust_whole_account(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if doc.is_identity:
         return
     for i, statement in doc.statements():
-        if not _allows(statement) or _narrowed_by_principal_arn(statement):
+        if not _allows(statement) or _narrowed_by_principal_arn(statement) or _narrowed_by_principal_tag(statement):
             continue
         for principal in _aws_principals(statement):
             if isinstance(principal, str) and WHOLE_ACCOUNT_RE.match(principal):
@@ -99,6 +121,35 @@ def trust_whole_account(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
                     doc.at(i),
                     f"Principal {show(principal)} hands the decision to every administrator of that account; "
                     "trust the exact user ARNs, or add an ArnEquals aws:PrincipalArn condition naming them",
+                )
+
+
+@document_rule(
+    "TRUST_ACCOUNT_WIDE",
+    WARNING,
+    "a trust policy trusting a whole account narrowed by a user path pattern or a tag (trust: path or trust: tag)",
+)
+def trust_account_wide(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    """The account-wide trust modes, shown to a reviewer: who is trusted can change in the
+    source account without any change to this stack."""
+    if doc.is_identity:
+        return
+    for i, statement in doc.statements():
+        narrowing = _account_wide_narrowing(statement) if _allows(statement) else None
+        if narrowing is None:
+            continue
+        for principal in _aws_principals(statement):
+            if isinstance(principal, str) and WHOLE_ACCOUNT_RE.match(principal):
+                who = (
+                    "tag a user (iam:TagUser)"
+                    if "PrincipalTag" in narrowing
+                    else "create or move a user to a matching path (iam:CreateUser, iam:UpdateUser)"
+                )
+                yield (
+                    doc.at(i),
+                    f"Principal {show(principal)} narrowed by {narrowing}: anyone in that account who may {who} can "
+                    "grant themselves this role; accepted for roles too many people need for exact user ARNs "
+                    "(README: Trust modes). Use trust: users where the users fit, or waive TRUST_ACCOUNT_WIDE with the reason",
                 )
 
 
