@@ -121,21 +121,25 @@ class CrossAccountAccess(pulumi.ComponentResource):
                 )
 
         for user in plan.users:
-            identity = aws.iam.Policy(
-                f"{name}-assume-{user.name}",
-                name=user.policy_name,
-                path="/",
-                description=f"Lets {user.name} assume the roles of stack {plan.stack} in account {settings.target.account_id}",
-                policy=user.policy_document,
-                tags=dict(user.tags) or None,
-                opts=in_source,
-            )
-            aws.iam.UserPolicyAttachment(
-                f"{name}-attach-assume-{user.name}",
-                user=users[user.name].name if user.name in users else user.name,
-                policy_arn=identity.arn,
-                opts=in_source,
-            )
+            for assume in user.assume_policies:  # one, or the parts of a split (crossaccount.packing)
+                suffix = f"-{assume.part}" if assume.part else ""
+                part_of = f" (part {assume.part})" if assume.part else ""
+                identity = aws.iam.Policy(
+                    f"{name}-assume-{user.name}{suffix}",
+                    name=assume.name,
+                    path="/",
+                    description=f"Lets {user.name} assume the roles of stack {plan.stack} in account "
+                    f"{settings.target.account_id}{part_of}",
+                    policy=assume.document,
+                    tags=dict(user.tags) or None,
+                    opts=in_source,
+                )
+                aws.iam.UserPolicyAttachment(
+                    f"{name}-attach-assume-{user.name}{suffix}",
+                    user=users[user.name].name if user.name in users else user.name,
+                    policy_arn=identity.arn,
+                    opts=in_source,
+                )
 
         self.users = users
         self.roles = roles

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from .settings import LoadedSettings, RoleSettings, SettingsError, StackSettings, key
+from .packing import pack
+from .settings import (
+    MANAGED_POLICY_SIZE,
+    MAX_ATTACHED_POLICIES,
+    LoadedSettings,
+    RoleSettings,
+    SettingsError,
+    StackSettings,
+    key,
+)
 from .trust_modes import account_wide_trust_policy, trust_tags
 
 VERSION = "2012-10-17"
@@ -135,20 +144,41 @@ def assume_roles_policy(user: str, roles: Mapping[str, tuple[RoleSettings, str]]
 
 
 @dataclass(frozen=True)
+class AssumePolicyPlan:
+    """One customer managed policy that lets a user assume some of this stack's roles."""
+
+    part: str
+    """`""` for a user's only policy; the bits of its part once split (`crossaccount.packing`)."""
+    name: str
+    arn: str
+    document: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class UserPlan:
-    """A source-account user and the policy that lets it assume this stack's roles."""
+    """A source-account user and the policies that let it assume this stack's roles."""
 
     name: str
     path: str
     arn: str
     create: bool
     tags: Mapping[str, str]
-    """On the user (when created) and on its assume-role policy: stack-wide tags, then the user's."""
+    """On the user (when created) and on its assume-role policies: stack-wide tags, then the
+    user's, then the tags of `trust: tag` roles that trust it."""
     mfa_serial: str
     policy_name: str
+    """The first (usually the only) assume-role policy's name; all of them are in `assume_policies`."""
     policy_arn: str
     policy_document: str
     roles: tuple[str, ...]
+    assume_policies: tuple[AssumePolicyPlan, ...] = ()
+    """Every assume-role policy of the user, at most 6,144 characters each (`crossaccount.packing`)."""
+
+    @property
+    def attached_policies(self) -> int:
+        """Managed policies this stack attaches to the user."""
+        return len(self.assume_policies)
 
 
 @dataclass(frozen=True)
@@ -333,7 +363,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     users = []
     for name, user in s.users.items():
         trusting = roles_of[name]
-        policy_name = user_policy_name(loaded.stack, name)
+        assume = _assume_policies(loaded.stack, s, name, trusting)
         users.append(
             UserPlan(
                 name=name,
@@ -342,13 +372,52 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 create=user.create,
                 tags={**s.tags, **user.tags, **tags_for_trust.get(name, {})},
                 mfa_serial=mfa_serials[name],
-                policy_name=policy_name,
-                policy_arn=iam_arn(src.partition, src.account_id, "policy", "/", policy_name),
-                policy_document=to_json(assume_roles_policy(name, trusting)),
+                policy_name=assume[0].name,
+                policy_arn=assume[0].arn,
+                policy_document=assume[0].document,
                 roles=tuple(sorted(trusting)),
+                assume_policies=assume,
             )
         )
+    _check_user_policy_counts(users)
     return StackPlan(stack=loaded.stack, settings=s, users=tuple(users), roles=tuple(roles))
+
+
+def _assume_policies(
+    stack: str, s: StackSettings, user: str, trusting: Mapping[str, tuple[RoleSettings, str]]
+) -> tuple[AssumePolicyPlan, ...]:
+    """The user's assume-role policies: one, or the parts `crossaccount.packing` splits it into."""
+    parts = pack(list(trusting), lambda names: assume_roles_policy(user, {n: trusting[n] for n in names}), to_json)
+    base = user_policy_name(stack, user)
+    plans = []
+    for part in parts:
+        policy_name = f"{base}-{part.bits}" if part.bits else base
+        plans.append(
+            AssumePolicyPlan(
+                part=part.bits,
+                name=policy_name,
+                arn=iam_arn(s.source.partition, s.source.account_id, "policy", "/", policy_name),
+                document=part.text,
+                roles=part.roles,
+            )
+        )
+    return tuple(plans)
+
+
+def _check_user_policy_counts(users: list[UserPlan]) -> None:
+    """A user takes at most 10 managed policies (AWS's default quota): refuse, with the numbers,
+    a stack that would attach more, before anything is registered."""
+    problems = []
+    for user in users:
+        if user.attached_policies > MAX_ATTACHED_POLICIES:
+            problems.append(
+                f"{key(('users', user.name))}: trusted by {len(user.roles)} roles of this stack, whose exact ARNs need "
+                f"{len(user.assume_policies)} assume-role policies of at most {MANAGED_POLICY_SIZE:,} characters; "
+                f"this stack would attach {user.attached_policies} managed policies to the user and AWS attaches at most "
+                f"{MAX_ATTACHED_POLICIES}: expected fewer roles trusting this user in one stack (split the roles across stacks)"
+            )
+    if problems:
+        raise SettingsError(problems)
 
 
 def stack_outputs(plan: StackPlan) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from crossaccount.settings import (
     ACCOUNT_ID_RE,
     ENTITY_PATH_RE,
     IAM_NAME_RE,
+    MANAGED_POLICY_SIZE,
     MAX_ATTACHED_POLICIES,
     MAX_SESSION,
     MAX_TAGS,
@@ -25,7 +26,6 @@ from crossaccount.settings import (
 from .model import ERROR, Entity, PolicyDocument, as_list, document_rule, entity_rule, non_whitespace_length, show
 
 VERSION = "2012-10-17"
-MANAGED_POLICY_SIZE = 6144
 TRUST_POLICY_SIZE = 2048
 INLINE_TOTAL_SIZE = {"user": 2048, "group": 5120, "role": 10240}
 MAX_DESCRIPTION = 1000

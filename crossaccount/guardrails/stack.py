@@ -62,11 +62,23 @@ def subjects_for(plan: StackPlan) -> Subjects:
 
     for user in plan.users:
         at = ("users", user.name)
-        documents.append((PolicyDocument("managed", f"{key(at)} (assume-role policy)", user.policy_document), None))
-        entities.append((Entity(kind="policy", where=f"{key(at)} (assume-role policy)", name=user.policy_name, path="/"), None))
+        for assume in user.assume_policies:
+            where = f"{key(at)} (assume-role policy{' ' + assume.part if assume.part else ''})"
+            documents.append((PolicyDocument("managed", where, assume.document), None))
+            entities.append((Entity(kind="policy", where=where, name=assume.name, path="/"), None))
         if user.create:
             entities.append(
-                (Entity(kind="user", where=key(at), name=user.name, path=user.path, tags=user.tags, other_attached=1), None)
+                (
+                    Entity(
+                        kind="user",
+                        where=key(at),
+                        name=user.name,
+                        path=user.path,
+                        tags=user.tags,
+                        other_attached=user.attached_policies,
+                    ),
+                    None,
+                )
             )
     return Subjects(documents=documents, entities=entities, scopes=scopes)
 
