@@ -16,11 +16,10 @@ import pulumi_aws as aws
 from crossaccount.documents import StackPlan, stack_outputs
 from crossaccount.settings import AccountSettings
 
+from .naming import SOURCE_SUFFIX, TARGET_SUFFIX
+
 TYPE_TOKEN = "crossaccount:iam:CrossAccountAccess"
-SOURCE_SUFFIX = "-source"
-"""The source account's provider is named `<component name>-source`."""
-TARGET_SUFFIX = "-target"
-"""The target account's provider is named `<component name>-target`."""
+__all__ = ["SOURCE_SUFFIX", "TARGET_SUFFIX", "TYPE_TOKEN", "CrossAccountAccess", "CrossAccountAccessArgs"]
 
 
 @dataclass(frozen=True)

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import json
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 import pulumi
 from pulumi.runtime import config as runtime_config
 
+from crossaccount import NAMESPACE
 from crossaccount.documents import StackPlan, build_stack_plan
-from crossaccount.guardrails import Finding, check_plan, enforce
-from crossaccount.settings import NAMESPACE, load_settings
+from crossaccount.guardrails import check_plan, enforce
+from crossaccount.settings import load_settings
 
-FINDINGS_SINK: ContextVar[list[Finding] | None] = ContextVar("cross_account_roles_findings", default=None)
-"""Where a caller that runs the program in process (`make plan`, under the mocks) receives
-the findings the program's own guardrail run produced, so that it shows them without
-reading the stack file and running the rules a second time. Unset under the real engine."""
+from .naming import FINDINGS_SINK
 
 
 def raw_stack_config() -> dict[str, Any]:

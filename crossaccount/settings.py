@@ -20,7 +20,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
-NAMESPACE = "cross-account-roles"
+from . import NAMESPACE
+
 KEYS = ("source", "target", "users", "roles", "tags", "policyWaivers")
 
 # IAM's own limits (../shared/IAM-FACTS.md).

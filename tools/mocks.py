@@ -18,7 +18,7 @@ import runpy
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
@@ -28,13 +28,14 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from components.cross_account_access import SOURCE_SUFFIX, TARGET_SUFFIX
-from components.stack_config import FINDINGS_SINK
-from crossaccount.guardrails import Finding
-from crossaccount.settings import NAMESPACE
+from components.naming import FINDINGS_SINK, SOURCE_SUFFIX, TARGET_SUFFIX
+from crossaccount import NAMESPACE
 
 from .errors import ProgramError
-from .project import PROGRAM, PROJECT_DIR
+from .paths import PROGRAM, PROJECT_DIR
+
+if TYPE_CHECKING:
+    from crossaccount.guardrails import Finding
 
 PROJECT = NAMESPACE
 PROVIDER_TYPE = "pulumi:providers:aws"

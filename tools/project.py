@@ -9,8 +9,9 @@ from crossaccount.documents import build_stack_plan
 from crossaccount.guardrails import Finding, check_plan
 from crossaccount.settings import load_settings, read_stack_file
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-PROGRAM = PROJECT_DIR / "__main__.py"
+from .paths import PROGRAM, PROJECT_DIR
+
+__all__ = ["PROGRAM", "PROJECT_DIR", "stack_file", "stack_findings"]
 
 
 def stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> Path:
