@@ -31,7 +31,7 @@ verify: venv
 	@$(PY) -m tools verify --stack $(STACK) --format $(FORMAT) $(if $(OUTPUTS),--outputs $(OUTPUTS)) $(if $(MFA),--mfa-token $(MFA))
 
 bench: venv
-	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) --format $(FORMAT)
+	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) $(if $(REPEAT),--repeat $(REPEAT)) --format $(FORMAT) $(if $(filter text,$(FORMAT)),--readme)
 
 lint: venv
 	@$(VENV)/bin/ruff check .

@@ -1,19 +1,60 @@
-"""The benchmark measures real stacks: its generated settings are valid and fully planned."""
+"""The benchmark measures real stacks: the generator's stacks are accepted by the program and
+respect IAM's quotas, and the floor registers exactly the program's resources.
 
-from tools.bench import measure, measure_check
+No timing is asserted here: speed is the benchmark's business (`make bench`), not a test's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from crossaccount.documents import build_stack_plan
+from crossaccount.guardrails import check_plan
+from crossaccount.packing import non_whitespace_length
+from crossaccount.settings import load_settings
+from tools.bench import Row, generated_settings, parse_sizes, render, write_project, write_readme
+from tools.floor import floor_spec, run_floor, same_resources
+from tools.mocks import PROJECT_DIR, run_program
+from tools.plan import plan_stack
 
 
-def test_the_benchmark_plans_six_resources_per_user_and_role_pair() -> None:
-    (result,) = measure([3], repeat=1)
-    # component + two providers, then per pair: user, identity policy, its attachment,
-    # role, permission policy, its attachment
-    assert (result["users"], result["roles"], result["resources"]) == (3, 3, 3 + 6 * 3)
-    assert result["settings_to_plan_seconds"] > 0
-    assert result["program_under_mocks_seconds"] > 0
+@pytest.mark.parametrize(("users", "roles"), [(1, 1), (3, 1), (50, 5), (320, 32)])
+def test_the_generated_stacks_pass_every_guardrail_within_the_quotas(users: int, roles: int) -> None:
+    plan = build_stack_plan(load_settings("bench", generated_settings(users, roles), PROJECT_DIR / "policies"))
+    assert check_plan(plan) == []
+    assert max(non_whitespace_length(r.trust_document) for r in plan.roles) <= 2048
+    assert all(len(u.assume_policies) == 1 for u in plan.users)
+    trusted_by = Counter(u for r in plan.settings.roles.values() for u in r.trusted_users)
+    assert len(trusted_by) == users
+    if users == 10 * roles:  # the benchmark's shape: 32 users per role, every user trusted by 3 or 4 roles
+        assert {len(r.trusted_users) for r in plan.settings.roles.values()} == {32}
+        assert set(trusted_by.values()) <= {3, 4}
 
 
-def test_the_benchmark_times_check_on_a_real_stack() -> None:
-    result = measure_check("utils", repeat=1)
-    assert (result["stack"], result["findings"]) == ("utils", 0)
-    # figures are reported, never compared: speed is the benchmark's business, not a test's
-    assert all(result[k] > 0 for k in ("check_command_seconds", "rules_first_seconds", "rules_again_seconds"))
+def test_a_generated_stack_file_is_planned_by_the_program(tmp_path: Path) -> None:
+    write_project(tmp_path, generated_settings(50, 5))
+    run = plan_stack("bench", tmp_path)
+    # component + two providers; per user: user, assume-role policy, attachment; per role: role, policy, attachment
+    assert len(run.registrations) == 3 + 3 * 50 + 3 * 5
+    assert run.findings == ()
+
+
+def test_the_floor_registers_exactly_the_programs_resources() -> None:
+    program = run_program("bench", generated_settings(50, 5))
+    floor = run_floor(floor_spec(program))
+    assert same_resources(program.registrations, floor.registrations)
+    assert [r.dependencies for r in program.registrations] == [r.dependencies for r in floor.registrations]
+    assert floor.outputs == {}  # the bare program exports nothing
+
+
+def test_the_table_is_written_between_the_readme_markers(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n", encoding="utf-8")
+    table = render([Row(4000, 400, 13203, 20.0, 16.0, 700.0, 600.0)], None, "", 1, (1.0, 2.0))
+    assert "| 4,000 x 400 | 13,203 | 20.00 s | 1.51 ms | 16.00 s | 1.21 ms | 1.25 | 700 MB / 600 MB |" in table
+    write_readme(table, readme)
+    assert readme.read_text(encoding="utf-8") == f"# x\n<!-- bench:start -->\n{table}<!-- bench:end -->\nafter\n"
+    assert parse_sizes("1x1, 500x50") == [(1, 1), (500, 50)]

@@ -1,121 +1,248 @@
-"""`make bench`: how long the program and `make check` take.
+"""`make bench`: the program against its floor, for stacks from 1 x 1 to a whole organisation.
 
-1. Generates stacks of N users and N roles (each role trusted by one user, each user trusted
-   by one role, one policy file per role) and times, for each size, settings -> plan (pure)
-   and the whole program under the recording mocks.
-2. Times `python -m tools check` on a stack as a whole command (mostly imports: parliament's
-   catalogue, pydantic) and settings -> plan -> rules in process.
-Prints the figures, or JSON with `--format json`. Nothing is asserted: this measures, the
-tests decide correctness.
+For each size (users x roles) it generates a quota-respecting stack (`generated_settings`:
+each role trusts up to 32 users, which fits a 2,048-character trust policy; every user is
+trusted by 3 or 4 roles), writes it as `Pulumi.bench.yaml` in a scratch copy of the project,
+and measures, each in a fresh process (wall clock of the whole command, start-up included,
+and the process's peak resident memory from `wait4`'s `ru_maxrss`):
+
+- the program: `python -m tools plan --stack bench --format json` (what `make plan` runs);
+- the floor: `python -m tools.floor`, the same resources (types, names, inputs, parents,
+  providers, references, depends_on) registered by a bare program under the same mocks,
+  with the same process-level tuning (`tools.floor`);
+
+and, on the largest stack, `make check` (`python -m tools check`). It prints resources, wall
+time, time per resource, peak memory and the ratio to the floor; `--readme` writes the
+table, with the machine it ran on and its load, into the README's performance section.
+Nothing is asserted: this measures, the tests decide correctness.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import json
+import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
-from crossaccount.documents import build_stack_plan
-from crossaccount.settings import load_settings
+import yaml
 
-from .mocks import run_program
-from .project import PROJECT_DIR, stack_findings
+from crossaccount import NAMESPACE
+
+from .paths import PROJECT_DIR
 
 POLICY_FILE = "role_permissions_policy.json"
+USERS_PER_ROLE = 32
+"""Users named `person-00000` fit 32 to a 2,048-character trust policy (MFA condition included)."""
+DEFAULT_SIZES = "1x1,500x50,1000x100,2000x200,4000x400"
+STACK = "bench"
+README_START = "<!-- bench:start -->"
+README_END = "<!-- bench:end -->"
 
 
-def generated_settings(size: int) -> dict[str, Any]:
-    """A valid stack with `size` users and `size` roles, each role trusted by its own user."""
+def generated_settings(users: int, roles: int) -> dict[str, Any]:
+    """A valid stack: role r trusts the `USERS_PER_ROLE` users after those of role r-1
+    (wrapping around), so with ten users per role every user is trusted by 3 or 4 roles."""
+    names = [f"person-{i:05d}" for i in range(users)]
+    per_role = min(USERS_PER_ROLE, users)
+    if roles * per_role < users:
+        raise ValueError(f"{roles} roles of {per_role} users cannot trust all {users} users")
     return {
         "source": {"accountId": "111122223333", "region": "eu-north-1", "profile": "utils"},
         "target": {"accountId": "444455556666", "region": "eu-north-1", "profile": "prod"},
-        "users": {f"user{i:04d}": {} for i in range(size)},
-        "roles": {f"role{i:04d}": {"trustedUsers": [f"user{i:04d}"], "policyFiles": [POLICY_FILE]} for i in range(size)},
-    }
-
-
-def _time(fn: Callable[[], object], repeat: int) -> float:
-    """The median of `repeat` wall-clock runs, in seconds."""
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def _plan_only(raw: dict[str, Any]) -> object:
-    return build_stack_plan(load_settings("bench", raw, PROJECT_DIR / "policies"))
-
-
-def measure(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
-    results = []
-    for size in sizes:
-        raw = generated_settings(size)
-        pure = _time(functools.partial(_plan_only, raw), repeat)
-        run = run_program("bench", raw)
-        program = _time(functools.partial(run_program, "bench", raw), repeat)
-        results.append(
-            {
-                "users": size,
-                "roles": size,
-                "resources": len(run.registrations),
-                "settings_to_plan_seconds": round(pure, 4),
-                "program_under_mocks_seconds": round(program, 4),
+        "users": {name: {} for name in names},
+        "roles": {
+            f"role-{r:04d}": {
+                "description": f"Generated role {r} of the benchmark",
+                "trustedUsers": [names[(r * per_role + j) % users] for j in range(per_role)],
+                "policyFiles": [POLICY_FILE],
             }
-        )
-    return results
-
-
-def measure_check(stack: str, repeat: int) -> dict[str, Any]:
-    """`make check`'s wall clock as a command, and the rules' own time in process."""
-    command = [sys.executable, "-m", "tools", "check", "--stack", stack]
-    whole = _time(functools.partial(subprocess.run, command, cwd=PROJECT_DIR, check=False, capture_output=True), repeat)
-    start = time.perf_counter()
-    findings = stack_findings(stack)
-    first = time.perf_counter() - start
-    again = _time(functools.partial(stack_findings, stack), repeat)
-    return {
-        "stack": stack,
-        "check_command_seconds": round(whole, 3),
-        "rules_first_seconds": round(first, 4),
-        "rules_again_seconds": round(again, 4),
-        "findings": len(findings),
+            for r in range(roles)
+        },
     }
+
+
+def write_project(directory: Path, raw: dict[str, Any]) -> None:
+    """A scratch copy of the program with the generated stack as Pulumi.bench.yaml."""
+    shutil.copy2(PROJECT_DIR / "__main__.py", directory / "__main__.py")
+    shutil.copytree(PROJECT_DIR / "policies", directory / "policies", dirs_exist_ok=True)
+    config = {f"{NAMESPACE}:{k}": v for k, v in raw.items()}
+    text = yaml.dump({"config": config}, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False)
+    (directory / f"Pulumi.{STACK}.yaml").write_text(text, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_mb: float
+
+
+def run_child(argv: Sequence[str], cwd: Path) -> Measured:
+    """Wall clock and peak resident memory of one fresh process (its own `ru_maxrss`)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, *argv], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {process.returncode}: {stderr[-2000:]}")
+    return Measured(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+
+
+@dataclass(frozen=True)
+class Row:
+    users: int
+    roles: int
+    resources: int
+    plan_seconds: float
+    floor_seconds: float
+    plan_peak_mb: float
+    floor_peak_mb: float
+
+    @property
+    def ratio(self) -> float:
+        return self.plan_seconds / self.floor_seconds
+
+    @property
+    def ms_per_resource(self) -> float:
+        return 1000 * self.plan_seconds / self.resources
+
+    @property
+    def floor_ms_per_resource(self) -> float:
+        return 1000 * self.floor_seconds / self.resources
+
+
+def measure_size(users: int, roles: int, repeat: int, workdir: Path) -> Row:
+    from .floor import floor_spec  # noqa: PLC0415 (loads the Pulumi SDK; `check` timing does not need it)
+    from .mocks import run_program  # noqa: PLC0415
+
+    raw = generated_settings(users, roles)
+    project = workdir / f"{users}x{roles}"
+    project.mkdir()
+    write_project(project, raw)
+    recorded = run_program(STACK, raw, program_path=project / "__main__.py")
+    spec = project / "floor.json"
+    spec.write_text(json.dumps(floor_spec(recorded)), encoding="utf-8")
+    del recorded
+    plans, floors = [], []
+    for _ in range(repeat):  # alternate, so that a change of load hits both alike
+        plans.append(
+            run_child(["-m", "tools", "plan", "--stack", STACK, "--format", "json", "--project-dir", str(project)], PROJECT_DIR)
+        )
+        floors.append(run_child(["-m", "tools.floor", str(spec)], PROJECT_DIR))
+    resources = len(json.loads(spec.read_text(encoding="utf-8")))
+    return Row(
+        users=users,
+        roles=roles,
+        resources=resources,
+        plan_seconds=statistics.median(m.seconds for m in plans),
+        floor_seconds=statistics.median(m.seconds for m in floors),
+        plan_peak_mb=max(m.peak_mb for m in plans),
+        floor_peak_mb=max(m.peak_mb for m in floors),
+    )
+
+
+def measure_check(users: int, roles: int, repeat: int, workdir: Path) -> Measured:
+    """`make check` on a generated stack, as a command."""
+    project = workdir / f"check-{users}x{roles}"
+    project.mkdir()
+    write_project(project, generated_settings(users, roles))
+    runs = [
+        run_child(["-m", "tools", "check", "--stack", STACK, "--project-dir", str(project)], PROJECT_DIR) for _ in range(repeat)
+    ]
+    return Measured(statistics.median(m.seconds for m in runs), max(m.peak_mb for m in runs))
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def render(rows: Sequence[Row], check: Measured | None, check_size: str, repeat: int, load: tuple[float, float]) -> str:
+    lines = [
+        f"Measured by `make bench` on {machine()}; load average {load[0]:.2f} before, {load[1]:.2f} after "
+        f"(the machine was shared); median of {repeat} run(s) per size, each a fresh process.",
+        "",
+        "| users x roles | resources | `make plan` | per resource | floor | floor per resource | ratio | peak memory (plan / floor) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.users:,} x {r.roles:,} | {r.resources:,} | {r.plan_seconds:.2f} s | {r.ms_per_resource:.2f} ms | "
+            f"{r.floor_seconds:.2f} s | {r.floor_ms_per_resource:.2f} ms | {r.ratio:.2f} | "
+            f"{r.plan_peak_mb:.0f} MB / {r.floor_peak_mb:.0f} MB |"
+        )
+    if check is not None:
+        lines += ["", f"`make check` on the {check_size} stack: {check.seconds:.2f} s, peak memory {check.peak_mb:.0f} MB."]
+    return "\n".join(lines) + "\n"
+
+
+def write_readme(table: str, readme: Path = PROJECT_DIR / "README.md") -> None:
+    text = readme.read_text(encoding="utf-8")
+    head, _, rest = text.partition(README_START)
+    _, found, tail = rest.partition(README_END)
+    if not found:
+        raise ValueError(f"{readme.name} has no {README_START} ... {README_END} section to write the table into")
+    readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}", encoding="utf-8")
+
+
+def parse_sizes(text: str) -> list[tuple[int, int]]:
+    sizes = []
+    for item in text.split(","):
+        users, _, roles = item.strip().partition("x")
+        sizes.append((int(users), int(roles)))
+    return sizes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--sizes", default="1,10,50,200", help="comma-separated numbers of users (= roles) (default: 1,10,50,200)"
-    )
-    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown (default: 3)")
-    parser.add_argument("--stack", default="utils", help="the stack `make check` is timed on (default: utils)")
+    parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f"users x roles, comma-separated (default: {DEFAULT_SIZES})")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size; the median is shown (default: 1)")
+    parser.add_argument("--no-check", action="store_true", help="do not time `make check` on the largest stack")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md's performance section")
     parser.add_argument("--format", default="text", choices=("text", "json"))
 
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    results = measure(sizes, args.repeat)
-    check = measure_check(args.stack, args.repeat)
+    sizes = parse_sizes(args.sizes)
+    load_before = os.getloadavg()[0]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        for users, roles in sizes:
+            rows.append(measure_size(users, roles, args.repeat, Path(scratch)))
+            print(f"measured {users} x {roles}", file=sys.stderr)
+        largest = max(sizes, key=lambda s: s[0] * s[1])
+        check = None if args.no_check else measure_check(*largest, args.repeat, Path(scratch))
+    load = (load_before, os.getloadavg()[0])
     if args.format == "json":
-        out.write(json.dumps({"program": results, "check": check}, indent=2) + "\n")
-        return 0
-    out.write(f"median of {args.repeat} runs, wall clock, this machine\n")
-    out.write(f"{'users+roles':>12} {'resources':>10} {'settings->plan':>15} {'program under mocks':>20}\n")
-    for r in results:
-        out.write(
-            f"{r['users']:>6}+{r['roles']:<5} {r['resources']:>10} {r['settings_to_plan_seconds']:>14.4f}s "
-            f"{r['program_under_mocks_seconds']:>19.4f}s\n"
-        )
-    out.write(
-        f"make check STACK={check['stack']}: {check['check_command_seconds']:.3f}s as a command; "
-        f"settings -> plan -> rules in process {check['rules_first_seconds'] * 1000:.1f} ms first, "
-        f"{check['rules_again_seconds'] * 1000:.1f} ms again ({check['findings']} findings)\n"
-    )
+        data = {
+            "machine": machine(),
+            "load": load,
+            "rows": [{**asdict(r), "ratio": r.ratio, "ms_per_resource": r.ms_per_resource} for r in rows],
+            "check": asdict(check) if check else None,
+        }
+        out.write(json.dumps(data, indent=2) + "\n")
+    else:
+        table = render(rows, check, f"{largest[0]:,} x {largest[1]:,}", args.repeat, load)
+        out.write(table)
+        if args.readme:
+            write_readme(table)
     return 0
