@@ -496,7 +496,9 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
 def read_stack_file(path: Path) -> dict[str, Any]:
     """The `cross-account-roles:*` values of a Pulumi.<stack>.yaml, keyed without namespace."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's loader when PyYAML has it (the same safe schema, ten times faster than the
+        # pure-Python one on an organisation's stack file)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}  # noqa: S506
     except FileNotFoundError:
         raise SettingsError([f"{path.name}: stack file not found in {path.parent}"]) from None
     except yaml.YAMLError as exc:

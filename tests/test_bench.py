@@ -53,8 +53,11 @@ def test_the_floor_registers_exactly_the_programs_resources() -> None:
 def test_the_table_is_written_between_the_readme_markers(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("# x\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n", encoding="utf-8")
-    table = render([Row(4000, 400, 13203, 20.0, 16.0, 700.0, 600.0)], None, "", 1, (1.0, 2.0))
-    assert "| 4,000 x 400 | 13,203 | 20.00 s | 1.51 ms | 16.00 s | 1.21 ms | 1.25 | 700 MB / 600 MB |" in table
+    table = render([Row(4000, 400, 13203, 20.0, 16.0, 700.0, 600.0, 19.0, 15.2)], None, "", 1, (1.0, 2.0))
+    assert (
+        "| 4,000 x 400 | 13,203 | 20.00 s | 1.51 ms | 16.00 s | 1.21 ms | 1.25 | 19.00 s / 15.20 s (1.25) | 700 MB / 600 MB |"
+        in table
+    )
     write_readme(table, readme)
     assert readme.read_text(encoding="utf-8") == f"# x\n<!-- bench:start -->\n{table}<!-- bench:end -->\nafter\n"
     assert parse_sizes("1x1, 500x50") == [(1, 1), (500, 50)]

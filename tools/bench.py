@@ -83,6 +83,8 @@ def write_project(directory: Path, raw: dict[str, Any]) -> None:
 @dataclass(frozen=True)
 class Measured:
     seconds: float
+    cpu_seconds: float
+    """User plus system CPU time: less disturbed than the wall clock when others share the machine."""
     peak_mb: float
 
 
@@ -98,7 +100,7 @@ def run_child(argv: Sequence[str], cwd: Path) -> Measured:
     stderr = process.stderr.read().decode() if process.stderr else ""
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {process.returncode}: {stderr[-2000:]}")
-    return Measured(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    return Measured(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # ru_maxrss: KiB on Linux
 
 
 @dataclass(frozen=True)
@@ -110,10 +112,16 @@ class Row:
     floor_seconds: float
     plan_peak_mb: float
     floor_peak_mb: float
+    plan_cpu_seconds: float = 0.0
+    floor_cpu_seconds: float = 0.0
 
     @property
     def ratio(self) -> float:
         return self.plan_seconds / self.floor_seconds
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.plan_cpu_seconds / self.floor_cpu_seconds if self.floor_cpu_seconds else 0.0
 
     @property
     def ms_per_resource(self) -> float:
@@ -125,17 +133,14 @@ class Row:
 
 
 def measure_size(users: int, roles: int, repeat: int, workdir: Path) -> Row:
-    from .floor import floor_spec  # noqa: PLC0415 (loads the Pulumi SDK; `check` timing does not need it)
-    from .mocks import run_program  # noqa: PLC0415
-
     raw = generated_settings(users, roles)
     project = workdir / f"{users}x{roles}"
     project.mkdir()
     write_project(project, raw)
-    recorded = run_program(STACK, raw, program_path=project / "__main__.py")
     spec = project / "floor.json"
-    spec.write_text(json.dumps(floor_spec(recorded)), encoding="utf-8")
-    del recorded
+    # Recorded in a child too: this process stays small, and a child's ru_maxrss counts the
+    # memory it was forked with before exec.
+    run_child(["-m", "tools.floor", "--record", str(project), STACK, str(spec)], PROJECT_DIR)
     plans, floors = [], []
     for _ in range(repeat):  # alternate, so that a change of load hits both alike
         plans.append(
@@ -151,6 +156,8 @@ def measure_size(users: int, roles: int, repeat: int, workdir: Path) -> Row:
         floor_seconds=statistics.median(m.seconds for m in floors),
         plan_peak_mb=max(m.peak_mb for m in plans),
         floor_peak_mb=max(m.peak_mb for m in floors),
+        plan_cpu_seconds=statistics.median(m.cpu_seconds for m in plans),
+        floor_cpu_seconds=statistics.median(m.cpu_seconds for m in floors),
     )
 
 
@@ -162,7 +169,9 @@ def measure_check(users: int, roles: int, repeat: int, workdir: Path) -> Measure
     runs = [
         run_child(["-m", "tools", "check", "--stack", STACK, "--project-dir", str(project)], PROJECT_DIR) for _ in range(repeat)
     ]
-    return Measured(statistics.median(m.seconds for m in runs), max(m.peak_mb for m in runs))
+    return Measured(
+        statistics.median(m.seconds for m in runs), statistics.median(m.cpu_seconds for m in runs), max(m.peak_mb for m in runs)
+    )
 
 
 def machine() -> str:
@@ -182,17 +191,23 @@ def render(rows: Sequence[Row], check: Measured | None, check_size: str, repeat:
         f"Measured by `make bench` on {machine()}; load average {load[0]:.2f} before, {load[1]:.2f} after "
         f"(the machine was shared); median of {repeat} run(s) per size, each a fresh process.",
         "",
-        "| users x roles | resources | `make plan` | per resource | floor | floor per resource | ratio | peak memory (plan / floor) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| users x roles | resources | `make plan` | per resource | floor | floor per resource | ratio "
+        "| CPU plan / floor (ratio) | peak memory plan / floor |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         lines.append(
             f"| {r.users:,} x {r.roles:,} | {r.resources:,} | {r.plan_seconds:.2f} s | {r.ms_per_resource:.2f} ms | "
             f"{r.floor_seconds:.2f} s | {r.floor_ms_per_resource:.2f} ms | {r.ratio:.2f} | "
+            f"{r.plan_cpu_seconds:.2f} s / {r.floor_cpu_seconds:.2f} s ({r.cpu_ratio:.2f}) | "
             f"{r.plan_peak_mb:.0f} MB / {r.floor_peak_mb:.0f} MB |"
         )
     if check is not None:
-        lines += ["", f"`make check` on the {check_size} stack: {check.seconds:.2f} s, peak memory {check.peak_mb:.0f} MB."]
+        lines += [
+            "",
+            f"`make check` on the {check_size} stack: {check.seconds:.2f} s ({check.cpu_seconds:.2f} s CPU), "
+            f"peak memory {check.peak_mb:.0f} MB.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -236,7 +251,9 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         data = {
             "machine": machine(),
             "load": load,
-            "rows": [{**asdict(r), "ratio": r.ratio, "ms_per_resource": r.ms_per_resource} for r in rows],
+            "rows": [
+                {**asdict(r), "ratio": r.ratio, "cpu_ratio": r.cpu_ratio, "ms_per_resource": r.ms_per_resource} for r in rows
+            ],
             "check": asdict(check) if check else None,
         }
         out.write(json.dumps(data, indent=2) + "\n")

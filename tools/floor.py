@@ -1,6 +1,7 @@
 """The benchmark's floor: the same resources as the program, registered by a bare program.
 
     python -m tools.floor SPEC.json
+    python -m tools.floor --record PROJECT_DIR STACK SPEC.json   (what the benchmark runs first)
 
 SPEC.json is what `floor_spec` makes from one recorded run of the real program: for each
 resource its type, name, parent, provider, inputs, the inputs that are another resource's
@@ -121,7 +122,18 @@ def same_resources(a: Sequence[Registration], b: Sequence[Registration]) -> bool
     return [(r.urn, r.type, r.provider, r.inputs) for r in a] == [(r.urn, r.type, r.provider, r.inputs) for r in b]
 
 
+def record(project_dir: Path, stack: str, spec_file: Path) -> None:
+    """Run the real program on Pulumi.<stack>.yaml of `project_dir` and write its floor spec."""
+    from .plan import plan_stack  # noqa: PLC0415 (the program's modules: only when recording)
+
+    spec_file.write_text(json.dumps(floor_spec(plan_stack(stack, project_dir))), encoding="utf-8")
+
+
 def main(argv: Sequence[str]) -> int:
+    """`python -m tools.floor SPEC` registers the spec; `--record PROJECT STACK SPEC` writes it."""
+    if argv[:1] == ["--record"]:
+        record(Path(argv[1]), argv[2], Path(argv[3]))
+        return 0
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     run = run_floor(spec)
     print(len(run.registrations))

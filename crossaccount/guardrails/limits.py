@@ -56,6 +56,9 @@ PRINCIPAL_ARN_RE = re.compile(
 UNIQUE_ID_RE = re.compile(r"^(AIDA|AROA|AIPA|ANPA|ANVA|ASIA|AKIA|AGPA)[A-Z0-9]{12,}\Z", re.ASCII)
 
 
+REFUSED_CHARACTER_RE = re.compile(r"[^\t\n\r\x20-\xff]")
+
+
 def allowed_character(ch: str) -> bool:
     """IAM accepts tab, LF, CR and U+0020 to U+00FF in a policy document."""
     return ch in "\t\n\r" or 0x20 <= ord(ch) <= 0xFF
@@ -152,6 +155,8 @@ def policy_characters(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
         return ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in found)
 
     fix = "IAM accepts tab, LF, CR and U+0020-U+00FF only: replace typographic quotes, dashes and emoji with plain ASCII"
+    if "\\u" not in doc.text and not REFUSED_CHARACTER_RE.search(doc.text):
+        return  # nothing refused in the text, and no \u escape that could decode to a refused character
     if doc.parse_error is not None:
         if bad(doc.text):
             yield doc.at(), f"contains {bad(doc.text)}; {fix}"

@@ -87,7 +87,7 @@ def summarise(findings: Iterable[Finding]) -> str:
 
 def non_whitespace_length(text: str) -> int:
     """AWS's size quotas count a policy's characters without whitespace."""
-    return sum(1 for ch in text if ch not in WHITESPACE)
+    return len(text) - sum(map(text.count, WHITESPACE))  # str.count: no Python loop per character
 
 
 def show(value: Any, limit: int = 80) -> str:
