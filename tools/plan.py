@@ -105,7 +105,7 @@ def _value_lines(key: str, value: Any, indent: str) -> list[str]:
 
 def render_text(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
     lines = [
-        f"Plan for stack {run.stack} of {run.project}: what `pulumi up` would create (+) or adopt by import (=).",
+        f"Plan for stack {run.stack} of {run.project}: what `pulumi up` would create.",
         "(Offline, under Pulumi's mocks: nothing was created, no account was called.)",
     ]
     sides = _accounts(run)
