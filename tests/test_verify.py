@@ -123,10 +123,37 @@ def test_the_walkthrough_checks_become_boto3_s3_calls() -> None:
         "s3-list-role": (
             verify.Call("s3:ListBuckets", "s3", "list_buckets", {}, "allow"),
             verify.Call(
-                "s3:CreateBucket", "s3", "create_bucket", {"Bucket": "cross-account-roles-verify-must-be-denied"}, "deny"
+                "s3:CreateBucket",
+                "s3",
+                "create_bucket",
+                # eu-north-1 needs its LocationConstraint, else S3 answers a location error, not AccessDenied.
+                {
+                    "Bucket": "cross-account-roles-verify-must-be-denied",
+                    "CreateBucketConfiguration": {"LocationConstraint": "eu-north-1"},
+                },
+                "deny",
             ),
         )
     }
+
+
+@pytest.mark.parametrize(
+    ("region", "params", "expected"),
+    [
+        ("us-east-1", {"Bucket": "b"}, {"Bucket": "b"}),
+        ("eu-north-1", {"Bucket": "b"}, {"Bucket": "b", "CreateBucketConfiguration": {"LocationConstraint": "eu-north-1"}}),
+        (
+            "eu-north-1",
+            {"Bucket": "b", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}},
+            {"Bucket": "b", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}},
+        ),
+    ],
+)
+def test_create_bucket_gets_the_targets_region_as_location_unless_the_check_gives_one(
+    region: str, params: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    assert verify.with_bucket_location("s3", "CreateBucket", params, region) == expected
+    assert verify.with_bucket_location("s3", "ListBuckets", {}, region) == {}
 
 
 def test_operation_names_become_the_methods_botocore_names_acronyms_included() -> None:
