@@ -248,10 +248,18 @@ def assume_role_command(settings: StackSettings, role: RoleSettings, role_arn: s
     return " ".join(parts)
 
 
-AWS_CONFIG_ROLE_KEYS = ("role_arn", "source_profile", "mfa_serial", "external_id", "role_session_name", "duration_seconds", "region")
+AWS_CONFIG_ROLE_KEYS = (
+    "role_arn",
+    "source_profile",
+    "mfa_serial",
+    "external_id",
+    "role_session_name",
+    "duration_seconds",
+    "region",
+)
 """Every key the profile writes. Each is one botocore's assume-role provider (and so the AWS CLI)
 reads from a profile; it reads no `source_identity`, which is why a role that requires a source
-identity gets no profile (tests/test_aws_config_profiles.py loads each profile with botocore)."""
+identity gets no profile (tests/e2e/test_sessions_and_profiles.py loads each profile with botocore)."""
 
 
 def aws_config_profile(

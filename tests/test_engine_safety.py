@@ -12,10 +12,12 @@ Engine facts these tests rest on (read in pulumi/pulumi):
 
 from __future__ import annotations
 
+import configparser
 from typing import Any
 
 import pytest
 
+from crossaccount.documents import AWS_CONFIG_ROLE_KEYS
 from crossaccount.settings import SettingsError
 from tests.conftest import SOURCE, TARGET, of_type, one, walkthrough_settings
 from tools import plan as plan_module
@@ -67,7 +69,7 @@ def test_only_the_users_are_retained_on_delete_and_nothing_is_protected() -> Non
     run = run_program("utils", walkthrough_settings())
     assert one(run, USER, "random_user").options == {"retainOnDelete": True}
     others = {r.name: r.options for r in run.registrations if r.type != USER}
-    assert others == dict.fromkeys(others, {})
+    assert others == {name: {} for name in others}
 
 
 def test_switching_to_create_false_leaves_the_attachment_unchanged_and_registers_no_user() -> None:
@@ -178,3 +180,14 @@ def test_the_users_own_profile_setting_is_used_and_two_stacks_profiles_do_not_co
         assert "utils" not in a["awsConfigProfile"]
     assert outputs[0]["users"]["random_user"]["profile"] == "me"
     assert f"user/random_user@{SOURCE}" not in str(outputs)
+
+
+def test_every_key_a_profile_writes_is_one_the_aws_cli_reads() -> None:
+    raw = walkthrough_settings()
+    raw["roles"]["s3-list-role"]["externalId"] = "prod-audit-7"
+    access = run_program("utils", raw).outputs["roles"]["s3-list-role"]["access"]["random_user"]
+    parser = configparser.ConfigParser()
+    parser.read_string(access["awsConfigProfile"])
+    (section,) = parser.sections()
+    assert section == f"profile s3-list-role@{TARGET}"
+    assert list(parser[section]) == list(AWS_CONFIG_ROLE_KEYS)
