@@ -158,3 +158,33 @@ def test_each_generated_profile_assumes_its_role_through_botocores_own_config_lo
         ]
         assert session.region_name == "eu-north-1"
         assert "Buckets" in session.client("s3").list_buckets()
+
+
+def test_with_temporary_source_credentials_verify_calls_no_get_session_token(
+    deploy: Callable[[dict[str, Any]], Deployed], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GetSessionToken refuses temporary credentials; a session the person already has is used as it is."""
+    deployed = deploy(walkthrough_settings())
+    token = (
+        deployed.moto.session(deployed.keys[TRUSTED])
+        .client("sts", endpoint_url=deployed.moto.endpoint)
+        .get_session_token(SerialNumber=MFA_SERIAL, TokenCode=MFA)["Credentials"]
+    )
+    calls = record_calls(monkeypatch)
+    said: list[str] = []
+    options = verify.Options(endpoint_url=deployed.moto.endpoint, mfa_token=MFA, progress=said.append)
+    session = boto3.Session(
+        aws_access_key_id=token["AccessKeyId"],
+        aws_secret_access_key=token["SecretAccessKey"],
+        aws_session_token=token["SessionToken"],
+        region_name="eu-north-1",
+    )
+
+    report = verify.verify_stack(deployed.loaded, deployed.outputs, session, options)
+
+    assert report.ok, verify.render_text(report)
+    assert [op for service, op, _, _ in calls if service == "sts"] == ["GetCallerIdentity", "AssumeRole", "GetCallerIdentity"]
+    assert said == [
+        "the source credentials are temporary (they carry a session token): GetSessionToken cannot be called with them, "
+        "so roles are assumed with them as they are; a role that requires MFA needs a session signed in with MFA"
+    ]
