@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from crossaccount.documents import StackPlan, stack_outputs
+from crossaccount.documents import StackPlan, attachment_import_id, stack_outputs
 from crossaccount.settings import AccountSettings
 
 TYPE_TOKEN = "crossaccount:iam:CrossAccountAccess"
@@ -59,17 +59,6 @@ def _provider(name: str, account: AccountSettings, stack: str, parent: pulumi.Re
         allowed_account_ids=[account.account_id],
         opts=pulumi.ResourceOptions(parent=parent),
     )
-
-
-def attachment_import_id(entity: str, policy_arn: str) -> str:
-    """The import id of a Role/UserPolicyAttachment: `<role or user name>/<policy ARN>`.
-
-    As the provider's importer parses it (terraform-provider-aws, iam/role_policy_attachment.go:
-    `strings.SplitN(d.Id(), "/", 2)`, "expected <role-name>/<policy_arn>"). The id a created
-    attachment gets is different (`<role>-<unique suffix>`), see the README on when not to set
-    importPolicies.
-    """
-    return f"{entity}/{policy_arn}"
 
 
 def _adopt(adopt: bool, import_id: str) -> pulumi.ResourceOptions:

@@ -288,6 +288,17 @@ def aws_config_profile(
     return "\n".join(lines) + "\n"
 
 
+def attachment_import_id(entity: str, policy_arn: str) -> str:
+    """The import id of a Role/UserPolicyAttachment: `<role or user name>/<policy ARN>`.
+
+    As the provider's importer parses it (terraform-provider-aws, iam/role_policy_attachment.go:
+    `strings.SplitN(d.Id(), "/", 2)`, "expected <role-name>/<policy_arn>"). The id a created
+    attachment gets is different (`<role>-<unique suffix>`), see the README on when not to set
+    importPolicies.
+    """
+    return f"{entity}/{policy_arn}"
+
+
 def switch_role_url(settings: StackSettings, role_name: str) -> str:
     host = SIGNIN_HOSTS[settings.target.partition]
     query = urlencode(
