@@ -5,7 +5,8 @@
 
 SPEC.json is what `floor_spec` makes from one recorded run of the real program: for each
 resource its type, name, parent, provider, inputs, the inputs that are another resource's
-output (`role=resource.name`, `policy_arn=document.arn`) and its `depends_on`. The bare
+output (`role=resource.name`, `policy_arn=document.arn`), its `depends_on` and its options
+(`retainOnDelete`, `import`, ...). The bare
 program registers exactly those, with the same `pulumi_aws` classes, under the same
 recording mocks and with the same process-level tuning (`tools.mocks.run_program`: the
 collector paused during the run, one event loop): no settings, no guardrails, no documents,
@@ -72,6 +73,7 @@ def floor_spec(run: ProgramRun) -> list[dict[str, Any]]:
             "inputs": {k: v for k, v in r.inputs.items() if k not in refs},
             "refs": refs,
             "depends_on": [u for u in r.dependencies if u not in referenced and u in by_urn],
+            "options": r.options,
         }
     return _ordered(spec)
 
@@ -103,6 +105,10 @@ def bare_program(spec: Sequence[dict[str, Any]]) -> None:
             parent=created.get(item["parent"]) if item["parent"] else None,
             provider=cast("pulumi.ProviderResource", created[item["provider"]]) if item["provider"] else None,
             depends_on=[created[u] for u in item["depends_on"]] or None,
+            protect=item["options"].get("protect"),
+            retain_on_delete=item["options"].get("retainOnDelete"),
+            import_=item["options"].get("import"),
+            delete_before_replace=item["options"].get("deleteBeforeReplace"),
         )
         if not item["custom"]:
             created[item["urn"]] = pulumi.ComponentResource(item["type"], item["name"], None, opts)
@@ -119,7 +125,9 @@ def run_floor(spec: Sequence[dict[str, Any]], stack: str = "bench") -> ProgramRu
 
 def same_resources(a: Sequence[Registration], b: Sequence[Registration]) -> bool:
     """The floor registered what the program did: URNs, types, providers and inputs."""
-    return [(r.urn, r.type, r.provider, r.inputs) for r in a] == [(r.urn, r.type, r.provider, r.inputs) for r in b]
+    return [(r.urn, r.type, r.provider, r.inputs, r.options) for r in a] == [
+        (r.urn, r.type, r.provider, r.inputs, r.options) for r in b
+    ]
 
 
 def record(project_dir: Path, stack: str, spec_file: Path) -> None:

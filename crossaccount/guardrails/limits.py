@@ -155,8 +155,8 @@ def policy_characters(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
         return ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in found)
 
     fix = "IAM accepts tab, LF, CR and U+0020-U+00FF only: replace typographic quotes, dashes and emoji with plain ASCII"
-    if "\\u" not in doc.text and not REFUSED_CHARACTER_RE.search(doc.text):
-        return  # nothing refused in the text, and no \u escape that could decode to a refused character
+    if "\\" not in doc.text and not REFUSED_CHARACTER_RE.search(doc.text):
+        return  # nothing refused in the text, and no escape (\u..., \b, \f) that could decode to one
     if doc.parse_error is not None:
         if bad(doc.text):
             yield doc.at(), f"contains {bad(doc.text)}; {fix}"
