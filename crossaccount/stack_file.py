@@ -409,7 +409,7 @@ def stack_file_name(stack: str) -> str:
 def stack_values(project_dir: Path, stack: str) -> dict[str, Any]:
     """The `cross-account-roles:*` values of `Pulumi.<stack>.yaml` as YAML data, keyed without namespace."""
     file_name = stack_file_name(stack)
-    data = load_yaml(project_dir / file_name, "Pulumi stack file")
+    data = load_yaml(project_dir / file_name, "stack file")
     if data is None:
         raise StackFileError([f"{file_name}: empty; expected config: with the {NAMESPACE}:* settings"])
     if not isinstance(data, dict):
