@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -286,6 +287,10 @@ def _check_account(acc: AccountSettings, side: str, problems: list[str]) -> None
     if acc.role_arn is not None:
         if not ROLE_ARN_RE.match(acc.role_arn):
             problems.append(f"{key((side, 'roleArn'))}: got {_show(acc.role_arn)}; expected arn:aws:iam::<12 digits>:role/<name>")
+        elif _arn_partition(acc.role_arn) != acc.partition:
+            problems.append(
+                f"{key((side, 'roleArn'))}: got {_show(acc.role_arn)}; expected an ARN of partition {acc.partition} ({side}.region {acc.region})"
+            )
         elif acc.role_arn.split(":")[4] != acc.account_id:
             problems.append(
                 f"{key((side, 'roleArn'))}: got {_show(acc.role_arn)}; expected a role in account {acc.account_id} ({side}.accountId)"
@@ -340,25 +345,79 @@ def _check_waivers(waivers: Mapping[str, str], path: tuple[str | int, ...], prob
             )
 
 
-def load_policy_file(policies_dir: Path, file_name: str) -> tuple[PolicyFile | None, str | None]:
-    """Read one permission document. Returns the file or a problem text naming it."""
+MAX_POLICY_FILE_BYTES = 64 << 10
+"""Ten times IAM's largest policy (6,144 characters without whitespace): anything larger is not a policy."""
+MAX_POLICY_DEPTH = 16
+"""A policy nests 5 deep (Statement, item, Condition, operator, key); 16 leaves room for any real one."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (AWS refuses it)")
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A reviewer reads one of two equal keys and AWS another: refuse both."""
+    result: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in result:
+            raise ValueError(f"the key {name!r} appears twice in one object; a reviewer and AWS may read different ones")
+        result[name] = value
+    return result
+
+
+def _json_depth(value: Any) -> int:
+    depth, level = 0, [value]
+    while level:
+        depth += 1
+        level = [
+            v for item in level if isinstance(item, dict | list) for v in (item.values() if isinstance(item, dict) else item)
+        ]
+    return depth - 1
+
+
+def load_policy_file(policies_dir: Path, file_name: str) -> tuple[PolicyFile | None, str | None]:  # noqa: PLR0911 (one return per refusal)
+    """Read one permission document. Returns the file or a problem text naming it.
+
+    Refused: names that leave policies/, symbolic links that resolve outside it, anything but
+    a regular file (a FIFO would block the read), files too large to be a policy, text that
+    is not UTF-8, duplicate keys, NaN/Infinity, and nesting deeper than any policy.
+    """
     where = f"policies/{file_name}"
     if not POLICY_FILE_RE.match(file_name):
         return None, f"{where}: not a plain file name; expected <name>.json inside policies/ (letters, digits, . _ -)"
     path = policies_dir / file_name
-    if not path.is_file():
-        return None, f"{where}: file not found in {policies_dir}; expected a JSON policy document there"
     try:
-        raw = path.read_text(encoding="utf-8")
+        resolved = path.resolve(strict=True)
+        if not resolved.is_relative_to(policies_dir.resolve(strict=True)):
+            return None, f"{where}: a symbolic link to {resolved}, outside policies/; expected the document itself in policies/"
+        info = resolved.stat()
+    except FileNotFoundError:
+        return None, f"{where}: file not found in {policies_dir}; expected a JSON policy document there"
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop
+        return None, f"{where}: cannot be read ({exc}); expected a JSON policy document"
+    if not stat.S_ISREG(info.st_mode):
+        return None, f"{where}: not a regular file; expected a JSON policy document"
+    if info.st_size > MAX_POLICY_FILE_BYTES:
+        return None, f"{where}: {info.st_size:,} bytes; expected a policy document (at most {MAX_POLICY_FILE_BYTES:,} bytes)"
+    try:
+        raw = resolved.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); expected a JSON policy document"
+    except OSError as exc:
+        return None, f"{where}: cannot be read ({exc.strerror}); expected a JSON policy document"
     try:
-        document = json.loads(raw)
+        document = json.loads(raw, parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicate_keys)
     except json.JSONDecodeError as exc:
         return (
             None,
             f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); expected a JSON policy document",
         )
+    except ValueError as exc:
+        return None, f"{where}: {exc}; expected a JSON policy document"
+    except RecursionError:
+        return None, f"{where}: nested too deeply to be a policy; expected a JSON policy document"
+    if _json_depth(document) > MAX_POLICY_DEPTH:
+        return None, f"{where}: nested more than {MAX_POLICY_DEPTH} levels deep; expected a JSON policy document"
     if not isinstance(document, dict) or "Statement" not in document:
         return None, f"{where}: got {_show(document)}; expected a JSON object with Version and Statement"
     text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
