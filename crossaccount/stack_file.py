@@ -215,17 +215,23 @@ def _value(node: Node, file_name: str, path: str) -> Any:
 def _mapping_key(node: Node, file_name: str, path: str) -> str:
     if isinstance(node, ScalarNode) and str(node.tag) == f"{_TAG}merge":
         raise StackFileError([f"{_where(node, file_name)}: {path}: a merge key (<<); write the keys out instead"])
-    if not isinstance(node, ScalarNode) or str(node.tag) != f"{_TAG}str":
-        shown = node.value if isinstance(node, ScalarNode) else "a mapping or list"
-        kind = str(node.tag).removeprefix(_TAG)
+    if not isinstance(node, ScalarNode):
+        raise StackFileError([f"{_where(node, file_name)}: {path}: a key that is a list or mapping; expected a name"])
+    if str(node.tag) != f"{_TAG}str":
+        tag = str(node.tag).removeprefix(_TAG)
+        kind = _KEY_KINDS.get(tag, f"of the YAML type {tag}")
         raise StackFileError(
-            [f"{_where(node, file_name)}: {path}: the key {shown} is a {kind}, not text; quote it (keys are names)"]
+            [f"{_where(node, file_name)}: {path}: the key {node.value} is {kind} to YAML, not text; quote it (keys are names)"]
         )
     return str(node.value)
 
 
+_KEY_KINDS = {"int": "a number", "float": "a number", "bool": "a boolean", "null": "null", "timestamp": "a date"}
+
+
 def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
+    """`config` is the stack file's section: keys under it are named as the settings name them."""
+    return f"{path}.{name}" if path and path != "config" else name
 
 
 def load_yaml(path: Path, what: str) -> Any:

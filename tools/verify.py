@@ -843,8 +843,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(
     args: argparse.Namespace,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
     *,
     environ: Mapping[str, str] = os.environ,
     options: Options | None = None,
@@ -855,7 +855,11 @@ def run(
     the command-line values still come from `args`.
     """
 
+    out = out or sys.stdout
+    err = err or sys.stderr
+
     def to_err(text: str) -> None:
+        assert err is not None
         err.write(text + "\n")
         err.flush()
 
@@ -863,6 +867,7 @@ def run(
     try:
         project_dir = getattr(args, "project_dir", PROJECT_DIR)
         loaded = read_stack_settings(project_dir, args.stack)
+        build_stack_plan(loaded)  # what the settings alone cannot see (derived names) is refused here too
         calls = resolve_checks(loaded)
         external_ids = _external_ids(getattr(args, "external_id", []))
         if args.outputs:
