@@ -96,7 +96,7 @@ def _trust_statement(sid: str, arns: list[str], actions: list[str], conditions: 
 
 
 def _sid(prefix: str, name: str) -> str:
-    """Sids are letters and digits only: `Trust` + `random_user` -> `TrustRandomuser`."""
+    """Sids are letters and digits only: `Trust` + `random_user` -> `TrustRandomUser`."""
     return prefix + "".join(ch for ch in name.title() if ch.isascii() and ch.isalnum())
 
 

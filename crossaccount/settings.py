@@ -607,7 +607,7 @@ def load_settings(
     settings = StackSettings.model_validate(
         {"source": source, "target": target, "users": users, "roles": roles, "tags": tags, "policyWaivers": policy_waivers}
     )
-    return LoadedSettings(stack=stack, settings=settings, policy_files=dict(sorted(policies.items())))
+    return LoadedSettings(stack=stack, settings=settings, policy_files=dict(sorted(policies.items())), secret_paths=secret_paths)
 
 
 def read_stack_file(path: Path) -> dict[str, Any]:
