@@ -154,6 +154,52 @@ def _check_events(yaml: YAML, text: str, file_name: str) -> None:
             )
 
 
+MAX_OPEN_BRACKETS = 2 * MAX_DEPTH
+
+
+def _check_brackets(text: str, file_name: str) -> None:
+    """Refuse deep flow nesting (`[[[[...`) before the parser sees it.
+
+    ruamel's scanner keeps a possible simple key per open flow collection and re-checks them
+    all for every token: 20,000 `[` take seconds. Counting brackets outside quotes and
+    comments is linear; a real stack file never has more than a few open at once.
+    """
+    depth, quote, line = 0, "", 1
+    previous = token = "\n"  # the previous character, and the previous one that is not a space
+    closed = ""  # a quote just closed: `''` inside single quotes is an escaped quote
+    for ch in text:
+        if ch == "\n":
+            line += 1
+            if quote == "#":
+                quote = ""
+        if closed == "'" and ch == "'":
+            quote, closed = "'", ""
+            continue
+        closed = ""
+        if quote:
+            if ch == "\\" and quote == '"':
+                quote = "\\"  # the next character is escaped
+            elif quote == "\\":
+                quote = '"'
+            elif ch == quote and quote != "#":
+                quote, closed = "", ch
+        elif ch in "\"'" and previous in " \t\n[{," and token in "\n:-?[{,":  # a quote that starts a scalar
+            quote = ch
+        elif ch == "#" and previous in " \t\n":
+            quote = "#"
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_OPEN_BRACKETS:
+                raise StackFileError(
+                    [f"{file_name}, line {line}: nested more than {MAX_DEPTH} levels deep; expected a stack file's settings"]
+                )
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        previous = ch
+        if ch not in " \t":
+            token = ch
+
+
 def _scalar(node: ScalarNode, file_name: str, path: str) -> Any:
     tag = str(node.tag)
     text = str(node.value)
@@ -260,6 +306,7 @@ def load_yaml(path: Path, what: str) -> Any:
     text = text.removeprefix("\ufeff")  # the engine strips a UTF-8 byte-order mark (workspace/loaders.go)
     yaml = YAML(typ="safe", pure=True)
     try:
+        _check_brackets(text, file_name)
         _check_events(yaml, text, file_name)
         node = yaml.compose(text)
     except MarkedYAMLError as exc:

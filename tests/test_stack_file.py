@@ -148,6 +148,15 @@ def test_other_namespaces_are_left_to_the_engine(project: Path) -> None:
     assert "aws:region" not in read_engine_config(project, "utils").values
 
 
+def test_brackets_inside_quoted_text_and_comments_are_text(project: Path) -> None:
+    many = "[" * 100 + "{" * 100
+    text = WALKTHROUGH.replace("Lists the S3", f"'it''s {many}' # {many}\n      # Lists the S3")
+    write_stack(project, text.replace("profile: utils", 'profile: "\\" ' + many + '"'))
+    loaded = read_stack_settings(project, "utils")
+    assert loaded.settings.roles["s3-list-role"].description == f"it's {many}"
+    assert loaded.settings.source.profile == '" ' + many
+
+
 def test_a_large_file_is_refused_before_it_is_parsed(project: Path) -> None:
     write_stack(project, WALKTHROUGH + "#" * (1 << 20))
     with pytest.raises(

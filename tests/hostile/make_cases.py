@@ -84,6 +84,11 @@ case(
     ["Pulumi.hostile.yaml, line 22: nested more than 32 levels deep"],
     {STACK: stack(extra="  cross-account-roles:tags:\n    deep: " + "[" * 20000 + "]" * 20000 + "\n")},
 )
+case(
+    "stack-nested-behind-an-apostrophe",
+    ["Pulumi.hostile.yaml, line 23: nested more than 32 levels deep"],
+    {STACK: stack(extra="  cross-account-roles:tags:\n    a: it's\n    deep: " + "[" * 20000 + "]" * 20000 + "\n")},
+)
 _laughs = "".join(f"    l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, 10))
 case(
     "stack-billion-laughs",
