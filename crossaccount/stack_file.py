@@ -406,8 +406,7 @@ def _our_key(raw_key: str, file_name: str, project_level: bool) -> str | None:
 _PROJECT_CONFIG_FIELDS = ("description", "default", "value", "type", "items", "secret")
 
 
-def project_config(project_dir: Path) -> dict[str, Any]:
-    """`cross-account-roles:*` values that `Pulumi.yaml`'s `config:` gives every stack, keyed without namespace."""
+def _project_file(project_dir: Path) -> dict[str, Any]:
     path = project_dir / PROJECT_FILE
     if not path.exists():
         return {}
@@ -416,6 +415,24 @@ def project_config(project_dir: Path) -> dict[str, Any]:
         raise StackFileError([f"{PROJECT_FILE}: got {_kind(data)}; expected a mapping with name, runtime and config"])
     if data.get("name") != NAMESPACE:
         raise StackFileError([f"{PROJECT_FILE}: name is {data.get('name')!r}; expected {NAMESPACE!r} (the settings' namespace)"])
+    return data
+
+
+def stack_dir(project_dir: Path, project: Mapping[str, Any] | None = None) -> Path:
+    """Where the stack files are: `stackConfigDir` of Pulumi.yaml (or its old spelling, a string
+    `config:`), relative to the project (workspace/paths.go DetectProjectStackPath)."""
+    data = _project_file(project_dir) if project is None else project
+    folder = data.get("stackConfigDir", data.get("config") if isinstance(data.get("config"), str) else None)
+    if folder is None:
+        return project_dir
+    if not isinstance(folder, str) or not folder.strip():
+        raise StackFileError([f"{PROJECT_FILE}: stackConfigDir is {_kind(folder)}; expected a folder name"])
+    return project_dir / folder
+
+
+def project_config(project_dir: Path, project: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """`cross-account-roles:*` values that `Pulumi.yaml`'s `config:` gives every stack, keyed without namespace."""
+    data = _project_file(project_dir) if project is None else project
     section = data.get("config")
     if section is None or isinstance(section, str):  # a string is the old spelling of stackConfigDir
         return {}
@@ -510,8 +527,10 @@ def read_engine_config(project_dir: Path, stack: str) -> EngineConfig:
     project value of the same key (pkg/workspace/config.go mergeConfig). `secure:` values are
     not decrypted: they stay in their `{"secure": ...}` form, and their keys are secret.
     """
-    _check_stack_name_case(project_dir, stack)
-    merged = {**project_config(project_dir), **stack_values(project_dir, stack)}
+    project = _project_file(project_dir)
+    stacks = stack_dir(project_dir, project)
+    _check_stack_name_case(stacks, stack)
+    merged = {**project_config(project_dir, project), **stack_values(stacks, stack)}
     values: dict[str, str] = {}
     secret: set[str] = set()
     for name in sorted(merged):

@@ -360,3 +360,67 @@ def test_the_offline_reading_equals_the_engines_reading(values: dict[str, Any], 
     assert offline.secret_paths == engine.secret_paths
     assert list(offline.settings.roles) == list(engine.settings.roles)
     assert build_stack_plan(offline) == build_stack_plan(engine)
+
+
+def test_stack_files_are_read_from_stack_config_dir(project: Path) -> None:
+    (project / "Pulumi.yaml").write_text(
+        (PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8") + "stackConfigDir: stacks\n", encoding="utf-8"
+    )
+    (project / "stacks").mkdir()
+    write_stack(project / "stacks", WALKTHROUGH)
+    assert read_stack_settings(project, "utils").settings.source.account_id == SOURCE
+    with pytest.raises(SettingsError, match=r"Pulumi\.prod\.yaml: stack file not found in .*/stacks"):
+        read_engine_config(project, "prod")
+
+
+def test_verify_asks_for_a_secret_external_id_and_never_uses_the_undecrypted_placeholder(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tools.__main__ import main
+
+    secret_external_id_stack(project)
+    outputs = PROJECT_DIR / "tests" / "hostile" / "walkthrough-outputs.json"
+    args = ["verify", "--stack", "utils", "--project-dir", str(project), "--outputs", str(outputs), "--mfa-token", "123456"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "cross-account-roles:roles.s3-list-role.externalId: a secret (secure:), which verify does not decrypt" in err
+    assert "--external-id s3-list-role=" in err
+    assert main([*args, "--external-id", "no-such-role=x"]) == 2
+    assert "--external-id no-such-role: not a role of this stack" in capsys.readouterr().err
+
+
+class _Ok:
+    status_code = 200
+
+
+def test_verify_sends_the_given_external_id_and_scrubs_it_from_what_aws_says(project: Path) -> None:
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from tools import verify
+
+    secret_external_id_stack(project)
+    loaded = read_stack_settings(project, "utils")
+    outputs = verify.read_outputs_file(PROJECT_DIR / "tests" / "hostile" / "walkthrough-outputs.json")
+    sent: list[dict[str, Any]] = []
+
+    def request(params: dict[str, Any], **_: Any) -> None:
+        sent.append(dict(params))
+
+    def aws(model: Any, **_: Any) -> tuple[_Ok, dict[str, Any]]:  # AWS's answer, without a network
+        if model.name == "GetCallerIdentity":
+            return _Ok(), {"Arn": f"arn:aws:iam::{SOURCE}:user/random_user", "Account": SOURCE, "UserId": "AIDAEXAMPLE"}
+        message = f"refused {sent[-1]['ExternalId']}"
+        raise ClientError({"Error": {"Code": "ValidationError", "Message": message}}, model.name)
+
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name="eu-north-1")
+    session.events.register("before-parameter-build.sts.AssumeRole", request)
+    session.events.register("before-call.sts", aws)
+    options = verify.Options(mfa_token="123456", external_ids={"s3-list-role": "partner-7f3a9"}, progress=lambda _: None)
+    report = verify.verify_stack(loaded, outputs, session, options)
+
+    assert [p["ExternalId"] for p in sent] == ["partner-7f3a9"]
+    assert UNDECRYPTED not in json.dumps(sent)
+    text = verify.render_text(report)
+    assert "refused [redacted]" in text
+    assert "partner-7f3a9" not in text

@@ -870,6 +870,7 @@ def run(
         build_stack_plan(loaded)  # what the settings alone cannot see (derived names) is refused here too
         calls = resolve_checks(loaded)
         external_ids = _external_ids(getattr(args, "external_id", []))
+        _check_external_ids(loaded, Options(roles=tuple(args.role), external_ids=external_ids))  # before any credentials
         if args.outputs:
             outputs, where = read_outputs_file(Path(args.outputs)), f"outputs file {args.outputs}"
         else:
