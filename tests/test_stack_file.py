@@ -399,7 +399,13 @@ def test_verify_sends_the_given_external_id_and_scrubs_it_from_what_aws_says(pro
 
     from tools import verify
 
-    secret_external_id_stack(project)
+    # Without MFA, verify assumes the role with the source session itself (no GetSessionToken).
+    write_stack(
+        project,
+        WALKTHROUGH.replace(
+            "      checks:", f"      requireMfa: false\n      externalId:\n        secure: {SECURE['secure']}\n      checks:"
+        ),
+    )
     loaded = read_stack_settings(project, "utils")
     outputs = verify.read_outputs_file(PROJECT_DIR / "tests" / "hostile" / "walkthrough-outputs.json")
     sent: list[dict[str, Any]] = []
@@ -416,7 +422,7 @@ def test_verify_sends_the_given_external_id_and_scrubs_it_from_what_aws_says(pro
     session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name="eu-north-1")
     session.events.register("before-parameter-build.sts.AssumeRole", request)
     session.events.register("before-call.sts", aws)
-    options = verify.Options(mfa_token="123456", external_ids={"s3-list-role": "partner-7f3a9"}, progress=lambda _: None)
+    options = verify.Options(external_ids={"s3-list-role": "partner-7f3a9"}, progress=lambda _: None)
     report = verify.verify_stack(loaded, outputs, session, options)
 
     assert [p["ExternalId"] for p in sent] == ["partner-7f3a9"]
