@@ -127,8 +127,8 @@ def privilege_escalation(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
         together = f" (together with {', '.join(f'Statement[{j}]' for j in found.others)})" if found.others else ""
         yield (
             doc.at(found.index),
-            f"grants the privilege-escalation method{'s' * (len(found.methods) > 1)} {listed(found.methods)}{together}: "
-            f"{listed(found.patterns)} allow{'s' * (len(found.patterns) == 1)} {listed(found.actions)} "
-            f"on {listed(found.resources, 3)}, with which the holder can give itself or another principal more power "
+            f"grants the privilege-escalation method{'s' * (len(found.methods) > 1)} {', '.join(found.methods)}{together}: "
+            f"{listed(found.patterns)} allow{'s' * (len(found.patterns) == 1)} {', '.join(found.actions)} "
+            f"on {listed(found.resources)}, with which the holder can give itself or another principal more power "
             "than its policies say; limit those actions to the exact ARNs they need, or waive PRIVILEGE_ESCALATION with the reason",
         )

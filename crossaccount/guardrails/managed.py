@@ -94,7 +94,7 @@ def power(name: str) -> tuple[Power, str]:
         return "admin", "it allows every action of every service on every resource"
     methods = sorted({m for found in escalations(doc) for m in found.methods})
     if methods:
-        return "escalation", f"it grants the privilege-escalation methods {listed(methods, 3)}"
+        return "escalation", f"it grants the privilege-escalation methods {', '.join(methods)}"
     iam_write = sorted({a for s in statements for a in _iam_permissions_management(s)})
     if iam_write:
         return "escalation", f"it allows IAM permissions-management actions ({listed(iam_write, 3)}) on wildcard resources"
