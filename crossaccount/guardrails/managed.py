@@ -9,8 +9,10 @@ judged by the same rules as a policy file:
 - ADMINISTRATOR_ACCESS (error): it allows every action of every service on `"*"`
   (`AdministratorAccess`, and any other policy that does);
 - MANAGED_POLICY_ESCALATION (error): it grants a privilege-escalation method
-  (PRIVILEGE_ESCALATION on its document) or IAM "Permissions management" actions on wildcard
-  resources: IAM-write power (`IAMFullAccess`, `AWSLambda_FullAccess`'s PassRole, ...);
+  (PRIVILEGE_ESCALATION on its document): IAM-write power (`IAMFullAccess`; also
+  `AWSLambda_FullAccess`, whose PassRole and lambda:* on `*` make a method, `PowerUserAccess`,
+  `AmazonEC2FullAccess`). IAM "Permissions management" alone is not enough: most service
+  full-access policies carry `iam:CreateServiceLinkedRole` on `*`, which escalates nothing;
 - MANAGED_POLICY_FULL_ACCESS (warning): it allows every action of a service (ACTION_WILDCARD
   on its document: `AmazonS3FullAccess`), or it is an AWS managed policy moto's copy does not
   have, whose power therefore cannot be judged.
@@ -30,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from .catalogue import CATALOGUE, PERMISSIONS_MANAGEMENT, broad, covered_services, expand, listed, strings
+from .catalogue import CATALOGUE, covered_services, listed, strings
 from .escalation import escalations
 from .model import ERROR, WARNING, Entity, PolicyDocument, entity_rule
 
@@ -68,19 +70,6 @@ def _allows_everything(statement: Mapping[str, Any]) -> bool:
     return any(_ANY.fullmatch(a) is not None for a in _values(statement, "Action"))
 
 
-def _iam_permissions_management(statement: Mapping[str, Any]) -> list[str]:
-    if statement.get("Effect") != "Allow" or not any(broad(r) for r in _values(statement, "Resource")):
-        return []
-    return sorted(
-        {
-            a.name
-            for p in _values(statement, "Action")
-            for a in expand(p)
-            if a.name.startswith("iam:") and a.access_level == PERMISSIONS_MANAGEMENT
-        }
-    )
-
-
 @lru_cache(maxsize=256)
 def power(name: str) -> tuple[Power, str]:
     """How much an AWS managed policy grants, and what shows it."""
@@ -95,9 +84,6 @@ def power(name: str) -> tuple[Power, str]:
     methods = sorted({m for found in escalations(doc) for m in found.methods})
     if methods:
         return "escalation", f"it grants the privilege-escalation methods {', '.join(methods)}"
-    iam_write = sorted({a for s in statements for a in _iam_permissions_management(s)})
-    if iam_write:
-        return "escalation", f"it allows IAM permissions-management actions ({listed(iam_write, 3)}) on wildcard resources"
     whole = sorted(
         {s for st in statements if st.get("Effect") == "Allow" for a in _values(st, "Action") for s in covered_services(a)}
     )

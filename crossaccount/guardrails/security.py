@@ -148,20 +148,23 @@ def action_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if not doc.is_identity:
         return
     for i, statement in doc.statements():
-        if _allows(statement):
-            for action in _actions(statement):
-                covered = covered_services(action)
-                if SERVICE_WILDCARD_RE.match(action) or action == "*:*" or covered:
-                    whom = (
-                        "every service"
-                        if action.split(":")[0] == "*" or len(covered) > 1
-                        else (covered[0] if covered else action.split(":")[0])
-                    )
-                    yield (
-                        doc.at(i),
-                        f"Action {show(action)} allows every action of {whom}, including those added later; "
-                        "list the actions the role needs (e.g. s3:GetObject)",
-                    )
+        if not _allows(statement):
+            continue
+        found: dict[str, str] = {}
+        for action in _actions(statement):
+            service = action.split(":")[0]
+            if SERVICE_WILDCARD_RE.match(action) or action == "*:*" or covered_services(action):
+                found[action] = (
+                    "every service"
+                    if action == "*" or not service.strip("*?")
+                    else listed(list(covered_services(action)) or [service])
+                )
+        if found:
+            shown = "; ".join(f"{show(action)} allows every action of {whom}" for action, whom in found.items())
+            yield (
+                doc.at(i),
+                f"Action {shown}, including those added later; list the actions the role needs (e.g. s3:GetObject)",
+            )
 
 
 @document_rule(
