@@ -207,6 +207,15 @@ def broad(resource: str) -> bool:
     return has_wildcard(parts[4]) or has_wildcard(parts[5])
 
 
+_EVERY_NAME = re.compile(r"[*?/:]*\*[*?/:]*")
+
+
+def every_resource(resource: str) -> bool:
+    """`"*"`, or an ARN whose resource part is nothing but wildcards (`arn:aws:s3:::*`,
+    `arn:aws:iam::444455556666:*`, `arn:*:*:*:*:*`): `"*"` written otherwise."""
+    return resource == "*" or (is_arn(resource) and _EVERY_NAME.fullmatch(resource.split(":", 5)[5]) is not None)
+
+
 @lru_cache(maxsize=65536)
 def _overlap(left: str, right: str) -> bool:
     """Whether some string matches both patterns (`*` any run, `?` one character, the rest literal).

@@ -20,6 +20,7 @@ from .catalogue import (
     acts_on,
     broad,
     covered_services,
+    every_resource,
     expand,
     has_wildcard,
     listed,
@@ -194,27 +195,29 @@ def permissions_management_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, 
             )
 
 
-@document_rule("RESOURCE_STAR", ERROR, 'an Allow on Resource "*" of actions that can be scoped to resources (per the catalogue)')
+@document_rule(
+    "RESOURCE_STAR",
+    ERROR,
+    'an Allow on Resource "*" (or an ARN naming every resource, `arn:aws:s3:::*`) of actions that can be scoped (per the catalogue)',
+)
 def resource_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if not doc.is_identity:
         return
     for i, statement in doc.statements():
-        resources = strings(statement, "Resource") or []
-        if not _allows(statement) or "*" not in resources:
+        every = [r for r in strings(statement, "Resource") or [] if every_resource(r)]
+        if not _allows(statement) or not every:
             continue
         scopable = []
         for pattern in _actions(statement):
-            names = [a.name for a in expand(pattern) if a.scopable]
+            names = [a.name for a in expand(pattern) if a.scopable and any(acts_on(a.name, r) for r in every)]
             if names:
-                scopable.append(
-                    pattern if names == [pattern] or not has_wildcard(pattern) else f"{pattern} ({len(names)} actions)"
-                )
+                scopable.append(pattern if not has_wildcard(pattern) else f"{pattern} ({len(names)} actions)")
         if scopable:
             yield (
                 doc.at(i),
-                f'Resource "*" for {listed(scopable)}, which the {CATALOGUE} says can be limited to specific resources; '
-                'list the ARNs they need (actions that only work on "*", such as s3:ListAllMyBuckets, may stay), '
-                "or waive RESOURCE_STAR with the reason",
+                f"Resource {listed([show(r) for r in every])} for {listed(scopable)}, which the {CATALOGUE} says can be "
+                'limited to specific resources; list the ARNs they need (actions that only work on "*", such as '
+                "s3:ListAllMyBuckets, may stay), or waive RESOURCE_STAR with the reason",
             )
 
 

