@@ -31,7 +31,7 @@ from typing import Any
 
 from cloudsplaining.shared.constants import PRIVILEGE_ESCALATION_METHODS
 
-from .catalogue import action, acts_on, broad, listed, matches, strings
+from .catalogue import action, acts_on, broad, has_wildcard, listed, matches, strings
 from .model import ERROR, PolicyDocument, document_rule, show
 
 
@@ -49,16 +49,27 @@ def escalation_methods() -> Mapping[str, tuple[str, ...]]:
     return methods
 
 
-def _grants(statement: Mapping[str, Any], action_name: str) -> list[str] | None:
+def _by_service(patterns: list[str]) -> dict[str, list[str]]:
+    """Patterns by the service prefix they name (lower case); "" for those with a wildcard
+    there: an action is then compared with its own service's patterns only (AWS's
+    ReadOnlyAccess has thousands)."""
+    found: dict[str, list[str]] = {}
+    for pattern in patterns:
+        service = pattern.split(":", 1)[0].lower() if ":" in pattern else ""
+        found.setdefault("" if has_wildcard(service) or pattern == "*" else service, []).append(pattern)
+    return found
+
+
+def _covering(patterns: Mapping[str, list[str]], action_name: str) -> list[str]:
+    service = action_name.split(":", 1)[0].lower()
+    return [p for p in [*patterns.get(service, []), *patterns.get("", [])] if matches(p, action_name)]
+
+
+def _grants(statement: Mapping[str, Any], action_name: str, patterns: Mapping[str, list[str]]) -> list[str] | None:
     """The patterns (or the NotAction) through which the statement allows the action, or None."""
-    if statement.get("Effect") != "Allow":
-        return None
-    allowed = strings(statement, "Action")
-    if allowed is not None:
-        through = [p for p in allowed if matches(p, action_name)]
-        return through or None
-    excluded = strings(statement, "NotAction")
-    if excluded is not None and not any(matches(p, action_name) for p in excluded):
+    if strings(statement, "Action") is not None:
+        return _covering(patterns, action_name) or None
+    if strings(statement, "NotAction") is not None and not _covering(patterns, action_name):
         return [f"NotAction {show(statement['NotAction'])}"]
     return None
 
@@ -70,12 +81,18 @@ def _on(statement: Mapping[str, Any], action_name: str) -> list[str]:
     return [r for r in strings(statement, "Resource") or [] if broad(r) and acts_on(action_name, r)]
 
 
-def _broad_grants(statement: Mapping[str, Any], action_name: str) -> tuple[list[str], list[str]] | None:
-    through = _grants(statement, action_name)
-    if through is None:
-        return None
-    resources = _on(statement, action_name)
-    return (through, resources) if resources else None
+def _broad_grants(statement: Mapping[str, Any], needed: list[str]) -> dict[str, tuple[list[str], list[str]]]:
+    """action -> (patterns, resources) for each needed action the statement grants beyond one resource."""
+    if statement.get("Effect") != "Allow":
+        return {}
+    patterns = _by_service(strings(statement, "Action") or strings(statement, "NotAction") or [])
+    found = {}
+    for action_name in needed:
+        through = _grants(statement, action_name, patterns)
+        resources = _on(statement, action_name) if through is not None else []
+        if through is not None and resources:
+            found[action_name] = (through, resources)
+    return found
 
 
 @dataclass(frozen=True)
@@ -98,7 +115,7 @@ def escalations(doc: PolicyDocument) -> Iterator[Escalation]:
     statements = list(doc.statements())
     needed = sorted({a for actions in escalation_methods().values() for a in actions})
     # (statement index, action) -> (patterns, resources), for every method action granted broadly
-    granted = {(i, a): found for i, statement in statements for a in needed if (found := _broad_grants(statement, a)) is not None}
+    granted = {(i, a): found for i, statement in statements for a, found in _broad_grants(statement, needed).items()}
     by_action: dict[str, list[int]] = {}
     for i, a in granted:
         by_action.setdefault(a, []).append(i)
