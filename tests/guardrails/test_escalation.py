@@ -5,6 +5,7 @@ IAM matches them; no generated statement that grants a method on a wildcard pass
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
@@ -275,3 +276,19 @@ def test_one_finding_per_statement_and_rule(actions: list[str], resources: list[
     doc = policy({"Effect": "Allow", "Action": actions, "Resource": resources})
     found = [(f.rule_id, f.location) for rule in DOCUMENT_RULES for f in rule.run(doc)]
     assert len(found) == len(set(found)), found
+
+
+def _glob_matches(pattern: str, text: str) -> bool:
+    return re.fullmatch("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), text) is not None
+
+
+SHORT_STRINGS = ["".join(chars) for n in range(9) for chars in itertools.product("ab", repeat=n)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab*?", max_size=4), st.text(alphabet="ab*?", max_size=4))
+def test_two_resource_patterns_overlap_exactly_when_some_string_matches_both(left: str, right: str) -> None:
+    """The ARN comparison behind every wildcard rule, against brute force: every string of up to 8
+    letters (patterns of 4 characters need no longer witness)."""
+    expected = any(_glob_matches(left, s) and _glob_matches(right, s) for s in SHORT_STRINGS)
+    assert catalogue._overlap(left, right) is expected
