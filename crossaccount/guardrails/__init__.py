@@ -9,13 +9,14 @@ CrossGuard policy pack (policypack/). Pure: no Pulumi imports.
   rules that check action names and resources against it;
 - `escalation`: privilege-escalation methods (cloudsplaining's catalogue) on wildcards;
 - `managed`: AWS managed policies by what their documents grant;
+- `combined`: escalation methods that only a role's policies together grant;
 - `resources`: rules over engine resources (policy pack only);
 - `runner`: waivers and running the rules; `stack`: the stack's plan as subjects.
 
 Every rule is listed, with how to waive it, in the README's Guardrails section.
 """
 
-from . import catalogue, escalation, limits, managed, resources, security
+from . import catalogue, combined, escalation, limits, managed, resources, security
 from .model import (
     DOCUMENT_RULES,
     ENTITY_RULES,
@@ -53,6 +54,7 @@ __all__ = [
     "WaiverScope",
     "catalogue",
     "check_plan",
+    "combined",
     "enforce",
     "escalation",
     "limits",

@@ -292,3 +292,56 @@ def test_two_resource_patterns_overlap_exactly_when_some_string_matches_both(lef
     letters (patterns of 4 characters need no longer witness)."""
     expected = any(_glob_matches(left, s) and _glob_matches(right, s) for s in SHORT_STRINGS)
     assert catalogue._overlap(left, right) is expected
+
+
+# --- across one role's policies -----------------------------------------------------------
+
+
+def across(role: Entity) -> list[str]:
+    return [f.message for f in findings(role) if f.rule_id == "ESCALATION_ACROSS_POLICIES"]
+
+
+def file(name: str, *statements: dict[str, Any]) -> PolicyDocument:
+    return PolicyDocument("managed", f"policies/{name}", json.dumps({"Version": "2012-10-17", "Statement": list(statements)}))
+
+
+SEND_SSH_KEY = {
+    "Effect": "Allow",
+    "Action": "ec2-instance-connect:SendSSHPublicKey",
+    "Resource": f"arn:aws:ec2:eu-north-1:{ACCOUNT}:instance/*",
+}
+
+
+def test_an_aws_managed_policy_and_a_file_can_complete_a_method_together() -> None:
+    """AmazonEC2ReadOnlyAccess gives ec2:DescribeInstances on "*"; the file adds SendSSHPublicKey on every instance."""
+    role = Entity(
+        kind="role",
+        where="cross-account-roles:roles.r",
+        managed_policy_arns=(
+            ("cross-account-roles:roles.r.managedPolicyArns[0]", "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess"),
+        ),
+        permission_documents=(file("ssh.json", SEND_SSH_KEY),),
+    )
+    (message,) = across(role)
+    assert message.startswith("together, its policies grant the privilege-escalation method EC2InstanceConnectSendSSHPublicKey: ")
+    assert "policies/ssh.json, Statement[0] allows ec2-instance-connect:SendSSHPublicKey" in message
+    assert "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess, Statement[" in message
+
+
+def test_a_method_one_file_grants_alone_is_that_files_finding_only() -> None:
+    whole = file("whole.json", {"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"})
+    role = Entity(kind="role", where="cross-account-roles:roles.r", permission_documents=(whole, file("ssh.json", SEND_SSH_KEY)))
+    assert across(role) == []
+
+
+def test_the_same_actions_on_exact_arns_across_files_pass() -> None:
+    exact = f"arn:aws:ec2:eu-north-1:{ACCOUNT}:instance/i-0123456789abcdef0"
+    role = Entity(
+        kind="role",
+        where="cross-account-roles:roles.r",
+        permission_documents=(
+            file("a.json", {"Effect": "Allow", "Action": "ec2:ModifyInstanceAttribute", "Resource": exact}),
+            file("b.json", {"Effect": "Allow", "Action": ["ec2:StopInstances", "ec2:StartInstances"], "Resource": exact}),
+        ),
+    )
+    assert across(role) == []
