@@ -23,7 +23,7 @@ action is, or what it acts on, asks this module; nothing else reads the catalogu
   the machine. It is read on first use and kept (one parse with orjson: 0.2 s on an idle 2-core machine,
   0.4-0.6 s under load).
 
-The privilege-escalation methods come from cloudsplaining (`escalation_methods`), whose
+The privilege-escalation methods come from cloudsplaining (`escalation.escalation_methods`), whose
 catalogue of them (Rhino Security Labs' research, extended with DataDog's
 pathfinding.cloud paths) is kept current with each release.
 """
