@@ -267,8 +267,8 @@ def test_two_tag_roles_asking_one_user_for_two_values_are_refused() -> None:
         "trustedTag": {"key": "TEAM", "value": "web"},
     }
     assert problems_of(raw) == [
-        "cross-account-roles:roles.other-role.trustedUsers[0]: user 'random_user' would need tag TEAM=web for this role "
-        "and team=data for role 's3-list-role'; a user has one value per key (ignoring case): expected the same trustedTag"
+        "cross-account-roles:roles.s3-list-role.trustedUsers[0]: user 'random_user' would need tag team=data for this role "
+        "and TEAM=web for role 'other-role'; a user has one value per key (ignoring case): expected the same trustedTag"
     ]
 
 

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
@@ -36,6 +36,7 @@ from .paths import PROGRAM, PROJECT_DIR
 
 if TYPE_CHECKING:
     from crossaccount.guardrails import Finding
+    from crossaccount.stack_file import EngineConfig
 
 PROJECT = NAMESPACE
 PROVIDER_TYPE = "pulumi:providers:aws"
@@ -297,14 +298,51 @@ class ProgramRun:
     stops the program), received through `components.stack_config.FINDINGS_SINK`."""
 
 
-def config_for(raw: Mapping[str, Any]) -> dict[str, str]:
-    """Stack-file values -> the engine's config map (structured values as JSON text)."""
-    return {f"{NAMESPACE}:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
+class ConfigMap(Protocol):
+    """What a run needs of the engine's config map (`crossaccount.stack_file.EngineConfig`)."""
+
+    @property
+    def values(self) -> Mapping[str, str]: ...
+
+    @property
+    def secret_keys(self) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True)
+class _NoConfig:
+    values: Mapping[str, str] = field(default_factory=dict)
+    secret_keys: frozenset[str] = frozenset()
+
+
+def config_for(raw: Mapping[str, Any] | EngineConfig) -> ConfigMap:
+    """The engine's config map: as read from the stack (`crossaccount.stack_file`), or
+    settings given as Python values, encoded as the engine encodes them.
+
+    No settings at all (the benchmark's floor) is an empty map without importing the stack
+    file reader (pydantic, ruamel.yaml), so that the floor's start-up is the SDK's alone."""
+    if isinstance(raw, Mapping) and not raw:
+        return _NoConfig()
+    from crossaccount.stack_file import EngineConfig, engine_config_of  # noqa: PLC0415 (see above)
+
+    return raw if isinstance(raw, EngineConfig) else engine_config_of(raw)
+
+
+async def _reveal(value: Any) -> Any:
+    """Exported values as `pulumi stack output` shows them without --show-secrets: a secret is `[secret]`."""
+    if isinstance(value, pulumi.Output):
+        if await value.is_secret():
+            return SECRET
+        return await _reveal(await value.future())
+    if isinstance(value, dict):
+        return {k: await _reveal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [await _reveal(v) for v in value]
+    return value
 
 
 def run_program(
     stack: str,
-    raw_config: Mapping[str, Any],
+    raw_config: Mapping[str, Any] | EngineConfig,
     program: Callable[[], Any] | None = None,
     program_path: Path = PROGRAM,
 ) -> ProgramRun:
@@ -313,6 +351,9 @@ def run_program(
     `program_path` lets a test run a copy of the real `__main__.py` beside a policies/
     folder of its own (the program finds policies/ next to itself).
 
+    `raw_config` is the engine's map (`crossaccount.stack_file.read_engine_config`), or
+    settings as Python values keyed without namespace, which are encoded as the engine would.
+
     Each run gets a fresh context, so runs share no state. Raises `ProgramError` (with what
     was registered) when the program fails.
     """
@@ -320,7 +361,7 @@ def run_program(
     asyncio.set_event_loop(loop)
     with paused_gc():
         try:
-            return contextvars.Context().run(_run, stack, dict(raw_config), program, program_path)
+            return contextvars.Context().run(_run, stack, config_for(raw_config), program, program_path)
         finally:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
@@ -381,12 +422,12 @@ def _program_at(path: Path) -> Callable[[], None]:
     return main
 
 
-def _run(stack: str, raw_config: dict[str, Any], program: Callable[[], Any] | None, program_path: Path) -> ProgramRun:
+def _run(stack: str, config: ConfigMap, program: Callable[[], Any] | None, program_path: Path) -> ProgramRun:
     mocks = RecordingMocks()
     findings: list[Finding] = []
     FINDINGS_SINK.set(findings)  # in this run's own context (run_program gives each run a fresh one)
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=RecordingMonitor(mocks))
-    pulumi.runtime.set_all_config(config_for(raw_config), [])
+    pulumi.runtime.set_all_config(dict(config.values), sorted(config.secret_keys))
     # As `pulumi.runtime.test` does: a run that failed can leave pending outputs (tied to its
     # closed event loop) in the SDK's shared settings; start from none.
     pulumi_settings.SETTINGS.rpc_manager.clear()
@@ -400,7 +441,8 @@ def _run(stack: str, raw_config: dict[str, Any], program: Callable[[], Any] | No
     exported = getattr(root, "outputs", {})
     # Plain values are taken as they are: wrapping each of them in an Output (what
     # Output.from_input does, recursively) cost seconds for an organisation's outputs.
-    outputs = exported if _is_plain(exported) else _sync_await(pulumi.Output.from_input(exported).future())
+    # `_reveal` (secrets shown as [secret]) is not needed there either: plain data holds no secret Output.
+    outputs = exported if _is_plain(exported) else _sync_await(_reveal(exported))
     # Registration order depends on when each input resolves; the URN order does not.
     registrations = sorted(mocks.registrations, key=lambda r: r.urn)
     return ProgramRun(project=PROJECT, stack=stack, registrations=registrations, outputs=outputs or {}, findings=tuple(findings))
