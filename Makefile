@@ -27,8 +27,9 @@ $(VENV)/.installed: requirements.txt
 	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt >&2
 	@touch $@
 
+# make plan [STACK=utils] [FORMAT=text|json|markdown] [AGAINST=base-plan.json (markdown: what changed)]
 plan: venv
-	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT)
+	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT) $(if $(AGAINST),--against $(AGAINST))
 
 check: venv
 	@$(PY) -m tools check --stack $(STACK) --format $(FORMAT)
