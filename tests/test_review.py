@@ -18,6 +18,7 @@ from tests.node_tools import mermaid_parse
 from tests.test_stack_variants import two_by_two
 from tools import plan as plan_module
 from tools.mocks import run_program
+from tools.project import PROJECT_DIR
 from tools.review import access_grants, mermaid, render_review
 
 HEADER = "| user | role | account | MFA | ExternalId | session tags | source identity | longest session | permissions |"
@@ -25,7 +26,7 @@ HEADER = "| user | role | account | MFA | ExternalId | session tags | source ide
 
 def plan_of(raw: dict[str, Any], stack: str = "utils") -> dict[str, Any]:
     """The plan JSON `make plan FORMAT=json` prints for these settings, findings included."""
-    findings = check_plan(build_stack_plan(load_settings(stack, raw, plan_module.PROJECT_DIR / "policies")))
+    findings = check_plan(build_stack_plan(load_settings(stack, raw, PROJECT_DIR / "policies")))
     return plan_module.as_data(run_program(stack, raw), findings)
 
 
@@ -143,7 +144,7 @@ def test_every_diagram_the_program_emits_parses_with_mermaids_own_parser() -> No
     ]
     diagrams = [mermaid(p) for p in plans]
     # The README's own diagram too: it is the first one a newcomer sees.
-    readme = (plan_module.PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
     diagrams += [block.split("```", 1)[0] for block in readme.split("```mermaid\n")[1:]]
     results = mermaid_parse(diagrams)
     assert results == [{"ok": True, "type": "flowchart-v2"}] * len(diagrams), results
