@@ -376,7 +376,7 @@ def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Ac
         out += _attachment_changes(urn, a, b)
         if a and b and r["type"] == "aws:iam/role:Role":
             out += _role_changes(a, b)
-    return out
+    return sorted(out, key=lambda c: c.where)  # stable: within one document, the statements' order
 
 
 def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
