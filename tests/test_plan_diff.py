@@ -20,6 +20,7 @@ from tests.test_plan import run_cli
 from tools import plan as plan_module
 from tools.mocks import run_program
 from tools.plan_diff import AccessChange, diff_plans, document_changes, load_plan
+from tools.project import PROGRAM
 from tools.review import render_review
 
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/s3-list-role"
@@ -27,8 +28,8 @@ TRUST = "trust policy of role s3-list-role"
 
 
 def plan_of(raw: dict[str, Any], project: Path | None = None) -> dict[str, Any]:
-    kwargs = {"program_path": project / "__main__.py"} if project else {}
-    return plan_module.as_data(run_program("utils", raw, **kwargs))
+    program = (project or PROGRAM.parent) / "__main__.py"
+    return plan_module.as_data(run_program("utils", raw, program_path=program))
 
 
 def _reorder(document: Any) -> Any:
