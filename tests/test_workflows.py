@@ -28,18 +28,53 @@ ZIZMOR = PROJECT_DIR / ".venv" / "bin" / "zizmor"
 # the workflows pin), copied from that commit's action.yml. `command` and `stack-name` are
 # required there.
 PULUMI_ACTIONS_V7_INPUTS = frozenset(
-    """command stack-name pulumi-version pulumi-version-file work-dir comment-on-pr comment-on-pr-number
-    comment-on-summary github-token cloud-url secrets-provider parallel message config-map expect-no-changes diff
-    replace exclude exclude-dependents target target-dependents policyPacks policyPackConfigs refresh upsert remove
-    edit-pr-comment color exclude-protected plan suppress-outputs suppress-progress always-include-summary
-    continue-on-error log-verbosity log-flow debug""".split()
+    [
+        "command",
+        "stack-name",
+        "pulumi-version",
+        "pulumi-version-file",
+        "work-dir",
+        "comment-on-pr",
+        "comment-on-pr-number",
+        "comment-on-summary",
+        "github-token",
+        "cloud-url",
+        "secrets-provider",
+        "parallel",
+        "message",
+        "config-map",
+        "expect-no-changes",
+        "diff",
+        "replace",
+        "exclude",
+        "exclude-dependents",
+        "target",
+        "target-dependents",
+        "policyPacks",
+        "policyPackConfigs",
+        "refresh",
+        "upsert",
+        "remove",
+        "edit-pr-comment",
+        "color",
+        "exclude-protected",
+        "plan",
+        "suppress-outputs",
+        "suppress-progress",
+        "always-include-summary",
+        "continue-on-error",
+        "log-verbosity",
+        "log-flow",
+        "debug",
+    ]
 )
 PULUMI_ACTIONS_SHA = "8e5e406f4007fca908480587cb9893c07090f58d"
 
 
 def load(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
-    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    raw: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    data: dict[str, Any] = {str(k): v for k, v in raw.items() if k is not True}
+    data["on"] = raw.get(True, raw.get("on"))  # YAML 1.1 reads the key `on` as true
     return data
 
 
