@@ -16,6 +16,7 @@ import pytest
 
 from crossaccount.guardrails import PolicyDocument
 from crossaccount.guardrails.catalogue import unknown_action
+from crossaccount.guardrails.model import DocumentKind
 from tools import ci_matrix
 from tools.project import PROJECT_DIR
 
@@ -101,7 +102,7 @@ def test_every_action_is_one_iam_knows(name: str) -> None:
     text = (ROLES / name).read_text(encoding="utf-8")
     text = text.replace("<ACCOUNT_ID>", "111122223333").replace("<OWNER>/<REPO>", "o/r")
     text = text.replace("<STATE_BUCKET>", "state-bucket")
-    kind = "trust" if name.endswith("-trust.json") else "managed"
+    kind: DocumentKind = "trust" if name.endswith("-trust.json") else "managed"
     assert list(unknown_action(PolicyDocument(kind=kind, where=f"ci-roles/{name}", text=text))) == []
 
 
