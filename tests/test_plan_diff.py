@@ -34,7 +34,7 @@ def plan_of(raw: dict[str, Any], project: Path | None = None) -> dict[str, Any]:
 
 def _reorder(document: Any) -> Any:
     """The same document written differently: statements and lists reversed, a string where a
-    list of one was, action names in another case."""
+    list of one was, action names and condition keys in another case."""
     statements = document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]
     out = []
     for original in reversed(statements):
@@ -46,6 +46,11 @@ def _reorder(document: Any) -> Any:
                 s[key] = list(reversed(s[key]))
         if "Action" in s:
             s["Action"] = [a.upper() if i % 2 else a for i, a in enumerate(s["Action"])]
+        if isinstance(s.get("Condition"), dict):  # condition keys in another case, values as lists
+            s["Condition"] = {
+                op: {k.lower(): v if isinstance(v, list) else [v] for k, v in block.items()}
+                for op, block in s["Condition"].items()
+            }
         if isinstance(s.get("Principal"), dict):
             s["Principal"] = {k: list(reversed(v)) if isinstance(v, list) else [v] for k, v in s["Principal"].items()}
         out.append(s)
@@ -91,13 +96,13 @@ def test_a_new_trusted_user_and_a_dropped_mfa_condition_come_first_as_widened_ac
         AccessChange(
             "widens",
             "assume-role policy random_user-assume-roles-utils",
-            "statement AssumeCrossAccountRoles drops condition Bool aws:multifactorauthpresent true: MFA is no longer required",
+            "statement AssumeCrossAccountRoles drops condition Bool aws:MultiFactorAuthPresent true: MFA is no longer required",
         ),
         AccessChange("widens", TRUST, f"statement TrustSourceUsers gains principal arn:aws:iam::{SOURCE}:user/bob"),
         AccessChange(
             "widens",
             TRUST,
-            "statement TrustSourceUsers drops condition Bool aws:multifactorauthpresent true: MFA is no longer required",
+            "statement TrustSourceUsers drops condition Bool aws:MultiFactorAuthPresent true: MFA is no longer required",
         ),
         AccessChange("widens", "user bob", f"policy arn:aws:iam::{SOURCE}:policy/bob-assume-roles-utils attached"),
     ]

@@ -171,3 +171,29 @@ def test_the_comment_holds_every_document_the_outputs_and_the_findings() -> None
         "#### Guardrails\n\n0 errors, 1 warning, 0 waived (rules and waivers: README.md#guardrails)\n\n- warning `TRUST_WITHOUT_MFA` at `cross-account-roles:roles.machine (trust policy), Statement[0]`"
         in text
     )
+
+
+def test_a_principal_other_than_a_source_user_is_shown_as_written_and_drawn_outside_the_accounts() -> None:
+    """The policy pack sees roles added outside the component; the comment must not hide who
+    else a trust policy admits."""
+    plan = plan_of(walkthrough_settings())
+    for r in plan["resources"]:
+        if r["type"] == "aws:iam/role:Role":
+            doc = json.loads(r["inputs"]["assumeRolePolicy"])
+            doc["Statement"].append(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "ec2.amazonaws.com", "AWS": "arn:aws:iam::999988887777:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            )
+            r["inputs"]["assumeRolePolicy"] = json.dumps(doc)
+    assert [(g.principal, g.mfa) for g in access_grants(plan)] == [
+        ("Service ec2.amazonaws.com", "no"),
+        ("arn:aws:iam::999988887777:root", "no"),
+        ("random_user", "required"),
+    ]
+    diagram = mermaid(plan)
+    assert '  x1["principal Service ec2.amazonaws.com"]' in diagram.splitlines()
+    assert '  x2["principal arn:aws:iam::999988887777:root"]' in diagram.splitlines()
+    assert mermaid_parse([diagram]) == [{"ok": True, "type": "flowchart-v2"}]

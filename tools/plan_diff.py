@@ -156,9 +156,9 @@ def _resource_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[
 def _describe(s: Statement) -> str:
     parts = [s.effect]
     if s.principal:
-        parts.append("principal " + ", ".join(p for _, p in s.principal))
+        parts.append("principal " + ", ".join(_principal_text(k, p) for k, p in s.principal))
     if s.not_principal:
-        parts.append("NotPrincipal " + ", ".join(p for _, p in s.not_principal))
+        parts.append("NotPrincipal " + ", ".join(_principal_text(k, p) for k, p in s.not_principal))
     if s.action:
         parts.append(", ".join(s.action))
     if s.not_action:
@@ -172,10 +172,17 @@ def _describe(s: Statement) -> str:
     return " ".join(parts)
 
 
+def _values_text(values: tuple[str, ...]) -> str:
+    return values[0] if len(values) == 1 else "[" + ", ".join(values) + "]"
+
+
 def _condition_text(c: tuple[str, str, tuple[str, ...]]) -> str:
     operator, key, values = c
-    shown = values[0] if len(values) == 1 else "[" + ", ".join(values) + "]"
-    return f"{operator} {key} {shown}"
+    return f"{operator} {key} {_values_text(values)}"
+
+
+def _principal_text(kind: str, principal: str) -> str:
+    return principal if kind == "AWS" else f"{kind} {principal}"
 
 
 def _is_wild(value: str) -> bool:
@@ -227,16 +234,20 @@ def _flip(effect: Effect, deny: bool) -> Effect:
     return "narrows" if effect == "widens" else "widens"
 
 
+def _principal_texts(principals: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    return tuple(_principal_text(k, p) for k, p in principals)
+
+
 def _statement_changes(where: str, old: Statement, new: Statement) -> list[AccessChange]:
     deny = new.effect == "Deny"
     label = f"statement {new.sid}" if new.sid else f"{new.effect} statement"
     out: list[AccessChange] = []
     # (field name, old values, new values, case-insensitive, True when more values = more access)
     fields: list[tuple[str, tuple[str, ...], tuple[str, ...], bool, bool]] = [
-        ("principal", tuple(p for _, p in old.principal), tuple(p for _, p in new.principal), False, True),
+        ("principal", _principal_texts(old.principal), _principal_texts(new.principal), False, True),
         ("action", old.action, new.action, True, True),
         ("resource", old.resource, new.resource, False, True),
-        ("NotPrincipal", tuple(p for _, p in old.not_principal), tuple(p for _, p in new.not_principal), False, False),
+        ("NotPrincipal", _principal_texts(old.not_principal), _principal_texts(new.not_principal), False, False),
         ("NotAction", old.not_action, new.not_action, True, False),
         ("NotResource", old.not_resource, new.not_resource, False, False),
     ]
@@ -258,25 +269,24 @@ def _statement_changes(where: str, old: Statement, new: Statement) -> list[Acces
 
 def _condition_changes(where: str, label: str, old: Statement, new: Statement, deny: bool) -> list[AccessChange]:
     out: list[AccessChange] = []
-    before = {(op, k): v for op, k, v in old.condition}
-    after = {(op, k): v for op, k, v in new.condition}
-    for op, k in sorted(before.keys() - after.keys()):
-        text = f"{label} drops condition {_condition_text((op, k, before[(op, k)]))}"
-        if k in MFA_KEYS and not deny:
-            text += ": MFA is no longer required" if k == "aws:multifactorauthpresent" else ": the MFA age limit is gone"
+    # (operator, key lowered) -> (key as written, values): IAM compares condition keys ignoring case.
+    before = {(op, k.lower()): (k, v) for op, k, v in old.condition}
+    after = {(op, k.lower()): (k, v) for op, k, v in new.condition}
+    for op, lowered in sorted(before.keys() - after.keys()):
+        k, values = before[(op, lowered)]
+        text = f"{label} drops condition {_condition_text((op, k, values))}"
+        if lowered in MFA_KEYS and not deny:
+            text += ": MFA is no longer required" if lowered == "aws:multifactorauthpresent" else ": the MFA age limit is gone"
         out.append(AccessChange(_flip("widens", deny), where, text))
-    for op, k in sorted(after.keys() - before.keys()):
-        out.append(
-            AccessChange(_flip("narrows", deny), where, f"{label} adds condition {_condition_text((op, k, after[(op, k)]))}")
-        )
-    for op, k in sorted(before.keys() & after.keys()):
-        if before[(op, k)] == after[(op, k)]:
+    for op, lowered in sorted(after.keys() - before.keys()):
+        k, values = after[(op, lowered)]
+        out.append(AccessChange(_flip("narrows", deny), where, f"{label} adds condition {_condition_text((op, k, values))}"))
+    for op, lowered in sorted(before.keys() & after.keys()):
+        (k, a), (_, b) = before[(op, lowered)], after[(op, lowered)]
+        if a == b:
             continue
-        effect = _value_change(op, k, before[(op, k)], after[(op, k)])
-        text = (
-            f"{label} changes condition {op} {k} from "
-            f"{_condition_text((op, k, before[(op, k)])).split(' ', 2)[2]} to {_condition_text((op, k, after[(op, k)])).split(' ', 2)[2]}"
-        )
+        effect = _value_change(op, lowered, a, b)
+        text = f"{label} changes condition {op} {k} from {_values_text(a)} to {_values_text(b)}"
         out.append(AccessChange(_flip(effect, deny), where, text))
     return out
 

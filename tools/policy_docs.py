@@ -49,8 +49,9 @@ def _principals(value: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _conditions(value: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """`{"Bool": {"aws:MultiFactorAuthPresent": "true"}}` as sorted (operator, key, values).
-    Condition keys are case-insensitive in IAM; operators are not."""
+    """`{"Bool": {"aws:MultiFactorAuthPresent": "true"}}` as sorted (operator, key, values),
+    the key as written. Condition keys are case-insensitive in IAM (`Statement.content` and the
+    diff compare them lowered); operators are not."""
     if not isinstance(value, Mapping):
         return ()
     out = []
@@ -59,8 +60,8 @@ def _conditions(value: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
             for k, v in block.items():
                 items = v if isinstance(v, list) else [v]
                 values = tuple(sorted({x if isinstance(x, str) else json.dumps(x) for x in items}))
-                out.append((str(operator), str(k).lower(), values))
-    return tuple(sorted(out))
+                out.append((str(operator), str(k), values))
+    return tuple(sorted(out, key=lambda c: (c[0], c[1].lower(), c[2])))
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Statement:
             lower(self.not_action),
             self.resource,
             self.not_resource,
-            self.condition,
+            tuple((op, k.lower(), v) for op, k, v in self.condition),
             self.extra,
         )
 

@@ -104,7 +104,7 @@ def _permissions(plan: Mapping[str, Any], role: str, boundary: str | None) -> tu
 
 
 def _conditions_of(conditions: tuple[tuple[str, str, tuple[str, ...]], ...], user: str) -> dict[str, str]:
-    found = {k: (op, v) for op, k, v in conditions}
+    found = {k.lower(): (op, v) for op, k, v in conditions}
     mfa = "no"
     if found.get("aws:multifactorauthpresent", ("", ()))[1] == ("true",):
         mfa = "required"
@@ -136,9 +136,9 @@ def access_grants(plan: Mapping[str, Any]) -> list[Grant]:
             actions = {a.lower() for a in s.action}
             if s.effect != "Allow" or not actions & {"sts:assumerole", "sts:*", "*"}:
                 continue
-            for _, arn in s.principal:
-                match = USER_ARN.match(arn)
-                who = match.group(3) if match else arn
+            for kind, arn in s.principal:
+                match = USER_ARN.match(arn) if kind == "AWS" else None
+                who = match.group(3) if match else (arn if kind == "AWS" else f"{kind} {arn}")
                 conditions = _conditions_of(s.condition, who)
                 grants.append(
                     Grant(
@@ -208,11 +208,12 @@ def mermaid(plan: Mapping[str, Any]) -> str:
     stack = plan.get("stack", "")
     grants = access_grants(plan)
     users = sorted({(g.principal, g.created, g.principal_arn) for g in grants if USER_ARN.match(g.principal_arn)})
-    others = sorted({g.principal_arn for g in grants if not USER_ARN.match(g.principal_arn)})
+    # A principal that is not a user of the source account: drawn outside both accounts.
+    others = sorted({g.principal for g in grants if g.principal not in {u for u, _, _ in users}})
     role_resources = sorted(_resources(plan, ROLE), key=_name)
     roles = [_name(r) for r in role_resources]
     user_ids = {name: f"u{i + 1}" for i, (name, _, _) in enumerate(users)}
-    other_ids = {arn: f"x{i + 1}" for i, arn in enumerate(others)}
+    other_ids = {who: f"x{i + 1}" for i, who in enumerate(others)}
     role_ids = {name: f"r{i + 1}" for i, name in enumerate(roles)}
     lines = ["flowchart LR"]
     lines.append(f'  subgraph source["source account {_label(accounts.get("source", "?"))} (stack {_label(stack)})"]')
@@ -233,10 +234,10 @@ def mermaid(plan: Mapping[str, Any]) -> str:
     if not roles:
         lines.append('    none_target["no roles"]')
     lines.append("  end")
-    for arn, node in other_ids.items():
-        lines.append(f'  {node}["principal {_label(arn)}"]')
+    for who, node in other_ids.items():
+        lines.append(f'  {node}["principal {_label(who)}"]')
     for g in grants:
-        start = user_ids.get(g.principal) if USER_ARN.match(g.principal_arn) else other_ids[g.principal_arn]
+        start = user_ids.get(g.principal) or other_ids[g.principal]
         how = ["AssumeRole"]
         if g.mfa != "no":
             how.append("MFA")
