@@ -81,12 +81,14 @@ def test_the_deploy_role_cannot_touch_the_ci_roles_their_policies_or_the_oidc_pr
         assert role.startswith("cross-account-roles-ci-")
 
 
-def test_the_deploy_role_can_do_what_the_component_does() -> None:
+def test_the_deploy_role_can_do_what_the_component_does_and_never_deletes_a_user() -> None:
     """Every IAM call the provider makes to create, update and delete this program's
-    resources (users, roles, customer managed policies, attachments, tags, boundaries)."""
+    resources (users, roles, customer managed policies, attachments, tags, boundaries). Users
+    are retained on delete (the engine never calls DeleteUser for them), so the role cannot."""
     allowed = set(actions(load("deploy-permissions.json")))
+    assert "iam:DeleteUser" not in allowed
     needed = {
-        "iam:CreateUser", "iam:UpdateUser", "iam:TagUser", "iam:UntagUser", "iam:DeleteUser",
+        "iam:CreateUser", "iam:UpdateUser", "iam:TagUser", "iam:UntagUser",
         "iam:CreateRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
         "iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:PutRolePermissionsBoundary",
         "iam:DeleteRolePermissionsBoundary", "iam:CreatePolicy", "iam:CreatePolicyVersion",

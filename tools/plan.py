@@ -21,6 +21,7 @@ from crossaccount.settings import read_stack_file
 from .mocks import ProgramRun, Registration, run_program
 from .plan_diff import load_plan
 from .project import PROJECT_DIR, stack_file, stack_findings
+from .review import option_marks as review_option_marks
 from .review import render_review
 
 FORMATS = ("text", "json", "markdown")
@@ -40,7 +41,18 @@ def _resource(r: Registration) -> dict[str, Any]:
         "provider": r.provider,
         "account": r.account,
         "inputs": r.inputs,
+        "options": r.options,
     }
+
+
+def option_marks(r: Registration) -> str:
+    """The resource's options for a reviewer, e.g. `[import random_user] [retainOnDelete]` ('' if none)."""
+    return review_option_marks(r.options)
+
+
+def _verb(r: Registration) -> str:
+    """The engine's step prefix: `=` for an import (adopted), `+` for a create."""
+    return "=" if "import" in r.options else "+"
 
 
 def as_data(run: ProgramRun, findings: Sequence[Finding] = ()) -> dict[str, Any]:
@@ -102,7 +114,8 @@ def render_text(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
             continue
         lines += ["", _provider_line(side, sides[side])]
         for r in members:
-            lines.append(f"  + {r.type}  {r.inputs.get('name', r.name)}  ({r.name})")
+            marks = option_marks(r)
+            lines.append(f"  {_verb(r)} {r.type}  {r.inputs.get('name', r.name)}  ({r.name}){'  ' + marks if marks else ''}")
             for k in sorted(r.inputs):
                 if k != "name":
                     lines += _value_lines(k, r.inputs[k], "      ")

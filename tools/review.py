@@ -279,12 +279,13 @@ def diff_section(diff: PlanDiff) -> list[str]:
     return lines
 
 
-def _options(r: Mapping[str, Any]) -> str:
-    options = r.get("options")
-    if not isinstance(options, Mapping):
-        return ""
-    shown = {k: v for k, v in sorted(options.items()) if v not in (None, False, [], {}, "")}
-    return ", ".join(f"{k}={json.dumps(v)}" for k, v in shown.items())
+def option_marks(options: Mapping[str, Any] | None) -> str:
+    """A resource's options for a reviewer, e.g. `[import random_user] [retainOnDelete]` ('' if none)."""
+    marks = []
+    for option in ("import", "retainOnDelete", "protect", "deleteBeforeReplace"):
+        if options and option in options:
+            marks.append(f"[import {options[option]}]" if option == "import" else f"[{option}]")
+    return " ".join(marks)
 
 
 def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> str:
@@ -302,12 +303,11 @@ def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None
     lines += ["#### Who may assume what", "", *access_table(access_grants(plan)), ""]
     lines += ["#### Diagram", "", "```mermaid", mermaid(plan), "```", ""]
     resources = plan.get("resources", [])
-    with_options = any("options" in r for r in resources)
-    header = "| account | type | name | provider |" + (" options |" if with_options else "")
-    lines += ["#### Resources", "", header, "| --- | --- | --- | --- |" + (" --- |" if with_options else "")]
+    lines += ["#### Resources", "", "| account | type | name | provider |", "| --- | --- | --- | --- |"]
     for r in resources:
-        row = f"| {r.get('account') or ''} | `{r['type']}` | `{_name(r)}` | {r.get('provider') or ''} |"
-        lines.append(row + (f" {_options(r)} |" if with_options else ""))
+        marks = option_marks(r.get("options"))
+        name = f"`{_name(r)}`" + (f" {marks}" if marks else "")
+        lines.append(f"| {r.get('account') or ''} | `{r['type']}` | {name} | {r.get('provider') or ''} |")
     for r in resources:
         for k in ("assumeRolePolicy", "policy"):
             text = r.get("inputs", {}).get(k)
