@@ -143,9 +143,12 @@ def test_every_diagram_the_program_emits_parses_with_mermaids_own_parser() -> No
         plan_module.as_data(plan_module.plan_stack("utils")),
     ]
     diagrams = [mermaid(p) for p in plans]
-    # The README's own diagram too: it is the first one a newcomer sees.
-    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
-    diagrams += [block.split("```", 1)[0] for block in readme.split("```mermaid\n")[1:]]
+    # The documentation's diagrams too (the README's is the first one a newcomer sees).
+    documents = [p for p in PROJECT_DIR.rglob("*.md") if not {"node_modules", ".venv"} & set(p.parts)]
+    for document in documents:
+        text = document.read_text(encoding="utf-8")
+        diagrams += [block.split("```", 1)[0] for block in text.split("```mermaid\n")[1:]]
+    assert len(diagrams) >= len(plans) + 1
     results = mermaid_parse(diagrams)
     assert results == [{"ok": True, "type": "flowchart-v2"}] * len(diagrams), results
 

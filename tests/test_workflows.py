@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from tools import ci_matrix
 from tools.project import PROJECT_DIR
 
 WORKFLOWS = PROJECT_DIR / ".github" / "workflows"
-ZIZMOR = PROJECT_DIR / ".venv" / "bin" / "zizmor"
+ZIZMOR = Path(sys.executable).parent / "zizmor"  # installed from requirements.txt beside pytest
 
 # The inputs of pulumi/actions v7.0.0 (commit 8e5e406f4007fca908480587cb9893c07090f58d, the SHA
 # the workflows pin), copied from that commit's action.yml. `command` and `stack-name` are
