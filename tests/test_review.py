@@ -18,6 +18,7 @@ from tests.node_tools import mermaid_parse
 from tests.test_stack_variants import two_by_two
 from tools import plan as plan_module
 from tools.mocks import run_program
+from tools.plan_diff import AccessChange, diff_plans
 from tools.project import PROJECT_DIR
 from tools.review import access_grants, mermaid, render_review
 
@@ -200,3 +201,29 @@ def test_a_principal_other_than_a_source_user_is_shown_as_written_and_drawn_outs
     assert '  x1["principal Service ec2.amazonaws.com"]' in diagram.splitlines()
     assert '  x2["principal arn:aws:iam::999988887777:root"]' in diagram.splitlines()
     assert mermaid_parse([diagram]) == [{"ok": True, "type": "flowchart-v2"}]
+
+
+def test_a_secret_trust_policy_still_lists_who_may_assume_the_role_from_the_users_side() -> None:
+    """With a `secure:` externalId the engine marks the whole roles key secret and the plan
+    shows the trust policy as [secret]: the rows then come from the source users' policies."""
+    plan = plan_of(every_option())
+    for r in plan["resources"]:
+        if r["type"] == "aws:iam/role:Role" and r["inputs"]["name"] == "ops":
+            r["inputs"]["assumeRolePolicy"] = "[secret]"
+    ops = [
+        (g.principal, g.created, g.mfa, g.external_id, g.session_tags, g.source_identity)
+        for g in access_grants(plan)
+        if g.role == "ops"
+    ]
+    assert ops == [
+        ("alice", True, "required (trust policy is secret)", "[secret]", "allowed", "= alice"),
+        ("carol", False, "required (trust policy is secret)", "[secret]", "allowed", "= carol"),
+    ]
+    assert mermaid_parse([mermaid(plan)]) == [{"ok": True, "type": "flowchart-v2"}]
+    (secret,) = diff_plans(plan, plan).access
+    assert secret == AccessChange(
+        "other",
+        "trust policy of role ops",
+        "the plan holds this document as a secret (a `secure:` value in it), so its changes cannot be compared offline: "
+        "read `pulumi preview --diff`",
+    )

@@ -37,6 +37,7 @@ FORCE_NEW: Mapping[str, tuple[str, ...]] = {
     "aws:iam/user:User": (),
 }
 DOCUMENT_INPUTS = ("assumeRolePolicy", "policy")
+SECRET = "[secret]"  # how the plan shows a secret input (tools.mocks)
 ATTACHMENTS = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "role",
     "aws:iam/userPolicyAttachment:UserPolicyAttachment": "user",
@@ -381,7 +382,16 @@ def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Ac
         for key in DOCUMENT_INPUTS:
             doc_a = a.get("inputs", {}).get(key) if a else None
             doc_b = b.get("inputs", {}).get(key) if b else None
-            if doc_a is not None or doc_b is not None:
+            if SECRET in (doc_a, doc_b):
+                out.append(
+                    AccessChange(
+                        "other",
+                        _document_label(r, key),
+                        "the plan holds this document as a secret (a `secure:` value in it), so its "
+                        "changes cannot be compared offline: read `pulumi preview --diff`",
+                    )
+                )
+            elif doc_a is not None or doc_b is not None:
                 out += document_changes(_document_label(r, key), doc_a, doc_b)
         out += _attachment_changes(urn, a, b)
         if a and b and r["type"] == "aws:iam/role:Role":

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crossaccount.guardrails.model import Finding, summarise
@@ -125,13 +125,33 @@ def _conditions_of(conditions: tuple[tuple[str, str, tuple[str, ...]], ...], use
 
 def access_grants(plan: Mapping[str, Any]) -> list[Grant]:
     """Who may assume which role, read back from each role's trust policy (so it shows what
-    AWS will enforce, not what the settings meant)."""
+    AWS will enforce, not what the settings meant).
+
+    A trust policy the plan holds as `[secret]` (a role with a `secure:` externalId makes the
+    engine mark the whole roles key secret) cannot be read: its rows come from the other side
+    of the trust, the source users' assume-role policies, and say that the trust is secret."""
     accounts = _accounts(plan)
     created_users = {_name(u) for u in _resources(plan, USER)}
     grants = []
     for role in _resources(plan, ROLE):
         inputs = role.get("inputs", {})
-        permissions = _permissions(plan, _name(role), inputs.get("permissionsBoundary"))
+        # What every row of this role shares; the rows fill in the principal and its conditions.
+        base = Grant(
+            principal="",
+            principal_arn="",
+            created=False,
+            role=_name(role),
+            account=accounts.get("target", "?"),
+            mfa="",
+            external_id="",
+            session_tags="",
+            source_identity="",
+            session=_duration(inputs.get("maxSessionDuration", 3600)),
+            permissions=_permissions(plan, _name(role), inputs.get("permissionsBoundary")),
+        )
+        if inputs.get("assumeRolePolicy") == SECRET:
+            grants += _grants_from_identity_policies(plan, role, created_users, base)
+            continue
         for s in statements(inputs.get("assumeRolePolicy")):
             actions = {a.lower() for a in s.action}
             if s.effect != "Allow" or not actions & {"sts:assumerole", "sts:*", "*"}:
@@ -141,21 +161,56 @@ def access_grants(plan: Mapping[str, Any]) -> list[Grant]:
                 who = match.group(3) if match else (arn if kind == "AWS" else f"{kind} {arn}")
                 conditions = _conditions_of(s.condition, who)
                 grants.append(
-                    Grant(
+                    replace(
+                        base,
                         principal=who,
                         principal_arn=arn,
                         created=who in created_users,
-                        role=_name(role),
-                        account=accounts.get("target", "?"),
                         mfa=conditions["mfa"],
                         external_id=conditions["external_id"],
                         session_tags="allowed" if "sts:tagsession" in actions else "no",
                         source_identity=conditions["source_identity"],
-                        session=_duration(inputs.get("maxSessionDuration", 3600)),
-                        permissions=permissions,
                     )
                 )
     return sorted(grants, key=lambda g: (g.principal, g.role))
+
+
+def _grants_from_identity_policies(
+    plan: Mapping[str, Any], role: Mapping[str, Any], created_users: set[str], base: Grant
+) -> list[Grant]:
+    """Rows for a role whose trust policy is a secret: each source user whose attached policy
+    allows sts:AssumeRole on the role's ARN; what only the trust says is shown as [secret]."""
+    tail = f":iam::{base.account}:role{role.get('inputs', {}).get('path', '/')}{_name(role)}"
+    users_by_policy = {
+        str(a["inputs"].get("policyArn")): str(a["inputs"].get("user"))
+        for a in _resources(plan, "aws:iam/userPolicyAttachment:UserPolicyAttachment")
+    }
+    source = _accounts(plan).get("source", "?")
+    grants = []
+    for policy in _resources(plan, POLICY):
+        if policy.get("account") != "source":
+            continue
+        policy_tail = f":iam::{source}:policy{policy.get('inputs', {}).get('path', '/')}{_name(policy)}"
+        user = next((u for arn, u in users_by_policy.items() if arn.endswith(policy_tail)), None)
+        if user is None:
+            continue
+        for s in statements(policy.get("inputs", {}).get("policy")):
+            actions = {a.lower() for a in s.action}
+            if s.effect == "Allow" and "sts:assumerole" in actions and any(r.endswith(tail) for r in s.resource):
+                conditions = _conditions_of(s.condition, user)
+                grants.append(
+                    replace(
+                        base,
+                        principal=user,
+                        principal_arn=f"arn:aws:iam::{source}:user/{user}",
+                        created=user in created_users,
+                        mfa=conditions["mfa"] + " (trust policy is secret)",
+                        external_id=SECRET,
+                        session_tags="allowed" if "sts:tagsession" in actions else "no",
+                        source_identity=conditions["source_identity"],
+                    )
+                )
+    return grants
 
 
 def _cell(text: str) -> str:
