@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 
 from crossaccount.documents import build_stack_plan
-from crossaccount.settings import SettingsError, load_settings, read_stack_file
+from crossaccount.settings import SettingsError
+from crossaccount.stack_file import read_stack_settings
 from tests.node_tools import mermaid_parse
 from tools import ci_matrix
 from tools import plan as plan_module
-from tools.project import PROJECT_DIR, stack_file, stack_findings
+from tools.project import PROJECT_DIR, stack_findings
 from tools.review import mermaid
 
 STACKS = ci_matrix.stacks()
@@ -37,7 +38,7 @@ def account_of(plan: dict[str, Any], side: str) -> str:
 
 def test_there_are_two_example_stacks_sharing_a_source_account() -> None:
     assert STACKS == ["staging", "utils"]
-    loaded = {s: load_settings(s, read_stack_file(stack_file(s)), PROJECT_DIR / "policies").settings for s in STACKS}
+    loaded = {s: read_stack_settings(PROJECT_DIR, s).settings for s in STACKS}
     assert loaded["staging"].source == loaded["utils"].source
     assert loaded["staging"].target.account_id != loaded["utils"].target.account_id
     assert {r.policy_files[0] for r in loaded["staging"].roles.values()} != {
@@ -57,7 +58,7 @@ def test_exactly_one_stack_owns_each_person_and_the_others_reference_the_same_us
     owners: dict[tuple[str, str], list[str]] = {}
     arns: dict[tuple[str, str], set[str]] = {}
     for stack in STACKS:
-        plan = build_stack_plan(load_settings(stack, read_stack_file(stack_file(stack)), PROJECT_DIR / "policies"))
+        plan = build_stack_plan(read_stack_settings(PROJECT_DIR, stack))
         for user in plan.users:
             person = (plan.settings.source.account_id, user.name.lower())
             owners.setdefault(person, [])
@@ -122,6 +123,7 @@ def test_the_ci_matrix_refuses_a_stack_without_profiles(tmp_path: Path) -> None:
     (tmp_path / "policies").mkdir()
     for name in ("role_permissions_policy.json",):
         (tmp_path / "policies" / name).write_text((PROJECT_DIR / "policies" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "Pulumi.yaml").write_text((PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     text = (PROJECT_DIR / "Pulumi.utils.yaml").read_text(encoding="utf-8").replace("    profile: prod\n", "")
     (tmp_path / "Pulumi.ci.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(SettingsError, match="no matrix was written") as raised:

@@ -21,9 +21,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crossaccount.settings import SettingsError, key, load_settings, read_stack_file
+from crossaccount.settings import SettingsError, key
+from crossaccount.stack_file import read_stack_settings, stack_dir
 
-from .project import PROJECT_DIR, stack_file
+from .project import PROJECT_DIR
 
 # The two roles each account needs for CI (ci-roles/ and the README's "Workflows" section).
 PREVIEW_ROLE = "cross-account-roles-ci-preview"
@@ -31,14 +32,15 @@ DEPLOY_ROLE = "cross-account-roles-ci-deploy"
 
 
 def stacks(project_dir: Path = PROJECT_DIR) -> list[str]:
-    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
+    """The stacks whose files are in the project's stack folder (`stackConfigDir`, honoured)."""
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in stack_dir(project_dir).glob("Pulumi.*.yaml"))
 
 
 def matrix(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
     entries = []
     problems = []
     for stack in stacks(project_dir):
-        loaded = load_settings(stack, read_stack_file(stack_file(stack, project_dir)), project_dir / "policies")
+        loaded = read_stack_settings(project_dir, stack)  # Pulumi.yaml's project values merged, as the engine does
         s = loaded.settings
         entry: dict[str, Any] = {"stack": stack}
         for side, account in (("source", s.source), ("target", s.target)):
