@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from crossaccount.documents import build_stack_plan
 from crossaccount.settings import SettingsError
@@ -20,7 +21,7 @@ from crossaccount.stack_file import read_stack_settings
 from tests.node_tools import mermaid_parse
 from tools import ci_matrix
 from tools import plan as plan_module
-from tools.project import PROJECT_DIR, stack_findings
+from tools.project import PROJECT_DIR, stack_file, stack_findings
 from tools.review import mermaid
 
 STACKS = ci_matrix.stacks()
@@ -129,3 +130,15 @@ def test_the_ci_matrix_refuses_a_stack_without_profiles(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="no matrix was written") as raised:
         ci_matrix.matrix(tmp_path)
     assert "Pulumi.ci.yaml: cross-account-roles:target.profile is not set; the workflows reach each account" in str(raised.value)
+
+
+def test_the_shared_source_account_is_written_once_in_pulumi_yaml() -> None:
+    """Project-level config, the engine's way: `value:` in Pulumi.yaml, applied to every stack
+    that does not set the key (no stack file does)."""
+    project = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8"))
+    shared = project["config"]["cross-account-roles:source"]["value"]
+    assert shared == {"accountId": "111122223333", "region": "eu-north-1", "profile": "utils"}
+    for stack in STACKS:
+        stack_config = yaml.safe_load(stack_file(stack).read_text(encoding="utf-8"))["config"]
+        assert "cross-account-roles:source" not in stack_config, stack
+        assert read_stack_settings(PROJECT_DIR, stack).settings.source.model_dump(by_alias=True, exclude_none=True) == shared
