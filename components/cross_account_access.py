@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.people import people_resources
 from crossaccount.documents import StackPlan, stack_outputs
 from crossaccount.settings import AccountSettings
 
@@ -57,6 +58,8 @@ class CrossAccountAccess(pulumi.ComponentResource):
     """The users this stack creates (not those with `create: false`), by name."""
     roles: dict[str, aws.iam.Role]
     """The roles, by name."""
+    groups: dict[str, aws.iam.Group]
+    """The source account's groups of this stack, by name (`components.people`)."""
     outputs: dict[str, Any]
     """The stack outputs (`crossaccount.documents.stack_outputs`): ARNs and the copy-paste strings."""
 
@@ -121,6 +124,8 @@ class CrossAccountAccess(pulumi.ComponentResource):
                 )
 
         for user in plan.users:
+            if user.policy_document is None:
+                continue  # its roles come through its groups
             identity = aws.iam.Policy(
                 f"{name}-assume-{user.name}",
                 name=user.policy_name,
@@ -142,4 +147,5 @@ class CrossAccountAccess(pulumi.ComponentResource):
         # ARNs are computed from account, path and name, so they are known at preview time
         # and identical to what AWS assigns (the tests compare them with the resources').
         self.outputs = stack_outputs(plan)
+        self.groups = people_resources(name, plan, users, in_source, self.outputs)
         self.register_outputs(self.outputs)

@@ -16,6 +16,7 @@ from pulumi.runtime import config as runtime_config
 
 from crossaccount.documents import StackPlan, build_stack_plan
 from crossaccount.guardrails import check_plan, enforce
+from crossaccount.people import check_password_policy_owner
 from crossaccount.settings import NAMESPACE, load_settings
 
 
@@ -47,6 +48,7 @@ def load_from_pulumi_config(policies_dir: Path) -> StackPlan:
     warnings and waived findings are shown with `pulumi.log.warn`.
     """
     loaded = load_settings(pulumi.get_stack(), raw_stack_config(), policies_dir)
+    check_password_policy_owner(loaded, policies_dir.parent)
     plan = build_stack_plan(loaded)
     enforce(plan.stack, check_plan(plan), pulumi.log.warn)
     return plan

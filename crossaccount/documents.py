@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from .settings import LoadedSettings, RoleSettings, SettingsError, StackSettings, key
+from . import people, selfservice
+from .settings import SELF_SERVICE_FILE, LoadedSettings, PasswordPolicySettings, RoleSettings, SettingsError, StackSettings, key
 
 VERSION = "2012-10-17"
 SIGNIN_HOSTS = {
@@ -81,6 +82,33 @@ def trust_policy(role: RoleSettings, user_arns: Mapping[str, str]) -> dict[str, 
     return {"Version": VERSION, "Statement": statements}
 
 
+def trusted_roles_statement(role: RoleSettings) -> dict[str, Any]:
+    """`trustedRoles` in a statement of their own, so that people can be held to MFA while a
+    pipeline's role, which cannot present MFA, is not. Its MFA rule is `requireMfaForRoles`,
+    by default the role's `requireMfa` (secure unless the stack says otherwise)."""
+    conditions: dict[str, dict[str, str]] = {}
+    require = role.require_mfa if role.require_mfa_for_roles is None else role.require_mfa_for_roles
+    if require:
+        conditions["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
+        if role.mfa_max_age_seconds is not None:
+            conditions["NumericLessThan"] = {"aws:MultiFactorAuthAge": str(role.mfa_max_age_seconds)}
+    if role.external_id is not None:
+        conditions["StringEquals"] = {"sts:ExternalId": role.external_id}
+    actions = ["sts:AssumeRole", "sts:TagSession"] if role.allow_session_tags else ["sts:AssumeRole"]
+    return _trust_statement("TrustSourceRoles", sorted(role.trusted_roles), actions, conditions)
+
+
+def role_trust_policy(role: RoleSettings, trusted_users: list[str], user_arns: Mapping[str, str]) -> dict[str, Any]:
+    """The whole trust policy: the users (`trustedUsers` and the members of `trustedGroups`, by
+    exact ARN, as `trust_policy` writes them), then `trustedRoles` in their own statement."""
+    statements: list[dict[str, Any]] = []
+    if trusted_users:
+        statements += trust_policy(role.model_copy(update={"trusted_users": trusted_users}), user_arns)["Statement"]
+    if role.trusted_roles:
+        statements.append(trusted_roles_statement(role))
+    return {"Version": VERSION, "Statement": statements}
+
+
 def _trust_statement(sid: str, arns: list[str], actions: list[str], conditions: Mapping[str, Any]) -> dict[str, Any]:
     statement: dict[str, Any] = {
         "Sid": sid,
@@ -144,10 +172,58 @@ class UserPlan:
     tags: Mapping[str, str]
     """On the user (when created) and on its assume-role policy: stack-wide tags, then the user's."""
     mfa_serial: str
-    policy_name: str
-    policy_arn: str
-    policy_document: str
+    policy_name: str | None
+    """None when no role lists the user in trustedUsers (its roles come through its groups)."""
+    policy_arn: str | None
+    policy_document: str | None
     roles: tuple[str, ...]
+    """Every role of this stack the user may assume: listed in trustedUsers or through a group."""
+    direct_roles: tuple[str, ...] = ()
+    """The roles its own assume-role policy grants (those listing it in trustedUsers)."""
+    groups: tuple[str, ...] = ()
+    """The groups of this stack it is a member of (UserGroupMembership, not exclusive)."""
+    self_service: bool = False
+    """The stack's self-service policy is attached to it (a user this stack creates)."""
+    console: LoginProfilePlan | None = None
+
+
+@dataclass(frozen=True)
+class LoginProfilePlan:
+    """Console sign-in: a login profile whose generated password must be changed at first sign-in."""
+
+    pgp_key: str | None
+    """keybase:<user> or a base64 public key: the password comes back encrypted to it."""
+    password_length: int
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """A source-account group, its members, and the identity side of the roles granted to it."""
+
+    name: str
+    path: str
+    arn: str
+    members: tuple[str, ...]
+    roles: tuple[str, ...]
+    """Roles that list the group in trustedGroups."""
+    policy_name: str | None
+    """`<group>-group-assume-roles-<stack>`, attached to the group; None when no role trusts it."""
+    policy_arn: str | None
+    policy_document: str | None
+    managed_policy_arns: tuple[str, ...]
+    tags: Mapping[str, str]
+    """On the group's assume-role policy (IAM groups take no tags)."""
+
+
+@dataclass(frozen=True)
+class SelfServicePlan:
+    """The stack's one self-service credentials policy, attached to each user it creates."""
+
+    name: str
+    arn: str
+    document: str
+    users: tuple[str, ...]
+    enforce_mfa: bool
 
 
 @dataclass(frozen=True)
@@ -195,11 +271,27 @@ class StackPlan:
     settings: StackSettings
     users: tuple[UserPlan, ...]
     roles: tuple[RolePlan, ...]
+    groups: tuple[GroupPlan, ...] = ()
+    self_service: SelfServicePlan | None = None
+    password_policy: PasswordPolicySettings | None = None
+    """Set when this stack owns the source account's password policy."""
+    console_sign_in_url: str = ""
+    """The source account's IAM user sign-in page."""
 
 
 def user_policy_name(stack: str, user: str) -> str:
     """Includes the stack name, so that two stacks can grant the same user side by side."""
     return f"{user}-assume-roles-{stack}"
+
+
+def group_policy_name(stack: str, group: str) -> str:
+    """`-group-` keeps it apart from a user's `<user>-assume-roles-<stack>` (collisions are still checked)."""
+    return f"{group}-group-assume-roles-{stack}"
+
+
+def console_sign_in_url(settings: StackSettings) -> str:
+    """The source account's IAM user sign-in page, `https://<account>.signin.aws.amazon.com/console`."""
+    return f"https://{settings.source.account_id}.{SIGNIN_HOSTS[settings.source.partition]}/console"
 
 
 def role_policy_name(role: str, file_name: str) -> str:
@@ -280,6 +372,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     mfa_serials = {n: iam_arn(src.partition, src.account_id, "mfa", "/", u.mfa_device_name or n) for n, u in s.users.items()}
     role_arns = {n: iam_arn(tgt.partition, tgt.account_id, "role", r.path, n) for n, r in s.roles.items()}
 
+    trusted = {n: people.trusted_user_names(r, s.groups) for n, r in s.roles.items()}
     roles = []
     for name, role in s.roles.items():
         policies = tuple(
@@ -297,7 +390,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 assume_role_command=assume_role_command(s, role, role_arns[name], u, mfa_serials[u]),
                 aws_config_profile=aws_config_profile(s, role, name, role_arns[name], mfa_serials[u], u),
             )
-            for u in role.trusted_users
+            for u in trusted[name]
         )
         roles.append(
             RolePlan(
@@ -308,7 +401,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 max_session_duration=role.max_session_duration,
                 permissions_boundary=role.permissions_boundary,
                 tags={**s.tags, **role.tags},
-                trust_document=to_json(trust_policy(role, user_arns)),
+                trust_document=to_json(role_trust_policy(role, trusted[name], user_arns)),
                 policies=policies,
                 managed_policy_arns=tuple(role.managed_policy_arns),
                 switch_role_url=switch_role_url(s, name),
@@ -318,10 +411,14 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
 
     _check_policy_names(roles)
 
+    self_service = _self_service_plan(loaded)
     users = []
     for name, user in s.users.items():
         trusting = {r: (role, role_arns[r]) for r, role in s.roles.items() if name in role.trusted_users}
-        policy_name = user_policy_name(loaded.stack, name)
+        policy_name = user_policy_name(loaded.stack, name) if trusting else None
+        console = None
+        if user.console_access:
+            console = LoginProfilePlan(user.pgp_key, selfservice.initial_password_length(s.password_policy))
         users.append(
             UserPlan(
                 name=name,
@@ -331,12 +428,81 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 tags={**s.tags, **user.tags},
                 mfa_serial=mfa_serials[name],
                 policy_name=policy_name,
-                policy_arn=iam_arn(src.partition, src.account_id, "policy", "/", policy_name),
-                policy_document=to_json(assume_roles_policy(name, trusting)),
-                roles=tuple(sorted(trusting)),
+                policy_arn=iam_arn(src.partition, src.account_id, "policy", "/", policy_name) if policy_name else None,
+                policy_document=to_json(assume_roles_policy(name, trusting)) if trusting else None,
+                roles=tuple(sorted(r for r in s.roles if name in trusted[r])),
+                direct_roles=tuple(sorted(trusting)),
+                groups=tuple(people.groups_of(name, s.groups)),
+                self_service=self_service is not None and name in self_service.users,
+                console=console,
             )
         )
-    return StackPlan(stack=loaded.stack, settings=s, users=tuple(users), roles=tuple(roles))
+    groups = []
+    for name, group in s.groups.items():
+        granted = {r: (s.roles[r], role_arns[r]) for r in people.group_granted_roles(name, s.roles)}
+        policy_name = group_policy_name(loaded.stack, name) if granted else None
+        groups.append(
+            GroupPlan(
+                name=name,
+                path=group.path,
+                arn=iam_arn(src.partition, src.account_id, "group", group.path, name),
+                members=tuple(group.members),
+                roles=tuple(sorted(granted)),
+                policy_name=policy_name,
+                policy_arn=iam_arn(src.partition, src.account_id, "policy", "/", policy_name) if policy_name else None,
+                # One policy for every member: the source identity is pinned with the policy variable.
+                policy_document=to_json(assume_roles_policy("${aws:username}", granted)) if granted else None,
+                managed_policy_arns=tuple(group.managed_policy_arns),
+                tags=dict(s.tags),
+            )
+        )
+    _check_source_policy_names(users, groups, self_service)
+    return StackPlan(
+        stack=loaded.stack,
+        settings=s,
+        users=tuple(users),
+        roles=tuple(roles),
+        groups=tuple(groups),
+        self_service=self_service,
+        password_policy=s.password_policy,
+        console_sign_in_url=console_sign_in_url(s),
+    )
+
+
+def _self_service_plan(loaded: LoadedSettings) -> SelfServicePlan | None:
+    """For a stack that creates users (and has not turned it off): one policy for all of them."""
+    s = loaded.settings
+    owned = tuple(n for n, u in s.users.items() if u.create)
+    if not s.self_service.enabled or not owned:
+        return None
+    template = loaded.source_documents[SELF_SERVICE_FILE].document
+    name = selfservice.self_service_policy_name(loaded.stack)
+    document = selfservice.self_service_document(template, s.source.partition, s.source.account_id, s.self_service.enforce_mfa)
+    return SelfServicePlan(
+        name=name,
+        arn=iam_arn(s.source.partition, s.source.account_id, "policy", "/", name),
+        document=to_json(document),
+        users=owned,
+        enforce_mfa=s.self_service.enforce_mfa,
+    )
+
+
+def _check_source_policy_names(users: list[UserPlan], groups: list[GroupPlan], self_service: SelfServicePlan | None) -> None:
+    """The source account's policy names of this stack are distinct ignoring case (IAM does)."""
+    named = [(u.policy_name, key(("users", u.name))) for u in users]
+    named += [(g.policy_name, key(("groups", g.name))) for g in groups]
+    if self_service is not None:
+        named.append((self_service.name, key(("selfService",))))
+    problems = []
+    seen: dict[str, str] = {}
+    for policy_name, where in named:
+        if policy_name is None:
+            continue
+        other = seen.setdefault(policy_name.lower(), where)
+        if other != where:
+            problems.append(f"{where}: policy name {policy_name!r} is also the name derived at {other}; rename one of them")
+    if problems:
+        raise SettingsError(problems)
 
 
 def stack_outputs(plan: StackPlan) -> dict[str, Any]:
@@ -344,7 +510,7 @@ def stack_outputs(plan: StackPlan) -> dict[str, Any]:
     return {
         "sourceAccountId": plan.settings.source.account_id,
         "targetAccountId": plan.settings.target.account_id,
-        "users": {u.name: {"arn": u.arn, "mfaSerial": u.mfa_serial, "roles": list(u.roles)} for u in plan.users},
+        "users": {u.name: _user_output(u) for u in plan.users},
         "roles": {
             r.name: {
                 "arn": r.arn,
@@ -356,4 +522,20 @@ def stack_outputs(plan: StackPlan) -> dict[str, Any]:
             }
             for r in plan.roles
         },
+        **_people_outputs(plan),
     }
+
+
+def _user_output(user: UserPlan) -> dict[str, Any]:
+    output: dict[str, Any] = {"arn": user.arn, "mfaSerial": user.mfa_serial, "roles": list(user.roles)}
+    if user.groups:
+        output["groups"] = list(user.groups)
+    return output
+
+
+def _people_outputs(plan: StackPlan) -> dict[str, Any]:
+    """The source account's sign-in page, and the groups (when the stack has any)."""
+    outputs: dict[str, Any] = {"consoleSignInUrl": plan.console_sign_in_url}
+    if plan.groups:
+        outputs["groups"] = {g.name: {"arn": g.arn, "members": list(g.members), "roles": list(g.roles)} for g in plan.groups}
+    return outputs

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -21,12 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
 NAMESPACE = "cross-account-roles"
-KEYS = ("source", "target", "users", "roles", "tags", "policyWaivers")
+KEYS = ("source", "target", "users", "roles", "tags", "policyWaivers", "groups", "selfService", "passwordPolicy")
 
 # IAM's own limits (../shared/IAM-FACTS.md).
 ACCOUNT_ID_RE = re.compile(r"^\d{12}\Z", re.ASCII)
 REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d\Z", re.ASCII)
 IAM_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}\Z", re.ASCII)
+GROUP_NAME_RE = re.compile(r"^[\w+=,.@-]{1,128}\Z", re.ASCII)
+"""IAM's CreateGroup takes 1 to 128 characters (users and roles: 64)."""
 ENTITY_PATH_RE = re.compile(r"^(/|/[\x21-\x7E]{1,510}/)\Z", re.ASCII)
 EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}\Z", re.ASCII)
 ROLE_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/([\x21-\x7E]*/)?[\w+=,.@-]{1,64}\Z", re.ASCII)
@@ -38,6 +40,10 @@ SMOKE_ACTION_RE = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+\Z", re.ASCII)
 MIN_SESSION, MAX_SESSION = 3600, 43200
 MAX_TAGS = 50
 MAX_ATTACHED_POLICIES = 10
+SOURCE_POLICIES_DIR = "source"
+"""policies/source/: documents of the source account. A role's policyFiles entry is a plain
+file name (POLICY_FILE_RE has no slash), so no role can ever name a file in here."""
+SELF_SERVICE_FILE = "self-service-credentials.json"
 
 
 class SettingsError(Exception):
@@ -83,6 +89,45 @@ class UserSettings(_Model):
     path: str = Field("/", description="The user's IAM path.")
     mfa_device_name: str | None = Field(None, description="Name of the user's virtual MFA device (default: the user name).")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on the user.")
+    console_access: bool = Field(False, description="Create a console login profile (password reset at first sign-in).")
+    pgp_key: str | None = Field(
+        None, description="keybase:<user> or a base64 PGP public key: the initial password is encrypted to it."
+    )
+
+
+class GroupSettings(_Model):
+    """An IAM group in the source account, created by this stack, with members of this stack."""
+
+    members: list[str] = Field(default_factory=list, description="Users (declared under users) added to the group.")
+    path: str = Field("/", description="The group's IAM path.")
+    managed_policy_arns: list[str] = Field(
+        default_factory=list, description="Existing managed policies of the source account (or AWS's) to attach."
+    )
+
+
+class SelfServiceSettings(_Model):
+    """The policy that lets each user of this stack manage their own credentials (crossaccount.selfservice)."""
+
+    enabled: bool = Field(True, description="Attach the self-service policy to every user this stack creates.")
+    enforce_mfa: bool = Field(True, description="Deny everything but MFA enrolment and password change until signed in with MFA.")
+
+
+class PasswordPolicySettings(_Model):
+    """The source account's password policy; the stack that sets this key owns it.
+
+    Defaults: the AWS Config managed rule iam-password-policy's (length 14, reuse 24, age 90,
+    all four character classes), https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html
+    """
+
+    minimum_password_length: int = Field(14, description="6 to 128.")
+    require_uppercase_characters: bool = True
+    require_lowercase_characters: bool = True
+    require_numbers: bool = True
+    require_symbols: bool = True
+    password_reuse_prevention: int | None = Field(24, description="1 to 24 previous passwords; null: none.")
+    max_password_age: int | None = Field(90, description="1 to 1,095 days; null: passwords never expire.")
+    allow_users_to_change_password: bool = True
+    hard_expiry: bool = Field(False, description="True: an expired password can only be reset by an administrator.")
 
 
 class SmokeCheck(_Model):
@@ -96,7 +141,18 @@ class SmokeCheck(_Model):
 class RoleSettings(_Model):
     """A role in the target account and who may assume it."""
 
-    trusted_users: list[str] = Field(description="Names of users (declared under users) that may assume it.")
+    trusted_users: list[str] = Field(
+        default_factory=list, description="Names of users (declared under users) that may assume it."
+    )
+    trusted_groups: list[str] = Field(
+        default_factory=list, description="Groups (declared under groups): their members' ARNs are written in the trust policy."
+    )
+    trusted_roles: list[str] = Field(
+        default_factory=list, description="ARNs of existing roles in the source account, in a trust statement of their own."
+    )
+    require_mfa_for_roles: bool | None = Field(
+        None, description="MFA rule of the trustedRoles statement; default: the same as requireMfa."
+    )
     description: str = Field("", description="The role's description.")
     policy_files: list[str] = Field(default_factory=list, description="Permission documents, relative to policies/.")
     managed_policy_arns: list[str] = Field(default_factory=list, description="Existing managed policies to attach.")
@@ -135,6 +191,11 @@ class StackSettings(_Model):
     policy_waivers: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="Guardrail rules waived for one file of policies/: file name -> {rule id: why}."
     )
+    groups: dict[str, GroupSettings] = Field(default_factory=dict, description="Groups of the source account.")
+    self_service: SelfServiceSettings = Field(default_factory=SelfServiceSettings, description="Self-service credentials.")
+    password_policy: PasswordPolicySettings | None = Field(
+        None, description="The source account's password policy, owned by this stack when set."
+    )
 
 
 @dataclass(frozen=True)
@@ -144,6 +205,8 @@ class LoadedSettings:
     stack: str
     settings: StackSettings
     policy_files: Mapping[str, PolicyFile]
+    source_documents: Mapping[str, PolicyFile] = field(default_factory=dict)
+    """Documents of the source account read from policies/source/ (the self-service policy)."""
 
 
 def key(path: tuple[str | int, ...]) -> str:
@@ -207,6 +270,14 @@ def _parse_mapping(raw: Mapping[str, Any], name: str, problems: list[str]) -> di
         return {}
     if not isinstance(value, dict):
         problems.append(f"{key((name,))}: got {_show(value)}; {_expected_for((name,))}")
+        return {}
+    return value
+
+
+def _parse_optional_mapping(raw: Mapping[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        problems.append(f"{key((name,))}: got {_show(value)}; expected a mapping of name to settings")
         return {}
     return value
 
@@ -326,6 +397,10 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
     `raw` maps the key without namespace (`source`, `roles`, ...) to its value.
     Raises `SettingsError` with every problem found.
     """
+    # The checks of groups, trusted roles, console sign-in and the password policy live in
+    # their own module, which reads the models declared here: imported here, not at the top.
+    from . import people  # noqa: PLC0415
+
     problems: list[str] = []
     unknown = sorted(set(raw) - set(KEYS))
     for name in unknown:
@@ -353,6 +428,12 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
     raw_roles = _parse_mapping(raw, "roles", problems)
     users = {n: u for n, v in raw_users.items() if (u := _parse(UserSettings, v, ("users", n), problems))}
     roles = {n: r for n, v in raw_roles.items() if (r := _parse(RoleSettings, v, ("roles", n), problems))}
+    raw_groups = _parse_optional_mapping(raw, "groups", problems)
+    groups = {n: g for n, v in raw_groups.items() if (g := _parse(GroupSettings, v, ("groups", n), problems))}
+    self_service = _parse(SelfServiceSettings, raw.get("selfService", {}), ("selfService",), problems)
+    password_policy = (
+        _parse(PasswordPolicySettings, raw["passwordPolicy"], ("passwordPolicy",), problems) if "passwordPolicy" in raw else None
+    )
 
     if source is not None:
         _check_account(source, "source", problems)
@@ -375,9 +456,15 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
         if user.mfa_device_name is not None:
             _check_name(user.mfa_device_name, ("users", name, "mfaDeviceName"), "MFA device", problems)
         _check_tags(user.tags, ("users", name, "tags"), problems, inherited=tags)
-        if raw_roles and len(roles) == len(raw_roles) and not any(name in r.trusted_users for r in roles.values()):
+        if (
+            raw_roles
+            and len(roles) == len(raw_roles)
+            and len(groups) == len(raw_groups)
+            and not any(name in people.trusted_user_names(r, groups) for r in roles.values())
+        ):
             problems.append(
-                f"{key(('users', name))}: no role lists this user in trustedUsers; expected every declared user to be trusted by a role"
+                f"{key(('users', name))}: no role lists this user in trustedUsers or one of its groups in trustedGroups; "
+                "expected every declared user to be trusted by a role"
             )
         if not user.create and user.tags:
             problems.append(
@@ -414,8 +501,10 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
         if role.permissions_boundary is not None and not POLICY_ARN_RE.match(role.permissions_boundary):
             problems.append(f"{key((*at, 'permissionsBoundary'))}: got {_show(role.permissions_boundary)}; expected a policy ARN")
         _check_tags(role.tags, (*at, "tags"), problems, inherited=tags)
-        if not role.trusted_users:
-            problems.append(f"{key((*at, 'trustedUsers'))}: empty; expected at least one user name")
+        if not role.trusted_users and not role.trusted_groups and not role.trusted_roles:
+            problems.append(
+                f"{key((*at, 'trustedUsers'))}: empty, and no trustedGroups or trustedRoles; expected at least one principal"
+            )
         for i, user_name in enumerate(role.trusted_users):
             if user_name not in raw_users:
                 problems.append(
@@ -462,12 +551,34 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
             )
         _check_waivers(waivers, ("policyWaivers", file_name), problems)
 
+    source_documents: dict[str, PolicyFile] = {}
+    if source is not None and self_service is not None and len(groups) == len(raw_groups):
+        people.check_people(source, users, roles, groups, self_service, password_policy, problems)
+        if self_service.enabled and any(u.create for u in users.values()):
+            loaded_doc, problem = load_policy_file(policies_dir / SOURCE_POLICIES_DIR, SELF_SERVICE_FILE)
+            if problem is not None:
+                problems.append(f"{key(('selfService',))}: {SOURCE_POLICIES_DIR}/{problem}")
+            elif loaded_doc is not None:
+                source_documents[SELF_SERVICE_FILE] = loaded_doc
+
     if problems or source is None or target is None:
         raise SettingsError(problems)
     settings = StackSettings.model_validate(
-        {"source": source, "target": target, "users": users, "roles": roles, "tags": tags, "policyWaivers": policy_waivers}
+        {
+            "source": source,
+            "target": target,
+            "users": users,
+            "roles": roles,
+            "tags": tags,
+            "policyWaivers": policy_waivers,
+            "groups": groups,
+            "selfService": self_service,
+            "passwordPolicy": password_policy,
+        }
     )
-    return LoadedSettings(stack=stack, settings=settings, policy_files=dict(sorted(policies.items())))
+    return LoadedSettings(
+        stack=stack, settings=settings, policy_files=dict(sorted(policies.items())), source_documents=source_documents
+    )
 
 
 def read_stack_file(path: Path) -> dict[str, Any]:

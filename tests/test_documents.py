@@ -70,6 +70,7 @@ def test_both_sides_of_the_trust_are_mirror_images_with_exact_principals(raw: di
         assert all(p.startswith(f"arn:aws:iam::{SOURCE}:user/") for p in named)
         assert all("Resource" not in s and s["Effect"] == "Allow" for s in document["Statement"])
     for user in plan.users:
+        assert user.policy_document is not None  # every user of these stacks is in some trustedUsers
         document = json.loads(user.policy_document)
         allowed = {a for s in document["Statement"] for a in resources(s)}
         assert allowed == {role_arn[r] for r, users in trusted_by_role.items() if user.name in users}

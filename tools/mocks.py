@@ -36,6 +36,8 @@ from .project import PROGRAM, PROJECT_DIR
 PROJECT = NAMESPACE
 PROVIDER_TYPE = "pulumi:providers:aws"
 SECRET = "[secret]"
+MOCK_PASSWORD = "Mock-Initial-Password-1!"
+"""The mocks' stand-in for a login profile's generated password: tests check it never shows."""
 __all__ = ["PROGRAM", "PROJECT_DIR", "ProgramError", "ProgramRun", "RecordingMocks", "Registration", "run_program"]
 
 
@@ -165,7 +167,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return resource_id, state
 
     @staticmethod
-    def _answer(type_: str, name: str, inputs: dict[str, Any], provider: Registration | None) -> tuple[str, dict[str, Any]]:
+    def _answer(  # noqa: PLR0911 (one answer per resource type)
+        type_: str, name: str, inputs: dict[str, Any], provider: Registration | None
+    ) -> tuple[str, dict[str, Any]]:
         state = dict(inputs)
         if provider is None:
             return f"{name}-id", state
@@ -178,6 +182,18 @@ class RecordingMocks(pulumi.runtime.Mocks):
             arn = f"arn:{partition}:iam::{account}:{kind}{path}{inputs['name']}"
             state.update(arn=arn, path=path)
             return (arn if kind == "policy" else inputs["name"]), state
+        if type_ == "aws:iam/group:Group":
+            arn = f"arn:{partition}:iam::{account}:group{path}{inputs['name']}"
+            state.update(arn=arn, path=path)
+            return inputs["name"], state
+        if type_ == "aws:iam/userLoginProfile:UserLoginProfile":
+            # What the provider computes at create: a generated password, or (with pgpKey) the
+            # password encrypted to the key and the key's fingerprint. Stand-ins, never shown.
+            if inputs.get("pgpKey"):
+                state.update(encryptedPassword=f"{MOCK_PASSWORD}-encrypted", keyFingerprint="0" * 40)
+            else:
+                state.update(password=MOCK_PASSWORD)
+            return inputs["user"], state
         if type_ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
             return f"{inputs['role']}-{inputs['policyArn']}", state
         if type_ == "aws:iam/userPolicyAttachment:UserPolicyAttachment":
@@ -262,6 +278,19 @@ def run_program(
         gc.collect()
 
 
+async def _resolve_outputs(value: Any) -> Any:
+    """Stack outputs as `pulumi stack output` shows them: a secret output is `[secret]`."""
+    if isinstance(value, pulumi.Output):
+        if await value.is_secret():
+            return SECRET
+        return await _resolve_outputs(await value.future())
+    if isinstance(value, dict):
+        return {k: await _resolve_outputs(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [await _resolve_outputs(v) for v in value]
+    return value
+
+
 def _discard(_: Any) -> None:
     """run_pulumi_func takes a function returning None; run_path returns the module's globals."""
 
@@ -281,7 +310,7 @@ def _run(stack: str, raw_config: dict[str, Any], program: Callable[[], Any] | No
         raise ProgramError(exc, list(mocks.registrations)) from exc
     root = pulumi.runtime.get_root_resource()
     exported = getattr(root, "outputs", {})
-    outputs = _sync_await(pulumi.Output.from_input(exported).future()) if exported else {}
+    outputs = _sync_await(_resolve_outputs(exported)) if exported else {}
     # Registration order depends on when each input resolves; the URN order does not.
     registrations = sorted(mocks.registrations, key=lambda r: r.urn)
     return ProgramRun(project=PROJECT, stack=stack, registrations=registrations, outputs=outputs or {})

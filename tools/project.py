@@ -7,6 +7,7 @@ from pathlib import Path
 
 from crossaccount.documents import build_stack_plan
 from crossaccount.guardrails import Finding, check_plan
+from crossaccount.people import check_password_policy_owner
 from crossaccount.settings import load_settings, read_stack_file
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -21,4 +22,6 @@ def stack_findings(stack: str, project_dir: Path = PROJECT_DIR) -> list[Finding]
     """The guardrails' findings for Pulumi.<stack>.yaml, without running the program:
     settings -> plan -> rules, the same functions the program runs at start."""
     raw = read_stack_file(stack_file(stack, project_dir))
-    return check_plan(build_stack_plan(load_settings(stack, raw, project_dir / "policies")))
+    loaded = load_settings(stack, raw, project_dir / "policies")
+    check_password_policy_owner(loaded, project_dir)
+    return check_plan(build_stack_plan(loaded))
