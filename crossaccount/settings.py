@@ -557,7 +557,7 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
         if self_service.enabled and any(u.create for u in users.values()):
             loaded_doc, problem = load_policy_file(policies_dir / SOURCE_POLICIES_DIR, SELF_SERVICE_FILE)
             if problem is not None:
-                problems.append(f"{key(('selfService',))}: {SOURCE_POLICIES_DIR}/{problem}")
+                problems.append(f"{key(('selfService',))}: {problem.replace('policies/', f'policies/{SOURCE_POLICIES_DIR}/', 1)}")
             elif loaded_doc is not None:
                 source_documents[SELF_SERVICE_FILE] = loaded_doc
 

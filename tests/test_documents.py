@@ -8,6 +8,7 @@ that trust that user; the two sides are mirror images; the same settings give th
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -109,6 +110,7 @@ def test_policy_documents_are_compact_json_in_the_files_key_order(tmp_path: Path
         '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]\n}\n',
         encoding="utf-8",
     )
+    shutil.copytree(PROJECT_DIR / "policies" / "source", tmp_path / "source")
     raw = walkthrough_settings()
     raw["roles"]["s3-list-role"]["policyFiles"] = ["p.json"]
     plan = build_stack_plan(load_settings("utils", raw, tmp_path))

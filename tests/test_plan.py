@@ -88,9 +88,9 @@ def test_the_text_plan_says_which_account_gets_what() -> None:
     assert target_at < text.index("+ aws:iam/role:Role  s3-list-role  (access-role-s3-list-role)")
     assert '"aws:MultiFactorAuthPresent": "true"' in text
     assert text.endswith(
-        "\n9 resources: 2 aws:iam/policy:Policy, 1 aws:iam/role:Role, 1 aws:iam/rolePolicyAttachment:RolePolicyAttachment, "
-        "1 aws:iam/user:User, 1 aws:iam/userPolicyAttachment:UserPolicyAttachment, 1 crossaccount:iam:CrossAccountAccess, "
-        "2 pulumi:providers:aws\n"
+        "\n13 resources: 1 aws:iam/accountPasswordPolicy:AccountPasswordPolicy, 3 aws:iam/policy:Policy, 1 aws:iam/role:Role, "
+        "1 aws:iam/rolePolicyAttachment:RolePolicyAttachment, 1 aws:iam/user:User, 1 aws:iam/userLoginProfile:UserLoginProfile, "
+        "2 aws:iam/userPolicyAttachment:UserPolicyAttachment, 1 crossaccount:iam:CrossAccountAccess, 2 pulumi:providers:aws\n"
         "\nGuardrails: 0 errors, 0 warnings, 0 waived (rules and waivers: README.md#guardrails)\n"
     )
 
@@ -98,7 +98,7 @@ def test_the_text_plan_says_which_account_gets_what() -> None:
 def test_the_markdown_plan_has_a_table_and_each_document() -> None:
     text = plan_module.render_markdown(run_program("utils", walkthrough_settings()))
     assert "| target | `aws:iam/role:Role` | `s3-list-role` | access-target |" in text
-    assert text.count("```json") == 4  # two policies, one trust policy, the outputs
+    assert text.count("```json") == 5  # three policies (assume-role, self-service, permissions), one trust policy, the outputs
 
 
 def test_bad_settings_exit_2_with_the_error_on_stderr_and_nothing_on_stdout(tmp_path: Path) -> None:

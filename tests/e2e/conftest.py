@@ -2,8 +2,8 @@
 
 The server runs in this process on 127.0.0.1, on a port the OS picks when it binds (port 0,
 read back from the server: no race with other processes for a "free" port). Each test gets
-moto reset, the walk-through plan applied with enforcement off, access keys made, and then
-IAM enforcement on; the teardown turns enforcement off again, since the setting is global
+moto reset, the walk-through plan applied with enforcement off (the self-service policy
+detached: see `deployed`), access keys made, and then IAM enforcement on; the teardown turns enforcement off again, since the setting is global
 to the process.
 """
 
@@ -33,6 +33,7 @@ INTRUDER = "intruder"
 """A source-account user outside the stack: no identity policy."""
 STRANGER = "stranger"
 """A target-account user: credentials of the wrong account."""
+SELF_SERVICE_POLICY = "self-service-credentials-utils"
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +98,14 @@ def deployed(moto_server: MotoServer, walkthrough_plan: dict[str, Any], tmp_path
     moto_server.allow_everything()
     moto_server.reset()
     created = apply_plan(walkthrough_plan, moto_server.client)
+    # moto evaluates no condition but StringEquals and treats the others as met, so the
+    # self-service policy's Deny (BoolIfExists aws:MultiFactorAuthPresent "false") applies to
+    # every request: in moto, random_user is a user who never signed in with MFA. These
+    # tests play the user after MFA sign-in, so the policy is detached here;
+    # test_self_service_against_moto.py attaches it again and proves the side without MFA.
+    moto_server.client("iam", SOURCE).detach_user_policy(
+        UserName=TRUSTED, PolicyArn=f"arn:aws:iam::{SOURCE}:policy/{SELF_SERVICE_POLICY}"
+    )
     keys = {
         TRUSTED: _access_key(moto_server, SOURCE, TRUSTED, create_user=False),
         INTRUDER: _access_key(moto_server, SOURCE, INTRUDER, create_user=True),
