@@ -233,4 +233,5 @@ def test_console_sign_in_itself_is_not_an_action_the_policy_can_deny(plan: Progr
     (ChangePassword, then enrolling) is allowed above. The policy names no sign-in action."""
     text = json.dumps(self_service(plan))
     assert "signin:" not in text
-    assert "iam:CreateLoginProfile" not in text and "iam:UpdateLoginProfile" not in text
+    assert "iam:CreateLoginProfile" not in text
+    assert "iam:UpdateLoginProfile" not in text
