@@ -14,10 +14,25 @@ import pulumi
 import pulumi_aws as aws
 
 from components.people import people_resources
-from crossaccount.documents import StackPlan, stack_outputs
+from crossaccount.documents import StackPlan, attachment_import_id, stack_outputs
 from crossaccount.settings import AccountSettings
 
 TYPE_TOKEN = "crossaccount:iam:CrossAccountAccess"
+KEEP_USER = pulumi.ResourceOptions(retain_on_delete=True)
+"""A person's IAM user outlives its place in the program.
+
+With `retain_on_delete` the engine never calls the provider's Delete for the user (pulumi's
+`DeleteStep.Apply` skips it when the state's RetainOnDelete is set), so switching the user to
+`create: false`, removing or renaming it, a hand-over to another stack and `pulumi destroy` all
+leave the user, its MFA device, keys and password in the account; the stack only forgets it.
+Without it, DeleteUser would run, and fail with DeleteConflict half-way through an update
+because the user still has an MFA device (the provider removes those only with
+`force_destroy`, which this program never sets).
+
+Not `protect`: a protected resource makes every one of those edits, and `pulumi destroy`,
+fail (`DeleteStep.Apply` refuses), so each routine hand-over would need `pulumi state
+unprotect` first; retaining keeps the person's user just as safe without that. Deleting a
+person's user is a deliberate step outside the program (README, "Deleting a person's user")."""
 SOURCE_SUFFIX = "-source"
 """The source account's provider is named `<component name>-source`."""
 TARGET_SUFFIX = "-target"
@@ -45,6 +60,17 @@ def _provider(name: str, account: AccountSettings, stack: str, parent: pulumi.Re
         allowed_account_ids=[account.account_id],
         opts=pulumi.ResourceOptions(parent=parent),
     )
+
+
+def _adopt(adopt: bool, import_id: str) -> pulumi.ResourceOptions:
+    """Pulumi's `import` option when the settings ask to adopt the existing resource.
+
+    The engine then reads the resource with this id instead of creating it, and fails the
+    step (a warning in preview) if the program's inputs differ from what it read: "inputs to
+    import do not match the existing resource" (pulumi, pkg/resource/deploy/step.go, ImportStep).
+    Once imported, the state records the import id and the option is a no-op.
+    """
+    return pulumi.ResourceOptions(import_=import_id) if adopt else pulumi.ResourceOptions()
 
 
 class CrossAccountAccess(pulumi.ComponentResource):
@@ -80,7 +106,7 @@ class CrossAccountAccess(pulumi.ComponentResource):
                     name=user.name,
                     path=user.path,
                     tags=dict(user.tags) or None,
-                    opts=in_source,
+                    opts=pulumi.ResourceOptions.merge(in_source, KEEP_USER).merge(_adopt(user.adopt, user.name)),
                 )
 
         roles: dict[str, aws.iam.Role] = {}
@@ -96,7 +122,9 @@ class CrossAccountAccess(pulumi.ComponentResource):
                 permissions_boundary=role.permissions_boundary,
                 tags=dict(role.tags) or None,
                 # IAM rejects a trust policy naming a user that does not exist yet.
-                opts=pulumi.ResourceOptions.merge(in_target, pulumi.ResourceOptions(depends_on=trusted)),
+                opts=pulumi.ResourceOptions.merge(in_target, pulumi.ResourceOptions(depends_on=trusted)).merge(
+                    _adopt(role.adopt, role.name)
+                ),
             )
             roles[role.name] = resource
             for policy in role.policies:
@@ -107,20 +135,20 @@ class CrossAccountAccess(pulumi.ComponentResource):
                     description=f"Permissions of role {role.name}, from policies/{policy.file_name}",
                     policy=policy.document,
                     tags=dict(role.tags) or None,
-                    opts=in_target,
+                    opts=in_target.merge(_adopt(role.adopt_policies, policy.arn)),
                 )
                 aws.iam.RolePolicyAttachment(
                     f"{name}-attach-{policy.name}",
                     role=resource.name,
                     policy_arn=document.arn,
-                    opts=in_target,
+                    opts=in_target.merge(_adopt(role.adopt_policies, attachment_import_id(role.name, policy.arn))),
                 )
             for arn in role.managed_policy_arns:
                 aws.iam.RolePolicyAttachment(
                     f"{name}-attach-{role.name}-{arn.split(':')[4]}-{arn.rsplit('/', 1)[-1]}",
                     role=resource.name,
                     policy_arn=arn,
-                    opts=in_target,
+                    opts=in_target.merge(_adopt(role.adopt_policies, attachment_import_id(role.name, arn))),
                 )
 
         for user in plan.users:

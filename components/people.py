@@ -94,12 +94,9 @@ def people_resources(
             password_reset_required=True,
             password_length=user.console.password_length,
             pgp_key=user.console.pgp_key,
-            opts=pulumi.ResourceOptions.merge(
-                in_source,
-                # pulumi-aws marks `password` secret itself (additional_secret_outputs); said
-                # here too, so the state never holds it in clear whatever the SDK version.
-                pulumi.ResourceOptions(ignore_changes=LOGIN_PROFILE_IGNORED, additional_secret_outputs=["password"]),
-            ),
+            # pulumi-aws's UserLoginProfile marks `password` secret itself (its constructor adds
+            # additional_secret_outputs=["password"]), so the state holds it encrypted.
+            opts=pulumi.ResourceOptions.merge(in_source, pulumi.ResourceOptions(ignore_changes=LOGIN_PROFILE_IGNORED)),
         )
         shown = outputs["users"][user.name]
         if user.console.pgp_key is None:

@@ -178,6 +178,10 @@ class UserPlan:
     policy_document: str | None
     roles: tuple[str, ...]
     """Every role of this stack the user may assume: listed in trustedUsers or through a group."""
+    profile: str = ""
+    """The profile with the user's own credentials, which the copy-paste strings name."""
+    adopt: bool = False
+    """`import: true`: the existing IAM user is imported (Pulumi's import option, id: the name)."""
     direct_roles: tuple[str, ...] = ()
     """The roles its own assume-role policy grants (those listing it in trustedUsers)."""
     groups: tuple[str, ...] = ()
@@ -242,7 +246,10 @@ class AccessPlan:
 
     user: str
     assume_role_command: str
-    aws_config_profile: str
+    aws_config_profile: str | None
+    """None where the role requires a source identity: no profile key can set one (see `aws_config_profile`)."""
+    profile_name: str = ""
+    """The name of the `[profile ...]` block: `<role>@<target account>`, unique across stacks."""
 
 
 @dataclass(frozen=True)
@@ -261,6 +268,10 @@ class RolePlan:
     managed_policy_arns: tuple[str, ...]
     switch_role_url: str
     access: tuple[AccessPlan, ...]
+    adopt: bool = False
+    """`import: true`: the existing IAM role is imported (id: the name)."""
+    adopt_policies: bool = False
+    """`importPolicies: true`: its policies (id: ARN) and attachments (id: `<role>/<policy ARN>`) are imported."""
 
 
 @dataclass(frozen=True)
@@ -298,8 +309,18 @@ def role_policy_name(role: str, file_name: str) -> str:
     return f"{role}-{file_name.removesuffix('.json')}"
 
 
-def source_profile(settings: StackSettings) -> str:
-    return settings.source.profile or "default"
+def user_profile(settings: StackSettings, user: str) -> str:
+    """The profile with the person's own credentials: their `profile` setting, else `<user>@<source account>`.
+
+    Never the deployer's `source.profile`: the role trusts the user, not the deployer.
+    """
+    return settings.users[user].profile or f"{user}@{settings.source.account_id}"
+
+
+def role_profile_name(settings: StackSettings, role_name: str) -> str:
+    """`<role>@<target account>`: a role name is unique in its account, so two stacks (prod and
+    staging) can put their profiles in one ~/.aws/config side by side."""
+    return f"{role_name}@{settings.target.account_id}"
 
 
 def assume_role_command(settings: StackSettings, role: RoleSettings, role_arn: str, user: str, mfa_serial: str) -> str:
@@ -307,7 +328,8 @@ def assume_role_command(settings: StackSettings, role: RoleSettings, role_arn: s
         "aws sts assume-role",
         f"--role-arn {role_arn}",
         f"--role-session-name {user}",
-        f"--profile {source_profile(settings)}",
+        f"--profile {user_profile(settings, user)}",
+        f"--duration-seconds {role.max_session_duration}",
     ]
     if role.require_mfa:
         parts += [f"--serial-number {mfa_serial}", "--token-code <MFA_CODE>"]
@@ -318,23 +340,55 @@ def assume_role_command(settings: StackSettings, role: RoleSettings, role_arn: s
     return " ".join(parts)
 
 
+AWS_CONFIG_ROLE_KEYS = (
+    "role_arn",
+    "source_profile",
+    "mfa_serial",
+    "external_id",
+    "role_session_name",
+    "duration_seconds",
+    "region",
+)
+"""Every key the profile writes. Each is one botocore's assume-role provider (and so the AWS CLI)
+reads from a profile; it reads no `source_identity`, which is why a role that requires a source
+identity gets no profile (tests/e2e/test_sessions_and_profiles.py loads each profile with botocore)."""
+
+
 def aws_config_profile(
     settings: StackSettings, role: RoleSettings, role_name: str, role_arn: str, mfa_serial: str, user: str
-) -> str:
+) -> str | None:
+    """The `~/.aws/config` block for `user` to use `role_name`, or None if no profile can work.
+
+    A role with `requireSourceIdentity` trusts only calls that set `sts:SourceIdentity`; the AWS
+    CLI and the SDKs have no profile key for it, so such a profile would be refused. For those
+    roles the `assumeRoleCommand` (with `--source-identity`) is the form that works.
+    """
+    if role.require_source_identity:
+        return None
     lines = [
-        f"[profile {role_name}]",
+        f"[profile {role_profile_name(settings, role_name)}]",
         f"role_arn = {role_arn}",
-        f"source_profile = {source_profile(settings)}",
+        f"source_profile = {user_profile(settings, user)}",
     ]
     if role.require_mfa:
         lines.append(f"mfa_serial = {mfa_serial}")
     if role.external_id is not None:
         lines.append(f"external_id = {role.external_id}")
-    if role.require_source_identity:
-        lines.append(f"source_identity = {user}")
     lines.append(f"role_session_name = {user}")
+    lines.append(f"duration_seconds = {role.max_session_duration}")
     lines.append(f"region = {settings.target.region}")
     return "\n".join(lines) + "\n"
+
+
+def attachment_import_id(entity: str, policy_arn: str) -> str:
+    """The import id of a Role/UserPolicyAttachment: `<role or user name>/<policy ARN>`.
+
+    As the provider's importer parses it (terraform-provider-aws, iam/role_policy_attachment.go:
+    `strings.SplitN(d.Id(), "/", 2)`, "expected <role-name>/<policy_arn>"). The id a created
+    attachment gets is different (`<role>-<unique suffix>`), see the README on when not to set
+    importPolicies.
+    """
+    return f"{entity}/{policy_arn}"
 
 
 def switch_role_url(settings: StackSettings, role_name: str) -> str:
@@ -389,6 +443,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 user=u,
                 assume_role_command=assume_role_command(s, role, role_arns[name], u, mfa_serials[u]),
                 aws_config_profile=aws_config_profile(s, role, name, role_arns[name], mfa_serials[u], u),
+                profile_name=role_profile_name(s, name),
             )
             for u in trusted[name]
         )
@@ -406,6 +461,8 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 managed_policy_arns=tuple(role.managed_policy_arns),
                 switch_role_url=switch_role_url(s, name),
                 access=access,
+                adopt=role.import_,
+                adopt_policies=role.import_policies,
             )
         )
 
@@ -435,6 +492,8 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 groups=tuple(people.groups_of(name, s.groups)),
                 self_service=self_service is not None and name in self_service.users,
                 console=console,
+                profile=user_profile(s, name),
+                adopt=user.import_,
             )
         )
     groups = []
@@ -516,7 +575,11 @@ def stack_outputs(plan: StackPlan) -> dict[str, Any]:
                 "arn": r.arn,
                 "switchRoleUrl": r.switch_role_url,
                 "access": {
-                    a.user: {"assumeRoleCommand": a.assume_role_command, "awsConfigProfile": a.aws_config_profile}
+                    a.user: {
+                        "assumeRoleCommand": a.assume_role_command,
+                        "awsConfigProfile": a.aws_config_profile,
+                        "profileName": None if a.aws_config_profile is None else a.profile_name,
+                    }
                     for a in r.access
                 },
             }
@@ -527,7 +590,7 @@ def stack_outputs(plan: StackPlan) -> dict[str, Any]:
 
 
 def _user_output(user: UserPlan) -> dict[str, Any]:
-    output: dict[str, Any] = {"arn": user.arn, "mfaSerial": user.mfa_serial, "roles": list(user.roles)}
+    output: dict[str, Any] = {"arn": user.arn, "mfaSerial": user.mfa_serial, "profile": user.profile, "roles": list(user.roles)}
     if user.groups:
         output["groups"] = list(user.groups)
     return output

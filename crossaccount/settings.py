@@ -35,6 +35,8 @@ ROLE_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/([\x21-\x7E]*
 POLICY_ARN_RE = re.compile(
     r"^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy/([A-Za-z0-9.,+@=_-]+/)*[\w+=,.@-]{1,128}\Z", re.ASCII
 )
+PROFILE_NAME_RE = re.compile(r"^[A-Za-z0-9+=,.@_:/-]{1,128}\Z", re.ASCII)
+"""A profile name that works in `[profile NAME]` and on a command line unquoted."""
 POLICY_FILE_RE = re.compile(r"^[A-Za-z0-9._-]+\.json\Z", re.ASCII)
 SMOKE_ACTION_RE = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+\Z", re.ASCII)
 MIN_SESSION, MAX_SESSION = 3600, 43200
@@ -89,6 +91,13 @@ class UserSettings(_Model):
     path: str = Field("/", description="The user's IAM path.")
     mfa_device_name: str | None = Field(None, description="Name of the user's virtual MFA device (default: the user name).")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on the user.")
+    import_: bool = Field(
+        False, alias="import", description="Adopt the existing IAM user of this name (Pulumi's import option, id: the name)."
+    )
+    profile: str | None = Field(
+        None,
+        description="The profile with this user's own credentials on the person's machine (default: <user>@<source account>).",
+    )
     console_access: bool = Field(False, description="Create a console login profile (password reset at first sign-in).")
     pgp_key: str | None = Field(
         None, description="keybase:<user> or a base64 PGP public key: the initial password is encrypted to it."
@@ -168,6 +177,12 @@ class RoleSettings(_Model):
     checks: list[SmokeCheck] = Field(default_factory=list, description="What `verify` proves after deploy.")
     waivers: dict[str, str] = Field(
         default_factory=dict, description="Guardrail rules waived for this role: rule id -> why (shown in the plan)."
+    )
+    import_: bool = Field(
+        False, alias="import", description="Adopt the existing IAM role of this name (Pulumi's import option, id: the name)."
+    )
+    import_policies: bool = Field(
+        False, description="Adopt the existing policies made from policyFiles (id: ARN) and every attachment (id: role/ARN)."
     )
 
 
@@ -465,6 +480,16 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
             problems.append(
                 f"{key(('users', name))}: no role lists this user in trustedUsers or one of its groups in trustedGroups; "
                 "expected every declared user to be trusted by a role"
+            )
+        if user.profile is not None and not PROFILE_NAME_RE.match(user.profile):
+            problems.append(
+                f"{key(('users', name, 'profile'))}: got {_show(user.profile)}; expected a profile name of 1 to 128 "
+                "letters, digits and +=,.@_:/- (no spaces or brackets: it is written as [profile NAME])"
+            )
+        if not user.create and user.import_:
+            problems.append(
+                f"{key(('users', name, 'import'))}: set on a user with create: false; import adopts a user into this stack, "
+                "which a user with create: false is not (set create: true to adopt it)"
             )
         if not user.create and user.tags:
             problems.append(

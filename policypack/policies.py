@@ -16,6 +16,17 @@ subjects, and reports each finding as a violation.
   to `--policy-pack-config`.
 - A resource's provider is `args.provider` (the engine fills it from the resource's provider
   reference: None when it has none, a name starting with `default` for a default provider).
+- What the engine sends (pulumi: `stepGenerator` passes a resource's checked *inputs* to
+  Analyze; AnalyzeStack gets the resources' *outputs*): a role's outputs carry the provider's
+  computed `managedPolicyArns`, every policy attached to it, attachments included. The totals
+  per entity therefore count attachment resources only, never a role's `managedPolicyArns`
+  (counting both made a role with 6 policies "12").
+- Unknown values: in a first preview, what is not created yet (ARNs, names from outputs) comes
+  as the SDK's unknown sentinels behind a proxy that raises `UnknownValueError` when read, which
+  the SDK turns into one advisory message per policy and resource. The adapter reads the values
+  under the proxy instead, leaves every property holding an unknown out (a rule never sees it,
+  so it neither fails nor guesses), and the policy PREVIEW_UNKNOWN_VALUES says so once per run.
+  At `pulumi up` the engine sends each resource's inputs resolved, and every rule checks them.
 
 Validators are plain functions of (args, report_violation), tested with a fake callback.
 """
@@ -23,6 +34,7 @@ Validators are plain functions of (args, report_violation), tested with a fake c
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -36,6 +48,15 @@ from pulumi_policy import (
     ResourceValidationPolicy,
     StackValidationArgs,
     StackValidationPolicy,
+)
+from pulumi_policy.proxy import (
+    UNKNOWN_ARCHIVE_VALUE,
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_ASSET_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
 )
 
 from crossaccount.guardrails import (
@@ -77,6 +98,62 @@ WAIVER_SCHEMA = PolicyConfigSchema(
         }
     }
 )
+
+
+UNKNOWN_SENTINELS = frozenset(
+    {
+        UNKNOWN_STRING_VALUE,
+        UNKNOWN_NUMBER_VALUE,
+        UNKNOWN_BOOLEAN_VALUE,
+        UNKNOWN_ARRAY_VALUE,
+        UNKNOWN_OBJECT_VALUE,
+        UNKNOWN_ASSET_VALUE,
+        UNKNOWN_ARCHIVE_VALUE,
+    }
+)
+"""What pulumi_policy puts where the engine sent an unknown value (`04da6b54-...` for a string)."""
+UNKNOWN_POLICY = "PREVIEW_UNKNOWN_VALUES"
+"""The advisory policy that says once per run that unknown values were left unchecked."""
+
+
+# --- what the engine sent -> plain values ----------------------------------------------------
+
+
+def _raw(value: Any) -> Any:
+    """The values under pulumi_policy's unknown-checking proxies, as plain dicts and lists.
+
+    The proxies hand out their contents under the key `__target` (pulumi_policy/proxy.py);
+    reading them any other way raises `UnknownValueError` at the first unknown value.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        target = value.get("__target", value)
+        return {str(k): _raw(target[k]) for k in target}
+    if isinstance(value, Sequence):
+        try:
+            target = value["__target"]  # type: ignore[call-overload]
+        except (TypeError, KeyError, IndexError):
+            target = value
+        return [_raw(v) for v in target]
+    return value
+
+
+def _holds_unknown(value: Any) -> bool:
+    if isinstance(value, str):
+        return value in UNKNOWN_SENTINELS
+    if isinstance(value, Mapping):
+        return any(_holds_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_unknown(v) for v in value)
+    return False
+
+
+def known_properties(props: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The properties whose values are fully known, and the names of those that are not."""
+    raw = _raw(props)
+    unknown = sorted(k for k, v in raw.items() if _holds_unknown(v))
+    return {k: v for k, v in raw.items() if k not in unknown}, unknown
 
 
 # --- resource inputs -> subjects ----------------------------------------------------------
@@ -229,27 +306,35 @@ def resource_findings(
 
 
 def stack_entities(resources: Iterable[PolicyResource]) -> list[tuple[PolicyResource, Entity]]:
-    """Each user, role and group with everything attached to it across the stack's resources."""
+    """Each user, role and group with everything attached to it across the stack's resources.
+
+    Attached policies are the attachment resources that name the entity. A role's own
+    `managedPolicyArns` is not counted: AnalyzeStack receives outputs, where the provider fills
+    it with every policy attached to the role, these attachments included. An attachment or
+    inline policy whose entity is unknown (first preview) is counted nowhere.
+    """
     resources = list(resources)
+    props = {id(r): known_properties(r.props)[0] for r in resources}
     attached: dict[tuple[str, str], int] = {}
     inline: dict[tuple[str, str], list[PolicyDocument]] = {}
     for r in resources:
-        if r.resource_type in ATTACHMENTS:
-            owner = (ATTACHMENTS[r.resource_type], str(r.props.get(ATTACHMENTS[r.resource_type])))
+        known = props[id(r)]
+        if r.resource_type in ATTACHMENTS and ATTACHMENTS[r.resource_type] in known:
+            owner = (ATTACHMENTS[r.resource_type], str(known[ATTACHMENTS[r.resource_type]]))
             attached[owner] = attached.get(owner, 0) + 1
-        elif r.resource_type in INLINE_POLICIES:
-            owner = (INLINE_POLICIES[r.resource_type], str(r.props.get(INLINE_POLICIES[r.resource_type])))
-            text = _text(r.props.get("policy"))
+        elif r.resource_type in INLINE_POLICIES and INLINE_POLICIES[r.resource_type] in known:
+            owner = (INLINE_POLICIES[r.resource_type], str(known[INLINE_POLICIES[r.resource_type]]))
+            text = _text(known.get("policy"))
             if text is not None:
                 inline.setdefault(owner, []).append(PolicyDocument("inline", f"{r.name}.policy", text))
     found = []
     for r in resources:
         if r.resource_type not in ENTITY_TYPES:
             continue
-        own = entity(r.resource_type, r.props)
-        if own is None:
+        own = entity(r.resource_type, props[id(r)])
+        if own is None or own.name is None:
             continue
-        owner = (ENTITY_TYPES[r.resource_type], str(own.name))
+        owner = (ENTITY_TYPES[r.resource_type], own.name)
         found.append(
             (
                 r,
@@ -257,7 +342,6 @@ def stack_entities(resources: Iterable[PolicyResource]) -> list[tuple[PolicyReso
                     kind=own.kind,
                     where="",
                     name=own.name,
-                    managed_policy_arns=own.managed_policy_arns,
                     other_attached=attached.get(owner, 0),
                     inline_policies=own.inline_policies + tuple(inline.get(owner, [])),
                 ),
@@ -278,10 +362,11 @@ def resource_validator(rule_id: str) -> Callable[[ResourceValidationArgs, Report
     """The validator of one rule over one resource."""
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        if _waived(args.get_config(), _str(args.props.get("name")), args.name):
+        props, _ = known_properties(args.props)
+        if _waived(args.get_config(), _str(props.get("name")), args.name):
             return
         provider = args.provider.name if args.provider is not None else None
-        for finding in resource_findings(rule_id, args.resource_type, args.props, args.name, provider):
+        for finding in resource_findings(rule_id, args.resource_type, props, args.name, provider):
             report_violation(f"{finding.location}: {finding.message}", None)
 
     validate.__name__ = f"validate_{rule_id.lower()}"
@@ -301,6 +386,34 @@ def stack_validator(rule_id: str) -> Callable[[StackValidationArgs, ReportViolat
 
     validate.__name__ = f"validate_{rule_id.lower()}"
     return validate
+
+
+class _Once:
+    """True the first time only, across the pack's gRPC worker threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done = False
+
+    def first(self) -> bool:
+        with self._lock:
+            done, self._done = self._done, True
+            return not done
+
+
+_UNKNOWN_SAID = _Once()
+
+
+def validate_unknown_values(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Say once per run (one pack process) that some values were unknown and left unchecked."""
+    _, unknown = known_properties(args.props)
+    if unknown and _UNKNOWN_SAID.first():
+        report_violation(
+            f"some values are not known yet in this preview (first seen: {', '.join(unknown)} of {args.urn}), typically "
+            "the ARNs and names of resources not created yet; the guardrails skipped those values and check every one "
+            "of them at `pulumi up`, when the engine knows them. Said once per run.",
+            None,
+        )
 
 
 def _enforcement(rule_id: str) -> EnforcementLevel:
@@ -332,5 +445,13 @@ def _pack_policy(rule_id: str) -> Policy:
     )
 
 
-POLICIES: list[Policy] = [_pack_policy(rule_id) for rule_id, info in RULES.items() if info.pack != "none"]
-"""The pack's policies: one per rule it applies, in the rules' order."""
+UNKNOWN_VALUES_POLICY = ResourceValidationPolicy(
+    name=UNKNOWN_POLICY,
+    description="says once per preview that values not known yet (ARNs of new resources) were left for `pulumi up`",
+    validate=validate_unknown_values,
+    enforcement_level=EnforcementLevel.ADVISORY,
+)
+POLICIES: list[Policy] = [_pack_policy(rule_id) for rule_id, info in RULES.items() if info.pack != "none"] + [
+    UNKNOWN_VALUES_POLICY
+]
+"""The pack's policies: one per rule it applies, in the rules' order, then PREVIEW_UNKNOWN_VALUES."""

@@ -108,6 +108,7 @@ def test_a_group_member_gets_the_identity_side_through_the_group(grouped: Progra
     assert grouped.outputs["users"]["alice"] == {
         "arn": user_arn("alice"),
         "mfaSerial": f"arn:aws:iam::{SOURCE}:mfa/alice",
+        "profile": f"alice@{SOURCE}",
         "roles": [ROLE],
         "groups": ["platform"],
     }
@@ -220,6 +221,15 @@ def test_console_access_creates_a_login_profile_that_requires_a_new_password(wal
     )
     user = one(walkthrough, "aws:iam/user:User", "random_user")
     assert user.urn in profile.dependencies
+
+
+def test_later_ups_never_replace_the_login_profile_so_never_reset_a_password(walkthrough: ProgramRun) -> None:
+    """The provider has no update: any input change replaces the profile (a new password), and it
+    reads PasswordResetRequired back as false once the user changed it
+    (hashicorp/terraform-provider-aws#23567). The plan shows the option a reviewer relies on."""
+    profile = one(walkthrough, "aws:iam/userLoginProfile:UserLoginProfile", "access-login-random_user")
+    assert profile.options == {"ignoreChanges": ["passwordResetRequired", "passwordLength", "pgpKey"]}
+    assert "[ignoreChanges passwordResetRequired, passwordLength, pgpKey]" in plan_module.render_text(walkthrough)
     assert walkthrough.outputs["consoleSignInUrl"] == f"https://{SOURCE}.signin.aws.amazon.com/console"
 
 

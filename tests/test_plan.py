@@ -40,7 +40,7 @@ def test_the_json_plan_has_the_documented_shape(json_plan: dict[str, Any]) -> No
     assert set(json_plan) == {"project", "stack", "resources", "outputs", "findings"}
     assert json_plan["findings"] == []  # the walk-through passes every guardrail
     for resource in json_plan["resources"]:
-        assert set(resource) == {"urn", "type", "name", "provider", "account", "inputs"}
+        assert set(resource) == {"urn", "type", "name", "provider", "account", "inputs", "options"}
         assert resource["urn"].startswith("urn:pulumi:utils::cross-account-roles::")
         assert resource["urn"].endswith(f"::{resource['name']}")
 

@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from botocore.stub import Stubber
 
 from crossaccount.documents import build_stack_plan, stack_outputs
 from crossaccount.settings import LoadedSettings, SettingsError, load_settings
@@ -123,10 +124,37 @@ def test_the_walkthrough_checks_become_boto3_s3_calls() -> None:
         "s3-list-role": (
             verify.Call("s3:ListBuckets", "s3", "list_buckets", {}, "allow"),
             verify.Call(
-                "s3:CreateBucket", "s3", "create_bucket", {"Bucket": "cross-account-roles-verify-must-be-denied"}, "deny"
+                "s3:CreateBucket",
+                "s3",
+                "create_bucket",
+                # eu-north-1 needs its LocationConstraint, else S3 answers a location error, not AccessDenied.
+                {
+                    "Bucket": "cross-account-roles-verify-must-be-denied",
+                    "CreateBucketConfiguration": {"LocationConstraint": "eu-north-1"},
+                },
+                "deny",
             ),
         )
     }
+
+
+@pytest.mark.parametrize(
+    ("region", "params", "expected"),
+    [
+        ("us-east-1", {"Bucket": "b"}, {"Bucket": "b"}),
+        ("eu-north-1", {"Bucket": "b"}, {"Bucket": "b", "CreateBucketConfiguration": {"LocationConstraint": "eu-north-1"}}),
+        (
+            "eu-north-1",
+            {"Bucket": "b", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}},
+            {"Bucket": "b", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}},
+        ),
+    ],
+)
+def test_create_bucket_gets_the_targets_region_as_location_unless_the_check_gives_one(
+    region: str, params: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    assert verify.with_bucket_location("s3", "CreateBucket", params, region) == expected
+    assert verify.with_bucket_location("s3", "ListBuckets", {}, region) == {}
 
 
 def test_operation_names_become_the_methods_botocore_names_acronyms_included() -> None:
@@ -457,3 +485,34 @@ def test_make_verify_passes_outputs_and_the_mfa_code_only_when_given(variables: 
         check=True,
     )
     assert done.stdout.splitlines()[-1].split() == [".venv/bin/python", "-m", "tools", "verify", *options.split()]
+
+
+def test_a_refused_mfa_code_stops_verify_at_its_one_get_session_token_without_echoing_the_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    session = boto3.Session(aws_access_key_id="AKIAEXAMPLEEXAMPLE12", aws_secret_access_key="secret", region_name="eu-north-1")
+    sts = session.client("sts", region_name="eu-north-1")
+    serial = f"arn:aws:iam::{SOURCE}:mfa/random_user"
+    refused = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+    stubber = Stubber(sts)
+    stubber.add_response(
+        "get_caller_identity", {"Arn": f"arn:aws:iam::{SOURCE}:user/random_user", "Account": SOURCE, "UserId": "AIDAX"}
+    )
+    stubber.add_client_error(
+        "get_session_token",
+        service_error_code="AccessDenied",
+        service_message=refused,
+        expected_params={"SerialNumber": serial, "TokenCode": "654321", "DurationSeconds": 900},
+    )
+    stubber.activate()
+    monkeypatch.setattr(verify._Run, "client", lambda *_: sts)
+    outputs = verify.parse_outputs(walkthrough_outputs(), "test")
+
+    with pytest.raises(verify.VerifyError) as failed:
+        verify.verify_stack(loaded_walkthrough(), outputs, session, verify.Options(mfa_token="654321", progress=lambda _: None))
+
+    assert str(failed.value) == (
+        f"GetSessionToken with the MFA code of {serial} failed (the MFA code was refused: wrong or expired; "
+        f"run again with a fresh one): AccessDenied: {refused}"
+    )
+    stubber.assert_no_pending_responses()

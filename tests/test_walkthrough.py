@@ -164,12 +164,20 @@ def test_no_exclusive_attachment_resource_is_used(plan: ProgramRun) -> None:
 
 
 def test_the_outputs_make_assuming_the_role_one_copy_paste(plan: ProgramRun) -> None:
+    """The person's own profile (not the deployer's `utils`), a role profile named so that another
+    stack's cannot collide, the role's session length."""
     assert plan.outputs == {
         "sourceAccountId": SOURCE,
         "targetAccountId": TARGET,
         "consoleSignInUrl": f"https://{SOURCE}.signin.aws.amazon.com/console",
         "users": {
-            "random_user": {"arn": USER_ARN, "mfaSerial": MFA_SERIAL, "roles": ["s3-list-role"], "initialPassword": "[secret]"}
+            "random_user": {
+                "arn": USER_ARN,
+                "mfaSerial": MFA_SERIAL,
+                "profile": f"random_user@{SOURCE}",
+                "roles": ["s3-list-role"],
+                "initialPassword": "[secret]",
+            }
         },
         "roles": {
             "s3-list-role": {
@@ -180,17 +188,20 @@ def test_the_outputs_make_assuming_the_role_one_copy_paste(plan: ProgramRun) -> 
                 "access": {
                     "random_user": {
                         "assumeRoleCommand": (
-                            f"aws sts assume-role --role-arn {ROLE_ARN} --role-session-name random_user --profile utils "
+                            f"aws sts assume-role --role-arn {ROLE_ARN} --role-session-name random_user "
+                            f"--profile random_user@{SOURCE} --duration-seconds 3600 "
                             f"--serial-number {MFA_SERIAL} --token-code <MFA_CODE>"
                         ),
                         "awsConfigProfile": (
-                            "[profile s3-list-role]\n"
+                            f"[profile s3-list-role@{TARGET}]\n"
                             f"role_arn = {ROLE_ARN}\n"
-                            "source_profile = utils\n"
+                            f"source_profile = random_user@{SOURCE}\n"
                             f"mfa_serial = {MFA_SERIAL}\n"
                             "role_session_name = random_user\n"
+                            "duration_seconds = 3600\n"
                             "region = eu-north-1\n"
                         ),
+                        "profileName": f"s3-list-role@{TARGET}",
                     }
                 },
             }

@@ -23,6 +23,7 @@ COMMANDS = {
     "check": ("tools.check", "run the IAM guardrails on a stack's settings and policy files"),
     "verify": ("tools.verify", "after `pulumi up`: assume each role and run its checks"),
     "bench": ("tools.bench", "time the program under the mocks for stacks of growing size"),
+    "policypack": ("tools.policypack", "write a copy of the policy pack that runs without this repository"),
 }
 
 

@@ -60,6 +60,10 @@ class Registration:
     """What the mocks answered: inputs plus computed properties such as `arn`."""
     dependencies: tuple[str, ...] = ()
     """URNs this resource waits for (`depends_on` and the inputs' own dependencies), sorted."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """The resource options a reviewer must see, by the engine's names, only those set:
+    `protect`, `retainOnDelete`, `import` (the id to adopt), `deleteBeforeReplace`,
+    `ignoreChanges` (the inputs whose changes are ignored)."""
 
 
 def _normalise(value: Any, provider_config: bool = False) -> Any:
@@ -139,6 +143,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         provider_ref: str | None,
         inputs: dict[str, Any],
         dependencies: tuple[str, ...] = (),
+        options: Mapping[str, Any] | None = None,
     ) -> tuple[str, dict[str, Any]]:
         provider = self._provider_for(type_, name, provider_ref)
         inputs = _normalise(inputs, provider_config=type_ == PROVIDER_TYPE)
@@ -160,6 +165,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
             inputs=_unwrap_secrets(inputs),
             state=state,
             dependencies=dependencies,
+            options=dict(options or {}),
         )
         self.registrations.append(registration)
         if type_ == PROVIDER_TYPE:
@@ -201,13 +207,50 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return f"{name}-id", state
 
 
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def engine_urn(stack: str, project: str, parent_urn: str, type_: str, name: str) -> str:
+    """The URN the engine assigns (pulumi: `Deployment.generateURN` and `resource.NewURN`).
+
+    The parent's whole qualified type is chained in front of the type, except the root
+    stack's: a child of the stack is `urn:pulumi:<stack>::<project>::<type>::<name>`. (The SDK's
+    MockMonitor keeps only the parent's last type and does not leave out the stack's.)
+    """
+    qualified = type_
+    if parent_urn:
+        parent_type = parent_urn.split("::")[2]
+        if parent_type != ROOT_STACK_TYPE:
+            qualified = f"{parent_type}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
+
+
+def requested_options(request: Any) -> dict[str, Any]:
+    """The options of a RegisterResourceRequest that change what the engine does to the resource."""
+    options: dict[str, Any] = {}
+    if request.HasField("protect") and request.protect:
+        options["protect"] = True
+    if request.HasField("retainOnDelete") and request.retainOnDelete:
+        options["retainOnDelete"] = True
+    if request.importId:
+        options["import"] = request.importId
+    if request.deleteBeforeReplace:
+        options["deleteBeforeReplace"] = True
+    if request.ignoreChanges:
+        options["ignoreChanges"] = list(request.ignoreChanges)
+    return options
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """MockMonitor that also records the URN, parent and provider of each registration."""
+    """MockMonitor that also records the URN, parent, provider and options of each registration."""
 
     mocks: RecordingMocks
 
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        return engine_urn(pulumi.get_stack(), pulumi.get_project(), parent, type_, name)
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (the gRPC method's name)
         urn = self.make_urn(request.parent, request.type, request.name)
@@ -223,6 +266,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             request.provider,
             inputs,
             tuple(sorted(set(request.dependencies))),
+            requested_options(request),
         )
         # The SDK calls the monitor from a worker thread. Serialising needs an event loop
         # there; one made and closed here leaves no loop behind to be collected at exit.

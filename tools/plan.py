@@ -38,7 +38,25 @@ def _resource(r: Registration) -> dict[str, Any]:
         "provider": r.provider,
         "account": r.account,
         "inputs": r.inputs,
+        "options": r.options,
     }
+
+
+def option_marks(r: Registration) -> str:
+    """The resource's options for a reviewer, e.g. `[import random_user] [retainOnDelete]` ('' if none)."""
+    marks = []
+    for option in ("import", "retainOnDelete", "protect", "deleteBeforeReplace", "ignoreChanges"):
+        if option in r.options:
+            value = r.options[option]
+            marks.append(
+                f"[{option} {', '.join(value) if isinstance(value, list) else value}]" if value is not True else f"[{option}]"
+            )
+    return " ".join(marks)
+
+
+def _verb(r: Registration) -> str:
+    """The engine's step prefix: `=` for an import (adopted), `+` for a create."""
+    return "=" if "import" in r.options else "+"
 
 
 def as_data(run: ProgramRun, findings: Sequence[Finding] = ()) -> dict[str, Any]:
@@ -100,7 +118,8 @@ def render_text(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
             continue
         lines += ["", _provider_line(side, sides[side])]
         for r in members:
-            lines.append(f"  + {r.type}  {r.inputs.get('name', r.name)}  ({r.name})")
+            marks = option_marks(r)
+            lines.append(f"  {_verb(r)} {r.type}  {r.inputs.get('name', r.name)}  ({r.name}){'  ' + marks if marks else ''}")
             for k in sorted(r.inputs):
                 if k != "name":
                     lines += _value_lines(k, r.inputs[k], "      ")
@@ -123,7 +142,10 @@ def render_markdown(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
     """For a pull-request comment: a table of resources, then each policy document."""
     lines = [f"### Plan for stack `{run.stack}`", "", "| account | type | name | provider |", "| --- | --- | --- | --- |"]
     for r in run.registrations:
-        lines.append(f"| {r.account or ''} | `{r.type}` | `{r.inputs.get('name', r.name)}` | {r.provider or ''} |")
+        marks = option_marks(r)
+        lines.append(
+            f"| {r.account or ''} | `{r.type}` | `{r.inputs.get('name', r.name)}`{' ' + marks if marks else ''} | {r.provider or ''} |"
+        )
     for r in run.registrations:
         for k in POLICY_INPUTS:
             if isinstance(r.inputs.get(k), str):

@@ -61,6 +61,8 @@ FIRST_DELAY_SECONDS = 1.0
 MAX_DELAY_SECONDS = 16.0
 SESSION_SECONDS = 900
 """The shortest session STS grants: verify needs a few seconds of it."""
+US_EAST_1 = "us-east-1"
+"""The one region where S3's CreateBucket takes no LocationConstraint."""
 ACCESS_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"})
 """What AWS services answer when a policy does not allow a call (S3/IAM/STS, JSON APIs, EC2, SNS)."""
 RETRYABLE_ASSUME_CODES = frozenset({"AccessDenied", "InvalidClientTokenId"})
@@ -244,11 +246,24 @@ def resolve_checks(loaded: LoadedSettings) -> dict[str, tuple[Call, ...]]:
                 report = " ".join(str(error.kwargs.get("report", error)).split())
                 problems.append(f"{key((*at, 'params'))}: not valid for {check.action} ({report})")
                 continue
-            calls.append(Call(check.action, service, xform_name(operation), dict(check.params), check.expect))
+            params = with_bucket_location(service, operation, dict(check.params), loaded.settings.target.region)
+            calls.append(Call(check.action, service, xform_name(operation), params, check.expect))
         resolved[role_name] = tuple(calls)
     if problems:
         raise SettingsError(problems, outcome="no AWS call was made")
     return resolved
+
+
+def with_bucket_location(service: str, operation: str, params: dict[str, Any], region: str) -> dict[str, Any]:
+    """`s3:CreateBucket` outside us-east-1 with the region as its LocationConstraint.
+
+    Without it S3 answers IllegalLocationConstraintException (the request is malformed for the
+    region) instead of judging the permission, so the walk-through's `deny` check would fail
+    for the wrong reason. A CreateBucketConfiguration given in the check is left as written.
+    """
+    if service == "s3" and operation == "CreateBucket" and region != US_EAST_1 and "CreateBucketConfiguration" not in params:
+        return {**params, "CreateBucketConfiguration": {"LocationConstraint": region}}
+    return params
 
 
 # --- results and reports -----------------------------------------------------------------
@@ -463,6 +478,8 @@ class _Run:
     calls: Mapping[str, tuple[Call, ...]]
     options: Options
     secrets: list[str] = field(default_factory=list)
+    temporary: bool = False
+    """The source credentials carry a session token (GetSessionToken cannot be called with them)."""
 
     def client(self, session: boto3.Session, service: str, region: str) -> Any:
         config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=10, read_timeout=60)
@@ -488,6 +505,7 @@ def _caller(run: _Run, source: boto3.Session) -> str:
         )
     frozen = credentials.get_frozen_credentials()
     run.keep_secret(frozen.access_key, frozen.secret_key, frozen.token)
+    run.temporary = bool(frozen.token)
     sts = run.client(source, "sts", run.loaded.settings.source.region)
     o = run.options
     try:
@@ -540,7 +558,7 @@ def _not_run(first: Result, calls: Sequence[Call], why: str) -> list[Result]:
     return [first, *skipped]
 
 
-def _verify_role(run: _Run, source: boto3.Session, role_name: str, user: str | None, mfa_code: str | None) -> list[Result]:
+def _verify_role(run: _Run, source: boto3.Session, role_name: str, user: str | None, mfa_signed_in: bool) -> list[Result]:
     s = run.loaded.settings
     role = s.roles[role_name]
     calls = run.calls[role_name]
@@ -553,10 +571,10 @@ def _verify_role(run: _Run, source: boto3.Session, role_name: str, user: str | N
     session_name = _session_name(user)
     request: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": session_name, "DurationSeconds": SESSION_SECONDS}
     how = [f"session {session_name}"]
-    if role.require_mfa and mfa_code is not None:
-        serial = run.outputs.users[user].mfa_serial
-        request.update(SerialNumber=serial, TokenCode=mfa_code)
-        how.append(f"with MFA {serial}")
+    if role.require_mfa and mfa_signed_in:
+        # The session from GetSessionToken carries the MFA context (aws:MultiFactorAuthPresent)
+        # into this call: no code is sent here, since AWS accepts each code only once.
+        how.append(f"with MFA {run.outputs.users[user].mfa_serial}")
     if role.external_id is not None:
         request["ExternalId"] = role.external_id
         how.append("with ExternalId")
@@ -675,6 +693,38 @@ def _mfa_code(run: _Run, user: str | None, roles: Sequence[str]) -> str | None:
     return code
 
 
+def _mfa_session(run: _Run, source: boto3.Session, serial: str, code: str) -> boto3.Session:
+    """One `sts:GetSessionToken` with the MFA code; every role is then assumed with this session.
+
+    AWS accepts an MFA code once: a second AssumeRole with the same code is refused. A session
+    from GetSessionToken with SerialNumber and TokenCode carries the MFA context, so each
+    AssumeRole made with it satisfies `aws:MultiFactorAuthPresent` without a code of its own.
+    """
+    sts = run.client(source, "sts", run.loaded.settings.source.region)
+    try:
+        answer = sts.get_session_token(SerialNumber=serial, TokenCode=code, DurationSeconds=SESSION_SECONDS)
+    except ClientError as error:
+        hint = (
+            " (the MFA code was refused: wrong or expired; run again with a fresh one)"
+            if MFA_REFUSED_MARKER in error_message(error)
+            else ""
+        )
+        raise VerifyError(
+            run.scrub(f"GetSessionToken with the MFA code of {serial} failed{hint}: {error_code(error)}: {error_message(error)}")
+        ) from None
+    except BotoCoreError as exc:
+        raise VerifyError(run.scrub(f"GetSessionToken failed: {exc}")) from None
+    credentials = answer["Credentials"]
+    run.keep_secret(credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"])
+    run.options.progress(f"MFA: one GetSessionToken with the code of {serial}; every role is assumed with that session")
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=run.loaded.settings.source.region,
+    )
+
+
 def verify_stack(
     loaded: LoadedSettings,
     outputs: StackOutputs,
@@ -700,10 +750,17 @@ def verify_stack(
     caller = _caller(run, source)
     user = _stack_user(run, caller)
     roles = [r for r in loaded.settings.roles if not options.roles or r in options.roles]
-    mfa_code = _mfa_code(run, user, roles)
+    mfa_code = _mfa_code(run, user, roles) if not run.temporary else None
+    if mfa_code is not None and user is not None:
+        source = _mfa_session(run, source, run.outputs.users[user].mfa_serial, mfa_code)
+    elif run.temporary:
+        run.options.progress(
+            "the source credentials are temporary (they carry a session token): GetSessionToken cannot be called "
+            "with them, so roles are assumed with them as they are; a role that requires MFA needs a session signed in with MFA"
+        )
     results: list[Result] = []
     for role_name in roles:
-        results += _verify_role(run, source, role_name, user, mfa_code)
+        results += _verify_role(run, source, role_name, user, mfa_code is not None or run.temporary)
     return Report(
         stack=loaded.stack, caller=caller, user=user, target_account_id=loaded.settings.target.account_id, results=tuple(results)
     )

@@ -48,6 +48,7 @@ ROLE_ARN = f"arn:aws:iam::{TARGET}:role/{ROLE_NAME}"
 IDENTITY_POLICY = "random_user-assume-roles-utils"
 PERMISSION_POLICY = "s3-list-role-role_permissions_policy"
 DENIED_BUCKET = "cross-account-roles-verify-must-be-denied"
+MFA_SERIAL = f"arn:aws:iam::{SOURCE}:mfa/random_user"
 
 HEADER = f"verify stack utils: caller arn:aws:iam::{SOURCE}:user/random_user (user random_user), roles in account {TARGET}"
 ASSUMED = f"PASS s3-list-role assume-role: session random_user, with MFA arn:aws:iam::{SOURCE}:mfa/random_user"
@@ -163,10 +164,11 @@ def test_verify_fails_the_assume_step_after_retrying_when_the_trusted_user_loses
         "summary: 0 passed, 1 failed, 3 skipped: FAILED",
     ]
     assert time.sleeps == [1, 2, 4, 8, 16, 16, 13]
-    assert waits[0] == (
+    assert waits[0] == f"MFA: one GetSessionToken with the code of {MFA_SERIAL}; every role is assumed with that session"
+    assert waits[1] == (
         "waiting for IAM: AssumeRole on s3-list-role answered AccessDenied (attempt 1); retrying in 1 s (0 of 60 s spent)"
     )
-    assert len(waits) == 7
+    assert len(waits) == 8
     first = json.loads(verify.render_json(report))["results"][0]
     assert (first["check"], first["status"], first["code"]) == ("assume-role", "fail", "AccessDenied")
 
@@ -251,7 +253,10 @@ def test_the_command_line_verifies_the_stack_with_environment_credentials_and_pr
     )
 
     assert done.returncode == 0, done.stderr
-    assert done.stderr == "source credentials: environment (AWS_ACCESS_KEY_ID)\n"
+    assert done.stderr == (
+        "source credentials: environment (AWS_ACCESS_KEY_ID)\n"
+        f"MFA: one GetSessionToken with the code of {MFA_SERIAL}; every role is assumed with that session\n"
+    )
     data = json.loads(done.stdout)
     assert data["caller"] == f"arn:aws:iam::{SOURCE}:user/random_user"
     assert data["summary"] == {"passed": 4, "failed": 0, "skipped": 0, "ok": True, "verdict": "OK"}

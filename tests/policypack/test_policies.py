@@ -22,7 +22,7 @@ from pulumi_policy import (
 )
 
 from crossaccount.guardrails import RULES
-from policypack.policies import ATTACHMENTS, ENTITY_READERS, POLICIES, RESOURCE_VALIDATORS, STACK_VALIDATORS
+from policypack.policies import ATTACHMENTS, ENTITY_READERS, POLICIES, RESOURCE_VALIDATORS, STACK_VALIDATORS, known_properties
 from tests.conftest import walkthrough_settings
 from tests.guardrails.corpus import FakeResource, ResourceCase, file_cases_as_resources, resource_cases, stack_cases
 from tools.mocks import run_program
@@ -32,6 +32,7 @@ Violations = dict[str, list[tuple[str, str | None]]]
 BAD = resource_cases("bad") + file_cases_as_resources(stack_cases("bad"))
 GOOD = resource_cases("good")
 PACK_RULES = sorted({*RESOURCE_VALIDATORS, *STACK_VALIDATORS})
+ROLE_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 
 def urn(resource: FakeResource) -> str:
@@ -118,8 +119,10 @@ def test_a_resource_without_a_visible_provider_is_reported_but_a_provider_itself
 
 
 def test_the_packs_policies_are_the_rules_with_enforcement_from_their_severity() -> None:
-    assert [p.name for p in POLICIES] == [r for r, info in RULES.items() if info.pack != "none"]
-    for policy in POLICIES:
+    *rules, unknown_values = POLICIES
+    assert [p.name for p in rules] == [r for r, info in RULES.items() if info.pack != "none"]
+    assert (unknown_values.name, unknown_values.enforcement_level) == ("PREVIEW_UNKNOWN_VALUES", EnforcementLevel.ADVISORY)
+    for policy in rules:
         info = RULES[policy.name]
         expected = EnforcementLevel.MANDATORY if info.severity == "error" else EnforcementLevel.ADVISORY
         assert (policy.enforcement_level, policy.description) == (expected, info.summary)
@@ -163,3 +166,39 @@ def test_what_the_component_registers_passes_every_policy() -> None:
     resources = [FakeResource(r.type, r.name, r.inputs, r.provider) for r in run.registrations if r.custom]
     assert {r.type for r in resources} >= {"aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/user:User"}
     assert run_pack(resources) == {}
+
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""The engine's unknown string, as pulumi_policy hands it to a validator in a first preview."""
+
+
+def test_a_role_with_six_policies_counts_six_though_its_outputs_list_them_too() -> None:
+    """AnalyzeStack gets outputs: the provider's computed managedPolicyArns repeats the attachments."""
+    arns = [f"arn:aws:iam::444455556666:policy/p{i}" for i in range(6)]
+    role = FakeResource("aws:iam/role:Role", "reader", {"name": "reader", "managedPolicyArns": arns}, "access-target")
+    attachments = [
+        FakeResource(ROLE_ATTACHMENT, f"attach-{i}", {"role": "reader", "policyArn": arn}, "access-target")
+        for i, arn in enumerate(arns)
+    ]
+    assert run_pack([role, *attachments]) == {}
+
+
+def test_unknown_values_are_left_out_and_nothing_fails_on_them() -> None:
+    role = FakeResource(
+        "aws:iam/role:Role",
+        "reader",
+        {"name": "reader", "assumeRolePolicy": UNKNOWN, "managedPolicyArns": [UNKNOWN], "arn": UNKNOWN},
+        "access-target",
+    )
+    attachment = FakeResource(ROLE_ATTACHMENT, "attach", {"role": UNKNOWN, "policyArn": UNKNOWN}, "access-target")
+    policy = FakeResource("aws:iam/policy:Policy", "p", {"name": "p", "policy": UNKNOWN}, "access-target")
+    assert run_pack([role, attachment, policy]) == {}
+    assert known_properties(role.props) == ({"name": "reader"}, ["arn", "assumeRolePolicy", "managedPolicyArns"])
+
+
+def test_an_unknown_inside_a_document_leaves_out_only_that_property() -> None:
+    trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}'
+    role = FakeResource(
+        "aws:iam/role:Role", "reader", {"name": "reader", "assumeRolePolicy": trust, "tags": {"x": UNKNOWN}}, "access-target"
+    )
+    assert sorted(run_pack([role])) == ["TRUST_PRINCIPAL_WILDCARD", "TRUST_WITHOUT_MFA"]

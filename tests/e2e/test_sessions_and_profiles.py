@@ -1,0 +1,190 @@
+"""What a person pastes works, and verify spends the MFA code once.
+
+- Each `awsConfigProfile` output, written into a fresh AWS config beside the person's own
+  profile (the `users.<user>.profile` output, holding their access key), is loaded by botocore's
+  own config loader and assume-role provider (what the AWS CLI uses): it assumes the role in
+  moto's server, asks for the MFA code through its prompter, and sends exactly the profile's
+  values (role, session name, MFA device, session length).
+- `verify` calls GetSessionToken once with the MFA code and assumes every role with that
+  session: AWS accepts a code only once, so a second AssumeRole with the same code would fail.
+  The call sequence is recorded with botocore's `before-parameter-build` event on every client
+  verify makes.
+"""
+
+from __future__ import annotations
+
+import configparser
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.conftest import SOURCE, TARGET, walkthrough_settings
+from tests.e2e.conftest import MOTO_SESSION_KEY, TRUSTED, Deployed
+from tools import verify
+
+MFA = "123456"
+MFA_SERIAL = f"arn:aws:iam::{SOURCE}:mfa/random_user"
+
+Call = tuple[str, str, str, dict[str, Any]]
+"""(service, operation, access key id that signed it, parameters)."""
+
+
+def two_roles() -> dict[str, Any]:
+    raw = walkthrough_settings()
+    second = dict(raw["roles"]["s3-list-role"])
+    second["maxSessionDuration"] = 7200
+    raw["roles"]["s3-list-role-2"] = second
+    return raw
+
+
+def record_calls(monkeypatch: pytest.MonkeyPatch) -> list[Call]:
+    calls: list[Call] = []
+    make_client = verify._Run.client
+
+    def recording_client(self: Any, session: boto3.Session, service: str, region: str) -> Any:
+        client = make_client(self, session, service, region)
+        key = session.get_credentials().get_frozen_credentials().access_key
+
+        def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+            calls.append((service, model.name, key, dict(params)))
+
+        client.meta.events.register("before-parameter-build", record)
+        return client
+
+    monkeypatch.setattr(verify._Run, "client", recording_client)
+    return calls
+
+
+def test_verify_spends_the_mfa_code_on_one_get_session_token_and_assumes_every_role_with_that_session(
+    deploy: Callable[[dict[str, Any]], Deployed], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deployed = deploy(two_roles())
+    calls = record_calls(monkeypatch)
+    user_key = deployed.keys[TRUSTED][0]
+    options = verify.Options(endpoint_url=deployed.moto.endpoint, mfa_token=MFA, progress=lambda _: None)
+
+    report = verify.verify_stack(deployed.loaded, deployed.outputs, deployed.moto.session(deployed.keys[TRUSTED]), options)
+
+    assert report.ok, verify.render_text(report)
+    sts = [(op, key, params) for service, op, key, params in calls if service == "sts"]
+    assert sts[:2] == [
+        ("GetCallerIdentity", user_key, {}),
+        ("GetSessionToken", user_key, {"SerialNumber": MFA_SERIAL, "TokenCode": MFA, "DurationSeconds": 900}),
+    ]
+    assumed = [(key, params) for op, key, params in sts if op == "AssumeRole"]
+    assert assumed == [
+        (
+            MOTO_SESSION_KEY[0],
+            {"RoleArn": f"arn:aws:iam::{TARGET}:role/{role}", "RoleSessionName": "random_user", "DurationSeconds": 900},
+        )
+        for role in ("s3-list-role", "s3-list-role-2")
+    ]
+    assert [op for op, _, _ in sts].count("GetSessionToken") == 1
+    assert not [params for _, _, params in sts[2:] if "TokenCode" in params]
+    created = [params for service, op, _, params in calls if (service, op) == ("s3", "CreateBucket")]
+    assert (
+        created
+        == [
+            {
+                "Bucket": "cross-account-roles-verify-must-be-denied",
+                "CreateBucketConfiguration": {"LocationConstraint": "eu-north-1"},
+            }
+        ]
+        * 2
+    )
+
+
+def write_aws_files(directory: Path, outputs: dict[str, Any], user: str, key: tuple[str, str]) -> tuple[Path, list[str]]:
+    """The person's ~/.aws: their own keys under their profile, then every profile the outputs give."""
+    credentials = directory / "credentials"
+    own = configparser.ConfigParser()
+    own[outputs["users"][user]["profile"]] = {"aws_access_key_id": key[0], "aws_secret_access_key": key[1]}
+    with credentials.open("w", encoding="utf-8") as f:
+        own.write(f)
+    config = directory / "config"
+    names = []
+    blocks = []
+    for role in outputs["roles"].values():
+        access = role["access"][user]
+        blocks.append(access["awsConfigProfile"])
+        names.append(access["profileName"])
+    config.write_text("\n".join(blocks), encoding="utf-8")
+    return config, names
+
+
+def test_each_generated_profile_assumes_its_role_through_botocores_own_config_loader(
+    deploy: Callable[[dict[str, Any]], Deployed], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    deployed = deploy(two_roles())
+    config, names = write_aws_files(tmp_path, deployed.plan["outputs"], TRUSTED, deployed.keys[TRUSTED])
+    assert names == [f"s3-list-role@{TARGET}", f"s3-list-role-2@{TARGET}"]
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", deployed.moto.endpoint)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+    for name, (role, duration) in zip(names, (("s3-list-role", 3600), ("s3-list-role-2", 7200)), strict=True):
+        session = boto3.Session(profile_name=name)
+        prompts: list[str] = []
+
+        def prompt(text: str, prompts: list[str] = prompts) -> str:
+            prompts.append(text)
+            return MFA
+
+        sent: list[dict[str, Any]] = []
+        session._session.register(
+            "before-parameter-build.sts.AssumeRole", lambda params, sent=sent, **_: sent.append(dict(params))
+        )
+        # The AWS CLI's prompt for the MFA code: botocore's assume-role provider's prompter.
+        session._session.get_component("credential_provider").get_provider("assume-role")._prompter = prompt
+
+        identity = session.client("sts").get_caller_identity()
+
+        assert identity["Arn"] == f"arn:aws:sts::{TARGET}:assumed-role/{role}/random_user"
+        assert prompts == [f"Enter MFA code for {MFA_SERIAL}: "]
+        assert sent == [
+            {
+                "RoleArn": f"arn:aws:iam::{TARGET}:role/{role}",
+                "RoleSessionName": "random_user",
+                "SerialNumber": MFA_SERIAL,
+                "DurationSeconds": duration,
+                "TokenCode": MFA,
+            }
+        ]
+        assert session.region_name == "eu-north-1"
+        assert "Buckets" in session.client("s3").list_buckets()
+
+
+def test_with_temporary_source_credentials_verify_calls_no_get_session_token(
+    deploy: Callable[[dict[str, Any]], Deployed], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GetSessionToken refuses temporary credentials; a session the person already has is used as it is."""
+    deployed = deploy(walkthrough_settings())
+    token = (
+        deployed.moto.session(deployed.keys[TRUSTED])
+        .client("sts", endpoint_url=deployed.moto.endpoint)
+        .get_session_token(SerialNumber=MFA_SERIAL, TokenCode=MFA)["Credentials"]
+    )
+    calls = record_calls(monkeypatch)
+    said: list[str] = []
+    options = verify.Options(endpoint_url=deployed.moto.endpoint, mfa_token=MFA, progress=said.append)
+    session = boto3.Session(
+        aws_access_key_id=token["AccessKeyId"],
+        aws_secret_access_key=token["SecretAccessKey"],
+        aws_session_token=token["SessionToken"],
+        region_name="eu-north-1",
+    )
+
+    report = verify.verify_stack(deployed.loaded, deployed.outputs, session, options)
+
+    assert report.ok, verify.render_text(report)
+    assert [op for service, op, _, _ in calls if service == "sts"] == ["GetCallerIdentity", "AssumeRole", "GetCallerIdentity"]
+    assert said == [
+        "the source credentials are temporary (they carry a session token): GetSessionToken cannot be called with them, "
+        "so roles are assumed with them as they are; a role that requires MFA needs a session signed in with MFA"
+    ]
