@@ -32,6 +32,7 @@ from tests.conftest import SOURCE, TARGET, of_type, one, walkthrough_settings
 from tests.test_settings_errors import problems_of
 from tools import plan as plan_module
 from tools.mocks import MOCK_PASSWORD, PROJECT_DIR, ProgramError, ProgramRun, run_program
+from tools.project import stack_findings
 
 ROLE = "s3-list-role"
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/{ROLE}"
@@ -485,4 +486,15 @@ def test_password_policy_values_out_of_range_are_refused() -> None:
         "cross-account-roles:passwordPolicy.minimumPasswordLength: got 4; expected 6 to 128",
         "cross-account-roles:passwordPolicy.passwordReusePrevention: got 25; expected 1 to 24, or null",
         "cross-account-roles:passwordPolicy.maxPasswordAge: got 0; expected 1 to 1095 days, or null",
+    ]
+
+
+def test_make_check_refuses_a_second_owner_of_the_password_policy_too(project: Path) -> None:
+    shutil.copy2(PROJECT_DIR / "Pulumi.utils.yaml", project / "Pulumi.utils.yaml")
+    shutil.copy2(PROJECT_DIR / "Pulumi.utils.yaml", project / "Pulumi.copy.yaml")
+    with pytest.raises(SettingsError) as caught:
+        stack_findings("copy", project)
+    assert caught.value.problems == [
+        "cross-account-roles:passwordPolicy: Pulumi.utils.yaml also sets the password policy of source account 111122223333; "
+        "an account has one password policy, owned by one stack: remove passwordPolicy from all stacks but one"
     ]
