@@ -469,6 +469,10 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     _check_policy_names(roles)
 
     self_service = _self_service_plan(loaded)
+    roles_of: dict[str, list[str]] = {}
+    for role_name in sorted(s.roles):
+        for u in trusted[role_name]:
+            roles_of.setdefault(u, []).append(role_name)
     users = []
     for name, user in s.users.items():
         trusting = {r: (role, role_arns[r]) for r, role in s.roles.items() if name in role.trusted_users}
@@ -487,7 +491,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 policy_name=policy_name,
                 policy_arn=iam_arn(src.partition, src.account_id, "policy", "/", policy_name) if policy_name else None,
                 policy_document=to_json(assume_roles_policy(name, trusting)) if trusting else None,
-                roles=tuple(sorted(r for r in s.roles if name in trusted[r])),
+                roles=tuple(roles_of.get(name, ())),
                 direct_roles=tuple(sorted(trusting)),
                 groups=tuple(people.groups_of(name, s.groups)),
                 self_service=self_service is not None and name in self_service.users,

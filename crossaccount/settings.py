@@ -466,6 +466,7 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
     for name in raw_roles:
         _check_name(name, ("roles", name), "role", problems)
 
+    trusted_anywhere = {u for r in roles.values() for u in people.trusted_user_names(r, groups)}
     for name, user in users.items():
         _check_path(user.path, ("users", name, "path"), problems)
         if user.mfa_device_name is not None:
@@ -475,7 +476,7 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
             raw_roles
             and len(roles) == len(raw_roles)
             and len(groups) == len(raw_groups)
-            and not any(name in people.trusted_user_names(r, groups) for r in roles.values())
+            and name not in trusted_anywhere
         ):
             problems.append(
                 f"{key(('users', name))}: no role lists this user in trustedUsers or one of its groups in trustedGroups; "
