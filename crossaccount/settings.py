@@ -472,12 +472,7 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
         if user.mfa_device_name is not None:
             _check_name(user.mfa_device_name, ("users", name, "mfaDeviceName"), "MFA device", problems)
         _check_tags(user.tags, ("users", name, "tags"), problems, inherited=tags)
-        if (
-            raw_roles
-            and len(roles) == len(raw_roles)
-            and len(groups) == len(raw_groups)
-            and name not in trusted_anywhere
-        ):
+        if raw_roles and len(roles) == len(raw_roles) and len(groups) == len(raw_groups) and name not in trusted_anywhere:
             problems.append(
                 f"{key(('users', name))}: no role lists this user in trustedUsers or one of its groups in trustedGroups; "
                 "expected every declared user to be trusted by a role"

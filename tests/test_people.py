@@ -498,3 +498,15 @@ def test_make_check_refuses_a_second_owner_of_the_password_policy_too(project: P
         "cross-account-roles:passwordPolicy: Pulumi.utils.yaml also sets the password policy of source account 111122223333; "
         "an account has one password policy, owned by one stack: remove passwordPolicy from all stacks but one"
     ]
+
+
+def test_a_group_policy_name_that_collides_with_a_users_is_refused() -> None:
+    raw = with_group("alice")
+    raw["groups"] = {"ops": {"members": ["alice"]}}
+    raw["roles"][ROLE]["trustedGroups"] = ["ops"]
+    raw["users"]["OPS-group"] = {}
+    raw["roles"][ROLE]["trustedUsers"].append("OPS-group")
+    assert problems_of(raw) == [
+        "cross-account-roles:groups.ops: policy name 'ops-group-assume-roles-utils' is also the name derived at "
+        "cross-account-roles:users.OPS-group; rename one of them"
+    ]
