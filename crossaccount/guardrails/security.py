@@ -1,26 +1,38 @@
 """Security rules: the IAM checks checkov, IAM Access Analyzer and cdk-nag make.
 
-Whether an action can be limited to specific resources comes from the IAM action
-catalogue (`catalogue.scopable_actions_on_star`), not from a list kept here, so an action
-that only works on `*` (`s3:ListAllMyBuckets`) passes.
+Everything these rules know about actions comes from the IAM action catalogue
+(`catalogue`), not from a list kept here: whether an action can be limited to specific
+resources (so `s3:ListAllMyBuckets` on `*` passes), its access level, and which actions a
+pattern such as `iam:*Role*` covers. Every action is matched as IAM matches it (`*` and `?`
+anywhere, any case) and every resource with a wildcard in its account or resource part is
+treated like `"*"` (`catalogue.broad`), however it is written.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .catalogue import CATALOGUE, scopable_actions_on_star
-from .model import ERROR, WARNING, Entity, PolicyDocument, as_list, document_rule, entity_rule, show
+from .catalogue import (
+    CATALOGUE,
+    PERMISSIONS_MANAGEMENT,
+    acts_on,
+    broad,
+    covered_services,
+    every_resource,
+    expand,
+    has_wildcard,
+    listed,
+    matches,
+    strings,
+)
+from .model import ERROR, WARNING, PolicyDocument, as_list, document_rule, show
 
-ADMINISTRATOR_ACCESS_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::aws:policy/AdministratorAccess\Z", re.ASCII)
 WHOLE_ACCOUNT_RE = re.compile(r"^(\d{12}|arn:aws(-cn|-us-gov)?:iam::\d{12}:root)\Z", re.ASCII)
 SERVICE_WILDCARD_RE = re.compile(r"^([^:]+:)?\*\Z")
 PRINCIPAL_ARN_OPERATORS = ("arnequals", "arnlike", "stringequals", "stringlike")
 MFA_KEY = "aws:multifactorauthpresent"
-SHOWN_ACTIONS = 5
 
 
 def _allows(statement: Mapping[str, Any]) -> bool:
@@ -57,11 +69,6 @@ def _narrowed_by_principal_arn(statement: Mapping[str, Any]) -> bool:
 
 def _actions(statement: Mapping[str, Any]) -> list[str]:
     return [a for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
-
-
-def _listed(actions: list[str]) -> str:
-    shown = ", ".join(actions[:SHOWN_ACTIONS])
-    return shown if len(actions) <= SHOWN_ACTIONS else f"{shown} and {len(actions) - SHOWN_ACTIONS} more"
 
 
 # --- trust --------------------------------------------------------------------------------
@@ -135,47 +142,126 @@ def allow_with_not(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
                     )
 
 
-@document_rule("ACTION_WILDCARD", ERROR, 'an Allow of "*" or "service:*" in a permission policy')
+@document_rule(
+    "ACTION_WILDCARD", ERROR, 'an Allow of every action of a service, however written ("*", "s3:*", "iam:?*", "iam:**")'
+)
 def action_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if not doc.is_identity:
         return
     for i, statement in doc.statements():
-        if _allows(statement):
-            for action in _actions(statement):
-                if SERVICE_WILDCARD_RE.match(action) or action == "*:*":
-                    yield (
-                        doc.at(i),
-                        f"Action {show(action)} allows every action of {'every service' if action.startswith('*') else action.split(':')[0]}, "
-                        "including those added later; list the actions the role needs (e.g. s3:GetObject)",
-                    )
+        if not _allows(statement):
+            continue
+        found: dict[str, str] = {}
+        for action in _actions(statement):
+            service = action.split(":")[0]
+            if SERVICE_WILDCARD_RE.match(action) or action == "*:*" or covered_services(action):
+                found[action] = (
+                    "every service"
+                    if action == "*" or not service.strip("*?")
+                    else listed(list(covered_services(action)) or [service])
+                )
+        if found:
+            shown = "; ".join(f"{show(action)} allows every action of {whom}" for action, whom in found.items())
+            yield (
+                doc.at(i),
+                f"Action {shown}, including those added later; list the actions the role needs (e.g. s3:GetObject)",
+            )
 
 
-@document_rule("RESOURCE_STAR", ERROR, 'an Allow on Resource "*" of actions that can be scoped to resources (per the catalogue)')
+@document_rule(
+    "PERMISSIONS_MANAGEMENT_WILDCARD",
+    ERROR,
+    'an Allow of an action pattern (`iam:*Role*`, `s3:Put*`) that covers "Permissions management" actions (per the catalogue)',
+)
+def permissions_management_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    if not doc.is_identity:
+        return
+    for i, statement in doc.statements():
+        if not _allows(statement):
+            continue
+        covered = {
+            pattern: [a.name for a in expand(pattern) if a.access_level == PERMISSIONS_MANAGEMENT]
+            for pattern in _actions(statement)
+            if has_wildcard(pattern)
+        }
+        found = {pattern: names for pattern, names in covered.items() if names}
+        if found:
+            shown = "; ".join(f"{p} covers {listed(names, 3)}" for p, names in found.items())
+            yield (
+                doc.at(i),
+                f"{shown}: actions that change who may do what (policies, trust, grants), which the {CATALOGUE} "
+                "files under Permissions management, granted by a wildcard that also takes those AWS adds later; "
+                "list the exact actions the role needs",
+            )
+
+
+@document_rule(
+    "RESOURCE_STAR",
+    ERROR,
+    'an Allow on Resource "*" (or an ARN naming every resource, `arn:aws:s3:::*`) of actions that can be scoped (per the catalogue)',
+)
 def resource_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
-    # Trust policies need no test here: the catalogue drops what it finds on them (KNOWN_FALSE_POSITIVES).
-    for i, actions in scopable_actions_on_star(doc):
-        yield (
-            doc.at(i),
-            f'Resource "*" for {_listed(actions)}, which the {CATALOGUE} says can be limited to specific resources; '
-            'list the ARNs they need (actions that only work on "*", such as s3:ListAllMyBuckets, may stay), '
-            "or waive RESOURCE_STAR with the reason",
-        )
+    if not doc.is_identity:
+        return
+    for i, statement in doc.statements():
+        every = [r for r in strings(statement, "Resource") or [] if every_resource(r)]
+        if not _allows(statement) or not every:
+            continue
+        scopable = []
+        for pattern in _actions(statement):
+            names = [a.name for a in expand(pattern) if a.scopable and any(acts_on(a.name, r) for r in every)]
+            if names:
+                scopable.append(pattern if not has_wildcard(pattern) else f"{pattern} ({len(names)} actions)")
+        if scopable:
+            yield (
+                doc.at(i),
+                f"Resource {listed([show(r) for r in every])} for {listed(scopable)}, which the {CATALOGUE} says can be "
+                'limited to specific resources; list the ARNs they need (actions that only work on "*", such as '
+                "s3:ListAllMyBuckets, may stay), or waive RESOURCE_STAR with the reason",
+            )
 
 
-@document_rule("PASSROLE_STAR", ERROR, 'an Allow of iam:PassRole on Resource "*"')
+def _broadly(statement: Mapping[str, Any], action_name: str) -> list[str]:
+    """The statement's wildcard resources (`broad`) on which it grants `action_name`: the
+    NotResource element itself when it has one (it grants everything not listed)."""
+    if "NotResource" in statement:
+        return [f"NotResource {show(statement['NotResource'])}"]
+    return [r for r in strings(statement, "Resource") or [] if broad(r) and acts_on(action_name, r)]
+
+
+@document_rule(
+    "PASSROLE_STAR", ERROR, 'an Allow of iam:PassRole on "*" or on any role ARN with a wildcard (`role/*`, `role/app-*`)'
+)
 def passrole_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if not doc.is_identity:
         return
     for i, statement in doc.statements():
-        resources = as_list(statement.get("Resource", []))
-        if not _allows(statement) or "*" not in resources:
-            continue
-        matching = [a for a in _actions(statement) if fnmatch.fnmatchcase("iam:passrole", a.lower())]
-        if matching:
+        matching = [a for a in _actions(statement) if matches(a, "iam:PassRole")]
+        resources = _broadly(statement, "iam:PassRole") if _allows(statement) and matching else []
+        if resources:
             yield (
                 doc.at(i),
-                f'{_listed(matching)} on Resource "*" lets the holder hand any role, an administrator\'s included, to a service; '
-                "list the role ARNs it may pass (and an iam:PassedToService condition)",
+                f"{listed(matching)} on {listed(resources)} lets the holder hand any role it matches, an administrator's "
+                "included, to a service; list the exact role ARNs it may pass (and an iam:PassedToService condition)",
+            )
+
+
+@document_rule(
+    "ROLE_CHAINING",
+    ERROR,
+    'an Allow of sts:AssumeRole on "*" or on a role ARN with a wildcard account or name (`arn:aws:iam::*:role/*`)',
+)
+def role_chaining(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    if not doc.is_identity:
+        return
+    for i, statement in doc.statements():
+        matching = [a for a in _actions(statement) if matches(a, "sts:AssumeRole")]
+        resources = _broadly(statement, "sts:AssumeRole") if _allows(statement) and matching else []
+        if resources:
+            yield (
+                doc.at(i),
+                f"{listed(matching)} on {listed(resources)} lets the role chain into every role it matches, in any account "
+                "that trusts it, and act with that role's permissions; list the exact role ARNs it may assume",
             )
 
 
@@ -194,14 +280,3 @@ def mfa_deny_bool_false(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
                     '(the key is absent, not false), so those get through; use BoolIfExists with "false", '
                     'or require MFA on the Allow with Bool "true"',
                 )
-
-
-@entity_rule("ADMINISTRATOR_ACCESS", ERROR, "the AWS managed AdministratorAccess policy attached")
-def administrator_access(entity: Entity) -> Iterator[tuple[str, str]]:
-    for where, arn in entity.managed_policy_arns:
-        if ADMINISTRATOR_ACCESS_RE.match(arn):
-            yield (
-                where,
-                f"{arn} grants every action on every resource; attach a policy with the actions the role needs "
-                "(policies/*.json), or waive ADMINISTRATOR_ACCESS for this role with the reason (e.g. break-glass)",
-            )

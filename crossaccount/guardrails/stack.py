@@ -45,6 +45,9 @@ def subjects_for(plan: StackPlan) -> Subjects:
                     ),
                     other_attached=len(role.policies),
                     permissions_boundary=role.permissions_boundary,
+                    permission_documents=tuple(
+                        PolicyDocument("managed", f"policies/{p.file_name}", p.document) for p in role.policies
+                    ),
                 ),
                 scope,
             )

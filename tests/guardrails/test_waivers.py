@@ -131,7 +131,7 @@ def test_make_check_prints_the_waived_finding_and_exits_zero(reads_any_object: d
     (project / "Pulumi.waived.yaml").write_text(yaml.safe_dump(stack_file), encoding="utf-8")
     out = io.StringIO()
     assert check.run(argparse.Namespace(stack="waived", format="json"), out, project_dir=project) == 0
-    (entry,) = json.loads(out.getvalue())
+    (entry,) = json.loads(out.getvalue())["findings"]
     assert {k: entry[k] for k in ("rule_id", "severity", "location", "waived")} == {
         "rule_id": "RESOURCE_STAR",
         "severity": "error",
