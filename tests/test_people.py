@@ -246,8 +246,8 @@ def test_the_password_is_never_in_clear_in_the_plan_or_the_outputs(walkthrough: 
 
 
 @pytest.fixture(scope="module")
-def public_key() -> str:
-    """A real OpenPGP public key, as `gpg --export <id> | base64 -w0` prints it."""
+def key_pair() -> tuple[str, str]:
+    """A real OpenPGP key, public and private halves as `gpg --export[-secret-keys] <id> | base64 -w0` print them."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pgpy
@@ -261,12 +261,12 @@ def public_key() -> str:
             ciphers=[SymmetricKeyAlgorithm.AES256],
             compression=[CompressionAlgorithm.ZLIB],
         )
-        global PRIVATE_KEY  # noqa: PLW0603 (the private half, for the test that refuses it)
-        PRIVATE_KEY = base64.b64encode(bytes(key)).decode()
-        return base64.b64encode(bytes(key.pubkey)).decode()
+        return base64.b64encode(bytes(key.pubkey)).decode(), base64.b64encode(bytes(key)).decode()
 
 
-PRIVATE_KEY = ""
+@pytest.fixture(scope="module")
+def public_key(key_pair: tuple[str, str]) -> str:
+    return key_pair[0]
 
 
 def test_with_a_pgp_key_only_the_encrypted_password_is_output(public_key: str) -> None:
@@ -427,10 +427,9 @@ def test_a_truncated_key_is_refused(public_key: str) -> None:
     assert "expected the base64 of a binary OpenPGP public key (gpg --export <key id> | base64 -w0)" in problem
 
 
-def test_a_private_key_is_refused_and_called_what_it_is(public_key: str) -> None:
-    assert public_key
+def test_a_private_key_is_refused_and_called_what_it_is(key_pair: tuple[str, str]) -> None:
     raw = walkthrough_settings()
-    raw["users"]["random_user"]["pgpKey"] = PRIVATE_KEY
+    raw["users"]["random_user"]["pgpKey"] = key_pair[1]
     assert problems_of(raw) == [
         "cross-account-roles:users.random_user.pgpKey: is a PRIVATE key: remove it from the stack file and its history, "
         "and give the public key (gpg --export, not --export-secret-keys)"
