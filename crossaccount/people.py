@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .settings import (
     GROUP_NAME_RE,
     MAX_ATTACHED_POLICIES,
@@ -289,6 +291,19 @@ def password_policy_owner_problems(stack: str, source_account_id: str, owns: boo
     """
     if not owns:
         return []
+    problems = []
+    project_file = project_dir / "Pulumi.yaml"
+    if project_file.is_file():
+        try:
+            project = yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError:
+            project = {}
+        config = project.get("config") if isinstance(project, dict) else None
+        if isinstance(config, dict) and f"{NAMESPACE}:passwordPolicy" in config:
+            problems.append(
+                f"{NAMESPACE}:passwordPolicy: set in Pulumi.yaml, the project's config, which every stack inherits; "
+                "an account has one password policy, owned by one stack: set it in that stack's file only"
+            )
     others = []
     for path in sorted(project_dir.glob("Pulumi.*.yaml")):
         other = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
@@ -301,7 +316,7 @@ def password_policy_owner_problems(stack: str, source_account_id: str, owns: boo
         source = raw.get("source")
         if "passwordPolicy" in raw and isinstance(source, dict) and source.get("accountId") == source_account_id:
             others.append(path.name)
-    return [
+    return problems + [
         f"{NAMESPACE}:passwordPolicy: {name} also sets the password policy of source account {source_account_id}; "
         "an account has one password policy, owned by one stack: remove passwordPolicy from all stacks but one"
         for name in others

@@ -509,3 +509,14 @@ def test_a_group_policy_name_that_collides_with_a_users_is_refused() -> None:
         "cross-account-roles:groups.ops: policy name 'ops-group-assume-roles-utils' is also the name derived at "
         "cross-account-roles:users.OPS-group; rename one of them"
     ]
+
+
+def test_a_password_policy_in_the_project_config_is_refused_since_every_stack_would_own_it(project: Path) -> None:
+    (project / "Pulumi.yaml").write_text(
+        (PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8") + "  cross-account-roles:passwordPolicy:\n    value: {}\n",
+        encoding="utf-8",
+    )
+    assert problems_of(walkthrough_settings(), project / "__main__.py") == [
+        "cross-account-roles:passwordPolicy: set in Pulumi.yaml, the project's config, which every stack inherits; "
+        "an account has one password policy, owned by one stack: set it in that stack's file only"
+    ]
