@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.people import people_resources
-from crossaccount.documents import StackPlan, attachment_import_id, stack_outputs
+from crossaccount.documents import StackPlan, attachment_import_id, managed_attachment_name, stack_outputs
 from crossaccount.settings import AccountSettings
 
 TYPE_TOKEN = "crossaccount:iam:CrossAccountAccess"
@@ -117,7 +117,8 @@ class CrossAccountAccess(pulumi.ComponentResource):
                 name=role.name,
                 path=role.path,
                 description=role.description or None,
-                assume_role_policy=role.trust_document,
+                # A secret externalId is in the trust policy: the engine keeps the input encrypted.
+                assume_role_policy=pulumi.Output.secret(role.trust_document) if role.secret else role.trust_document,
                 max_session_duration=role.max_session_duration,
                 permissions_boundary=role.permissions_boundary,
                 tags=dict(role.tags) or None,
@@ -145,7 +146,7 @@ class CrossAccountAccess(pulumi.ComponentResource):
                 )
             for arn in role.managed_policy_arns:
                 aws.iam.RolePolicyAttachment(
-                    f"{name}-attach-{role.name}-{arn.split(':')[4]}-{arn.rsplit('/', 1)[-1]}",
+                    f"{name}-attach-{managed_attachment_name(role.name, arn)}",
                     role=resource.name,
                     policy_arn=arn,
                     opts=in_target.merge(_adopt(role.adopt_policies, attachment_import_id(role.name, arn))),
@@ -174,6 +175,10 @@ class CrossAccountAccess(pulumi.ComponentResource):
         self.roles = roles
         # ARNs are computed from account, path and name, so they are known at preview time
         # and identical to what AWS assigns (the tests compare them with the resources').
-        self.outputs = stack_outputs(plan)
+        outputs = stack_outputs(plan)
+        for role in plan.roles:
+            if role.secret:  # the assume-role command and profile carry the secret externalId
+                outputs["roles"][role.name]["access"] = pulumi.Output.secret(outputs["roles"][role.name]["access"])
+        self.outputs = outputs
         self.groups = people_resources(name, plan, users, in_source, self.outputs)
         self.register_outputs(self.outputs)

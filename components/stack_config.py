@@ -6,10 +6,8 @@ guardrails reject stops the program with every finding listed, and creates nothi
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
-from typing import Any
 
 import pulumi
 from pulumi.runtime import config as runtime_config
@@ -17,28 +15,33 @@ from pulumi.runtime import config as runtime_config
 from crossaccount.documents import StackPlan, build_stack_plan
 from crossaccount.guardrails import check_plan, enforce
 from crossaccount.people import check_password_policy_owner
-from crossaccount.settings import NAMESPACE, load_settings
+from crossaccount.settings import NAMESPACE, LoadedSettings
+from crossaccount.stack_file import EngineConfig, decode_engine_config, load_engine_settings
 
 
-def raw_stack_config() -> dict[str, Any]:
-    """Every `cross-account-roles:*` value the engine passed, keyed without namespace.
+def engine_config() -> EngineConfig:
+    """Every `cross-account-roles:*` value the engine passed, and which of them are secret.
 
     All keys are read (not only the known ones) so that a misspelt key is reported rather
-    than silently ignored. The SDK has no public call that lists config keys; `CONFIG` and
-    `PULUMI_CONFIG` are where the language host puts them.
+    than silently ignored. The SDK has no public call that lists config keys: the language
+    host puts them in `CONFIG` (from `PULUMI_CONFIG`) and the secret keys in the set behind
+    `is_config_secret` (from `PULUMI_CONFIG_SECRET_KEYS`; pulumi-language-python-exec).
     """
     values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret_env = set(runtime_config.get_config_secret_keys_env())
     prefix = f"{NAMESPACE}:"
-    raw: dict[str, Any] = {}
-    for full_key in sorted(values):
-        if full_key.startswith(prefix):
-            value = values[full_key]
-            if isinstance(value, str):
-                # A plain string stays a string: the settings loader says what was expected.
-                with contextlib.suppress(json.JSONDecodeError):
-                    value = json.loads(value)
-            raw[full_key[len(prefix) :]] = value
-    return raw
+    ours = {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items() if k.startswith(prefix)}
+    secret = {k for k in ours if k in secret_env or runtime_config.is_config_secret(k)}
+    return EngineConfig(values=ours, secret_keys=frozenset(secret))
+
+
+def raw_stack_config() -> dict[str, object]:
+    """The settings' input decoded from what the engine passed (`crossaccount.stack_file`)."""
+    return decode_engine_config(engine_config()).raw
+
+
+def load_stack_settings(policies_dir: Path) -> LoadedSettings:
+    return load_engine_settings(pulumi.get_stack(), engine_config(), policies_dir)
 
 
 def load_from_pulumi_config(policies_dir: Path) -> StackPlan:
@@ -47,7 +50,7 @@ def load_from_pulumi_config(policies_dir: Path) -> StackPlan:
     Raises `SettingsError` for bad settings and `GuardrailError` for guardrail errors;
     warnings and waived findings are shown with `pulumi.log.warn`.
     """
-    loaded = load_settings(pulumi.get_stack(), raw_stack_config(), policies_dir)
+    loaded = load_stack_settings(policies_dir)
     check_password_policy_owner(loaded, policies_dir.parent)
     plan = build_stack_plan(loaded)
     enforce(plan.stack, check_plan(plan), pulumi.log.warn)

@@ -8,6 +8,7 @@ Every value here is a pure function of the settings: two runs give the same byte
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -73,9 +74,10 @@ def trust_policy(role: RoleSettings, user_arns: Mapping[str, str]) -> dict[str, 
     conditions = trust_conditions(role)
     if role.require_source_identity:
         statements = []
+        sids = unique_sids("Trust", role.trusted_users)
         for user in role.trusted_users:
             condition = {**conditions, "StringEquals": {**conditions.get("StringEquals", {}), "sts:SourceIdentity": user}}
-            statements.append(_trust_statement(_sid("Trust", user), [user_arns[user]], trust_actions(role), condition))
+            statements.append(_trust_statement(sids[user], [user_arns[user]], trust_actions(role), condition))
     else:
         arns = sorted(user_arns[u] for u in role.trusted_users)
         statements = [_trust_statement("TrustSourceUsers", arns, trust_actions(role), conditions)]
@@ -122,8 +124,37 @@ def _trust_statement(sid: str, arns: list[str], actions: list[str], conditions: 
 
 
 def _sid(prefix: str, name: str) -> str:
-    """Sids are letters and digits only: `Trust` + `random_user` -> `TrustRandomuser`."""
-    return prefix + "".join(ch for ch in name.title() if ch.isalnum())
+    """Sids are letters and digits only: `Trust` + `random_user` -> `TrustRandomUser`."""
+    return prefix + "".join(ch for ch in name.title() if ch.isascii() and ch.isalnum())
+
+
+def unique_sids(prefix: str, names: list[str]) -> dict[str, str]:
+    """One Sid per name, unique within the policy, the same for the same names every run.
+
+    `_sid` drops the characters a Sid may not hold, so `a_b` and `a-b` (or `A_B`) would both
+    be `TrustAB`. Names whose Sid is shared get the first hex digits of their name's SHA-256
+    appended (longer until they differ); a name whose Sid is its own keeps the plain form,
+    so existing trust policies do not change.
+    """
+    plain = {name: _sid(prefix, name) for name in names}
+    counts: dict[str, int] = {}
+    for sid in plain.values():
+        counts[sid.lower()] = counts.get(sid.lower(), 0) + 1
+    result = {}
+    for name, sid in plain.items():
+        if counts[sid.lower()] == 1:
+            result[name] = sid
+            continue
+        digest = hashlib.sha256(name.encode()).hexdigest()
+        length = 8
+        while any(
+            other != name and hashlib.sha256(other.encode()).hexdigest()[:length] == digest[:length]
+            for other in names
+            if plain[other].lower() == sid.lower()
+        ):
+            length += 4
+        result[name] = f"{sid}{digest[:length]}"
+    return result
 
 
 def assume_roles_policy(user: str, roles: Mapping[str, tuple[RoleSettings, str]]) -> dict[str, Any]:
@@ -268,6 +299,8 @@ class RolePlan:
     managed_policy_arns: tuple[str, ...]
     switch_role_url: str
     access: tuple[AccessPlan, ...]
+    secret: bool = False
+    """The trust document and the access strings hold a secret (`externalId` given as `secure:`)."""
     adopt: bool = False
     """`import: true`: the existing IAM role is imported (id: the name)."""
     adopt_policies: bool = False
@@ -307,6 +340,11 @@ def console_sign_in_url(settings: StackSettings) -> str:
 
 def role_policy_name(role: str, file_name: str) -> str:
     return f"{role}-{file_name.removesuffix('.json')}"
+
+
+def managed_attachment_name(role: str, arn: str) -> str:
+    """The part of a managed policy attachment's Pulumi name after `<component>-attach-`."""
+    return f"{role}-{arn.split(':')[4]}-{arn.rsplit('/', 1)[-1]}"
 
 
 def user_profile(settings: StackSettings, user: str) -> str:
@@ -399,13 +437,18 @@ def switch_role_url(settings: StackSettings, role_name: str) -> str:
     return f"https://{host}/switchrole?{query}"
 
 
-def _check_policy_names(roles: list[RolePlan]) -> None:
-    """Names derived from role and file names must be distinct (IAM ignores case).
+def _check_policy_names(roles: list[RolePlan], users: list[UserPlan], same_account: bool) -> None:
+    """Names derived from role, file, user and stack names must be distinct.
 
-    Their length and characters are the guardrails' NAME_FORMAT rule.
+    IAM policy names are unique in an account ignoring case; the component's Pulumi names
+    (`<component>-attach-<...>`) are unique in the stack. When source and target are one
+    account, the users' and the roles' policies share that account. Their length and
+    characters are the guardrails' NAME_FORMAT rule.
     """
     problems = []
     seen: dict[str, str] = {}
+    attachments: dict[str, str] = {}
+    created_arns = {p.arn.lower() for r in roles for p in r.policies}
     for role in roles:
         for i, policy in enumerate(role.policies):
             where = f"{key(('roles', role.name, 'policyFiles', i))}"
@@ -413,6 +456,33 @@ def _check_policy_names(roles: list[RolePlan]) -> None:
             if other != where:
                 problems.append(
                     f"{where}: policy name {policy.name!r} is also the name derived at {other}; rename one of the files"
+                )
+            other = attachments.setdefault(policy.name.lower(), where)
+        for i, arn in enumerate(role.managed_policy_arns):
+            where = f"{key(('roles', role.name, 'managedPolicyArns', i))}"
+            if arn.lower() in created_arns:
+                problems.append(f"{where}: {arn} is a policy this stack creates from policyFiles; list it once, in policyFiles")
+                continue
+            other = attachments.setdefault(managed_attachment_name(role.name, arn).lower(), where)
+            if other != where:
+                problems.append(
+                    f"{where}: attaching {arn} would get the resource name of the attachment at {other} "
+                    f"({managed_attachment_name(role.name, arn)}); rename the policy file"
+                )
+    for user in users:
+        where = key(("users", user.name))
+        other = attachments.setdefault(f"assume-{user.name}".lower(), where)
+        if other != where:
+            problems.append(
+                f"{where}: the attachment of its assume-role policy (attach-assume-{user.name}) would get the resource name "
+                f"of the attachment at {other}; rename the role or the file"
+            )
+        if same_account and user.policy_name is not None:
+            other = seen.setdefault(user.policy_name.lower(), where)
+            if other != where:
+                problems.append(
+                    f"{where}: its assume-role policy {user.policy_name!r} has the name of the policy derived at {other}, "
+                    "and source and target are one account; rename the file or the role"
                 )
     if problems:
         raise SettingsError(problems)
@@ -429,6 +499,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     trusted = {n: people.trusted_user_names(r, s.groups) for n, r in s.roles.items()}
     roles = []
     for name, role in s.roles.items():
+        secret = loaded.is_secret("roles", name, "externalId")
         policies = tuple(
             PermissionPolicyPlan(
                 file_name=f,
@@ -461,12 +532,11 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 managed_policy_arns=tuple(role.managed_policy_arns),
                 switch_role_url=switch_role_url(s, name),
                 access=access,
+                secret=secret,
                 adopt=role.import_,
                 adopt_policies=role.import_policies,
             )
         )
-
-    _check_policy_names(roles)
 
     self_service = _self_service_plan(loaded)
     roles_of: dict[str, list[str]] = {}
@@ -519,7 +589,9 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 tags=dict(s.tags),
             )
         )
-    _check_source_policy_names(users, groups, self_service)
+    same_account = src.account_id == tgt.account_id
+    _check_policy_names(roles, users, same_account=same_account)
+    _check_source_policy_names(users, groups, self_service, roles if same_account else [])
     return StackPlan(
         stack=loaded.stack,
         settings=s,
@@ -550,9 +622,15 @@ def _self_service_plan(loaded: LoadedSettings) -> SelfServicePlan | None:
     )
 
 
-def _check_source_policy_names(users: list[UserPlan], groups: list[GroupPlan], self_service: SelfServicePlan | None) -> None:
-    """The source account's policy names of this stack are distinct ignoring case (IAM does)."""
-    named = [(u.policy_name, key(("users", u.name))) for u in users]
+def _check_source_policy_names(
+    users: list[UserPlan], groups: list[GroupPlan], self_service: SelfServicePlan | None, roles_in_source: list[RolePlan]
+) -> None:
+    """The source account's policy names of this stack are distinct ignoring case (IAM does);
+    `roles_in_source`: the roles, when source and target are one account."""
+    named: list[tuple[str | None, str]] = [
+        (p.name, key(("roles", r.name, "policyFiles", i))) for r in roles_in_source for i, p in enumerate(r.policies)
+    ]
+    named += [(u.policy_name, key(("users", u.name))) for u in users]
     named += [(g.policy_name, key(("groups", g.name))) for g in groups]
     if self_service is not None:
         named.append((self_service.name, key(("selfService",))))

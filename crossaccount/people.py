@@ -23,8 +23,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .settings import (
     GROUP_NAME_RE,
     MAX_ATTACHED_POLICIES,
@@ -284,43 +282,42 @@ def pgp_key_problem(value: str) -> str | None:  # noqa: PLR0911 (one return per 
 
 def password_policy_owner_problems(stack: str, source_account_id: str, owns: bool, project_dir: Path) -> list[str]:
     """The account's password policy has one owner: two stacks of this project that set
-    `passwordPolicy` for the same source account would overwrite each other at every `up`.
+    `passwordPolicy` for the same source account would overwrite each other at every `up`, and
+    a `passwordPolicy` in `Pulumi.yaml`'s project config would make every stack its owner.
 
-    Reads the project's other `Pulumi.<stack>.yaml` files; a file that cannot be read is its
+    Reads the project file and the other stack files the way the program reads its own
+    (`crossaccount.stack_file`, `stackConfigDir` honoured); a file that cannot be read is its
     own stack's problem, not this one's.
     """
+    from .stack_file import project_config, stack_dir, stack_values  # noqa: PLC0415 (stack_file imports settings)
+
     if not owns:
         return []
     problems = []
-    project_file = project_dir / "Pulumi.yaml"
-    if project_file.is_file():
-        try:
-            project = yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError:
-            project = {}
-        config = project.get("config") if isinstance(project, dict) else None
-        if isinstance(config, dict) and f"{NAMESPACE}:passwordPolicy" in config:
+    try:
+        if "passwordPolicy" in project_config(project_dir):
             problems.append(
                 f"{NAMESPACE}:passwordPolicy: set in Pulumi.yaml, the project's config, which every stack inherits; "
                 "an account has one password policy, owned by one stack: set it in that stack's file only"
             )
-    others = []
-    for path in sorted(project_dir.glob("Pulumi.*.yaml")):
+        folder = stack_dir(project_dir)
+    except SettingsError:
+        folder = project_dir
+    for path in sorted(folder.glob("Pulumi.*.yaml")):
         other = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
         if other == stack:
             continue
         try:
-            raw: Mapping[str, Any] = read_stack_file(path)
+            owns_too = "passwordPolicy" in stack_values(folder, other)
+            source: Any = read_stack_file(path).get("source") if owns_too else None
         except SettingsError:
             continue
-        source = raw.get("source")
-        if "passwordPolicy" in raw and isinstance(source, dict) and source.get("accountId") == source_account_id:
-            others.append(path.name)
-    return problems + [
-        f"{NAMESPACE}:passwordPolicy: {name} also sets the password policy of source account {source_account_id}; "
-        "an account has one password policy, owned by one stack: remove passwordPolicy from all stacks but one"
-        for name in others
-    ]
+        if isinstance(source, dict) and source.get("accountId") == source_account_id:
+            problems.append(
+                f"{NAMESPACE}:passwordPolicy: {path.name} also sets the password policy of source account {source_account_id}; "
+                "an account has one password policy, owned by one stack: remove passwordPolicy from all stacks but one"
+            )
+    return problems
 
 
 def check_password_policy_owner(loaded: LoadedSettings, project_dir: Path) -> None:

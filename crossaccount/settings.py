@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+import stat
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
@@ -35,6 +36,11 @@ ROLE_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/([\x21-\x7E]*
 POLICY_ARN_RE = re.compile(
     r"^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy/([A-Za-z0-9.,+@=_-]+/)*[\w+=,.@-]{1,128}\Z", re.ASCII
 )
+PATH_METACHARACTERS = ("*", "?", "${")
+"""In a path that is pasted into an ARN in a policy, these are a wildcard or a policy variable."""
+MIN_SESSION_NAME = 2
+"""STS: RoleSessionName and SourceIdentity are 2 to 64 characters (both are the user's name here)."""
+TAG_PUNCTUATION = frozenset("_.:/=+-@")
 PROFILE_NAME_RE = re.compile(r"^[A-Za-z0-9+=,.@_:/-]{1,128}\Z", re.ASCII)
 """A profile name that works in `[profile NAME]` and on a command line unquoted."""
 POLICY_FILE_RE = re.compile(r"^[A-Za-z0-9._-]+\.json\Z", re.ASCII)
@@ -222,6 +228,12 @@ class LoadedSettings:
     policy_files: Mapping[str, PolicyFile]
     source_documents: Mapping[str, PolicyFile] = field(default_factory=dict)
     """Documents of the source account read from policies/source/ (the self-service policy)."""
+    secret_paths: frozenset[tuple[str, ...]] = frozenset()
+    """Settings that hold a secret, e.g. `("roles", "deploy", "externalId")`: outputs that
+    contain them are Pulumi secrets, and the offline plan shows `[secret]`."""
+
+    def is_secret(self, *path: str) -> bool:
+        return tuple(path) in self.secret_paths
 
 
 def key(path: tuple[str | int, ...]) -> str:
@@ -240,7 +252,12 @@ def _show(value: Any) -> str:
 
 def _expected_type(item: Any, loc: tuple[Any, ...]) -> str:
     if loc and loc[-1] == "accountId":
-        return 'a 12-digit account id as a quoted string, e.g. "111122223333"'
+        return 'a 12-digit account id as a quoted string, e.g. "111122223333" (unquoted, YAML reads it as a number)'
+    value = item.get("input")
+    if item["type"] == "string_type" and isinstance(value, bool):
+        return f'a string; {json.dumps(value)} unquoted is a boolean to the engine: quote it, e.g. "{json.dumps(value)}"'
+    if item["type"] == "string_type" and isinstance(value, int | float):
+        return f'a string; {value} unquoted is a number to the engine: quote it, e.g. "{value}"'
     return {
         "string_type": "a string",
         "bool_type": "true or false",
@@ -326,6 +343,20 @@ def _check_tags(
             problems.append(f"{key(path)}: tag key {_show(k)} uses the reserved prefix aws:; choose another key")
         if len(v) > 256:
             problems.append(f"{key(path)}.{k}: tag value has {len(v)} characters; expected at most 256")
+        for what, text in (("key", k), ("value", v)):
+            bad = _bad_tag_characters(text)
+            if bad:
+                problems.append(
+                    f"{key(path)}.{k}: tag {what} {_show(text)} has characters IAM refuses ({bad}); "
+                    "expected letters, digits, spaces and _.:/=+-@"
+                )
+    _check_unique_ignoring_case(list({**(inherited or {}), **tags}), path, "tag key", problems)
+
+
+def _bad_tag_characters(text: str) -> str:
+    """IAM's tag pattern `[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*`: letters, separators, numbers, six marks."""
+    bad = sorted({ch for ch in text if ch not in TAG_PUNCTUATION and unicodedata.category(ch)[0] not in ("L", "Z", "N")})
+    return ", ".join(f"U+{ord(ch):04X} {json.dumps(ch)}" for ch in bad)
 
 
 def _check_account(acc: AccountSettings, side: str, problems: list[str]) -> None:
@@ -342,6 +373,10 @@ def _check_account(acc: AccountSettings, side: str, problems: list[str]) -> None
     if acc.role_arn is not None:
         if not ROLE_ARN_RE.match(acc.role_arn):
             problems.append(f"{key((side, 'roleArn'))}: got {_show(acc.role_arn)}; expected arn:aws:iam::<12 digits>:role/<name>")
+        elif _arn_partition(acc.role_arn) != acc.partition:
+            problems.append(
+                f"{key((side, 'roleArn'))}: got {_show(acc.role_arn)}; expected an ARN of partition {acc.partition} ({side}.region {acc.region})"
+            )
         elif acc.role_arn.split(":")[4] != acc.account_id:
             problems.append(
                 f"{key((side, 'roleArn'))}: got {_show(acc.role_arn)}; expected a role in account {acc.account_id} ({side}.accountId)"
@@ -353,11 +388,26 @@ def _check_name(name: str, path: tuple[str | int, ...], what: str, problems: lis
         problems.append(
             f"{key(path)}: {what} name {_show(name)} is not valid; expected 1 to 64 characters of letters, digits and +=,.@_-"
         )
+    elif what == "user" and len(name) < MIN_SESSION_NAME:
+        problems.append(
+            f"{key(path)}: user name {_show(name)} is shorter than {MIN_SESSION_NAME} characters; it is the role session "
+            "name and source identity, which STS takes from 2 to 64 characters"
+        )
 
 
 def _check_path(value: str, path: tuple[str | int, ...], problems: list[str]) -> None:
     if not ENTITY_PATH_RE.match(value):
         problems.append(f"{key(path)}: got {_show(value)}; expected / or /<printable ASCII>/ (at most 512 characters)")
+    found = [m for m in PATH_METACHARACTERS if m in value]
+    if found:
+        problems.append(
+            f"{key(path)}: got {_show(value)}; {' and '.join(found)} in a path becomes a wildcard or a policy variable "
+            "in the ARNs this stack writes into policies: expected a path without them"
+        )
+
+
+def _arn_partition(arn: str) -> str:
+    return arn.split(":")[1]
 
 
 def _check_unique_ignoring_case(names: list[str], path: tuple[str | int, ...], what: str, problems: list[str]) -> None:
@@ -381,36 +431,95 @@ def _check_waivers(waivers: Mapping[str, str], path: tuple[str | int, ...], prob
             )
 
 
-def load_policy_file(policies_dir: Path, file_name: str) -> tuple[PolicyFile | None, str | None]:
-    """Read one permission document. Returns the file or a problem text naming it."""
+MAX_POLICY_FILE_BYTES = 64 << 10
+"""Ten times IAM's largest policy (6,144 characters without whitespace): anything larger is not a policy."""
+MAX_POLICY_DEPTH = 16
+"""A policy nests 5 deep (Statement, item, Condition, operator, key); 16 leaves room for any real one."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (AWS refuses it)")
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A reviewer reads one of two equal keys and AWS another: refuse both."""
+    result: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in result:
+            raise ValueError(f"the key {name!r} appears twice in one object; a reviewer and AWS may read different ones")
+        result[name] = value
+    return result
+
+
+def _json_depth(value: Any) -> int:
+    depth, level = 0, [value]
+    while level:
+        depth += 1
+        level = [
+            v for item in level if isinstance(item, dict | list) for v in (item.values() if isinstance(item, dict) else item)
+        ]
+    return depth - 1
+
+
+def load_policy_file(policies_dir: Path, file_name: str) -> tuple[PolicyFile | None, str | None]:  # noqa: PLR0911 (one return per refusal)
+    """Read one permission document. Returns the file or a problem text naming it.
+
+    Refused: names that leave policies/, symbolic links that resolve outside it, anything but
+    a regular file (a FIFO would block the read), files too large to be a policy, text that
+    is not UTF-8, duplicate keys, NaN/Infinity, and nesting deeper than any policy.
+    """
     where = f"policies/{file_name}"
     if not POLICY_FILE_RE.match(file_name):
         return None, f"{where}: not a plain file name; expected <name>.json inside policies/ (letters, digits, . _ -)"
     path = policies_dir / file_name
-    if not path.is_file():
-        return None, f"{where}: file not found in {policies_dir}; expected a JSON policy document there"
     try:
-        raw = path.read_text(encoding="utf-8")
+        resolved = path.resolve(strict=True)
+        if not resolved.is_relative_to(policies_dir.resolve(strict=True)):
+            return None, f"{where}: a symbolic link to {resolved}, outside policies/; expected the document itself in policies/"
+        info = resolved.stat()
+    except FileNotFoundError:
+        return None, f"{where}: file not found in {policies_dir}; expected a JSON policy document there"
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop
+        return None, f"{where}: cannot be read ({exc}); expected a JSON policy document"
+    if not stat.S_ISREG(info.st_mode):
+        return None, f"{where}: not a regular file; expected a JSON policy document"
+    if info.st_size > MAX_POLICY_FILE_BYTES:
+        return None, f"{where}: {info.st_size:,} bytes; expected a policy document (at most {MAX_POLICY_FILE_BYTES:,} bytes)"
+    try:
+        raw = resolved.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); expected a JSON policy document"
+    except OSError as exc:
+        return None, f"{where}: cannot be read ({exc.strerror}); expected a JSON policy document"
     try:
-        document = json.loads(raw)
+        document = json.loads(raw, parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicate_keys)
     except json.JSONDecodeError as exc:
         return (
             None,
             f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); expected a JSON policy document",
         )
+    except ValueError as exc:
+        return None, f"{where}: {exc}; expected a JSON policy document"
+    except RecursionError:
+        return None, f"{where}: nested too deeply to be a policy; expected a JSON policy document"
+    if _json_depth(document) > MAX_POLICY_DEPTH:
+        return None, f"{where}: nested more than {MAX_POLICY_DEPTH} levels deep; expected a JSON policy document"
     if not isinstance(document, dict) or "Statement" not in document:
         return None, f"{where}: got {_show(document)}; expected a JSON object with Version and Statement"
     text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     return PolicyFile(file_name, document, text), None
 
 
-def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> LoadedSettings:
-    """Parse the stack's `cross-account-roles:*` values (already decoded from YAML or JSON).
+def load_settings(
+    stack: str,
+    raw: Mapping[str, Any],
+    policies_dir: Path,
+    secret_paths: frozenset[tuple[str, ...]] = frozenset(),
+) -> LoadedSettings:
+    """Parse the stack's `cross-account-roles:*` values, as `crossaccount.stack_file` decodes them.
 
-    `raw` maps the key without namespace (`source`, `roles`, ...) to its value.
-    Raises `SettingsError` with every problem found.
+    `raw` maps the key without namespace (`source`, `roles`, ...) to its value; `secret_paths`
+    names the settings that hold a secret. Raises `SettingsError` with every problem found.
     """
     # The checks of groups, trusted roles, console sign-in and the password policy live in
     # their own module, which reads the models declared here: imported here, not at the top.
@@ -454,6 +563,13 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
         _check_account(source, "source", problems)
     if target is not None:
         _check_account(target, "target", problems)
+    if source is not None and target is not None and source.partition != target.partition:
+        problems.append(
+            f"{key(('target', 'region'))}: {target.region} is in partition {target.partition}, the source account's "
+            f"region {source.region} in {source.partition}; a role cannot trust a user of another partition: "
+            "expected regions of one partition"
+        )
+    partition = target.partition if target is not None else None
     _check_tags(tags, ("tags",), problems)
     if "users" in raw and not raw_users:
         problems.append(f"{key(('users',))}: empty; expected at least one user")
@@ -521,6 +637,18 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
             )
         if role.permissions_boundary is not None and not POLICY_ARN_RE.match(role.permissions_boundary):
             problems.append(f"{key((*at, 'permissionsBoundary'))}: got {_show(role.permissions_boundary)}; expected a policy ARN")
+        elif role.permissions_boundary is not None and target is not None:
+            boundary = role.permissions_boundary
+            if _arn_partition(boundary) != partition:
+                problems.append(
+                    f"{key((*at, 'permissionsBoundary'))}: got {_show(boundary)}; expected an ARN of partition {partition} "
+                    f"(target.region {target.region})"
+                )
+            if boundary.split(":")[4] not in (target.account_id, "aws"):
+                problems.append(
+                    f"{key((*at, 'permissionsBoundary'))}: got {_show(boundary)}; a permissions boundary must be a policy of "
+                    f"the target account {target.account_id} or an AWS managed policy (arn:{partition}:iam::aws:policy/...)"
+                )
         _check_tags(role.tags, (*at, "tags"), problems, inherited=tags)
         if not role.trusted_users and not role.trusted_groups and not role.trusted_roles:
             problems.append(
@@ -536,10 +664,22 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
             problems.append(f"{key((*at, 'trustedUsers'))}: lists a user twice; expected each user once")
         if not role.policy_files and not role.managed_policy_arns:
             problems.append(f"{key(at)}: neither policyFiles nor managedPolicyArns; expected at least one permission source")
+        seen_arns: dict[str, int] = {}
         for i, arn in enumerate(role.managed_policy_arns):
             if not POLICY_ARN_RE.match(arn):
                 problems.append(
                     f"{key((*at, 'managedPolicyArns', i))}: got {_show(arn)}; expected a policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess"
+                )
+            elif partition is not None and _arn_partition(arn) != partition:
+                problems.append(
+                    f"{key((*at, 'managedPolicyArns', i))}: got {_show(arn)}; expected an ARN of partition {partition} "
+                    "(the target account's)"
+                )
+            first = seen_arns.setdefault(arn.lower(), i)
+            if first != i:
+                problems.append(
+                    f"{key((*at, 'managedPolicyArns', i))}: {_show(arn)} is also managedPolicyArns[{first}] (IAM ignores case); "
+                    "expected each policy once"
                 )
         attached = len(role.policy_files) + len(role.managed_policy_arns)
         if attached > MAX_ATTACHED_POLICIES:
@@ -598,20 +738,19 @@ def load_settings(stack: str, raw: Mapping[str, Any], policies_dir: Path) -> Loa
         }
     )
     return LoadedSettings(
-        stack=stack, settings=settings, policy_files=dict(sorted(policies.items())), source_documents=source_documents
+        stack=stack,
+        settings=settings,
+        policy_files=dict(sorted(policies.items())),
+        source_documents=source_documents,
+        secret_paths=secret_paths,
     )
 
 
 def read_stack_file(path: Path) -> dict[str, Any]:
-    """The `cross-account-roles:*` values of a Pulumi.<stack>.yaml, keyed without namespace."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise SettingsError([f"{path.name}: stack file not found in {path.parent}"]) from None
-    except yaml.YAMLError as exc:
-        raise SettingsError([f"{path.name}: not valid YAML ({exc}); expected a Pulumi stack file"]) from None
-    config = data.get("config") or {}
-    if not isinstance(config, dict):
-        raise SettingsError([f"{path.name}: config is {_show(config)}; expected a mapping"])
-    prefix = f"{NAMESPACE}:"
-    return {k[len(prefix) :]: v for k, v in config.items() if isinstance(k, str) and k.startswith(prefix)}
+    """The `cross-account-roles:*` values of `path` (a `Pulumi.<stack>.yaml`), keyed without
+    namespace, decoded exactly as the program decodes what the engine passes
+    (`crossaccount.stack_file`; project-level values from the `Pulumi.yaml` beside it included)."""
+    from .stack_file import decode_engine_config, read_engine_config  # noqa: PLC0415 (stack_file imports this module)
+
+    stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+    return decode_engine_config(read_engine_config(path.parent, stack)).raw

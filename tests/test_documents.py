@@ -22,7 +22,7 @@ from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tools.mocks import PROJECT_DIR
 
 POLICIES = PROJECT_DIR / "policies"
-names = st.from_regex(r"[A-Za-z0-9+=,.@_-]{1,20}", fullmatch=True)
+names = st.from_regex(r"[A-Za-z0-9+=,.@_-]{2,20}", fullmatch=True)  # user names are session names: 2+
 
 
 @st.composite

@@ -45,10 +45,13 @@ def render_json(findings: Sequence[Finding]) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", default="utils", help="reads Pulumi.<stack>.yaml (default: utils)")
     parser.add_argument("--format", default="text", choices=FORMATS, help="text (default) or json")
+    parser.add_argument(
+        "--project-dir", type=Path, default=None, help="folder with Pulumi.<stack>.yaml and policies/ (default: this repo)"
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path = PROJECT_DIR) -> int:
     """Print the stack's findings to `out` (default: the current sys.stdout)."""
-    findings = stack_findings(args.stack, project_dir)
+    findings = stack_findings(args.stack, getattr(args, "project_dir", None) or project_dir)
     (out or sys.stdout).write(render_json(findings) if args.format == "json" else render_text(args.stack, findings))
     return 1 if any(f.blocking for f in findings) else 0

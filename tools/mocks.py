@@ -29,6 +29,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from components.cross_account_access import SOURCE_SUFFIX, TARGET_SUFFIX
 from crossaccount.settings import NAMESPACE
+from crossaccount.stack_file import EngineConfig, engine_config_of
 
 from .errors import ProgramError
 from .project import PROGRAM, PROJECT_DIR
@@ -289,14 +290,28 @@ class ProgramRun:
     outputs: dict[str, Any]
 
 
-def config_for(raw: Mapping[str, Any]) -> dict[str, str]:
-    """Stack-file values -> the engine's config map (structured values as JSON text)."""
-    return {f"{NAMESPACE}:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
+def config_for(raw: Mapping[str, Any] | EngineConfig) -> EngineConfig:
+    """The engine's config map: as read from the stack (`crossaccount.stack_file`), or
+    settings given as Python values, encoded as the engine encodes them."""
+    return raw if isinstance(raw, EngineConfig) else engine_config_of(raw)
+
+
+async def _reveal(value: Any) -> Any:
+    """Exported values as `pulumi stack output` shows them without --show-secrets: a secret is `[secret]`."""
+    if isinstance(value, pulumi.Output):
+        if await value.is_secret():
+            return SECRET
+        return await _reveal(await value.future())
+    if isinstance(value, dict):
+        return {k: await _reveal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [await _reveal(v) for v in value]
+    return value
 
 
 def run_program(
     stack: str,
-    raw_config: Mapping[str, Any],
+    raw_config: Mapping[str, Any] | EngineConfig,
     program: Callable[[], Any] | None = None,
     program_path: Path = PROGRAM,
 ) -> ProgramRun:
@@ -305,13 +320,16 @@ def run_program(
     `program_path` lets a test run a copy of the real `__main__.py` beside a policies/
     folder of its own (the program finds policies/ next to itself).
 
+    `raw_config` is the engine's map (`crossaccount.stack_file.read_engine_config`), or
+    settings as Python values keyed without namespace, which are encoded as the engine would.
+
     Each run gets a fresh context, so runs share no state. Raises `ProgramError` (with what
     was registered) when the program fails.
     """
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        return contextvars.Context().run(_run, stack, dict(raw_config), program, program_path)
+        return contextvars.Context().run(_run, stack, config_for(raw_config), program, program_path)
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
@@ -322,27 +340,14 @@ def run_program(
         gc.collect()
 
 
-async def _resolve_outputs(value: Any) -> Any:
-    """Stack outputs as `pulumi stack output` shows them: a secret output is `[secret]`."""
-    if isinstance(value, pulumi.Output):
-        if await value.is_secret():
-            return SECRET
-        return await _resolve_outputs(await value.future())
-    if isinstance(value, dict):
-        return {k: await _resolve_outputs(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [await _resolve_outputs(v) for v in value]
-    return value
-
-
 def _discard(_: Any) -> None:
     """run_pulumi_func takes a function returning None; run_path returns the module's globals."""
 
 
-def _run(stack: str, raw_config: dict[str, Any], program: Callable[[], Any] | None, program_path: Path) -> ProgramRun:
+def _run(stack: str, config: EngineConfig, program: Callable[[], Any] | None, program_path: Path) -> ProgramRun:
     mocks = RecordingMocks()
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=RecordingMonitor(mocks))
-    pulumi.runtime.set_all_config(config_for(raw_config), [])
+    pulumi.runtime.set_all_config(dict(config.values), sorted(config.secret_keys))
     # As `pulumi.runtime.test` does: a run that failed can leave pending outputs (tied to its
     # closed event loop) in the SDK's shared settings; start from none.
     pulumi_settings.SETTINGS.rpc_manager.clear()
@@ -354,7 +359,7 @@ def _run(stack: str, raw_config: dict[str, Any], program: Callable[[], Any] | No
         raise ProgramError(exc, list(mocks.registrations)) from exc
     root = pulumi.runtime.get_root_resource()
     exported = getattr(root, "outputs", {})
-    outputs = _sync_await(_resolve_outputs(exported)) if exported else {}
+    outputs = _sync_await(_reveal(exported)) if exported else {}
     # Registration order depends on when each input resolves; the URN order does not.
     registrations = sorted(mocks.registrations, key=lambda r: r.urn)
     return ProgramRun(project=PROJECT, stack=stack, registrations=registrations, outputs=outputs or {})

@@ -16,18 +16,18 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from crossaccount.guardrails import Finding, summarise
-from crossaccount.settings import read_stack_file
+from crossaccount.stack_file import read_engine_config
 
 from .mocks import ProgramRun, Registration, run_program
-from .project import PROJECT_DIR, stack_file, stack_findings
+from .project import PROJECT_DIR, stack_findings
 
 FORMATS = ("text", "json", "markdown")
 POLICY_INPUTS = ("assumeRolePolicy", "policy")
 
 
 def plan_stack(stack: str, project_dir: Path = PROJECT_DIR) -> ProgramRun:
-    """Read Pulumi.<stack>.yaml and run the program on it under the mocks."""
-    return run_program(stack, read_stack_file(stack_file(stack, project_dir)), program_path=project_dir / "__main__.py")
+    """Read Pulumi.<stack>.yaml (and Pulumi.yaml) as the engine would, and run the program on it under the mocks."""
+    return run_program(stack, read_engine_config(project_dir, stack), program_path=project_dir / "__main__.py")
 
 
 def _resource(r: Registration) -> dict[str, Any]:

@@ -8,20 +8,19 @@ from pathlib import Path
 from crossaccount.documents import build_stack_plan
 from crossaccount.guardrails import Finding, check_plan
 from crossaccount.people import check_password_policy_owner
-from crossaccount.settings import load_settings, read_stack_file
+from crossaccount.stack_file import read_stack_settings, stack_file_name
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROGRAM = PROJECT_DIR / "__main__.py"
 
 
 def stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> Path:
-    return project_dir / f"Pulumi.{stack}.yaml"
+    return project_dir / stack_file_name(stack)
 
 
 def stack_findings(stack: str, project_dir: Path = PROJECT_DIR) -> list[Finding]:
     """The guardrails' findings for Pulumi.<stack>.yaml, without running the program:
     settings -> plan -> rules, the same functions the program runs at start."""
-    raw = read_stack_file(stack_file(stack, project_dir))
-    loaded = load_settings(stack, raw, project_dir / "policies")
+    loaded = read_stack_settings(project_dir, stack)
     check_password_policy_owner(loaded, project_dir)
     return check_plan(build_stack_plan(loaded))

@@ -50,10 +50,12 @@ from botocore.validate import validate_parameters
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
+from crossaccount.documents import build_stack_plan
 from crossaccount.people import trusted_user_names
-from crossaccount.settings import LoadedSettings, SettingsError, key, load_settings, read_stack_file
+from crossaccount.settings import LoadedSettings, SettingsError, key
+from crossaccount.stack_file import read_stack_settings, stack_file_name
 
-from .project import PROJECT_DIR, stack_file
+from .project import PROJECT_DIR
 
 FORMATS = ("text", "json")
 DEFAULT_WAIT_SECONDS = 60.0
@@ -70,6 +72,7 @@ RETRYABLE_ASSUME_CODES = frozenset({"AccessDenied", "InvalidClientTokenId"})
 MFA_REFUSED_MARKER = "MultiFactorAuthentication"
 """STS's message for a wrong or expired MFA code: retrying the same code cannot help."""
 MFA_CODE_RE = re.compile(r"^\d{6}$")
+MAX_OUTPUTS_BYTES = 16 << 20
 OUTPUTS_EXPECTED = "expected the JSON that `pulumi stack output --json` prints (sourceAccountId, targetAccountId, users, roles)"
 REDACTED = "[redacted]"
 
@@ -128,13 +131,37 @@ def read_outputs_file(path: Path) -> StackOutputs:
         raise VerifyError(f"{where}: not found; {OUTPUTS_EXPECTED}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise VerifyError(f"{where}: cannot be read ({exc}); {OUTPUTS_EXPECTED}") from None
+    return parse_outputs(_outputs_json(text, where), where)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _duplicate_keys_refused(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in result:
+            raise ValueError(f"duplicate key {name!r}")
+        result[name] = value
+    return result
+
+
+def _outputs_json(text: str, where: str) -> Any:
+    """Outputs JSON, refusing what `pulumi stack output --json` never prints (NaN, duplicate keys,
+    nesting deeper than Python's parser goes)."""
+    if len(text) > MAX_OUTPUTS_BYTES:
+        raise VerifyError(f"{where}: {len(text):,} characters; {OUTPUTS_EXPECTED} (at most {MAX_OUTPUTS_BYTES:,})")
     try:
-        data = json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_duplicate_keys_refused)
     except json.JSONDecodeError as exc:
         raise VerifyError(
             f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); {OUTPUTS_EXPECTED}"
         ) from None
-    return parse_outputs(data, where)
+    except ValueError as exc:
+        raise VerifyError(f"{where}: not valid outputs ({exc}); {OUTPUTS_EXPECTED}") from None
+    except RecursionError:
+        raise VerifyError(f"{where}: nested too deeply to be outputs; {OUTPUTS_EXPECTED}") from None
 
 
 def outputs_from_pulumi(
@@ -159,17 +186,13 @@ def outputs_from_pulumi(
     )
     if done.returncode != 0:
         raise VerifyError(f"`{command}` failed (exit {done.returncode}): {done.stderr.strip() or '(no message)'}")
-    try:
-        data = json.loads(done.stdout)
-    except json.JSONDecodeError as exc:
-        raise VerifyError(f"`{command}` printed something that is not JSON ({exc.msg}); {OUTPUTS_EXPECTED}") from None
-    return parse_outputs(data, f"`{command}`")
+    return parse_outputs(_outputs_json(done.stdout, f"`{command}`"), f"`{command}`")
 
 
 def check_outputs_match(loaded: LoadedSettings, outputs: StackOutputs, where: str) -> None:
     """The outputs must be those of this stack: same accounts, every declared role and user."""
     s = loaded.settings
-    file_name = f"Pulumi.{loaded.stack}.yaml"
+    file_name = stack_file_name(loaded.stack)
     problems = []
     for side, account, found in (
         ("source", s.source.account_id, outputs.source_account_id),
@@ -179,6 +202,23 @@ def check_outputs_match(loaded: LoadedSettings, outputs: StackOutputs, where: st
             problems.append(f"{side}AccountId is {found!r} but {file_name} says {side}.accountId {account!r}")
     problems += [f"no role {name!r}, which {file_name} declares" for name in s.roles if name not in outputs.roles]
     problems += [f"no user {name!r}, which {file_name} declares" for name in s.users if name not in outputs.users]
+    problems += [f"role {name!r}, which {file_name} does not declare" for name in outputs.roles if name not in s.roles]
+    problems += [f"user {name!r}, which {file_name} does not declare" for name in outputs.users if name not in s.users]
+    # The ARNs verify assumes and compares with must be the ones these settings imply
+    # (account, partition, path, name): never a role of another account or path.
+    plan = build_stack_plan(loaded)
+    for role in plan.roles:
+        found_role = outputs.roles.get(role.name)
+        if found_role is not None and found_role.arn != role.arn:
+            problems.append(f"roles.{role.name}.arn is {found_role.arn!r} but {file_name} implies {role.arn!r}")
+    for user in plan.users:
+        found_user = outputs.users.get(user.name)
+        if found_user is not None and found_user.arn != user.arn:
+            problems.append(f"users.{user.name}.arn is {found_user.arn!r} but {file_name} implies {user.arn!r}")
+        if found_user is not None and found_user.mfa_serial != user.mfa_serial:
+            problems.append(
+                f"users.{user.name}.mfaSerial is {found_user.mfa_serial!r} but {file_name} implies {user.mfa_serial!r}"
+            )
     if problems:
         raise VerifyError(
             f"{where}: {'; '.join(problems)}; expected the outputs of stack {loaded.stack} after `pulumi up` with these settings"
@@ -469,6 +509,8 @@ class Options:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     progress: Callable[[str], None] = _stderr_line
+    external_ids: Mapping[str, str] = field(default_factory=dict)
+    """Role -> its externalId, for roles whose externalId is a secret (`secure:`), which verify never decrypts."""
 
 
 @dataclass
@@ -575,8 +617,10 @@ def _verify_role(run: _Run, source: boto3.Session, role_name: str, user: str | N
         # The session from GetSessionToken carries the MFA context (aws:MultiFactorAuthPresent)
         # into this call: no code is sent here, since AWS accepts each code only once.
         how.append(f"with MFA {run.outputs.users[user].mfa_serial}")
-    if role.external_id is not None:
-        request["ExternalId"] = role.external_id
+    external_id = run.options.external_ids.get(role_name, role.external_id)
+    if external_id is not None:
+        run.keep_secret(external_id if run.loaded.is_secret("roles", role_name, "externalId") else None)
+        request["ExternalId"] = external_id
         how.append("with ExternalId")
     if role.require_source_identity:
         request["SourceIdentity"] = user
@@ -747,6 +791,7 @@ def verify_stack(
             f"--role {', '.join(unknown)}: not a role of this stack; expected one of {', '.join(loaded.settings.roles)}"
         )
     run = _Run(loaded, outputs, calls if calls is not None else resolve_checks(loaded), options)
+    _check_external_ids(loaded, options)
     caller = _caller(run, source)
     user = _stack_user(run, caller)
     roles = [r for r in loaded.settings.roles if not options.roles or r in options.roles]
@@ -764,6 +809,31 @@ def verify_stack(
     return Report(
         stack=loaded.stack, caller=caller, user=user, target_account_id=loaded.settings.target.account_id, results=tuple(results)
     )
+
+
+def _check_external_ids(loaded: LoadedSettings, options: Options) -> None:
+    """A secret externalId is never decrypted offline: it must be given with --external-id."""
+    unknown = sorted(set(options.external_ids) - set(loaded.settings.roles))
+    if unknown:
+        raise VerifyError(f"--external-id {', '.join(unknown)}: not a role of this stack")
+    roles = [r for r in loaded.settings.roles if not options.roles or r in options.roles]
+    missing = [r for r in roles if loaded.is_secret("roles", r, "externalId") and r not in options.external_ids]
+    if missing:
+        raise VerifyError(
+            f"{', '.join(key(('roles', r, 'externalId')) for r in missing)}: a secret (secure:), which verify does not "
+            f"decrypt; pass it with --external-id ROLE=VALUE, e.g. --external-id {missing[0]}="
+            f'"$(pulumi config get --path roles.{missing[0]}.externalId)"'
+        )
+
+
+def _external_ids(values: Sequence[str]) -> dict[str, str]:
+    result = {}
+    for value in values:
+        role, sep, external_id = value.partition("=")
+        if not sep or not role or not external_id:
+            raise VerifyError("--external-id: expected ROLE=VALUE")
+        result[role] = external_id
+    return result
 
 
 def source_session(loaded: LoadedSettings, profile: str | None, environ: Mapping[str, str]) -> tuple[boto3.Session, str]:
@@ -805,6 +875,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", default="utils", help="reads Pulumi.<stack>.yaml (default: utils)")
     parser.add_argument("--format", default="text", choices=FORMATS, help="text (default) or json")
     parser.add_argument(
+        "--project-dir", type=Path, default=PROJECT_DIR, help="folder with Pulumi.<stack>.yaml and policies/ (default: this repo)"
+    )
+    parser.add_argument(
+        "--external-id",
+        action="append",
+        default=[],
+        metavar="ROLE=VALUE",
+        help="the externalId of a role whose externalId is a secret (secure:), which verify never decrypts (repeatable)",
+    )
+    parser.add_argument(
         "--outputs", metavar="FILE", help="the stack's outputs saved with `pulumi stack output --json` (default: ask the CLI)"
     )
     parser.add_argument("--mfa-token", metavar="CODE", help="the 6-digit MFA code (default: prompt when stdin is a terminal)")
@@ -824,8 +904,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(
     args: argparse.Namespace,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
     *,
     environ: Mapping[str, str] = os.environ,
     options: Options | None = None,
@@ -836,18 +916,26 @@ def run(
     the command-line values still come from `args`.
     """
 
+    out = out or sys.stdout
+    err = err or sys.stderr
+
     def to_err(text: str) -> None:
+        assert err is not None
         err.write(text + "\n")
         err.flush()
 
     base = options or Options(interactive=sys.stdin.isatty(), progress=to_err)
     try:
-        loaded = load_settings(args.stack, read_stack_file(stack_file(args.stack)), PROJECT_DIR / "policies")
+        project_dir = getattr(args, "project_dir", PROJECT_DIR)
+        loaded = read_stack_settings(project_dir, args.stack)
+        build_stack_plan(loaded)  # what the settings alone cannot see (derived names) is refused here too
         calls = resolve_checks(loaded)
+        external_ids = _external_ids(getattr(args, "external_id", []))
+        _check_external_ids(loaded, Options(roles=tuple(args.role), external_ids=external_ids))  # before any credentials
         if args.outputs:
             outputs, where = read_outputs_file(Path(args.outputs)), f"outputs file {args.outputs}"
         else:
-            outputs, where = outputs_from_pulumi(args.stack), f"`pulumi stack output --json --stack {args.stack}`"
+            outputs, where = outputs_from_pulumi(args.stack, project_dir), f"`pulumi stack output --json --stack {args.stack}`"
         check_outputs_match(loaded, outputs, where)
         session, origin = source_session(loaded, args.profile, environ)
         base.progress(f"source credentials: {origin}")
@@ -861,6 +949,7 @@ def run(
             sleep=base.sleep,
             clock=base.clock,
             progress=base.progress,
+            external_ids=external_ids,
         )
         report = verify_stack(loaded, outputs, session, chosen, calls)
     except VerifyError as error:

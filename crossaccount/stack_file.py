@@ -1,0 +1,657 @@
+"""One reading of a stack's configuration: exactly what the Pulumi engine hands the program.
+
+`read_engine_config(project_dir, stack)` turns `Pulumi.yaml` + `Pulumi.<stack>.yaml` into the
+`cross-account-roles:*` map the engine passes to the program (key -> text, plus the keys it
+marks secret). `decode_engine_config` turns that map into the settings' input; the offline
+commands (`plan`, `check`, `verify`) and the program (`components.stack_config`) both go
+through it, so what `make check` approves is what `pulumi up` deploys.
+
+What the engine does, read in pulumi/pulumi (snapshot of 2026-08-21, commit 1b59498):
+- `sdk/go/common/encoding/marshal.go`: stack and project files are parsed with
+  `gopkg.in/yaml.v3` (YAML 1.2 booleans: `on`/`yes` are strings; a duplicate key is an error;
+  an unquoted timestamp decoded into `any` stays a string; a leading-zero number such as
+  `0777` is still read as octal, and `_` inside digits is dropped).
+- `sdk/go/common/resource/config/object.go`: each config value becomes an `object`; a
+  top-level string is passed as it is, any other value as JSON (`MarshalString`), where
+  Go's `encoding/json` sorts map keys and writes whole floats without a fraction
+  (`3600.0` -> `3600`). A map whose one key is `secure` (a string) is a secret; the engine
+  decrypts it in place and marks the whole top-level key secret (`Secure()`), which is all the
+  program learns (`PULUMI_CONFIG_SECRET_KEYS`, `pulumi.runtime.is_config_secret`).
+- `pkg/workspace/config.go` (`mergeConfig`): project config from `Pulumi.yaml` applies per
+  top-level key: when the stack does not set the key, the project's `value` (or `default`)
+  is used; when it does, the stack's value replaces the project's (no deep merge).
+  `sdk/go/common/workspace/project.go`: a short-hand project value that is a scalar or a list
+  becomes `default`; a map is a config *type* (`type`, `description`, `items`, `default`,
+  `value`, `secret`), so a map value must be written under `value:` (or `default:`).
+
+Where YAML readers disagree (ruamel's YAML 1.2 and Go's yaml.v3), or where a value means more
+than it says, the reader refuses with one error naming the file, the line and the key, instead
+of guessing: duplicate keys, numbers in a form other than plain decimal, timestamps and other
+YAML-only types, non-string keys, merge keys, YAML directives, several documents, nesting
+deeper than any real file, aliases that expand beyond any real file, and `environment:`
+(Pulumi ESC), which only the engine can read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    NodeEvent,
+    ScalarEvent,
+)
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .settings import NAMESPACE, LoadedSettings, SettingsError, key, load_settings
+
+PROJECT_FILE = "Pulumi.yaml"
+MAX_FILE_BYTES = 1 << 20
+"""No real stack file is larger than a megabyte (200 roles take about 50 KB)."""
+MAX_DEPTH = 32
+"""A stack file nests about 6 deep (config, key, role, checks, item, params)."""
+MAX_NODES = 200_000
+"""Values after expanding aliases; beyond this a file is an alias bomb, not settings."""
+SECRET_SETTINGS = (("roles", "*", "externalId"),)
+"""The settings that may be `secure:` values (a path under the namespace; `*` is any name)."""
+UNDECRYPTED = "undecrypted-secret"
+"""What an offline command computes with in place of a `secure:` value it never decrypts."""
+
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)\Z", re.ASCII)
+_PLAIN_FLOAT_RE = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z", re.ASCII)
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULLS = ("", "~", "null", "Null", "NULL")
+_INT64 = (-(1 << 63), (1 << 64) - 1)
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """The `cross-account-roles:*` configuration as the engine hands it to the program."""
+
+    values: Mapping[str, str]
+    """Full key (`cross-account-roles:roles`) -> its text: strings as they are, anything else as JSON."""
+    secret_keys: frozenset[str]
+    """Full keys whose value is or contains a `secure:` value."""
+
+
+@dataclass(frozen=True)
+class DecodedConfig:
+    """The settings' input: values keyed without namespace, and which settings are secret."""
+
+    raw: dict[str, Any]
+    secret_paths: frozenset[tuple[str, ...]]
+    """Setting paths such as `("roles", "deploy", "externalId")` that hold a secret."""
+
+
+class StackFileError(SettingsError):
+    """A stack or project file the engine would refuse, or that YAML readers read differently."""
+
+
+# --- reading YAML as the engine does ----------------------------------------------------------
+
+
+def _where(node_or_event: Any, file_name: str) -> str:
+    mark = getattr(node_or_event, "start_mark", None)
+    return f"{file_name}, line {mark.line + 1}" if mark is not None else file_name
+
+
+def _check_events(yaml: YAML, text: str, file_name: str) -> None:
+    """Depth, size after alias expansion, directives and document count, from the event stream.
+
+    The parser is not recursive, so this runs before anything that is (the composer), and its
+    cost is linear in the file: an alias bomb is measured, never expanded.
+    """
+    sizes: dict[str, int] = {}
+    frames: list[list[Any]] = [[None, 0]]  # [anchor, expanded size]
+    documents = 0
+    for event in yaml.parse(text):
+        if isinstance(event, DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise StackFileError([f"{_where(event, file_name)}: a second YAML document; expected one document"])
+            if event.version is not None or event.tags:
+                raise StackFileError(
+                    [f"{_where(event, file_name)}: a %YAML or %TAG directive; remove it (it changes how values are read)"]
+                )
+        elif isinstance(event, AliasEvent):
+            if event.anchor not in sizes:
+                raise StackFileError([f"{_where(event, file_name)}: alias *{event.anchor} used inside its own anchor"])
+            frames[-1][1] += sizes[event.anchor]
+        elif isinstance(event, CollectionStartEvent):
+            frames.append([event.anchor, 1])
+            if len(frames) - 1 > MAX_DEPTH:
+                raise StackFileError(
+                    [f"{_where(event, file_name)}: nested more than {MAX_DEPTH} levels deep; expected a stack file's settings"]
+                )
+        elif isinstance(event, CollectionEndEvent):
+            anchor, size = frames.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+            frames[-1][1] += size
+        elif isinstance(event, ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            frames[-1][1] += 1
+        if frames[-1][1] > MAX_NODES or (isinstance(event, NodeEvent) and sum(f[1] for f in frames) > MAX_NODES):
+            raise StackFileError(
+                [
+                    f"{_where(event, file_name)}: more than {MAX_NODES:,} values once aliases are expanded; "
+                    "expected a stack file's settings (an alias bomb?)"
+                ]
+            )
+
+
+MAX_OPEN_BRACKETS = 2 * MAX_DEPTH
+
+
+def _check_brackets(text: str, file_name: str) -> None:
+    """Refuse deep flow nesting (`[[[[...`) before the parser sees it.
+
+    ruamel's scanner keeps a possible simple key per open flow collection and re-checks them
+    all for every token: 20,000 `[` take seconds. Counting brackets outside quotes and
+    comments is linear; a real stack file never has more than a few open at once.
+    """
+    depth, quote, line = 0, "", 1
+    previous = token = "\n"  # the previous character, and the previous one that is not a space
+    closed = ""  # a quote just closed: `''` inside single quotes is an escaped quote
+    for ch in text:
+        if ch == "\n":
+            line += 1
+            if quote == "#":
+                quote = ""
+        if closed == "'" and ch == "'":
+            quote, closed = "'", ""
+            continue
+        closed = ""
+        if quote:
+            if ch == "\\" and quote == '"':
+                quote = "\\"  # the next character is escaped
+            elif quote == "\\":
+                quote = '"'
+            elif ch == quote and quote != "#":
+                quote, closed = "", ch
+        elif ch in "\"'" and previous in " \t\n[{," and token in "\n:-?[{,":  # a quote that starts a scalar
+            quote = ch
+        elif ch == "#" and previous in " \t\n":
+            quote = "#"
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_OPEN_BRACKETS:
+                raise StackFileError(
+                    [f"{file_name}, line {line}: nested more than {MAX_DEPTH} levels deep; expected a stack file's settings"]
+                )
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        previous = ch
+        if ch not in " \t":
+            token = ch
+
+
+def _scalar(node: ScalarNode, file_name: str, path: str) -> Any:
+    tag = str(node.tag)
+    text = str(node.value)
+    at = f"{_where(node, file_name)}: {path}"
+    if tag == f"{_TAG}str":
+        return text
+    if tag == f"{_TAG}null" and text in _NULLS:
+        return None
+    if tag == f"{_TAG}bool" and text in _BOOLS:
+        return _BOOLS[text]
+    if tag == f"{_TAG}int":
+        if not _PLAIN_INT_RE.match(text):
+            raise StackFileError(
+                [
+                    f"{at}: the number {text} is read differently by YAML readers (the engine reads a leading 0 as octal "
+                    "and drops _); quote it if it is an id or a name, or write a plain decimal number"
+                ]
+            )
+        return int(text)
+    if tag == f"{_TAG}float":
+        if not _PLAIN_FLOAT_RE.match(text):
+            raise StackFileError([f"{at}: {text} is not a finite number; quote it or write a plain decimal number"])
+        return float(text)
+    if tag == f"{_TAG}timestamp":
+        raise StackFileError([f'{at}: {text} is a date/time to YAML (the engine passes it on as text); quote it, e.g. "{text}"'])
+    raise StackFileError(
+        [f"{at}: a value with the YAML type {tag.removeprefix(_TAG)}; expected plain text, a number, true/false or null"]
+    )
+
+
+def _value(node: Node, file_name: str, path: str) -> Any:
+    """The node as plain data (depth is bounded by `_check_events`)."""
+    if isinstance(node, ScalarNode):
+        return _scalar(node, file_name, path)
+    if isinstance(node, SequenceNode):
+        if str(node.tag) != f"{_TAG}seq":
+            raise StackFileError([f"{_where(node, file_name)}: {path}: a {node.tag} sequence; expected a plain list"])
+        return [_value(item, file_name, f"{path}[{i}]") for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        if str(node.tag) != f"{_TAG}map":
+            raise StackFileError([f"{_where(node, file_name)}: {path}: a {node.tag} mapping; expected a plain mapping"])
+        result: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            name = _mapping_key(key_node, file_name, path)
+            if name in result:
+                raise StackFileError(
+                    [
+                        f"{_where(key_node, file_name)}: {_join(path, name)}: duplicate key (first at line {lines[name]}); "
+                        "the engine refuses the file: keep one"
+                    ]
+                )
+            lines[name] = key_node.start_mark.line + 1
+            result[name] = _value(value_node, file_name, _join(path, name))
+        return result
+    raise StackFileError([f"{_where(node, file_name)}: {path}: unexpected YAML node"])  # pragma: no cover
+
+
+def _mapping_key(node: Node, file_name: str, path: str) -> str:
+    if isinstance(node, ScalarNode) and str(node.tag) == f"{_TAG}merge":
+        raise StackFileError([f"{_where(node, file_name)}: {path}: a merge key (<<); write the keys out instead"])
+    if not isinstance(node, ScalarNode):
+        raise StackFileError([f"{_where(node, file_name)}: {path}: a key that is a list or mapping; expected a name"])
+    if str(node.tag) != f"{_TAG}str":
+        tag = str(node.tag).removeprefix(_TAG)
+        kind = _KEY_KINDS.get(tag, f"of the YAML type {tag}")
+        raise StackFileError(
+            [f"{_where(node, file_name)}: {path}: the key {node.value} is {kind} to YAML, not text; quote it (keys are names)"]
+        )
+    return str(node.value)
+
+
+_KEY_KINDS = {"int": "a number", "float": "a number", "bool": "a boolean", "null": "null", "timestamp": "a date"}
+
+
+def _join(path: str, name: str) -> str:
+    """`config` is the stack file's section: keys under it are named as the settings name them."""
+    return f"{path}.{name}" if path and path != "config" else name
+
+
+def load_yaml(path: Path, what: str) -> Any:
+    """A YAML file as plain data (str, int, float, bool, None, list, dict), read as the engine reads it.
+
+    Raises `StackFileError` naming the file (and line and key where there is one).
+    """
+    file_name = path.name
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise StackFileError([f"{file_name}: {what} not found in {path.parent}"]) from None
+    except OSError as exc:
+        raise StackFileError([f"{file_name}: cannot be read ({exc.strerror}); expected a {what}"]) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise StackFileError([f"{file_name}: not a regular file; expected a {what}"])
+    if info.st_size > MAX_FILE_BYTES:
+        raise StackFileError([f"{file_name}: {info.st_size:,} bytes; expected a {what} of at most {MAX_FILE_BYTES:,} bytes"])
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StackFileError([f"{file_name}: not UTF-8 text ({exc.reason} at byte {exc.start}); expected a {what}"]) from None
+    except OSError as exc:
+        raise StackFileError([f"{file_name}: cannot be read ({exc.strerror}); expected a {what}"]) from None
+    text = text.removeprefix("\ufeff")  # the engine strips a UTF-8 byte-order mark (workspace/loaders.go)
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        _check_brackets(text, file_name)
+        _check_events(yaml, text, file_name)
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        raise StackFileError([f"{file_name}{line}: not valid YAML ({exc.problem or exc.context}); expected a {what}"]) from None
+    except YAMLError as exc:
+        raise StackFileError([f"{file_name}: not valid YAML ({exc}); expected a {what}"]) from None
+    if node is None:
+        return None
+    return _value(node, file_name, "")
+
+
+# --- the engine's encoding of each value -----------------------------------------------------
+
+
+def _go_float(value: float) -> str:
+    """A float as Go's encoding/json writes it: shortest digits, `e` notation outside [1e-6, 1e21)."""
+    digits = Decimal(repr(value)).normalize()
+    if value == 0 or 1e-6 <= abs(value) < 1e21:
+        return format(digits, "f")
+    sign, numerals, exponent = digits.as_tuple()
+    assert isinstance(exponent, int)
+    text = "".join(map(str, numerals))
+    power = exponent + len(text) - 1
+    mantissa = text[0] + (f".{text[1:]}" if len(text) > 1 else "")
+    return f"{'-' if sign else ''}{mantissa}e{'-' if power < 0 else '+'}{abs(power):02d}".replace("e-0", "e-")
+
+
+def go_json(value: Any) -> str:
+    """JSON as the engine writes a config object: keys sorted, no spaces, floats as Go prints them."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{go_json(value[k])}" for k in sorted(value)) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(go_json(v) for v in value) + "]"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value) if _INT64[0] <= value <= _INT64[1] else _go_float(float(value))
+    if isinstance(value, float):
+        return _go_float(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _is_secure(value: Any) -> bool:
+    """`{secure: <ciphertext>}`: the engine's form of a secret (config/object.go isSecureValue)."""
+    return isinstance(value, dict) and len(value) == 1 and isinstance(value.get("secure"), str)
+
+
+def _contains_secure(value: Any) -> bool:
+    if _is_secure(value):
+        return True
+    if isinstance(value, dict):
+        return any(_contains_secure(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_contains_secure(v) for v in value)
+    return False
+
+
+def encode_value(value: Any) -> tuple[str, bool]:
+    """One top-level value as the engine passes it (config/object.go MarshalString): (text, secret).
+
+    A string is passed as it is; a top-level `secure:` value as its ciphertext (the engine
+    would pass the plaintext); anything else as JSON, with nested `secure:` values kept in
+    their `{"secure": ...}` form (offline, nothing is decrypted).
+    """
+    if isinstance(value, str):
+        return value, False
+    if _is_secure(value):
+        return go_json(value), True
+    return go_json(value), _contains_secure(value)
+
+
+# --- project config (Pulumi.yaml) and the stack file -------------------------------------------
+
+
+def _our_key(raw_key: str, file_name: str, project_level: bool) -> str | None:
+    """The setting name of a config key in our namespace, None for another namespace."""
+    if ":" not in raw_key:
+        if project_level:
+            return raw_key  # a project-level key without namespace is the project's
+        raise StackFileError(
+            [f"{file_name}: config key {raw_key!r} has no namespace; expected {NAMESPACE}:{raw_key} (the engine refuses it)"]
+        )
+    namespace, name = raw_key.split(":", 1)
+    if namespace == NAMESPACE:
+        return name
+    if namespace.lower() == NAMESPACE:
+        raise StackFileError(
+            [
+                f"{file_name}: config key {raw_key!r}: namespace {namespace!r} differs from {NAMESPACE!r} only in case; write {NAMESPACE}:{name}"
+            ]
+        )
+    return None
+
+
+_PROJECT_CONFIG_FIELDS = ("description", "default", "value", "type", "items", "secret")
+
+
+def _project_file(project_dir: Path) -> dict[str, Any]:
+    path = project_dir / PROJECT_FILE
+    if not path.exists():
+        return {}
+    data = load_yaml(path, "Pulumi project file")
+    if not isinstance(data, dict):
+        raise StackFileError([f"{PROJECT_FILE}: got {_kind(data)}; expected a mapping with name, runtime and config"])
+    if data.get("name") != NAMESPACE:
+        raise StackFileError([f"{PROJECT_FILE}: name is {data.get('name')!r}; expected {NAMESPACE!r} (the settings' namespace)"])
+    return data
+
+
+def stack_dir(project_dir: Path, project: Mapping[str, Any] | None = None) -> Path:
+    """Where the stack files are: `stackConfigDir` of Pulumi.yaml (or its old spelling, a string
+    `config:`), relative to the project (workspace/paths.go DetectProjectStackPath)."""
+    data = _project_file(project_dir) if project is None else project
+    folder = data.get("stackConfigDir", data.get("config") if isinstance(data.get("config"), str) else None)
+    if folder is None:
+        return project_dir
+    if not isinstance(folder, str) or not folder.strip():
+        raise StackFileError([f"{PROJECT_FILE}: stackConfigDir is {_kind(folder)}; expected a folder name"])
+    return project_dir / folder
+
+
+def project_config(project_dir: Path, project: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """`cross-account-roles:*` values that `Pulumi.yaml`'s `config:` gives every stack, keyed without namespace."""
+    data = _project_file(project_dir) if project is None else project
+    section = data.get("config")
+    if section is None or isinstance(section, str):  # a string is the old spelling of stackConfigDir
+        return {}
+    if not isinstance(section, dict):
+        raise StackFileError([f"{PROJECT_FILE}: config is {_kind(section)}; expected a mapping of config keys"])
+    values: dict[str, Any] = {}
+    for raw_key, entry in section.items():
+        name = _our_key(raw_key, PROJECT_FILE, project_level=True)
+        if name is None:
+            continue
+        at = f"{PROJECT_FILE}: config {raw_key}"
+        if not isinstance(entry, dict):  # short-hand: the engine reads a scalar or a list as `default`
+            values[name] = entry
+            continue
+        unknown = sorted(set(entry) - set(_PROJECT_CONFIG_FIELDS))
+        if unknown:
+            raise StackFileError(
+                [f"{at}: unknown field(s) {', '.join(unknown)}; a map value is written under value: (e.g. value: {{team: x}})"]
+            )
+        if "default" in entry and "value" in entry:
+            raise StackFileError([f"{at}: both default and value; the engine refuses the project file: keep one"])
+        for field in ("type", "items", "secret"):
+            if field in entry:
+                raise StackFileError([f"{at}: {field} is not supported for this project's settings (they are maps); remove it"])
+        if "value" in entry or "default" in entry:
+            values[name] = entry.get("default", entry.get("value"))
+    return values
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (empty)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"the {type(value).__name__} {json.dumps(value, default=str)[:60]}"
+
+
+def stack_file_name(stack: str) -> str:
+    return f"Pulumi.{stack}.yaml"
+
+
+def stack_values(project_dir: Path, stack: str) -> dict[str, Any]:
+    """The `cross-account-roles:*` values of `Pulumi.<stack>.yaml` as YAML data, keyed without namespace."""
+    file_name = stack_file_name(stack)
+    data = load_yaml(project_dir / file_name, "stack file")
+    if data is None:
+        raise StackFileError([f"{file_name}: empty; expected config: with the {NAMESPACE}:* settings"])
+    if not isinstance(data, dict):
+        raise StackFileError([f"{file_name}: got {_kind(data)} at the top; expected a mapping with config:"])
+    if "environment" in data:
+        raise StackFileError(
+            [
+                f"{file_name}: environment: imports Pulumi ESC environments, which only the engine can read; "
+                "offline commands would miss their values: put the settings in the stack file"
+            ]
+        )
+    config = data.get("config")
+    if config is None:
+        return {}
+    if not isinstance(config, dict):
+        raise StackFileError([f"{file_name}: config is {_kind(config)}; expected a mapping of {NAMESPACE}:* keys"])
+    values: dict[str, Any] = {}
+    for raw_key, value in config.items():
+        name = _our_key(raw_key, file_name, project_level=False)
+        if name is not None:
+            values[name] = value
+    return values
+
+
+def _check_stack_name_case(project_dir: Path, stack: str) -> None:
+    """Two stacks whose names differ only in case name the same IAM policies (`<user>-assume-roles-<stack>`)."""
+    others = sorted(
+        p.name[len("Pulumi.") : -len(".yaml")]
+        for p in project_dir.glob("Pulumi.*.yaml")
+        if p.name != stack_file_name(stack) and p.name.lower() == stack_file_name(stack).lower()
+    )
+    if others:
+        raise StackFileError(
+            [
+                f"stack name {stack!r}: the project also has stack {others[0]!r} (Pulumi.{others[0]}.yaml); "
+                "IAM names ignore case, so their policies <user>-assume-roles-<stack> would be one policy: rename one stack"
+            ]
+        )
+
+
+def read_engine_config(project_dir: Path, stack: str) -> EngineConfig:
+    """`Pulumi.yaml` + `Pulumi.<stack>.yaml` -> the `cross-account-roles:*` map the engine passes.
+
+    Project-level values apply to keys the stack does not set; a stack value replaces the
+    project value of the same key (pkg/workspace/config.go mergeConfig). `secure:` values are
+    not decrypted: they stay in their `{"secure": ...}` form, and their keys are secret.
+    """
+    project = _project_file(project_dir)
+    stacks = stack_dir(project_dir, project)
+    _check_stack_name_case(stacks, stack)
+    merged = {**project_config(project_dir, project), **stack_values(stacks, stack)}
+    values: dict[str, str] = {}
+    secret: set[str] = set()
+    for name in sorted(merged):
+        text, is_secret = encode_value(merged[name])
+        values[f"{NAMESPACE}:{name}"] = text
+        if is_secret:
+            secret.add(f"{NAMESPACE}:{name}")
+    return EngineConfig(values=values, secret_keys=frozenset(secret))
+
+
+# --- the one decoding, used offline and by the program ------------------------------------------
+
+
+def _may_be_secret(path: tuple[str | int, ...]) -> bool:
+    return any(
+        len(path) == len(pattern) and all(p in ("*", part) for p, part in zip(pattern, path, strict=True))
+        for pattern in SECRET_SETTINGS
+    )
+
+
+def _replace_secure(value: Any, path: tuple[str | int, ...], secrets: set[tuple[str, ...]], problems: list[str]) -> Any:
+    if _is_secure(value):
+        if _may_be_secret(path):
+            secrets.add(tuple(str(p) for p in path))
+            return UNDECRYPTED
+        problems.append(
+            f"{key(path)}: a secure: (secret) value; this setting may not be secret "
+            "(only roles.<name>.externalId may): write it in plain text"
+        )
+        return None
+    if isinstance(value, dict):
+        return {k: _replace_secure(v, (*path, k), secrets, problems) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_secure(v, (*path, i), secrets, problems) for i, v in enumerate(value)]
+    return value
+
+
+def decode_text(text: str) -> Any:
+    """A value as the program reads it: JSON when it parses as JSON, else the text itself
+    (what `pulumi.Config.get_object` does). Depth is bounded: the engine's JSON is at most as
+    deep as the YAML it came from, and a hand-set value deeper than that is refused."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except (json.JSONDecodeError, ValueError):
+        return text
+    except RecursionError:
+        raise StackFileError(["a config value is nested too deeply; expected a stack file's settings"]) from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def decode_engine_config(config: EngineConfig) -> DecodedConfig:
+    """The engine's string map -> the settings' input, and the secret settings.
+
+    Under the engine, secrets arrive decrypted and only their top-level key says so: a secret
+    `roles` key makes every role's externalId secret (the program cannot tell which one was
+    `secure:`), and any other secret key is refused. Offline, `secure:` values are still in
+    their `{"secure": ...}` form: allowed ones become `UNDECRYPTED`, others are refused.
+    """
+    prefix = f"{NAMESPACE}:"
+    raw: dict[str, Any] = {}
+    secrets: set[tuple[str, ...]] = set()
+    problems: list[str] = []
+    for full_key in sorted(config.values):
+        if not full_key.startswith(prefix):
+            continue
+        name = full_key[len(prefix) :]
+        value = decode_text(config.values[full_key])
+        if _depth(value) > MAX_DEPTH:
+            problems.append(f"{key((name,))}: nested more than {MAX_DEPTH} levels deep; expected a stack file's settings")
+            continue
+        value = _replace_secure(value, (name,), secrets, problems)
+        if full_key in config.secret_keys:
+            if name != "roles":
+                problems.append(
+                    f"{key((name,))}: a secret value; this setting may not be secret "
+                    "(only roles.<name>.externalId may): write it in plain text"
+                )
+                continue
+            with_id = (
+                [r for r, v in value.items() if isinstance(v, dict) and "externalId" in v] if isinstance(value, dict) else []
+            )
+            if not with_id:
+                problems.append(
+                    f"{key((name,))}: a secret value, but no role sets externalId; only roles.<name>.externalId may be secret"
+                )
+            secrets.update(("roles", r, "externalId") for r in with_id)
+        raw[name] = value
+    if problems:
+        raise SettingsError(problems)
+    return DecodedConfig(raw=raw, secret_paths=frozenset(secrets))
+
+
+def engine_config_of(values: Mapping[str, Any], secret_keys: Collection[str] = ()) -> EngineConfig:
+    """Python values keyed without namespace -> the engine's map (tests, bench, the mocks)."""
+    encoded: dict[str, str] = {}
+    secret = set(secret_keys)
+    for name, value in values.items():
+        text, is_secret = encode_value(value)
+        encoded[f"{NAMESPACE}:{name}"] = text
+        if is_secret:
+            secret.add(f"{NAMESPACE}:{name}")
+    return EngineConfig(values=encoded, secret_keys=frozenset(secret))
+
+
+def load_engine_settings(stack: str, config: EngineConfig, policies_dir: Path) -> LoadedSettings:
+    """The engine's map -> checked settings: the one path of the program and every command."""
+    decoded = decode_engine_config(config)
+    return load_settings(stack, decoded.raw, policies_dir, secret_paths=decoded.secret_paths)
+
+
+def read_stack_settings(project_dir: Path, stack: str) -> LoadedSettings:
+    """What an offline command reads: the stack as the engine would pass it, checked."""
+    return load_engine_settings(stack, read_engine_config(project_dir, stack), project_dir / "policies")
