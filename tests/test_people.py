@@ -326,6 +326,7 @@ def test_a_stack_without_the_key_leaves_the_password_policy_alone() -> None:
 
 
 def test_two_stack_files_owning_one_accounts_password_policy_are_refused(project: Path) -> None:
+    shutil.copy2(PROJECT_DIR / "Pulumi.yaml", project / "Pulumi.yaml")  # the shared source account
     shutil.copy2(PROJECT_DIR / "Pulumi.utils.yaml", project / "Pulumi.utils.yaml")
     raw = walkthrough_settings()
     raw["target"]["accountId"] = "777788889999"
@@ -489,6 +490,7 @@ def test_password_policy_values_out_of_range_are_refused() -> None:
 
 
 def test_make_check_refuses_a_second_owner_of_the_password_policy_too(project: Path) -> None:
+    shutil.copy2(PROJECT_DIR / "Pulumi.yaml", project / "Pulumi.yaml")  # the shared source account
     shutil.copy2(PROJECT_DIR / "Pulumi.utils.yaml", project / "Pulumi.utils.yaml")
     shutil.copy2(PROJECT_DIR / "Pulumi.utils.yaml", project / "Pulumi.copy.yaml")
     with pytest.raises(SettingsError) as caught:

@@ -152,10 +152,10 @@ def test_other_namespaces_are_left_to_the_engine(project: Path) -> None:
 def test_brackets_inside_quoted_text_and_comments_are_text(project: Path) -> None:
     many = "[" * 100 + "{" * 100
     text = WALKTHROUGH.replace("Lists the S3", f"'it''s {many}' # {many}\n      # Lists the S3")
-    write_stack(project, text.replace("profile: utils", 'profile: "\\" ' + many + '"'))
+    write_stack(project, text.replace("profile: prod", 'profile: "\\" ' + many + '"'))
     loaded = read_stack_settings(project, "utils")
     assert loaded.settings.roles["s3-list-role"].description == f"it's {many}"
-    assert loaded.settings.source.profile == '" ' + many
+    assert loaded.settings.target.profile == '" ' + many
 
 
 def test_a_large_file_is_refused_before_it_is_parsed(project: Path) -> None:
@@ -292,13 +292,13 @@ def test_check_exits_0_when_clean_1_on_a_guardrail_error_and_2_on_bad_settings(p
         ),
         "admin",
     )
-    write_stack(project, others.replace('"111122223333"', "111122223333"), "broken")
+    write_stack(project, others.replace('"444455556666"', "444455556666"), "broken")
     codes = {stack: cli("check", "--stack", stack, "--project-dir", str(project)) for stack in ("clean", "admin", "broken")}
     assert codes["clean"].returncode == 0, codes["clean"].stderr
     assert codes["admin"].returncode == 1
     assert "ADMINISTRATOR_ACCESS" in codes["admin"].stdout
     assert codes["broken"].returncode == 2
-    assert "cross-account-roles:source.accountId: got 111122223333" in codes["broken"].stderr
+    assert "cross-account-roles:target.accountId: got 444455556666" in codes["broken"].stderr
 
 
 def test_verify_exits_2_when_it_cannot_start(project: Path) -> None:

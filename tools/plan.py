@@ -19,7 +19,10 @@ from crossaccount.guardrails import Finding, summarise
 from crossaccount.stack_file import read_engine_config
 
 from .mocks import ProgramRun, Registration, run_program
+from .plan_diff import load_plan
 from .project import PROJECT_DIR, stack_findings
+from .review import option_marks as review_option_marks
+from .review import render_review
 
 FORMATS = ("text", "json", "markdown")
 POLICY_INPUTS = ("assumeRolePolicy", "policy")
@@ -44,14 +47,7 @@ def _resource(r: Registration) -> dict[str, Any]:
 
 def option_marks(r: Registration) -> str:
     """The resource's options for a reviewer, e.g. `[import random_user] [retainOnDelete]` ('' if none)."""
-    marks = []
-    for option in ("import", "retainOnDelete", "protect", "deleteBeforeReplace", "ignoreChanges"):
-        if option in r.options:
-            value = r.options[option]
-            marks.append(
-                f"[{option} {', '.join(value) if isinstance(value, list) else value}]" if value is not True else f"[{option}]"
-            )
-    return " ".join(marks)
+    return review_option_marks(r.options)
 
 
 def _verb(r: Registration) -> str:
@@ -138,35 +134,10 @@ def render_text(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
-    """For a pull-request comment: a table of resources, then each policy document."""
-    lines = [f"### Plan for stack `{run.stack}`", "", "| account | type | name | provider |", "| --- | --- | --- | --- |"]
-    for r in run.registrations:
-        marks = option_marks(r)
-        lines.append(
-            f"| {r.account or ''} | `{r.type}` | `{r.inputs.get('name', r.name)}`{' ' + marks if marks else ''} | {r.provider or ''} |"
-        )
-    for r in run.registrations:
-        for k in POLICY_INPUTS:
-            if isinstance(r.inputs.get(k), str):
-                doc = json.dumps(json.loads(r.inputs[k]), indent=2, ensure_ascii=False)
-                lines += [
-                    "",
-                    f"<details><summary>{r.type} <code>{r.inputs.get('name', r.name)}</code> {k}</summary>",
-                    "",
-                    "```json",
-                    doc,
-                    "```",
-                    "</details>",
-                ]
-    lines += ["", "#### Outputs", "", "```json", json.dumps(run.outputs, indent=2, sort_keys=True, ensure_ascii=False), "```"]
-    lines += ["", "#### Guardrails", "", f"{summarise(findings)} (rules and waivers: README.md#guardrails)"]
-    if findings:
-        lines.append("")
-    for f in findings:
-        waived = f" **waived**: {f.waived}" if f.waived is not None else ""
-        lines.append(f"- {f.severity} `{f.rule_id}` at `{f.location}`: {f.message}{waived}")
-    return "\n".join(lines) + "\n"
+def render_markdown(run: ProgramRun, findings: Sequence[Finding] = (), base: dict[str, Any] | None = None) -> str:
+    """For a pull-request comment: the reviewer's plan (`tools.review`), built from the JSON
+    plan's data, with what changed since `base` (a saved plan JSON) when given."""
+    return render_review(as_data(run, findings), base)
 
 
 RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}
@@ -181,9 +152,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=PROJECT_DIR,
         help="folder with Pulumi.<stack>.yaml, __main__.py and policies/ (default: this repo)",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="PLAN_JSON",
+        help="markdown only: also show what changed since this plan (make plan FORMAT=json of the base branch)",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    base = None
+    if getattr(args, "against", None) is not None:
+        try:
+            base = _base_plan(args.against, args.format)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     program_run = plan_stack(args.stack, args.project_dir)
-    out.write(RENDERERS[args.format](program_run, stack_findings(args.stack, args.project_dir)))
+    findings = stack_findings(args.stack, args.project_dir)
+    out.write(render_markdown(program_run, findings, base) if base is not None else RENDERERS[args.format](program_run, findings))
     return 0
+
+
+def _base_plan(path: Path, format_: str) -> dict[str, Any]:
+    """The base branch's plan for `--against`, read before the program runs: a bad file is a
+    usage error (ValueError, exit 2) that names it."""
+    if format_ != "markdown":
+        raise ValueError(f"--against {path}: only with --format markdown (got --format {format_})")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"--against {path}: cannot read it ({getattr(error, 'strerror', None) or error})") from None
+    return load_plan(text, f"--against {path}")

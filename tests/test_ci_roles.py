@@ -1,0 +1,123 @@
+"""The two CI roles each account needs (ci-roles/): what their trust and permissions say.
+
+Invariant: only GitHub's OIDC provider of the same account is trusted, for exactly this
+repository and exactly one event each (pull requests: the read-only preview role; pushes to
+main: the deploy role), with the audience AWS's STS; the preview role cannot change IAM; the
+deploy role cannot change the CI roles, their policies or the OIDC provider; every action is
+one IAM knows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from crossaccount.guardrails import PolicyDocument
+from crossaccount.guardrails.catalogue import unknown_action
+from crossaccount.guardrails.model import DocumentKind
+from tools import ci_matrix
+from tools.project import PROJECT_DIR
+
+ROLES = PROJECT_DIR / "ci-roles"
+PROVIDER = "arn:aws:iam::<ACCOUNT_ID>:oidc-provider/token.actions.githubusercontent.com"
+
+
+def load(name: str) -> Any:
+    return json.loads((ROLES / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("name", "subject"),
+    [
+        ("preview-trust.json", "repo:<OWNER>/<REPO>:pull_request"),
+        ("deploy-trust.json", "repo:<OWNER>/<REPO>:ref:refs/heads/main"),
+    ],
+)
+def test_each_role_trusts_only_githubs_oidc_provider_for_this_repository_and_one_event(name: str, subject: str) -> None:
+    (statement,) = load(name)["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"] == {"Federated": PROVIDER}
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    # StringEquals, never StringLike: no wildcard can widen the subject to other branches,
+    # other events or other repositories.
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": subject,
+        }
+    }
+
+
+def actions(document: Any, effect: str = "Allow") -> list[str]:
+    out: list[str] = []
+    for s in document["Statement"]:
+        if s["Effect"] == effect:
+            out += [s["Action"]] if isinstance(s["Action"], str) else s["Action"]
+    return out
+
+
+def test_the_preview_role_cannot_change_iam_and_writes_only_the_state_lock() -> None:
+    document = load("preview-permissions.json")
+    iam = [a for a in actions(document) if a.startswith("iam:")]
+    assert iam
+    assert all(a.split(":")[1].startswith(("Get", "List")) for a in iam), iam
+    writes = [s for s in document["Statement"] if {"s3:PutObject", "s3:DeleteObject"} & set(s["Action"])]
+    assert [s["Resource"] for s in writes] == ["arn:aws:s3:::<STATE_BUCKET>/.pulumi/locks/*"]
+
+
+def test_the_deploy_role_cannot_touch_the_ci_roles_their_policies_or_the_oidc_provider() -> None:
+    document = load("deploy-permissions.json")
+    (deny,) = [s for s in document["Statement"] if s["Effect"] == "Deny"]
+    assert deny["Action"] == "iam:*"
+    assert sorted(deny["Resource"]) == [
+        "arn:aws:iam::<ACCOUNT_ID>:oidc-provider/*",
+        "arn:aws:iam::<ACCOUNT_ID>:policy/cross-account-roles-ci-*",
+        "arn:aws:iam::<ACCOUNT_ID>:role/cross-account-roles-ci-*",
+    ]
+    # The names the workflows assume fall under that Deny.
+    for role in (ci_matrix.PREVIEW_ROLE, ci_matrix.DEPLOY_ROLE):
+        assert role.startswith("cross-account-roles-ci-")
+
+
+def test_the_deploy_role_can_do_what_the_component_does_and_never_deletes_a_user() -> None:
+    """Every IAM call the provider makes to create, update and delete this program's
+    resources (users, roles, customer managed policies, attachments, tags, boundaries). Users
+    are retained on delete (the engine never calls DeleteUser for them), so the role cannot."""
+    allowed = set(actions(load("deploy-permissions.json")))
+    assert "iam:DeleteUser" not in allowed
+    needed = {
+        "iam:CreateUser", "iam:UpdateUser", "iam:TagUser", "iam:UntagUser",
+        "iam:CreateRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
+        "iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:PutRolePermissionsBoundary",
+        "iam:DeleteRolePermissionsBoundary", "iam:CreatePolicy", "iam:CreatePolicyVersion",
+        "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:ListPolicyVersions", "iam:DeletePolicy",
+        "iam:TagPolicy", "iam:UntagPolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+        "iam:AttachUserPolicy", "iam:DetachUserPolicy",
+    }  # fmt: skip
+    assert needed <= allowed, needed - allowed
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in ROLES.glob("*.json")))
+def test_every_action_is_one_iam_knows(name: str) -> None:
+    text = (ROLES / name).read_text(encoding="utf-8")
+    text = text.replace("<ACCOUNT_ID>", "111122223333").replace("<OWNER>/<REPO>", "o/r")
+    text = text.replace("<STATE_BUCKET>", "state-bucket")
+    kind: DocumentKind = "trust" if name.endswith("-trust.json") else "managed"
+    assert list(unknown_action(PolicyDocument(kind=kind, where=f"ci-roles/{name}", text=text))) == []
+
+
+def test_the_readme_links_every_ci_role_file() -> None:
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    for path in sorted(ROLES.glob("*.json")):
+        assert f"(ci-roles/{path.name})" in readme, path.name
+
+
+def test_there_are_four_files_two_per_role() -> None:
+    assert sorted(p.name for p in ROLES.iterdir()) == [
+        "deploy-permissions.json",
+        "deploy-trust.json",
+        "preview-permissions.json",
+        "preview-trust.json",
+    ]
