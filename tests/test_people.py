@@ -33,6 +33,7 @@ from tests.test_settings_errors import problems_of
 from tools import plan as plan_module
 from tools.mocks import MOCK_PASSWORD, PROJECT_DIR, ProgramError, ProgramRun, run_program
 from tools.project import stack_findings
+from tools.review import render_review
 
 ROLE = "s3-list-role"
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/{ROLE}"
@@ -522,3 +523,17 @@ def test_a_password_policy_in_the_project_config_is_refused_since_every_stack_wo
         "cross-account-roles:passwordPolicy: set in Pulumi.yaml, the project's config, which every stack inherits; "
         "an account has one password policy, owned by one stack: set it in that stack's file only"
     ]
+
+
+def test_the_reviewers_access_table_shows_group_members_and_trusted_roles_for_what_they_are() -> None:
+    raw = with_group("alice")
+    raw["roles"][ROLE].update({"trustedRoles": [CI_ROLE], "requireMfaForRoles": False})
+    table = [
+        line for line in render_review(plan_module.as_data(run_program("utils", raw))).splitlines() if line.startswith("| `")
+    ]
+    assert [line.split(" | ")[0] for line in table] == [
+        "| `alice` (through group platform)",
+        f"| `{CI_ROLE}` (existing role of the source account)",
+        "| `random_user`",
+    ]
+    assert table[1].split(" | ")[3] == "no"  # the MFA column: requireMfaForRoles: false
