@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.people import people_resources
 from crossaccount.documents import StackPlan, attachment_import_id, managed_attachment_name, stack_outputs
 from crossaccount.settings import AccountSettings
 
@@ -82,6 +83,8 @@ class CrossAccountAccess(pulumi.ComponentResource):
     """The users this stack creates (not those with `create: false`), by name."""
     roles: dict[str, aws.iam.Role]
     """The roles, by name."""
+    groups: dict[str, aws.iam.Group]
+    """The source account's groups of this stack, by name (`components.people`)."""
     outputs: dict[str, Any]
     """The stack outputs (`crossaccount.documents.stack_outputs`): ARNs and the copy-paste strings."""
 
@@ -178,4 +181,5 @@ class CrossAccountAccess(pulumi.ComponentResource):
             if role.secret:  # the assume-role command and profile carry the secret externalId
                 outputs["roles"][role.name]["access"] = pulumi.Output.secret(outputs["roles"][role.name]["access"])
         self.outputs = outputs
+        self.groups = people_resources(name, plan, users, in_source, self.outputs)
         self.register_outputs(self.outputs)

@@ -15,6 +15,7 @@ from pulumi.runtime import config as runtime_config
 from crossaccount import NAMESPACE
 from crossaccount.documents import StackPlan, build_stack_plan
 from crossaccount.guardrails import check_plan, enforce
+from crossaccount.people import check_password_policy_owner
 from crossaccount.settings import LoadedSettings
 from crossaccount.stack_file import EngineConfig, decode_engine_config, load_engine_settings
 
@@ -53,6 +54,7 @@ def load_from_pulumi_config(policies_dir: Path) -> StackPlan:
     warnings and waived findings are shown with `pulumi.log.warn`.
     """
     loaded = load_stack_settings(policies_dir)
+    check_password_policy_owner(loaded, policies_dir.parent)
     plan = build_stack_plan(loaded)
     findings = check_plan(plan)
     sink = FINDINGS_SINK.get()

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from . import people, selfservice
 from .packing import pack
 from .settings import (
     MANAGED_POLICY_SIZE,
     MAX_ATTACHED_POLICIES,
+    SELF_SERVICE_FILE,
     LoadedSettings,
+    PasswordPolicySettings,
     RoleSettings,
     SettingsError,
     StackSettings,
@@ -90,6 +93,33 @@ def trust_policy(role: RoleSettings, user_arns: Mapping[str, str]) -> dict[str, 
     else:
         arns = sorted(user_arns[u] for u in role.trusted_users)
         statements = [_trust_statement("TrustSourceUsers", arns, trust_actions(role), conditions)]
+    return {"Version": VERSION, "Statement": statements}
+
+
+def trusted_roles_statement(role: RoleSettings) -> dict[str, Any]:
+    """`trustedRoles` in a statement of their own, so that people can be held to MFA while a
+    pipeline's role, which cannot present MFA, is not. Its MFA rule is `requireMfaForRoles`,
+    by default the role's `requireMfa` (secure unless the stack says otherwise)."""
+    conditions: dict[str, dict[str, str]] = {}
+    require = role.require_mfa if role.require_mfa_for_roles is None else role.require_mfa_for_roles
+    if require:
+        conditions["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
+        if role.mfa_max_age_seconds is not None:
+            conditions["NumericLessThan"] = {"aws:MultiFactorAuthAge": str(role.mfa_max_age_seconds)}
+    if role.external_id is not None:
+        conditions["StringEquals"] = {"sts:ExternalId": role.external_id}
+    actions = ["sts:AssumeRole", "sts:TagSession"] if role.allow_session_tags else ["sts:AssumeRole"]
+    return _trust_statement("TrustSourceRoles", sorted(role.trusted_roles), actions, conditions)
+
+
+def role_trust_policy(role: RoleSettings, trusted_users: list[str], user_arns: Mapping[str, str]) -> dict[str, Any]:
+    """The whole trust policy: the users (`trustedUsers` and the members of `trustedGroups`, by
+    exact ARN, as `trust_policy` writes them), then `trustedRoles` in their own statement."""
+    statements: list[dict[str, Any]] = []
+    if trusted_users:
+        statements += trust_policy(role.model_copy(update={"trusted_users": trusted_users}), user_arns)["Statement"]
+    if role.trusted_roles:
+        statements.append(trusted_roles_statement(role))
     return {"Version": VERSION, "Statement": statements}
 
 
@@ -198,22 +228,71 @@ class UserPlan:
     """On the user (when created) and on its assume-role policies: stack-wide tags, then the
     user's, then the tags of `trust: tag` roles that trust it."""
     mfa_serial: str
-    policy_name: str
-    """The first (usually the only) assume-role policy's name; all of them are in `assume_policies`."""
-    policy_arn: str
-    policy_document: str
+    policy_name: str | None
+    """The first (usually the only) assume-role policy's name, all of them in `assume_policies`;
+    None when no role lists the user in trustedUsers (its roles come through its groups)."""
+    policy_arn: str | None
+    policy_document: str | None
     roles: tuple[str, ...]
+    """Every role of this stack the user may assume: listed in trustedUsers or through a group."""
     profile: str = ""
     """The profile with the user's own credentials, which the copy-paste strings name."""
     adopt: bool = False
     """`import: true`: the existing IAM user is imported (Pulumi's import option, id: the name)."""
+    direct_roles: tuple[str, ...] = ()
+    """The roles its own assume-role policy grants (those listing it in trustedUsers)."""
+    groups: tuple[str, ...] = ()
+    """The groups of this stack it is a member of (UserGroupMembership, not exclusive)."""
+    self_service: bool = False
+    """The stack's self-service policy is attached to it (a user this stack creates)."""
+    console: LoginProfilePlan | None = None
+
     assume_policies: tuple[AssumePolicyPlan, ...] = ()
     """Every assume-role policy of the user, at most 6,144 characters each (`crossaccount.packing`)."""
 
     @property
     def attached_policies(self) -> int:
-        """Managed policies this stack attaches to the user."""
-        return len(self.assume_policies)
+        """Managed policies this stack attaches to the user: its assume-role policies and the self-service one."""
+        return len(self.assume_policies) + self.self_service
+
+
+@dataclass(frozen=True)
+class LoginProfilePlan:
+    """Console sign-in: a login profile whose generated password must be changed at first sign-in."""
+
+    pgp_key: str | None
+    """keybase:<user> or a base64 public key: the password comes back encrypted to it."""
+    password_length: int
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """A source-account group, its members, and the identity side of the roles granted to it."""
+
+    name: str
+    path: str
+    arn: str
+    members: tuple[str, ...]
+    roles: tuple[str, ...]
+    """Roles that list the group in trustedGroups."""
+    policy_name: str | None
+    """`<group>-group-assume-roles-<stack>`, attached to the group; None when no role trusts it."""
+    policy_arn: str | None
+    policy_document: str | None
+    managed_policy_arns: tuple[str, ...]
+    tags: Mapping[str, str]
+    """On the group's assume-role policy (IAM groups take no tags)."""
+
+
+@dataclass(frozen=True)
+class SelfServicePlan:
+    """The stack's one self-service credentials policy, attached to each user it creates."""
+
+    name: str
+    arn: str
+    document: str
+    users: tuple[str, ...]
+    enforce_mfa: bool
 
 
 @dataclass(frozen=True)
@@ -270,11 +349,27 @@ class StackPlan:
     settings: StackSettings
     users: tuple[UserPlan, ...]
     roles: tuple[RolePlan, ...]
+    groups: tuple[GroupPlan, ...] = ()
+    self_service: SelfServicePlan | None = None
+    password_policy: PasswordPolicySettings | None = None
+    """Set when this stack owns the source account's password policy."""
+    console_sign_in_url: str = ""
+    """The source account's IAM user sign-in page."""
 
 
 def user_policy_name(stack: str, user: str) -> str:
     """Includes the stack name, so that two stacks can grant the same user side by side."""
     return f"{user}-assume-roles-{stack}"
+
+
+def group_policy_name(stack: str, group: str) -> str:
+    """`-group-` keeps it apart from a user's `<user>-assume-roles-<stack>` (collisions are still checked)."""
+    return f"{group}-group-assume-roles-{stack}"
+
+
+def console_sign_in_url(settings: StackSettings) -> str:
+    """The source account's IAM user sign-in page, `https://<account>.signin.aws.amazon.com/console`."""
+    return f"https://{settings.source.account_id}.{SIGNIN_HOSTS[settings.source.partition]}/console"
 
 
 def role_policy_name(role: str, file_name: str) -> str:
@@ -437,6 +532,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     mfa_serials = {n: iam_arn(src.partition, src.account_id, "mfa", "/", u.mfa_device_name or n) for n, u in s.users.items()}
     role_arns = {n: iam_arn(tgt.partition, tgt.account_id, "role", r.path, n) for n, r in s.roles.items()}
 
+    trusted = {n: people.trusted_user_names(r, s.groups) for n, r in s.roles.items()}
     roles = []
     for name, role in s.roles.items():
         secret = loaded.is_secret("roles", name, "externalId")
@@ -456,7 +552,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 aws_config_profile=aws_config_profile(s, role, name, role_arns[name], mfa_serials[u], u),
                 profile_name=role_profile_name(s, name),
             )
-            for u in role.trusted_users
+            for u in trusted[name]
         )
         roles.append(
             RolePlan(
@@ -468,7 +564,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 permissions_boundary=role.permissions_boundary,
                 tags={**s.tags, **role.tags},
                 trust_document=to_json(
-                    trust_policy(role, user_arns)
+                    role_trust_policy(role, trusted[name], user_arns)
                     if role.trust == "users"
                     else account_wide_trust_policy(role, src, trust_conditions(role), trust_actions(role), VERSION)
                 ),
@@ -482,17 +578,25 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
             )
         )
 
-    # user -> the roles that trust it, in one pass (a scan of every role per user is quadratic)
-    roles_of: dict[str, dict[str, tuple[RoleSettings, str]]] = {n: {} for n in s.users}
+    self_service = _self_service_plan(loaded)
+    roles_of: dict[str, list[str]] = {}
+    for role_name in sorted(s.roles):
+        for u in trusted[role_name]:
+            roles_of.setdefault(u, []).append(role_name)
+    # user -> the roles that list it in trustedUsers, in one pass (a scan of every role per
+    # user is quadratic: seconds at 4,000 users)
+    direct_of: dict[str, dict[str, tuple[RoleSettings, str]]] = {}
     for role_name, role in s.roles.items():
-        for trusted in role.trusted_users:
-            roles_of[trusted][role_name] = (role, role_arns[role_name])
-
+        for trusted_user in role.trusted_users:
+            direct_of.setdefault(trusted_user, {})[role_name] = (role, role_arns[role_name])
     tags_for_trust = trust_tags(s.roles)
     users = []
     for name, user in s.users.items():
-        trusting = roles_of[name]
-        assume = _assume_policies(loaded.stack, s, name, trusting)
+        trusting = direct_of.get(name, {})
+        assume = _assume_policies(loaded.stack, s, name, trusting) if trusting else ()
+        console = None
+        if user.console_access:
+            console = LoginProfilePlan(user.pgp_key, selfservice.initial_password_length(s.password_policy))
         users.append(
             UserPlan(
                 name=name,
@@ -501,18 +605,94 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
                 create=user.create,
                 tags={**s.tags, **user.tags, **tags_for_trust.get(name, {})},
                 mfa_serial=mfa_serials[name],
-                policy_name=assume[0].name,
-                policy_arn=assume[0].arn,
-                policy_document=assume[0].document,
-                roles=tuple(sorted(trusting)),
+                policy_name=assume[0].name if assume else None,
+                policy_arn=assume[0].arn if assume else None,
+                policy_document=assume[0].document if assume else None,
+                roles=tuple(roles_of.get(name, ())),
+                direct_roles=tuple(sorted(trusting)),
+                groups=tuple(people.groups_of(name, s.groups)),
+                self_service=self_service is not None and name in self_service.users,
+                console=console,
                 profile=user_profile(s, name),
                 adopt=user.import_,
                 assume_policies=assume,
             )
         )
+    groups = []
+    for name, group in s.groups.items():
+        granted = {r: (s.roles[r], role_arns[r]) for r in people.group_granted_roles(name, s.roles)}
+        policy_name = group_policy_name(loaded.stack, name) if granted else None
+        groups.append(
+            GroupPlan(
+                name=name,
+                path=group.path,
+                arn=iam_arn(src.partition, src.account_id, "group", group.path, name),
+                members=tuple(group.members),
+                roles=tuple(sorted(granted)),
+                policy_name=policy_name,
+                policy_arn=iam_arn(src.partition, src.account_id, "policy", "/", policy_name) if policy_name else None,
+                # One policy for every member: the source identity is pinned with the policy variable.
+                policy_document=to_json(assume_roles_policy("${aws:username}", granted)) if granted else None,
+                managed_policy_arns=tuple(group.managed_policy_arns),
+                tags=dict(s.tags),
+            )
+        )
     _check_user_policy_counts(users)
-    _check_policy_names(roles, users, same_account=src.account_id == tgt.account_id)
-    return StackPlan(stack=loaded.stack, settings=s, users=tuple(users), roles=tuple(roles))
+    same_account = src.account_id == tgt.account_id
+    _check_policy_names(roles, users, same_account=same_account)
+    _check_source_policy_names(users, groups, self_service, roles if same_account else [])
+    return StackPlan(
+        stack=loaded.stack,
+        settings=s,
+        users=tuple(users),
+        roles=tuple(roles),
+        groups=tuple(groups),
+        self_service=self_service,
+        password_policy=s.password_policy,
+        console_sign_in_url=console_sign_in_url(s),
+    )
+
+
+def _self_service_plan(loaded: LoadedSettings) -> SelfServicePlan | None:
+    """For a stack that creates users (and has not turned it off): one policy for all of them."""
+    s = loaded.settings
+    owned = tuple(n for n, u in s.users.items() if u.create)
+    if not s.self_service.enabled or not owned:
+        return None
+    template = loaded.source_documents[SELF_SERVICE_FILE].document
+    name = selfservice.self_service_policy_name(loaded.stack)
+    document = selfservice.self_service_document(template, s.source.partition, s.source.account_id, s.self_service.enforce_mfa)
+    return SelfServicePlan(
+        name=name,
+        arn=iam_arn(s.source.partition, s.source.account_id, "policy", "/", name),
+        document=to_json(document),
+        users=owned,
+        enforce_mfa=s.self_service.enforce_mfa,
+    )
+
+
+def _check_source_policy_names(
+    users: list[UserPlan], groups: list[GroupPlan], self_service: SelfServicePlan | None, roles_in_source: list[RolePlan]
+) -> None:
+    """The source account's policy names of this stack are distinct ignoring case (IAM does);
+    `roles_in_source`: the roles, when source and target are one account."""
+    named: list[tuple[str | None, str]] = [
+        (p.name, key(("roles", r.name, "policyFiles", i))) for r in roles_in_source for i, p in enumerate(r.policies)
+    ]
+    named += [(a.name, key(("users", u.name))) for u in users for a in u.assume_policies]
+    named += [(g.policy_name, key(("groups", g.name))) for g in groups]
+    if self_service is not None:
+        named.append((self_service.name, key(("selfService",))))
+    problems = []
+    seen: dict[str, str] = {}
+    for policy_name, where in named:
+        if policy_name is None:
+            continue
+        other = seen.setdefault(policy_name.lower(), where)
+        if other != where:
+            problems.append(f"{where}: policy name {policy_name!r} is also the name derived at {other}; rename one of them")
+    if problems:
+        raise SettingsError(problems)
 
 
 def _assume_policies(
@@ -557,9 +737,7 @@ def stack_outputs(plan: StackPlan) -> dict[str, Any]:
     return {
         "sourceAccountId": plan.settings.source.account_id,
         "targetAccountId": plan.settings.target.account_id,
-        "users": {
-            u.name: {"arn": u.arn, "mfaSerial": u.mfa_serial, "profile": u.profile, "roles": list(u.roles)} for u in plan.users
-        },
+        "users": {u.name: _user_output(u) for u in plan.users},
         "roles": {
             r.name: {
                 "arn": r.arn,
@@ -575,4 +753,20 @@ def stack_outputs(plan: StackPlan) -> dict[str, Any]:
             }
             for r in plan.roles
         },
+        **_people_outputs(plan),
     }
+
+
+def _user_output(user: UserPlan) -> dict[str, Any]:
+    output: dict[str, Any] = {"arn": user.arn, "mfaSerial": user.mfa_serial, "profile": user.profile, "roles": list(user.roles)}
+    if user.groups:
+        output["groups"] = list(user.groups)
+    return output
+
+
+def _people_outputs(plan: StackPlan) -> dict[str, Any]:
+    """The source account's sign-in page, and the groups (when the stack has any)."""
+    outputs: dict[str, Any] = {"consoleSignInUrl": plan.console_sign_in_url}
+    if plan.groups:
+        outputs["groups"] = {g.name: {"arn": g.arn, "members": list(g.members), "roles": list(g.roles)} for g in plan.groups}
+    return outputs

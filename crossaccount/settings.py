@@ -14,7 +14,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -26,12 +26,14 @@ from . import NAMESPACE as _NAMESPACE
 NAMESPACE = _NAMESPACE
 """The project name, the prefix of every config key (defined in `crossaccount/__init__.py`)."""
 
-KEYS = ("source", "target", "users", "roles", "tags", "policyWaivers")
+KEYS = ("source", "target", "users", "roles", "tags", "policyWaivers", "groups", "selfService", "passwordPolicy")
 
 # IAM's own limits (../shared/IAM-FACTS.md).
 ACCOUNT_ID_RE = re.compile(r"^\d{12}\Z", re.ASCII)
 REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d\Z", re.ASCII)
 IAM_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}\Z", re.ASCII)
+GROUP_NAME_RE = re.compile(r"^[\w+=,.@-]{1,128}\Z", re.ASCII)
+"""IAM's CreateGroup takes 1 to 128 characters (users and roles: 64)."""
 ENTITY_PATH_RE = re.compile(r"^(/|/[\x21-\x7E]{1,510}/)\Z", re.ASCII)
 EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}\Z", re.ASCII)
 ROLE_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/([\x21-\x7E]*/)?[\w+=,.@-]{1,64}\Z", re.ASCII)
@@ -52,6 +54,10 @@ MAX_TAGS = 50
 MAX_ATTACHED_POLICIES = 10
 MANAGED_POLICY_SIZE = 6144
 """Characters of a customer managed policy, whitespace not counted."""
+SOURCE_POLICIES_DIR = "source"
+"""policies/source/: documents of the source account. A role's policyFiles entry is a plain
+file name (POLICY_FILE_RE has no slash), so no role can ever name a file in here."""
+SELF_SERVICE_FILE = "self-service-credentials.json"
 
 
 class SettingsError(Exception):
@@ -104,6 +110,45 @@ class UserSettings(_Model):
         None,
         description="The profile with this user's own credentials on the person's machine (default: <user>@<source account>).",
     )
+    console_access: bool = Field(False, description="Create a console login profile (password reset at first sign-in).")
+    pgp_key: str | None = Field(
+        None, description="keybase:<user> or a base64 PGP public key: the initial password is encrypted to it."
+    )
+
+
+class GroupSettings(_Model):
+    """An IAM group in the source account, created by this stack, with members of this stack."""
+
+    members: list[str] = Field(default_factory=list, description="Users (declared under users) added to the group.")
+    path: str = Field("/", description="The group's IAM path.")
+    managed_policy_arns: list[str] = Field(
+        default_factory=list, description="Existing managed policies of the source account (or AWS's) to attach."
+    )
+
+
+class SelfServiceSettings(_Model):
+    """The policy that lets each user of this stack manage their own credentials (crossaccount.selfservice)."""
+
+    enabled: bool = Field(True, description="Attach the self-service policy to every user this stack creates.")
+    enforce_mfa: bool = Field(True, description="Deny everything but MFA enrolment and password change until signed in with MFA.")
+
+
+class PasswordPolicySettings(_Model):
+    """The source account's password policy; the stack that sets this key owns it.
+
+    Defaults: the AWS Config managed rule iam-password-policy's (length 14, reuse 24, age 90,
+    all four character classes), https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html
+    """
+
+    minimum_password_length: int = Field(14, description="6 to 128.")
+    require_uppercase_characters: bool = True
+    require_lowercase_characters: bool = True
+    require_numbers: bool = True
+    require_symbols: bool = True
+    password_reuse_prevention: int | None = Field(24, description="1 to 24 previous passwords; null: none.")
+    max_password_age: int | None = Field(90, description="1 to 1,095 days; null: passwords never expire.")
+    allow_users_to_change_password: bool = True
+    hard_expiry: bool = Field(False, description="True: an expired password can only be reset by an administrator.")
 
 
 class SmokeCheck(_Model):
@@ -124,7 +169,18 @@ class TrustedTag(_Model):
 class RoleSettings(_Model):
     """A role in the target account and who may assume it."""
 
-    trusted_users: list[str] = Field(description="Names of users (declared under users) that may assume it.")
+    trusted_users: list[str] = Field(
+        default_factory=list, description="Names of users (declared under users) that may assume it."
+    )
+    trusted_groups: list[str] = Field(
+        default_factory=list, description="Groups (declared under groups): their members' ARNs are written in the trust policy."
+    )
+    trusted_roles: list[str] = Field(
+        default_factory=list, description="ARNs of existing roles in the source account, in a trust statement of their own."
+    )
+    require_mfa_for_roles: bool | None = Field(
+        None, description="MFA rule of the trustedRoles statement; default: the same as requireMfa."
+    )
     trust: Literal["users", "path", "tag"] = Field(
         "users", description="How the trust policy names them: exact user ARNs, a user path, or a user tag."
     )
@@ -174,6 +230,11 @@ class StackSettings(_Model):
     policy_waivers: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="Guardrail rules waived for one file of policies/: file name -> {rule id: why}."
     )
+    groups: dict[str, GroupSettings] = Field(default_factory=dict, description="Groups of the source account.")
+    self_service: SelfServiceSettings = Field(default_factory=SelfServiceSettings, description="Self-service credentials.")
+    password_policy: PasswordPolicySettings | None = Field(
+        None, description="The source account's password policy, owned by this stack when set."
+    )
 
 
 @dataclass(frozen=True)
@@ -183,6 +244,8 @@ class LoadedSettings:
     stack: str
     settings: StackSettings
     policy_files: Mapping[str, PolicyFile]
+    source_documents: Mapping[str, PolicyFile] = field(default_factory=dict)
+    """Documents of the source account read from policies/source/ (the self-service policy)."""
     secret_paths: frozenset[tuple[str, ...]] = frozenset()
     """Settings that hold a secret, e.g. `("roles", "deploy", "externalId")`: outputs that
     contain them are Pulumi secrets, and the offline plan shows `[secret]`."""
@@ -257,6 +320,14 @@ def _parse_mapping(raw: Mapping[str, Any], name: str, problems: list[str]) -> di
         return {}
     if not isinstance(value, dict):
         problems.append(f"{key((name,))}: got {_show(value)}; {_expected_for((name,))}")
+        return {}
+    return value
+
+
+def _parse_optional_mapping(raw: Mapping[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        problems.append(f"{key((name,))}: got {_show(value)}; expected a mapping of name to settings")
         return {}
     return value
 
@@ -468,6 +539,10 @@ def load_settings(
     `raw` maps the key without namespace (`source`, `roles`, ...) to its value; `secret_paths`
     names the settings that hold a secret. Raises `SettingsError` with every problem found.
     """
+    # The checks of groups, trusted roles, console sign-in and the password policy live in
+    # their own module, which reads the models declared here: imported here, not at the top.
+    from . import people  # noqa: PLC0415
+
     problems: list[str] = []
     unknown = sorted(set(raw) - set(KEYS))
     for name in unknown:
@@ -495,6 +570,12 @@ def load_settings(
     raw_roles = _parse_mapping(raw, "roles", problems)
     users = {n: u for n, v in raw_users.items() if (u := _parse(UserSettings, v, ("users", n), problems))}
     roles = {n: r for n, v in raw_roles.items() if (r := _parse(RoleSettings, v, ("roles", n), problems))}
+    raw_groups = _parse_optional_mapping(raw, "groups", problems)
+    groups = {n: g for n, v in raw_groups.items() if (g := _parse(GroupSettings, v, ("groups", n), problems))}
+    self_service = _parse(SelfServiceSettings, raw.get("selfService", {}), ("selfService",), problems)
+    password_policy = (
+        _parse(PasswordPolicySettings, raw["passwordPolicy"], ("passwordPolicy",), problems) if "passwordPolicy" in raw else None
+    )
 
     if source is not None:
         _check_account(source, "source", problems)
@@ -519,16 +600,16 @@ def load_settings(
     for name in raw_roles:
         _check_name(name, ("roles", name), "role", problems)
 
-    # One pass over the roles, not one per user: a scan per user is quadratic (seconds at 4,000 users).
-    trusted_somewhere = {u for r in roles.values() for u in r.trusted_users}
+    trusted_anywhere = {u for r in roles.values() for u in people.trusted_user_names(r, groups)}
     for name, user in users.items():
         _check_path(user.path, ("users", name, "path"), problems)
         if user.mfa_device_name is not None:
             _check_name(user.mfa_device_name, ("users", name, "mfaDeviceName"), "MFA device", problems)
         _check_tags(user.tags, ("users", name, "tags"), problems, inherited=tags)
-        if raw_roles and len(roles) == len(raw_roles) and name not in trusted_somewhere:
+        if raw_roles and len(roles) == len(raw_roles) and len(groups) == len(raw_groups) and name not in trusted_anywhere:
             problems.append(
-                f"{key(('users', name))}: no role lists this user in trustedUsers; expected every declared user to be trusted by a role"
+                f"{key(('users', name))}: no role lists this user in trustedUsers or one of its groups in trustedGroups; "
+                "expected every declared user to be trusted by a role"
             )
         if user.profile is not None and not PROFILE_NAME_RE.match(user.profile):
             problems.append(
@@ -587,8 +668,10 @@ def load_settings(
                     f"the target account {target.account_id} or an AWS managed policy (arn:{partition}:iam::aws:policy/...)"
                 )
         _check_tags(role.tags, (*at, "tags"), problems, inherited=tags)
-        if not role.trusted_users:
-            problems.append(f"{key((*at, 'trustedUsers'))}: empty; expected at least one user name")
+        if not role.trusted_users and not role.trusted_groups and not role.trusted_roles:
+            problems.append(
+                f"{key((*at, 'trustedUsers'))}: empty, and no trustedGroups or trustedRoles; expected at least one principal"
+            )
         for i, user_name in enumerate(role.trusted_users):
             if user_name not in raw_users:
                 problems.append(
@@ -653,12 +736,38 @@ def load_settings(
             )
         _check_waivers(waivers, ("policyWaivers", file_name), problems)
 
+    source_documents: dict[str, PolicyFile] = {}
+    if source is not None and self_service is not None and len(groups) == len(raw_groups):
+        people.check_people(source, users, roles, groups, self_service, password_policy, problems)
+        if self_service.enabled and any(u.create for u in users.values()):
+            loaded_doc, problem = load_policy_file(policies_dir / SOURCE_POLICIES_DIR, SELF_SERVICE_FILE)
+            if problem is not None:
+                problems.append(f"{key(('selfService',))}: {problem.replace('policies/', f'policies/{SOURCE_POLICIES_DIR}/', 1)}")
+            elif loaded_doc is not None:
+                source_documents[SELF_SERVICE_FILE] = loaded_doc
+
     if problems or source is None or target is None:
         raise SettingsError(problems)
     settings = StackSettings.model_validate(
-        {"source": source, "target": target, "users": users, "roles": roles, "tags": tags, "policyWaivers": policy_waivers}
+        {
+            "source": source,
+            "target": target,
+            "users": users,
+            "roles": roles,
+            "tags": tags,
+            "policyWaivers": policy_waivers,
+            "groups": groups,
+            "selfService": self_service,
+            "passwordPolicy": password_policy,
+        }
     )
-    return LoadedSettings(stack=stack, settings=settings, policy_files=dict(sorted(policies.items())), secret_paths=secret_paths)
+    return LoadedSettings(
+        stack=stack,
+        settings=settings,
+        policy_files=dict(sorted(policies.items())),
+        source_documents=source_documents,
+        secret_paths=secret_paths,
+    )
 
 
 def read_stack_file(path: Path) -> dict[str, Any]:

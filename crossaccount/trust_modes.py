@@ -57,6 +57,14 @@ def trust_mode_problems(
                 f"{key((*at, 'requireSourceIdentity'))}: true with trust: {role.trust}; pinning the source identity to each "
                 "user's name needs a statement per user, expected trust: users (or requireSourceIdentity: false)"
             )
+        if role.trust != "users" and (role.trusted_groups or role.trusted_roles):
+            listed = " and ".join(
+                k for k, v in (("trustedGroups", role.trusted_groups), ("trustedRoles", role.trusted_roles)) if v
+            )
+            problems.append(
+                f"{key(at)}: {listed} with trust: {role.trust}; the account-wide modes trust IAM users only, "
+                "expected the members in trustedUsers (or trust: users for groups and roles)"
+            )
         if role.trust == "path":
             problems += _path_problems(name, role, users)
         elif role.trust == "tag":

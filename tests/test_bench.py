@@ -37,8 +37,9 @@ def test_the_generated_stacks_pass_every_guardrail_within_the_quotas(users: int,
 def test_a_generated_stack_file_is_planned_by_the_program(tmp_path: Path) -> None:
     write_project(tmp_path, generated_settings(50, 5))
     run = plan_stack("bench", tmp_path)
-    # component + two providers; per user: user, assume-role policy, attachment; per role: role, policy, attachment
-    assert len(run.registrations) == 3 + 3 * 50 + 3 * 5
+    # component, two providers, the self-service policy; per user: user, assume-role policy, its
+    # attachment, the self-service attachment; per role: role, permission policy, its attachment
+    assert len(run.registrations) == 4 + 4 * 50 + 3 * 5
     assert run.findings == ()
 
 

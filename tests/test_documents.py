@@ -8,6 +8,7 @@ that trust that user; the two sides are mirror images; the same settings give th
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -70,6 +71,7 @@ def test_both_sides_of_the_trust_are_mirror_images_with_exact_principals(raw: di
         assert all(p.startswith(f"arn:aws:iam::{SOURCE}:user/") for p in named)
         assert all("Resource" not in s and s["Effect"] == "Allow" for s in document["Statement"])
     for user in plan.users:
+        assert user.policy_document is not None  # every user of these stacks is in some trustedUsers
         document = json.loads(user.policy_document)
         allowed = {a for s in document["Statement"] for a in resources(s)}
         assert allowed == {role_arn[r] for r, users in trusted_by_role.items() if user.name in users}
@@ -108,6 +110,7 @@ def test_policy_documents_are_compact_json_in_the_files_key_order(tmp_path: Path
         '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]\n}\n',
         encoding="utf-8",
     )
+    shutil.copytree(PROJECT_DIR / "policies" / "source", tmp_path / "source")
     raw = walkthrough_settings()
     raw["roles"]["s3-list-role"]["policyFiles"] = ["p.json"]
     plan = build_stack_plan(load_settings("utils", raw, tmp_path))

@@ -68,7 +68,9 @@ def test_a_grandchild_urn_chains_the_parents_whole_qualified_type() -> None:
 def test_only_the_users_are_retained_on_delete_and_nothing_is_protected() -> None:
     run = run_program("utils", walkthrough_settings())
     assert one(run, USER, "random_user").options == {"retainOnDelete": True}
-    others = {r.name: r.options for r in run.registrations if r.type != USER}
+    login = one(run, "aws:iam/userLoginProfile:UserLoginProfile", "access-login-random_user")
+    assert login.options == {"ignoreChanges": ["passwordResetRequired", "passwordLength", "pgpKey"]}  # tests/test_people.py
+    others = {r.name: r.options for r in run.registrations if r.type != USER and r is not login}
     assert others == {name: {} for name in others}
 
 
@@ -171,6 +173,7 @@ def test_the_users_own_profile_setting_is_used_and_two_stacks_profiles_do_not_co
     staging = walkthrough_settings()
     staging["target"]["accountId"] = "777788889999"
     staging["users"]["random_user"]["profile"] = "me"
+    del staging["passwordPolicy"]  # the source account's password policy has one owner: utils
     outputs = [run_program(stack, raw).outputs for stack, raw in (("utils", prod), ("staging", staging))]
     access = [o["roles"]["s3-list-role"]["access"]["random_user"] for o in outputs]
     assert [a["profileName"] for a in access] == [f"s3-list-role@{TARGET}", "s3-list-role@777788889999"]

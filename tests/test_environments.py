@@ -8,6 +8,7 @@ IAM compares them, ignoring case; ARNs; Pulumi URNs).
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -97,9 +98,13 @@ def test_nothing_two_stacks_create_in_the_same_account_collides(plans: dict[str,
     assert source == [
         ("staging", "aws:iam/policy:Policy", "random_user-assume-roles-staging"),
         ("staging", "aws:iam/userPolicyAttachment:UserPolicyAttachment", "access-attach-assume-random_user"),
+        ("utils", "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "access-password-policy"),  # one owner: utils
         ("utils", "aws:iam/policy:Policy", "random_user-assume-roles-utils"),
+        ("utils", "aws:iam/policy:Policy", "self-service-credentials-utils"),  # the stack that creates the user
         ("utils", "aws:iam/user:User", "random_user"),
+        ("utils", "aws:iam/userLoginProfile:UserLoginProfile", "access-login-random_user"),
         ("utils", "aws:iam/userPolicyAttachment:UserPolicyAttachment", "access-attach-assume-random_user"),
+        ("utils", "aws:iam/userPolicyAttachment:UserPolicyAttachment", "access-attach-self-service-random_user"),
     ]
 
 
@@ -124,6 +129,7 @@ def test_the_ci_matrix_refuses_a_stack_without_profiles(tmp_path: Path) -> None:
     (tmp_path / "policies").mkdir()
     for name in ("role_permissions_policy.json",):
         (tmp_path / "policies" / name).write_text((PROJECT_DIR / "policies" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(PROJECT_DIR / "policies" / "source", tmp_path / "policies" / "source")  # the self-service policy
     (tmp_path / "Pulumi.yaml").write_text((PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     text = (PROJECT_DIR / "Pulumi.utils.yaml").read_text(encoding="utf-8").replace("    profile: prod\n", "")
     (tmp_path / "Pulumi.ci.yaml").write_text(text, encoding="utf-8")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,9 +92,9 @@ def test_the_text_plan_says_which_account_gets_what() -> None:
     assert target_at < text.index("+ aws:iam/role:Role  s3-list-role  (access-role-s3-list-role)")
     assert '"aws:MultiFactorAuthPresent": "true"' in text
     assert text.endswith(
-        "\n9 resources: 2 aws:iam/policy:Policy, 1 aws:iam/role:Role, 1 aws:iam/rolePolicyAttachment:RolePolicyAttachment, "
-        "1 aws:iam/user:User, 1 aws:iam/userPolicyAttachment:UserPolicyAttachment, 1 crossaccount:iam:CrossAccountAccess, "
-        "2 pulumi:providers:aws\n"
+        "\n13 resources: 1 aws:iam/accountPasswordPolicy:AccountPasswordPolicy, 3 aws:iam/policy:Policy, 1 aws:iam/role:Role, "
+        "1 aws:iam/rolePolicyAttachment:RolePolicyAttachment, 1 aws:iam/user:User, 1 aws:iam/userLoginProfile:UserLoginProfile, "
+        "2 aws:iam/userPolicyAttachment:UserPolicyAttachment, 1 crossaccount:iam:CrossAccountAccess, 2 pulumi:providers:aws\n"
         "\nGuardrails: 0 errors, 0 warnings, 0 waived (rules and waivers: README.md#guardrails)\n"
     )
 
@@ -101,7 +102,7 @@ def test_the_text_plan_says_which_account_gets_what() -> None:
 def test_the_markdown_plan_has_a_table_and_each_document() -> None:
     text = plan_module.render_markdown(run_program("utils", walkthrough_settings()))
     assert "| target | `aws:iam/role:Role` | `s3-list-role` | access-target |" in text
-    assert text.count("```json") == 4  # two policies, one trust policy, the outputs
+    assert text.count("```json") == 5  # three policies (assume-role, self-service, permissions), one trust policy, the outputs
 
 
 def test_bad_settings_exit_2_with_the_error_on_stderr_and_nothing_on_stdout(tmp_path: Path) -> None:
@@ -149,9 +150,7 @@ def test_make_plan_lists_the_findings_of_the_programs_own_guardrail_run(tmp_path
     settings = walkthrough_settings()
     settings["roles"]["s3-list-role"]["requireMfa"] = False
     (tmp_path / "__main__.py").write_bytes((PROJECT_DIR / "__main__.py").read_bytes())
-    (tmp_path / "policies").mkdir()
-    for policy in (PROJECT_DIR / "policies").iterdir():
-        (tmp_path / "policies" / policy.name).write_bytes(policy.read_bytes())
+    shutil.copytree(PROJECT_DIR / "policies", tmp_path / "policies")
     config = {f"cross-account-roles:{k}": v for k, v in settings.items()}
     (tmp_path / "Pulumi.nomfa.yaml").write_text(json.dumps({"config": config}), encoding="utf-8")
 

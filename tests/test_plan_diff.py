@@ -105,12 +105,14 @@ def test_a_new_trusted_user_and_a_dropped_mfa_condition_come_first_as_widened_ac
             "statement TrustSourceUsers drops condition Bool aws:MultiFactorAuthPresent true: MFA is no longer required",
         ),
         AccessChange("widens", "user bob", f"policy arn:aws:iam::{SOURCE}:policy/bob-assume-roles-utils attached"),
+        # a user the stack creates gets the self-service policy (own credentials, MFA enforced)
+        AccessChange("widens", "user bob", f"policy arn:aws:iam::{SOURCE}:policy/self-service-credentials-utils attached"),
     ]
     assert diff.of("narrows") == []
     text = render_review(head, base)
     # Widened access is the first thing after the heading, before the access table.
     changes = text.split("#### What changed against the base plan (stack `utils`)\n\n", 1)[1]
-    assert changes.startswith("##### :warning: Widened access (5)\n\n- **assume-role policy bob-assume-roles-utils**:")
+    assert changes.startswith("##### :warning: Widened access (6)\n\n- **assume-role policy bob-assume-roles-utils**:")
     assert text.index("Widened access") < text.index("#### Who may assume what")
     assert "| add | source | `aws:iam/user:User` | `bob` |  |" in text
 

@@ -49,6 +49,8 @@ def stack(mode: str, role_names: list[str], users: list[str] = [USER], **role_ex
     raw["roles"] = {
         r: {"trustedUsers": list(users), "policyFiles": [POLICY_FILE], **mode_settings(mode), **role_extra} for r in role_names
     }
+    # Only the assume-role policies on the user, unless a test turns the self-service policy on.
+    raw["selfService"] = {"enabled": False}
     return raw
 
 
@@ -160,6 +162,18 @@ def test_ten_assume_role_policies_on_a_user_pass(mode: str) -> None:
     (user,) = plan.users
     assert user.attached_policies == 10
     assert [f.line() for f in check_plan(plan) if f.rule_id != "TRUST_ACCOUNT_WIDE"] == []
+
+
+def test_the_self_service_policy_counts_toward_the_ten() -> None:
+    raw = stack("users", role_names(EDGE, LONG))
+    raw["selfService"] = {"enabled": True}
+    with pytest.raises(SettingsError) as caught:
+        plan_of(raw)
+    assert caught.value.problems == [
+        f"cross-account-roles:users.alice: trusted by {EDGE} roles of this stack, whose exact ARNs need 10 "
+        "assume-role policies of at most 6,144 characters; this stack would attach 11 managed policies to the user and "
+        "AWS attaches at most 10: expected fewer roles trusting this user in one stack (split the roles across stacks)"
+    ]
 
 
 @pytest.mark.parametrize("mode", MODES)

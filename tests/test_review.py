@@ -169,8 +169,8 @@ def test_a_saved_plan_renders_exactly_like_the_live_run() -> None:
 
 def test_the_comment_holds_every_document_the_outputs_and_the_findings() -> None:
     text = render_review(plan_of(every_option()))
-    assert text.count("```json") == 6  # 2 assume-role policies, 1 permission policy, 2 trust policies, outputs
-    assert text.count("<details>") == 5  # one per document
+    assert text.count("```json") == 7  # 2 assume-role policies, self-service, 1 permission policy, 2 trust policies, outputs
+    assert text.count("<details>") == 6  # one per document
     assert (
         "#### Guardrails\n\n0 errors, 1 warning, 0 waived (rules and waivers: README.md#guardrails)\n\n- warning `TRUST_WITHOUT_MFA` at `cross-account-roles:roles.machine (trust policy), Statement[0]`"
         in text

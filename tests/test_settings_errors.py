@@ -105,7 +105,7 @@ CASES: list[tuple[str, Mutation, str]] = [
     (
         "role trusting nobody",
         lambda s: role(s).update(trustedUsers=[]),
-        "cross-account-roles:roles.s3-list-role.trustedUsers: empty; expected at least one user name",
+        "cross-account-roles:roles.s3-list-role.trustedUsers: empty, and no trustedGroups or trustedRoles; expected at least one principal",
     ),
     (
         "role name AWS would refuse",
@@ -180,7 +180,8 @@ CASES: list[tuple[str, Mutation, str]] = [
     (
         "user that no role trusts",
         lambda s: s["users"].update(idle_user={}),
-        "cross-account-roles:users.idle_user: no role lists this user in trustedUsers; expected every declared user to be trusted by a role",
+        "cross-account-roles:users.idle_user: no role lists this user in trustedUsers or one of its groups in trustedGroups; "
+        "expected every declared user to be trusted by a role",
     ),
     (
         "smoke check that is not service:Operation",
@@ -283,7 +284,7 @@ def problems_of_stack(stack: str) -> list[str]:
 
 def test_good_settings_register_resources(run: Callable[..., ProgramRun]) -> None:
     """The control case for this file: the walk-through itself is accepted."""
-    assert len(run(walkthrough_settings()).registrations) == 9
+    assert len(run(walkthrough_settings()).registrations) == 13
 
 
 def test_derived_policy_names_that_collide_are_refused(project: Path) -> None:

@@ -63,10 +63,11 @@ def test_the_walkthrough_reaches_the_program_as_the_engine_encodes_it() -> None:
     config = read_engine_config(PROJECT_DIR, "utils")
     assert config.secret_keys == frozenset()
     assert config.values["cross-account-roles:source"] == '{"accountId":"111122223333","profile":"utils","region":"eu-north-1"}'
-    assert config.values["cross-account-roles:users"] == '{"random_user":{"tags":{"name":"random"}}}'
+    assert config.values["cross-account-roles:users"] == '{"random_user":{"consoleAccess":true,"tags":{"name":"random"}}}'
+    assert config.values["cross-account-roles:passwordPolicy"] == "{}"
     roles = json.loads(config.values["cross-account-roles:roles"])
     assert list(roles["s3-list-role"]) == sorted(roles["s3-list-role"])  # Go's encoding/json sorts map keys
-    assert sorted(config.values) == [f"cross-account-roles:{k}" for k in ("roles", "source", "target", "users")]
+    assert sorted(config.values) == [f"cross-account-roles:{k}" for k in ("passwordPolicy", "roles", "source", "target", "users")]
 
 
 @pytest.mark.parametrize(
@@ -263,7 +264,7 @@ def test_source_and_target_may_be_one_account_with_every_arn_once() -> None:
     raw["target"]["accountId"] = SOURCE
     run = run_program("utils", raw)
     arns = [r.state["arn"] for r in run.registrations if "arn" in r.state]
-    assert len(arns) == len(set(arns)) == 4  # user, role and two policies
+    assert len(arns) == len(set(arns)) == 5  # user, role and three policies (assume-role, self-service, permissions)
     trust = json.loads(one(run, "aws:iam/role:Role", "s3-list-role").inputs["assumeRolePolicy"])
     assert trust["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{SOURCE}:user/random_user"}
     providers = [r for r in run.registrations if r.type == "pulumi:providers:aws"]
@@ -281,14 +282,17 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_check_exits_0_when_clean_1_on_a_guardrail_error_and_2_on_bad_settings(project: Path) -> None:
     write_stack(project, WALKTHROUGH, "clean")
+    # the source account's password policy has one owner among the project's stacks: "clean"
+    others = WALKTHROUGH.replace("  cross-account-roles:passwordPolicy: {}\n", "")
+    assert others != WALKTHROUGH
     write_stack(
         project,
-        WALKTHROUGH.replace(
+        others.replace(
             "      description:", "      managedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n      description:"
         ),
         "admin",
     )
-    write_stack(project, WALKTHROUGH.replace('"444455556666"', "444455556666"), "broken")
+    write_stack(project, others.replace('"444455556666"', "444455556666"), "broken")
     codes = {stack: cli("check", "--stack", stack, "--project-dir", str(project)) for stack in ("clean", "admin", "broken")}
     assert codes["clean"].returncode == 0, codes["clean"].stderr
     assert codes["admin"].returncode == 1

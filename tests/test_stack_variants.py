@@ -82,7 +82,7 @@ def test_an_aws_managed_policy_is_attached_to_the_role_without_a_copy(run: Runne
     assert attachment.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
     assert attachment.inputs == {"role": "auditor", "policyArn": "arn:aws:iam::aws:policy/SecurityAudit"}
     assert attachment.account == "target"
-    assert len(of_type(plan, "aws:iam/policy:Policy")) == 3  # deployer's file + two identity policies
+    assert len(of_type(plan, "aws:iam/policy:Policy")) == 4  # deployer's file + two identity policies + self-service
 
 
 def test_a_second_stack_granting_the_same_user_does_not_collide(run: Runner) -> None:
@@ -91,11 +91,15 @@ def test_a_second_stack_granting_the_same_user_does_not_collide(run: Runner) -> 
     raw["users"]["random_user"] = {"create": False}
     raw["roles"] = {"s3-read-role": {**raw["roles"]["s3-list-role"]}}
     raw["target"]["accountId"] = "777788889999"
+    del raw["passwordPolicy"]  # the account's password policy has one owner: utils
     second = run(raw, stack="staging")
     in_source = [r for p in (first, second) for r in p.registrations if r.account == "source"]
-    # What AWS knows each resource by: its name, or for an attachment the pair it links.
+    # What AWS knows each resource by: its name, or for an attachment the pair it links (the
+    # password policy has no name: there is one per account).
     identities = {(r.type, r.inputs.get("name") or (r.inputs.get("user"), r.inputs.get("policyArn"))) for r in in_source}
-    assert len(identities) == len(in_source) == 5
+    # utils: user, its login profile, assume-role policy and self-service policy with their
+    # attachments, the password policy; staging: its assume-role policy and attachment only
+    assert len(identities) == len(in_source) == 9
     assert one(second, "aws:iam/policy:Policy", "random_user-assume-roles-staging").account == "source"
     assert not of_type(second, "aws:iam/user:User")
 

@@ -27,12 +27,16 @@ def plan() -> ProgramRun:
 
 def test_every_resource_of_the_walkthrough_is_registered_once(plan: ProgramRun) -> None:
     assert sorted((r.type, r.name) for r in plan.registrations) == [
+        ("aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "access-password-policy"),
         ("aws:iam/policy:Policy", "access-assume-random_user"),
         ("aws:iam/policy:Policy", "access-policy-s3-list-role-role_permissions_policy"),
+        ("aws:iam/policy:Policy", "access-self-service"),
         ("aws:iam/role:Role", "access-role-s3-list-role"),
         ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "access-attach-s3-list-role-role_permissions_policy"),
         ("aws:iam/user:User", "access-user-random_user"),
+        ("aws:iam/userLoginProfile:UserLoginProfile", "access-login-random_user"),
         ("aws:iam/userPolicyAttachment:UserPolicyAttachment", "access-attach-assume-random_user"),
+        ("aws:iam/userPolicyAttachment:UserPolicyAttachment", "access-attach-self-service-random_user"),
         ("crossaccount:iam:CrossAccountAccess", "access"),
         ("pulumi:providers:aws", "access-source"),
         ("pulumi:providers:aws", "access-target"),
@@ -60,6 +64,10 @@ def test_user_and_its_policy_go_to_the_source_account(plan: ProgramRun) -> None:
         ("aws:iam/user:User", "random_user"),
         ("aws:iam/policy:Policy", "random_user-assume-roles-utils"),
         ("aws:iam/userPolicyAttachment:UserPolicyAttachment", "access-attach-assume-random_user"),
+        ("aws:iam/policy:Policy", "self-service-credentials-utils"),
+        ("aws:iam/userPolicyAttachment:UserPolicyAttachment", "access-attach-self-service-random_user"),
+        ("aws:iam/userLoginProfile:UserLoginProfile", "access-login-random_user"),
+        ("aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "access-password-policy"),
     ]:
         registration = one(plan, type_, name)
         assert (registration.provider, registration.account) == ("access-source", "source")
@@ -152,7 +160,7 @@ def test_no_exclusive_attachment_resource_is_used(plan: ProgramRun) -> None:
     }
     assert not [r for r in plan.registrations if r.type in exclusive]
     assert len(of_type(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")) == 1
-    assert len(of_type(plan, "aws:iam/userPolicyAttachment:UserPolicyAttachment")) == 1
+    assert len(of_type(plan, "aws:iam/userPolicyAttachment:UserPolicyAttachment")) == 2  # assume-role and self-service
 
 
 def test_the_outputs_make_assuming_the_role_one_copy_paste(plan: ProgramRun) -> None:
@@ -161,12 +169,14 @@ def test_the_outputs_make_assuming_the_role_one_copy_paste(plan: ProgramRun) -> 
     assert plan.outputs == {
         "sourceAccountId": SOURCE,
         "targetAccountId": TARGET,
+        "consoleSignInUrl": f"https://{SOURCE}.signin.aws.amazon.com/console",
         "users": {
             "random_user": {
                 "arn": USER_ARN,
                 "mfaSerial": MFA_SERIAL,
                 "profile": f"random_user@{SOURCE}",
                 "roles": ["s3-list-role"],
+                "initialPassword": "[secret]",
             }
         },
         "roles": {

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 PROJECT = NAMESPACE
 PROVIDER_TYPE = "pulumi:providers:aws"
 SECRET = "[secret]"
+MOCK_PASSWORD = "Mock-Initial-Password-1!"
+"""The mocks' stand-in for a login profile's generated password: tests check it never shows."""
 __all__ = ["PROGRAM", "PROJECT_DIR", "ProgramError", "ProgramRun", "RecordingMocks", "Registration", "run_program"]
 
 
@@ -65,7 +67,8 @@ class Registration:
     """URNs this resource waits for (`depends_on` and the inputs' own dependencies), sorted."""
     options: dict[str, Any] = field(default_factory=dict)
     """The resource options a reviewer must see, by the engine's names, only those set:
-    `protect`, `retainOnDelete`, `import` (the id to adopt), `deleteBeforeReplace`."""
+    `protect`, `retainOnDelete`, `import` (the id to adopt), `deleteBeforeReplace`,
+    `ignoreChanges` (the inputs whose changes are ignored)."""
 
 
 def _normalise(value: Any, provider_config: bool = False) -> Any:
@@ -175,7 +178,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return resource_id, state
 
     @staticmethod
-    def _answer(type_: str, name: str, inputs: dict[str, Any], provider: Registration | None) -> tuple[str, dict[str, Any]]:
+    def _answer(  # noqa: PLR0911 (one answer per resource type)
+        type_: str, name: str, inputs: dict[str, Any], provider: Registration | None
+    ) -> tuple[str, dict[str, Any]]:
         state = dict(inputs)
         if provider is None:
             return f"{name}-id", state
@@ -188,6 +193,18 @@ class RecordingMocks(pulumi.runtime.Mocks):
             arn = f"arn:{partition}:iam::{account}:{kind}{path}{inputs['name']}"
             state.update(arn=arn, path=path)
             return (arn if kind == "policy" else inputs["name"]), state
+        if type_ == "aws:iam/group:Group":
+            arn = f"arn:{partition}:iam::{account}:group{path}{inputs['name']}"
+            state.update(arn=arn, path=path)
+            return inputs["name"], state
+        if type_ == "aws:iam/userLoginProfile:UserLoginProfile":
+            # What the provider computes at create: a generated password, or (with pgpKey) the
+            # password encrypted to the key and the key's fingerprint. Stand-ins, never shown.
+            if inputs.get("pgpKey"):
+                state.update(encryptedPassword=f"{MOCK_PASSWORD}-encrypted", keyFingerprint="0" * 40)
+            else:
+                state.update(password=MOCK_PASSWORD)
+            return inputs["user"], state
         if type_ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
             return f"{inputs['role']}-{inputs['policyArn']}", state
         if type_ == "aws:iam/userPolicyAttachment:UserPolicyAttachment":
@@ -224,6 +241,8 @@ def requested_options(request: Any) -> dict[str, Any]:
         options["import"] = request.importId
     if request.deleteBeforeReplace:
         options["deleteBeforeReplace"] = True
+    if request.ignoreChanges:
+        options["ignoreChanges"] = list(request.ignoreChanges)
     return options
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from crossaccount.documents import build_stack_plan
 from crossaccount.guardrails import Finding, check_plan
+from crossaccount.people import check_password_policy_owner
 from crossaccount.stack_file import read_stack_settings, stack_file_name
 
 from .paths import PROGRAM, PROJECT_DIR
@@ -21,4 +22,6 @@ def stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> Path:
 def stack_findings(stack: str, project_dir: Path = PROJECT_DIR) -> list[Finding]:
     """The guardrails' findings for Pulumi.<stack>.yaml, without running the program:
     settings -> plan -> rules, the same functions the program runs at start."""
-    return check_plan(build_stack_plan(read_stack_settings(project_dir, stack)))
+    loaded = read_stack_settings(project_dir, stack)
+    check_password_policy_owner(loaded, project_dir)
+    return check_plan(build_stack_plan(loaded))

@@ -53,6 +53,8 @@ class Grant:
     source_identity: str
     session: str
     permissions: tuple[str, ...]
+    via: tuple[str, ...] = ()
+    """The groups of this stack through which the user is trusted (trustedGroups), if any."""
 
 
 def _resources(plan: Mapping[str, Any], type_: str) -> list[Mapping[str, Any]]:
@@ -172,7 +174,27 @@ def access_grants(plan: Mapping[str, Any]) -> list[Grant]:
                         source_identity=conditions["source_identity"],
                     )
                 )
-    return sorted(grants, key=lambda g: (g.principal, g.role))
+    return sorted(_with_groups(plan, grants), key=lambda g: (g.principal, g.role))
+
+
+def _with_groups(plan: Mapping[str, Any], grants: list[Grant]) -> list[Grant]:
+    """Say which rows come through a group (`trustedGroups`: the trust policy names the members)."""
+    groups = (plan.get("outputs") or {}).get("groups") or {}
+    if not isinstance(groups, dict):
+        return grants
+    return [
+        replace(
+            g,
+            via=tuple(
+                sorted(
+                    n
+                    for n, v in groups.items()
+                    if isinstance(v, dict) and g.principal in v.get("members", []) and g.role in v.get("roles", [])
+                )
+            ),
+        )
+        for g in grants
+    ]
 
 
 def _grants_from_identity_policies(
@@ -223,7 +245,12 @@ def access_table(grants: Sequence[Grant]) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for g in grants:
-        who = f"`{g.principal}`" + ("" if g.created else " (existing user, not created by this stack)")
+        if ":role/" in g.principal_arn:
+            who = f"`{g.principal}` (existing role of the source account)"
+        else:
+            who = f"`{g.principal}`" + ("" if g.created else " (existing user, not created by this stack)")
+        if g.via:
+            who += f" (through group {', '.join(g.via)})"
         lines.append(
             "| "
             + " | ".join(
@@ -337,9 +364,15 @@ def diff_section(diff: PlanDiff) -> list[str]:
 def option_marks(options: Mapping[str, Any] | None) -> str:
     """A resource's options for a reviewer, e.g. `[import random_user] [retainOnDelete]` ('' if none)."""
     marks = []
-    for option in ("import", "retainOnDelete", "protect", "deleteBeforeReplace"):
+    for option in ("import", "retainOnDelete", "protect", "deleteBeforeReplace", "ignoreChanges"):
         if options and option in options:
-            marks.append(f"[import {options[option]}]" if option == "import" else f"[{option}]")
+            value = options[option]
+            if option == "import":
+                marks.append(f"[import {value}]")
+            elif isinstance(value, list):  # ignoreChanges: the inputs a later `up` leaves alone
+                marks.append(f"[{option} {', '.join(value)}]")
+            else:
+                marks.append(f"[{option}]")
     return " ".join(marks)
 
 

@@ -51,6 +51,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
 from crossaccount.documents import build_stack_plan
+from crossaccount.people import trusted_user_names
 from crossaccount.settings import LoadedSettings, SettingsError, key
 from crossaccount.stack_file import read_stack_settings, stack_file_name
 
@@ -603,8 +604,9 @@ def _verify_role(run: _Run, source: boto3.Session, role_name: str, user: str | N
     s = run.loaded.settings
     role = s.roles[role_name]
     calls = run.calls[role_name]
-    if user is None or user not in role.trusted_users:
-        why = f"the caller is not one of its trusted users ({', '.join(role.trusted_users)})"
+    trusted = trusted_user_names(role, s.groups)  # trustedUsers and the members of trustedGroups
+    if user is None or user not in trusted:
+        why = f"the caller is not one of its trusted users ({', '.join(trusted)})"
         return _not_run(Result(role_name, "assume-role", SKIP, why), calls, "the caller is not trusted")
 
     role_arn = run.outputs.roles[role_name].arn
@@ -716,7 +718,9 @@ def _verify_role(run: _Run, source: boto3.Session, role_name: str, user: str | N
 def _mfa_code(run: _Run, user: str | None, roles: Sequence[str]) -> str | None:
     """The one MFA code of this run: given, prompted for once, or `VerifyError` if neither can be."""
     s = run.loaded.settings
-    needing = [r for r in roles if user is not None and user in s.roles[r].trusted_users and s.roles[r].require_mfa]
+    needing = [
+        r for r in roles if user is not None and user in trusted_user_names(s.roles[r], s.groups) and s.roles[r].require_mfa
+    ]
     o = run.options
     if o.mfa_token is not None:
         return o.mfa_token

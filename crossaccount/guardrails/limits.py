@@ -14,6 +14,7 @@ from typing import Any
 from crossaccount.settings import (
     ACCOUNT_ID_RE,
     ENTITY_PATH_RE,
+    GROUP_NAME_RE,
     IAM_NAME_RE,
     MANAGED_POLICY_SIZE,
     MAX_ATTACHED_POLICIES,
@@ -413,6 +414,13 @@ def name_format(entity: Entity) -> Iterator[tuple[str, str]]:
                 entity.name_at,
                 f"policy name {show(entity.name)} ({len(entity.name)} characters) is not valid; expected 1 to 128 characters of "
                 "letters, digits and +=,.@_- (a role's policy is named <role>-<file name without .json>: shorten the file name)",
+            )
+    elif entity.kind == "group":  # CreateGroup takes up to 128 characters
+        if not GROUP_NAME_RE.match(entity.name):
+            yield (
+                entity.name_at,
+                f"group name {show(entity.name)} ({len(entity.name)} characters) is not valid; "
+                "expected 1 to 128 characters of letters, digits and +=,.@_-",
             )
     elif not IAM_NAME_RE.match(entity.name):
         yield (

@@ -12,7 +12,7 @@ located by the stack key or file a user edits, with the waivers that apply to it
 from __future__ import annotations
 
 from crossaccount.documents import StackPlan
-from crossaccount.settings import key
+from crossaccount.settings import SELF_SERVICE_FILE, SOURCE_POLICIES_DIR, key
 
 from .model import Entity, Finding, PolicyDocument
 from .runner import Subjects, WaiverScope, run_rules
@@ -65,7 +65,7 @@ def subjects_for(plan: StackPlan) -> Subjects:
 
     for user in plan.users:
         at = ("users", user.name)
-        for assume in user.assume_policies:
+        for assume in user.assume_policies:  # none when its roles come through its groups
             where = f"{key(at)} (assume-role policy{' ' + assume.part if assume.part else ''})"
             documents.append((PolicyDocument("managed", where, assume.document), None))
             entities.append((Entity(kind="policy", where=where, name=assume.name, path="/"), None))
@@ -83,7 +83,42 @@ def subjects_for(plan: StackPlan) -> Subjects:
                     None,
                 )
             )
+    _people_subjects(plan, documents, entities)
     return Subjects(documents=documents, entities=entities, scopes=scopes)
+
+
+def _people_subjects(
+    plan: StackPlan,
+    documents: list[tuple[PolicyDocument, WaiverScope | None]],
+    entities: list[tuple[Entity, WaiverScope | None]],
+) -> None:
+    """Groups (name, path, attached count), their assume-role policies, and the self-service
+    policy (checked once, located at its file). Built by this program: no waivers."""
+    for group in plan.groups:
+        at = ("groups", group.name)
+        if group.policy_document is not None:
+            documents.append((PolicyDocument("managed", f"{key(at)} (assume-role policy)", group.policy_document), None))
+            entities.append(
+                (Entity(kind="policy", where=f"{key(at)} (assume-role policy)", name=group.policy_name, path="/"), None)
+            )
+        arns = tuple((key((*at, "managedPolicyArns", i)), arn) for i, arn in enumerate(group.managed_policy_arns))
+        entities.append(
+            (
+                Entity(
+                    kind="group",
+                    where=key(at),
+                    name=group.name,
+                    path=group.path,
+                    managed_policy_arns=arns,
+                    other_attached=int(group.policy_document is not None),
+                ),
+                None,
+            )
+        )
+    if plan.self_service is not None:
+        where = f"policies/{SOURCE_POLICIES_DIR}/{SELF_SERVICE_FILE}"
+        documents.append((PolicyDocument("managed", where, plan.self_service.document), None))
+        entities.append((Entity(kind="policy", where=where, name=plan.self_service.name, path="/"), None))
 
 
 def check_plan(plan: StackPlan) -> list[Finding]:

@@ -9,6 +9,8 @@ end-to-end test cannot silently cover less than the program creates.
 
 from __future__ import annotations
 
+import secrets
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,14 +23,35 @@ POLICY = "aws:iam/policy:Policy"
 ROLE = "aws:iam/role:Role"
 USER_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
 ROLE_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+GROUP = "aws:iam/group:Group"
+GROUP_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
+MEMBERSHIP = "aws:iam/userGroupMembership:UserGroupMembership"
+LOGIN_PROFILE = "aws:iam/userLoginProfile:UserLoginProfile"
+PASSWORD_POLICY = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
+PASSWORD_POLICY_INPUTS = {
+    "minimumPasswordLength": "MinimumPasswordLength",
+    "requireUppercaseCharacters": "RequireUppercaseCharacters",
+    "requireLowercaseCharacters": "RequireLowercaseCharacters",
+    "requireNumbers": "RequireNumbers",
+    "requireSymbols": "RequireSymbols",
+    "passwordReusePrevention": "PasswordReusePrevention",
+    "maxPasswordAge": "MaxPasswordAge",
+    "allowUsersToChangePassword": "AllowUsersToChangePassword",
+    "hardExpiry": "HardExpiry",
+}
 
 NOT_IN_AWS = (PROVIDER, TYPE_TOKEN)
 """Registrations that are no AWS object: the providers and the component."""
 INPUTS = {
+    PASSWORD_POLICY: set(PASSWORD_POLICY_INPUTS),
     USER: {"name", "path", "tags"},
+    GROUP: {"name", "path"},
+    MEMBERSHIP: {"user", "groups"},
+    LOGIN_PROFILE: {"user", "passwordResetRequired", "passwordLength", "pgpKey"},
     POLICY: {"name", "path", "description", "policy", "tags"},
     ROLE: {"name", "path", "description", "assumeRolePolicy", "maxSessionDuration", "permissionsBoundary", "tags"},
     USER_ATTACHMENT: {"user", "policyArn"},
+    GROUP_ATTACHMENT: {"group", "policyArn"},
     ROLE_ATTACHMENT: {"role", "policyArn"},
 }
 """The inputs passed on, per type. The order is the creation order: a trust policy names
@@ -48,7 +71,7 @@ class Created:
     name: str
     """The AWS name (an attachment: `<user or role> -> <policy ARN>`)."""
     arn: str | None
-    """The ARN moto assigned (None for attachments)."""
+    """The ARN moto assigned (None for attachments, memberships, login and password policies)."""
 
 
 def _tags(inputs: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -59,7 +82,43 @@ def _optional(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v not in (None, [], "")}
 
 
+def generated_password(length: int) -> str:
+    """As the AWS provider makes the initial password: random, every character class present."""
+    classes = (string.ascii_lowercase, string.ascii_uppercase, string.digits, "!@#$%^&*()_+-=[]{}|'")
+    while True:
+        password = "".join(secrets.choice("".join(classes)) for _ in range(length))
+        if all(any(ch in c for ch in password) for c in classes):
+            return password
+
+
+def _create_people(iam: Any, type_: str, inputs: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The source account's people resources (components/people.py)."""
+    if type_ == PASSWORD_POLICY:
+        iam.update_account_password_policy(**{PASSWORD_POLICY_INPUTS[k]: v for k, v in inputs.items()})
+        return "account password policy", None
+    if type_ == GROUP:
+        group = iam.create_group(**_optional(GroupName=inputs["name"], Path=inputs.get("path")))["Group"]
+        return group["GroupName"], group["Arn"]
+    if type_ == MEMBERSHIP:
+        for group_name in inputs["groups"]:
+            iam.add_user_to_group(GroupName=group_name, UserName=inputs["user"])
+        return f"{inputs['user']} in {', '.join(inputs['groups'])}", None
+    if type_ == LOGIN_PROFILE:
+        if inputs.get("pgpKey"):
+            raise UnsupportedPlanError(f"{LOGIN_PROFILE} for {inputs['user']}: apply_plan does not encrypt to a PGP key")
+        iam.create_login_profile(
+            UserName=inputs["user"],
+            Password=generated_password(inputs["passwordLength"]),
+            PasswordResetRequired=inputs["passwordResetRequired"],
+        )
+        return f"login profile of {inputs['user']}", None
+    iam.attach_group_policy(GroupName=inputs["group"], PolicyArn=inputs["policyArn"])
+    return f"{inputs['group']} -> {inputs['policyArn']}", None
+
+
 def _create(iam: Any, type_: str, inputs: Mapping[str, Any]) -> tuple[str, str | None]:
+    if type_ in (PASSWORD_POLICY, GROUP, MEMBERSHIP, LOGIN_PROFILE, GROUP_ATTACHMENT):
+        return _create_people(iam, type_, inputs)
     if type_ == USER:
         user = iam.create_user(**_optional(UserName=inputs["name"], Path=inputs.get("path"), Tags=_tags(inputs)))["User"]
         return user["UserName"], user["Arn"]

@@ -2,8 +2,8 @@
 
 The server runs in this process on 127.0.0.1, on a port the OS picks when it binds (port 0,
 read back from the server: no race with other processes for a "free" port). Each test gets
-moto reset, the walk-through plan applied with enforcement off, access keys made, and then
-IAM enforcement on; the teardown turns enforcement off again, since the setting is global
+moto reset, the walk-through plan applied with enforcement off (the self-service policy
+detached: see `deployed`), access keys made, and then IAM enforcement on; the teardown turns enforcement off again, since the setting is global
 to the process.
 """
 
@@ -21,7 +21,7 @@ from moto.server import ThreadedMotoServer
 
 from crossaccount.settings import LoadedSettings, load_settings
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
-from tests.e2e.apply_plan import Created, apply_plan
+from tests.e2e.apply_plan import USER_ATTACHMENT, Created, apply_plan
 from tests.e2e.moto_api import MotoServer
 from tools.mocks import PROJECT_DIR, run_program
 from tools.plan import as_data, plan_stack
@@ -33,6 +33,7 @@ INTRUDER = "intruder"
 """A source-account user outside the stack: no identity policy."""
 STRANGER = "stranger"
 """A target-account user: credentials of the wrong account."""
+SELF_SERVICE_POLICY = "self-service-credentials-utils"
 
 
 @pytest.fixture(scope="session")
@@ -135,6 +136,14 @@ def _deploy(
     moto_server.allow_everything()
     moto_server.reset()
     created = apply_plan(plan, moto_server.client)
+    # moto evaluates no condition but StringEquals and treats the others as met, so the
+    # self-service policy's Deny (BoolIfExists aws:MultiFactorAuthPresent "false") applies to
+    # every request: in moto, a user with it is a user who never signed in with MFA. These
+    # tests play users after MFA sign-in, so the policy is detached here;
+    # test_self_service_against_moto.py attaches it again and proves the side without MFA.
+    for r in plan["resources"]:
+        if r["type"] == USER_ATTACHMENT and ":policy/self-service-credentials-" in r["inputs"]["policyArn"]:
+            moto_server.client("iam", SOURCE).detach_user_policy(UserName=r["inputs"]["user"], PolicyArn=r["inputs"]["policyArn"])
     keys = {
         TRUSTED: _access_key(moto_server, SOURCE, TRUSTED, create_user=False),
         INTRUDER: _access_key(moto_server, SOURCE, INTRUDER, create_user=True),

@@ -26,14 +26,19 @@ def plan() -> dict[str, Any]:
 
 def test_a_resource_type_the_program_does_not_emit_today_is_refused(plan: dict[str, Any]) -> None:
     changed = copy.deepcopy(plan)
-    group = {"type": "aws:iam/group:Group", "name": "access-group-ops", "provider": "access-source", "inputs": {"name": "ops"}}
-    changed["resources"].append(group)
+    profile = {
+        "type": "aws:iam/instanceProfile:InstanceProfile",
+        "name": "access-profile-ops",
+        "provider": "access-source",
+        "inputs": {"name": "ops"},
+    }
+    changed["resources"].append(profile)
 
     with pytest.raises(UnsupportedPlanError) as error:
         apply_plan(changed, never_called)
 
     assert str(error.value) == (
-        "aws:iam/group:Group access-group-ops: apply_plan cannot create this type; teach it before the e2e covers it"
+        "aws:iam/instanceProfile:InstanceProfile access-profile-ops: apply_plan cannot create this type; teach it before the e2e covers it"
     )
 
 

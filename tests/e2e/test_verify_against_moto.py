@@ -36,8 +36,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import SOURCE, TARGET
-from tests.e2e.apply_plan import POLICY, ROLE, ROLE_ATTACHMENT, USER, USER_ATTACHMENT
-from tests.e2e.conftest import INTRUDER, STRANGER, TRUSTED, Deployed
+from tests.e2e.apply_plan import LOGIN_PROFILE, PASSWORD_POLICY, POLICY, ROLE, ROLE_ATTACHMENT, USER, USER_ATTACHMENT
+from tests.e2e.conftest import INTRUDER, SELF_SERVICE_POLICY, STRANGER, TRUSTED, Deployed
 from tests.fake_time import FakeTime
 from tools import verify
 from tools.mocks import PROJECT_DIR
@@ -83,6 +83,10 @@ def test_moto_holds_the_plans_resources_at_the_arns_the_outputs_name(deployed: D
         (SOURCE, USER, "random_user"): f"arn:aws:iam::{SOURCE}:user/random_user",
         (SOURCE, POLICY, IDENTITY_POLICY): f"arn:aws:iam::{SOURCE}:policy/{IDENTITY_POLICY}",
         (SOURCE, USER_ATTACHMENT, f"random_user -> arn:aws:iam::{SOURCE}:policy/{IDENTITY_POLICY}"): None,
+        (SOURCE, POLICY, SELF_SERVICE_POLICY): f"arn:aws:iam::{SOURCE}:policy/{SELF_SERVICE_POLICY}",
+        (SOURCE, USER_ATTACHMENT, f"random_user -> arn:aws:iam::{SOURCE}:policy/{SELF_SERVICE_POLICY}"): None,
+        (SOURCE, LOGIN_PROFILE, "login profile of random_user"): None,
+        (SOURCE, PASSWORD_POLICY, "account password policy"): None,
         (TARGET, POLICY, PERMISSION_POLICY): f"arn:aws:iam::{TARGET}:policy/{PERMISSION_POLICY}",
         (TARGET, ROLE, ROLE_NAME): ROLE_ARN,
         (TARGET, ROLE_ATTACHMENT, f"{ROLE_NAME} -> arn:aws:iam::{TARGET}:policy/{PERMISSION_POLICY}"): None,

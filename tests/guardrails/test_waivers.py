@@ -65,6 +65,7 @@ def test_a_waived_error_lets_the_program_run_and_is_shown_as_a_warning(
         "random_user-assume-roles-utils",
         "s3-list-role-read-any",
         "s3-list-role-role_permissions_policy",
+        "self-service-credentials-utils",
     ]
     (finding,) = findings(reads_any_object, project)
     assert [m for m in caplog.messages if m.startswith("guardrails:")] == [f"guardrails: {finding.line()}"]

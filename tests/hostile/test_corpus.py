@@ -45,6 +45,8 @@ def project_for(name: str, tmp_path: Path) -> Path:
         shutil.copytree(PROJECT_DIR / "policies", project / "policies")
     elif not (project / "policies" / "role_permissions_policy.json").exists():
         shutil.copy2(PROJECT_DIR / "policies" / "role_permissions_policy.json", project / "policies")
+    if (project / "policies").is_dir() and not (project / "policies" / "source").exists():
+        shutil.copytree(PROJECT_DIR / "policies" / "source", project / "policies" / "source")  # the self-service policy
     if not (project / "Pulumi.yaml").exists():
         shutil.copy2(PROJECT_DIR / "Pulumi.yaml", project / "Pulumi.yaml")
     return project

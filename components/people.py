@@ -1,0 +1,124 @@
+"""The source account's people resources of `CrossAccountAccess`: groups and their
+memberships, the self-service policy, console login profiles and the password policy.
+
+Like the component, it decides nothing: every name and document comes from the `StackPlan`
+(`crossaccount.documents`), and every resource goes to the source account's provider.
+Memberships use `UserGroupMembership`, which adds this stack's groups to a user and leaves
+any other group alone (`GroupMembership` would take the group's whole member list over).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from crossaccount.documents import StackPlan
+
+LOGIN_PROFILE_IGNORED = ["passwordResetRequired", "passwordLength", "pgpKey"]
+"""The AWS provider's login profile has no update: every input forces a replacement, that is
+a new password. After the first sign-in AWS reports PasswordResetRequired false, which the
+provider reads back and would "fix" by replacing the profile at the next `up`
+(hashicorp/terraform-provider-aws#23567); a later change of key or length must not reset a
+password in use either. The provider never reads the password back, so a password the user
+changed is never touched."""
+
+
+def people_resources(
+    name: str,
+    plan: StackPlan,
+    users: dict[str, aws.iam.User],
+    in_source: pulumi.ResourceOptions,
+    outputs: dict[str, Any],
+) -> dict[str, aws.iam.Group]:
+    """Register the people resources; add the login profiles' outputs to `outputs["users"]`."""
+    groups: dict[str, aws.iam.Group] = {}
+    for group in plan.groups:
+        resource = aws.iam.Group(f"{name}-group-{group.name}", name=group.name, path=group.path, opts=in_source)
+        groups[group.name] = resource
+        if group.policy_document is not None:
+            identity = aws.iam.Policy(
+                f"{name}-group-assume-{group.name}",
+                name=group.policy_name,
+                path="/",
+                description=f"Lets the members of group {group.name} assume the roles of stack {plan.stack} "
+                f"in account {plan.settings.target.account_id}",
+                policy=group.policy_document,
+                tags=dict(group.tags) or None,
+                opts=in_source,
+            )
+            aws.iam.GroupPolicyAttachment(
+                f"{name}-attach-group-assume-{group.name}", group=resource.name, policy_arn=identity.arn, opts=in_source
+            )
+        for arn in group.managed_policy_arns:
+            aws.iam.GroupPolicyAttachment(
+                f"{name}-attach-group-{group.name}-{arn.split(':')[4]}-{arn.rsplit('/', 1)[-1]}",
+                group=resource.name,
+                policy_arn=arn,
+                opts=in_source,
+            )
+
+    for user in plan.users:
+        if user.groups:
+            aws.iam.UserGroupMembership(
+                f"{name}-groups-{user.name}",
+                user=users[user.name].name if user.name in users else user.name,
+                groups=[groups[g].name for g in user.groups],
+                opts=in_source,
+            )
+
+    if plan.self_service is not None:
+        service = plan.self_service
+        policy = aws.iam.Policy(
+            f"{name}-self-service",
+            name=service.name,
+            path="/",
+            description=f"Lets each user of stack {plan.stack} manage their own password, access keys, signing certificates "
+            "and MFA device" + (", and nothing else until signed in with MFA" if service.enforce_mfa else ""),
+            policy=service.document,
+            tags=dict(plan.settings.tags) or None,
+            opts=in_source,
+        )
+        for user_name in service.users:
+            aws.iam.UserPolicyAttachment(
+                f"{name}-attach-self-service-{user_name}", user=users[user_name].name, policy_arn=policy.arn, opts=in_source
+            )
+
+    for user in plan.users:
+        if user.console is None:
+            continue
+        profile = aws.iam.UserLoginProfile(
+            f"{name}-login-{user.name}",
+            user=users[user.name].name,
+            password_reset_required=True,
+            password_length=user.console.password_length,
+            pgp_key=user.console.pgp_key,
+            # pulumi-aws's UserLoginProfile marks `password` secret itself (its constructor adds
+            # additional_secret_outputs=["password"]), so the state holds it encrypted.
+            opts=pulumi.ResourceOptions.merge(in_source, pulumi.ResourceOptions(ignore_changes=LOGIN_PROFILE_IGNORED)),
+        )
+        shown = outputs["users"][user.name]
+        if user.console.pgp_key is None:
+            # `pulumi stack output --show-secrets users` reveals it; the plan shows [secret].
+            shown["initialPassword"] = pulumi.Output.secret(profile.password)  # type: ignore[arg-type]  # (mypy cannot infer T from Output[str])
+        else:
+            shown["encryptedPassword"] = profile.encrypted_password
+            shown["pgpKeyFingerprint"] = profile.key_fingerprint
+
+    if plan.password_policy is not None:
+        p = plan.password_policy
+        aws.iam.AccountPasswordPolicy(
+            f"{name}-password-policy",
+            minimum_password_length=p.minimum_password_length,
+            require_uppercase_characters=p.require_uppercase_characters,
+            require_lowercase_characters=p.require_lowercase_characters,
+            require_numbers=p.require_numbers,
+            require_symbols=p.require_symbols,
+            password_reuse_prevention=p.password_reuse_prevention,
+            max_password_age=p.max_password_age,
+            allow_users_to_change_password=p.allow_users_to_change_password,
+            hard_expiry=p.hard_expiry,
+            opts=in_source,
+        )
+    return groups
