@@ -240,6 +240,13 @@ BAD: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
         "to each user's name needs a statement per user, expected trust: users (or requireSourceIdentity: false)",
     ),
     (
+        "trusted roles in an account-wide mode",
+        {"trust": "tag", "trustedTag": {"key": "team", "value": "data"}, "trustedRoles": [f"arn:aws:iam::{SOURCE}:role/ci"]},
+        {},
+        "cross-account-roles:roles.s3-list-role: trustedRoles with trust: tag; the account-wide modes trust IAM users only, "
+        "expected the members in trustedUsers (or trust: users for groups and roles)",
+    ),
+    (
         "an unknown mode",
         {"trust": "account"},
         {},
