@@ -9,22 +9,42 @@ from collections.abc import Iterator
 from .model import ERROR, EngineResource, resource_rule
 
 EXCLUSIVE_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
+EXCLUSIVE_RESOURCES = {
+    EXCLUSIVE_ATTACHMENT: (
+        "aws.iam.PolicyAttachment takes exclusive control of the policy across the whole account and detaches it "
+        "from every user, role and group it does not list; use RolePolicyAttachment, UserPolicyAttachment or "
+        "GroupPolicyAttachment"
+    ),
+    "aws:iam/groupMembership:GroupMembership": (
+        "aws.iam.GroupMembership takes exclusive control of the group's members and removes every user it does not "
+        "list; use UserGroupMembership"
+    ),
+    **{
+        f"aws:iam/{entity}{kind}Exclusive:{entity.title()}{kind}Exclusive": (
+            f"aws.iam.{entity.title()}{kind}Exclusive removes from the {entity} every "
+            f"{'attached managed policy' if kind == 'PolicyAttachments' else 'inline policy'} it does not list, "
+            f"including those other stacks or people added; use {entity.title()}PolicyAttachment"
+        )
+        for entity in ("role", "user", "group")
+        for kind in ("PolicyAttachments", "Policies")
+    },
+}
+"""Resources that take exclusive control of an IAM relationship (the provider's `*Exclusive` resources and the
+two classic ones): each would silently undo what another stack or a person set up."""
 PROVIDER_PREFIX = "pulumi:providers:"
 DEFAULT_PROVIDER_PREFIX = "default"
 """The engine names a default provider `default` or `default_<version>` (pulumi's `IsDefaultProvider`)."""
 
 
 @resource_rule(
-    "EXCLUSIVE_POLICY_ATTACHMENT", ERROR, "aws.iam.PolicyAttachment, which detaches the policy from everything it does not list"
+    "EXCLUSIVE_POLICY_ATTACHMENT",
+    ERROR,
+    "aws.iam.PolicyAttachment, GroupMembership or a *Exclusive resource, which remove everything they do not list",
 )
 def exclusive_policy_attachment(resource: EngineResource) -> Iterator[tuple[str, str]]:
-    if resource.type == EXCLUSIVE_ATTACHMENT:
-        yield (
-            resource.name,
-            "aws.iam.PolicyAttachment takes exclusive control of the policy across the whole account and detaches it "
-            "from every user, role and group it does not list; use RolePolicyAttachment, UserPolicyAttachment or "
-            "GroupPolicyAttachment",
-        )
+    message = EXCLUSIVE_RESOURCES.get(resource.type)
+    if message is not None:
+        yield (resource.name, message)
 
 
 @resource_rule(

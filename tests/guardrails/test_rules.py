@@ -339,3 +339,43 @@ def test_every_rule_has_an_upper_snake_case_id_and_a_summary() -> None:
         assert rule_id.isupper(), rule_id
         assert info.summary
         assert info.severity in ("error", "warning")
+
+
+@pytest.mark.parametrize(
+    "resource_class",
+    [
+        "PolicyAttachment",
+        "GroupMembership",
+        "RolePolicyAttachmentsExclusive",
+        "RolePoliciesExclusive",
+        "UserPolicyAttachmentsExclusive",
+        "UserPoliciesExclusive",
+        "GroupPolicyAttachmentsExclusive",
+        "GroupPoliciesExclusive",
+    ],
+)
+def test_every_exclusive_iam_resource_of_the_provider_is_an_error_naming_what_to_use_instead(resource_class: str) -> None:
+    import pulumi_aws as aws
+
+    from crossaccount.guardrails.model import EngineResource
+    from crossaccount.guardrails.resources import exclusive_policy_attachment
+
+    token = getattr(aws.iam, resource_class).pulumi_type  # the SDK's own type token, not a copy of it
+    found = list(exclusive_policy_attachment(EngineResource(type=token, name="x", provider="access-target")))
+    assert len(found) == 1
+    assert found[0][0] == "x"
+    assert f"aws.iam.{resource_class}" in found[0][1]
+    assert "use " in found[0][1]
+
+
+@pytest.mark.parametrize(
+    "resource_class", ["RolePolicyAttachment", "UserPolicyAttachment", "GroupPolicyAttachment", "UserGroupMembership"]
+)
+def test_the_non_exclusive_attachments_the_program_uses_pass(resource_class: str) -> None:
+    import pulumi_aws as aws
+
+    from crossaccount.guardrails.model import EngineResource
+    from crossaccount.guardrails.resources import exclusive_policy_attachment
+
+    token = getattr(aws.iam, resource_class).pulumi_type
+    assert list(exclusive_policy_attachment(EngineResource(type=token, name="x", provider="access-target"))) == []
