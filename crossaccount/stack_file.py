@@ -44,12 +44,14 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
     CollectionStartEvent,
     DocumentStartEvent,
+    Event,
     NodeEvent,
     ScalarEvent,
 )
@@ -108,16 +110,20 @@ def _where(node_or_event: Any, file_name: str) -> str:
     return f"{file_name}, line {mark.line + 1}" if mark is not None else file_name
 
 
-def _check_events(yaml: YAML, text: str, file_name: str) -> None:
+def _check_events(yaml: YAML, text: str, file_name: str) -> list[Event]:
     """Depth, size after alias expansion, directives and document count, from the event stream.
 
     The parser is not recursive, so this runs before anything that is (the composer), and its
-    cost is linear in the file: an alias bomb is measured, never expanded.
+    cost is linear in the file: an alias bomb is measured, never expanded. Returns the events,
+    which `_compose` turns into nodes without parsing the text a second time (the scanner is
+    most of the reading time).
     """
+    events: list[Event] = []
     sizes: dict[str, int] = {}
     frames: list[list[Any]] = [[None, 0]]  # [anchor, expanded size]
     documents = 0
     for event in yaml.parse(text):
+        events.append(event)
         if isinstance(event, DocumentStartEvent):
             documents += 1
             if documents > 1:
@@ -152,6 +158,50 @@ def _check_events(yaml: YAML, text: str, file_name: str) -> None:
                     "expected a stack file's settings (an alias bomb?)"
                 ]
             )
+    return events
+
+
+class _Replay:
+    """The parser interface ruamel's `Composer` reads (`check_event`, `peek_event`, `get_event`),
+    over events already parsed: the same events `yaml.compose` would parse from the text again."""
+
+    def __init__(self, events: list[Event]) -> None:
+        self._events = events
+        self._next = 0
+
+    def check_event(self, *choices: type[Event]) -> bool:
+        if self._next >= len(self._events):
+            return False
+        return not choices or isinstance(self._events[self._next], choices)
+
+    def peek_event(self) -> Event:
+        return self._events[self._next]
+
+    def get_event(self) -> Event:
+        event = self._events[self._next]
+        self._next += 1
+        return event
+
+    def dispose(self) -> None:
+        self._events = []
+
+
+class _ReplayLoader:
+    """What `Composer` needs of a loader: the parser (here a replay) and `yaml`'s own resolver
+    (YAML 1.2; `%YAML` directives are refused by `_check_events`, so no other version applies)."""
+
+    def __init__(self, yaml: YAML, events: list[Event]) -> None:
+        self._parser = _Replay(events)
+        self._resolver = yaml.resolver
+        self._composer: Composer | None = None
+        self.max_depth = getattr(yaml, "max_depth", 0)
+
+
+def _compose(yaml: YAML, events: list[Event]) -> Node | None:
+    """The node tree of the one document, as `yaml.compose(text)` builds it, from its events."""
+    loader = _ReplayLoader(yaml, events)
+    node: Node | None = Composer(loader=loader).get_single_node()
+    return node
 
 
 MAX_OPEN_BRACKETS = 2 * MAX_DEPTH
@@ -307,8 +357,8 @@ def load_yaml(path: Path, what: str) -> Any:
     yaml = YAML(typ="safe", pure=True)
     try:
         _check_brackets(text, file_name)
-        _check_events(yaml, text, file_name)
-        node = yaml.compose(text)
+        events = _check_events(yaml, text, file_name)
+        node = _compose(yaml, events)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f", line {mark.line + 1}" if mark is not None else ""

@@ -434,3 +434,69 @@ def test_verify_sends_the_given_external_id_and_scrubs_it_from_what_aws_says(pro
     text = verify.render_text(report)
     assert "refused [redacted]" in text
     assert "partner-7f3a9" not in text
+
+
+def _tree(node: Any, seen: dict[int, int] | None = None) -> Any:
+    """A node tree as plain data: kind, tag, value or children, style and both marks; a node met
+    again (an alias) is its first position, so an alias bomb is not expanded."""
+    if node is None:
+        return None
+    seen = {} if seen is None else seen
+    if id(node) in seen:
+        return ("again", seen[id(node)])
+    seen[id(node)] = len(seen)
+    marks = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
+    if isinstance(node.value, str):
+        return ("scalar", str(node.tag), node.value, node.style, node.anchor, marks)
+    if node.value and isinstance(node.value[0], tuple):
+        items = [(_tree(k, seen), _tree(v, seen)) for k, v in node.value]
+        return ("map", str(node.tag), items, node.flow_style, marks)
+    return ("seq", str(node.tag), [_tree(item, seen) for item in node.value], node.flow_style, marks)
+
+
+REPLAY_TEXTS = [
+    "",
+    "config:\n  cross-account-roles:users: {alice: {}, bob: {path: /x/}}\n",
+    "a: &x [1, 2.5, on, yes, null, ~, true, 0777, 0x1F, 7_200, .inf, 2024-01-01]\nb: *x\nc: !!binary aGk=\n",
+    "? [k]\n: v\n<<: {m: 1}\n'q': \"x\\ty\"\nlong: |\n  text\n  more\nfolded: >-\n  a\n  b\n- \n",
+    "- &a {x: &b y}\n- *a\n- *b\n- !custom 3\n- !!set {a, b}\n",
+    "%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n",
+    "a: 1\n---\nb: 2\n",
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    REPLAY_TEXTS
+    + [
+        text
+        for p in sorted(Path(__file__).parent.glob("hostile/cases/*/*.yaml")) + sorted(PROJECT_DIR.glob("Pulumi*.yaml"))
+        if p.is_file() and not p.is_symlink() and p.stat().st_size < 100_000
+        for text in [p.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")]
+        # A `%YAML 1.1` directive changes ruamel's resolution while its scanner is live, and deep
+        # nesting overflows the recursive composer: the reader refuses both before composing.
+        if "%YAML" not in text and text.count("\n") + text.count("[") + text.count("{") < 1_000
+    ],
+)
+def test_one_parse_composes_the_tree_ruamel_composes(text: str) -> None:
+    """The reader parses the text once and composes from those events: the node tree (tags from
+    the YAML 1.2 resolver, values, styles, anchors, line/column marks) is the one
+    `YAML(typ="safe", pure=True).compose` builds from the text, and a text ruamel refuses is
+    refused by both with the same message."""
+    from ruamel.yaml.error import YAMLError
+
+    from crossaccount import stack_file
+
+    def ours() -> Any:
+        yaml = YAML(typ="safe", pure=True)
+        return _tree(stack_file._compose(yaml, list(yaml.parse(text))))
+
+    try:
+        expected = ("tree", _tree(YAML(typ="safe", pure=True).compose(text)))
+    except YAMLError as exc:
+        expected = ("error", str(exc))
+    try:
+        actual = ("tree", ours())
+    except YAMLError as exc:
+        actual = ("error", str(exc))
+    assert actual == expected
