@@ -37,6 +37,7 @@ from .settings import (
     SelfServiceSettings,
     SettingsError,
     UserSettings,
+    _check_declared,
     _check_path,
     _check_unique_ignoring_case,
     _show,
@@ -107,14 +108,7 @@ def _check_groups(
                 f"{key(at)}: group name {_show(name)} is not valid; expected 1 to 128 characters of letters, digits and +=,.@_-"
             )
         _check_path(group.path, (*at, "path"), problems)
-        for i, member in enumerate(group.members):
-            if member not in users:
-                problems.append(
-                    f"{key((*at, 'members', i))}: user {_show(member)} is not declared under {key(('users',))}; "
-                    f"expected one of {', '.join(sorted(users)) or '(none declared)'}"
-                )
-        if len(set(group.members)) != len(group.members):
-            problems.append(f"{key((*at, 'members'))}: lists a user twice; expected each user once")
+        _check_declared(group.members, users, (*at, "members"), "user", "users", problems)
         for i, arn in enumerate(group.managed_policy_arns):
             if not POLICY_ARN_RE.match(arn):
                 problems.append(
@@ -166,14 +160,7 @@ def _check_role_principals(
     source: AccountSettings, name: str, role: RoleSettings, groups: Mapping[str, GroupSettings], problems: list[str]
 ) -> None:
     at = ("roles", name)
-    for i, group in enumerate(role.trusted_groups):
-        if group not in groups:
-            problems.append(
-                f"{key((*at, 'trustedGroups', i))}: group {_show(group)} is not declared under {key(('groups',))}; "
-                f"expected one of {', '.join(sorted(groups)) or '(none declared)'}"
-            )
-    if len(set(role.trusted_groups)) != len(role.trusted_groups):
-        problems.append(f"{key((*at, 'trustedGroups'))}: lists a group twice; expected each group once")
+    _check_declared(role.trusted_groups, groups, (*at, "trustedGroups"), "group", "groups", problems)
     if (
         role.trusted_groups
         and all(g in groups for g in role.trusted_groups)

@@ -428,6 +428,20 @@ def _arn_partition(arn: str) -> str:
     return arn.split(":")[1]
 
 
+def _check_declared(
+    names: list[str], declared: Mapping[str, Any], path: tuple[str | int, ...], what: str, under: str, problems: list[str]
+) -> None:
+    """Each name in a list (trustedUsers, trustedGroups, a group's members) is declared under `under`, and listed once."""
+    for i, name in enumerate(names):
+        if name not in declared:
+            problems.append(
+                f"{key((*path, i))}: {what} {_show(name)} is not declared under {key((under,))}; "
+                f"expected one of {', '.join(sorted(declared)) or '(none declared)'}"
+            )
+    if len(set(names)) != len(names):
+        problems.append(f"{key(path)}: lists a {what} twice; expected each {what} once")
+
+
 def _check_unique_ignoring_case(names: list[str], path: tuple[str | int, ...], what: str, problems: list[str]) -> None:
     seen: dict[str, str] = {}
     for name in names:
@@ -672,14 +686,7 @@ def load_settings(
             problems.append(
                 f"{key((*at, 'trustedUsers'))}: empty, and no trustedGroups or trustedRoles; expected at least one principal"
             )
-        for i, user_name in enumerate(role.trusted_users):
-            if user_name not in raw_users:
-                problems.append(
-                    f"{key((*at, 'trustedUsers', i))}: user {_show(user_name)} is not declared under {key(('users',))}; "
-                    f"expected one of {', '.join(sorted(raw_users)) or '(none declared)'}"
-                )
-        if len(set(role.trusted_users)) != len(role.trusted_users):
-            problems.append(f"{key((*at, 'trustedUsers'))}: lists a user twice; expected each user once")
+        _check_declared(role.trusted_users, raw_users, (*at, "trustedUsers"), "user", "users", problems)
         if not role.policy_files and not role.managed_policy_arns:
             problems.append(f"{key(at)}: neither policyFiles nor managedPolicyArns; expected at least one permission source")
         seen_arns: dict[str, int] = {}
