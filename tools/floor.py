@@ -119,8 +119,9 @@ def bare_program(spec: Sequence[dict[str, Any]]) -> None:
         created[item["urn"]] = CLASSES[item["type"]](item["name"], opts=opts, **kwargs)
 
 
-def run_floor(spec: Sequence[dict[str, Any]], stack: str = "bench") -> ProgramRun:
-    return run_program(stack, {}, program=lambda: bare_program(spec))
+def run_floor(spec: Sequence[dict[str, Any]], stack: str = "bench", collect: bool = True) -> ProgramRun:
+    """`collect=False` as `make plan` runs it (`tools.plan.run`): the process exits after it."""
+    return run_program(stack, {}, program=lambda: bare_program(spec), collect=collect)
 
 
 def same_resources(a: Sequence[Registration], b: Sequence[Registration]) -> bool:
@@ -143,7 +144,7 @@ def main(argv: Sequence[str]) -> int:
         record(Path(argv[1]), argv[2], Path(argv[3]))
         return 0
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    run = run_floor(spec)
+    run = run_floor(spec, collect=False)
     print(len(run.registrations))
     return 0
 

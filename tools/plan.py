@@ -28,9 +28,12 @@ FORMATS = ("text", "json", "markdown")
 POLICY_INPUTS = ("assumeRolePolicy", "policy")
 
 
-def plan_stack(stack: str, project_dir: Path = PROJECT_DIR) -> ProgramRun:
-    """Read Pulumi.<stack>.yaml (and Pulumi.yaml) as the engine would, and run the program on it under the mocks."""
-    return run_program(stack, read_engine_config(project_dir, stack), program_path=project_dir / "__main__.py")
+def plan_stack(stack: str, project_dir: Path = PROJECT_DIR, collect: bool = True) -> ProgramRun:
+    """Read Pulumi.<stack>.yaml (and Pulumi.yaml) as the engine would, and run the program on it under the mocks.
+
+    `collect=False`: the caller prints the plan and exits (`tools.mocks.run_program`)."""
+    config = read_engine_config(project_dir, stack)
+    return run_program(stack, config, program_path=project_dir / "__main__.py", collect=collect)
 
 
 def _resource(r: Registration) -> dict[str, Any]:
@@ -168,7 +171,7 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         except ValueError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-    program_run = plan_stack(args.stack, args.project_dir)
+    program_run = plan_stack(args.stack, args.project_dir, collect=False)  # the process ends after printing
     # The findings are those of the program's own guardrail run: the stack file is read once
     # and the rules run once (they ran before the first resource was registered).
     findings = program_run.findings
