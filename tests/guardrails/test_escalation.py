@@ -38,7 +38,8 @@ def arn_for(action_name: str, name: str, account: str = ACCOUNT) -> str:
     if not entry.resources:
         return "*"
     resource_type = entry.resources[0][0]
-    service = catalogue._definition()[action_name.split(":", maxsplit=1)[0].lower()]
+    service = catalogue._service(action_name.split(":", maxsplit=1)[0].lower())
+    assert service is not None
     raw = service["resources"][resource_type]["arn"]
     values = {"Partition": "aws", "Region": "eu-north-1", "Account": account}
     return VARIABLE.sub(lambda m: values.get(m.group(1), name), raw)
