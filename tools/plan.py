@@ -19,10 +19,8 @@ from crossaccount.guardrails import Finding, summarise
 from crossaccount.stack_file import read_engine_config
 
 from .mocks import ProgramRun, Registration, run_program
-from .plan_diff import load_plan
+from .options import option_marks as review_option_marks
 from .project import PROJECT_DIR
-from .review import option_marks as review_option_marks
-from .review import render_review
 
 FORMATS = ("text", "json", "markdown")
 POLICY_INPUTS = ("assumeRolePolicy", "policy")
@@ -140,6 +138,8 @@ def render_text(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
 def render_markdown(run: ProgramRun, findings: Sequence[Finding] = (), base: dict[str, Any] | None = None) -> str:
     """For a pull-request comment: the reviewer's plan (`tools.review`), built from the JSON
     plan's data, with what changed since `base` (a saved plan JSON) when given."""
+    from .review import render_review  # noqa: PLC0415 (Markdown only: see tools.options)
+
     return render_review(as_data(run, findings), base)
 
 
@@ -188,4 +188,6 @@ def _base_plan(path: Path, format_: str) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ValueError(f"--against {path}: cannot read it ({getattr(error, 'strerror', None) or error})") from None
+    from .plan_diff import load_plan  # noqa: PLC0415 (Markdown only: see tools.options)
+
     return load_plan(text, f"--against {path}")

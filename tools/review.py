@@ -23,6 +23,7 @@ from typing import Any
 
 from crossaccount.guardrails.model import Finding, summarise
 
+from .options import option_marks
 from .plan_diff import AccessChange, PlanDiff, diff_plans
 from .policy_docs import statements
 
@@ -359,21 +360,6 @@ def diff_section(diff: PlanDiff) -> list[str]:
     while lines[-1] == "":
         lines.pop()
     return lines
-
-
-def option_marks(options: Mapping[str, Any] | None) -> str:
-    """A resource's options for a reviewer, e.g. `[import random_user] [retainOnDelete]` ('' if none)."""
-    marks = []
-    for option in ("import", "retainOnDelete", "protect", "deleteBeforeReplace", "ignoreChanges"):
-        if options and option in options:
-            value = options[option]
-            if option == "import":
-                marks.append(f"[import {value}]")
-            elif isinstance(value, list):  # ignoreChanges: the inputs a later `up` leaves alone
-                marks.append(f"[{option} {', '.join(value)}]")
-            else:
-                marks.append(f"[{option}]")
-    return " ".join(marks)
 
 
 def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> str:
