@@ -66,3 +66,34 @@ def test_a_run_for_a_command_that_exits_freezes_its_objects_instead_of_collectin
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
     assert gone() is None  # the default: the run's cycles are collected at its end
+
+
+def _python(code: str) -> str:
+    import subprocess
+    import sys
+
+    from tools.mocks import PROJECT_DIR
+
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_a_command_in_a_process_of_its_own_runs_with_what_it_loaded_frozen_and_the_collector_on() -> None:
+    """`python -m tools` (and the floor) pause the collector while their modules load and then
+    freeze what loaded (tools/startup.py); the command itself runs with the collector on."""
+    seen = _python(
+        "import gc, runpy, sys\n"
+        "sys.argv = ['tools', 'check', '--stack', 'utils']\n"
+        "try:\n"
+        "    runpy.run_module('tools', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 10000)\n"
+    )
+    assert seen.splitlines()[-1] == "True True"
+
+
+def test_importing_the_commands_leaves_the_collector_as_it_was() -> None:
+    """Only a process of the command's own is tuned: a test that imports them is not."""
+    seen = _python("import gc\nimport tools.__main__, tools.floor\nprint(gc.isenabled(), gc.get_freeze_count())\n")
+    assert seen == "True 0"

@@ -8,6 +8,11 @@ Exit codes: 0 success, 1 the command ran and found a failure, 2 bad settings or 
 
 from __future__ import annotations
 
+from . import startup
+
+if __name__ == "__main__":
+    startup.loading()  # before the imports below (tools/startup.py)
+
 import argparse
 import importlib
 import sys
@@ -40,7 +45,9 @@ def _parser(chosen: str | None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = _parser(argv[0] if argv else None).parse_args(argv)
+    args = _parser(argv[0] if argv else None).parse_args(argv)  # imports the command's module
+    if __name__ == "__main__":
+        startup.loaded()
     try:
         result: int = importlib.import_module(COMMANDS[args.command][0]).run(args)
     except SettingsError as error:

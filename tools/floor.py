@@ -18,6 +18,11 @@ the SDK's and nothing of the program's.
 
 from __future__ import annotations
 
+from . import startup
+
+if __name__ == "__main__":
+    startup.loading()  # before the imports below, as `python -m tools` (tools/startup.py)
+
 import json
 import re
 import sys
@@ -140,6 +145,8 @@ def record(project_dir: Path, stack: str, spec_file: Path) -> None:
 
 def main(argv: Sequence[str]) -> int:
     """`python -m tools.floor SPEC` registers the spec; `--record PROJECT STACK SPEC` writes it."""
+    if __name__ == "__main__":
+        startup.loaded()
     if argv[:1] == ["--record"]:
         record(Path(argv[1]), argv[2], Path(argv[3]))
         return 0
