@@ -40,8 +40,8 @@ def non_whitespace_length(text: str) -> int:
 
 
 def _bits(name: str) -> str:
-    digest = hashlib.sha256(name.encode("utf-8")).digest()
-    return "".join(f"{byte:08b}" for byte in digest)
+    """The 256 bits of SHA-256(name), first bit first, as '0'/'1' characters."""
+    return format(int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest(), "big"), f"0{HASH_BITS}b")
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,15 @@ def pack(
     the order of their bits. A single role is never split (a document that is still too big
     is left to the POLICY_SIZE guardrail).
     """
-    hashes = {name: _bits(name) for name in roles}
+    hashes: dict[str, str] = {}  # only a policy that is split needs its roles' bits
 
     def leaves(bits: str, names: list[str]) -> list[Part]:
         document = build(names)
         text = serialise(document)
         if non_whitespace_length(text) <= limit or len(names) == 1 or len(bits) >= HASH_BITS:
             return [Part(bits, tuple(names), document, text)]
+        if not hashes:
+            hashes.update((name, _bits(name)) for name in roles)
         depth = len(bits)
         zero = [n for n in names if hashes[n][depth] == "0"]
         one = [n for n in names if hashes[n][depth] == "1"]

@@ -40,6 +40,7 @@ import stat
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -207,47 +208,76 @@ def _compose(yaml: YAML, events: list[Event]) -> Node | None:
 MAX_OPEN_BRACKETS = 2 * MAX_DEPTH
 
 
+_BRACKET_STATE = re.compile(r"""["'#\[\]{}]""")
+"""The characters that move `_check_brackets`' state outside quotes and comments."""
+_DOUBLE_QUOTED_STATE = re.compile(r'["\\]')
+
+
 def _check_brackets(text: str, file_name: str) -> None:
     """Refuse deep flow nesting (`[[[[...`) before the parser sees it.
 
     ruamel's scanner keeps a possible simple key per open flow collection and re-checks them
     all for every token: 20,000 `[` take seconds. Counting brackets outside quotes and
     comments is linear; a real stack file never has more than a few open at once.
+
+    A quote starts a quoted text where it follows a space, a line start, `[`, `{` or `,`, and
+    the last other character before it is a line start, `:`, `-`, `?`, `[`, `{` or `,`; `''`
+    inside single quotes and a backslash-escaped character inside double quotes stay inside;
+    `#` after a space or a line start opens a comment up to the end of the line. The search
+    jumps from one of the characters that matter to the next (a character-by-character loop
+    took 55 ms on the 411 KB 4,000 x 400 stack, this 3 ms; the tests check both agree).
     """
-    depth, quote, line = 0, "", 1
-    previous = token = "\n"  # the previous character, and the previous one that is not a space
-    closed = ""  # a quote just closed: `''` inside single quotes is an escaped quote
-    for ch in text:
-        if ch == "\n":
-            line += 1
-            if quote == "#":
-                quote = ""
-        if closed == "'" and ch == "'":
-            quote, closed = "'", ""
-            continue
-        closed = ""
-        if quote:
-            if ch == "\\" and quote == '"':
-                quote = "\\"  # the next character is escaped
-            elif quote == "\\":
-                quote = '"'
-            elif ch == quote and quote != "#":
-                quote, closed = "", ch
-        elif ch in "\"'" and previous in " \t\n[{," and token in "\n:-?[{,":  # a quote that starts a scalar
-            quote = ch
-        elif ch == "#" and previous in " \t\n":
-            quote = "#"
-        elif ch in "[{":
+    if text.count("[") + text.count("{") <= MAX_OPEN_BRACKETS:
+        return  # never more open than opened
+    depth, at, end = 0, 0, len(text)
+    while (found := _BRACKET_STATE.search(text, at)) is not None:
+        at = found.start()
+        ch = text[at]
+        if ch in "[{":
             depth += 1
             if depth > MAX_OPEN_BRACKETS:
+                line = text.count("\n", 0, at) + 1
                 raise StackFileError(
                     [f"{file_name}, line {line}: nested more than {MAX_DEPTH} levels deep; expected a stack file's settings"]
                 )
         elif ch in "]}":
             depth = max(depth - 1, 0)
-        previous = ch
-        if ch not in " \t":
-            token = ch
+        elif ch == "#":
+            if at == 0 or text[at - 1] in " \t\n":
+                at = text.find("\n", at)
+                if at < 0:
+                    return
+                continue
+        else:
+            previous = text[at - 1] if at else "\n"
+            before = at - 1
+            while before >= 0 and text[before] in " \t":
+                before -= 1
+            token = text[before] if before >= 0 else "\n"
+            if previous in " \t\n[{," and token in "\n:-?[{,":  # a quote that starts a scalar
+                at = _quoted_end(text, at, ch)
+                if at >= end:
+                    return
+                continue
+        at += 1
+
+
+def _quoted_end(text: str, start: int, quote: str) -> int:
+    """Just past the quote that closes the one at `start` (`len(text)` or more if none does)."""
+    at = start + 1
+    if quote == "'":
+        while (at := text.find("'", at)) >= 0:
+            if text.startswith("''", at):
+                at += 2  # an escaped quote
+            else:
+                return at + 1
+        return len(text)
+    while (found := _DOUBLE_QUOTED_STATE.search(text, at)) is not None:
+        if found.group() == "\\":
+            at = found.start() + 2  # the next character is escaped
+        else:
+            return found.start() + 1
+    return len(text)
 
 
 def _scalar(node: ScalarNode, file_name: str, path: str) -> Any:
@@ -386,10 +416,19 @@ def _go_float(value: float) -> str:
     return f"{'-' if sign else ''}{mantissa}e{'-' if power < 0 else '+'}{abs(power):02d}".replace("e-0", "e-")
 
 
+def _json_text(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)`; for a string, the function that call ends in
+    (`JSONEncoder.encode`), without building an encoder per string (19,000 strings of the
+    4,000 x 400 stack: 20 ms -> 8 ms)."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
 def go_json(value: Any) -> str:
     """JSON as the engine writes a config object: keys sorted, no spaces, floats as Go prints them."""
     if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{go_json(value[k])}" for k in sorted(value)) + "}"
+        return "{" + ",".join(f"{_json_text(k)}:{go_json(value[k])}" for k in sorted(value)) + "}"
     if isinstance(value, list):
         return "[" + ",".join(go_json(v) for v in value) + "]"
     if isinstance(value, bool) or value is None:
@@ -398,7 +437,7 @@ def go_json(value: Any) -> str:
         return str(value) if _INT64[0] <= value <= _INT64[1] else _go_float(float(value))
     if isinstance(value, float):
         return _go_float(value)
-    return json.dumps(value, ensure_ascii=False)
+    return _json_text(value)
 
 
 def _is_secure(value: Any) -> bool:

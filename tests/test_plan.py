@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
+from tools import jsontext
 from tools import plan as plan_module
 from tools.mocks import PROJECT_DIR, run_program
 from tools.project import stack_findings
@@ -160,3 +163,31 @@ def test_make_plan_lists_the_findings_of_the_programs_own_guardrail_run(tmp_path
     out = io.StringIO()
     assert plan_module.run(argparse.Namespace(stack="nomfa", format="json", project_dir=tmp_path), out) == 0
     assert json.loads(out.getvalue())["findings"] == [f.as_dict() for f in run.findings]
+
+
+_JSON_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | _JSON_TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_JSON_TEXT, children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_the_commands_json_is_byte_for_byte_the_standard_librarys(value: object) -> None:
+    """`tools.jsontext.dumps` (orjson, for speed) prints exactly what
+    `json.dumps(indent=2, sort_keys=True, ensure_ascii=False)` prints: escapes, key order
+    (astral characters, lone surrogates), numbers, empty containers."""
+    assert jsontext.dumps(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def test_a_float_inside_a_dict_subclass_is_still_written_as_the_standard_library_writes_it() -> None:
+    from collections import OrderedDict
+
+    value = {"a": OrderedDict(b=[1e-06, (2.5e-7,)])}
+    assert jsontext.dumps(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)

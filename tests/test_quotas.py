@@ -273,3 +273,18 @@ def test_adding_one_role_changes_at_most_one_policy(count: int) -> None:
         else:
             assert len(added) == 1
             assert json.loads(after[added[0]])["Statement"][0]["Resource"] == f"arn:aws:iam::{TARGET}:role/{new}"
+
+
+def test_the_split_follows_the_bits_of_sha256_of_each_role_name() -> None:
+    """The parts' names end in these bits, so they are pinned: another hash, or another bit
+    order, would rename (replace) every split user's policies at the next `pulumi up`.
+    (SHA-256 first bytes: role-04 10101011, role-05 10011111, role-01 11010111, role-02 11001001,
+    role-00 11100000, role-06 11100110, role-03 11111101, role-07 11110110.)"""
+    names = [f"role-{i:02d}" for i in range(8)]
+    parts = pack(names, lambda subset: {"roles": list(subset)}, json.dumps, limit=40)
+    assert [(p.bits, p.roles) for p in parts] == [
+        ("10", ("role-04", "role-05")),
+        ("110", ("role-01", "role-02")),
+        ("1110", ("role-00", "role-06")),
+        ("1111", ("role-03", "role-07")),
+    ]

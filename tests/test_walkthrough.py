@@ -212,3 +212,16 @@ def test_the_outputs_make_assuming_the_role_one_copy_paste(plan: ProgramRun) -> 
 def test_output_arns_are_the_arns_the_resources_get(plan: ProgramRun) -> None:
     assert plan.outputs["roles"]["s3-list-role"]["arn"] == one(plan, "aws:iam/role:Role", "s3-list-role").state["arn"]
     assert plan.outputs["users"]["random_user"]["arn"] == one(plan, "aws:iam/user:User", "random_user").state["arn"]
+
+
+def test_the_outputs_are_stored_once_in_the_state_as_the_stacks_not_again_on_the_component() -> None:
+    """The engine stores what each resource registers as outputs; the stack's copy is the one
+    `pulumi stack output` reads, so the component registers none (an organisation's outputs
+    are megabytes, written at every checkpoint). (Under the SDK's mocks the root stack registers
+    its outputs before the program runs, so its registered map is empty here; under the engine
+    `run_in_stack` registers the exports at the end: pulumi/runtime/stack.py, `Stack._finish`.)"""
+    run = run_program("utils", walkthrough_settings())
+    (component,) = of_type(run, "crossaccount:iam:CrossAccountAccess")
+    assert component.urn in run.output_keys
+    assert run.output_keys[component.urn] == []
+    assert {"roles", "users", "consoleSignInUrl"} <= set(run.outputs)

@@ -14,7 +14,6 @@ message, waived}, ...]}; `waived` is the waiver's reason, or null.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import TextIO
 
 from crossaccount.guardrails import Finding, catalogue, summarise
 
+from . import jsontext
 from .project import PROJECT_DIR, stack_findings
 
 FORMATS = ("text", "json")
@@ -39,7 +39,7 @@ def render_text(stack: str, findings: Sequence[Finding]) -> str:
 
 def render_json(findings: Sequence[Finding]) -> str:
     document = {"catalogue": catalogue.describe(), "findings": [f.as_dict() for f in findings]}
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document) + "\n"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -116,6 +116,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.registrations: list[Registration] = []
         self._providers: dict[str, Registration] = {}
+        self.output_keys: dict[str, list[str]] = {}
+        """URN -> the names of the outputs the resource registered (`register_outputs`), sorted."""
 
     # -- what the engine would refuse -------------------------------------------------
     def _provider_for(self, type_: str, name: str, provider_ref: str | None) -> Registration | None:
@@ -278,6 +280,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj_proto)
 
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 (the gRPC method's name)
+        """What the engine stores as the resource's outputs in the state: only the names are kept."""
+        self.mocks.output_keys[request.urn] = sorted(request.outputs.fields)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]  # (the SDK leaves it untyped)
+
 
 def _serialize_plain(state: dict[str, Any]) -> Any:
     """`rpc.serialize_properties` of plain values, without an event loop.
@@ -316,6 +323,9 @@ class ProgramRun:
     findings: tuple[Finding, ...] = ()
     """The guardrails' findings of the program's own run (warnings and waived ones: an error
     stops the program), received through `components.stack_config.FINDINGS_SINK`."""
+    output_keys: Mapping[str, list[str]] = field(default_factory=dict)
+    """URN -> the names of the outputs each resource (the stack included) registered, as the
+    engine would store them in the state."""
 
 
 class ConfigMap(Protocol):
@@ -510,4 +520,11 @@ def _run(stack: str, config: ConfigMap, program: Callable[[], Any] | None, progr
     outputs = exported if _is_plain(exported) else _sync_await(_reveal(exported))
     # Registration order depends on when each input resolves; the URN order does not.
     registrations = sorted(mocks.registrations, key=lambda r: r.urn)
-    return ProgramRun(project=PROJECT, stack=stack, registrations=registrations, outputs=outputs or {}, findings=tuple(findings))
+    return ProgramRun(
+        project=PROJECT,
+        stack=stack,
+        registrations=registrations,
+        outputs=outputs or {},
+        findings=tuple(findings),
+        output_keys=dict(mocks.output_keys),
+    )

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from crossaccount.guardrails import Finding, summarise
 from crossaccount.stack_file import read_engine_config
 
+from . import jsontext
 from .mocks import ProgramRun, Registration, run_program
 from .options import option_marks as review_option_marks
 from .project import PROJECT_DIR
@@ -68,7 +69,7 @@ def as_data(run: ProgramRun, findings: Sequence[Finding] = ()) -> dict[str, Any]
 
 
 def render_json(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
-    return json.dumps(as_data(run, findings), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return jsontext.dumps(as_data(run, findings)) + "\n"
 
 
 def _accounts(run: ProgramRun) -> dict[str, Registration]:
@@ -125,7 +126,7 @@ def render_text(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
         lines += ["", "not in an account:"]
         lines += [f"  + {r.type}  {r.name}" for r in unplaced]
     lines += ["", "Outputs:"]
-    lines += [f"  {line}" for line in json.dumps(run.outputs, indent=2, sort_keys=True, ensure_ascii=False).splitlines()]
+    lines += [f"  {line}" for line in jsontext.dumps(run.outputs).splitlines()]
     counts: dict[str, int] = {}
     for r in run.registrations:
         counts[r.type] = counts.get(r.type, 0) + 1

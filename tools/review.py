@@ -23,6 +23,7 @@ from typing import Any
 
 from crossaccount.guardrails.model import Finding, summarise
 
+from . import jsontext
 from .options import option_marks
 from .plan_diff import AccessChange, PlanDiff, diff_plans
 from .policy_docs import statements
@@ -404,7 +405,7 @@ def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None
         "#### Outputs",
         "",
         "```json",
-        json.dumps(plan.get("outputs", {}), indent=2, sort_keys=True, ensure_ascii=False),
+        jsontext.dumps(plan.get("outputs", {})),
         "```",
     ]
     findings = plan.get("findings", [])

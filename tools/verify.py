@@ -55,6 +55,7 @@ from crossaccount.people import trusted_user_names
 from crossaccount.settings import LoadedSettings, SettingsError, key
 from crossaccount.stack_file import read_stack_settings, stack_file_name
 
+from . import jsontext
 from .project import PROJECT_DIR
 
 FORMATS = ("text", "json")
@@ -388,7 +389,7 @@ def as_data(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(as_data(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return jsontext.dumps(as_data(report)) + "\n"
 
 
 RENDERERS = {"text": render_text, "json": render_json}

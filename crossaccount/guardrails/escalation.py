@@ -81,18 +81,37 @@ def _on(statement: Mapping[str, Any], action_name: str) -> list[str]:
     return [r for r in strings(statement, "Resource") or [] if broad(r) and acts_on(action_name, r)]
 
 
-def _broad_grants(statement: Mapping[str, Any], needed: list[str]) -> dict[str, tuple[list[str], list[str]]]:
-    """action -> (patterns, resources) for each needed action the statement grants beyond one resource."""
+def _broad_grants(statement: Mapping[str, Any], needed: Mapping[str, list[str]]) -> dict[str, tuple[list[str], list[str]]]:
+    """action -> (patterns, resources) for each needed action the statement grants beyond one resource.
+
+    `needed` is the methods' actions by service (`_needed`): an Action list can only grant the
+    actions of the services its patterns name (or of every service, with a wildcard in the
+    service part), so only those are compared; a NotAction may grant any of them. (Measured on
+    a 4,000-user stack, where every user's assume-role policy names sts only: the rule went
+    from 0.6 s to a few milliseconds.)"""
     if statement.get("Effect") != "Allow":
         return {}
     patterns = _by_service(strings(statement, "Action") or strings(statement, "NotAction") or [])
+    if strings(statement, "Action") is not None and "" not in patterns:
+        candidates = [a for service in sorted(patterns) for a in needed.get(service, [])]
+    else:
+        candidates = [a for actions in needed.values() for a in actions]
     found = {}
-    for action_name in needed:
+    for action_name in candidates:
         through = _grants(statement, action_name, patterns)
         resources = _on(statement, action_name) if through is not None else []
         if through is not None and resources:
             found[action_name] = (through, resources)
     return found
+
+
+@lru_cache(maxsize=1)
+def _needed() -> Mapping[str, list[str]]:
+    """Every action of every method, by its service prefix in lower case."""
+    by_service: dict[str, list[str]] = {}
+    for a in sorted({a for actions in escalation_methods().values() for a in actions}):
+        by_service.setdefault(a.split(":", 1)[0].lower(), []).append(a)
+    return by_service
 
 
 @dataclass(frozen=True)
@@ -113,9 +132,10 @@ def escalations(doc: PolicyDocument) -> Iterator[Escalation]:
     if not doc.is_identity:
         return
     statements = list(doc.statements())
-    needed = sorted({a for actions in escalation_methods().values() for a in actions})
     # (statement index, action) -> (patterns, resources), for every method action granted broadly
-    granted = {(i, a): found for i, statement in statements for a, found in _broad_grants(statement, needed).items()}
+    granted = {(i, a): found for i, statement in statements for a, found in _broad_grants(statement, _needed()).items()}
+    if not granted:
+        return
     by_action: dict[str, list[int]] = {}
     for i, a in granted:
         by_action.setdefault(a, []).append(i)

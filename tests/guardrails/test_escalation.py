@@ -346,3 +346,29 @@ def test_the_same_actions_on_exact_arns_across_files_pass() -> None:
         ),
     )
     assert across(role) == []
+
+
+@pytest.mark.parametrize(
+    "actions",
+    [
+        ["iam:CreatePolicyVersion"],
+        ["IAM:createpolicyversion"],
+        ["sts:AssumeRole", "i?m:CreatePolicyVersion"],
+        ["*:CreatePolicyVersion"],
+        ["s3:GetObject", "iam:Create*Version"],
+        ["*"],
+    ],
+)
+def test_a_method_is_found_whatever_service_spelling_its_statement_uses(actions: list[str]) -> None:
+    """Only the services a statement's Action names are compared (speed): a service written in
+    another case or with a wildcard must still reach the method's actions."""
+    found = findings(policy({"Effect": "Allow", "Action": actions, "Resource": "*"}))
+    (escalation,) = [f for f in found if f.rule_id == "PRIVILEGE_ESCALATION"]
+    assert "iam:CreatePolicyVersion" in escalation.message
+
+
+def test_a_not_action_that_leaves_iam_in_grants_its_methods() -> None:
+    found = findings(policy({"Effect": "Allow", "NotAction": ["s3:*", "sts:*"], "Resource": "*"}))
+    (escalation,) = [f for f in found if f.rule_id == "PRIVILEGE_ESCALATION"]
+    assert 'NotAction ["s3:*", "sts:*"]' in escalation.message
+    assert "iam:CreatePolicyVersion" in escalation.message

@@ -1,0 +1,43 @@
+"""The commands' JSON: indented by two spaces, keys sorted, non-ASCII as it is.
+
+`json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)` is the definition; with an
+indent, the standard library's encoder runs in pure Python (its C encoder is only used without
+one), which took 0.3 s of a 4,000 x 400 plan's 21 MB. orjson writes the same bytes about ten
+times faster: the same escapes (control characters as `\\u00XX`, `"` and `\\`; everything else
+as it is), keys sorted by code point (orjson sorts UTF-8 bytes, which is the same order), the
+same integers. Floats are written differently (`1e-6`, Python `1e-06`), so a value holding a
+float is left to the standard library (the plan's values rarely hold one: the check walks the
+value, 0.08 s of the 0.3 s saved). Where orjson refuses a value (an integer beyond 64 bits, a
+string with a lone surrogate, a subclass) the standard library writes it too.
+`tests/test_plan.py` holds the result to the standard library's bytes on generated values.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+
+
+def dumps(value: Any) -> str:
+    """`value` as the commands print JSON (no trailing newline)."""
+    if not _holds_float(value):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode("utf-8")
+        except (orjson.JSONEncodeError, TypeError):
+            pass
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def _holds_float(value: Any) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):  # subclasses too: orjson writes them as dicts and lists
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+        elif isinstance(item, float):
+            return True
+    return False
