@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -117,7 +117,7 @@ def role_trust_policy(role: RoleSettings, trusted_users: list[str], user_arns: M
     exact ARN, as `trust_policy` writes them), then `trustedRoles` in their own statement."""
     statements: list[dict[str, Any]] = []
     if trusted_users:
-        statements += trust_policy(replace(role, trusted_users=trusted_users), user_arns)["Statement"]
+        statements += trust_policy(role.model_copy(update={"trusted_users": trusted_users}), user_arns)["Statement"]
     if role.trusted_roles:
         statements.append(trusted_roles_statement(role))
     return {"Version": VERSION, "Statement": statements}

@@ -1,10 +1,9 @@
 """The stack's settings, read once into typed objects.
 
-Everything a stack file can say is declared here, with its default: frozen dataclasses, read
-by `crossaccount.strict` (keys camelCase, unknown keys refused, nothing converted: pydantic's
-strict mode, without its start-up cost). `load_settings` turns the raw `cross-account-roles:*`
-config values into a `StackSettings`, or raises one `SettingsError` that lists every problem
-with its key path, the value received and what is expected. Nothing here touches the Pulumi runtime: the program, the offline plan, `check`
+Everything a stack file can say is declared here, with its default. `load_settings` turns the
+raw `cross-account-roles:*` config values into a `StackSettings`, or raises one
+`SettingsError` that lists every problem with its key path, the value received and what is
+expected. Nothing here touches the Pulumi runtime: the program, the offline plan, `check`
 and `verify` all call the same function.
 """
 
@@ -19,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic.alias_generators import to_camel
+
 from . import NAMESPACE as _NAMESPACE
-from .strict import ValidationError, validate
 
 NAMESPACE = _NAMESPACE
 """The project name, the prefix of every config key (defined in `crossaccount/__init__.py`)."""
@@ -72,18 +73,19 @@ class SettingsError(Exception):
         super().__init__(f"{len(problems)} problem(s) in the stack settings; {outcome}:\n{listing}")
 
 
-@dataclass(frozen=True, kw_only=True)
-class AccountSettings:
+class _Model(BaseModel):
+    """Stack-file keys are camelCase; unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", frozen=True, strict=True)
+
+
+class AccountSettings(_Model):
     """One side of the pair: where the provider for that account points."""
 
-    account_id: str
-    """The account's 12-digit id, as a string."""
-    region: str
-    """The provider's region, e.g. eu-north-1."""
-    profile: str | None = None
-    """A named profile in ~/.aws/config."""
-    role_arn: str | None = None
-    """A role the provider assumes to deploy (CI has no profiles)."""
+    account_id: str = Field(description="The account's 12-digit id, as a string.")
+    region: str = Field(description="The provider's region, e.g. eu-north-1.")
+    profile: str | None = Field(None, description="A named profile in ~/.aws/config.")
+    role_arn: str | None = Field(None, description="A role the provider assumes to deploy (CI has no profiles).")
 
     @property
     def partition(self) -> str:
@@ -94,145 +96,118 @@ class AccountSettings:
         return "aws"
 
 
-@dataclass(frozen=True, kw_only=True)
-class UserSettings:
+class UserSettings(_Model):
     """An IAM user in the source account that may assume roles of this stack."""
 
-    create: bool = True
-    """False: the user exists (owned elsewhere); only referenced."""
-    path: str = "/"
-    """The user's IAM path."""
-    mfa_device_name: str | None = None
-    """Name of the user's virtual MFA device (default: the user name)."""
-    tags: dict[str, str] = field(default_factory=dict)
-    """Tags on the user."""
-    import_: bool = field(default=False, metadata={"alias": "import"})
-    """Adopt the existing IAM user of this name (Pulumi's import option, id: the name)."""
-    profile: str | None = None
-    """The profile with this user's own credentials on the person's machine (default: <user>@<source account>)."""
-    console_access: bool = False
-    """Create a console login profile (password reset at first sign-in)."""
-    pgp_key: str | None = None
-    """keybase:<user> or a base64 PGP public key: the initial password is encrypted to it."""
+    create: bool = Field(True, description="False: the user exists (owned elsewhere); only referenced.")
+    path: str = Field("/", description="The user's IAM path.")
+    mfa_device_name: str | None = Field(None, description="Name of the user's virtual MFA device (default: the user name).")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags on the user.")
+    import_: bool = Field(
+        False, alias="import", description="Adopt the existing IAM user of this name (Pulumi's import option, id: the name)."
+    )
+    profile: str | None = Field(
+        None,
+        description="The profile with this user's own credentials on the person's machine (default: <user>@<source account>).",
+    )
+    console_access: bool = Field(False, description="Create a console login profile (password reset at first sign-in).")
+    pgp_key: str | None = Field(
+        None, description="keybase:<user> or a base64 PGP public key: the initial password is encrypted to it."
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class GroupSettings:
+class GroupSettings(_Model):
     """An IAM group in the source account, created by this stack, with members of this stack."""
 
-    members: list[str] = field(default_factory=list)
-    """Users (declared under users) added to the group."""
-    path: str = "/"
-    """The group's IAM path."""
-    managed_policy_arns: list[str] = field(default_factory=list)
-    """Existing managed policies of the source account (or AWS's) to attach."""
+    members: list[str] = Field(default_factory=list, description="Users (declared under users) added to the group.")
+    path: str = Field("/", description="The group's IAM path.")
+    managed_policy_arns: list[str] = Field(
+        default_factory=list, description="Existing managed policies of the source account (or AWS's) to attach."
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class SelfServiceSettings:
+class SelfServiceSettings(_Model):
     """The policy that lets each user of this stack manage their own credentials (crossaccount.selfservice)."""
 
-    enabled: bool = True
-    """Attach the self-service policy to every user this stack creates."""
-    enforce_mfa: bool = True
-    """Deny everything but MFA enrolment and password change until signed in with MFA."""
+    enabled: bool = Field(True, description="Attach the self-service policy to every user this stack creates.")
+    enforce_mfa: bool = Field(True, description="Deny everything but MFA enrolment and password change until signed in with MFA.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class PasswordPolicySettings:
+class PasswordPolicySettings(_Model):
     """The source account's password policy; the stack that sets this key owns it.
 
     Defaults: the AWS Config managed rule iam-password-policy's (length 14, reuse 24, age 90,
     all four character classes), https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html
     """
 
-    minimum_password_length: int = 14
-    """6 to 128."""
+    minimum_password_length: int = Field(14, description="6 to 128.")
     require_uppercase_characters: bool = True
     require_lowercase_characters: bool = True
     require_numbers: bool = True
     require_symbols: bool = True
-    password_reuse_prevention: int | None = 24
-    """1 to 24 previous passwords; null: none."""
-    max_password_age: int | None = 90
-    """1 to 1,095 days; null: passwords never expire."""
+    password_reuse_prevention: int | None = Field(24, description="1 to 24 previous passwords; null: none.")
+    max_password_age: int | None = Field(90, description="1 to 1,095 days; null: passwords never expire.")
     allow_users_to_change_password: bool = True
-    hard_expiry: bool = False
-    """True: an expired password can only be reset by an administrator."""
+    hard_expiry: bool = Field(False, description="True: an expired password can only be reset by an administrator.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class SmokeCheck:
+class SmokeCheck(_Model):
     """One call that `verify` makes with the role's session, and what must happen."""
 
-    action: str
-    """service:Operation as boto3 names it, e.g. s3:ListBuckets."""
-    params: dict[str, Any] = field(default_factory=dict)
-    """The call's parameters."""
-    expect: Literal["allow", "deny"] = "allow"
-    """allow: must succeed; deny: must be AccessDenied."""
+    action: str = Field(description="service:Operation as boto3 names it, e.g. s3:ListBuckets.")
+    params: dict[str, Any] = Field(default_factory=dict, description="The call's parameters.")
+    expect: Literal["allow", "deny"] = Field("allow", description="allow: must succeed; deny: must be AccessDenied.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class TrustedTag:
+class TrustedTag(_Model):
     """`trust: tag`: the tag a source-account user must carry (the program tags the users it owns)."""
 
-    key: str
-    """The tag key, e.g. team."""
-    value: str
-    """The tag value, e.g. data."""
+    key: str = Field(description="The tag key, e.g. team.")
+    value: str = Field(description="The tag value, e.g. data.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class RoleSettings:
+class RoleSettings(_Model):
     """A role in the target account and who may assume it."""
 
-    trusted_users: list[str] = field(default_factory=list)
-    """Names of users (declared under users) that may assume it."""
-    trusted_groups: list[str] = field(default_factory=list)
-    """Groups (declared under groups): their members' ARNs are written in the trust policy."""
-    trusted_roles: list[str] = field(default_factory=list)
-    """ARNs of existing roles in the source account, in a trust statement of their own."""
-    require_mfa_for_roles: bool | None = None
-    """MFA rule of the trustedRoles statement; default: the same as requireMfa."""
-    trust: Literal["users", "path", "tag"] = "users"
-    """How the trust policy names them: exact user ARNs, a user path, or a user tag."""
-    trusted_path: str | None = None
-    """trust: path: the users' IAM path, e.g. /team-data/."""
-    trusted_tag: TrustedTag | None = None
-    """trust: tag: the tag key and value the users carry."""
-    description: str = ""
-    """The role's description."""
-    policy_files: list[str] = field(default_factory=list)
-    """Permission documents, relative to policies/."""
-    managed_policy_arns: list[str] = field(default_factory=list)
-    """Existing managed policies to attach."""
-    require_mfa: bool = True
-    """Trust only sessions signed in with MFA."""
-    mfa_max_age_seconds: int | None = None
-    """Also require MFA no older than this."""
-    external_id: str | None = None
-    """Require this sts:ExternalId (third parties)."""
-    allow_session_tags: bool = False
-    """Allow sts:TagSession."""
-    require_source_identity: bool = False
-    """Require source identity = the user name."""
-    max_session_duration: int = MIN_SESSION
-    """Longest session, 3,600 to 43,200 seconds."""
-    path: str = "/"
-    """The role's IAM path."""
-    permissions_boundary: str | None = None
-    """ARN of a permissions boundary policy."""
-    tags: dict[str, str] = field(default_factory=dict)
-    """Tags on the role and its policies."""
-    checks: list[SmokeCheck] = field(default_factory=list)
-    """What `verify` proves after deploy."""
-    waivers: dict[str, str] = field(default_factory=dict)
-    """Guardrail rules waived for this role: rule id -> why (shown in the plan)."""
-    import_: bool = field(default=False, metadata={"alias": "import"})
-    """Adopt the existing IAM role of this name (Pulumi's import option, id: the name)."""
-    import_policies: bool = False
-    """Adopt the existing policies made from policyFiles (id: ARN) and every attachment (id: role/ARN)."""
+    trusted_users: list[str] = Field(
+        default_factory=list, description="Names of users (declared under users) that may assume it."
+    )
+    trusted_groups: list[str] = Field(
+        default_factory=list, description="Groups (declared under groups): their members' ARNs are written in the trust policy."
+    )
+    trusted_roles: list[str] = Field(
+        default_factory=list, description="ARNs of existing roles in the source account, in a trust statement of their own."
+    )
+    require_mfa_for_roles: bool | None = Field(
+        None, description="MFA rule of the trustedRoles statement; default: the same as requireMfa."
+    )
+    trust: Literal["users", "path", "tag"] = Field(
+        "users", description="How the trust policy names them: exact user ARNs, a user path, or a user tag."
+    )
+    trusted_path: str | None = Field(None, description="trust: path: the users' IAM path, e.g. /team-data/.")
+    trusted_tag: TrustedTag | None = Field(None, description="trust: tag: the tag key and value the users carry.")
+    description: str = Field("", description="The role's description.")
+    policy_files: list[str] = Field(default_factory=list, description="Permission documents, relative to policies/.")
+    managed_policy_arns: list[str] = Field(default_factory=list, description="Existing managed policies to attach.")
+    require_mfa: bool = Field(True, description="Trust only sessions signed in with MFA.")
+    mfa_max_age_seconds: int | None = Field(None, description="Also require MFA no older than this.")
+    external_id: str | None = Field(None, description="Require this sts:ExternalId (third parties).")
+    allow_session_tags: bool = Field(False, description="Allow sts:TagSession.")
+    require_source_identity: bool = Field(False, description="Require source identity = the user name.")
+    max_session_duration: int = Field(MIN_SESSION, description="Longest session, 3,600 to 43,200 seconds.")
+    path: str = Field("/", description="The role's IAM path.")
+    permissions_boundary: str | None = Field(None, description="ARN of a permissions boundary policy.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags on the role and its policies.")
+    checks: list[SmokeCheck] = Field(default_factory=list, description="What `verify` proves after deploy.")
+    waivers: dict[str, str] = Field(
+        default_factory=dict, description="Guardrail rules waived for this role: rule id -> why (shown in the plan)."
+    )
+    import_: bool = Field(
+        False, alias="import", description="Adopt the existing IAM role of this name (Pulumi's import option, id: the name)."
+    )
+    import_policies: bool = Field(
+        False, description="Adopt the existing policies made from policyFiles (id: ARN) and every attachment (id: role/ARN)."
+    )
 
 
 @dataclass(frozen=True)
@@ -244,24 +219,22 @@ class PolicyFile:
     text: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class StackSettings:
+class StackSettings(_Model):
     """Everything one stack (one pair of accounts) says."""
 
     source: AccountSettings
     target: AccountSettings
     users: dict[str, UserSettings]
     roles: dict[str, RoleSettings]
-    tags: dict[str, str] = field(default_factory=dict)
-    """Tags applied to everything."""
-    policy_waivers: dict[str, dict[str, str]] = field(default_factory=dict)
-    """Guardrail rules waived for one file of policies/: file name -> {rule id: why}."""
-    groups: dict[str, GroupSettings] = field(default_factory=dict)
-    """Groups of the source account."""
-    self_service: SelfServiceSettings = field(default_factory=SelfServiceSettings)
-    """Self-service credentials."""
-    password_policy: PasswordPolicySettings | None = None
-    """The source account's password policy, owned by this stack when set."""
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to everything.")
+    policy_waivers: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Guardrail rules waived for one file of policies/: file name -> {rule id: why}."
+    )
+    groups: dict[str, GroupSettings] = Field(default_factory=dict, description="Groups of the source account.")
+    self_service: SelfServiceSettings = Field(default_factory=SelfServiceSettings, description="Self-service credentials.")
+    password_policy: PasswordPolicySettings | None = Field(
+        None, description="The source account's password policy, owned by this stack when set."
+    )
 
 
 @dataclass(frozen=True)
@@ -313,7 +286,7 @@ def _expected_type(item: Any, loc: tuple[Any, ...]) -> str:
     }.get(item["type"], str(item["msg"]).removeprefix("Input should be ").lower())
 
 
-def _validation_problems(error: ValidationError, at: tuple[str | int, ...]) -> list[str]:
+def _pydantic_problems(error: ValidationError, at: tuple[str | int, ...]) -> list[str]:
     problems = []
     for item in error.errors():
         loc = (*at, *item["loc"])
@@ -326,15 +299,17 @@ def _validation_problems(error: ValidationError, at: tuple[str | int, ...]) -> l
     return problems
 
 
-_M = TypeVar("_M")
+_M = TypeVar("_M", bound=BaseModel)
+_TAGS = TypeAdapter(dict[str, str], config=ConfigDict(strict=True))
+_POLICY_WAIVERS = TypeAdapter(dict[str, dict[str, str]], config=ConfigDict(strict=True))
 
 
 def _parse(model: type[_M], value: Any, at: tuple[str | int, ...], problems: list[str]) -> _M | None:
     """One part of the settings, or None with its problems added (the other parts still get checked)."""
     try:
-        return validate(model, value)
+        return model.model_validate(value)
     except ValidationError as error:
-        problems.extend(_validation_problems(error, at))
+        problems.extend(_pydantic_problems(error, at))
         return None
 
 
@@ -597,14 +572,14 @@ def load_settings(
             problems.append(f"{key((side,))}: missing; {_expected_for((side,))}")
     tags: dict[str, str] = {}
     try:
-        tags = validate(dict[str, str], raw.get("tags", {}))
+        tags = _TAGS.validate_python(raw.get("tags", {}))
     except ValidationError as error:
-        problems.extend(_validation_problems(error, ("tags",)))
+        problems.extend(_pydantic_problems(error, ("tags",)))
     policy_waivers: dict[str, dict[str, str]] = {}
     try:
-        policy_waivers = validate(dict[str, dict[str, str]], raw.get("policyWaivers", {}))
+        policy_waivers = _POLICY_WAIVERS.validate_python(raw.get("policyWaivers", {}))
     except ValidationError as error:
-        problems.extend(_validation_problems(error, ("policyWaivers",)))
+        problems.extend(_pydantic_problems(error, ("policyWaivers",)))
     raw_users = _parse_mapping(raw, "users", problems)
     raw_roles = _parse_mapping(raw, "roles", problems)
     users = {n: u for n, v in raw_users.items() if (u := _parse(UserSettings, v, ("users", n), problems))}
@@ -778,18 +753,20 @@ def load_settings(
             elif loaded_doc is not None:
                 source_documents[SELF_SERVICE_FILE] = loaded_doc
 
-    if problems or source is None or target is None or self_service is None:  # None: its problems are listed
+    if problems or source is None or target is None:
         raise SettingsError(problems)
-    settings = StackSettings(
-        source=source,
-        target=target,
-        users=users,
-        roles=roles,
-        tags=tags,
-        policy_waivers=policy_waivers,
-        groups=groups,
-        self_service=self_service,
-        password_policy=password_policy,
+    settings = StackSettings.model_validate(
+        {
+            "source": source,
+            "target": target,
+            "users": users,
+            "roles": roles,
+            "tags": tags,
+            "policyWaivers": policy_waivers,
+            "groups": groups,
+            "selfService": self_service,
+            "passwordPolicy": password_policy,
+        }
     )
     return LoadedSettings(
         stack=stack,

@@ -63,7 +63,7 @@ def role_names(count: int, length: int) -> list[str]:
 
 
 def identity_size(names: list[str]) -> int:
-    roles = {n: (RoleSettings(trusted_users=[USER]), f"arn:aws:iam::{TARGET}:role/{n}") for n in names}
+    roles = {n: (RoleSettings.model_validate({"trustedUsers": [USER]}), f"arn:aws:iam::{TARGET}:role/{n}") for n in names}
     return non_whitespace_length(to_json(assume_roles_policy(USER, roles)))
 
 
@@ -137,7 +137,7 @@ LONG = 60  # role names of 60 characters: about 60 roles per policy
 
 def parts_for(count: int) -> int:
     names = role_names(count, LONG)
-    roles = {n: (RoleSettings(trusted_users=[USER]), f"arn:aws:iam::{TARGET}:role/{n}") for n in names}
+    roles = {n: (RoleSettings.model_validate({"trustedUsers": [USER]}), f"arn:aws:iam::{TARGET}:role/{n}") for n in names}
     return len(pack(names, lambda subset: assume_roles_policy(USER, {n: roles[n] for n in subset}), to_json))
 
 
@@ -245,7 +245,7 @@ def test_a_trust_policy_one_past_2048_names_the_role_the_size_and_the_modes(mode
 
 
 def packed(names: list[str]) -> dict[str, str]:
-    roles = {n: (RoleSettings(trusted_users=[USER]), f"arn:aws:iam::{TARGET}:role/{n}") for n in names}
+    roles = {n: (RoleSettings.model_validate({"trustedUsers": [USER]}), f"arn:aws:iam::{TARGET}:role/{n}") for n in names}
     parts = pack(names, lambda subset: assume_roles_policy(USER, {n: roles[n] for n in subset}), to_json)
     return {p.bits: p.text for p in parts}
 

@@ -349,7 +349,7 @@ def config_for(raw: Mapping[str, Any] | EngineConfig) -> ConfigMap:
     settings given as Python values, encoded as the engine encodes them.
 
     No settings at all (the benchmark's floor) is an empty map without importing the stack
-    file reader (ruamel.yaml), so that the floor's start-up is the SDK's alone."""
+    file reader (pydantic, ruamel.yaml), so that the floor's start-up is the SDK's alone."""
     if isinstance(raw, Mapping) and not raw:
         return _NoConfig()
     from crossaccount.stack_file import EngineConfig, engine_config_of  # noqa: PLC0415 (see above)
