@@ -62,3 +62,13 @@ def test_the_table_is_written_between_the_readme_markers(tmp_path: Path) -> None
     write_readme(table, readme)
     assert readme.read_text(encoding="utf-8") == f"# x\n<!-- bench:start -->\n{table}<!-- bench:end -->\nafter\n"
     assert parse_sizes("1x1, 500x50") == [(1, 1), (500, 50)]
+
+
+def test_the_measured_commands_run_with_pythons_compiled_module_cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools.bench import child_environment
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "kept")
+    environment = child_environment()
+    assert "PYTHONDONTWRITEBYTECODE" not in environment
+    assert environment["PULUMI_CONFIG_PASSPHRASE"] == "kept"
