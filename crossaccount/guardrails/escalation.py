@@ -91,8 +91,9 @@ def _broad_grants(statement: Mapping[str, Any], needed: Mapping[str, list[str]])
     from 0.6 s to a few milliseconds.)"""
     if statement.get("Effect") != "Allow":
         return {}
-    patterns = _by_service(strings(statement, "Action") or strings(statement, "NotAction") or [])
-    if strings(statement, "Action") is not None and "" not in patterns:
+    actions = strings(statement, "Action")
+    patterns = _by_service(actions or strings(statement, "NotAction") or [])
+    if actions is not None and "" not in patterns:
         candidates = [a for service in sorted(patterns) for a in needed.get(service, [])]
     else:
         candidates = [a for actions in needed.values() for a in actions]
