@@ -1,16 +1,21 @@
 """cross-account-roles: users in a source account that assume roles in a target account.
 
-Thin on purpose: read the stack's settings, build the component, export its outputs.
+Thin on purpose: the pipeline checks the stack (read -> settings -> plan -> guardrails), the
+component registers its plan, and the stack exports the outputs. `main` returns what the
+pipeline found, so that the offline plan shows the program's own findings.
 """
 
 from pathlib import Path
 
-import pulumi
+from components.stack_config import deploy, load_from_pulumi_config
+from crossaccount.pipeline import Checked
 
-from components.cross_account_access import CrossAccountAccess, CrossAccountAccessArgs
-from components.stack_config import load_from_pulumi_config
 
-plan = load_from_pulumi_config(Path(__file__).resolve().parent / "policies")
-access = CrossAccountAccess("access", CrossAccountAccessArgs(plan=plan))
-for name, value in access.outputs.items():
-    pulumi.export(name, value)
+def main() -> Checked:
+    checked = load_from_pulumi_config(Path(__file__).resolve().parent)
+    deploy(checked.plan)
+    return checked
+
+
+if __name__ == "__main__":
+    main()

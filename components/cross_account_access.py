@@ -14,8 +14,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.people import people_resources
-from crossaccount.documents import StackPlan, attachment_import_id, managed_attachment_name, stack_outputs
-from crossaccount.settings import AccountSettings
+from crossaccount.plan import StackPlan, stack_outputs
+from crossaccount.plan.names import attachment_import_id, managed_attachment_name
+from crossaccount.settings.models import AccountSettings
 
 from .naming import SOURCE_SUFFIX, TARGET_SUFFIX
 

@@ -2,7 +2,7 @@
 memberships, the self-service policy, console login profiles and the password policy.
 
 Like the component, it decides nothing: every name and document comes from the `StackPlan`
-(`crossaccount.documents`), and every resource goes to the source account's provider.
+(`crossaccount.plan`), and every resource goes to the source account's provider.
 Memberships use `UserGroupMembership`, which adds this stack's groups to a user and leaves
 any other group alone (`GroupMembership` would take the group's whole member list over).
 """
@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from crossaccount.documents import StackPlan
+from crossaccount.plan import StackPlan
 
 LOGIN_PROFILE_IGNORED = ["passwordResetRequired", "passwordLength", "pgpKey"]
 """The AWS provider's login profile has no update: every input forces a replacement, that is

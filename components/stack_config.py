@@ -1,7 +1,9 @@
-"""Glue between the Pulumi runtime's configuration and the pure settings loader.
+"""Glue between the Pulumi runtime and the pipeline (`crossaccount.pipeline`).
 
-Settings, then the guardrails, both before the first resource is registered: a stack the
-guardrails reject stops the program with every finding listed, and creates nothing.
+`load_from_pulumi_config` runs the same steps as `make plan`, `make check` and `make verify`
+(read -> settings -> plan -> guardrails) on the configuration the engine passed, before the
+first resource is registered: a stack the settings or the guardrails refuse stops the program
+with every problem listed, and creates nothing. `deploy` registers what the plan says.
 """
 
 from __future__ import annotations
@@ -13,13 +15,11 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from crossaccount import NAMESPACE
-from crossaccount.documents import StackPlan, build_stack_plan
-from crossaccount.guardrails import check_plan, enforce
-from crossaccount.people import check_password_policy_owner
-from crossaccount.settings import LoadedSettings
-from crossaccount.stack_file import EngineConfig, decode_engine_config, load_engine_settings
+from crossaccount.pipeline import Checked, check_stack, enforce
+from crossaccount.plan import StackPlan
+from crossaccount.read import EngineConfig
 
-from .naming import FINDINGS_SINK
+from .cross_account_access import CrossAccountAccess, CrossAccountAccessArgs
 
 
 def engine_config() -> EngineConfig:
@@ -38,27 +38,20 @@ def engine_config() -> EngineConfig:
     return EngineConfig(values=ours, secret_keys=frozenset(secret))
 
 
-def raw_stack_config() -> dict[str, object]:
-    """The settings' input decoded from what the engine passed (`crossaccount.stack_file`)."""
-    return decode_engine_config(engine_config()).raw
-
-
-def load_stack_settings(policies_dir: Path) -> LoadedSettings:
-    return load_engine_settings(pulumi.get_stack(), engine_config(), policies_dir)
-
-
-def load_from_pulumi_config(policies_dir: Path) -> StackPlan:
-    """Settings -> plan -> guardrails for the running stack; raises before any resource is registered.
+def load_from_pulumi_config(project_dir: Path) -> Checked:
+    """The pipeline on the running stack; raises before any resource is registered.
 
     Raises `SettingsError` for bad settings and `GuardrailError` for guardrail errors;
     warnings and waived findings are shown with `pulumi.log.warn`.
     """
-    loaded = load_stack_settings(policies_dir)
-    check_password_policy_owner(loaded, policies_dir.parent)
-    plan = build_stack_plan(loaded)
-    findings = check_plan(plan)
-    sink = FINDINGS_SINK.get()
-    if sink is not None:
-        sink.extend(findings)
-    enforce(plan.stack, findings, pulumi.log.warn)
-    return plan
+    checked = check_stack(project_dir, pulumi.get_stack(), engine_config())
+    enforce(checked, pulumi.log.warn)
+    return checked
+
+
+def deploy(plan: StackPlan) -> CrossAccountAccess:
+    """The component for `plan`, and the stack's outputs."""
+    access = CrossAccountAccess("access", CrossAccountAccessArgs(plan=plan))
+    for name, value in access.outputs.items():
+        pulumi.export(name, value)
+    return access

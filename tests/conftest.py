@@ -1,6 +1,6 @@
 """Fixtures shared by the tests: the walk-through's settings and the recording-mocks runner.
 
-The runner is the one `make plan` uses (`tools.mocks.run_program`), not a copy: what the
+The runner is the one `make plan` uses (`tools.offline.mocks.run_program`), not a copy: what the
 tests assert is what the plan prints.
 """
 
@@ -15,11 +15,35 @@ from typing import Any
 
 import pytest
 
-from crossaccount.settings import read_stack_file
-from tools.mocks import PROJECT_DIR, ProgramRun, Registration, run_program
+from crossaccount.guardrails import Finding
+from crossaccount.pipeline import check_stack
+from crossaccount.read import read_stack_file
+from crossaccount.read.engine import EngineConfig
+from crossaccount.read.project import stack_file_name
+from crossaccount.settings.models import LoadedSettings
+from tools.offline.mocks import PROJECT_DIR, ProgramRun, Registration, run_program
 
 SOURCE = "111122223333"
 TARGET = "444455556666"
+
+
+def stack_settings(project_dir: Path, stack: str) -> LoadedSettings:
+    """The settings of Pulumi.<stack>.yaml, through the pipeline every entry point uses."""
+    return check_stack(project_dir, stack).loaded
+
+
+def engine_settings(stack: str, config: EngineConfig, policies_dir: Path) -> LoadedSettings:
+    """The settings the program computes from the engine's config map (what `pulumi up` passes)."""
+    return check_stack(policies_dir.parent, stack, config).loaded
+
+
+def stack_findings(stack: str, project_dir: Path = PROJECT_DIR) -> list[Finding]:
+    """The guardrails' findings for Pulumi.<stack>.yaml, without running the program."""
+    return list(check_stack(project_dir, stack).findings)
+
+
+def stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> Path:
+    return project_dir / stack_file_name(stack)
 
 
 def walkthrough_settings() -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class FakeTime:
-    """`clock()` and `sleep()` for `tools.verify.Options`; `sleeps` records every pause."""
+    """`clock()` and `sleep()` for `tools.commands.verify.Options`; `sleeps` records every pause."""
 
     def __init__(self) -> None:
         self.now = 0.0

@@ -13,7 +13,7 @@ import subprocess
 from collections.abc import Sequence
 from typing import Any
 
-from tools.project import PROJECT_DIR
+from tools.paths import PROJECT_DIR
 
 NODE_DIR = PROJECT_DIR / "tools" / "node"
 

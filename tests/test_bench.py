@@ -11,19 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from crossaccount.documents import build_stack_plan
 from crossaccount.guardrails import check_plan
-from crossaccount.packing import non_whitespace_length
-from crossaccount.settings import load_settings
-from tools.bench import Row, generated_settings, parse_sizes, render, write_project, write_readme
-from tools.floor import floor_spec, run_floor, same_resources
-from tools.mocks import PROJECT_DIR, run_program
-from tools.plan import plan_stack
+from crossaccount.iam import non_whitespace_length
+from crossaccount.pipeline import load_values, plan_of
+from tools.benchmark.bench import Row, generated_settings, parse_sizes, render, write_project, write_readme
+from tools.benchmark.floor import floor_spec, run_floor, same_resources
+from tools.commands.plan import plan_stack
+from tools.offline.mocks import PROJECT_DIR, run_program
 
 
 @pytest.mark.parametrize(("users", "roles"), [(1, 1), (3, 1), (50, 5), (320, 32)])
 def test_the_generated_stacks_pass_every_guardrail_within_the_quotas(users: int, roles: int) -> None:
-    plan = build_stack_plan(load_settings("bench", generated_settings(users, roles), PROJECT_DIR / "policies"))
+    plan = plan_of(load_values("bench", generated_settings(users, roles), PROJECT_DIR / "policies"))
     assert check_plan(plan) == []
     assert max(non_whitespace_length(r.trust_document) for r in plan.roles) <= 2048
     assert all(len(u.assume_policies) == 1 for u in plan.users)
@@ -65,7 +64,7 @@ def test_the_table_is_written_between_the_readme_markers(tmp_path: Path) -> None
 
 
 def test_the_measured_commands_run_with_pythons_compiled_module_cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tools.bench import child_environment
+    from tools.benchmark.bench import child_environment
 
     monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
     monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "kept")

@@ -17,8 +17,8 @@ import pytest
 from crossaccount.guardrails import PolicyDocument
 from crossaccount.guardrails.catalogue import unknown_action
 from crossaccount.guardrails.model import DocumentKind
-from tools import ci_matrix
-from tools.project import PROJECT_DIR
+from tools.commands import ci_matrix
+from tools.paths import PROJECT_DIR
 
 ROLES = PROJECT_DIR / "ci-roles"
 PROVIDER = "arn:aws:iam::<ACCOUNT_ID>:oidc-provider/token.actions.githubusercontent.com"

@@ -16,10 +16,12 @@ from urllib.parse import parse_qs, urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crossaccount.documents import build_stack_plan, stack_outputs, switch_role_url, to_json
-from crossaccount.settings import load_settings
+from crossaccount.pipeline import load_values, plan_of
+from crossaccount.plan import stack_outputs
+from crossaccount.plan.access import switch_role_url
+from crossaccount.plan.documents import to_json
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
-from tools.mocks import PROJECT_DIR
+from tools.offline.mocks import PROJECT_DIR
 
 POLICIES = PROJECT_DIR / "policies"
 names = st.from_regex(r"[A-Za-z0-9+=,.@_-]{2,20}", fullmatch=True)  # user names are session names: 2+
@@ -60,7 +62,7 @@ def resources(statement: dict[str, Any]) -> list[str]:
 @settings(max_examples=60, deadline=None)
 @given(stacks())
 def test_both_sides_of_the_trust_are_mirror_images_with_exact_principals(raw: dict[str, Any]) -> None:
-    plan = build_stack_plan(load_settings("prop", raw, POLICIES))
+    plan = plan_of(load_values("prop", raw, POLICIES))
     user_arn = {u.name: u.arn for u in plan.users}
     role_arn = {r.name: r.arn for r in plan.roles}
     trusted_by_role = {r.name: set(raw["roles"][r.name]["trustedUsers"]) for r in plan.roles}
@@ -81,21 +83,21 @@ def test_both_sides_of_the_trust_are_mirror_images_with_exact_principals(raw: di
 @settings(max_examples=30, deadline=None)
 @given(stacks())
 def test_the_same_settings_give_the_same_bytes(raw: dict[str, Any]) -> None:
-    first = build_stack_plan(load_settings("prop", raw, POLICIES))
-    second = build_stack_plan(load_settings("prop", json.loads(json.dumps(raw)), POLICIES))
+    first = plan_of(load_values("prop", raw, POLICIES))
+    second = plan_of(load_values("prop", json.loads(json.dumps(raw)), POLICIES))
     assert first == second
     assert to_json(stack_outputs(first)) == to_json(stack_outputs(second))
 
 
 def test_mfa_is_required_with_an_allow_condition_never_a_deny() -> None:
-    plan = build_stack_plan(load_settings("utils", walkthrough_settings(), POLICIES))
+    plan = plan_of(load_values("utils", walkthrough_settings(), POLICIES))
     trust = json.loads(plan.roles[0].trust_document)
     assert [s["Effect"] for s in trust["Statement"]] == ["Allow"]
     assert trust["Statement"][0]["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
 
 
 def test_the_switch_role_link_encodes_every_iam_name_character() -> None:
-    loaded = load_settings("utils", walkthrough_settings(), POLICIES)
+    loaded = load_values("utils", walkthrough_settings(), POLICIES)
     url = switch_role_url(loaded.settings, "ops+admin=a,b.c@d_e-f")
     query = parse_qs(urlsplit(url).query)
     assert query == {
@@ -113,7 +115,7 @@ def test_policy_documents_are_compact_json_in_the_files_key_order(tmp_path: Path
     shutil.copytree(PROJECT_DIR / "policies" / "source", tmp_path / "source")
     raw = walkthrough_settings()
     raw["roles"]["s3-list-role"]["policyFiles"] = ["p.json"]
-    plan = build_stack_plan(load_settings("utils", raw, tmp_path))
+    plan = plan_of(load_values("utils", raw, tmp_path))
     assert plan.roles[0].policies[0].document == (
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}'
     )

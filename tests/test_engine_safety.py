@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
-from crossaccount.documents import AWS_CONFIG_ROLE_KEYS
-from crossaccount.settings import SettingsError
+from crossaccount.errors import SettingsError
+from crossaccount.plan.access import AWS_CONFIG_ROLE_KEYS
 from tests.conftest import SOURCE, TARGET, of_type, one, walkthrough_settings
-from tools import plan as plan_module
-from tools.mocks import ProgramError, engine_urn, run_program
+from tools.commands import plan as plan_module
+from tools.offline.mocks import ProgramError, engine_urn, run_program
 
 USER = "aws:iam/user:User"
 ROLE = "aws:iam/role:Role"

@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 import yaml
 
-from crossaccount.documents import build_stack_plan
-from crossaccount.settings import SettingsError
-from crossaccount.stack_file import read_stack_settings
+from crossaccount.errors import SettingsError
+from crossaccount.pipeline import plan_of
+from tests.conftest import stack_file, stack_findings, stack_settings
 from tests.node_tools import mermaid_parse
-from tools import ci_matrix
-from tools import plan as plan_module
-from tools.project import PROJECT_DIR, stack_file, stack_findings
-from tools.review import mermaid
+from tools.commands import ci_matrix
+from tools.commands import plan as plan_module
+from tools.paths import PROJECT_DIR
+from tools.render.review import mermaid
 
 STACKS = ci_matrix.stacks()
 NAMED_TYPES = ("aws:iam/user:User", "aws:iam/role:Role", "aws:iam/policy:Policy")
@@ -40,7 +40,7 @@ def account_of(plan: dict[str, Any], side: str) -> str:
 
 def test_there_are_two_example_stacks_sharing_a_source_account() -> None:
     assert STACKS == ["staging", "utils"]
-    loaded = {s: read_stack_settings(PROJECT_DIR, s).settings for s in STACKS}
+    loaded = {s: stack_settings(PROJECT_DIR, s).settings for s in STACKS}
     assert loaded["staging"].source == loaded["utils"].source
     assert loaded["staging"].target.account_id != loaded["utils"].target.account_id
     assert {r.policy_files[0] for r in loaded["staging"].roles.values()} != {
@@ -60,7 +60,7 @@ def test_exactly_one_stack_owns_each_person_and_the_others_reference_the_same_us
     owners: dict[tuple[str, str], list[str]] = {}
     arns: dict[tuple[str, str], set[str]] = {}
     for stack in STACKS:
-        plan = build_stack_plan(read_stack_settings(PROJECT_DIR, stack))
+        plan = plan_of(stack_settings(PROJECT_DIR, stack))
         for user in plan.users:
             person = (plan.settings.source.account_id, user.name.lower())
             owners.setdefault(person, [])
@@ -147,4 +147,4 @@ def test_the_shared_source_account_is_written_once_in_pulumi_yaml() -> None:
     for stack in STACKS:
         stack_config = yaml.safe_load(stack_file(stack).read_text(encoding="utf-8"))["config"]
         assert "cross-account-roles:source" not in stack_config, stack
-        assert read_stack_settings(PROJECT_DIR, stack).settings.source.model_dump(by_alias=True, exclude_none=True) == shared
+        assert stack_settings(PROJECT_DIR, stack).settings.source.model_dump(by_alias=True, exclude_none=True) == shared

@@ -25,15 +25,14 @@ from typing import Any
 
 import pytest
 
-from crossaccount.documents import build_stack_plan
+from crossaccount.errors import SettingsError
 from crossaccount.guardrails import check_plan
-from crossaccount.settings import SettingsError, load_settings
-from tests.conftest import SOURCE, TARGET, of_type, one, walkthrough_settings
+from crossaccount.pipeline import load_values, plan_of
+from tests.conftest import SOURCE, TARGET, of_type, one, stack_findings, walkthrough_settings
 from tests.test_settings_errors import problems_of
-from tools import plan as plan_module
-from tools.mocks import MOCK_PASSWORD, PROJECT_DIR, ProgramError, ProgramRun, run_program
-from tools.project import stack_findings
-from tools.review import render_review
+from tools.commands import plan as plan_module
+from tools.offline.mocks import MOCK_PASSWORD, PROJECT_DIR, ProgramError, ProgramRun, run_program
+from tools.render.review import render_review
 
 ROLE = "s3-list-role"
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/{ROLE}"
@@ -192,8 +191,8 @@ def test_by_default_a_trusted_role_is_held_to_the_roles_mfa_rule() -> None:
 
 
 def test_a_trusted_role_without_mfa_is_a_guardrail_warning_on_its_statement() -> None:
-    loaded = load_settings("utils", with_ci_role(requireMfaForRoles=False), PROJECT_DIR / "policies")
-    findings = check_plan(build_stack_plan(loaded))
+    loaded = load_values("utils", with_ci_role(requireMfaForRoles=False), PROJECT_DIR / "policies")
+    findings = check_plan(plan_of(loaded))
     assert [(f.rule_id, f.severity, f.location) for f in findings] == [
         ("TRUST_WITHOUT_MFA", "warning", "cross-account-roles:roles.s3-list-role (trust policy), Statement[1]")
     ]

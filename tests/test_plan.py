@@ -21,11 +21,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SOURCE, TARGET, walkthrough_settings
-from tools import jsontext
-from tools import plan as plan_module
-from tools.mocks import PROJECT_DIR, run_program
-from tools.project import stack_findings
+from tests.conftest import SOURCE, TARGET, stack_findings, walkthrough_settings
+from tools.commands import plan as plan_module
+from tools.offline.mocks import PROJECT_DIR, run_program
+from tools.render import jsontext
 
 
 def run_cli(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
@@ -180,7 +179,7 @@ _JSON_VALUES = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(_JSON_VALUES)
 def test_the_commands_json_is_byte_for_byte_the_standard_librarys(value: object) -> None:
-    """`tools.jsontext.dumps` (orjson, for speed) prints exactly what
+    """`tools.render.jsontext.dumps` (orjson, for speed) prints exactly what
     `json.dumps(indent=2, sort_keys=True, ensure_ascii=False)` prints: escapes, key order
     (astral characters, lone surrogates), numbers, empty containers."""
     assert jsontext.dumps(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)

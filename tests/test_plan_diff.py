@@ -17,11 +17,11 @@ import pytest
 
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.test_plan import run_cli
-from tools import plan as plan_module
-from tools.mocks import run_program
-from tools.plan_diff import AccessChange, diff_plans, document_changes, load_plan
-from tools.project import PROGRAM
-from tools.review import render_review
+from tools.commands import plan as plan_module
+from tools.offline.mocks import run_program
+from tools.paths import PROGRAM
+from tools.render.plan_diff import AccessChange, diff_plans, document_changes, load_plan
+from tools.render.review import render_review
 
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/s3-list-role"
 TRUST = "trust policy of role s3-list-role"

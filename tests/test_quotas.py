@@ -21,12 +21,17 @@ from typing import Any
 
 import pytest
 
-from crossaccount.documents import StackPlan, assume_roles_policy, build_stack_plan, to_json
+from crossaccount import pipeline
+from crossaccount.errors import SettingsError
 from crossaccount.guardrails import check_plan
-from crossaccount.packing import non_whitespace_length, pack
-from crossaccount.settings import RoleSettings, SettingsError, load_settings
+from crossaccount.iam import non_whitespace_length
+from crossaccount.pipeline import load_values
+from crossaccount.plan import StackPlan
+from crossaccount.plan.documents import assume_roles_policy, to_json
+from crossaccount.plan.packing import pack
+from crossaccount.settings.models import RoleSettings
 from tests.conftest import TARGET, of_type, walkthrough_settings
-from tools.mocks import PROJECT_DIR, ProgramRun
+from tools.offline.mocks import PROJECT_DIR, ProgramRun
 
 MODES = ("users", "path", "tag")
 USER = "alice"
@@ -55,7 +60,7 @@ def stack(mode: str, role_names: list[str], users: list[str] = [USER], **role_ex
 
 
 def plan_of(raw: dict[str, Any]) -> StackPlan:
-    return build_stack_plan(load_settings("utils", raw, PROJECT_DIR / "policies"))
+    return pipeline.plan_of(load_values("utils", raw, PROJECT_DIR / "policies"))
 
 
 def role_names(count: int, length: int) -> list[str]:

@@ -10,24 +10,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crossaccount.documents import build_stack_plan
+from crossaccount import pipeline
 from crossaccount.guardrails import check_plan
-from crossaccount.settings import load_settings
+from crossaccount.pipeline import load_values
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.node_tools import mermaid_parse
 from tests.test_stack_variants import two_by_two
-from tools import plan as plan_module
-from tools.mocks import run_program
-from tools.plan_diff import AccessChange, diff_plans
-from tools.project import PROJECT_DIR
-from tools.review import access_grants, mermaid, render_review
+from tools.commands import plan as plan_module
+from tools.offline.mocks import run_program
+from tools.paths import PROJECT_DIR
+from tools.render.plan_diff import AccessChange, diff_plans
+from tools.render.review import access_grants, mermaid, render_review
 
 HEADER = "| user | role | account | MFA | ExternalId | session tags | source identity | longest session | permissions |"
 
 
 def plan_of(raw: dict[str, Any], stack: str = "utils") -> dict[str, Any]:
     """The plan JSON `make plan FORMAT=json` prints for these settings, findings included."""
-    findings = check_plan(build_stack_plan(load_settings(stack, raw, PROJECT_DIR / "policies")))
+    findings = check_plan(pipeline.plan_of(load_values(stack, raw, PROJECT_DIR / "policies")))
     return plan_module.as_data(run_program(stack, raw), findings)
 
 

@@ -20,7 +20,7 @@ import pytest
 from crossaccount.guardrails import catalogue
 from tests.conftest import SOURCE, TARGET, of_type, one, walkthrough_settings
 from tests.iam_eval import evaluate
-from tools.mocks import ProgramRun, run_program
+from tools.offline.mocks import ProgramRun, run_program
 
 USER = "random_user"
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/s3-list-role"

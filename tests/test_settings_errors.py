@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from crossaccount.settings import SettingsError
+from crossaccount.errors import SettingsError
 from tests.conftest import walkthrough_settings
-from tools.mocks import PROGRAM, ProgramError, ProgramRun, run_program
+from tools.offline.mocks import PROGRAM, ProgramError, ProgramRun, run_program
 
 Mutation = Callable[[dict[str, Any]], object]
 ROLE = "s3-list-role"

@@ -1,7 +1,7 @@
 """The recording runner can run the real program many times in one process."""
 
 from tests.conftest import one, walkthrough_settings
-from tools.mocks import run_program
+from tools.offline.mocks import run_program
 
 
 def test_two_runs_in_one_process_record_the_same_resources() -> None:
@@ -16,7 +16,7 @@ def test_the_sdk_stack_trace_is_left_out_only_while_the_mocks_run() -> None:
     an SDK that renamed it must fail here, not silently keep the cost."""
     from pulumi.runtime import resource as pulumi_resource
 
-    from tools.mocks import RecordingMonitor, no_stack_traces
+    from tools.offline.mocks import RecordingMonitor, no_stack_traces
 
     original = pulumi_resource._get_stack_trace
     seen: list[int] = []
@@ -45,7 +45,7 @@ def test_a_run_for_a_command_that_exits_freezes_its_objects_instead_of_collectin
     import gc
     import weakref
 
-    from tools.mocks import paused_gc
+    from tools.offline.mocks import paused_gc
 
     class Node:
         def __init__(self) -> None:
@@ -72,7 +72,7 @@ def _python(code: str) -> str:
     import subprocess
     import sys
 
-    from tools.mocks import PROJECT_DIR
+    from tools.offline.mocks import PROJECT_DIR
 
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
     return done.stdout.strip()
@@ -95,5 +95,5 @@ def test_a_command_in_a_process_of_its_own_runs_with_what_it_loaded_frozen_and_t
 
 def test_importing_the_commands_leaves_the_collector_as_it_was() -> None:
     """Only a process of the command's own is tuned: a test that imports them is not."""
-    seen = _python("import gc\nimport tools.__main__, tools.floor\nprint(gc.isenabled(), gc.get_freeze_count())\n")
+    seen = _python("import gc\nimport tools.__main__, tools.benchmark.floor\nprint(gc.isenabled(), gc.get_freeze_count())\n")
     assert seen == "True 0"

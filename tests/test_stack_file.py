@@ -25,20 +25,13 @@ from pulumi.runtime import config as runtime_config
 from ruamel.yaml import YAML
 
 from components.stack_config import engine_config
-from crossaccount.documents import build_stack_plan, unique_sids
-from crossaccount.settings import SettingsError
-from crossaccount.stack_file import (
-    UNDECRYPTED,
-    EngineConfig,
-    decode_engine_config,
-    engine_config_of,
-    go_json,
-    load_engine_settings,
-    read_engine_config,
-    read_stack_settings,
-)
-from tests.conftest import SOURCE, TARGET, one, walkthrough_settings
-from tools.mocks import PROJECT_DIR, run_program
+from crossaccount.errors import SettingsError
+from crossaccount.pipeline import plan_of
+from crossaccount.plan.documents import unique_sids
+from crossaccount.read.engine import UNDECRYPTED, EngineConfig, decode_engine_config, engine_config_of, go_json
+from crossaccount.read.project import read_engine_config
+from tests.conftest import SOURCE, TARGET, engine_settings, one, stack_settings, walkthrough_settings
+from tools.offline.mocks import PROJECT_DIR, run_program
 
 SECURE = {"secure": "v1:AAAAbm90LXJlYWwtY2lwaGVydGV4dA=="}
 
@@ -93,12 +86,12 @@ def test_values_are_written_as_gos_encoding_json_writes_them(value: Any, text: s
 
 def test_a_whole_float_is_a_whole_number_to_the_program(project: Path) -> None:
     write_stack(project, WALKTHROUGH.replace("      description:", "      maxSessionDuration: 7200.0\n      description:"))
-    assert read_stack_settings(project, "utils").settings.roles["s3-list-role"].max_session_duration == 7200
+    assert stack_settings(project, "utils").settings.roles["s3-list-role"].max_session_duration == 7200
 
 
 def test_on_and_yes_are_text_as_in_yaml_1_2(project: Path) -> None:
     write_stack(project, WALKTHROUGH.replace("        name: random", "        name: random\n        flag: on\n        ok: yes"))
-    assert read_stack_settings(project, "utils").settings.users["random_user"].tags == {
+    assert stack_settings(project, "utils").settings.users["random_user"].tags == {
         "name": "random",
         "flag": "on",
         "ok": "yes",
@@ -110,7 +103,7 @@ def test_a_top_level_value_written_as_json_text_is_read_as_the_program_reads_it(
     write_stack(project, WALKTHROUGH + '  cross-account-roles:tags: \'{"team": "platform"}\'\n')
     config = read_engine_config(project, "utils")
     assert config.values["cross-account-roles:tags"] == '{"team": "platform"}'
-    assert read_stack_settings(project, "utils").settings.tags == {"team": "platform"}
+    assert stack_settings(project, "utils").settings.tags == {"team": "platform"}
 
 
 def test_project_config_fills_keys_the_stack_leaves_out(project: Path) -> None:
@@ -133,7 +126,7 @@ def test_a_stack_value_replaces_the_project_value_of_the_same_key(project: Path)
         encoding="utf-8",
     )
     write_stack(project, WALKTHROUGH + "  cross-account-roles:tags:\n    team: security\n")
-    assert read_stack_settings(project, "utils").settings.tags == {"team": "security"}
+    assert stack_settings(project, "utils").settings.tags == {"team": "security"}
 
 
 def test_a_project_value_without_namespace_is_the_projects_and_default_works_like_value(project: Path) -> None:
@@ -141,7 +134,7 @@ def test_a_project_value_without_namespace_is_the_projects_and_default_works_lik
         (PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8") + "  tags:\n    default: {team: platform}\n", encoding="utf-8"
     )
     write_stack(project, WALKTHROUGH)
-    assert read_stack_settings(project, "utils").settings.tags == {"team": "platform"}
+    assert stack_settings(project, "utils").settings.tags == {"team": "platform"}
 
 
 def test_other_namespaces_are_left_to_the_engine(project: Path) -> None:
@@ -153,7 +146,7 @@ def test_brackets_inside_quoted_text_and_comments_are_text(project: Path) -> Non
     many = "[" * 100 + "{" * 100
     text = WALKTHROUGH.replace("Lists the S3", f"'it''s {many}' # {many}\n      # Lists the S3")
     write_stack(project, text.replace("profile: prod", 'profile: "\\" ' + many + '"'))
-    loaded = read_stack_settings(project, "utils")
+    loaded = stack_settings(project, "utils")
     assert loaded.settings.roles["s3-list-role"].description == f"it's {many}"
     assert loaded.settings.target.profile == '" ' + many
 
@@ -181,7 +174,7 @@ def test_a_secure_external_id_is_never_decrypted_offline_and_the_plan_shows_secr
     config = read_engine_config(project, "utils")
     assert config.secret_keys == {"cross-account-roles:roles"}
     assert '"externalId":{"secure":"v1:' in config.values["cross-account-roles:roles"]
-    loaded = read_stack_settings(project, "utils")
+    loaded = stack_settings(project, "utils")
     assert loaded.secret_paths == {("roles", "s3-list-role", "externalId")}
     assert loaded.settings.roles["s3-list-role"].external_id == UNDECRYPTED
 
@@ -357,13 +350,13 @@ def test_the_offline_reading_equals_the_engines_reading(values: dict[str, Any], 
     with (project / "Pulumi.prop.yaml").open("w", encoding="utf-8") as stream:
         yaml.dump({"config": {f"cross-account-roles:{k}": v for k, v in values.items()}}, stream)
 
-    offline = read_stack_settings(project, "prop")
+    offline = stack_settings(project, "prop")
     # The engine: each value JSON-encoded as Go writes it, handed to the program, decoded there.
-    engine = load_engine_settings("prop", engine_config_of(values), project / "policies")
+    engine = engine_settings("prop", engine_config_of(values), project / "policies")
     assert offline.settings == engine.settings
     assert offline.secret_paths == engine.secret_paths
     assert list(offline.settings.roles) == list(engine.settings.roles)
-    assert build_stack_plan(offline) == build_stack_plan(engine)
+    assert plan_of(offline) == plan_of(engine)
 
 
 def test_stack_files_are_read_from_stack_config_dir(project: Path) -> None:
@@ -372,7 +365,7 @@ def test_stack_files_are_read_from_stack_config_dir(project: Path) -> None:
     )
     (project / "stacks").mkdir()
     write_stack(project / "stacks", WALKTHROUGH)
-    assert read_stack_settings(project, "utils").settings.source.account_id == SOURCE
+    assert stack_settings(project, "utils").settings.source.account_id == SOURCE
     with pytest.raises(SettingsError, match=r"Pulumi\.prod\.yaml: stack file not found in .*/stacks"):
         read_engine_config(project, "prod")
 
@@ -401,7 +394,7 @@ def test_verify_sends_the_given_external_id_and_scrubs_it_from_what_aws_says(pro
     import boto3
     from botocore.exceptions import ClientError
 
-    from tools import verify
+    from tools.commands import verify
 
     # Without MFA, verify assumes the role with the source session itself (no GetSessionToken).
     write_stack(
@@ -410,7 +403,7 @@ def test_verify_sends_the_given_external_id_and_scrubs_it_from_what_aws_says(pro
             "      checks:", f"      requireMfa: false\n      externalId:\n        secure: {SECURE['secure']}\n      checks:"
         ),
     )
-    loaded = read_stack_settings(project, "utils")
+    loaded = stack_settings(project, "utils")
     outputs = verify.read_outputs_file(PROJECT_DIR / "tests" / "hostile" / "walkthrough-outputs.json")
     sent: list[dict[str, Any]] = []
 
@@ -485,7 +478,7 @@ def test_one_parse_composes_the_tree_ruamel_composes(text: str) -> None:
     refused by both with the same message."""
     from ruamel.yaml.error import YAMLError
 
-    from crossaccount import stack_file
+    from crossaccount.read import yaml as stack_file
 
     def ours() -> Any:
         yaml = YAML(typ="safe", pure=True)

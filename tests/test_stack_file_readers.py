@@ -16,10 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crossaccount import stack_file
-from crossaccount.settings import SettingsError
+from crossaccount.errors import SettingsError
+from crossaccount.read import engine
+from crossaccount.read import yaml as stack_file
 from tests.test_stack_file import REPLAY_TEXTS
-from tools.mocks import PROJECT_DIR
+from tools.offline.mocks import PROJECT_DIR
 
 FILE = "Pulumi.t.yaml"
 CORPUS = [
@@ -122,4 +123,4 @@ def test_text_is_written_as_json_dumps_writes_it(value: Any) -> None:
         + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{json.dumps(value[k], ensure_ascii=False)}" for k in sorted(value))
         + "}"
     )
-    assert stack_file.go_json(value) == expected
+    assert engine.go_json(value) == expected

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SOURCE, TARGET, by_name, of_type, one, walkthrough_settings
-from tools.mocks import ProgramError, ProgramRun, run_program
+from tools.offline.mocks import ProgramError, ProgramRun, run_program
 
 Runner = Callable[..., ProgramRun]
 
@@ -221,7 +221,7 @@ def test_a_resource_without_an_explicit_provider_is_refused() -> None:
 def test_project_disables_default_providers() -> None:
     import yaml
 
-    from tools.mocks import PROJECT_DIR
+    from tools.offline.mocks import PROJECT_DIR
 
     project = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8"))
     assert project["name"] == "cross-account-roles"

@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
-from crossaccount.settings import SettingsError, load_settings
+from crossaccount.errors import SettingsError
+from crossaccount.pipeline import load_values
 from tests.conftest import SOURCE, TARGET, one, walkthrough_settings
 from tests.test_settings_errors import problems_of
-from tools.mocks import PROJECT_DIR, ProgramRun
+from tools.offline.mocks import PROJECT_DIR, ProgramRun
 
 ROLE = "s3-list-role"
 USER = "random_user"
@@ -282,5 +283,5 @@ def test_two_tag_roles_asking_one_user_for_two_values_are_refused() -> None:
 def test_the_pure_loader_refuses_the_same_way_as_the_program() -> None:
     """`make check` reads settings with the same loader: the same refusal."""
     with pytest.raises(SettingsError) as caught:
-        load_settings("utils", with_mode(trust="path"), PROJECT_DIR / "policies")
+        load_values("utils", with_mode(trust="path"), PROJECT_DIR / "policies")
     assert caught.value.problems[0].startswith("cross-account-roles:roles.s3-list-role.trustedPath: missing")

@@ -21,22 +21,24 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from crossaccount.documents import build_stack_plan, stack_outputs
-from crossaccount.settings import LoadedSettings, SettingsError, load_settings
+from crossaccount.errors import SettingsError
+from crossaccount.pipeline import load_values, plan_of
+from crossaccount.plan import stack_outputs
+from crossaccount.settings.models import LoadedSettings
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.fake_time import FakeTime
-from tools import verify
-from tools.mocks import PROJECT_DIR
+from tools.commands import verify
+from tools.offline.mocks import PROJECT_DIR
 
 POLICIES = PROJECT_DIR / "policies"
 
 
 def loaded_walkthrough(settings: dict[str, Any] | None = None) -> LoadedSettings:
-    return load_settings("utils", settings or walkthrough_settings(), POLICIES)
+    return load_values("utils", settings or walkthrough_settings(), POLICIES)
 
 
 def walkthrough_outputs() -> dict[str, Any]:
-    return stack_outputs(build_stack_plan(loaded_walkthrough()))
+    return stack_outputs(plan_of(loaded_walkthrough()))
 
 
 def client_error(code: str, message: str = "no", operation: str = "AssumeRole") -> ClientError:
@@ -331,7 +333,7 @@ def test_outputs_of_another_stack_are_refused_naming_the_difference() -> None:
     del outputs["roles"]["s3-list-role"]
 
     with pytest.raises(verify.VerifyError) as error:
-        verify.check_outputs_match(loaded_walkthrough(), verify.parse_outputs(outputs, "f"), "outputs file f.json")
+        verify.check_outputs_match(plan_of(loaded_walkthrough()), verify.parse_outputs(outputs, "f"), "outputs file f.json")
 
     assert str(error.value) == (
         "outputs file f.json: targetAccountId is '999999999999' but Pulumi.utils.yaml says target.accountId '444455556666'; "

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from tests.conftest import SOURCE, TARGET, by_name, of_type, one, walkthrough_settings
-from tools.mocks import PROJECT_DIR, ProgramRun, run_program
+from tools.offline.mocks import PROJECT_DIR, ProgramRun, run_program
 
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/s3-list-role"
 USER_ARN = f"arn:aws:iam::{SOURCE}:user/random_user"

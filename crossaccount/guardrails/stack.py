@@ -11,8 +11,9 @@ located by the stack key or file a user edits, with the waivers that apply to it
 
 from __future__ import annotations
 
-from crossaccount.documents import StackPlan
-from crossaccount.settings import SELF_SERVICE_FILE, SOURCE_POLICIES_DIR, key
+from crossaccount.errors import key
+from crossaccount.inputs import SELF_SERVICE_FILE, SOURCE_POLICIES_DIR
+from crossaccount.plan import StackPlan
 
 from .model import Entity, Finding, PolicyDocument
 from .runner import Subjects, WaiverScope, run_rules

@@ -1,6 +1,6 @@
 """Create in moto exactly the resources of the offline plan, each in its provider's account.
 
-The plan is `tools.plan.as_data(run_program(...))`: the real program's registrations with the
+The plan is `tools.commands.plan.as_data(run_program(...))`: the real program's registrations with the
 real policy documents. Each AWS resource goes into the account its provider is pinned to
 (`allowedAccountIds`), with the inputs as registered. Only the types this program emits are
 handled; any other type, or an input this helper does not pass on, fails loudly, so the

@@ -19,13 +19,14 @@ from typing import Any
 import pytest
 from moto.server import ThreadedMotoServer
 
-from crossaccount.settings import LoadedSettings, load_settings
+from crossaccount.pipeline import load_values
+from crossaccount.settings.models import LoadedSettings
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.e2e.apply_plan import USER_ATTACHMENT, Created, apply_plan
 from tests.e2e.moto_api import MotoServer
-from tools.mocks import PROJECT_DIR, run_program
-from tools.plan import as_data, plan_stack
-from tools.verify import StackOutputs, parse_outputs
+from tools.commands.plan import as_data, plan_stack
+from tools.commands.verify import StackOutputs, parse_outputs
+from tools.offline.mocks import PROJECT_DIR, run_program
 
 STACK = "utils"
 TRUSTED = "random_user"
@@ -158,7 +159,7 @@ def _deploy(
         plan=plan,
         created=created,
         keys=keys,
-        loaded=load_settings(STACK, raw, PROJECT_DIR / "policies"),
+        loaded=load_values(STACK, raw, PROJECT_DIR / "policies"),
         outputs=parse_outputs(plan["outputs"], "the plan's outputs"),
         outputs_file=outputs_file,
     )

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.apply_plan import UnsupportedPlanError, apply_plan
-from tools.plan import as_data, plan_stack
+from tools.commands.plan import as_data, plan_stack
 
 
 def never_called(service: str, account: str) -> Any:

@@ -23,7 +23,7 @@ import pytest
 
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.e2e.conftest import MOTO_SESSION_KEY, TRUSTED, Deployed
-from tools import verify
+from tools.commands import verify
 
 MFA = "123456"
 MFA_SERIAL = f"arn:aws:iam::{SOURCE}:mfa/random_user"

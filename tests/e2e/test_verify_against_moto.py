@@ -39,8 +39,8 @@ from tests.conftest import SOURCE, TARGET
 from tests.e2e.apply_plan import LOGIN_PROFILE, PASSWORD_POLICY, POLICY, ROLE, ROLE_ATTACHMENT, USER, USER_ATTACHMENT
 from tests.e2e.conftest import INTRUDER, SELF_SERVICE_POLICY, STRANGER, TRUSTED, Deployed
 from tests.fake_time import FakeTime
-from tools import verify
-from tools.mocks import PROJECT_DIR
+from tools.commands import verify
+from tools.offline.mocks import PROJECT_DIR
 
 MFA = "123456"
 ROLE_NAME = "s3-list-role"

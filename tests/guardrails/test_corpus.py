@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from crossaccount.documents import build_stack_plan
 from crossaccount.guardrails import RULES, WARNING, Finding, GuardrailError, check_plan
-from crossaccount.settings import load_settings
+from crossaccount.pipeline import load_values, plan_of
 from tests.guardrails.corpus import StackCase, resource_cases, stack_cases
-from tools.mocks import ProgramError, ProgramRun
+from tools.offline.mocks import ProgramError, ProgramRun
 
 BAD = stack_cases("bad")
 GOOD = stack_cases("good")
@@ -28,7 +27,7 @@ def write_policies(case: StackCase, project: Path) -> None:
 
 def findings_for(case: StackCase, project: Path) -> list[Finding]:
     write_policies(case, project)
-    return check_plan(build_stack_plan(load_settings("utils", case.settings, project / "policies")))
+    return check_plan(plan_of(load_values("utils", case.settings, project / "policies")))
 
 
 def _is_error(case: StackCase) -> bool:

@@ -4,7 +4,7 @@ the policy pack applies it, exactly as the code declares them: the table cannot 
 from __future__ import annotations
 
 from crossaccount.guardrails import RULES
-from tools.mocks import PROJECT_DIR
+from tools.offline.mocks import PROJECT_DIR
 
 
 def test_the_rules_table_lists_every_rule_as_declared() -> None:

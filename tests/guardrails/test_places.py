@@ -16,12 +16,11 @@ import pytest
 import yaml
 
 from crossaccount.guardrails import GuardrailError, catalogue
-from tests.conftest import walkthrough_settings, write_policy
-from tools import check
+from tests.conftest import stack_findings, walkthrough_settings, write_policy
 from tools.__main__ import main
-from tools.mocks import ProgramError, ProgramRun, run_program
-from tools.plan import render_json, render_text
-from tools.project import stack_findings
+from tools.commands import check
+from tools.commands.plan import render_json, render_text
+from tools.offline.mocks import ProgramError, ProgramRun, run_program
 
 READ_ANY_OBJECT = {
     "Version": "2012-10-17",

@@ -12,11 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crossaccount.errors import SettingsError
 from crossaccount.guardrails import DOCUMENT_RULES, Entity, PolicyDocument
-from crossaccount.settings import SettingsError, load_settings
+from crossaccount.pipeline import load_values
 from tests.conftest import walkthrough_settings
 from tests.guardrails.corpus import findings
-from tools.mocks import PROJECT_DIR
+from tools.offline.mocks import PROJECT_DIR
 
 NAME_CHARS = string.ascii_letters + string.digits + "+=,.@_-"
 ALLOWED = "\t\n\r" + "".join(chr(c) for c in range(0x20, 0x100))
@@ -123,7 +124,7 @@ def test_the_settings_accept_exactly_the_user_names_the_guardrails_accept(name: 
     raw["users"] = {name: {}}
     raw["roles"]["s3-list-role"]["trustedUsers"] = [name]
     try:
-        load_settings("utils", raw, PROJECT_DIR / "policies")
+        load_values("utils", raw, PROJECT_DIR / "policies")
         settings_accept = True
     except SettingsError:
         settings_accept = False

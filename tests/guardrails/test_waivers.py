@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 import yaml
 
-from crossaccount.documents import build_stack_plan
+from crossaccount.errors import SettingsError
 from crossaccount.guardrails import Finding, check_plan
-from crossaccount.settings import SettingsError, load_settings
+from crossaccount.pipeline import load_values, plan_of
 from tests.conftest import write_policy
-from tools import check
-from tools.mocks import ProgramError, ProgramRun
-from tools.plan import as_data, render_markdown, render_text
+from tools.commands import check
+from tools.commands.plan import as_data, render_markdown, render_text
+from tools.offline.mocks import ProgramError, ProgramRun
 
 READ_ANY_OBJECT = {
     "Version": "2012-10-17",
@@ -41,7 +41,7 @@ def reads_any_object(settings: dict[str, Any], project: Path) -> dict[str, Any]:
 
 
 def findings(settings: dict[str, Any], project: Path) -> list[Finding]:
-    return check_plan(build_stack_plan(load_settings("utils", settings, project / "policies")))
+    return check_plan(plan_of(load_values("utils", settings, project / "policies")))
 
 
 def test_a_file_waiver_keeps_the_finding_marked_with_its_reason(reads_any_object: dict[str, Any], project: Path) -> None:
@@ -121,7 +121,7 @@ def test_a_waiver_without_a_reason_or_for_a_file_no_role_uses_is_a_settings_erro
     else:
         settings.update(waivers)
     with pytest.raises(SettingsError) as raised:
-        load_settings("utils", settings, project / "policies")
+        load_values("utils", settings, project / "policies")
     assert raised.value.problems == [problem]
 
 

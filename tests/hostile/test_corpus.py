@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from crossaccount.settings import SettingsError
+from crossaccount.errors import SettingsError
 from tools.__main__ import main
-from tools.errors import ProgramError
-from tools.mocks import PROJECT_DIR
-from tools.plan import plan_stack
+from tools.commands.plan import plan_stack
+from tools.offline.errors import ProgramError
+from tools.offline.mocks import PROJECT_DIR
 
 CASES = Path(__file__).resolve().parent / "cases"
 STACK = "hostile"

@@ -29,8 +29,8 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from tests.conftest import walkthrough_settings
-from tools import policypack as dist
-from tools.mocks import PROJECT_DIR, Registration, run_program
+from tools.commands import policypack as dist
+from tools.offline.mocks import PROJECT_DIR, Registration, run_program
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 ADVISORY = analyzer_pb2.EnforcementLevel.Value("ADVISORY")

@@ -25,7 +25,7 @@ from crossaccount.guardrails import RULES
 from policypack.policies import ATTACHMENTS, ENTITY_READERS, POLICIES, RESOURCE_VALIDATORS, STACK_VALIDATORS, known_properties
 from tests.conftest import walkthrough_settings
 from tests.guardrails.corpus import FakeResource, ResourceCase, file_cases_as_resources, resource_cases, stack_cases
-from tools.mocks import run_program
+from tools.offline.mocks import run_program
 
 Violations = dict[str, list[tuple[str, str | None]]]
 

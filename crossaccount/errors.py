@@ -1,0 +1,41 @@
+"""How every step says what is wrong: one `SettingsError` listing each problem, each problem
+naming the stack key (`key`) or file, the value received (`show`) and what is expected.
+
+The read, settings and plan steps and every command share this vocabulary, so that an error
+reads the same whichever entry point found it. No I/O, no Pulumi.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import NAMESPACE
+
+
+class SettingsError(Exception):
+    """Every problem found in a stack's settings, reported together.
+
+    `outcome` says what did not happen because of them: for the program, that nothing was
+    created; for `verify`, that no AWS call was made.
+    """
+
+    def __init__(self, problems: list[str], outcome: str = "nothing was created"):
+        self.problems = problems
+        listing = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the stack settings; {outcome}:\n{listing}")
+
+
+def key(path: tuple[str | int, ...]) -> str:
+    """`('roles', 's3-list-role', 'path')` -> `cross-account-roles:roles.s3-list-role.path`."""
+    head, *rest = path
+    text = f"{NAMESPACE}:{head}"
+    for part in rest:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def show(value: Any) -> str:
+    """A value as JSON, shortened to 80 characters: how problems quote what they found."""
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,98 @@
+"""IAM's and STS's own limits and formats, written once.
+
+The settings check a stack against them, the plan builds within them and the guardrails judge
+the plan's documents by them; each reads the value from here, so a limit cannot drift between
+the three. Figures from ../shared/IAM-FACTS.md (IAM User Guide, "IAM and AWS STS quotas"; the
+IAM and STS API references for the name patterns). Nothing here reads a file or imports Pulumi.
+"""
+
+from __future__ import annotations
+
+import re
+
+POLICY_VERSION = "2012-10-17"
+"""The policy language version every document this program writes uses."""
+
+# --- identifiers -------------------------------------------------------------------------------
+ACCOUNT_ID_RE = re.compile(r"^\d{12}\Z", re.ASCII)
+REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d\Z", re.ASCII)
+IAM_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}\Z", re.ASCII)
+"""Users and roles: 1 to 64 characters (CreateUser, CreateRole)."""
+GROUP_NAME_RE = re.compile(r"^[\w+=,.@-]{1,128}\Z", re.ASCII)
+"""IAM's CreateGroup takes 1 to 128 characters (users and roles: 64)."""
+POLICY_NAME_RE = re.compile(r"^[\w+=,.@-]{1,128}\Z", re.ASCII)
+ENTITY_PATH_RE = re.compile(r"^(/|/[\x21-\x7E]{1,510}/)\Z", re.ASCII)
+POLICY_PATH_RE = re.compile(r"^((/[A-Za-z0-9.,+@=_-]+)*)/\Z", re.ASCII)
+MAX_PATH = 512
+EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}\Z", re.ASCII)
+ROLE_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/([\x21-\x7E]*/)?[\w+=,.@-]{1,64}\Z", re.ASCII)
+POLICY_ARN_RE = re.compile(
+    r"^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy/([A-Za-z0-9.,+@=_-]+/)*[\w+=,.@-]{1,128}\Z", re.ASCII
+)
+SID_RE = re.compile(r"^[A-Za-z0-9]*\Z", re.ASCII)
+PATTERN_CHARACTERS = ("*", "?", "${")
+"""What ArnLike, StringLike or a policy variable reads as more than the literal text: in a path
+or a tag pasted into a policy, each is a wildcard or a policy variable."""
+
+# --- sessions ----------------------------------------------------------------------------------
+MIN_SESSION_NAME = 2
+"""STS: RoleSessionName and SourceIdentity are 2 to 64 characters (both are the user's name here)."""
+MIN_SESSION, MAX_SESSION = 3600, 43200
+"""A role's MaxSessionDuration, in seconds."""
+MFA_AGE_RANGE = (900, 129600)
+"""aws:MultiFactorAuthAge bounds this program accepts: 15 minutes to 36 hours (GetSessionToken's longest session)."""
+
+# --- sizes and counts --------------------------------------------------------------------------
+MANAGED_POLICY_SIZE = 6144
+"""Characters of a customer managed policy, whitespace not counted."""
+TRUST_POLICY_SIZE = 2048
+"""Characters of a role trust policy by default (4,096 by quota request)."""
+INLINE_TOTAL_SIZE = {"user": 2048, "group": 5120, "role": 10240}
+MAX_ATTACHED_POLICIES = 10
+"""Managed policies attached to one user, group or role (AWS's default quota)."""
+MAX_GROUPS_PER_USER = 10
+MAX_DESCRIPTION = 1000
+MAX_TAGS = 50
+TAG_KEY_MAX, TAG_VALUE_MAX = 128, 256
+TAG_PUNCTUATION = frozenset("_.:/=+-@")
+"""Besides letters, separators and numbers, what IAM's tag pattern `[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*` allows."""
+TAG_KEY_RE = re.compile(r"^[A-Za-z0-9 _.:/=+@-]{1,128}\Z", re.ASCII)
+TAG_VALUE_RE = re.compile(r"^[A-Za-z0-9 _.:/=+@-]{1,256}\Z", re.ASCII)
+"""The tags a `trust: tag` condition compares: ASCII only, so that what the reviewer reads is what IAM compares."""
+
+# --- the account password policy (UpdateAccountPasswordPolicy) ---------------------------------
+PASSWORD_LENGTH_RANGE = (6, 128)
+"""MinimumPasswordLength; the provider generates 5 to 128."""
+REUSE_RANGE = (1, 24)
+MAX_AGE_RANGE = (1, 1095)
+
+WHITESPACE = frozenset(" \t\n\r")
+SIGNIN_HOSTS = {
+    "aws": "signin.aws.amazon.com",
+    "aws-cn": "signin.amazonaws.cn",
+    "aws-us-gov": "signin.amazonaws-us-gov.com",
+}
+"""The console's sign-in host of each partition (sign-in page and switch-role links)."""
+
+
+def non_whitespace_length(text: str) -> int:
+    """A policy's size as IAM counts it: whitespace outside and inside strings is not counted."""
+    return len(text) - sum(map(text.count, WHITESPACE))  # str.count: no Python loop per character
+
+
+def partition_of(region: str) -> str:
+    """The partition a region belongs to (aws, aws-cn, aws-us-gov)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def arn_partition(arn: str) -> str:
+    return arn.split(":")[1]
+
+
+def iam_arn(partition: str, account_id: str, kind: str, path: str, name: str) -> str:
+    """`arn:<partition>:iam::<account>:<kind><path><name>` (kind: user, role, policy, group, mfa)."""
+    return f"arn:{partition}:iam::{account_id}:{kind}{path}{name}"

@@ -1,0 +1,77 @@
+"""What the read step hands the settings step: plain data, already read from disk.
+
+The read step (`crossaccount.read`) is the only one that touches files; it fills these. The
+settings step (`crossaccount.settings`) takes them and reads nothing. No I/O, no Pulumi.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+POLICY_FILE_RE = re.compile(r"^[A-Za-z0-9._-]+\.json\Z", re.ASCII)
+"""A role's policyFiles entry: a plain file name in policies/ (no slash, so never a file of policies/source/)."""
+POLICIES_DIR, SOURCE_POLICIES_DIR = "policies", "source"
+"""policies/ beside the program; policies/source/ holds the documents of the source account."""
+SELF_SERVICE_FILE = "self-service-credentials.json"
+
+
+@dataclass(frozen=True)
+class PolicyFile:
+    """A permission document read from policies/: its file name and compact JSON text."""
+
+    file_name: str
+    document: dict[str, Any]
+    text: str
+
+
+@dataclass(frozen=True)
+class PolicyFolder:
+    """One folder of policy documents as read: each `<name>.json` in it, or why it cannot be used.
+
+    A name that is absent was not in the folder; `where` is the folder as problems name it
+    (`policies/`), `path` as the file system does.
+    """
+
+    where: str
+    path: str
+    files: Mapping[str, PolicyFile | str] = field(default_factory=dict)
+    """File name -> its document, or the problem found reading it (a text naming the file)."""
+
+
+@dataclass(frozen=True)
+class OtherStack:
+    """Another stack of the same project, as far as the rules across stacks need it."""
+
+    name: str
+    file_name: str
+    values: Mapping[str, Any] | None
+    """Its `cross-account-roles:*` values (project config merged), or None when its file cannot
+    be read: that is its own stack's error, reported when that stack is planned."""
+    own_keys: frozenset[str] = frozenset()
+    """The keys its own file sets (not inherited from `Pulumi.yaml`)."""
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """The project around a stack: the settings every stack inherits, and the other stacks."""
+
+    project_values: Mapping[str, Any] = field(default_factory=dict)
+    """`cross-account-roles:*` values of `Pulumi.yaml`'s config, keyed without namespace."""
+    other_stacks: tuple[OtherStack, ...] = ()
+
+
+@dataclass(frozen=True)
+class StackInput:
+    """Everything the settings step needs for one stack."""
+
+    stack: str
+    raw: Mapping[str, Any]
+    """The stack's `cross-account-roles:*` values, keyed without namespace, decoded as the program decodes them."""
+    policies: PolicyFolder
+    source_policies: PolicyFolder
+    """policies/source/: documents of the source account (the self-service policy)."""
+    secret_paths: frozenset[tuple[str, ...]] = frozenset()
+    project: ProjectFacts = field(default_factory=ProjectFacts)

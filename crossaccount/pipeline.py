@@ -1,0 +1,101 @@
+"""The one place the steps are joined: read -> settings -> plan -> guardrails.
+
+The program (`components.stack_config`), `make plan`, `make check`, `make verify` and the
+policy pack's set-up all call `check_stack` (or, for settings given as values, `check_values`),
+so every entry point accepts and refuses exactly the same stacks:
+
+- read (`crossaccount.read`): the only step that touches files;
+- settings (`crossaccount.settings`): validated settings, or one `SettingsError`;
+- plan (`crossaccount.plan`): names, ARNs and documents; its problems are raised here, with
+  the same `SettingsError`, before anything is registered;
+- guardrails (`crossaccount.guardrails`): findings, returned; `enforce` refuses a stack with a
+  blocking finding (`GuardrailError`) and shows the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+from .guardrails import Finding, GuardrailError, check_plan
+from .guardrails import enforce as enforce_findings
+from .inputs import StackInput
+from .plan import StackPlan, build_stack_plan
+from .read import EngineConfig, read_stack, read_values
+from .settings import LoadedSettings, load_settings
+
+__all__ = [
+    "Checked",
+    "GuardrailError",
+    "SettingsError",
+    "check",
+    "check_stack",
+    "check_values",
+    "enforce",
+    "load_values",
+    "plan_of",
+]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A stack that passed settings and plan: its settings, its plan and the guardrails' findings."""
+
+    loaded: LoadedSettings
+    plan: StackPlan
+    findings: tuple[Finding, ...]
+
+    @property
+    def blocked(self) -> bool:
+        """A guardrail error is left (not waived): `up` would refuse the stack."""
+        return any(f.blocking for f in self.findings)
+
+
+def plan_of(loaded: LoadedSettings, outcome: str = "nothing was created") -> StackPlan:
+    """The plan of checked settings; its problems (collisions the settings cannot see) raised as one `SettingsError`."""
+    plan = build_stack_plan(loaded)
+    if plan.problems:
+        raise SettingsError(list(plan.problems), outcome)
+    return plan
+
+
+def check(given: StackInput, outcome: str = "nothing was created") -> Checked:
+    """Settings -> plan -> guardrails for what the read step read."""
+    try:
+        loaded = load_settings(given)
+    except SettingsError as error:
+        raise SettingsError(error.problems, outcome) from None
+    plan = plan_of(loaded, outcome)
+    return Checked(loaded=loaded, plan=plan, findings=tuple(check_plan(plan)))
+
+
+def check_stack(
+    project_dir: Path, stack: str, config: EngineConfig | None = None, outcome: str = "nothing was created"
+) -> Checked:
+    """Stack `stack` of the project in `project_dir`, read from its files, or from `config`
+    when the engine passed it (the program): read -> settings -> plan -> guardrails."""
+    try:
+        given = read_stack(project_dir, stack, config)
+    except SettingsError as error:
+        raise type(error)(error.problems, outcome) from None
+    return check(given, outcome)
+
+
+def check_values(stack: str, values: Mapping[str, Any], policies_dir: Path) -> Checked:
+    """Settings given as Python values (tests, the benchmark), with the documents of `policies_dir`."""
+    return check(read_values(stack, values, policies_dir))
+
+
+def load_values(
+    stack: str, values: Mapping[str, Any], policies_dir: Path, secret_paths: frozenset[tuple[str, ...]] = frozenset()
+) -> LoadedSettings:
+    """Only the settings step, for values (tests that look at one setting's effect)."""
+    return load_settings(read_values(stack, values, policies_dir, secret_paths))
+
+
+def enforce(checked: Checked, warn: Callable[[str], None]) -> None:
+    """Show every warning and waived finding with `warn`; raise `GuardrailError` if an error is left."""
+    enforce_findings(checked.plan.stack, checked.findings, warn)

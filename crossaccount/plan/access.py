@@ -1,0 +1,93 @@
+"""What a person copies to reach a role: the sign-in and switch-role links, the AWS CLI
+command and the `~/.aws/config` profile."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from crossaccount.iam import SIGNIN_HOSTS
+from crossaccount.settings.models import RoleSettings, StackSettings
+
+
+def console_sign_in_url(settings: StackSettings) -> str:
+    """The source account's IAM user sign-in page, `https://<account>.signin.aws.amazon.com/console`."""
+    return f"https://{settings.source.account_id}.{SIGNIN_HOSTS[settings.source.partition]}/console"
+
+
+def user_profile(settings: StackSettings, user: str) -> str:
+    """The profile with the person's own credentials: their `profile` setting, else `<user>@<source account>`.
+
+    Never the deployer's `source.profile`: the role trusts the user, not the deployer.
+    """
+    return settings.users[user].profile or f"{user}@{settings.source.account_id}"
+
+
+def role_profile_name(settings: StackSettings, role_name: str) -> str:
+    """`<role>@<target account>`: a role name is unique in its account, so two stacks (prod and
+    staging) can put their profiles in one ~/.aws/config side by side."""
+    return f"{role_name}@{settings.target.account_id}"
+
+
+def assume_role_command(settings: StackSettings, role: RoleSettings, role_arn: str, user: str, mfa_serial: str) -> str:
+    parts = [
+        "aws sts assume-role",
+        f"--role-arn {role_arn}",
+        f"--role-session-name {user}",
+        f"--profile {user_profile(settings, user)}",
+        f"--duration-seconds {role.max_session_duration}",
+    ]
+    if role.require_mfa:
+        parts += [f"--serial-number {mfa_serial}", "--token-code <MFA_CODE>"]
+    if role.external_id is not None:
+        parts.append(f"--external-id {role.external_id}")
+    if role.require_source_identity:
+        parts.append(f"--source-identity {user}")
+    return " ".join(parts)
+
+
+AWS_CONFIG_ROLE_KEYS = (
+    "role_arn",
+    "source_profile",
+    "mfa_serial",
+    "external_id",
+    "role_session_name",
+    "duration_seconds",
+    "region",
+)
+"""Every key the profile writes. Each is one botocore's assume-role provider (and so the AWS CLI)
+reads from a profile; it reads no `source_identity`, which is why a role that requires a source
+identity gets no profile (tests/e2e/test_sessions_and_profiles.py loads each profile with botocore)."""
+
+
+def aws_config_profile(
+    settings: StackSettings, role: RoleSettings, role_name: str, role_arn: str, mfa_serial: str, user: str
+) -> str | None:
+    """The `~/.aws/config` block for `user` to use `role_name`, or None if no profile can work.
+
+    A role with `requireSourceIdentity` trusts only calls that set `sts:SourceIdentity`; the AWS
+    CLI and the SDKs have no profile key for it, so such a profile would be refused. For those
+    roles the `assumeRoleCommand` (with `--source-identity`) is the form that works.
+    """
+    if role.require_source_identity:
+        return None
+    lines = [
+        f"[profile {role_profile_name(settings, role_name)}]",
+        f"role_arn = {role_arn}",
+        f"source_profile = {user_profile(settings, user)}",
+    ]
+    if role.require_mfa:
+        lines.append(f"mfa_serial = {mfa_serial}")
+    if role.external_id is not None:
+        lines.append(f"external_id = {role.external_id}")
+    lines.append(f"role_session_name = {user}")
+    lines.append(f"duration_seconds = {role.max_session_duration}")
+    lines.append(f"region = {settings.target.region}")
+    return "\n".join(lines) + "\n"
+
+
+def switch_role_url(settings: StackSettings, role_name: str) -> str:
+    host = SIGNIN_HOSTS[settings.target.partition]
+    query = urlencode(
+        {"account": settings.target.account_id, "roleName": role_name, "displayName": f"{role_name}@{settings.target.account_id}"}
+    )
+    return f"https://{host}/switchrole?{query}"

@@ -1,0 +1,231 @@
+"""`build_stack_plan`: every role, user and group of a stack with its names, ARNs and documents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from crossaccount.iam import POLICY_VERSION, iam_arn
+from crossaccount.inputs import SELF_SERVICE_FILE
+from crossaccount.settings.models import LoadedSettings, RoleSettings, StackSettings
+from crossaccount.settings.people import group_granted_roles, groups_of, trusted_user_names
+
+from . import selfservice
+from .access import assume_role_command, aws_config_profile, console_sign_in_url, role_profile_name, switch_role_url, user_profile
+from .conflicts import policy_name_problems, source_policy_name_problems, user_policy_count_problems
+from .documents import (
+    account_wide_trust_policy,
+    assume_roles_policy,
+    role_trust_policy,
+    to_json,
+    trust_actions,
+    trust_conditions,
+    trust_tags,
+)
+from .model import (
+    AccessPlan,
+    AssumePolicyPlan,
+    GroupPlan,
+    LoginProfilePlan,
+    PermissionPolicyPlan,
+    RolePlan,
+    SelfServicePlan,
+    StackPlan,
+    UserPlan,
+)
+from .names import group_policy_name, role_policy_name, self_service_policy_name, user_policy_name
+from .packing import pack
+
+
+@dataclass(frozen=True)
+class _Arns:
+    """The ARN of every principal the stack names, computed once."""
+
+    users: Mapping[str, str]
+    mfa_serials: Mapping[str, str]
+    roles: Mapping[str, str]
+    trusted: Mapping[str, list[str]]
+    """role -> the users it trusts (trustedUsers, then its groups' members)."""
+
+
+def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
+    """Every name, ARN and document of the stack. Pure: same settings, same bytes."""
+    s = loaded.settings
+    src, tgt = s.source, s.target
+    arns = _Arns(
+        users={n: iam_arn(src.partition, src.account_id, "user", u.path, n) for n, u in s.users.items()},
+        mfa_serials={n: iam_arn(src.partition, src.account_id, "mfa", "/", u.mfa_device_name or n) for n, u in s.users.items()},
+        roles={n: iam_arn(tgt.partition, tgt.account_id, "role", r.path, n) for n, r in s.roles.items()},
+        trusted={n: trusted_user_names(r, s.groups) for n, r in s.roles.items()},
+    )
+    roles = [_role_plan(loaded, name, role, arns) for name, role in s.roles.items()]
+    self_service = _self_service_plan(loaded)
+    users = _user_plans(loaded, arns, self_service)
+    groups = [_group_plan(loaded, name, arns) for name in s.groups]
+    same_account = src.account_id == tgt.account_id
+    problems = user_policy_count_problems(users)
+    problems += policy_name_problems(roles, users, same_account=same_account)
+    problems += source_policy_name_problems(users, groups, self_service, roles if same_account else [])
+    return StackPlan(
+        stack=loaded.stack,
+        settings=s,
+        users=tuple(users),
+        roles=tuple(roles),
+        groups=tuple(groups),
+        self_service=self_service,
+        password_policy=s.password_policy,
+        console_sign_in_url=console_sign_in_url(s),
+        problems=tuple(problems),
+    )
+
+
+def _role_plan(loaded: LoadedSettings, name: str, role: RoleSettings, arns: _Arns) -> RolePlan:
+    s = loaded.settings
+    tgt = s.target
+    role_arn = arns.roles[name]
+    policies = tuple(
+        PermissionPolicyPlan(
+            file_name=f,
+            name=role_policy_name(name, f),
+            arn=iam_arn(tgt.partition, tgt.account_id, "policy", "/", role_policy_name(name, f)),
+            document=loaded.policy_files[f].text,
+        )
+        for f in role.policy_files
+    )
+    access = tuple(
+        AccessPlan(
+            user=u,
+            assume_role_command=assume_role_command(s, role, role_arn, u, arns.mfa_serials[u]),
+            aws_config_profile=aws_config_profile(s, role, name, role_arn, arns.mfa_serials[u], u),
+            profile_name=role_profile_name(s, name),
+        )
+        for u in arns.trusted[name]
+    )
+    trust = (
+        role_trust_policy(role, arns.trusted[name], arns.users)
+        if role.trust == "users"
+        else account_wide_trust_policy(role, s.source, trust_conditions(role), trust_actions(role), POLICY_VERSION)
+    )
+    return RolePlan(
+        name=name,
+        path=role.path,
+        arn=role_arn,
+        description=role.description,
+        max_session_duration=role.max_session_duration,
+        permissions_boundary=role.permissions_boundary,
+        tags={**s.tags, **role.tags},
+        trust_document=to_json(trust),
+        policies=policies,
+        managed_policy_arns=tuple(role.managed_policy_arns),
+        switch_role_url=switch_role_url(s, name),
+        access=access,
+        secret=loaded.is_secret("roles", name, "externalId"),
+        adopt=role.import_,
+        adopt_policies=role.import_policies,
+    )
+
+
+def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePlan | None) -> list[UserPlan]:
+    s = loaded.settings
+    roles_of: dict[str, list[str]] = {}
+    for role_name in sorted(s.roles):
+        for u in arns.trusted[role_name]:
+            roles_of.setdefault(u, []).append(role_name)
+    # user -> the roles that list it in trustedUsers, in one pass (a scan of every role per
+    # user is quadratic: seconds at 4,000 users)
+    direct_of: dict[str, dict[str, tuple[RoleSettings, str]]] = {}
+    for role_name, role in s.roles.items():
+        for trusted_user in role.trusted_users:
+            direct_of.setdefault(trusted_user, {})[role_name] = (role, arns.roles[role_name])
+    tags_for_trust = trust_tags(s.roles)
+    users = []
+    for name, user in s.users.items():
+        trusting = direct_of.get(name, {})
+        assume = _assume_policies(loaded.stack, s, name, trusting) if trusting else ()
+        console = None
+        if user.console_access:
+            console = LoginProfilePlan(user.pgp_key, selfservice.initial_password_length(s.password_policy))
+        users.append(
+            UserPlan(
+                name=name,
+                path=user.path,
+                arn=arns.users[name],
+                create=user.create,
+                tags={**s.tags, **user.tags, **tags_for_trust.get(name, {})},
+                mfa_serial=arns.mfa_serials[name],
+                policy_name=assume[0].name if assume else None,
+                policy_arn=assume[0].arn if assume else None,
+                policy_document=assume[0].document if assume else None,
+                roles=tuple(roles_of.get(name, ())),
+                direct_roles=tuple(sorted(trusting)),
+                groups=tuple(groups_of(name, s.groups)),
+                self_service=self_service is not None and name in self_service.users,
+                console=console,
+                profile=user_profile(s, name),
+                adopt=user.import_,
+                assume_policies=assume,
+            )
+        )
+    return users
+
+
+def _group_plan(loaded: LoadedSettings, name: str, arns: _Arns) -> GroupPlan:
+    s = loaded.settings
+    src = s.source
+    group = s.groups[name]
+    granted = {r: (s.roles[r], arns.roles[r]) for r in group_granted_roles(name, s.roles)}
+    policy_name = group_policy_name(loaded.stack, name) if granted else None
+    return GroupPlan(
+        name=name,
+        path=group.path,
+        arn=iam_arn(src.partition, src.account_id, "group", group.path, name),
+        members=tuple(group.members),
+        roles=tuple(sorted(granted)),
+        policy_name=policy_name,
+        policy_arn=iam_arn(src.partition, src.account_id, "policy", "/", policy_name) if policy_name else None,
+        # One policy for every member: the source identity is pinned with the policy variable.
+        policy_document=to_json(assume_roles_policy("${aws:username}", granted)) if granted else None,
+        managed_policy_arns=tuple(group.managed_policy_arns),
+        tags=dict(s.tags),
+    )
+
+
+def _self_service_plan(loaded: LoadedSettings) -> SelfServicePlan | None:
+    """For a stack that creates users (and has not turned it off): one policy for all of them."""
+    s = loaded.settings
+    owned = tuple(n for n, u in s.users.items() if u.create)
+    template = loaded.source_documents.get(SELF_SERVICE_FILE)
+    if not s.self_service.enabled or not owned or template is None:
+        return None
+    name = self_service_policy_name(loaded.stack)
+    document = selfservice.self_service_document(
+        template.document, s.source.partition, s.source.account_id, s.self_service.enforce_mfa
+    )
+    return SelfServicePlan(
+        name=name,
+        arn=iam_arn(s.source.partition, s.source.account_id, "policy", "/", name),
+        document=to_json(document),
+        users=owned,
+        enforce_mfa=s.self_service.enforce_mfa,
+    )
+
+
+def _assume_policies(
+    stack: str, s: StackSettings, user: str, trusting: Mapping[str, tuple[RoleSettings, str]]
+) -> tuple[AssumePolicyPlan, ...]:
+    """The user's assume-role policies: one, or the parts `crossaccount.plan.packing` splits it into."""
+    parts = pack(list(trusting), lambda names: assume_roles_policy(user, {n: trusting[n] for n in names}), to_json)
+    base = user_policy_name(stack, user)
+    plans = []
+    for part in parts:
+        policy_name = f"{base}-{part.bits}" if part.bits else base
+        plans.append(
+            AssumePolicyPlan(
+                part=part.bits,
+                name=policy_name,
+                arn=iam_arn(s.source.partition, s.source.account_id, "policy", "/", policy_name),
+                document=part.text,
+                roles=part.roles,
+            )
+        )
+    return tuple(plans)

@@ -1,0 +1,101 @@
+"""What the settings alone cannot see: names derived from several settings that collide, and
+more managed policies than a user takes. Each returns its problems; none raises (the pipeline
+reports them with the settings' problems)."""
+
+from __future__ import annotations
+
+from crossaccount.errors import key
+from crossaccount.iam import MANAGED_POLICY_SIZE, MAX_ATTACHED_POLICIES
+
+from .model import GroupPlan, RolePlan, SelfServicePlan, UserPlan
+from .names import managed_attachment_name
+
+
+def policy_name_problems(roles: list[RolePlan], users: list[UserPlan], same_account: bool) -> list[str]:
+    """Names derived from role, file, user and stack names must be distinct.
+
+    IAM policy names are unique in an account ignoring case; the component's Pulumi names
+    (`<component>-attach-<...>`) are unique in the stack. When source and target are one
+    account, the users' and the roles' policies share that account. Their length and
+    characters are the guardrails' NAME_FORMAT rule.
+    """
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    attachments: dict[str, str] = {}
+    created_arns = {p.arn.lower() for r in roles for p in r.policies}
+    for role in roles:
+        for i, policy in enumerate(role.policies):
+            where = f"{key(('roles', role.name, 'policyFiles', i))}"
+            other = seen.setdefault(policy.name.lower(), where)
+            if other != where:
+                problems.append(
+                    f"{where}: policy name {policy.name!r} is also the name derived at {other}; rename one of the files"
+                )
+            other = attachments.setdefault(policy.name.lower(), where)
+        for i, arn in enumerate(role.managed_policy_arns):
+            where = f"{key(('roles', role.name, 'managedPolicyArns', i))}"
+            if arn.lower() in created_arns:
+                problems.append(f"{where}: {arn} is a policy this stack creates from policyFiles; list it once, in policyFiles")
+                continue
+            other = attachments.setdefault(managed_attachment_name(role.name, arn).lower(), where)
+            if other != where:
+                problems.append(
+                    f"{where}: attaching {arn} would get the resource name of the attachment at {other} "
+                    f"({managed_attachment_name(role.name, arn)}); rename the policy file"
+                )
+    for user in users:
+        where = key(("users", user.name))
+        for assume in user.assume_policies:  # one, or the parts of a split (crossaccount.packing)
+            suffix = f"-{assume.part}" if assume.part else ""
+            other = attachments.setdefault(f"assume-{user.name}{suffix}".lower(), where)
+            if other != where:
+                problems.append(
+                    f"{where}: the attachment of its assume-role policy (attach-assume-{user.name}{suffix}) would get the "
+                    f"resource name of the attachment at {other}; rename the role or the file"
+                )
+            if same_account:
+                other = seen.setdefault(assume.name.lower(), where)
+                if other != where:
+                    problems.append(
+                        f"{where}: its assume-role policy {assume.name!r} has the name of the policy derived at {other}, "
+                        "and source and target are one account; rename the file or the role"
+                    )
+    return problems
+
+
+def source_policy_name_problems(
+    users: list[UserPlan], groups: list[GroupPlan], self_service: SelfServicePlan | None, roles_in_source: list[RolePlan]
+) -> list[str]:
+    """The source account's policy names of this stack are distinct ignoring case (IAM does);
+    `roles_in_source`: the roles, when source and target are one account."""
+    named: list[tuple[str | None, str]] = [
+        (p.name, key(("roles", r.name, "policyFiles", i))) for r in roles_in_source for i, p in enumerate(r.policies)
+    ]
+    named += [(a.name, key(("users", u.name))) for u in users for a in u.assume_policies]
+    named += [(g.policy_name, key(("groups", g.name))) for g in groups]
+    if self_service is not None:
+        named.append((self_service.name, key(("selfService",))))
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for policy_name, where in named:
+        if policy_name is None:
+            continue
+        other = seen.setdefault(policy_name.lower(), where)
+        if other != where:
+            problems.append(f"{where}: policy name {policy_name!r} is also the name derived at {other}; rename one of them")
+    return problems
+
+
+def user_policy_count_problems(users: list[UserPlan]) -> list[str]:
+    """A user takes at most 10 managed policies (AWS's default quota): refuse, with the numbers,
+    a stack that would attach more, before anything is registered."""
+    problems: list[str] = []
+    for user in users:
+        if user.attached_policies > MAX_ATTACHED_POLICIES:
+            problems.append(
+                f"{key(('users', user.name))}: trusted by {len(user.roles)} roles of this stack, whose exact ARNs need "
+                f"{len(user.assume_policies)} assume-role policies of at most {MANAGED_POLICY_SIZE:,} characters; "
+                f"this stack would attach {user.attached_policies} managed policies to the user and AWS attaches at most "
+                f"{MAX_ATTACHED_POLICIES}: expected fewer roles trusting this user in one stack (split the roles across stacks)"
+            )
+    return problems

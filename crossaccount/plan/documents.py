@@ -1,0 +1,203 @@
+"""The IAM documents: trust policies (exact users, trusted roles, the account-wide modes) and
+the identity side (a user's or group's assume-role policy). Pure: same settings, same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from crossaccount.iam import POLICY_VERSION as VERSION
+from crossaccount.settings.models import AccountSettings, RoleSettings, TrustedTag
+
+
+def to_json(document: Mapping[str, Any]) -> str:
+    """The one serialisation of a policy document: compact, key order as built, stable."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+
+def _one_or_many(values: list[str]) -> str | list[str]:
+    """IAM returns a single element as a string; writing it the same way avoids a diff."""
+    return values[0] if len(values) == 1 else values
+
+
+def trust_conditions(role: RoleSettings) -> dict[str, dict[str, str]]:
+    """Conditions on the trust policy's Allow (never a Deny on MFA being false)."""
+    conditions: dict[str, dict[str, str]] = {}
+    if role.require_mfa:
+        conditions["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
+        if role.mfa_max_age_seconds is not None:
+            conditions["NumericLessThan"] = {"aws:MultiFactorAuthAge": str(role.mfa_max_age_seconds)}
+    if role.external_id is not None:
+        conditions["StringEquals"] = {"sts:ExternalId": role.external_id}
+    return conditions
+
+
+def trust_actions(role: RoleSettings) -> list[str]:
+    actions = ["sts:AssumeRole"]
+    if role.require_source_identity:
+        actions.append("sts:SetSourceIdentity")
+    if role.allow_session_tags:
+        actions.append("sts:TagSession")
+    return actions
+
+
+def trust_policy(role: RoleSettings, user_arns: Mapping[str, str]) -> dict[str, Any]:
+    """The role's trust policy: the exact ARNs of its trusted users, never `:root` or `*`.
+
+    With `requireSourceIdentity`, each user gets a statement of its own that pins the source
+    identity to that user's name, so one user cannot pose as another.
+    """
+    conditions = trust_conditions(role)
+    if role.require_source_identity:
+        statements = []
+        sids = unique_sids("Trust", role.trusted_users)
+        for user in role.trusted_users:
+            condition = {**conditions, "StringEquals": {**conditions.get("StringEquals", {}), "sts:SourceIdentity": user}}
+            statements.append(_trust_statement(sids[user], [user_arns[user]], trust_actions(role), condition))
+    else:
+        arns = sorted(user_arns[u] for u in role.trusted_users)
+        statements = [_trust_statement("TrustSourceUsers", arns, trust_actions(role), conditions)]
+    return {"Version": VERSION, "Statement": statements}
+
+
+def trusted_roles_statement(role: RoleSettings) -> dict[str, Any]:
+    """`trustedRoles` in a statement of their own, so that people can be held to MFA while a
+    pipeline's role, which cannot present MFA, is not. Its MFA rule is `requireMfaForRoles`,
+    by default the role's `requireMfa` (secure unless the stack says otherwise)."""
+    conditions: dict[str, dict[str, str]] = {}
+    require = role.require_mfa if role.require_mfa_for_roles is None else role.require_mfa_for_roles
+    if require:
+        conditions["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
+        if role.mfa_max_age_seconds is not None:
+            conditions["NumericLessThan"] = {"aws:MultiFactorAuthAge": str(role.mfa_max_age_seconds)}
+    if role.external_id is not None:
+        conditions["StringEquals"] = {"sts:ExternalId": role.external_id}
+    actions = ["sts:AssumeRole", "sts:TagSession"] if role.allow_session_tags else ["sts:AssumeRole"]
+    return _trust_statement("TrustSourceRoles", sorted(role.trusted_roles), actions, conditions)
+
+
+def role_trust_policy(role: RoleSettings, trusted_users: list[str], user_arns: Mapping[str, str]) -> dict[str, Any]:
+    """The whole trust policy: the users (`trustedUsers` and the members of `trustedGroups`, by
+    exact ARN, as `trust_policy` writes them), then `trustedRoles` in their own statement."""
+    statements: list[dict[str, Any]] = []
+    if trusted_users:
+        statements += trust_policy(role.model_copy(update={"trusted_users": trusted_users}), user_arns)["Statement"]
+    if role.trusted_roles:
+        statements.append(trusted_roles_statement(role))
+    return {"Version": VERSION, "Statement": statements}
+
+
+def _trust_statement(sid: str, arns: list[str], actions: list[str], conditions: Mapping[str, Any]) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": _one_or_many(arns)},
+        "Action": _one_or_many(actions),
+    }
+    if conditions:
+        statement["Condition"] = dict(conditions)
+    return statement
+
+
+def _sid(prefix: str, name: str) -> str:
+    """Sids are letters and digits only: `Trust` + `random_user` -> `TrustRandomUser`."""
+    return prefix + "".join(ch for ch in name.title() if ch.isascii() and ch.isalnum())
+
+
+def unique_sids(prefix: str, names: list[str]) -> dict[str, str]:
+    """One Sid per name, unique within the policy, the same for the same names every run.
+
+    `_sid` drops the characters a Sid may not hold, so `a_b` and `a-b` (or `A_B`) would both
+    be `TrustAB`. Names whose Sid is shared get the first hex digits of their name's SHA-256
+    appended (longer until they differ); a name whose Sid is its own keeps the plain form,
+    so existing trust policies do not change.
+    """
+    plain = {name: _sid(prefix, name) for name in names}
+    counts: dict[str, int] = {}
+    for sid in plain.values():
+        counts[sid.lower()] = counts.get(sid.lower(), 0) + 1
+    result = {}
+    for name, sid in plain.items():
+        if counts[sid.lower()] == 1:
+            result[name] = sid
+            continue
+        digest = hashlib.sha256(name.encode()).hexdigest()
+        length = 8
+        while any(
+            other != name and hashlib.sha256(other.encode()).hexdigest()[:length] == digest[:length]
+            for other in names
+            if plain[other].lower() == sid.lower()
+        ):
+            length += 4
+        result[name] = f"{sid}{digest[:length]}"
+    return result
+
+
+def assume_roles_policy(user: str, roles: Mapping[str, tuple[RoleSettings, str]]) -> dict[str, Any]:
+    """The user's identity policy: `sts:AssumeRole` on exactly the roles that trust the user.
+
+    `roles` maps role name to (settings, ARN). Roles with the same actions and conditions
+    share a statement; statements and resources are sorted so the document is stable.
+    """
+    groups: dict[str, tuple[list[str], dict[str, Any], list[str]]] = {}
+    for name in sorted(roles):
+        role, arn = roles[name]
+        conditions: dict[str, Any] = {}
+        if role.require_mfa:
+            conditions["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
+        if role.require_source_identity:
+            conditions["StringEquals"] = {"sts:SourceIdentity": user}
+        actions = trust_actions(role)
+        signature = to_json({"a": actions, "c": conditions})
+        groups.setdefault(signature, (actions, conditions, []))[2].append(arn)
+    statements = []
+    for i, signature in enumerate(sorted(groups)):
+        actions, conditions, arns = groups[signature]
+        statement: dict[str, Any] = {
+            "Sid": f"AssumeCrossAccountRoles{i + 1}" if len(groups) > 1 else "AssumeCrossAccountRoles",
+            "Effect": "Allow",
+            "Action": _one_or_many(actions),
+            "Resource": _one_or_many(sorted(arns)),
+        }
+        if conditions:
+            statement["Condition"] = conditions
+        statements.append(statement)
+    return {"Version": VERSION, "Statement": statements}
+
+
+def trust_tags(roles: Mapping[str, RoleSettings]) -> dict[str, dict[str, str]]:
+    """user -> the tags the tag-mode roles that trust it ask for (the program puts them on the user)."""
+    tags: dict[str, dict[str, str]] = {}
+    for role in roles.values():
+        if role.trust == "tag" and role.trusted_tag is not None:
+            for user in role.trusted_users:
+                tags.setdefault(user, {})[role.trusted_tag.key] = role.trusted_tag.value
+    return tags
+
+
+def account_wide_trust_policy(
+    role: RoleSettings, source: AccountSettings, conditions: Mapping[str, Mapping[str, str]], actions: list[str], version: str
+) -> dict[str, Any]:
+    """The trust policy of a `path` or `tag` role: the source account's root, narrowed to its
+    IAM users under the path or carrying the tag, with the role's other conditions (MFA...)."""
+    root = f"arn:{source.partition}:iam::{source.account_id}:root"
+    users_arn = f"arn:{source.partition}:iam::{source.account_id}:user"
+    condition: dict[str, dict[str, str]] = {op: dict(block) for op, block in conditions.items()}
+    if role.trust == "path":
+        sid = "TrustSourceUsersUnderPath"
+        condition["ArnLike"] = {"aws:PrincipalArn": f"{users_arn}{role.trusted_path}*"}
+    else:  # tag: the settings step refuses `trust: tag` without trustedTag
+        tag = role.trusted_tag or TrustedTag(key="", value="")
+        sid = "TrustSourceUsersWithTag"
+        condition.setdefault("StringEquals", {})[f"aws:PrincipalTag/{tag.key}"] = tag.value
+        condition["ArnLike"] = {"aws:PrincipalArn": f"{users_arn}/*"}
+    statement: dict[str, Any] = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": root},
+        "Action": actions[0] if len(actions) == 1 else actions,
+        "Condition": condition,
+    }
+    return {"Version": version, "Statement": [statement]}

@@ -1,0 +1,165 @@
+"""What the component creates for one stack, computed before anything exists: the plan's types."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from crossaccount.settings.models import PasswordPolicySettings, StackSettings
+
+
+@dataclass(frozen=True)
+class AssumePolicyPlan:
+    """One customer managed policy that lets a user assume some of this stack's roles."""
+
+    part: str
+    """`""` for a user's only policy; the bits of its part once split (`crossaccount.packing`)."""
+    name: str
+    arn: str
+    document: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UserPlan:
+    """A source-account user and the policies that let it assume this stack's roles."""
+
+    name: str
+    path: str
+    arn: str
+    create: bool
+    tags: Mapping[str, str]
+    """On the user (when created) and on its assume-role policies: stack-wide tags, then the
+    user's, then the tags of `trust: tag` roles that trust it."""
+    mfa_serial: str
+    policy_name: str | None
+    """The first (usually the only) assume-role policy's name, all of them in `assume_policies`;
+    None when no role lists the user in trustedUsers (its roles come through its groups)."""
+    policy_arn: str | None
+    policy_document: str | None
+    roles: tuple[str, ...]
+    """Every role of this stack the user may assume: listed in trustedUsers or through a group."""
+    profile: str = ""
+    """The profile with the user's own credentials, which the copy-paste strings name."""
+    adopt: bool = False
+    """`import: true`: the existing IAM user is imported (Pulumi's import option, id: the name)."""
+    direct_roles: tuple[str, ...] = ()
+    """The roles its own assume-role policy grants (those listing it in trustedUsers)."""
+    groups: tuple[str, ...] = ()
+    """The groups of this stack it is a member of (UserGroupMembership, not exclusive)."""
+    self_service: bool = False
+    """The stack's self-service policy is attached to it (a user this stack creates)."""
+    console: LoginProfilePlan | None = None
+
+    assume_policies: tuple[AssumePolicyPlan, ...] = ()
+    """Every assume-role policy of the user, at most 6,144 characters each (`crossaccount.packing`)."""
+
+    @property
+    def attached_policies(self) -> int:
+        """Managed policies this stack attaches to the user: its assume-role policies and the self-service one."""
+        return len(self.assume_policies) + self.self_service
+
+
+@dataclass(frozen=True)
+class LoginProfilePlan:
+    """Console sign-in: a login profile whose generated password must be changed at first sign-in."""
+
+    pgp_key: str | None
+    """keybase:<user> or a base64 public key: the password comes back encrypted to it."""
+    password_length: int
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """A source-account group, its members, and the identity side of the roles granted to it."""
+
+    name: str
+    path: str
+    arn: str
+    members: tuple[str, ...]
+    roles: tuple[str, ...]
+    """Roles that list the group in trustedGroups."""
+    policy_name: str | None
+    """`<group>-group-assume-roles-<stack>`, attached to the group; None when no role trusts it."""
+    policy_arn: str | None
+    policy_document: str | None
+    managed_policy_arns: tuple[str, ...]
+    tags: Mapping[str, str]
+    """On the group's assume-role policy (IAM groups take no tags)."""
+
+
+@dataclass(frozen=True)
+class SelfServicePlan:
+    """The stack's one self-service credentials policy, attached to each user it creates."""
+
+    name: str
+    arn: str
+    document: str
+    users: tuple[str, ...]
+    enforce_mfa: bool
+
+
+@dataclass(frozen=True)
+class PermissionPolicyPlan:
+    """A customer managed policy in the target account, loaded from one file in policies/."""
+
+    file_name: str
+    name: str
+    arn: str
+    document: str
+
+
+@dataclass(frozen=True)
+class AccessPlan:
+    """How one trusted user reaches one role: the copy-paste strings."""
+
+    user: str
+    assume_role_command: str
+    aws_config_profile: str | None
+    """None where the role requires a source identity: no profile key can set one (see `aws_config_profile`)."""
+    profile_name: str = ""
+    """The name of the `[profile ...]` block: `<role>@<target account>`, unique across stacks."""
+
+
+@dataclass(frozen=True)
+class RolePlan:
+    """A target-account role with its trust policy, permission policies and access strings."""
+
+    name: str
+    path: str
+    arn: str
+    description: str
+    max_session_duration: int
+    permissions_boundary: str | None
+    tags: Mapping[str, str]
+    trust_document: str
+    policies: tuple[PermissionPolicyPlan, ...]
+    managed_policy_arns: tuple[str, ...]
+    switch_role_url: str
+    access: tuple[AccessPlan, ...]
+    secret: bool = False
+    """The trust document and the access strings hold a secret (`externalId` given as `secure:`)."""
+    adopt: bool = False
+    """`import: true`: the existing IAM role is imported (id: the name)."""
+    adopt_policies: bool = False
+    """`importPolicies: true`: its policies (id: ARN) and attachments (id: `<role>/<policy ARN>`) are imported."""
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    """Everything the component creates for one stack, computed before anything exists."""
+
+    stack: str
+    settings: StackSettings
+    users: tuple[UserPlan, ...]
+    roles: tuple[RolePlan, ...]
+    groups: tuple[GroupPlan, ...] = ()
+    self_service: SelfServicePlan | None = None
+    password_policy: PasswordPolicySettings | None = None
+    """Set when this stack owns the source account's password policy."""
+    console_sign_in_url: str = ""
+    """The source account's IAM user sign-in page."""
+    problems: tuple[str, ...] = ()
+    """What the settings alone could not see and AWS or the engine would refuse (two derived
+    names that collide, more policies than a user takes), each naming its stack key. A plan
+    with problems is never deployed: the pipeline raises them as one `SettingsError`."""

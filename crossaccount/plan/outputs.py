@@ -1,0 +1,47 @@
+"""The stack's outputs: what a person needs to assume each role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import StackPlan, UserPlan
+
+
+def stack_outputs(plan: StackPlan) -> dict[str, Any]:
+    """The stack's outputs: what a person needs to assume each role."""
+    return {
+        "sourceAccountId": plan.settings.source.account_id,
+        "targetAccountId": plan.settings.target.account_id,
+        "users": {u.name: _user_output(u) for u in plan.users},
+        "roles": {
+            r.name: {
+                "arn": r.arn,
+                "switchRoleUrl": r.switch_role_url,
+                "access": {
+                    a.user: {
+                        "assumeRoleCommand": a.assume_role_command,
+                        "awsConfigProfile": a.aws_config_profile,
+                        "profileName": None if a.aws_config_profile is None else a.profile_name,
+                    }
+                    for a in r.access
+                },
+            }
+            for r in plan.roles
+        },
+        **_people_outputs(plan),
+    }
+
+
+def _user_output(user: UserPlan) -> dict[str, Any]:
+    output: dict[str, Any] = {"arn": user.arn, "mfaSerial": user.mfa_serial, "profile": user.profile, "roles": list(user.roles)}
+    if user.groups:
+        output["groups"] = list(user.groups)
+    return output
+
+
+def _people_outputs(plan: StackPlan) -> dict[str, Any]:
+    """The source account's sign-in page, and the groups (when the stack has any)."""
+    outputs: dict[str, Any] = {"consoleSignInUrl": plan.console_sign_in_url}
+    if plan.groups:
+        outputs["groups"] = {g.name: {"arn": g.arn, "members": list(g.members), "roles": list(g.roles)} for g in plan.groups}
+    return outputs

