@@ -44,7 +44,7 @@ class CrossAccountAccessArgs:
     """What the component needs: the stack's computed plan."""
 
     plan: StackPlan
-    """Every user, role, policy and document of the stack (`crossaccount.documents.build_stack_plan`)."""
+    """Every user, role, policy and document of the stack (`crossaccount.plan.build_stack_plan`)."""
 
 
 def _provider(name: str, account: AccountSettings, stack: str, parent: pulumi.Resource) -> aws.Provider:
@@ -96,7 +96,7 @@ class CrossAccountAccess(pulumi.ComponentResource):
     groups: dict[str, aws.iam.Group]
     """The source account's groups of this stack, by name (`components.people`)."""
     outputs: dict[str, Any]
-    """The stack outputs (`crossaccount.documents.stack_outputs`): ARNs and the copy-paste strings."""
+    """The stack outputs (`crossaccount.plan.stack_outputs`): ARNs and the copy-paste strings."""
 
     def __init__(self, name: str, args: CrossAccountAccessArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)

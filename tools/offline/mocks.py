@@ -305,7 +305,7 @@ class ProgramRun:
 
 
 class ConfigMap(Protocol):
-    """What a run needs of the engine's config map (`crossaccount.stack_file.EngineConfig`)."""
+    """What a run needs of the engine's config map (`crossaccount.read.engine.EngineConfig`)."""
 
     @property
     def values(self) -> Mapping[str, str]: ...
@@ -321,7 +321,7 @@ class _NoConfig:
 
 
 def config_for(raw: Mapping[str, Any] | EngineConfig) -> ConfigMap:
-    """The engine's config map: as read from the stack (`crossaccount.stack_file`), or
+    """The engine's config map: as read from the stack (`crossaccount.read.project`), or
     settings given as Python values, encoded as the engine encodes them.
 
     No settings at all (the benchmark's floor) is an empty map without importing the stack
@@ -358,7 +358,7 @@ def run_program(
     `program_path` lets a test run a copy of the real `__main__.py` beside a policies/
     folder of its own (the program finds policies/ next to itself).
 
-    `raw_config` is the engine's map (`crossaccount.stack_file.read_engine_config`), or
+    `raw_config` is the engine's map (`crossaccount.read.project.read_engine_config`), or
     settings as Python values keyed without namespace, which are encoded as the engine would.
 
     Each run gets a fresh context, so runs share no state. Raises `ProgramError` (with what
