@@ -40,11 +40,14 @@ def outcome(entry: str, project: Path, stack: str, capsys: pytest.CaptureFixture
         try:
             plan_stack(stack, project)
         except ProgramError as error:
-            assert error.registrations == []  # refused before its first resource
-            return _problems(str(error.cause))
+            registered = error.registrations
+            refusal = _problems(str(error.cause))
         except SettingsError as error:  # the stack file itself, read before the program starts
             return _problems(str(error))
-        return ACCEPTED
+        else:
+            return ACCEPTED
+        assert registered == []  # refused before its first resource
+        return refusal
     args = [entry, "--stack", stack, "--project-dir", str(project)]
     if entry == "verify":  # the walk-through's outputs; verify stops at the credentials it cannot find here
         args += ["--outputs", str(OUTPUTS), "--mfa-token", "123456", "--wait", "0"]

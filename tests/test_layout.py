@@ -79,10 +79,11 @@ def imports(module: str, path: Path, known: dict[str, Path]) -> Iterator[tuple[s
                 base = ".".join([*anchor, base] if base else anchor)
             names = [f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names]
         for name in names:
-            while name and name not in known:
-                name = name.rpartition(".")[0]
-            if name and name != module and name.split(".")[0] in (*PACKAGES, "__main__"):
-                yield name, node.lineno
+            found = name
+            while found and found not in known:
+                found = found.rpartition(".")[0]
+            if found and found != module and found.split(".")[0] in (*PACKAGES, "__main__"):
+                yield found, node.lineno
 
 
 def test_no_module_imports_a_step_above_its_own() -> None:
@@ -169,10 +170,8 @@ def test_only_the_read_step_touches_files(path: Path) -> None:
         for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(n, ast.Call)
         and (
-            isinstance(n.func, ast.Name)
-            and n.func.id in FILE_CALLS
-            or isinstance(n.func, ast.Attribute)
-            and n.func.attr in FILE_CALLS
+            (isinstance(n.func, ast.Name) and n.func.id in FILE_CALLS)
+            or (isinstance(n.func, ast.Attribute) and n.func.attr in FILE_CALLS)
         )
     ]
     assert calls == []
