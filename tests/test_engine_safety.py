@@ -20,8 +20,8 @@ import pytest
 from crossaccount.errors import SettingsError
 from crossaccount.plan.access import AWS_CONFIG_ROLE_KEYS
 from tests.conftest import SOURCE, TARGET, of_type, one, walkthrough_settings
-from tools.commands import plan as plan_module
 from tools.offline.mocks import ProgramError, engine_urn, run_program
+from tools.render import plan as plan_render
 
 USER = "aws:iam/user:User"
 ROLE = "aws:iam/role:Role"
@@ -90,12 +90,12 @@ def test_switching_to_create_false_leaves_the_attachment_unchanged_and_registers
 
 def test_the_json_text_and_markdown_plans_show_the_users_option() -> None:
     run = run_program("utils", walkthrough_settings())
-    resources = {r["name"]: r for r in plan_module.as_data(run)["resources"]}
+    resources = {r["name"]: r for r in plan_render.as_data(run)["resources"]}
     assert resources["access-user-random_user"]["options"] == {"retainOnDelete": True}
     assert resources["access-role-s3-list-role"]["options"] == {}
-    text = plan_module.render_text(run)
+    text = plan_render.render_text(run)
     assert "  + aws:iam/user:User  random_user  (access-user-random_user)  [retainOnDelete]\n" in text
-    markdown = plan_module.render_markdown(run)
+    markdown = plan_render.render_markdown(run)
     assert "| source | `aws:iam/user:User` | `random_user` [retainOnDelete] | access-source |" in markdown
 
 
@@ -119,11 +119,11 @@ def test_adoption_sets_the_import_id_each_resource_type_takes() -> None:
 
 def test_the_plan_shows_adopted_resources_as_imports() -> None:
     run = run_program("utils", adopted())
-    text = plan_module.render_text(run)
+    text = plan_render.render_text(run)
     assert "  = aws:iam/user:User  random_user  (access-user-random_user)  [import random_user] [retainOnDelete]\n" in text
     assert "  = aws:iam/role:Role  s3-list-role  (access-role-s3-list-role)  [import s3-list-role]\n" in text
     assert "  + aws:iam/policy:Policy  random_user-assume-roles-utils  (access-assume-random_user)\n" in text
-    resources = {r["name"]: r for r in plan_module.as_data(run)["resources"]}
+    resources = {r["name"]: r for r in plan_render.as_data(run)["resources"]}
     assert resources["access-role-s3-list-role"]["options"] == {"import": "s3-list-role"}
 
 

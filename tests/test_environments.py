@@ -23,6 +23,7 @@ from tests.node_tools import mermaid_parse
 from tools.commands import ci_matrix
 from tools.commands import plan as plan_module
 from tools.paths import PROJECT_DIR
+from tools.render import plan as plan_render
 from tools.render.review import mermaid
 
 STACKS = ci_matrix.stacks()
@@ -31,7 +32,7 @@ NAMED_TYPES = ("aws:iam/user:User", "aws:iam/role:Role", "aws:iam/policy:Policy"
 
 @pytest.fixture(scope="module")
 def plans() -> dict[str, dict[str, Any]]:
-    return {s: plan_module.as_data(plan_module.plan_stack(s), stack_findings(s)) for s in STACKS}
+    return {s: plan_render.as_data(plan_module.plan_stack(s), stack_findings(s)) for s in STACKS}
 
 
 def account_of(plan: dict[str, Any], side: str) -> str:
@@ -110,7 +111,7 @@ def test_nothing_two_stacks_create_in_the_same_account_collides(plans: dict[str,
 
 def test_urns_carry_the_stack_name() -> None:
     for stack in STACKS:
-        for r in plan_module.as_data(plan_module.plan_stack(stack))["resources"]:
+        for r in plan_render.as_data(plan_module.plan_stack(stack))["resources"]:
             assert r["urn"].startswith(f"urn:pulumi:{stack}::cross-account-roles::"), r["urn"]
 
 

@@ -33,7 +33,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "policypack": ("base", "guardrails"),
     "program": ("base", "pipeline", "components"),
     "tools-base": (),  # tools/paths.py, tools/startup.py
-    "render": ("base", "read", "guardrails", "tools-base"),
+    "render": ("base", "read", "guardrails", "tools-base", "offline"),  # offline: its plain records (registration.py)
     "offline": ("base", "read", "guardrails", "components", "tools-base"),
     "commands": ("base", "read", "settings", "plan", "guardrails", "pipeline", "tools-base", "render", "offline"),
     "benchmark": ("base", "tools-base", "offline", "commands"),

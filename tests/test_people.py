@@ -30,8 +30,8 @@ from crossaccount.guardrails import check_plan
 from crossaccount.pipeline import load_values, plan_of
 from tests.conftest import SOURCE, TARGET, of_type, one, stack_findings, walkthrough_settings
 from tests.test_settings_errors import problems_of
-from tools.commands import plan as plan_module
 from tools.offline.mocks import MOCK_PASSWORD, PROJECT_DIR, ProgramError, ProgramRun, run_program
+from tools.render import plan as plan_render
 from tools.render.review import render_review
 
 ROLE = "s3-list-role"
@@ -230,13 +230,13 @@ def test_later_ups_never_replace_the_login_profile_so_never_reset_a_password(wal
     (hashicorp/terraform-provider-aws#23567). The plan shows the option a reviewer relies on."""
     profile = one(walkthrough, "aws:iam/userLoginProfile:UserLoginProfile", "access-login-random_user")
     assert profile.options == {"ignoreChanges": ["passwordResetRequired", "passwordLength", "pgpKey"]}
-    assert "[ignoreChanges passwordResetRequired, passwordLength, pgpKey]" in plan_module.render_text(walkthrough)
+    assert "[ignoreChanges passwordResetRequired, passwordLength, pgpKey]" in plan_render.render_text(walkthrough)
     assert walkthrough.outputs["consoleSignInUrl"] == f"https://{SOURCE}.signin.aws.amazon.com/console"
 
 
 def test_the_password_is_never_in_clear_in_the_plan_or_the_outputs(walkthrough: ProgramRun) -> None:
     assert walkthrough.outputs["users"]["random_user"]["initialPassword"] == "[secret]"
-    for render in (plan_module.render_text, plan_module.render_json, plan_module.render_markdown):
+    for render in (plan_render.render_text, plan_render.render_json, plan_render.render_markdown):
         text = render(walkthrough)
         assert MOCK_PASSWORD not in text
         assert '"initialPassword": "[secret]"' in text
@@ -528,7 +528,7 @@ def test_the_reviewers_access_table_shows_group_members_and_trusted_roles_for_wh
     raw = with_group("alice")
     raw["roles"][ROLE].update({"trustedRoles": [CI_ROLE], "requireMfaForRoles": False})
     table = [
-        line for line in render_review(plan_module.as_data(run_program("utils", raw))).splitlines() if line.startswith("| `")
+        line for line in render_review(plan_render.as_data(run_program("utils", raw))).splitlines() if line.startswith("| `")
     ]
     assert [line.split(" | ")[0] for line in table] == [
         "| `alice` (through group platform)",

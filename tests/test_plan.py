@@ -25,6 +25,7 @@ from tests.conftest import SOURCE, TARGET, stack_findings, walkthrough_settings
 from tools.commands import plan as plan_module
 from tools.offline.mocks import PROJECT_DIR, run_program
 from tools.render import jsontext
+from tools.render import plan as plan_render
 
 
 def run_cli(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
@@ -102,7 +103,7 @@ def test_the_text_plan_says_which_account_gets_what() -> None:
 
 
 def test_the_markdown_plan_has_a_table_and_each_document() -> None:
-    text = plan_module.render_markdown(run_program("utils", walkthrough_settings()))
+    text = plan_render.render_markdown(run_program("utils", walkthrough_settings()))
     assert "| target | `aws:iam/role:Role` | `s3-list-role` | access-target |" in text
     assert text.count("```json") == 5  # three policies (assume-role, self-service, permissions), one trust policy, the outputs
 
@@ -142,7 +143,7 @@ def test_secrets_are_shown_as_a_placeholder_never_as_their_value() -> None:
     user = next(r for r in run.registrations if r.type == "aws:iam/user:User")
     # the SDK marks the whole map secret when one value is: the plan hides the whole map
     assert user.inputs["tags"] == "[secret]"
-    assert "SECRET-1234" not in plan_module.render_json(run)
+    assert "SECRET-1234" not in plan_render.render_json(run)
     assert user.state["arn"] == f"arn:aws:iam::{SOURCE}:user/u"
 
 

@@ -17,9 +17,9 @@ import pytest
 
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.test_plan import run_cli
-from tools.commands import plan as plan_module
 from tools.offline.mocks import run_program
 from tools.paths import PROGRAM
+from tools.render import plan as plan_render
 from tools.render.plan_diff import AccessChange, diff_plans, document_changes, load_plan
 from tools.render.review import render_review
 
@@ -29,7 +29,7 @@ TRUST = "trust policy of role s3-list-role"
 
 def plan_of(raw: dict[str, Any], project: Path | None = None) -> dict[str, Any]:
     program = (project or PROGRAM.parent) / "__main__.py"
-    return plan_module.as_data(run_program("utils", raw, program_path=program))
+    return plan_render.as_data(run_program("utils", raw, program_path=program))
 
 
 def _reorder(document: Any) -> Any:

@@ -19,6 +19,7 @@ from tests.test_stack_variants import two_by_two
 from tools.commands import plan as plan_module
 from tools.offline.mocks import run_program
 from tools.paths import PROJECT_DIR
+from tools.render import plan as plan_render
 from tools.render.plan_diff import AccessChange, diff_plans
 from tools.render.review import access_grants, mermaid, render_review
 
@@ -28,7 +29,7 @@ HEADER = "| user | role | account | MFA | ExternalId | session tags | source ide
 def plan_of(raw: dict[str, Any], stack: str = "utils") -> dict[str, Any]:
     """The plan JSON `make plan FORMAT=json` prints for these settings, findings included."""
     findings = check_plan(pipeline.plan_of(load_values(stack, raw, PROJECT_DIR / "policies")))
-    return plan_module.as_data(run_program(stack, raw), findings)
+    return plan_render.as_data(run_program(stack, raw), findings)
 
 
 def every_option() -> dict[str, Any]:
@@ -141,7 +142,7 @@ def test_every_diagram_the_program_emits_parses_with_mermaids_own_parser() -> No
         plan_of(every_option()),
         plan_of(two_by_two()),
         plan_of(hostile_names()),
-        plan_module.as_data(plan_module.plan_stack("utils")),
+        plan_render.as_data(plan_module.plan_stack("utils")),
     ]
     diagrams = [mermaid(p) for p in plans]
     # The documentation's diagrams too (the README's is the first one a newcomer sees).
@@ -163,8 +164,8 @@ def test_the_parser_refuses_a_broken_diagram_so_the_check_above_can_fail() -> No
 
 def test_a_saved_plan_renders_exactly_like_the_live_run() -> None:
     run = run_program("utils", two_by_two())
-    saved = json.loads(plan_module.render_json(run))
-    assert plan_module.render_markdown(run) == render_review(saved)
+    saved = json.loads(plan_render.render_json(run))
+    assert plan_render.render_markdown(run) == render_review(saved)
 
 
 def test_the_comment_holds_every_document_the_outputs_and_the_findings() -> None:

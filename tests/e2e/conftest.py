@@ -24,9 +24,10 @@ from crossaccount.settings.models import LoadedSettings
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.e2e.apply_plan import USER_ATTACHMENT, Created, apply_plan
 from tests.e2e.moto_api import MotoServer
-from tools.commands.plan import as_data, plan_stack
+from tools.commands.plan import plan_stack
 from tools.commands.verify import StackOutputs, parse_outputs
 from tools.offline.mocks import PROJECT_DIR, run_program
+from tools.render.plan import as_data
 
 STACK = "utils"
 TRUSTED = "random_user"

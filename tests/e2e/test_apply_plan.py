@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.apply_plan import UnsupportedPlanError, apply_plan
-from tools.commands.plan import as_data, plan_stack
+from tools.commands.plan import plan_stack
+from tools.render.plan import as_data
 
 
 def never_called(service: str, account: str) -> Any:

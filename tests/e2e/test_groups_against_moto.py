@@ -23,8 +23,8 @@ from tests.e2e.moto_api import MotoServer
 from tests.e2e.test_verify_against_moto import verify_as
 from tests.test_people import with_group
 from tools.commands import verify
-from tools.commands.plan import as_data
 from tools.offline.mocks import run_program
+from tools.render.plan import as_data
 
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/s3-list-role"
 

@@ -19,8 +19,8 @@ from crossaccount.guardrails import GuardrailError, catalogue
 from tests.conftest import stack_findings, walkthrough_settings, write_policy
 from tools.__main__ import main
 from tools.commands import check
-from tools.commands.plan import render_json, render_text
 from tools.offline.mocks import ProgramError, ProgramRun, run_program
+from tools.render.plan import render_json, render_text
 
 READ_ANY_OBJECT = {
     "Version": "2012-10-17",

@@ -21,8 +21,8 @@ from crossaccount.guardrails import Finding, check_plan
 from crossaccount.pipeline import load_values, plan_of
 from tests.conftest import write_policy
 from tools.commands import check
-from tools.commands.plan import as_data, render_markdown, render_text
 from tools.offline.mocks import ProgramError, ProgramRun
+from tools.render.plan import as_data, render_markdown, render_text
 
 READ_ANY_OBJECT = {
     "Version": "2012-10-17",

@@ -34,10 +34,9 @@ from crossaccount import NAMESPACE
 from tools.paths import PROGRAM, PROJECT_DIR
 
 from .errors import ProgramError
-from .registration import Registration
+from .registration import ProgramRun, Registration
 
 if TYPE_CHECKING:
-    from crossaccount.guardrails import Finding
     from crossaccount.read.engine import EngineConfig
 
 PROJECT = NAMESPACE
@@ -286,22 +285,6 @@ def _is_plain(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return all(_is_plain(v) for v in value)
     return value is None or isinstance(value, str | int | float | bool)
-
-
-@dataclass(frozen=True)
-class ProgramRun:
-    """What one run of the program registered, and its stack outputs."""
-
-    project: str
-    stack: str
-    registrations: list[Registration]
-    outputs: dict[str, Any]
-    findings: tuple[Finding, ...] = ()
-    """The guardrails' findings of the program's own run (warnings and waived ones: an error
-    stops the program): the `findings` of what the program's `main()` returned."""
-    output_keys: Mapping[str, list[str]] = field(default_factory=dict)
-    """URN -> the names of the outputs each resource (the stack included) registered, as the
-    engine would store them in the state."""
 
 
 class ConfigMap(Protocol):

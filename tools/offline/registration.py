@@ -1,9 +1,14 @@
-"""One resource as the engine would see it: what the recording mocks record for each registration."""
+"""What the offline engine records: each resource as the engine would see it (`Registration`),
+and a whole run of the program (`ProgramRun`). Plain data, no Pulumi import."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crossaccount.guardrails import Finding
 
 
 @dataclass(frozen=True)
@@ -29,3 +34,19 @@ class Registration:
     """The resource options a reviewer must see, by the engine's names, only those set:
     `protect`, `retainOnDelete`, `import` (the id to adopt), `deleteBeforeReplace`,
     `ignoreChanges` (the inputs whose changes are ignored)."""
+
+
+@dataclass(frozen=True)
+class ProgramRun:
+    """What one run of the program registered, and its stack outputs."""
+
+    project: str
+    stack: str
+    registrations: list[Registration]
+    outputs: dict[str, Any]
+    findings: tuple[Finding, ...] = ()
+    """The guardrails' findings of the program's own run (warnings and waived ones: an error
+    stops the program): the `findings` of what the program's `main()` returned."""
+    output_keys: Mapping[str, list[str]] = field(default_factory=dict)
+    """URN -> the names of the outputs each resource (the stack included) registered, as the
+    engine would store them in the state."""
