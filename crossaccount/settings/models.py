@@ -1,5 +1,5 @@
 """Everything a stack file can say, declared once: each key with its type, default and
-description (the README's settings reference restates these). The checks of each key live in
+description, whose bounds are `crossaccount.iam`'s (the README's settings reference restates these). The checks of each key live in
 the module named for what it checks (`accounts`, `users`, `roles`, `people`, `trust_modes`,
 `policy_files`, `project`), and read IAM's limits from `crossaccount.iam`.
 """
@@ -13,7 +13,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from crossaccount.iam import MIN_SESSION, partition_of
+from crossaccount.iam import (
+    MAX_AGE_RANGE,
+    MAX_SESSION,
+    MFA_AGE_RANGE,
+    MIN_SESSION,
+    PASSWORD_LENGTH_RANGE,
+    REUSE_RANGE,
+    partition_of,
+)
 from crossaccount.inputs import PolicyFile
 
 KEYS = ("source", "target", "users", "roles", "tags", "policyWaivers", "groups", "selfService", "passwordPolicy")
@@ -83,13 +91,17 @@ class PasswordPolicySettings(_Model):
     all four character classes), https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html
     """
 
-    minimum_password_length: int = Field(14, description="6 to 128.")
+    minimum_password_length: int = Field(14, description=f"{PASSWORD_LENGTH_RANGE[0]} to {PASSWORD_LENGTH_RANGE[1]}.")
     require_uppercase_characters: bool = True
     require_lowercase_characters: bool = True
     require_numbers: bool = True
     require_symbols: bool = True
-    password_reuse_prevention: int | None = Field(24, description="1 to 24 previous passwords; null: none.")
-    max_password_age: int | None = Field(90, description="1 to 1,095 days; null: passwords never expire.")
+    password_reuse_prevention: int | None = Field(
+        24, description=f"{REUSE_RANGE[0]} to {REUSE_RANGE[1]} previous passwords; null: none."
+    )
+    max_password_age: int | None = Field(
+        90, description=f"{MAX_AGE_RANGE[0]} to {MAX_AGE_RANGE[1]:,} days; null: passwords never expire."
+    )
     allow_users_to_change_password: bool = True
     hard_expiry: bool = Field(False, description="True: an expired password can only be reset by an administrator.")
 
@@ -133,11 +145,13 @@ class RoleSettings(_Model):
     policy_files: list[str] = Field(default_factory=list, description="Permission documents, relative to policies/.")
     managed_policy_arns: list[str] = Field(default_factory=list, description="Existing managed policies to attach.")
     require_mfa: bool = Field(True, description="Trust only sessions signed in with MFA.")
-    mfa_max_age_seconds: int | None = Field(None, description="Also require MFA no older than this.")
+    mfa_max_age_seconds: int | None = Field(
+        None, description=f"Also require MFA no older than this: {MFA_AGE_RANGE[0]:,} to {MFA_AGE_RANGE[1]:,} seconds."
+    )
     external_id: str | None = Field(None, description="Require this sts:ExternalId (third parties).")
     allow_session_tags: bool = Field(False, description="Allow sts:TagSession.")
     require_source_identity: bool = Field(False, description="Require source identity = the user name.")
-    max_session_duration: int = Field(MIN_SESSION, description="Longest session, 3,600 to 43,200 seconds.")
+    max_session_duration: int = Field(MIN_SESSION, description=f"Longest session, {MIN_SESSION:,} to {MAX_SESSION:,} seconds.")
     path: str = Field("/", description="The role's IAM path.")
     permissions_boundary: str | None = Field(None, description="ARN of a permissions boundary policy.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on the role and its policies.")
