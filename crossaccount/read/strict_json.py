@@ -9,7 +9,7 @@ from typing import Any
 
 
 def refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON (AWS refuses it)")
+    raise ValueError(f"{name} is not JSON")
 
 
 def refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -17,7 +17,9 @@ def refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, value in pairs:
         if name in result:
-            raise ValueError(f"the key {name!r} appears twice in one object; a reviewer and AWS may read different ones")
+            raise ValueError(
+                f"the key {name!r} appears twice in one object; two readers (a reviewer and AWS) may take different ones"
+            )
         result[name] = value
     return result
 

@@ -558,7 +558,7 @@ case(
 )
 case(
     "outputs-duplicate-keys",
-    ["outputs.json: not valid outputs (duplicate key 'targetAccountId')"],
+    ["outputs.json: not valid outputs (the key 'targetAccountId' appears twice in one object"],
     "verify",
     _outputs(json.dumps(GOOD_OUTPUTS)[:-1] + ', "targetAccountId": "999988887777"}'),
 )

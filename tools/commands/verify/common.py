@@ -1,0 +1,31 @@
+"""What every part of `verify` shares: its limits, and the error that stops it before a check runs."""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+FORMATS = ("text", "json")
+DEFAULT_WAIT_SECONDS = 60.0
+FIRST_DELAY_SECONDS = 1.0
+MAX_DELAY_SECONDS = 16.0
+SESSION_SECONDS = 900
+"""The shortest session STS grants: verify needs a few seconds of it."""
+US_EAST_1 = "us-east-1"
+"""The one region where S3's CreateBucket takes no LocationConstraint."""
+ACCESS_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"})
+"""What AWS services answer when a policy does not allow a call (S3/IAM/STS, JSON APIs, EC2, SNS)."""
+RETRYABLE_ASSUME_CODES = frozenset({"AccessDenied", "InvalidClientTokenId"})
+"""What a new role, trust policy or access key answers until IAM has propagated it."""
+MFA_REFUSED_MARKER = "MultiFactorAuthentication"
+"""STS's message for a wrong or expired MFA code: retrying the same code cannot help."""
+MFA_CODE_RE = re.compile(r"^\d{6}$")
+MAX_OUTPUTS_BYTES = 16 << 20
+OUTPUTS_EXPECTED = "expected the JSON that `pulumi stack output --json` prints (sourceAccountId, targetAccountId, users, roles)"
+REDACTED = "[redacted]"
+
+T = TypeVar("T")
+
+
+class VerifyError(Exception):
+    """Verify could not start or go on: bad outputs, options or credentials (exit 2)."""

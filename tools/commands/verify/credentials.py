@@ -1,0 +1,188 @@
+"""The source side: which credentials (`source_session`), whose they are, the one MFA session,
+and the external ids a secret setting needs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import boto3
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    ProfileNotFound,
+)
+
+from crossaccount.errors import key
+from crossaccount.settings.models import LoadedSettings
+from crossaccount.settings.people import trusted_user_names
+
+from .common import MFA_CODE_RE, MFA_REFUSED_MARKER, SESSION_SECONDS, VerifyError
+from .report import error_code, error_message
+from .retry import Retried, with_backoff
+from .state import Options, _Run
+
+
+def _caller(run: _Run, source: boto3.Session) -> str:
+    """The source credentials' ARN; `VerifyError` if there are none or STS refuses them."""
+    try:
+        credentials = source.get_credentials()
+    except BotoCoreError as exc:
+        raise VerifyError(f"the source credentials cannot be loaded: {exc}") from None
+    if credentials is None:
+        raise VerifyError(
+            "no source credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, pass --profile, "
+            "or set source.profile in the stack settings; expected the credentials of a trusted user"
+        )
+    frozen = credentials.get_frozen_credentials()
+    run.keep_secret(frozen.access_key, frozen.secret_key, frozen.token)
+    run.temporary = bool(frozen.token)
+    sts = run.client(source, "sts", run.loaded.settings.source.region)
+    o = run.options
+    try:
+        answer, _ = with_backoff(
+            sts.get_caller_identity,
+            what="GetCallerIdentity with the source credentials",
+            retryable=lambda e: error_code(e) == "InvalidClientTokenId",
+            wait_seconds=o.wait_seconds,
+            sleep=o.sleep,
+            clock=o.clock,
+            progress=o.progress,
+        )
+    except ClientError as error:
+        raise VerifyError(run.scrub(f"STS refused the source credentials: {error_code(error)}: {error_message(error)}")) from None
+    except NoCredentialsError:
+        raise VerifyError("no source credentials found; expected the credentials of a trusted user") from None
+    except BotoCoreError as exc:
+        raise VerifyError(run.scrub(f"cannot call STS with the source credentials: {exc}")) from None
+    if isinstance(answer, Retried):
+        raise VerifyError(
+            run.scrub(
+                f"STS refused the source credentials for {answer.elapsed:.0f} s: "
+                f"{error_code(answer.error)}: {error_message(answer.error)}"
+            )
+        )
+    return str(answer["Arn"])
+
+
+def _stack_user(run: _Run, caller: str) -> str | None:
+    """The stack's user whose ARN the caller is; `VerifyError` if it is another account."""
+    account = caller.split(":")[4] if caller.count(":") >= 5 else ""
+    source = run.loaded.settings.source.account_id
+    if account != source:
+        raise VerifyError(
+            f"the source credentials are {caller}, in account {account or '?'}; expected a user of the source account "
+            f"{source} (source.accountId of Pulumi.{run.loaded.stack}.yaml)"
+        )
+    return next((name for name, user in run.outputs.users.items() if user.arn == caller), None)
+
+
+def _mfa_code(run: _Run, user: str | None, roles: Sequence[str]) -> str | None:
+    """The one MFA code of this run: given, prompted for once, or `VerifyError` if neither can be."""
+    s = run.loaded.settings
+    needing = [
+        r for r in roles if user is not None and user in trusted_user_names(s.roles[r], s.groups) and s.roles[r].require_mfa
+    ]
+    o = run.options
+    if o.mfa_token is not None:
+        return o.mfa_token
+    if not needing or user is None:
+        return None
+    if not o.interactive:
+        raise VerifyError(
+            f"role(s) {', '.join(needing)} require MFA and stdin is not a terminal; "
+            "pass --mfa-token CODE (make verify MFA=CODE) with the 6 digits your MFA device shows"
+        )
+    code = o.prompt(f"MFA code for {run.outputs.users[user].mfa_serial} (roles {', '.join(needing)}): ").strip()
+    if not MFA_CODE_RE.match(code):
+        raise VerifyError(f"MFA code: got {len(code)} characters; expected the 6 digits your MFA device shows")
+    return code
+
+
+def _mfa_session(run: _Run, source: boto3.Session, serial: str, code: str) -> boto3.Session:
+    """One `sts:GetSessionToken` with the MFA code; every role is then assumed with this session.
+
+    AWS accepts an MFA code once: a second AssumeRole with the same code is refused. A session
+    from GetSessionToken with SerialNumber and TokenCode carries the MFA context, so each
+    AssumeRole made with it satisfies `aws:MultiFactorAuthPresent` without a code of its own.
+    """
+    sts = run.client(source, "sts", run.loaded.settings.source.region)
+    try:
+        answer = sts.get_session_token(SerialNumber=serial, TokenCode=code, DurationSeconds=SESSION_SECONDS)
+    except ClientError as error:
+        hint = (
+            " (the MFA code was refused: wrong or expired; run again with a fresh one)"
+            if MFA_REFUSED_MARKER in error_message(error)
+            else ""
+        )
+        raise VerifyError(
+            run.scrub(f"GetSessionToken with the MFA code of {serial} failed{hint}: {error_code(error)}: {error_message(error)}")
+        ) from None
+    except BotoCoreError as exc:
+        raise VerifyError(run.scrub(f"GetSessionToken failed: {exc}")) from None
+    credentials = answer["Credentials"]
+    run.keep_secret(credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"])
+    run.options.progress(f"MFA: one GetSessionToken with the code of {serial}; every role is assumed with that session")
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=run.loaded.settings.source.region,
+    )
+
+
+def _check_external_ids(loaded: LoadedSettings, options: Options) -> None:
+    """A secret externalId is never decrypted offline: it must be given with --external-id."""
+    unknown = sorted(set(options.external_ids) - set(loaded.settings.roles))
+    if unknown:
+        raise VerifyError(f"--external-id {', '.join(unknown)}: not a role of this stack")
+    roles = [r for r in loaded.settings.roles if not options.roles or r in options.roles]
+    missing = [r for r in roles if loaded.is_secret("roles", r, "externalId") and r not in options.external_ids]
+    if missing:
+        raise VerifyError(
+            f"{', '.join(key(('roles', r, 'externalId')) for r in missing)}: a secret (secure:), which verify does not "
+            f"decrypt; pass it with --external-id ROLE=VALUE, e.g. --external-id {missing[0]}="
+            f'"$(pulumi config get --path roles.{missing[0]}.externalId)"'
+        )
+
+
+def _external_ids(values: Sequence[str]) -> dict[str, str]:
+    result = {}
+    for value in values:
+        role, sep, external_id = value.partition("=")
+        if not sep or not role or not external_id:
+            raise VerifyError("--external-id: expected ROLE=VALUE")
+        result[role] = external_id
+    return result
+
+
+def source_session(loaded: LoadedSettings, profile: str | None, environ: Mapping[str, str]) -> tuple[boto3.Session, str]:
+    """The source-side session and where its credentials come from, in this order:
+    --profile; keys in `environ` (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN);
+    AWS_PROFILE in `environ`; the stack's source.profile; boto3's default chain. The stack's
+    profile comes after the environment because it is usually the deployer's profile, not a
+    trusted user's. The region is always the stack's source.region."""
+    region = loaded.settings.source.region
+    stack_profile = loaded.settings.source.profile
+    if environ.get("AWS_ACCESS_KEY_ID") and not profile:
+        session = boto3.Session(
+            aws_access_key_id=environ["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=environ.get("AWS_SECRET_ACCESS_KEY"),
+            aws_session_token=environ.get("AWS_SESSION_TOKEN"),
+            region_name=region,
+        )
+        return session, "environment (AWS_ACCESS_KEY_ID)"
+    if profile:
+        chosen, origin = profile, f"profile {profile} (--profile)"
+    elif environ.get("AWS_PROFILE"):
+        chosen, origin = environ["AWS_PROFILE"], f"profile {environ['AWS_PROFILE']} (AWS_PROFILE)"
+    elif stack_profile:
+        chosen, origin = stack_profile, f"profile {stack_profile} (source.profile of Pulumi.{loaded.stack}.yaml)"
+    else:
+        chosen, origin = None, "boto3's default credential chain"
+    try:
+        return boto3.Session(profile_name=chosen, region_name=region), origin
+    except ProfileNotFound:
+        raise VerifyError(
+            f"{origin}: no such profile in ~/.aws/config or ~/.aws/credentials; expected a profile with a trusted user's credentials"
+        ) from None

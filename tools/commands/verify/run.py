@@ -1,0 +1,59 @@
+"""The verification of a whole stack: credentials, MFA, then each role."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import boto3
+
+from crossaccount.settings.models import LoadedSettings
+
+from .checks import Call, resolve_checks
+from .common import MFA_CODE_RE, VerifyError
+from .credentials import _caller, _check_external_ids, _mfa_code, _mfa_session, _stack_user
+from .outputs import StackOutputs
+from .report import Report, Result
+from .roles import _verify_role
+from .state import Options, _Run
+
+
+def verify_stack(
+    loaded: LoadedSettings,
+    outputs: StackOutputs,
+    source: boto3.Session,
+    options: Options | None = None,
+    calls: Mapping[str, tuple[Call, ...]] | None = None,
+) -> Report:
+    """Assume every role with the source session and run its checks.
+
+    Raises `VerifyError` when it cannot start (no or refused credentials, credentials of
+    another account, MFA needed and no way to get a code) and `SettingsError` for bad checks.
+    """
+    options = options or Options()
+    if options.mfa_token is not None and not MFA_CODE_RE.match(options.mfa_token):
+        # The code is a one-time secret: say what is wrong with it, never echo it.
+        raise VerifyError(f"--mfa-token: got {len(options.mfa_token)} characters; expected the 6 digits your MFA device shows")
+    unknown = [r for r in options.roles if r not in loaded.settings.roles]
+    if unknown:
+        raise VerifyError(
+            f"--role {', '.join(unknown)}: not a role of this stack; expected one of {', '.join(loaded.settings.roles)}"
+        )
+    run = _Run(loaded, outputs, calls if calls is not None else resolve_checks(loaded), options)
+    _check_external_ids(loaded, options)
+    caller = _caller(run, source)
+    user = _stack_user(run, caller)
+    roles = [r for r in loaded.settings.roles if not options.roles or r in options.roles]
+    mfa_code = _mfa_code(run, user, roles) if not run.temporary else None
+    if mfa_code is not None and user is not None:
+        source = _mfa_session(run, source, run.outputs.users[user].mfa_serial, mfa_code)
+    elif run.temporary:
+        run.options.progress(
+            "the source credentials are temporary (they carry a session token): GetSessionToken cannot be called "
+            "with them, so roles are assumed with them as they are; a role that requires MFA needs a session signed in with MFA"
+        )
+    results: list[Result] = []
+    for role_name in roles:
+        results += _verify_role(run, source, role_name, user, mfa_code is not None or run.temporary)
+    return Report(
+        stack=loaded.stack, caller=caller, user=user, target_account_id=loaded.settings.target.account_id, results=tuple(results)
+    )
