@@ -1,8 +1,9 @@
 """The one place the steps are joined: read -> settings -> plan -> guardrails.
 
-The program (`components.stack_config`), `make plan`, `make check`, `make verify` and the
-policy pack's set-up all call `check_stack` (or, for settings given as values, `check_values`),
-so every entry point accepts and refuses exactly the same stacks:
+The program (`components.stack_config`, which `make plan` runs under the mocks), `make check`,
+`make verify` and the CI matrix all call `check_stack`, so every entry point accepts and
+refuses exactly the same stacks (tests/test_entry_points.py). The policy pack sees the
+engine's resources, not a stack's settings: it shares the last step, the same guardrail rules.
 
 - read (`crossaccount.read`): the only step that touches files;
 - settings (`crossaccount.settings`): validated settings, or one `SettingsError`;
