@@ -180,7 +180,10 @@ def _on(statement: Mapping[str, Any], requirement: Requirement) -> list[str]:
     for r in strings(statement, "Resource") or []:
         if not acts_on(action_name, r, types):
             continue
-        if (broad(r) and not one_resource(action_name, r)) or (names and _dangerous_name(r, names)):
+        if names:  # a document: any document, or one that runs any command (its account does not matter)
+            if r == "*" or (is_arn(r) and has_wildcard(r.split(":", 5)[5])) or _dangerous_name(r, names):
+                found.append(r)
+        elif broad(r) and not one_resource(action_name, r):
             found.append(r)
     return found
 
