@@ -382,23 +382,14 @@ def _one_resource_patterns(action_name: str) -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
-SELF = frozenset({"user/${aws:username}"})
-"""The caller's own IAM user, whatever the account field says: IAM users are only reached from
-their own account, so `arn:aws:iam::*:user/${aws:username}` is AWS's "manage your own
-credentials" pattern, one user."""
-
-
 @lru_cache(maxsize=65536)
 def one_resource(action_name: str, resource: str) -> bool:
     """Whether a Resource value with wildcards still names one resource for this action: its
     account is written out and its wildcards lie only in a qualifier (`stack/app-prod/*` is the
-    stack app-prod, whatever its id; `function:orders-api:*` the versions and aliases of one function),
-    or it is the caller's own user (`SELF`)."""
+    stack app-prod, whatever its id; `function:orders-api:*` the versions and aliases of one function)."""
     if not is_arn(resource):
         return False
     parts = resource.split(":", 5)
-    if parts[2] == "iam" and parts[5] in SELF:
-        return True
     if has_wildcard(parts[4]):
         return False
     return any(p.fullmatch(parts[5]) for p in _one_resource_patterns(action_name))

@@ -59,7 +59,7 @@ from .catalogue import (
     strings,
 )
 from .model import ERROR, PolicyDocument, as_list, document_rule, show
-from .paths import PATHS, RESOURCE_REQUIREMENTS, EscalationPath
+from .paths import OWN_CREDENTIALS, PATHS, RESOURCE_REQUIREMENTS, EscalationPath
 
 PASS_ROLE = "iam:PassRole"
 BOUNDARY_KEY = "iam:permissionsboundary"
@@ -169,6 +169,12 @@ def _dangerous_name(resource: str, names: tuple[str, ...]) -> bool:
     return any(_overlap(f"document/{name}", part) for name in names)
 
 
+def _own_user(resource: str) -> bool:
+    """`arn:aws:iam::*:user/${aws:username}`: the caller's own user, whatever the account field says
+    (an IAM user is only reached from its own account)."""
+    return is_arn(resource) and resource.split(":", 5)[2] == "iam" and resource.split(":", 5)[5] == "user/${aws:username}"
+
+
 def _on(statement: Mapping[str, Any], requirement: Requirement) -> list[str]:
     """The resources beyond one named resource (or the dangerous named ones) on which the statement
     allows the requirement's action."""
@@ -183,7 +189,7 @@ def _on(statement: Mapping[str, Any], requirement: Requirement) -> list[str]:
         if names:  # a document: any document, or one that runs any command (its account does not matter)
             if r == "*" or (is_arn(r) and has_wildcard(r.split(":", 5)[5])) or _dangerous_name(r, names):
                 found.append(r)
-        elif broad(r) and not one_resource(action_name, r):
+        elif broad(r) and not one_resource(action_name, r) and not (action_name in OWN_CREDENTIALS and _own_user(r)):
             found.append(r)
     return found
 

@@ -1536,6 +1536,18 @@ AWS-* documents, especially the AWS-RunShellScript document, to trusted administ
 Sending one of them to every instance is the SendCommand path however exactly its ARN is written;
 a fixed-purpose document (`AWS-RunPatchBaseline`) on every instance is not."""
 
+OWN_CREDENTIALS = (
+    "iam:CreateAccessKey",
+    "iam:DeleteAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential",
+)
+"""Actions that make credentials for a user: on the caller's own user (`user/${aws:username}`, AWS's
+"manage your own credentials" example) they give the caller nothing it does not have. Attaching
+or putting policies on its own user is still a path (self-escalation)."""
+
 RESOURCE_REQUIREMENTS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
     "ssm:SendCommand": ((("instance", "managed-instance"), ()), (("document",), ANY_COMMAND_DOCUMENTS)),
     "ssm:CreateAssociation": ((("instance", "managed-instance"), ()), (("document",), ANY_COMMAND_DOCUMENTS)),

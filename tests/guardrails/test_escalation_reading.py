@@ -120,6 +120,11 @@ def test_managing_ones_own_credentials_is_no_path_but_anyone_elses_is() -> None:
     assert "iam-002 CreateAccessKey" in message
 
 
+def test_attaching_or_putting_policies_on_ones_own_user_is_self_escalation() -> None:
+    (message,) = escalation(policy(allow(["iam:PutUserPolicy"], "arn:aws:iam::*:user/${aws:username}")))
+    assert message.startswith("grants the privilege-escalation path iam-007 PutUserPolicy [")
+
+
 # --- conditions ---------------------------------------------------------------------------
 
 
