@@ -170,8 +170,9 @@ def _dangerous_name(resource: str, names: tuple[str, ...]) -> bool:
 
 
 def _own_user(resource: str) -> bool:
-    """`arn:aws:iam::*:user/${aws:username}`: the caller's own user, whatever the account field says
-    (an IAM user is only reached from its own account)."""
+    """`arn:aws:iam::<account or *>:user/${aws:username}`: the caller's own user, whatever the account
+    field says (an IAM user is only reached from its own account). Attaching or putting a policy
+    there is self-escalation (pathfinding.cloud's category); making credentials there is not."""
     return is_arn(resource) and resource.split(":", 5)[2] == "iam" and resource.split(":", 5)[5] == "user/${aws:username}"
 
 
@@ -189,7 +190,10 @@ def _on(statement: Mapping[str, Any], requirement: Requirement) -> list[str]:
         if names:  # a document: any document, or one that runs any command (its account does not matter)
             if r == "*" or (is_arn(r) and has_wildcard(r.split(":", 5)[5])) or _dangerous_name(r, names):
                 found.append(r)
-        elif broad(r) and not one_resource(action_name, r) and not (action_name in OWN_CREDENTIALS and _own_user(r)):
+        elif _own_user(r):  # the caller: self-escalation, except for credentials it already holds
+            if action_name not in OWN_CREDENTIALS:
+                found.append(r)
+        elif broad(r) and not one_resource(action_name, r):
             found.append(r)
     return found
 
