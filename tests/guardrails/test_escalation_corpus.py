@@ -10,11 +10,14 @@ import json
 import re
 
 import pytest
+from cloudsplaining.scan.policy_document import PolicyDocument as CloudsplainingPolicy
 
 from crossaccount.guardrails import Entity, Finding, PolicyDocument
+from crossaccount.guardrails.managed import aws_managed_policies
 from crossaccount.guardrails.paths import PATHS
 from tests.guardrails.corpus import findings
 from tests.guardrails.escalation_corpus import ESCALATION, LEAST_PRIVILEGE, CorpusCase
+from tools.mocks import PROJECT_DIR
 
 ESCALATION_RULES = ("PRIVILEGE_ESCALATION", "ESCALATION_ACROSS_POLICIES", "MANAGED_POLICY_ESCALATION")
 
@@ -56,3 +59,38 @@ def test_every_escalation_policy_is_caught_naming_its_path(case: CorpusCase) -> 
 @pytest.mark.parametrize("case", LEAST_PRIVILEGE, ids=lambda c: c.name)
 def test_every_least_privilege_policy_passes_with_no_finding(case: CorpusCase) -> None:
     assert [f.line() for f in case_findings(case)] == []
+
+
+def cloudsplaining_flags(case: CorpusCase, *, all_risky: bool) -> bool:
+    """cloudsplaining's check (what `scan-policy-file` prints, `--flag-all-risky-actions` for
+    `all_risky`) on each file and attached AWS managed policy of the case."""
+    documents = [*case.files.values(), *(aws_managed_policies()[arn.rsplit("/", 1)[1]]["Document"] for arn in case.managed)]
+    return any(
+        CloudsplainingPolicy(
+            d, flag_conditional_statements=all_risky, flag_resource_arn_statements=all_risky
+        ).allows_privilege_escalation
+        for d in documents
+    )
+
+
+def readme_row(tool: str) -> str:
+    text = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    (row,) = [line for line in text.splitlines() if line.strip().startswith(f"| {tool} |")]
+    return row.strip()
+
+
+def test_the_readme_states_the_figures_measured_on_this_corpus() -> None:
+    """The README's comparison table, recomputed: these guardrails and cloudsplaining (PMapper is
+    run by hand, `compare_pmapper`)."""
+    ours = sum(any(f.rule_id in ESCALATION_RULES for f in case_findings(c)) for c in ESCALATION)
+    ours_false = sum(bool(case_findings(c)) for c in LEAST_PRIVILEGE)
+    total, good = len(ESCALATION), len(LEAST_PRIVILEGE)
+    assert readme_row("these guardrails") == f"| these guardrails | {ours} of {total} | {ours_false} of {good} |"
+    for label, all_risky in (
+        ("cloudsplaining 0.9.1 (`scan-policy-file`'s check on each file and managed policy)", False),
+        ("cloudsplaining 0.9.1 with `--flag-all-risky-actions`", True),
+    ):
+        caught = sum(cloudsplaining_flags(c, all_risky=all_risky) for c in ESCALATION)
+        flagged = sum(cloudsplaining_flags(c, all_risky=all_risky) for c in LEAST_PRIVILEGE)
+        assert readme_row(label) == f"| {label} | {caught} of {total} | {flagged} of {good} |"
+    assert f"{total} escalation policies written the way people write" in (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
