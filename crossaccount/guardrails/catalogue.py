@@ -339,11 +339,25 @@ def arn_matches(resource_type: str, arn_format: str, resource: str) -> bool:
     return all(_arn_part_matches(f, v) for f, v in zip(formats[:5], values[:5], strict=True)) and _overlap(formats[5], values[5])
 
 
-QUALIFIERS = frozenset({"Id", "Alias", "Version", "LayerVersion", "VersionId", "StateMachineVersionId", "StateMachineAliasName"})
+QUALIFIERS = frozenset(
+    {
+        "Id",
+        "ServiceId",
+        "Alias",
+        "Version",
+        "LayerVersion",
+        "VersionId",
+        "Revision",
+        "TaskDefinitionRevisionNumber",
+        "StateMachineVersionId",
+        "StateMachineAliasName",
+    }
+)
 """The variables that end an ARN format after the resource's name and tell one resource's
 versions, aliases or generations apart: a CloudFormation stack's or change set's unique id
-(`stack/${StackName}/${Id}`), a function's version or alias (`function:${FunctionName}:${Alias}`),
-a layer's or state machine's version. A wildcard there stays within the one named resource."""
+(`stack/${StackName}/${Id}`), an App Runner service's id, a function's version or alias
+(`function:${FunctionName}:${Alias}`), a layer's, state machine's, task definition's or Batch job
+definition's version or revision. A wildcard there stays within the one named resource."""
 
 
 @lru_cache(maxsize=1024)

@@ -420,7 +420,8 @@ def describe_paths(paths: list[EscalationPath], limit: int = 3) -> str:
     """The paths with their sources, the most cited first (they are the best known), then the ids of the rest."""
     paths = sorted(paths, key=lambda p: (-len(p.sources), p.id))
     shown = "; ".join(f"{p.id} {p.title} [{p.cited()}]" for p in paths[:limit])
-    more = f"; and {len(paths) - limit} more ({', '.join(p.id for p in paths[limit:])})" if len(paths) > limit else ""
+    rest = [p.id for p in paths[limit:]]
+    more = f"; and {len(rest)} more ({', '.join(rest)})" if rest else ""
     return shown + more
 
 

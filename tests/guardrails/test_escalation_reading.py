@@ -238,3 +238,22 @@ def test_service_full_access_policies_that_run_code_as_a_role_are_managed_policy
 )
 def test_read_only_managed_policies_grant_no_path(name: str) -> None:
     assert [f.rule_id for f in findings(role_with(f"arn:aws:iam::aws:policy/{name}"))] == []
+
+
+@pytest.mark.parametrize(
+    ("actions", "one", "many"),
+    [
+        (["apprunner:UpdateService"], f"arn:aws:apprunner:eu-north-1:{ACCOUNT}:service/orders/*",
+         f"arn:aws:apprunner:eu-north-1:{ACCOUNT}:service/*/*"),
+        (["ecs:RegisterTaskDefinition", "ecs:RunTask", "iam:PassRole"], f"arn:aws:ecs:eu-north-1:{ACCOUNT}:task-definition/orders:*",
+         f"arn:aws:ecs:eu-north-1:{ACCOUNT}:task-definition/*:*"),
+        (["states:UpdateStateMachine", "states:StartExecution"], f"arn:aws:states:eu-north-1:{ACCOUNT}:stateMachine:orders:*",
+         f"arn:aws:states:eu-north-1:{ACCOUNT}:stateMachine:*"),
+    ],
+)  # fmt: skip
+def test_a_wildcard_in_a_revision_or_id_is_one_resource_and_in_its_name_many(actions: list[str], one: str, many: str) -> None:
+    passrole = [allow(["iam:PassRole"], f"arn:aws:iam::{ACCOUNT}:role/orders-task")] if "iam:PassRole" in actions else []
+    rest = [a for a in actions if a != "iam:PassRole"]
+    assert escalation(policy(allow(rest, one), *passrole)) == []
+    passrole_any = [allow(["iam:PassRole"], f"arn:aws:iam::{ACCOUNT}:role/*")] if passrole else []
+    assert escalation(policy(allow(rest, many), *passrole_any))
