@@ -49,6 +49,7 @@ from .catalogue import (
     _service,
     action,
     acts_on,
+    arn_matches,
     broad,
     condition_keys,
     has_wildcard,
@@ -317,15 +318,14 @@ def _minimal(complete: list[EscalationPath]) -> list[EscalationPath]:
     return [p for p in complete if not any(sets[q.id] < sets[p.id] for q in complete)]
 
 
-def _example_arn(action_name: str, resources: list[str]) -> str:
-    """The ARN format of the action's first resource type, with the partition, region and account of
-    the wildcard the statement used where it wrote them out."""
+def _example_arn(action_name: str, resource_type: str, resources: list[str]) -> str:
+    """The ARN format of one of the action's resource types, with the partition, region and account
+    of the wildcard the statement used where it wrote them out."""
     entry = action(action_name)
-    if entry is None or not entry.resources:
-        return '"*" (the action takes no resource: drop it)'
+    assert entry is not None, action_name
     service = _service(entry.name.split(":", 1)[0].lower())
     assert service is not None
-    raw: str = service["resources"][entry.resources[0][0]]["arn"]
+    raw: str = service["resources"][resource_type]["arn"]
     values = {"Partition": "aws"}
     for r in resources:
         if is_arn(r):
@@ -339,20 +339,39 @@ def _example_arn(action_name: str, resources: list[str]) -> str:
     return raw.replace("${", "<").replace("}", ">")
 
 
+def _resource_types(action_name: str, k: int, resources: list[str]) -> list[str]:
+    """The resource types the statement's wildcards stand for: those the ARNs match, else the
+    requirement's first type (ssm:SendCommand's instances, then its document), else the action's first."""
+    entry = action(action_name)
+    if entry is None or not entry.resources:
+        return []
+    types, _ = RESOURCE_REQUIREMENTS.get(action_name, ((None, ()),))[k]
+    candidates = [(t, f) for t, f in entry.resources if types is None or t in types]
+    found = []
+    for r in resources:
+        for resource_type, arn_format in candidates:
+            if is_arn(r) and arn_matches(resource_type, arn_format, r):
+                found.append(resource_type)
+                break
+    return sorted(set(found), key=found.index) or [candidates[0][0] if candidates else entry.resources[0][0]]
+
+
 def _fixes(paths: list[EscalationPath], granted: Mapping[Requirement, list[tuple[int, Grant]]], index: int) -> list[str]:
     fixes = []
-    actions = sorted({a for p in paths for a in p.actions})
-    for action_name in actions:
-        here = [g for (a, _), gs in granted.items() if a == action_name for i, g in gs if i == index]
-        if not here:
-            continue
-        resources = sorted({r for g in here for r in g.resources})
+    for action_name in sorted({a for p in paths for a in p.actions}):
+        examples: list[str] = []
+        for (a, k), grants in granted.items():
+            resources = sorted({r for i, g in grants if i == index for r in g.resources})
+            if a == action_name and resources:
+                examples += [_example_arn(a, t, resources) for t in _resource_types(a, k, resources)]
+        if not examples:
+            continue  # an action that only works on "*" (ec2:DescribeInstances): "or drop" names it
         if action_name == PASS_ROLE:
             services = sorted({s for p in paths for s in p.passed_to})
             condition = f" and an iam:PassedToService condition ({', '.join(services)})" if services else ""
-            fixes.append(f"iam:PassRole on the exact role ARN ({_example_arn(PASS_ROLE, resources)}){condition}")
+            fixes.append(f"iam:PassRole on the exact role ARN ({examples[0]}){condition}")
         else:
-            fixes.append(f"{action_name} on the exact ARN ({_example_arn(action_name, resources)})")
+            fixes.append(f"{action_name} on the exact ARN{'s' * (len(examples) > 1)} ({' and '.join(examples)})")
     if len(fixes) > SHOWN_FIXES:
         fixes = [*fixes[:SHOWN_FIXES], f"and {len(fixes) - SHOWN_FIXES} more actions on their exact ARNs"]
     shared = sorted(set.intersection(*(set(p.actions) for p in paths)))
@@ -428,7 +447,7 @@ def describe_paths(paths: list[EscalationPath], limit: int = 3) -> str:
 @document_rule(
     "PRIVILEGE_ESCALATION",
     ERROR,
-    "an Allow granting a privilege-escalation path (our catalogue, from seven public sources) beyond one named resource",
+    "an Allow granting a privilege-escalation path (our catalogue, from eight public sources) beyond one named resource",
 )
 def privilege_escalation(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     for found in escalations(doc):

@@ -102,6 +102,10 @@ def test_a_document_that_runs_any_command_on_every_instance_is_the_send_command_
     (message,) = escalation(doc)
     assert message.startswith("grants the privilege-escalation path ssm-002 SSMSendCommand [pathfinding.cloud ssm-002, ")
     assert "document/AWS-RunShellScript" in message
+    assert (
+        f"Narrowest fix: ssm:SendCommand on the exact ARNs (arn:aws:ec2:eu-north-1:{ACCOUNT}:instance/<InstanceId> and "
+        in message
+    )
 
 
 def test_an_empty_account_is_aws_owned_only_where_aws_owns_such_resources() -> None:
