@@ -226,24 +226,24 @@ def _statement_grants(statement: Mapping[str, Any], denies: list[Mapping[str, An
         candidates = [a for names in needed.values() for a in names]
     if not candidates:
         return {}
+    # what the Action and Resource elements grant beyond one resource; the conditions and Denies
+    # are read only then (a user's assume-role policy names exact roles: nothing to read)
+    wide = []
+    for action_name in candidates:
+        through = _through(statement, action_name, patterns)
+        if through is not None:
+            wide += [(action_name, through, req, on) for req in _requirements(action_name) if (on := _on(statement, req))]
+    if not wide:
+        return {}
     bounded = _boundaries(statement)
     passed = _exact_values(statement, PASSED_TO_KEY)
     found = {}
-    for action_name in candidates:
-        through = _through(statement, action_name, patterns)
-        if through is None:
-            continue
+    for action_name, through, requirement, on in wide:
         if bounded is not None and BOUNDARY_KEY not in condition_keys(action_name):
             continue  # the request carries no boundary key: StringEquals on it never matches
-        for requirement in _requirements(action_name):
-            resources = [r for r in _on(statement, requirement) if not _denied(denies, action_name, r)]
-            if resources:
-                found[requirement] = Grant(
-                    through,
-                    resources,
-                    services=passed if action_name == PASS_ROLE else None,
-                    bounded=bounded,
-                )
+        resources = [r for r in on if not _denied(denies, action_name, r)]
+        if resources:
+            found[requirement] = Grant(through, resources, services=passed if action_name == PASS_ROLE else None, bounded=bounded)
     return found
 
 
