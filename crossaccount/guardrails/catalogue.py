@@ -409,6 +409,27 @@ def one_resource(action_name: str, resource: str) -> bool:
     return any(p.fullmatch(parts[5]) for p in _one_resource_patterns(action_name))
 
 
+def arn_format(action_name: str, resource_type: str) -> str:
+    """The catalogue's ARN format of one of the action's resource types, `${...}` variables kept
+    (`arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}`)."""
+    entry = action(action_name)
+    assert entry is not None, action_name
+    service = _service(entry.name.split(":", 1)[0].lower())
+    assert service is not None
+    found: str = service["resources"][resource_type]["arn"]
+    return found
+
+
+def overlaps(left: str, right: str) -> bool:
+    """Whether some string matches both resource patterns (`*` and `?` as IAM reads them)."""
+    return _overlap(left, right)
+
+
+def covers(pattern: str, value: str) -> bool:
+    """Whether a resource pattern (a Deny's Resource) matches the value, its wildcards read as characters."""
+    return _glob(pattern).fullmatch(value) is not None
+
+
 @lru_cache(maxsize=4096)
 def condition_keys(action_name: str) -> frozenset[str]:
     """The condition keys (lower case) the catalogue lists for an action itself (not per resource type)."""

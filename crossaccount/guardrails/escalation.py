@@ -44,19 +44,19 @@ from functools import lru_cache
 from typing import Any
 
 from .catalogue import (
-    _glob,
-    _overlap,
-    _service,
     action,
     acts_on,
+    arn_format,
     arn_matches,
     broad,
     condition_keys,
+    covers,
     has_wildcard,
     is_arn,
     listed,
     matches,
     one_resource,
+    overlaps,
     strings,
 )
 from .model import ERROR, PolicyDocument, as_list, document_rule, show
@@ -167,7 +167,7 @@ def _dangerous_name(resource: str, names: tuple[str, ...]) -> bool:
     if not is_arn(resource):
         return False
     part = resource.split(":", 5)[5]
-    return any(_overlap(f"document/{name}", part) for name in names)
+    return any(overlaps(f"document/{name}", part) for name in names)
 
 
 def _own_user(resource: str) -> bool:
@@ -204,7 +204,7 @@ def _denied(denies: list[Mapping[str, Any]], action_name: str, resource: str) ->
     for deny in denies:
         if not any(matches(p, action_name) for p in strings(deny, "Action") or []):
             continue
-        if any(d == "*" or _glob(d).fullmatch(resource) for d in strings(deny, "Resource") or []):
+        if any(d == "*" or covers(d, resource) for d in strings(deny, "Resource") or []):
             return True
     return False
 
@@ -304,7 +304,7 @@ def _usable(grants: list[tuple[int, Grant]], path: EscalationPath, locked: bool)
         if (
             grant.services is not None
             and path.passed_to
-            and not any(_glob(s).fullmatch(target) for s in grant.services for target in path.passed_to)
+            and not any(covers(s, target) for s in grant.services for target in path.passed_to)
         ):
             continue
         usable.append((i, grant))
@@ -321,11 +321,7 @@ def _minimal(complete: list[EscalationPath]) -> list[EscalationPath]:
 def _example_arn(action_name: str, resource_type: str, resources: list[str]) -> str:
     """The ARN format of one of the action's resource types, with the partition, region and account
     of the wildcard the statement used where it wrote them out."""
-    entry = action(action_name)
-    assert entry is not None, action_name
-    service = _service(entry.name.split(":", 1)[0].lower())
-    assert service is not None
-    raw: str = service["resources"][resource_type]["arn"]
+    raw = arn_format(action_name, resource_type)
     values = {"Partition": "aws"}
     for r in resources:
         if is_arn(r):
@@ -349,8 +345,8 @@ def _resource_types(action_name: str, k: int, resources: list[str]) -> list[str]
     candidates = [(t, f) for t, f in entry.resources if types is None or t in types]
     found = []
     for r in resources:
-        for resource_type, arn_format in candidates:
-            if is_arn(r) and arn_matches(resource_type, arn_format, r):
+        for resource_type, pattern in candidates:
+            if is_arn(r) and arn_matches(resource_type, pattern, r):
                 found.append(resource_type)
                 break
     return sorted(set(found), key=found.index) or [candidates[0][0] if candidates else entry.resources[0][0]]
