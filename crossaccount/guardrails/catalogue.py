@@ -25,9 +25,8 @@ action is, or what it acts on, asks this module; nothing else reads the catalogu
   2-core machine, plus a collection of those objects as soon as the collector next ran
   (about as long again); a stack that names a dozen services parses a tenth of it.
 
-The privilege-escalation methods come from cloudsplaining (`escalation.escalation_methods`), whose
-catalogue of them (Rhino Security Labs' research, extended with DataDog's
-pathfinding.cloud paths) is kept current with each release.
+The privilege-escalation paths are our catalogue (`paths.PATHS`), each path citing its public
+sources; a test fails when one of its actions is not in this catalogue.
 """
 
 from __future__ import annotations
@@ -214,7 +213,7 @@ def expand(pattern: str) -> tuple[Action, ...]:
 
 def _exact(service: str, name: str) -> tuple[Action, ...] | None:
     """`expand` of a name without wildcards, by a lookup instead of a match against each of
-    the service's actions, and only the actions found are built (`escalation_methods` looks up
+    the service's actions, and only the actions found are built (the escalation catalogue looks up
     a hundred names in 14 services, `ec2` alone has 700 actions: it took 27 ms, 18 ms with the
     lookup, 12 ms building only what it finds; measured). For ASCII text,
     IAM's case-insensitive comparison (`_glob`'s IGNORECASE) is comparing lower cases; None when
@@ -320,6 +319,13 @@ def _arn_part_matches(format_part: str, resource_part: str) -> bool:
     return resource_part == format_part or (resource_part != "" and _overlap(format_part, resource_part))
 
 
+AWS_OWNED = frozenset({("ssm", "document"), ("ssm", "parameter"), ("ec2", "image"), ("ec2", "snapshot")})
+"""Resource types whose AWS-owned resources have an empty account field in their ARNs (AWS's own
+SSM documents and public parameters: `arn:aws:ssm:eu-north-1::document/AWS-RunPatchBaseline`;
+Amazon's public AMIs and snapshots: `arn:aws:ec2:eu-north-1::image/ami-...`), which the
+catalogue's formats write with `${Account}`."""
+
+
 def arn_matches(resource_type: str, arn_format: str, resource: str) -> bool:
     """Whether the Resource value could name a resource of this type (both may hold wildcards)."""
     resource = _VARIABLE.sub("*", resource)  # ${aws:username}: any value
@@ -328,19 +334,129 @@ def arn_matches(resource_type: str, arn_format: str, resource: str) -> bool:
     formats, values = arn_format.split(":", 5), resource.split(":", 5)
     if len(formats) < 6 or len(values) < 6:
         return False
+    if values[4] == "" and formats[4] == "*" and (formats[2], resource_type) in AWS_OWNED:
+        values[4] = "*"  # the account field of an AWS-owned resource, left empty as AWS writes it
     return all(_arn_part_matches(f, v) for f, v in zip(formats[:5], values[:5], strict=True)) and _overlap(formats[5], values[5])
 
 
+QUALIFIERS = frozenset(
+    {
+        "Id",
+        "ServiceId",
+        "Alias",
+        "Version",
+        "LayerVersion",
+        "VersionId",
+        "Revision",
+        "TaskDefinitionRevisionNumber",
+        "StateMachineVersionId",
+        "StateMachineAliasName",
+    }
+)
+"""The variables that end an ARN format after the resource's name and tell one resource's
+versions, aliases or generations apart: a CloudFormation stack's or change set's unique id
+(`stack/${StackName}/${Id}`), an App Runner service's id, a function's version or alias
+(`function:${FunctionName}:${Alias}`), a layer's, state machine's, task definition's or Batch job
+definition's version or revision. A wildcard there stays within the one named resource."""
+
+
+@lru_cache(maxsize=1024)
+def _one_resource_patterns(action_name: str) -> tuple[re.Pattern[str], ...]:
+    """For each of the action's resource types whose format ends with a qualifier (`QUALIFIERS`) after
+    a name, or that the service also names with a qualifier after it (a function, its aliases and
+    versions): the resource part with every name written out and anything in the qualifier."""
+    entry = action(action_name)
+    if entry is None:
+        return ()
+    prefix = entry.name.split(":", 1)[0].lower()
+    service = _service(prefix)
+    assert service is not None, prefix
+    formats = [service["resources"][resource_type]["arn"] for resource_type, _ in entry.resources]
+    # a function's version and alias are resource types of their own (`function:${FunctionName}:${Alias}`)
+    qualified = [
+        other["arn"]
+        for other in service["resources"].values()
+        for own in formats
+        if other["arn"].startswith(own) and re.fullmatch(r"[:/]\$\{(\w+)\}", other["arn"][len(own) :])
+    ]
+    patterns = []
+    for arn_format in [*formats, *qualified]:
+        raw = arn_format.split(":", 5)
+        if len(raw) < 6:
+            continue
+        names = _VARIABLE.findall(raw[5])
+        if len(names) < 2 or names[-1][2:-1] not in QUALIFIERS or not raw[5].endswith(names[-1]):
+            continue
+        body, rest = "", raw[5]
+        for name in names[:-1]:
+            literal, rest = rest.split(name, 1)
+            body += re.escape(literal) + r"[^*?]+"
+        body += re.escape(rest.removesuffix(names[-1])) + ".*"
+        patterns.append(re.compile(body, re.DOTALL))
+    return tuple(patterns)
+
+
 @lru_cache(maxsize=65536)
-def acts_on(action_name: str, resource: str) -> bool:
+def one_resource(action_name: str, resource: str) -> bool:
+    """Whether a Resource value with wildcards still names one resource for this action: its
+    account is written out and its wildcards lie only in a qualifier (`stack/app-prod/*` is the
+    stack app-prod, whatever its id; `function:orders-api:*` the versions and aliases of one function)."""
+    if not is_arn(resource):
+        return False
+    parts = resource.split(":", 5)
+    if has_wildcard(parts[4]):
+        return False
+    return any(p.fullmatch(parts[5]) for p in _one_resource_patterns(action_name))
+
+
+def arn_format(action_name: str, resource_type: str) -> str:
+    """The catalogue's ARN format of one of the action's resource types, `${...}` variables kept
+    (`arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}`)."""
+    entry = action(action_name)
+    assert entry is not None, action_name
+    service = _service(entry.name.split(":", 1)[0].lower())
+    assert service is not None
+    found: str = service["resources"][resource_type]["arn"]
+    return found
+
+
+def overlaps(left: str, right: str) -> bool:
+    """Whether some string matches both resource patterns (`*` and `?` as IAM reads them)."""
+    return _overlap(left, right)
+
+
+def covers(pattern: str, value: str) -> bool:
+    """Whether a resource pattern (a Deny's Resource) matches the value, its wildcards read as characters."""
+    return _glob(pattern).fullmatch(value) is not None
+
+
+@lru_cache(maxsize=4096)
+def condition_keys(action_name: str) -> frozenset[str]:
+    """The condition keys (lower case) the catalogue lists for an action itself (not per resource type)."""
+    entry = action(action_name)
+    if entry is None:
+        return frozenset()
+    prefix, name = entry.name.split(":", 1)
+    service = _service(prefix.lower())
+    assert service is not None, prefix
+    types = service["privileges"][name]["resource_types"]
+    return frozenset(k.lower() for t in types.values() for k in t.get("condition_keys", []))
+
+
+@lru_cache(maxsize=65536)
+def acts_on(action_name: str, resource: str, types: tuple[str, ...] | None = None) -> bool:
     """Whether the action, granted on this Resource value, is granted on anything (IAM ignores an
-    action whose resources match none of the statement's)."""
+    action whose resources match none of the statement's); only on those resource types, if given."""
     if resource == "*":
         return True
     entry = action(action_name)
     if entry is None or not is_arn(resource):
         return False
-    return any(arn_matches(resource_type, arn_format, resource) for resource_type, arn_format in entry.resources)
+    return any(
+        arn_matches(resource_type, arn_format, resource)
+        for resource_type, arn_format in entry.resources
+        if types is None or resource_type in types
+    )
 
 
 # --- statements ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from .escalation import escalations
+from .escalation import describe_paths, escalations
 from .managed import AWS_MANAGED_RE, aws_managed_policies
 from .model import ERROR, Entity, PolicyDocument, entity_rule
 
@@ -43,7 +43,7 @@ def escalation_across_policies(entity: Entity) -> Iterator[tuple[str, str]]:
     documents = _documents(entity)
     if entity.kind != "role" or len(documents) < 2:
         return
-    alone = {m for doc in documents for found in escalations(doc) for m in found.methods}
+    alone = {p.id for doc in documents for found in escalations(doc) for p in found.paths}
     origin: list[str] = []
     statements = []
     for doc in documents:
@@ -51,13 +51,14 @@ def escalation_across_policies(entity: Entity) -> Iterator[tuple[str, str]]:
             origin.append(doc.at(i))
             statements.append(statement)
     together = PolicyDocument("managed", entity.name_at, json.dumps({"Version": "2012-10-17", "Statement": statements}))
-    found = [f for f in escalations(together) if set(f.methods) - alone]
-    methods = sorted({m for f in found for m in f.methods} - alone)
-    if methods:
+    found = [f for f in escalations(together) if {p.id for p in f.paths} - alone]
+    paths = {p.id: p for f in found for p in f.paths if p.id not in alone}
+    if paths:
         parts = "; ".join(f"{origin[f.index]} allows {', '.join(f.actions)} on {', '.join(f.resources)}" for f in found)
+        fixes = sorted({fix for f in found for fix in f.fixes if not fix.startswith("or drop")})
         yield (
             entity.name_at,
-            f"together, its policies grant the privilege-escalation method{'s' * (len(methods) > 1)} "
-            f"{', '.join(methods)}: {parts}; each policy passes alone. Limit those actions to the exact ARNs "
-            "they need, or waive ESCALATION_ACROSS_POLICIES for this role with the reason",
+            f"together, its policies grant the privilege-escalation path{'s' * (len(paths) > 1)} "
+            f"{describe_paths([paths[k] for k in sorted(paths)])}: {parts}; each policy passes alone. "
+            f"Narrowest fix: {'; '.join(fixes)}; or waive ESCALATION_ACROSS_POLICIES for this role with the reason",
         )

@@ -1,25 +1,39 @@
 """Privilege escalation: an Allow that lets the role make itself (or another principal) more
 powerful than its policies say.
 
-The methods are cloudsplaining's catalogue (`PRIVILEGE_ESCALATION_METHODS` in
-`cloudsplaining.shared.constants`, pinned 0.9.1): the Rhino Security Labs methods (create or
-set a policy version, attach or put policies on users, groups and roles, update a trust
-policy, pass a role to a compute service with that service's create action, create access
-keys or login profiles for other users, ...) and the paths of DataDog's pathfinding.cloud.
-Nothing is listed here: a new cloudsplaining release brings its new methods.
+The paths are our catalogue (`paths.PATHS`), built from the public sources each path cites:
+DataDog's pathfinding.cloud, prowler's merged list, cloudsplaining (Rhino Security Labs'
+methods), BishopFox's iam-vulnerable, nccgroup's PMapper edge checks, HackTricks and AWS's own
+documentation. IAM paths (policy versions, attaching or putting policies, trust policies,
+access keys, login profiles, permissions boundaries) and paths through compute that runs with
+a role: passing a role to a new function, build, stack, task, notebook, pipeline, schedule or
+agent runtime, or changing one that exists (function code and configuration, buildspecs,
+pipelines, state machines, stacks and change sets, App Runner services, Batch jobs, CodeDeploy
+deployments, SSM sessions, commands and associations, SageMaker presigned URLs, ...).
 
-A method is granted when every one of its actions is allowed on a resource the method could
-use beyond one named resource: `"*"`, an ARN with a wildcard in its account or resource part
-that the action acts on (`arn:aws:iam::<account>:role/*`, `policy/team-*`, `arn:aws:iam::*:user/*`),
-or any resource through NotResource. Actions are matched as IAM does (`iam:*`, `iam:*Role*`,
-`*`), and an Allow with NotAction grants every action it does not exclude. A method may be
-spread over several statements of one document: each statement that grants part of it gets
-the finding, naming the others. The same actions on one exact ARN pass (the holder can change
-that one role or policy, which is what the file says); so do read-only actions on wildcards.
+A path is granted when every one of its actions is allowed on a resource the holder did not
+name one by one: `"*"`, an ARN with a wildcard in its account or resource part that the action
+acts on (`role/*`, `function:app-*`, `arn:aws:iam::*:user/*`), or any resource through
+NotResource. ARNs are read as AWS reads them: a wildcard that only covers a resource's qualifier
+(a stack's id in `stack/app-prod/*`, a function's versions and aliases in `function:orders-api:*`)
+still names one resource. Actions are matched as IAM does (`iam:*`, `ssm:Send*`, `*`), an Allow
+with NotAction grants every action it does not exclude, and a path may be spread over several
+statements of one document (each statement that grants part of it gets the finding, naming the
+others), or over several policies of a role (`combined`).
 
-cloudsplaining's own scan only flags actions on `Resource: "*"`; the wildcard ARNs are ours.
-Conditions are not evaluated: a condition narrows who or when, not which resources, and a
-reviewer should see the method either way (waive with the reason when a condition makes it safe).
+Conditions evaluated (every other condition is left to the reviewer: a condition narrows who or
+when, and the path should be seen either way):
+
+- `iam:PassedToService` on `iam:PassRole`: a path that passes its role to a service the
+  condition does not name is closed (`paths.EscalationPath.passed_to`);
+- `iam:PermissionsBoundary` (`StringEquals`/`ArnEquals` exact policy ARNs), AWS's documented
+  delegation pattern: the actions are granted only on principals with that boundary, which caps
+  whatever is attached to them. That is safe only while the boundary stays: the same documents
+  must not let the holder delete a boundary (`iam:Delete{Role,User}PermissionsBoundary`) or change
+  the boundary policy (`iam:CreatePolicyVersion`, `iam:SetDefaultPolicyVersion` on its ARN), a
+  Deny being the usual way to say so. With the boundary locked such grants are no path; unlocked,
+  the finding names what to deny;
+- a Deny without conditions that covers an action on the granted resource cancels that grant.
 """
 
 from __future__ import annotations
@@ -29,24 +43,58 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from cloudsplaining.shared.constants import PRIVILEGE_ESCALATION_METHODS
+from .catalogue import (
+    action,
+    acts_on,
+    arn_format,
+    arn_matches,
+    broad,
+    condition_keys,
+    covers,
+    has_wildcard,
+    is_arn,
+    listed,
+    matches,
+    one_resource,
+    overlaps,
+    strings,
+)
+from .model import ERROR, PolicyDocument, as_list, document_rule, show
+from .paths import OWN_CREDENTIALS, PATHS, RESOURCE_REQUIREMENTS, EscalationPath
 
-from .catalogue import action, acts_on, broad, has_wildcard, listed, matches, strings
-from .model import ERROR, PolicyDocument, document_rule, show
+PASS_ROLE = "iam:PassRole"
+BOUNDARY_KEY = "iam:permissionsboundary"
+PASSED_TO_KEY = "iam:passedtoservice"
+EXACT_OPERATORS = ("stringequals", "arnequals", "stringlike", "arnlike")
+BOUNDARY_LOCKS = ("iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary")
+BOUNDARY_POLICY_CHANGES = ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion")
+SHOWN_FIXES = 4
+
+
+# --- requirements: (action, index of its resource requirement) -----------------------------
+
+Requirement = tuple[str, int]
+
+
+def _requirements(action_name: str) -> tuple[Requirement, ...]:
+    return tuple((action_name, k) for k in range(len(RESOURCE_REQUIREMENTS.get(action_name, ((None, ()),)))))
 
 
 @lru_cache(maxsize=1)
-def escalation_methods() -> Mapping[str, tuple[str, ...]]:
-    """cloudsplaining's methods: name -> the actions it needs, spelt as in the IAM catalogue
-    (`iam:CreatePolicyVersion`; cloudsplaining writes them in lower case)."""
-    methods: dict[str, tuple[str, ...]] = {}
-    for name, actions in sorted(PRIVILEGE_ESCALATION_METHODS.items()):
-        spelt = []
-        for lower in actions:
-            entry = action(lower)
-            spelt.append(entry.name if entry is not None else lower)
-        methods[name] = tuple(spelt)
-    return methods
+def _path_requirements() -> Mapping[str, tuple[Requirement, ...]]:
+    return {p.id: tuple(r for a in p.actions for r in _requirements(a)) for p in PATHS}
+
+
+@lru_cache(maxsize=1)
+def _needed() -> Mapping[str, list[str]]:
+    """Every action of every path, by its service prefix in lower case."""
+    by_service: dict[str, list[str]] = {}
+    for a in sorted({a for p in PATHS for a in p.actions}):
+        by_service.setdefault(a.split(":", 1)[0].lower(), []).append(a)
+    return by_service
+
+
+# --- statements ---------------------------------------------------------------------------
 
 
 def _by_service(patterns: list[str]) -> dict[str, list[str]]:
@@ -65,8 +113,8 @@ def _covering(patterns: Mapping[str, list[str]], action_name: str) -> list[str]:
     return [p for p in [*patterns.get(service, []), *patterns.get("", [])] if matches(p, action_name)]
 
 
-def _grants(statement: Mapping[str, Any], action_name: str, patterns: Mapping[str, list[str]]) -> list[str] | None:
-    """The patterns (or the NotAction) through which the statement allows the action, or None."""
+def _through(statement: Mapping[str, Any], action_name: str, patterns: Mapping[str, list[str]]) -> list[str] | None:
+    """The patterns (or the NotAction) through which the statement names the action, or None."""
     if strings(statement, "Action") is not None:
         return _covering(patterns, action_name) or None
     if strings(statement, "NotAction") is not None and not _covering(patterns, action_name):
@@ -74,99 +122,337 @@ def _grants(statement: Mapping[str, Any], action_name: str, patterns: Mapping[st
     return None
 
 
-def _on(statement: Mapping[str, Any], action_name: str) -> list[str]:
-    """The resources beyond one named resource on which the statement allows the action."""
+def _conditions(statement: Mapping[str, Any]) -> list[tuple[str, str, list[Any]]]:
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict):
+        return []
+    return [
+        (str(op).lower(), str(key).lower(), as_list(values))
+        for op, block in condition.items()
+        if isinstance(block, dict)
+        for key, values in block.items()
+    ]
+
+
+def _exact_values(statement: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
+    """The values a condition on `key` requires (`StringEquals`, `ArnEquals`, or their Like forms),
+    or None when the statement has no such condition (IfExists and For...Values are not read)."""
+    for op, cond_key, values in _conditions(statement):
+        if cond_key == key and op in EXACT_OPERATORS and values and all(isinstance(v, str) for v in values):
+            return tuple(values)
+    return None
+
+
+def _boundaries(statement: Mapping[str, Any]) -> frozenset[str] | None:
+    """The permissions boundaries an `iam:PermissionsBoundary` condition pins, exact ARNs only."""
+    values = _exact_values(statement, BOUNDARY_KEY)
+    if values is None or any(has_wildcard(v) for v in values):
+        return None
+    return frozenset(values)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """How one statement grants one requirement beyond one named resource."""
+
+    patterns: list[str]
+    resources: list[str]
+    services: tuple[str, ...] | None = None
+    """For iam:PassRole: the services an iam:PassedToService condition allows, None for any."""
+    bounded: frozenset[str] | None = None
+    """Only on principals with one of these permissions boundaries (iam:PermissionsBoundary)."""
+
+
+def _dangerous_name(resource: str, names: tuple[str, ...]) -> bool:
+    if not is_arn(resource):
+        return False
+    part = resource.split(":", 5)[5]
+    return any(overlaps(f"document/{name}", part) for name in names)
+
+
+def _own_user(resource: str) -> bool:
+    """`arn:aws:iam::<account or *>:user/${aws:username}`: the caller's own user, whatever the account
+    field says (an IAM user is only reached from its own account). Attaching or putting a policy
+    there is self-escalation (pathfinding.cloud's category); making credentials there is not."""
+    return is_arn(resource) and resource.split(":", 5)[2] == "iam" and resource.split(":", 5)[5] == "user/${aws:username}"
+
+
+def _on(statement: Mapping[str, Any], requirement: Requirement) -> list[str]:
+    """The resources beyond one named resource (or the dangerous named ones) on which the statement
+    allows the requirement's action."""
+    action_name, k = requirement
     if "NotResource" in statement:
         return [f"NotResource {show(statement['NotResource'])}"]
-    return [r for r in strings(statement, "Resource") or [] if broad(r) and acts_on(action_name, r)]
+    types, names = RESOURCE_REQUIREMENTS.get(action_name, ((None, ()),))[k]
+    found = []
+    for r in strings(statement, "Resource") or []:
+        if not acts_on(action_name, r, types):
+            continue
+        if names:  # a document: any document, or one that runs any command (its account does not matter)
+            if r == "*" or (is_arn(r) and has_wildcard(r.split(":", 5)[5])) or _dangerous_name(r, names):
+                found.append(r)
+        elif _own_user(r):  # the caller: self-escalation, except for credentials it already holds
+            if action_name not in OWN_CREDENTIALS:
+                found.append(r)
+        elif broad(r) and not one_resource(action_name, r):
+            found.append(r)
+    return found
 
 
-def _broad_grants(statement: Mapping[str, Any], needed: Mapping[str, list[str]]) -> dict[str, tuple[list[str], list[str]]]:
-    """action -> (patterns, resources) for each needed action the statement grants beyond one resource.
+def _denied(denies: list[Mapping[str, Any]], action_name: str, resource: str) -> bool:
+    """Whether a Deny without conditions covers the action on everything the resource names."""
+    for deny in denies:
+        if not any(matches(p, action_name) for p in strings(deny, "Action") or []):
+            continue
+        if any(d == "*" or covers(d, resource) for d in strings(deny, "Resource") or []):
+            return True
+    return False
 
-    `needed` is the methods' actions by service (`_needed`): an Action list can only grant the
-    actions of the services its patterns name (or of every service, with a wildcard in the
-    service part), so only those are compared; a NotAction may grant any of them. (Measured on
-    a 4,000-user stack, where every user's assume-role policy names sts only: the rule went
-    from 0.6 s to a few milliseconds.)"""
+
+def _statement_grants(statement: Mapping[str, Any], denies: list[Mapping[str, Any]]) -> dict[Requirement, Grant]:
+    """requirement -> how the statement grants it, for each path requirement granted beyond one resource.
+
+    Only the actions of the services an Action list names are compared (or every path action,
+    with a wildcard in the service part or a NotAction). (Measured on a 4,000-user stack, where
+    every user's assume-role policy names sts only: the rule went from 0.6 s to a few milliseconds.)"""
     if statement.get("Effect") != "Allow":
         return {}
     actions = strings(statement, "Action")
     patterns = _by_service(actions or strings(statement, "NotAction") or [])
+    needed = _needed()
     if actions is not None and "" not in patterns:
         candidates = [a for service in sorted(patterns) for a in needed.get(service, [])]
     else:
-        candidates = [a for actions in needed.values() for a in actions]
-    found = {}
+        candidates = [a for names in needed.values() for a in names]
+    if not candidates:
+        return {}
+    # what the Action and Resource elements grant beyond one resource; the conditions and Denies
+    # are read only then (a user's assume-role policy names exact roles: nothing to read)
+    wide = []
     for action_name in candidates:
-        through = _grants(statement, action_name, patterns)
-        resources = _on(statement, action_name) if through is not None else []
-        if through is not None and resources:
-            found[action_name] = (through, resources)
+        through = _through(statement, action_name, patterns)
+        if through is not None:
+            wide += [(action_name, through, req, on) for req in _requirements(action_name) if (on := _on(statement, req))]
+    if not wide:
+        return {}
+    bounded = _boundaries(statement)
+    passed = _exact_values(statement, PASSED_TO_KEY)
+    found = {}
+    for action_name, through, requirement, on in wide:
+        if bounded is not None and BOUNDARY_KEY not in condition_keys(action_name):
+            continue  # the request carries no boundary key: StringEquals on it never matches
+        resources = [r for r in on if not _denied(denies, action_name, r)]
+        if resources:
+            found[requirement] = Grant(through, resources, services=passed if action_name == PASS_ROLE else None, bounded=bounded)
     return found
 
 
-@lru_cache(maxsize=1)
-def _needed() -> Mapping[str, list[str]]:
-    """Every action of every method, by its service prefix in lower case."""
-    by_service: dict[str, list[str]] = {}
-    for a in sorted({a for actions in escalation_methods().values() for a in actions}):
-        by_service.setdefault(a.split(":", 1)[0].lower(), []).append(a)
-    return by_service
+# --- documents ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Escalation:
-    """What one statement contributes to the methods a document grants."""
+    """What one statement contributes to the paths a document grants."""
 
     index: int
-    methods: list[str]
+    paths: list[EscalationPath]
     actions: list[str]
     patterns: list[str]
     resources: list[str]
     others: list[int]
-    """The other statements that grant the rest of these methods."""
+    """The other statements that grant the rest of these paths."""
+    fixes: list[str]
+    """The narrowest changes that close these paths in this statement."""
+    unlocked: list[str]
+    """For grants pinned to a permissions boundary: the Denies that would lock it."""
+
+    @property
+    def methods(self) -> list[str]:
+        return [p.id for p in self.paths]
+
+
+def _unconditional_denies(statements: list[tuple[int, Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
+    return [s for _, s in statements if s.get("Effect") == "Deny" and "Condition" not in s and "Action" in s]
+
+
+def _boundary_unlocked(denies: list[Mapping[str, Any]], bounded: list[tuple[str, Grant]]) -> list[str]:
+    """The Denies AWS's delegation pattern adds and this document lacks: deleting the boundary of
+    the users or roles the bounded grants reach, and changing the boundary policies. Empty: the
+    boundaries are locked. (Without the Denies, any other policy of the holder, one this check
+    cannot see included, could grant the escape: a Deny holds whatever else is attached.)"""
+    missing = []
+    for action_name, grant in bounded:
+        kinds = [k for k in ("Role", "User") if k in action_name] or ["Role", "User"]
+        for kind in kinds:
+            lock = f"iam:Delete{kind}PermissionsBoundary"
+            if not all(_denied(denies, lock, r) for r in grant.resources):
+                missing.append(f"{lock} on {listed(grant.resources, 2)}")
+        for boundary in sorted(grant.bounded or ()):
+            for change in BOUNDARY_POLICY_CHANGES:
+                if not _denied(denies, change, boundary):
+                    missing.append(f"{change} on {boundary}")
+    return sorted(set(missing))
+
+
+def _usable(grants: list[tuple[int, Grant]], path: EscalationPath, locked: bool) -> list[tuple[int, Grant]]:
+    """The grants of one requirement that serve the path: not confined to a locked boundary, and for
+    iam:PassRole, passing to a service the path uses."""
+    usable = []
+    for i, grant in grants:
+        if grant.bounded is not None and locked:
+            continue
+        if (
+            grant.services is not None
+            and path.passed_to
+            and not any(covers(s, target) for s in grant.services for target in path.passed_to)
+        ):
+            continue
+        usable.append((i, grant))
+    return usable
+
+
+def _minimal(complete: list[EscalationPath]) -> list[EscalationPath]:
+    """The complete paths that do not contain another complete path's actions (a superset adds
+    nothing a reader must fix)."""
+    sets = {p.id: set(p.actions) for p in complete}
+    return [p for p in complete if not any(sets[q.id] < sets[p.id] for q in complete)]
+
+
+def _example_arn(action_name: str, resource_type: str, resources: list[str]) -> str:
+    """The ARN format of one of the action's resource types, with the partition, region and account
+    of the wildcard the statement used where it wrote them out."""
+    raw = arn_format(action_name, resource_type)
+    values = {"Partition": "aws"}
+    for r in resources:
+        if is_arn(r):
+            parts = r.split(":", 5)
+            if parts[3] and not has_wildcard(parts[3]):
+                values["Region"] = parts[3]
+            if parts[4] and not has_wildcard(parts[4]):
+                values["Account"] = parts[4]
+    for name, value in values.items():
+        raw = raw.replace("${" + name + "}", value)
+    return raw.replace("${", "<").replace("}", ">")
+
+
+def _resource_types(action_name: str, k: int, resources: list[str]) -> list[str]:
+    """The resource types the statement's wildcards stand for: those the ARNs match, else the
+    requirement's first type (ssm:SendCommand's instances, then its document), else the action's first."""
+    entry = action(action_name)
+    if entry is None or not entry.resources:
+        return []
+    types, _ = RESOURCE_REQUIREMENTS.get(action_name, ((None, ()),))[k]
+    candidates = [(t, f) for t, f in entry.resources if types is None or t in types]
+    found = []
+    for r in resources:
+        for resource_type, pattern in candidates:
+            if is_arn(r) and arn_matches(resource_type, pattern, r):
+                found.append(resource_type)
+                break
+    return sorted(set(found), key=found.index) or [candidates[0][0] if candidates else entry.resources[0][0]]
+
+
+def _fixes(paths: list[EscalationPath], granted: Mapping[Requirement, list[tuple[int, Grant]]], index: int) -> list[str]:
+    fixes = []
+    for action_name in sorted({a for p in paths for a in p.actions}):
+        examples: list[str] = []
+        for (a, k), grants in granted.items():
+            resources = sorted({r for i, g in grants if i == index for r in g.resources})
+            if a == action_name and resources:
+                examples += [_example_arn(a, t, resources) for t in _resource_types(a, k, resources)]
+        if not examples:
+            continue  # an action that only works on "*" (ec2:DescribeInstances): "or drop" names it
+        if action_name == PASS_ROLE:
+            services = sorted({s for p in paths for s in p.passed_to})
+            condition = f" and an iam:PassedToService condition ({', '.join(services)})" if services else ""
+            fixes.append(f"iam:PassRole on the exact role ARN ({examples[0]}){condition}")
+        else:
+            fixes.append(f"{action_name} on the exact ARN{'s' * (len(examples) > 1)} ({' and '.join(examples)})")
+    if len(fixes) > SHOWN_FIXES:
+        fixes = [*fixes[:SHOWN_FIXES], f"and {len(fixes) - SHOWN_FIXES} more actions on their exact ARNs"]
+    shared = sorted(set.intersection(*(set(p.actions) for p in paths)))
+    if shared:
+        fixes.append(f"or drop {' or '.join(shared)}")
+    return fixes
 
 
 def escalations(doc: PolicyDocument) -> Iterator[Escalation]:
-    """Each statement that grants (part of) a method the document grants in full."""
+    """Each statement that grants (part of) a path the document grants in full."""
     if not doc.is_identity:
         return
     statements = list(doc.statements())
-    # (statement index, action) -> (patterns, resources), for every method action granted broadly
-    granted = {(i, a): found for i, statement in statements for a, found in _broad_grants(statement, _needed()).items()}
+    denies = _unconditional_denies(statements)
+    granted: dict[Requirement, list[tuple[int, Grant]]] = {}
+    for i, statement in statements:
+        for requirement, grant in _statement_grants(statement, denies).items():
+            granted.setdefault(requirement, []).append((i, grant))
     if not granted:
         return
-    by_action: dict[str, list[int]] = {}
-    for i, a in granted:
-        by_action.setdefault(a, []).append(i)
-    complete = {name: actions for name, actions in escalation_methods().items() if all(a in by_action for a in actions)}
+    bounded = [(a, g) for (a, _), grants in granted.items() for _, g in grants if g.bounded is not None]
+    locked = bool(bounded) and not _boundary_unlocked(denies, bounded)
+    requirements = _path_requirements()
+    complete: list[EscalationPath] = []
+    serving: dict[str, dict[Requirement, list[tuple[int, Grant]]]] = {}
+    for path in PATHS:
+        reqs = requirements[path.id]
+        if not all(r in granted for r in reqs):
+            continue
+        usable = {r: _usable(granted[r], path, locked) for r in reqs}
+        if all(usable.values()):
+            complete.append(path)
+            serving[path.id] = usable
+    complete = _minimal(complete)
     for i, _ in statements:
-        methods = [name for name, actions in complete.items() if any((i, a) in granted for a in actions)]
-        if methods:
-            actions = sorted({a for name in methods for a in complete[name] if (i, a) in granted})
-            yield Escalation(
-                index=i,
-                methods=methods,
-                actions=actions,
-                patterns=sorted({p for a in actions for p in granted[(i, a)][0]}),
-                resources=sorted({r for a in actions for r in granted[(i, a)][1]}),
-                others=sorted({j for name in methods for a in complete[name] for j in by_action[a] if j != i}),
-            )
+        paths = [p for p in complete if any(j == i for gs in serving[p.id].values() for j, _ in gs)]
+        if not paths:
+            continue
+        mine = {r: [(j, g) for j, g in gs if j == i] for p in paths for r, gs in serving[p.id].items()}
+        mine = {r: gs for r, gs in mine.items() if gs}
+        actions = sorted({a for a, _ in mine})
+        yield Escalation(
+            index=i,
+            paths=paths,
+            actions=actions,
+            patterns=sorted({pattern for gs in mine.values() for _, g in gs for pattern in g.patterns}),
+            resources=sorted({r for gs in mine.values() for _, g in gs for r in g.resources}),
+            others=sorted({j for p in paths for gs in serving[p.id].values() for j, _ in gs if j != i}),
+            fixes=_fixes(paths, mine, i),
+            unlocked=_boundary_unlocked(denies, [(a, g) for (a, _), gs in mine.items() for _, g in gs if g.bounded is not None]),
+        )
+
+
+def boundary_note(found: Escalation) -> str:
+    """Why grants pinned to a permissions boundary still count: the Denies that would lock it."""
+    if not found.unlocked:
+        return ""
+    return (
+        " (the iam:PermissionsBoundary condition confines them to principals with that boundary, but nothing stops "
+        f"the holder from removing or rewriting it: add a Deny of {listed(found.unlocked, 4)})"
+    )
+
+
+def describe_paths(paths: list[EscalationPath], limit: int = 3) -> str:
+    """The paths with their sources, the most cited first (they are the best known), then the ids of the rest."""
+    paths = sorted(paths, key=lambda p: (-len(p.sources), p.id))
+    shown = "; ".join(f"{p.id} {p.title} [{p.cited()}]" for p in paths[:limit])
+    rest = [p.id for p in paths[limit:]]
+    more = f"; and {len(rest)} more ({', '.join(rest)})" if rest else ""
+    return shown + more
 
 
 @document_rule(
     "PRIVILEGE_ESCALATION",
     ERROR,
-    "an Allow granting a privilege-escalation method (cloudsplaining's catalogue) on `*` or wildcard ARNs",
+    "an Allow granting a privilege-escalation path (our catalogue, from eight public sources) beyond one named resource",
 )
 def privilege_escalation(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     for found in escalations(doc):
+        note = boundary_note(found)
         together = f" (together with {', '.join(f'Statement[{j}]' for j in found.others)})" if found.others else ""
         yield (
             doc.at(found.index),
-            f"grants the privilege-escalation method{'s' * (len(found.methods) > 1)} {', '.join(found.methods)}{together}: "
+            f"grants the privilege-escalation path{'s' * (len(found.paths) > 1)} {describe_paths(found.paths)}{together}: "
             f"{listed(found.patterns)} allow{'s' * (len(found.patterns) == 1)} {', '.join(found.actions)} "
-            f"on {listed(found.resources)}, with which the holder can give itself or another principal more power "
-            "than its policies say; limit those actions to the exact ARNs they need, or waive PRIVILEGE_ESCALATION with the reason",
+            f"on {listed(found.resources)}{note}, with which the holder can give itself or another principal more power "
+            f"than its policies say. Narrowest fix: {'; '.join(found.fixes)}; or waive PRIVILEGE_ESCALATION with the reason",
         )

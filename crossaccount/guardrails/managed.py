@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .catalogue import CATALOGUE, covered_services, listed, strings
-from .escalation import escalations
+from .escalation import describe_paths, escalations
 from .model import ERROR, WARNING, Entity, PolicyDocument, entity_rule
 
 AWS_MANAGED_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::aws:policy/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)\Z", re.ASCII)
@@ -81,9 +81,9 @@ def power(name: str) -> tuple[Power, str]:
     statements = [s for _, s in doc.statements()]
     if any(_allows_everything(s) for s in statements):
         return "admin", "it allows every action of every service on every resource"
-    methods = sorted({m for found in escalations(doc) for m in found.methods})
-    if methods:
-        return "escalation", f"it grants the privilege-escalation methods {', '.join(methods)}"
+    paths = {p.id: p for found in escalations(doc) for p in found.paths}
+    if paths:
+        return "escalation", f"it grants the privilege-escalation paths {describe_paths([paths[k] for k in sorted(paths)])}"
     whole = sorted(
         {s for st in statements if st.get("Effect") == "Allow" for a in _values(st, "Action") for s in covered_services(a)}
     )
