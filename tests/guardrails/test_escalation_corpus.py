@@ -17,7 +17,7 @@ from crossaccount.guardrails.managed import aws_managed_policies
 from crossaccount.guardrails.paths import PATHS
 from tests.guardrails.corpus import findings
 from tests.guardrails.escalation_corpus import ESCALATION, LEAST_PRIVILEGE, CorpusCase
-from tools.mocks import PROJECT_DIR
+from tools.offline.mocks import PROJECT_DIR
 
 ESCALATION_RULES = ("PRIVILEGE_ESCALATION", "ESCALATION_ACROSS_POLICIES", "MANAGED_POLICY_ESCALATION")
 
