@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.people import people_resources
+from components.people import DESCRIPTION, people_resources
 from crossaccount.plan import StackPlan, stack_outputs
 from crossaccount.plan.names import attachment_import_id, managed_attachment_name
 from crossaccount.settings.models import AccountSettings
@@ -73,7 +73,7 @@ def _adopt(adopt: bool, import_id: str) -> str | None:
     return import_id if adopt else None
 
 
-def _in(parent: pulumi.Resource, provider: aws.Provider, **options: Any) -> pulumi.ResourceOptions:
+def _in(parent: pulumi.Resource, provider: aws.Provider | None, **options: Any) -> pulumi.ResourceOptions:
     """The options of a resource of the component in one account, built in one step.
 
     (Not `ResourceOptions.merge`: each merge copies and re-merges every option, and two merges
@@ -85,8 +85,9 @@ def _in(parent: pulumi.Resource, provider: aws.Provider, **options: Any) -> pulu
 class CrossAccountAccess(pulumi.ComponentResource):
     """Users in the source account that may assume roles in the target account."""
 
-    source_provider: aws.Provider
-    """The provider for the source account (users and their assume-role policies)."""
+    source_provider: aws.Provider | None
+    """The provider for the source account (users and their assume-role policies); None for a
+    roles-only stack, which creates nothing there (and so needs no credentials for it)."""
     target_provider: aws.Provider
     """The provider for the target account (roles and their permission policies)."""
     users: dict[str, aws.iam.User]
@@ -102,9 +103,10 @@ class CrossAccountAccess(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         plan = args.plan
         settings = plan.settings
-        self.source_provider = _provider(f"{name}{SOURCE_SUFFIX}", settings.source, plan.stack, self)
+        source = None if plan.kind == "roles" else _provider(f"{name}{SOURCE_SUFFIX}", settings.source, plan.stack, self)
+        self.source_provider = source
         self.target_provider = _provider(f"{name}{TARGET_SUFFIX}", settings.target, plan.stack, self)
-        in_source = pulumi.ResourceOptions(parent=self, provider=self.source_provider)
+        in_source = pulumi.ResourceOptions(parent=self, provider=source)
 
         users: dict[str, aws.iam.User] = {}
         for user in plan.users:
@@ -114,7 +116,7 @@ class CrossAccountAccess(pulumi.ComponentResource):
                     name=user.name,
                     path=user.path,
                     tags=dict(user.tags) or None,
-                    opts=_in(self, self.source_provider, retain_on_delete=KEEP_USER, import_=_adopt(user.adopt, user.name)),
+                    opts=_in(self, source, retain_on_delete=KEEP_USER, import_=_adopt(user.adopt, user.name)),
                 )
 
         roles: dict[str, aws.iam.Role] = {}
@@ -172,11 +174,11 @@ class CrossAccountAccess(pulumi.ComponentResource):
                     f"{name}-assume-{user.name}{suffix}",
                     name=assume.name,
                     path="/",
-                    description=f"Lets {user.name} assume the roles of stack {plan.stack} in account "
-                    f"{settings.target.account_id}{part_of}",
+                    description=f"Lets {user.name} assume the roles that trust them (identity side kept by stack "
+                    f"{plan.stack}){part_of}",
                     policy=assume.document,
                     tags=dict(user.tags) or None,
-                    opts=in_source,
+                    opts=_in(self, source, ignore_changes=DESCRIPTION),
                 )
                 aws.iam.UserPolicyAttachment(
                     f"{name}-attach-assume-{user.name}{suffix}",

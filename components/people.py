@@ -25,6 +25,14 @@ password in use either. The provider never reads the password back, so a passwor
 changed is never touched."""
 
 
+DESCRIPTION = ["description"]
+"""The assume-role policies' descriptions are written when they are created and never changed:
+IAM cannot update a policy's description, so the provider replaces the policy for it
+(terraform-provider-aws, iam/policy.go: `description` is ForceNew), and a replacement of a
+policy with a fixed name fails (EntityAlreadyExists) or, delete-first, leaves people without
+access. Policies created before the people's stack covered other accounts keep their old text."""
+
+
 def people_resources(
     name: str,
     plan: StackPlan,
@@ -37,19 +45,20 @@ def people_resources(
     for group in plan.groups:
         resource = aws.iam.Group(f"{name}-group-{group.name}", name=group.name, path=group.path, opts=in_source)
         groups[group.name] = resource
-        if group.policy_document is not None:
+        for assume in group.assume_policies:  # one, or the parts of a split (crossaccount.plan.packing)
+            suffix = f"-{assume.part}" if assume.part else ""
             identity = aws.iam.Policy(
-                f"{name}-group-assume-{group.name}",
-                name=group.policy_name,
+                f"{name}-group-assume-{group.name}{suffix}",
+                name=assume.name,
                 path="/",
-                description=f"Lets the members of group {group.name} assume the roles of stack {plan.stack} "
-                f"in account {plan.settings.target.account_id}",
-                policy=group.policy_document,
+                description=f"Lets the members of group {group.name} assume the roles that trust the group "
+                f"(identity side kept by stack {plan.stack})",
+                policy=assume.document,
                 tags=dict(group.tags) or None,
-                opts=in_source,
+                opts=pulumi.ResourceOptions(parent=in_source.parent, provider=in_source.provider, ignore_changes=DESCRIPTION),
             )
             aws.iam.GroupPolicyAttachment(
-                f"{name}-attach-group-assume-{group.name}", group=resource.name, policy_arn=identity.arn, opts=in_source
+                f"{name}-attach-group-assume-{group.name}{suffix}", group=resource.name, policy_arn=identity.arn, opts=in_source
             )
         for arn in group.managed_policy_arns:
             aws.iam.GroupPolicyAttachment(

@@ -61,6 +61,9 @@ class ProjectFacts:
     project_values: Mapping[str, Any] = field(default_factory=dict)
     """`cross-account-roles:*` values of `Pulumi.yaml`'s config, keyed without namespace."""
     other_stacks: tuple[OtherStack, ...] = ()
+    views: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Other stacks as the settings step parsed them, by name: filled on first use, and shared
+    by the stacks of one organisation check, so that each stack file is parsed once."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from crossaccount.read import read_stack_file
 from crossaccount.read.engine import EngineConfig
 from crossaccount.read.project import stack_file_name
 from crossaccount.settings.models import LoadedSettings
+from tools.offline import mocks
 from tools.offline.mocks import PROJECT_DIR, ProgramRun, Registration, run_program
 
 SOURCE = "111122223333"
@@ -49,6 +50,20 @@ def stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> Path:
 def walkthrough_settings() -> dict[str, Any]:
     """The `cross-account-roles:*` values of Pulumi.utils.yaml, as a fresh dict."""
     return copy.deepcopy(read_stack_file(PROJECT_DIR / "Pulumi.utils.yaml"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def program_of_its_own(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The program that `run_program` runs when a test gives only settings: the real
+    `__main__.py`, `Pulumi.yaml` and policies/ in a project without stack files, so that the
+    repository's stacks (examples users edit, and other stacks of the project to the program)
+    never enter a test's result. A test of the repository's stacks passes their program."""
+    home = tmp_path_factory.mktemp("program")
+    for name in ("__main__.py", "Pulumi.yaml"):
+        shutil.copy2(PROJECT_DIR / name, home / name)
+    shutil.copytree(PROJECT_DIR / "policies", home / "policies")
+    mocks.DEFAULT_PROGRAM[0] = home / "__main__.py"
+    return home
 
 
 @pytest.fixture

@@ -70,7 +70,9 @@ def test_only_the_users_are_retained_on_delete_and_nothing_is_protected() -> Non
     assert one(run, USER, "random_user").options == {"retainOnDelete": True}
     login = one(run, "aws:iam/userLoginProfile:UserLoginProfile", "access-login-random_user")
     assert login.options == {"ignoreChanges": ["passwordResetRequired", "passwordLength", "pgpKey"]}  # tests/test_people.py
-    others = {r.name: r.options for r in run.registrations if r.type != USER and r is not login}
+    assume = one(run, "aws:iam/policy:Policy", "random_user-assume-roles-utils")
+    assert assume.options == {"ignoreChanges": ["description"]}  # components/people.py DESCRIPTION
+    others = {r.name: r.options for r in run.registrations if r.type != USER and r not in (login, assume)}
     assert others == {name: {} for name in others}
 
 
@@ -113,7 +115,7 @@ def test_adoption_sets_the_import_id_each_resource_type_takes() -> None:
         "arn:aws:iam::aws:policy/ReadOnlyAccess": {"import": "s3-list-role/arn:aws:iam::aws:policy/ReadOnlyAccess"},
     }
     # The user's assume-role policy is this stack's own (its name carries the stack): always created.
-    assert one(run, POLICY, "random_user-assume-roles-utils").options == {}
+    assert one(run, POLICY, "random_user-assume-roles-utils").options == {"ignoreChanges": ["description"]}
     assert one(run, USER_ATTACHMENT, "access-attach-assume-random_user").options == {}
 
 
@@ -122,7 +124,10 @@ def test_the_plan_shows_adopted_resources_as_imports() -> None:
     text = plan_render.render_text(run)
     assert "  = aws:iam/user:User  random_user  (access-user-random_user)  [import random_user] [retainOnDelete]\n" in text
     assert "  = aws:iam/role:Role  s3-list-role  (access-role-s3-list-role)  [import s3-list-role]\n" in text
-    assert "  + aws:iam/policy:Policy  random_user-assume-roles-utils  (access-assume-random_user)\n" in text
+    assert (
+        "  + aws:iam/policy:Policy  random_user-assume-roles-utils  (access-assume-random_user)  [ignoreChanges description]\n"
+        in text
+    )
     resources = {r["name"]: r for r in plan_render.as_data(run)["resources"]}
     assert resources["access-role-s3-list-role"]["options"] == {"import": "s3-list-role"}
 

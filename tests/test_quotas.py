@@ -175,9 +175,10 @@ def test_the_self_service_policy_counts_toward_the_ten() -> None:
     with pytest.raises(SettingsError) as caught:
         plan_of(raw)
     assert caught.value.problems == [
-        f"cross-account-roles:users.alice: trusted by {EDGE} roles of this stack, whose exact ARNs need 10 "
-        "assume-role policies of at most 6,144 characters; this stack would attach 11 managed policies to the user and "
-        "AWS attaches at most 10: expected fewer roles trusting this user in one stack (split the roles across stacks)"
+        f"cross-account-roles:users.alice: trusted by {EDGE} roles whose exact ARNs need 10 assume-role policies "
+        "of at most 6,144 characters; this stack attaches 11 managed policies to the user, and AWS attaches at most 10 "
+        "(20 by quota request); expected at most 10: fewer roles trusting this person, or a group (trustedGroups) whose "
+        "policy the members share"
     ]
 
 
@@ -186,9 +187,10 @@ def test_eleven_managed_policies_on_a_user_are_refused_with_the_numbers(mode: st
     with pytest.raises(SettingsError) as caught:
         plan_of(stack(mode, role_names(EDGE + 1, LONG)))
     assert caught.value.problems == [
-        f"cross-account-roles:users.alice: trusted by {EDGE + 1} roles of this stack, whose exact ARNs need 11 "
-        "assume-role policies of at most 6,144 characters; this stack would attach 11 managed policies to the user and "
-        "AWS attaches at most 10: expected fewer roles trusting this user in one stack (split the roles across stacks)"
+        f"cross-account-roles:users.alice: trusted by {EDGE + 1} roles whose exact ARNs need 11 assume-role policies "
+        "of at most 6,144 characters; this stack attaches 11 managed policies to the user, and AWS attaches at most 10 "
+        "(20 by quota request); expected at most 10: fewer roles trusting this person, or a group (trustedGroups) whose "
+        "policy the members share"
     ]
 
 

@@ -275,23 +275,26 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_check_exits_0_when_clean_1_on_a_guardrail_error_and_2_on_bad_settings(project: Path) -> None:
     write_stack(project, WALKTHROUGH, "clean")
-    # the source account's password policy has one owner among the project's stacks: "clean"
-    others = WALKTHROUGH.replace("  cross-account-roles:passwordPolicy: {}\n", "")
-    assert others != WALKTHROUGH
-    write_stack(
-        project,
-        others.replace(
-            "      description:", "      managedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n      description:"
-        ),
-        "admin",
+    # two roles-only stacks (no users key) in other target accounts, trusting the people of "clean"
+    roles_only = (
+        "config:\n"
+        "  cross-account-roles:target:\n"
+        "    accountId: {account}\n"
+        "    region: eu-north-1\n"
+        "  cross-account-roles:roles:\n"
+        "    {role}:\n"
+        "      trustedUsers: [random_user]\n"
+        "{extra}"
     )
-    write_stack(project, others.replace('"444455556666"', "444455556666"), "broken")
+    admin = "      managedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n"
+    write_stack(project, roles_only.format(account='"555566667777"', role="admin", extra=admin), "admin")
+    write_stack(project, roles_only.format(account="777788889999", role="reader", extra=admin), "broken")
     codes = {stack: cli("check", "--stack", stack, "--project-dir", str(project)) for stack in ("clean", "admin", "broken")}
     assert codes["clean"].returncode == 0, codes["clean"].stderr
-    assert codes["admin"].returncode == 1
+    assert codes["admin"].returncode == 1, codes["admin"].stderr
     assert "ADMINISTRATOR_ACCESS" in codes["admin"].stdout
     assert codes["broken"].returncode == 2
-    assert "cross-account-roles:target.accountId: got 444455556666" in codes["broken"].stderr
+    assert "cross-account-roles:target.accountId: got 777788889999" in codes["broken"].stderr
 
 
 def test_verify_exits_2_when_it_cannot_start(project: Path) -> None:

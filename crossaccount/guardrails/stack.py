@@ -97,11 +97,10 @@ def _people_subjects(
     policy (checked once, located at its file). Built by this program: no waivers."""
     for group in plan.groups:
         at = ("groups", group.name)
-        if group.policy_document is not None:
-            documents.append((PolicyDocument("managed", f"{key(at)} (assume-role policy)", group.policy_document), None))
-            entities.append(
-                (Entity(kind="policy", where=f"{key(at)} (assume-role policy)", name=group.policy_name, path="/"), None)
-            )
+        for assume in group.assume_policies:
+            where = f"{key(at)} (assume-role policy{' ' + assume.part if assume.part else ''})"
+            documents.append((PolicyDocument("managed", where, assume.document), None))
+            entities.append((Entity(kind="policy", where=where, name=assume.name, path="/"), None))
         arns = tuple((key((*at, "managedPolicyArns", i)), arn) for i, arn in enumerate(group.managed_policy_arns))
         entities.append(
             (
@@ -111,7 +110,7 @@ def _people_subjects(
                     name=group.name,
                     path=group.path,
                     managed_policy_arns=arns,
-                    other_attached=int(group.policy_document is not None),
+                    other_attached=len(group.assume_policies),
                 ),
                 None,
             )

@@ -14,12 +14,12 @@ def console_sign_in_url(settings: StackSettings) -> str:
     return f"https://{settings.source.account_id}.{SIGNIN_HOSTS[settings.source.partition]}/console"
 
 
-def user_profile(settings: StackSettings, user: str) -> str:
+def user_profile(settings: StackSettings, user: str, profile: str | None) -> str:
     """The profile with the person's own credentials: their `profile` setting, else `<user>@<source account>`.
 
     Never the deployer's `source.profile`: the role trusts the user, not the deployer.
     """
-    return settings.users[user].profile or f"{user}@{settings.source.account_id}"
+    return profile or f"{user}@{settings.source.account_id}"
 
 
 def role_profile_name(settings: StackSettings, role_name: str) -> str:
@@ -28,12 +28,12 @@ def role_profile_name(settings: StackSettings, role_name: str) -> str:
     return f"{role_name}@{settings.target.account_id}"
 
 
-def assume_role_command(settings: StackSettings, role: RoleSettings, role_arn: str, user: str, mfa_serial: str) -> str:
+def assume_role_command(role: RoleSettings, role_arn: str, user: str, mfa_serial: str, profile: str) -> str:
     parts = [
         "aws sts assume-role",
         f"--role-arn {role_arn}",
         f"--role-session-name {user}",
-        f"--profile {user_profile(settings, user)}",
+        f"--profile {profile}",
         f"--duration-seconds {role.max_session_duration}",
     ]
     if role.require_mfa:
@@ -60,7 +60,7 @@ identity gets no profile (tests/e2e/test_sessions_and_profiles.py loads each pro
 
 
 def aws_config_profile(
-    settings: StackSettings, role: RoleSettings, role_name: str, role_arn: str, mfa_serial: str, user: str
+    settings: StackSettings, role: RoleSettings, role_name: str, role_arn: str, mfa_serial: str, user: str, profile: str
 ) -> str | None:
     """The `~/.aws/config` block for `user` to use `role_name`, or None if no profile can work.
 
@@ -73,7 +73,7 @@ def aws_config_profile(
     lines = [
         f"[profile {role_profile_name(settings, role_name)}]",
         f"role_arn = {role_arn}",
-        f"source_profile = {user_profile(settings, user)}",
+        f"source_profile = {profile}",
     ]
     if role.require_mfa:
         lines.append(f"mfa_serial = {mfa_serial}")

@@ -7,12 +7,19 @@ from dataclasses import dataclass
 
 from crossaccount.iam import POLICY_VERSION, iam_arn
 from crossaccount.inputs import SELF_SERVICE_FILE
-from crossaccount.settings.models import LoadedSettings, RoleSettings, StackSettings
-from crossaccount.settings.people import group_granted_roles, groups_of, trusted_user_names
+from crossaccount.settings.models import GroupSettings, LoadedSettings, RoleSettings, StackSettings, UserSettings
+from crossaccount.settings.people import groups_of, trusted_user_names
 
 from . import selfservice
-from .access import assume_role_command, aws_config_profile, console_sign_in_url, role_profile_name, switch_role_url, user_profile
-from .conflicts import policy_name_problems, source_policy_name_problems, user_policy_count_problems
+from .access import (
+    assume_role_command,
+    aws_config_profile,
+    console_sign_in_url,
+    role_profile_name,
+    switch_role_url,
+    user_profile,
+)
+from .conflicts import group_policy_count_problems, policy_name_problems, source_policy_name_problems, user_policy_count_problems
 from .documents import (
     account_wide_trust_policy,
     assume_roles_policy,
@@ -43,27 +50,53 @@ class _Arns:
 
     users: Mapping[str, str]
     mfa_serials: Mapping[str, str]
+    profiles: Mapping[str, str]
     roles: Mapping[str, str]
+    """role -> ARN: this stack's roles, and (a people's stack) the roles-only stacks' by `<stack>/<role>`."""
     trusted: Mapping[str, list[str]]
     """role -> the users it trusts (trustedUsers, then its groups' members)."""
+    role_settings: Mapping[str, RoleSettings]
+    """This stack's roles and the remote roles, by the same keys as `roles`."""
+
+
+def _directory(loaded: LoadedSettings) -> tuple[Mapping[str, UserSettings], Mapping[str, GroupSettings]]:
+    """The users and groups the roles may trust: the stack's own, or the people's stacks'."""
+    if loaded.people is not None:
+        return loaded.people.users, loaded.people.groups
+    return loaded.settings.users, loaded.settings.groups
+
+
+def _arns(loaded: LoadedSettings) -> _Arns:
+    s = loaded.settings
+    src, tgt = s.source, s.target
+    users, groups = _directory(loaded)
+    role_settings: dict[str, RoleSettings] = dict(s.roles)
+    roles = {n: iam_arn(tgt.partition, tgt.account_id, "role", r.path, n) for n, r in s.roles.items()}
+    for remote in loaded.remote_roles:
+        role_settings[remote.key] = remote.settings
+        roles[remote.key] = iam_arn(remote.target.partition, remote.target.account_id, "role", remote.settings.path, remote.name)
+    return _Arns(
+        users={n: iam_arn(src.partition, src.account_id, "user", u.path, n) for n, u in users.items()},
+        mfa_serials={n: iam_arn(src.partition, src.account_id, "mfa", "/", u.mfa_device_name or n) for n, u in users.items()},
+        profiles={n: user_profile(s, n, u.profile) for n, u in users.items()},
+        roles=roles,
+        trusted={n: trusted_user_names(r, groups) for n, r in role_settings.items()},
+        role_settings=role_settings,
+    )
 
 
 def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     """Every name, ARN and document of the stack. Pure: same settings, same bytes."""
     s = loaded.settings
     src, tgt = s.source, s.target
-    arns = _Arns(
-        users={n: iam_arn(src.partition, src.account_id, "user", u.path, n) for n, u in s.users.items()},
-        mfa_serials={n: iam_arn(src.partition, src.account_id, "mfa", "/", u.mfa_device_name or n) for n, u in s.users.items()},
-        roles={n: iam_arn(tgt.partition, tgt.account_id, "role", r.path, n) for n, r in s.roles.items()},
-        trusted={n: trusted_user_names(r, s.groups) for n, r in s.roles.items()},
-    )
+    arns = _arns(loaded)
     roles = [_role_plan(loaded, name, role, arns) for name, role in s.roles.items()]
     self_service = _self_service_plan(loaded)
-    users = _user_plans(loaded, arns, self_service)
+    users = _user_plans(loaded, arns, self_service) if loaded.people is None else _trusted_people(loaded, arns)
     groups = [_group_plan(loaded, name, arns) for name in s.groups]
     same_account = src.account_id == tgt.account_id
-    problems = user_policy_count_problems(users)
+    problems = user_policy_count_problems(users, loaded)
+    problems += group_policy_count_problems(groups)
     problems += policy_name_problems(roles, users, same_account=same_account)
     problems += source_policy_name_problems(users, groups, self_service, roles if same_account else [])
     return StackPlan(
@@ -75,6 +108,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
         self_service=self_service,
         password_policy=s.password_policy,
         console_sign_in_url=console_sign_in_url(s),
+        kind=loaded.kind,
         problems=tuple(problems),
     )
 
@@ -95,8 +129,8 @@ def _role_plan(loaded: LoadedSettings, name: str, role: RoleSettings, arns: _Arn
     access = tuple(
         AccessPlan(
             user=u,
-            assume_role_command=assume_role_command(s, role, role_arn, u, arns.mfa_serials[u]),
-            aws_config_profile=aws_config_profile(s, role, name, role_arn, arns.mfa_serials[u], u),
+            assume_role_command=assume_role_command(role, role_arn, u, arns.mfa_serials[u], arns.profiles[u]),
+            aws_config_profile=aws_config_profile(s, role, name, role_arn, arns.mfa_serials[u], u, arns.profiles[u]),
             profile_name=role_profile_name(s, name),
         )
         for u in arns.trusted[name]
@@ -126,18 +160,19 @@ def _role_plan(loaded: LoadedSettings, name: str, role: RoleSettings, arns: _Arn
 
 
 def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePlan | None) -> list[UserPlan]:
+    """The stack's users; a people's stack grants them its own roles and the roles-only stacks'."""
     s = loaded.settings
     roles_of: dict[str, list[str]] = {}
-    for role_name in sorted(s.roles):
-        for u in arns.trusted[role_name]:
-            roles_of.setdefault(u, []).append(role_name)
+    for role_key in sorted(arns.role_settings):
+        for u in arns.trusted[role_key]:
+            roles_of.setdefault(u, []).append(role_key)
     # user -> the roles that list it in trustedUsers, in one pass (a scan of every role per
     # user is quadratic: seconds at 4,000 users)
     direct_of: dict[str, dict[str, tuple[RoleSettings, str]]] = {}
-    for role_name, role in s.roles.items():
+    for role_key, role in arns.role_settings.items():
         for trusted_user in role.trusted_users:
-            direct_of.setdefault(trusted_user, {})[role_name] = (role, arns.roles[role_name])
-    tags_for_trust = trust_tags(s.roles)
+            direct_of.setdefault(trusted_user, {})[role_key] = (role, arns.roles[role_key])
+    tags_for_trust = trust_tags(arns.role_settings)
     users = []
     for name, user in s.users.items():
         trusting = direct_of.get(name, {})
@@ -161,7 +196,7 @@ def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePl
                 groups=tuple(groups_of(name, s.groups)),
                 self_service=self_service is not None and name in self_service.users,
                 console=console,
-                profile=user_profile(s, name),
+                profile=arns.profiles[name],
                 adopt=user.import_,
                 assume_policies=assume,
             )
@@ -169,24 +204,52 @@ def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePl
     return users
 
 
+def _trusted_people(loaded: LoadedSettings, arns: _Arns) -> list[UserPlan]:
+    """A roles-only stack: the people its roles trust, referenced, never created or changed
+    (their identity side is the people's stack's), in the order of the people's stack."""
+    users, _ = _directory(loaded)
+    roles_of: dict[str, list[str]] = {}
+    for role_name in sorted(loaded.settings.roles):
+        for u in arns.trusted[role_name]:
+            roles_of.setdefault(u, []).append(role_name)
+    return [
+        UserPlan(
+            name=name,
+            path=user.path,
+            arn=arns.users[name],
+            create=False,
+            tags={},
+            mfa_serial=arns.mfa_serials[name],
+            policy_name=None,
+            policy_arn=None,
+            policy_document=None,
+            roles=tuple(roles_of[name]),
+            profile=arns.profiles[name],
+        )
+        for name, user in users.items()
+        if name in roles_of
+    ]
+
+
 def _group_plan(loaded: LoadedSettings, name: str, arns: _Arns) -> GroupPlan:
     s = loaded.settings
     src = s.source
     group = s.groups[name]
-    granted = {r: (s.roles[r], arns.roles[r]) for r in group_granted_roles(name, s.roles)}
-    policy_name = group_policy_name(loaded.stack, name) if granted else None
+    granted = {r: (role, arns.roles[r]) for r, role in arns.role_settings.items() if name in role.trusted_groups}
+    # One policy for every member: the source identity is pinned with the policy variable.
+    parts = _packed(s, group_policy_name(loaded.stack, name), "${aws:username}", granted) if granted else ()
     return GroupPlan(
         name=name,
         path=group.path,
         arn=iam_arn(src.partition, src.account_id, "group", group.path, name),
         members=tuple(group.members),
         roles=tuple(sorted(granted)),
-        policy_name=policy_name,
-        policy_arn=iam_arn(src.partition, src.account_id, "policy", "/", policy_name) if policy_name else None,
-        # One policy for every member: the source identity is pinned with the policy variable.
-        policy_document=to_json(assume_roles_policy("${aws:username}", granted)) if granted else None,
+        policy_name=parts[0].name if parts else None,
+        policy_arn=parts[0].arn if parts else None,
+        policy_document=parts[0].document if parts else None,
         managed_policy_arns=tuple(group.managed_policy_arns),
         tags=dict(s.tags),
+        assume_policies=parts,
     )
 
 
@@ -214,8 +277,14 @@ def _assume_policies(
     stack: str, s: StackSettings, user: str, trusting: Mapping[str, tuple[RoleSettings, str]]
 ) -> tuple[AssumePolicyPlan, ...]:
     """The user's assume-role policies: one, or the parts `crossaccount.plan.packing` splits it into."""
-    parts = pack(list(trusting), lambda names: assume_roles_policy(user, {n: trusting[n] for n in names}), to_json)
-    base = user_policy_name(stack, user)
+    return _packed(s, user_policy_name(stack, user), user, trusting)
+
+
+def _packed(
+    s: StackSettings, base: str, principal: str, trusting: Mapping[str, tuple[RoleSettings, str]]
+) -> tuple[AssumePolicyPlan, ...]:
+    """`base`'s identity policies for the roles `trusting`, packed (`crossaccount.plan.packing`)."""
+    parts = pack(list(trusting), lambda names: assume_roles_policy(principal, {n: trusting[n] for n in names}), to_json)
     plans = []
     for part in parts:
         policy_name = f"{base}-{part.bits}" if part.bits else base

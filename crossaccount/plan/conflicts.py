@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from crossaccount.errors import key
 from crossaccount.iam import MANAGED_POLICY_SIZE, MAX_ATTACHED_POLICIES
+from crossaccount.settings.models import LoadedSettings
 
 from .model import GroupPlan, RolePlan, SelfServicePlan, UserPlan
 from .names import managed_attachment_name
+from .organisation import policies_elsewhere
 
 
 def policy_name_problems(roles: list[RolePlan], users: list[UserPlan], same_account: bool) -> list[str]:
@@ -72,7 +74,7 @@ def source_policy_name_problems(
         (p.name, key(("roles", r.name, "policyFiles", i))) for r in roles_in_source for i, p in enumerate(r.policies)
     ]
     named += [(a.name, key(("users", u.name))) for u in users for a in u.assume_policies]
-    named += [(g.policy_name, key(("groups", g.name))) for g in groups]
+    named += [(a.name, key(("groups", g.name))) for g in groups for a in g.assume_policies]
     if self_service is not None:
         named.append((self_service.name, key(("selfService",))))
     problems: list[str] = []
@@ -86,16 +88,47 @@ def source_policy_name_problems(
     return problems
 
 
-def user_policy_count_problems(users: list[UserPlan]) -> list[str]:
-    """A user takes at most 10 managed policies (AWS's default quota): refuse, with the numbers,
-    a stack that would attach more, before anything is registered."""
+def user_policy_count_problems(users: list[UserPlan], loaded: LoadedSettings) -> list[str]:
+    """A user takes at most 10 managed policies (AWS's default quota), counted across every
+    stack of the project that attaches one (`crossaccount.plan.organisation`): refuse, with the
+    numbers and the way out, a stack that would attach more, before anything is registered."""
+    attaching = [u for u in users if u.attached_policies]
+    elsewhere = policies_elsewhere(loaded, [u.name for u in attaching]) if loaded.others else {}
     problems: list[str] = []
-    for user in users:
-        if user.attached_policies > MAX_ATTACHED_POLICIES:
+    for user in attaching:
+        others = elsewhere.get(user.name, [])
+        total = user.attached_policies + sum(n for _, n in others)
+        if total <= MAX_ATTACHED_POLICIES:
+            continue
+        here = (
+            f"trusted by {len(user.direct_roles)} roles whose exact ARNs need {len(user.assume_policies)} assume-role "
+            f"policies of at most {MANAGED_POLICY_SIZE:,} characters; this stack attaches {user.attached_policies}"
+        )
+        there = "".join(f", {file_name} attaches {n}" for file_name, n in others)
+        there += f": {total} managed policies on one user" if others else " managed policies to the user"
+        way_out = (
+            "remove users from the stacks that re-list this person (create: false), so that the people's stack grants "
+            "their roles in its packed policies (README: migrating to one people's stack)"
+            if others
+            else "fewer roles trusting this person, or a group (trustedGroups) whose policy the members share"
+        )
+        problems.append(
+            f"{key(('users', user.name))}: {here}{there}, and AWS attaches at most "
+            f"{MAX_ATTACHED_POLICIES} (20 by quota request); expected at most {MAX_ATTACHED_POLICIES}: {way_out}"
+        )
+    return problems
+
+
+def group_policy_count_problems(groups: list[GroupPlan]) -> list[str]:
+    """A group takes at most 10 managed policies: its assume-role parts and its managedPolicyArns."""
+    problems = []
+    for group in groups:
+        attached = len(group.assume_policies) + len(group.managed_policy_arns)
+        if attached > MAX_ATTACHED_POLICIES and len(group.assume_policies) > 1:
             problems.append(
-                f"{key(('users', user.name))}: trusted by {len(user.roles)} roles of this stack, whose exact ARNs need "
-                f"{len(user.assume_policies)} assume-role policies of at most {MANAGED_POLICY_SIZE:,} characters; "
-                f"this stack would attach {user.attached_policies} managed policies to the user and AWS attaches at most "
-                f"{MAX_ATTACHED_POLICIES}: expected fewer roles trusting this user in one stack (split the roles across stacks)"
+                f"{key(('groups', group.name))}: trusted by {len(group.roles)} roles whose exact ARNs need "
+                f"{len(group.assume_policies)} assume-role policies, plus {len(group.managed_policy_arns)} managedPolicyArns: "
+                f"{attached} managed policies, and AWS attaches at most {MAX_ATTACHED_POLICIES} to a group; "
+                "expected fewer roles trusting the group, or fewer managedPolicyArns"
             )
     return problems

@@ -80,12 +80,14 @@ class GroupPlan:
     roles: tuple[str, ...]
     """Roles that list the group in trustedGroups."""
     policy_name: str | None
-    """`<group>-group-assume-roles-<stack>`, attached to the group; None when no role trusts it."""
+    """`<group>-group-assume-roles-<stack>` (its first part), attached to the group; None when no role trusts it."""
     policy_arn: str | None
     policy_document: str | None
     managed_policy_arns: tuple[str, ...]
     tags: Mapping[str, str]
     """On the group's assume-role policy (IAM groups take no tags)."""
+    assume_policies: tuple[AssumePolicyPlan, ...] = ()
+    """Every assume-role policy of the group (the first is `policy_name`'s), packed as a user's are."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,9 @@ class StackPlan:
     """Set when this stack owns the source account's password policy."""
     console_sign_in_url: str = ""
     """The source account's IAM user sign-in page."""
+    kind: str = "people"
+    """`people`, `roles` (a roles-only stack: nothing in the source account) or `legacy`
+    (`crossaccount.settings.organisation`)."""
     problems: tuple[str, ...] = ()
     """What the settings alone could not see and AWS or the engine would refuse (two derived
     names that collide, more policies than a user takes), each naming its stack key. A plan

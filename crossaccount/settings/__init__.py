@@ -16,14 +16,16 @@ from crossaccount.errors import SettingsError, key, show
 from crossaccount.iam import IAM_NAME_RE
 from crossaccount.inputs import SELF_SERVICE_FILE, PolicyFile, StackInput
 
-from . import people
+from . import organisation, people
 from .accounts import check_account, check_partitions
 from .models import (
     KEYS,
     AccountSettings,
     GroupSettings,
+    Kind,
     LoadedSettings,
     PasswordPolicySettings,
+    People,
     RoleSettings,
     SelfServiceSettings,
     StackSettings,
@@ -31,7 +33,7 @@ from .models import (
 )
 from .parse import parse, parse_mapping, parse_optional_mapping, parse_policy_waivers, parse_tags
 from .policy_files import check_policy_waivers, self_service_document
-from .project import password_policy_owner_problems, stack_name_problems
+from .project import organisation_problems, password_policy_owner_problems, stack_name_problems
 from .roles import check_roles
 from .rules import check_name, check_tags, check_unique_ignoring_case
 from .trust_modes import trust_mode_problems
@@ -88,9 +90,13 @@ def load_settings(given: StackInput) -> LoadedSettings:
             f"stack name {show(given.stack)}: expected 1 to {MAX_STACK_NAME} characters of letters, digits and +=,.@_- (it is part of policy names)"
         )
     problems += stack_name_problems(given.stack, given.project)
-    p = _parse_all(given.raw, problems)
-    policy_files = _check_all(p, given, problems)
-    source_documents = _source_documents(p, given, problems)
+    kind = organisation.stack_kind(given.raw)
+    p = _parse_all(given.raw, problems, kind)
+    directory = _directory(p, given, kind, problems)
+    policy_files = _check_all(p, given, directory, problems)
+    source_documents = _source_documents(p, given, kind, problems)
+    if p.source is not None and not problems:  # judged across stacks once the stack itself is valid
+        problems += organisation_problems(given.stack, kind, p.source, p.target, p.users, p.roles, given.project)
     if problems or p.source is None or p.target is None:
         raise SettingsError(problems)
     settings = StackSettings.model_validate(
@@ -112,10 +118,14 @@ def load_settings(given: StackInput) -> LoadedSettings:
         policy_files=policy_files,
         source_documents=source_documents,
         secret_paths=given.secret_paths,
+        kind=kind,
+        people=directory if kind == "roles" else None,
+        remote_roles=organisation.remote_roles(p.source, given.project) if kind == "people" else (),
+        others=tuple(organisation.views(given.project)),
     )
 
 
-def _parse_all(raw: Mapping[str, Any], problems: list[str]) -> _Parsed:
+def _parse_all(raw: Mapping[str, Any], problems: list[str], kind: Kind) -> _Parsed:
     source = parse(AccountSettings, raw.get("source"), ("source",), problems) if "source" in raw else None
     target = parse(AccountSettings, raw.get("target"), ("target",), problems) if "target" in raw else None
     for side in ("source", "target"):
@@ -123,7 +133,7 @@ def _parse_all(raw: Mapping[str, Any], problems: list[str]) -> _Parsed:
             problems.append(f"{key((side,))}: missing; expected a mapping with accountId and region")
     tags = parse_tags(raw.get("tags", {}), problems)
     policy_waivers = parse_policy_waivers(raw.get("policyWaivers", {}), problems)
-    raw_users = parse_mapping(raw, "users", problems)
+    raw_users = parse_mapping(raw, "users", problems) if kind != "roles" else {}
     raw_roles = parse_mapping(raw, "roles", problems)
     users = {n: u for n, v in raw_users.items() if (u := parse(UserSettings, v, ("users", n), problems))}
     roles = {n: r for n, v in raw_roles.items() if (r := parse(RoleSettings, v, ("roles", n), problems))}
@@ -149,7 +159,30 @@ def _parse_all(raw: Mapping[str, Any], problems: list[str]) -> _Parsed:
     )
 
 
-def _check_all(p: _Parsed, given: StackInput, problems: list[str]) -> dict[str, PolicyFile]:
+def _directory(p: _Parsed, given: StackInput, kind: Kind, problems: list[str]) -> People:
+    """The users and groups this stack's roles may trust: its own, or, for a roles-only stack,
+    those of the people's stacks of its source account (`organisation.people_of`)."""
+    if kind != "roles":
+        return People(users=p.users, groups=p.groups, owner={}, files=())
+    for name in ("groups", "passwordPolicy"):
+        if name in given.raw:
+            problems.append(
+                f"{key((name,))}: set in a stack without users, which holds only roles in its target account; "
+                "expected it in the people's stack (the stack that declares the users)"
+            )
+    if p.source is None:
+        return People(users={}, groups={}, owner={}, files=())
+    directory = organisation.people_of(p.source, given.project)
+    if not directory.files:
+        problems.append(
+            f"{key(('users',))}: missing, so this stack holds only roles, trusted by the people of a people's stack; "
+            f"the project has no stack that declares the users of source account {p.source.account_id}: "
+            "expected users here, or a stack file whose users this stack's roles trust"
+        )
+    return directory
+
+
+def _check_all(p: _Parsed, given: StackInput, directory: People, problems: list[str]) -> dict[str, PolicyFile]:
     """Every key's checks, in the order of the keys; returns the documents the roles name."""
     for side, account in (("source", p.source), ("target", p.target)):
         if account is not None:
@@ -168,17 +201,22 @@ def _check_all(p: _Parsed, given: StackInput, problems: list[str]) -> dict[str, 
     for name in p.raw_roles:
         check_name(name, ("roles", name), "role", problems)
     trusted = {u for r in p.roles.values() for u in people.trusted_user_names(r, p.groups)}
+    trusted |= organisation.trusted_elsewhere(p.source, p.groups, given.project) if p.source is not None else set()
     check_users(p.users, p.tags, trusted if p.raw_roles and p.complete else None, problems)
-    policy_files = check_roles(p.roles, p.raw_users, p.target, p.tags, given.policies, problems)
-    problems += trust_mode_problems(p.users, p.roles, p.tags)
+    where = ", ".join(directory.files) if directory.files else None
+    declared = p.raw_users if where is None else directory.users
+    policy_files = check_roles(p.roles, declared, p.target, p.tags, given.policies, problems, where)
+    problems += trust_mode_problems(directory.users, p.roles, p.tags)
+    if where is not None and p.source is not None:
+        people.check_role_principals(p.source, p.roles, directory.groups, problems, where)
     check_policy_waivers(p.policy_waivers, p.roles, problems)
     return policy_files
 
 
-def _source_documents(p: _Parsed, given: StackInput, problems: list[str]) -> dict[str, PolicyFile]:
+def _source_documents(p: _Parsed, given: StackInput, kind: Kind, problems: list[str]) -> dict[str, PolicyFile]:
     """The people's checks, the self-service document (for a stack that creates users), and the
     password policy's one owner across the project."""
-    if p.source is None or p.self_service is None or len(p.groups) != len(p.raw_groups):
+    if kind == "roles" or p.source is None or p.self_service is None or len(p.groups) != len(p.raw_groups):
         return {}
     people.check_people(p.source, p.users, p.roles, p.groups, p.self_service, p.password_policy, problems)
     documents: dict[str, PolicyFile] = {}

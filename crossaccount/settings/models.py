@@ -185,6 +185,63 @@ class StackSettings(_Model):
     )
 
 
+Kind = Literal["people", "roles", "legacy"]
+"""A stack's place in the organisation (`crossaccount.settings.organisation`)."""
+
+
+@dataclass(frozen=True)
+class StackView:
+    """Another stack of the project, as far as the organisation needs it: what parsed of it."""
+
+    name: str
+    file_name: str
+    kind: Kind
+    source: AccountSettings | None
+    target: AccountSettings | None
+    users: Mapping[str, UserSettings]
+    groups: Mapping[str, GroupSettings]
+    roles: Mapping[str, RoleSettings]
+    self_service: bool
+    """The self-service policy is attached to the users it creates."""
+
+    def same_source(self, source: AccountSettings) -> bool:
+        return self.source is not None and (self.source.account_id, self.source.partition) == (
+            source.account_id,
+            source.partition,
+        )
+
+
+@dataclass(frozen=True)
+class People:
+    """For a roles-only stack: the people it may trust, declared by the people's stacks of its
+    source account (usually one)."""
+
+    users: Mapping[str, UserSettings]
+    """Each user a people's stack creates."""
+    groups: Mapping[str, GroupSettings]
+    owner: Mapping[str, str]
+    """User or group name -> the file of the stack that declares it (`group:<name>` for groups)."""
+    files: tuple[str, ...]
+    """The people's stacks' files (empty: the project has none for this source account)."""
+
+
+@dataclass(frozen=True)
+class RemoteRole:
+    """A role of a roles-only stack whose identity side the people's stack holds."""
+
+    stack: str
+    file_name: str
+    name: str
+    target: AccountSettings
+    settings: RoleSettings
+
+    @property
+    def key(self) -> str:
+        """`<stack>/<role>`: unique across stacks (a role name has no `/`), and apart from the
+        people's stack's own role names, whose packing therefore does not move."""
+        return f"{self.stack}/{self.name}"
+
+
 @dataclass(frozen=True)
 class LoadedSettings:
     """The parsed settings plus the policy documents they name, as loaded from disk."""
@@ -197,6 +254,14 @@ class LoadedSettings:
     secret_paths: frozenset[tuple[str, ...]] = frozenset()
     """Settings that hold a secret, e.g. `("roles", "deploy", "externalId")`: outputs that
     contain them are Pulumi secrets, and the offline plan shows `[secret]`."""
+
+    kind: Kind = "people"
+    people: People | None = None
+    """A roles-only stack: the people it may trust (the people's stacks' users and groups)."""
+    remote_roles: tuple[RemoteRole, ...] = ()
+    """A people's stack: the roles of the roles-only stacks, whose identity side it holds."""
+    others: tuple[StackView, ...] = ()
+    """The project's other stacks, as parsed (the quota of a person across stacks)."""
 
     def is_secret(self, *path: str) -> bool:
         return tuple(path) in self.secret_paths

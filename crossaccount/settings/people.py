@@ -74,8 +74,7 @@ def check_people(
     """Every problem with groups, trusted roles, console sign-in and the password policy."""
     _check_groups(users, roles, groups, problems)
     _check_users(users, groups, self_service, problems)
-    for name, role in roles.items():
-        _check_role_principals(source, name, role, groups, problems)
+    check_role_principals(source, roles, groups, problems)
     if password_policy is not None:
         _check_password_policy(password_policy, problems)
 
@@ -142,11 +141,29 @@ def _check_users(
             )
 
 
+def check_role_principals(
+    source: AccountSettings,
+    roles: Mapping[str, RoleSettings],
+    groups: Mapping[str, GroupSettings],
+    problems: list[str],
+    groups_where: str | None = None,
+) -> None:
+    """Each role's trustedGroups (declared under `groups`, of `groups_where` for a roles-only
+    stack) and trustedRoles."""
+    for name, role in roles.items():
+        _check_role_principals(source, name, role, groups, problems, groups_where)
+
+
 def _check_role_principals(
-    source: AccountSettings, name: str, role: RoleSettings, groups: Mapping[str, GroupSettings], problems: list[str]
+    source: AccountSettings,
+    name: str,
+    role: RoleSettings,
+    groups: Mapping[str, GroupSettings],
+    problems: list[str],
+    groups_where: str | None,
 ) -> None:
     at = ("roles", name)
-    check_declared(role.trusted_groups, groups, (*at, "trustedGroups"), "group", "groups", problems)
+    check_declared(role.trusted_groups, groups, (*at, "trustedGroups"), "group", "groups", problems, groups_where)
     if (
         role.trusted_groups
         and all(g in groups for g in role.trusted_groups)

@@ -1,11 +1,17 @@
 """Rules across the stacks of one project, judged on what the read step read of them:
-stack names IAM would read as one, and the source account's password policy, which has one
-owner."""
+stack names IAM would read as one, the source account's password policy, which has one
+owner, a person owned twice, and a role that two stacks would create in one account."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from crossaccount import NAMESPACE
+from crossaccount.errors import key
 from crossaccount.inputs import ProjectFacts
+
+from . import organisation
+from .models import AccountSettings, Kind, RoleSettings, UserSettings
 
 
 def stack_name_problems(stack: str, project: ProjectFacts) -> list[str]:
@@ -40,4 +46,48 @@ def password_policy_owner_problems(source_account_id: str, project: ProjectFacts
                 f"{NAMESPACE}:passwordPolicy: {other.file_name} also sets the password policy of source account {source_account_id}; "
                 "an account has one password policy, owned by one stack: remove passwordPolicy from all stacks but one"
             )
+    return problems
+
+
+def organisation_problems(
+    stack: str,
+    kind: Kind,
+    source: AccountSettings,
+    target: AccountSettings | None,
+    users: Mapping[str, UserSettings],
+    roles: Mapping[str, RoleSettings],
+    project: ProjectFacts,
+) -> list[str]:
+    """What two stacks of the project cannot both do, judged from this stack: a person created
+    by two stacks, and a role (or group) that two stacks would both create in one account (IAM
+    names ignore case). Each problem names this stack's key and the other stack's file."""
+    problems: list[str] = []
+    others = organisation.views(project)
+    if kind == "people":
+        owners = {
+            name.lower(): view.file_name
+            for view in others
+            if view.kind == "people" and view.same_source(source)
+            for name, user in view.users.items()
+            if user.create
+        }
+        for name, user in users.items():
+            if user.create and name.lower() in owners:
+                problems.append(
+                    f"{key(('users', name))}: {owners[name.lower()]} also creates this user in source account "
+                    f"{source.account_id}; exactly one stack owns each person: remove it from one of them"
+                )
+    if target is not None:
+        created = {
+            name.lower(): view.file_name
+            for view in others
+            if view.target is not None and view.target.account_id == target.account_id
+            for name in view.roles
+        }
+        for name in roles:
+            if name.lower() in created:
+                problems.append(
+                    f"{key(('roles', name))}: {created[name.lower()]} also creates a role of this name in target account "
+                    f"{target.account_id} (IAM names ignore case); expected each role of an account in one stack"
+                )
     return problems

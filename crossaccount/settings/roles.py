@@ -37,6 +37,7 @@ def check_roles(
     stack_tags: Mapping[str, str],
     policies: PolicyFolder,
     problems: list[str],
+    declared_where: str | None = None,
 ) -> dict[str, PolicyFile]:
     """Every role's problems, in the order of its keys; returns the documents its policyFiles name."""
     found: dict[str, PolicyFile] = {}
@@ -55,7 +56,7 @@ def check_roles(
             problems.append(
                 f"{key((*at, 'trustedUsers'))}: empty, and no trustedGroups or trustedRoles; expected at least one principal"
             )
-        check_declared(role.trusted_users, declared_users, (*at, "trustedUsers"), "user", "users", problems)
+        check_declared(role.trusted_users, declared_users, (*at, "trustedUsers"), "user", "users", problems, declared_where)
         _check_permission_sources(role, at, target.partition if target is not None else None, problems)
         resolve_role_files(role, at, policies, found, seen, problems)
         check_waivers(role.waivers, (*at, "waivers"), problems)

@@ -76,14 +76,24 @@ def check_path(value: str, path: tuple[str | int, ...], problems: list[str]) -> 
 
 
 def check_declared(
-    names: list[str], declared: Mapping[str, Any], path: tuple[str | int, ...], what: str, under: str, problems: list[str]
+    names: list[str],
+    declared: Mapping[str, Any],
+    path: tuple[str | int, ...],
+    what: str,
+    under: str,
+    problems: list[str],
+    where: str | None = None,
 ) -> None:
-    """Each name in a list (trustedUsers, trustedGroups, a group's members) is declared under `under`, and listed once."""
+    """Each name in a list (trustedUsers, trustedGroups, a group's members) is declared under
+    `under` (of `where`, the people's stacks, for a roles-only stack), and listed once."""
+    declared_at = key((under,)) if where is None else f"{key((under,))} of {where}"
     for i, name in enumerate(names):
         if name not in declared:
+            shown = sorted(declared)
+            expected = ", ".join(shown[:20]) + (f" and {len(shown) - 20:,} more" if len(shown) > 20 else "")
             problems.append(
-                f"{key((*path, i))}: {what} {show(name)} is not declared under {key((under,))}; "
-                f"expected one of {', '.join(sorted(declared)) or '(none declared)'}"
+                f"{key((*path, i))}: {what} {show(name)} is not declared under {declared_at}; "
+                f"expected one of {expected or '(none declared)'}"
             )
     if len(set(names)) != len(names):
         problems.append(f"{key(path)}: lists a {what} twice; expected each {what} once")

@@ -114,6 +114,7 @@ def bare_program(spec: Sequence[dict[str, Any]]) -> None:
             retain_on_delete=item["options"].get("retainOnDelete"),
             import_=item["options"].get("import"),
             delete_before_replace=item["options"].get("deleteBeforeReplace"),
+            ignore_changes=item["options"].get("ignoreChanges"),
         )
         if not item["custom"]:
             created[item["urn"]] = pulumi.ComponentResource(item["type"], item["name"], None, opts)

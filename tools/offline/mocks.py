@@ -329,17 +329,24 @@ async def _reveal(value: Any) -> Any:
     return value
 
 
+DEFAULT_PROGRAM = [PROGRAM]
+"""The program `run_program` runs when given no path (a list, so that the tests can replace it)."""
+
+
 def run_program(
     stack: str,
     raw_config: Mapping[str, Any] | EngineConfig,
     program: Callable[[], Any] | None = None,
-    program_path: Path = PROGRAM,
+    program_path: Path | None = None,
     collect: bool = True,
 ) -> ProgramRun:
     """Run `program` (default: the `__main__.py` at `program_path`) under the recording mocks.
 
     `program_path` lets a test run a copy of the real `__main__.py` beside a policies/
-    folder of its own (the program finds policies/ next to itself).
+    folder of its own (the program finds policies/ next to itself, and reads the other stacks
+    of the project there). Default: `DEFAULT_PROGRAM[0]`, the repository's program, which the
+    tests replace with a copy in a project of its own, so that the repository's stack files
+    (examples users edit) never enter a test that gives its own settings.
 
     `raw_config` is the engine's map (`crossaccount.read.project.read_engine_config`), or
     settings as Python values keyed without namespace, which are encoded as the engine would.
@@ -355,7 +362,8 @@ def run_program(
     asyncio.set_event_loop(loop)
     with paused_gc(collect), no_stack_traces():
         try:
-            return contextvars.Context().run(_run, stack, config_for(raw_config), program, program_path)
+            path = DEFAULT_PROGRAM[0] if program_path is None else program_path
+            return contextvars.Context().run(_run, stack, config_for(raw_config), program, path)
         finally:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
