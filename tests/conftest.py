@@ -66,6 +66,16 @@ def program_of_its_own(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def walkthrough_project(program_of_its_own: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project of the program and the walk-through's stack file alone (no other stack adds roles
+    to its people), for tests that run the commands on a project folder."""
+    project = tmp_path_factory.mktemp("walkthrough")
+    shutil.copytree(program_of_its_own, project, dirs_exist_ok=True)
+    shutil.copy2(PROJECT_DIR / "Pulumi.utils.yaml", project / "Pulumi.utils.yaml")
+    return project
+
+
 @pytest.fixture
 def settings() -> dict[str, Any]:
     """A mutable copy of the walk-through's settings, for tests that change one key."""

@@ -97,8 +97,6 @@ def test_nothing_two_stacks_create_in_the_same_account_collides(plans: dict[str,
         if r.get("account") == "source"
     )
     assert source == [
-        ("staging", "aws:iam/policy:Policy", "random_user-assume-roles-staging"),
-        ("staging", "aws:iam/userPolicyAttachment:UserPolicyAttachment", "access-attach-assume-random_user"),
         ("utils", "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "access-password-policy"),  # one owner: utils
         ("utils", "aws:iam/policy:Policy", "random_user-assume-roles-utils"),
         ("utils", "aws:iam/policy:Policy", "self-service-credentials-utils"),  # the stack that creates the user

@@ -35,8 +35,8 @@ def run_cli(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[
 
 
 @pytest.fixture(scope="module")
-def json_plan() -> dict[str, Any]:
-    result = run_cli("plan", "--stack", "utils", "--format", "json")
+def json_plan(walkthrough_project: Path) -> dict[str, Any]:
+    result = run_cli("plan", "--stack", "utils", "--format", "json", "--project-dir", str(walkthrough_project))
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
     return data

@@ -17,8 +17,8 @@ import pytest
 
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.test_plan import run_cli
+from tools.offline import mocks
 from tools.offline.mocks import run_program
-from tools.paths import PROGRAM
 from tools.render import plan as plan_render
 from tools.render.plan_diff import AccessChange, diff_plans, document_changes, load_plan
 from tools.render.review import render_review
@@ -28,7 +28,7 @@ TRUST = "trust policy of role s3-list-role"
 
 
 def plan_of(raw: dict[str, Any], project: Path | None = None) -> dict[str, Any]:
-    program = (project or PROGRAM.parent) / "__main__.py"
+    program = project / "__main__.py" if project else mocks.DEFAULT_PROGRAM[0]
     return plan_render.as_data(run_program("utils", raw, program_path=program))
 
 
@@ -220,11 +220,12 @@ def test_a_new_wildcard_principal_is_flagged() -> None:
     ]
 
 
-def test_the_cli_diffs_against_a_saved_plan_and_refuses_a_bad_one(tmp_path: Path) -> None:
+def test_the_cli_diffs_against_a_saved_plan_and_refuses_a_bad_one(tmp_path: Path, walkthrough_project: Path) -> None:
     base = plan_of(two_users())
     saved = tmp_path / "base.json"
     saved.write_text(json.dumps(base), encoding="utf-8")
-    result = run_cli("plan", "--stack", "utils", "--format", "markdown", "--against", str(saved))
+    project = ("--project-dir", str(walkthrough_project))
+    result = run_cli("plan", "--stack", "utils", "--format", "markdown", "--against", str(saved), *project)
     assert result.returncode == 0, result.stderr
     assert "**This change only narrows access.**" in result.stdout
     (tmp_path / "bad.json").write_text('{"resources": [{"urn": 1}]}', encoding="utf-8")
