@@ -25,7 +25,7 @@ from .guardrails import Finding, GuardrailError, check_plan
 from .guardrails import enforce as enforce_findings
 from .inputs import StackInput
 from .plan import StackPlan, build_stack_plan
-from .read import EngineConfig, read_stack, read_values
+from .read import EngineConfig, read_organisation, read_stack, read_values
 from .settings import LoadedSettings, load_settings
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "GuardrailError",
     "SettingsError",
     "check",
+    "check_organisation",
     "check_stack",
     "check_values",
     "enforce",
@@ -83,6 +84,23 @@ def check_stack(
     except SettingsError as error:
         raise type(error)(error.problems, outcome) from None
     return check(given, outcome)
+
+
+def check_organisation(project_dir: Path) -> dict[str, Checked | SettingsError]:
+    """Every stack of the project, checked together as the accounts will see them: each stack's
+    own problems, and the problems across stacks (a person owned twice, a name two stacks would
+    create in one account, a person's managed policies across stacks), each stack's settings
+    step judging them from its side. Each file and each other stack is read and parsed once."""
+    checked: dict[str, Checked | SettingsError] = {}
+    for stack, given in read_organisation(project_dir).items():
+        if isinstance(given, SettingsError):
+            checked[stack] = given
+            continue
+        try:
+            checked[stack] = check(given)
+        except SettingsError as error:
+            checked[stack] = error
+    return checked
 
 
 def check_values(stack: str, values: Mapping[str, Any], policies_dir: Path) -> Checked:

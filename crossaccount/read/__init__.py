@@ -19,7 +19,15 @@ from .engine import EngineConfig, decode_engine_config, engine_config_of
 from .policies import read_policy_folder
 from .project import other_stack_names, project_config, read_engine_config, stack_dir, stack_file_name, stack_values
 
-__all__ = ["EngineConfig", "read_policies", "read_project", "read_stack", "read_stack_file", "read_values"]
+__all__ = [
+    "EngineConfig",
+    "read_organisation",
+    "read_policies",
+    "read_project",
+    "read_stack",
+    "read_stack_file",
+    "read_values",
+]
 
 
 def read_stack(project_dir: Path, stack: str, config: EngineConfig | None = None) -> StackInput:
@@ -84,3 +92,40 @@ def read_project(project_dir: Path, stack: str) -> ProjectFacts:
             own, values = {}, None
         others.append(OtherStack(name=name, file_name=stack_file_name(name), values=values, own_keys=frozenset(own)))
     return ProjectFacts(project_values=project_values, other_stacks=tuple(others))
+
+
+def read_organisation(project_dir: Path) -> dict[str, StackInput | SettingsError]:
+    """Every stack of the project, each as `read_stack` reads it (or the error that stops it),
+    with each stack file and the policy folder read once, and one `ProjectFacts.views` shared by
+    all, so that the settings step parses each other stack once for the whole organisation.
+    A project that cannot be read at all (`Pulumi.yaml`, the stack folder) raises."""
+    project_values = project_config(project_dir)
+    folder = stack_dir(project_dir)
+    policies, source = read_policies(project_dir / POLICIES_DIR)
+    names = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in folder.glob("Pulumi.*.yaml"))
+    own: dict[str, dict[str, Any]] = {}
+    read: dict[str, StackInput | SettingsError] = {}
+    for name in names:
+        try:
+            own[name] = stack_values(folder, name)
+            merged = {**project_values, **own[name]}
+            read[name] = _decoded(name, engine_config_of(dict(sorted(merged.items()))), policies, source)
+        except SettingsError as error:
+            read[name] = error
+    views: dict[str, Any] = {}
+    for name, given in read.items():
+        if isinstance(given, StackInput):
+            others = tuple(_other(n, read[n], own.get(n, {})) for n in names if n != name)
+            facts = ProjectFacts(project_values=project_values, other_stacks=others, views=views)
+            read[name] = StackInput(given.stack, given.raw, policies, source, given.secret_paths, facts)
+    return read
+
+
+def _decoded(stack: str, config: EngineConfig, policies: PolicyFolder, source: PolicyFolder) -> StackInput:
+    decoded = decode_engine_config(config)
+    return StackInput(stack=stack, raw=decoded.raw, policies=policies, source_policies=source, secret_paths=decoded.secret_paths)
+
+
+def _other(name: str, given: StackInput | SettingsError, own: Mapping[str, Any]) -> OtherStack:
+    values = given.raw if isinstance(given, StackInput) else None
+    return OtherStack(name=name, file_name=stack_file_name(name), values=values, own_keys=frozenset(own))

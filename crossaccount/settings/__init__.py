@@ -204,7 +204,9 @@ def _check_all(p: _Parsed, given: StackInput, directory: People, problems: list[
     trusted |= organisation.trusted_elsewhere(p.source, p.groups, given.project) if p.source is not None else set()
     check_users(p.users, p.tags, trusted if p.raw_roles and p.complete else None, problems)
     where = ", ".join(directory.files) if directory.files else None
-    declared = p.raw_users if where is None else directory.users
+    declared: Mapping[str, Any] | None = p.raw_users if where is None else directory.users
+    if where is None and "users" not in given.raw:
+        declared = None  # a roles-only stack with no people's stack: `_directory` said so
     policy_files = check_roles(p.roles, declared, p.target, p.tags, given.policies, problems, where)
     problems += trust_mode_problems(directory.users, p.roles, p.tags)
     if where is not None and p.source is not None:

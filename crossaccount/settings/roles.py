@@ -32,7 +32,7 @@ SWITCH_ROLE_MAX = 64
 
 def check_roles(
     roles: Mapping[str, RoleSettings],
-    declared_users: Mapping[str, Any],
+    declared_users: Mapping[str, Any] | None,
     target: AccountSettings | None,
     stack_tags: Mapping[str, str],
     policies: PolicyFolder,
@@ -56,7 +56,8 @@ def check_roles(
             problems.append(
                 f"{key((*at, 'trustedUsers'))}: empty, and no trustedGroups or trustedRoles; expected at least one principal"
             )
-        check_declared(role.trusted_users, declared_users, (*at, "trustedUsers"), "user", "users", problems, declared_where)
+        if declared_users is not None:  # None: no people to judge against, already its own problem
+            check_declared(role.trusted_users, declared_users, (*at, "trustedUsers"), "user", "users", problems, declared_where)
         _check_permission_sources(role, at, target.partition if target is not None else None, problems)
         resolve_role_files(role, at, policies, found, seen, problems)
         check_waivers(role.waivers, (*at, "waivers"), problems)
