@@ -276,3 +276,22 @@ def test_migrating_a_target_stack_to_roles_only_loses_no_access_at_any_step(proj
     # step 2, `up` of the staging stack: its per-user policy goes, the role and its trust stay
     assert source_names(new_staging) == []
     assert [r.trust_document for r in new_staging.plan.roles] == [r.trust_document for r in old_staging.plan.roles]
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        {"users": {"carol": {}}},  # no target, no roles
+        {"target": None, "roles": {"r": None}},
+        {"target": target(DATA), "users": ["carol"], "roles": {"r": "not a mapping"}},
+        {"target": target(DATA), "roles": {"r": {"trustedUsers": 7}}},
+        {"target": "444455556666", "users": {"carol": None}, "groups": [], "selfService": "yes"},
+        {"source": [], "target": target(DATA), "roles": {"r": role("alice")}},
+    ],
+)
+def test_another_stack_that_cannot_be_valid_is_its_own_error_never_a_crash_here(project: Path, garbage: dict[str, Any]) -> None:
+    write(project, people=people_stack(), staging=roles_stack(STAGING, **{"staging-read": role("alice")}), zz=garbage)
+    assert granted(checked(project, "people"), "alice")[-1] == f"arn:aws:iam::{STAGING}:role/staging-read"
+    assert checked(project, "staging").loaded.kind == "roles"
+    assert refused(project, "zz")  # its own problems, when it is checked
+    assert cli(project, "check", "--all").returncode == 2
