@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan check check-all verify bench test lint typecheck pytest venv node clean
+.PHONY: plan check check-all verify bench-org bench test lint typecheck pytest venv node clean
 
 venv: $(VENV)/.installed
 
@@ -46,6 +46,10 @@ verify: venv
 
 bench: venv
 	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) $(if $(REPEAT),--repeat $(REPEAT)) --format $(FORMAT) $(if $(filter text,$(FORMAT)),--readme)
+
+# The whole organisation: 1,000 people, a people's stack and 50 roles-only stacks of 8 roles (JSON figures).
+bench-org: venv
+	@$(PY) -m tools.benchmark.organisation $(if $(REPEAT),--repeat $(REPEAT))
 
 lint: venv
 	@$(VENV)/bin/ruff check .
