@@ -17,7 +17,16 @@ from crossaccount.inputs import POLICIES_DIR, SOURCE_POLICIES_DIR, OtherStack, P
 
 from .engine import EngineConfig, decode_engine_config, engine_config_of
 from .policies import read_policy_folder
-from .project import other_stack_names, project_config, read_engine_config, stack_dir, stack_file_name, stack_values
+from .project import (
+    PROJECT_FILE,
+    other_stack_names,
+    project_config,
+    read_engine_config,
+    read_project_file,
+    stack_dir,
+    stack_file_name,
+    stack_values,
+)
 
 __all__ = ["EngineConfig", "read_policies", "read_project", "read_stack", "read_stack_file", "read_values"]
 
@@ -26,7 +35,16 @@ def read_stack(project_dir: Path, stack: str, config: EngineConfig | None = None
     """Stack `stack` of the project in `project_dir`: its configuration as the engine passes it
     (`config`, when the engine did pass it; else read from `Pulumi.yaml` and the stack file),
     the policy documents beside the program, and the project's other stacks."""
-    decoded = decode_engine_config(read_engine_config(project_dir, stack) if config is None else config)
+    if config is None:
+        config = read_engine_config(project_dir, stack)
+    elif (project_dir / PROJECT_FILE).exists():
+        # The program, under the engine: the engine read Pulumi.yaml, but checks less of it than
+        # the offline commands do (a project-level `secure:` value, an absolute stackConfigDir,
+        # two spellings of one key): the program refuses what they refuse.
+        data = read_project_file(project_dir)
+        stack_dir(project_dir, data)
+        project_config(project_dir, data)
+    decoded = decode_engine_config(config)
     policies, source = read_policies(project_dir / POLICIES_DIR)
     return StackInput(
         stack=stack,
@@ -35,6 +53,7 @@ def read_stack(project_dir: Path, stack: str, config: EngineConfig | None = None
         source_policies=source,
         secret_paths=decoded.secret_paths,
         project=read_project(project_dir, stack),
+        environments=config.environments,
     )
 
 
