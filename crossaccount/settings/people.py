@@ -28,7 +28,6 @@ from crossaccount.iam import (
     MAX_ATTACHED_POLICIES,
     MAX_GROUPS_PER_USER,
     PASSWORD_LENGTH_RANGE,
-    PATTERN_CHARACTERS,
     REUSE_RANGE,
     ROLE_ARN_RE,
 )
@@ -178,14 +177,19 @@ def _check_role_principals(
     seen: dict[str, int] = {}
     for i, arn in enumerate(role.trusted_roles):
         where = key((*at, "trustedRoles", i))
-        if not ROLE_ARN_RE.match(arn) or any(c in arn for c in PATTERN_CHARACTERS):
-            # `${` is a policy variable, which IAM does not resolve in a Principal: "You cannot use
-            # a policy variable ... in the Principal element" (https://docs.aws.amazon.com/IAM/latest/
-            # UserGuide/reference_policies_variables.html#policy-vars-wheretouse).
+        if not ROLE_ARN_RE.match(arn) or "*" in arn or "?" in arn:
             problems.append(
                 f"{where}: got {show(arn)}; expected the ARN of an existing role, arn:{partition}:iam::{source.account_id}:role/<name> "
-                "(no wildcards or ${...} policy variables, which a trust policy's Principal does not take; "
-                "not an assumed-role session ARN)"
+                "(no wildcards, not an assumed-role session ARN)"
+            )
+            continue
+        if "${" in arn:
+            # A policy variable, which IAM does not resolve in a Principal: "You cannot use a policy
+            # variable ... in the Principal element" (https://docs.aws.amazon.com/IAM/latest/UserGuide/
+            # reference_policies_variables.html#policy-vars-wheretouse); IAM refuses the trust policy.
+            problems.append(
+                f"{where}: got {show(arn)}; ${{ starts a policy variable, which a trust policy's Principal does not take: "
+                f"expected the ARN of an existing role, arn:{partition}:iam::{source.account_id}:role/<path>/<name>, its path without ${{"
             )
             continue
         arn_partition, account = arn.split(":")[1], arn.split(":")[4]

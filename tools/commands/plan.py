@@ -49,7 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Print the plan to `out` (default: the current sys.stdout)."""
+    out = out or sys.stdout
     base = None
     if getattr(args, "against", None) is not None:
         try:
@@ -58,8 +60,6 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 2
     config = read_engine_config(args.project_dir, args.stack)
-    if config.environments:
-        print(f"warning: {environments_note(stack_file_name(args.stack), config.environments)}", file=sys.stderr)
     try:
         program_run = run_program(args.stack, config, program_path=args.project_dir / "__main__.py", collect=False)
     except ProgramError as error:  # the process ends after printing
@@ -67,6 +67,8 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             cause = SettingsError(with_environments(error.cause.problems, args.stack, config.environments), "nothing was created")
             raise ProgramError(cause, error.registrations) from None
         raise
+    if config.environments:  # one warning; on a refusal the error says it instead
+        print(f"warning: {environments_note(stack_file_name(args.stack), config.environments)}", file=sys.stderr)
     # The findings are those of the program's own guardrail run: the stack file is read once
     # and the rules run once (they ran before the first resource was registered).
     findings = program_run.findings
