@@ -539,7 +539,7 @@ def test_the_corpus_has_at_least_fifty_cases_each_with_a_reason() -> None:
 
 def project_of(c: Case, tmp_path: Path) -> Path:
     project = tmp_path / "project"
-    project.mkdir()
+    project.mkdir(parents=True)
     shutil.copy2(PROJECT_DIR / "__main__.py", project / "__main__.py")
     shutil.copytree(PROJECT_DIR / "policies", project / "policies")
     for name, text in c.files.items():
@@ -620,3 +620,60 @@ def test_plan_check_and_the_program_agree_with_the_engine(
         for line in c.expect:
             if not line.startswith("Pulumi.hostile.yaml imports"):  # the engine has read the environment
                 assert line in program_text, f"program: expected {line!r} in\n{program_text}"
+
+
+def plan_json(project: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    outcome, out, err = command("plan", project, capsys)
+    assert outcome == OK, err
+    return out
+
+
+def test_a_shells_pulumi_config_changes_nothing_in_plan_or_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Byte for byte the same plan and check with and without PULUMI_CONFIG* in the shell: the
+    engine replaces them (pulumi-language-python main.go), so the plan must not read them."""
+    project = project_of(BY_NAME["env-pulumi-config-adds-a-role"], tmp_path)
+    before = plan_json(project, capsys), command("check", project, capsys)
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(_EXTRA_ROLE))
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", '["cross-account-roles:users", "cross-account-roles:roles"]')
+    after = plan_json(project, capsys), command("check", project, capsys)
+    assert after == before
+    assert "evil" not in after[0]
+    assert '"s3-list-role"' in after[0]
+
+
+def test_an_environment_adds_nothing_the_offline_commands_did_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With `environment:` the plan is the stack file's own, and says so on stderr only."""
+    plain = project_of(BY_NAME["project-one-spelling-bare"], tmp_path / "plain")
+    esc = project_of(BY_NAME["esc-inline-values"], tmp_path / "esc")
+    (plain / FILE).write_text(
+        (esc / FILE).read_text(encoding="utf-8").split("\nconfig:", 1)[1].join(["config:", ""]), encoding="utf-8"
+    )
+    (plain / "Pulumi.yaml").write_text(PROJECT, encoding="utf-8")
+    assert plan_json(esc, capsys) == plan_json(plain, capsys)
+    assert '"team"' not in plan_json(esc, capsys)  # the environment's inline tag was never pretended
+
+
+def registrations(project: Path) -> list:  # type: ignore[type-arg]
+    return list(run_program(STACK, read_engine_config(project, STACK), program_path=project / "__main__.py").registrations)
+
+
+def test_a_boundary_the_stack_creates_is_registered_as_a_dependency_of_its_role(tmp_path: Path) -> None:
+    project = project_of(BY_NAME["boundary-is-a-policy-the-stack-creates"], tmp_path)
+    found = registrations(project)
+    (role,) = [r for r in found if r.type == "aws:iam/role:Role"]
+    (policy,) = [r for r in found if r.type == "aws:iam/policy:Policy" and r.state.get("arn") == OWN_POLICY]
+    assert role.inputs["permissionsBoundary"] == OWN_POLICY
+    assert policy.urn in role.dependencies  # the engine creates the policy first, and deletes it last
+
+
+def test_an_aws_managed_boundary_makes_no_dependency(tmp_path: Path) -> None:
+    project = project_of(BY_NAME["boundary-aws-managed"], tmp_path)
+    found = registrations(project)
+    (role,) = [r for r in found if r.type == "aws:iam/role:Role"]
+    policies = {r.urn for r in found if r.type == "aws:iam/policy:Policy"}
+    assert role.inputs["permissionsBoundary"] == "arn:aws:iam::aws:policy/PowerUserAccess"
+    assert not policies & set(role.dependencies)
