@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 
 from crossaccount.errors import SettingsError
+from crossaccount.plan.conflicts import group_resource_name_problems
+from crossaccount.plan.model import AssumePolicyPlan, GroupPlan
 from crossaccount.read.engine import EngineConfig
 from crossaccount.read.project import read_engine_config
 from tests.hostile.make_cases import PROJECT, ROLE, SOURCE, TARGET, USERS, role_with, stack
@@ -677,3 +679,38 @@ def test_an_aws_managed_boundary_makes_no_dependency(tmp_path: Path) -> None:
     policies = {r.urn for r in found if r.type == "aws:iam/policy:Policy"}
     assert role.inputs["permissionsBoundary"] == "arn:aws:iam::aws:policy/PowerUserAccess"
     assert not policies & set(role.dependencies)
+
+
+def _group(name: str, parts: tuple[str, ...], arns: tuple[str, ...] = ()) -> GroupPlan:
+    assume = tuple(
+        AssumePolicyPlan(part=p, name=f"{name}-group-assume-roles-s{'-' + p if p else ''}", arn="", document="{}", roles=("r",))
+        for p in parts
+    )
+    return GroupPlan(
+        name=name,
+        path="/",
+        arn=f"arn:aws:iam::{SRC}:group/{name}",
+        members=("random_user",),
+        roles=("r",),
+        policy_name=assume[0].name if assume else None,
+        policy_arn=None,
+        policy_document=None,
+        managed_policy_arns=arns,
+        tags={},
+        assume_policies=assume,
+    )
+
+
+def test_a_split_groups_part_and_another_groups_policy_would_share_a_urn() -> None:
+    """Group `g` split into parts `0` and `1`, and group `g-1`: `group-assume-g-1` twice (the
+    policy and its attachment), which the engine refuses as a duplicate URN."""
+    problems = group_resource_name_problems([_group("g", ("0", "1")), _group("g-1", ("",))])
+    assert problems == [
+        "cross-account-roles:groups.g-1: its assume-role policy would get the Pulumi name 'group-assume-g-1' of the one at "
+        "cross-account-roles:groups.g, and the engine refuses two resources of one URN (Duplicate resource URN); expected "
+        "names that do not collide: rename one of the groups (or attach one policy of that name)",
+        "cross-account-roles:groups.g-1: the attachment of its assume-role policy would get the Pulumi name 'group-assume-g-1' "
+        "of the one at cross-account-roles:groups.g, and the engine refuses two resources of one URN (Duplicate resource URN); "
+        "expected names that do not collide: rename one of the groups (or attach one policy of that name)",
+    ]
+    assert group_resource_name_problems([_group("g", ("0", "1")), _group("g-2", ("",))]) == []
