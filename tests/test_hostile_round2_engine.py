@@ -331,6 +331,14 @@ case(
     _ENV + " A key the stack lacks stays missing.",
     env={"PULUMI_CONFIG": json.dumps({"cross-account-roles:roles": json.loads(json.dumps({"r": {}}))})},
 )
+case(
+    "env-pulumi-config-and-no-configuration-at-all",
+    {"Pulumi.yaml": PROJECT, FILE: "config: {}\n"},
+    ["Pulumi.hostile.yaml: no configuration at all, and PULUMI_CONFIG is set in the environment"],
+    "With a nil config map the language host appends no PULUMI_CONFIG (pulumi-language-python main.go constructConfig): the shell's reaches the program.",
+    env={"PULUMI_CONFIG": json.dumps({"cross-account-roles:roles": "{}"})},
+    engine="runs-other",
+)
 # --- Pulumi ESC environments ------------------------------------------------------------------
 _ESC = "mergeConfig merges each environment's pulumiConfig into the stack's (stack values win, maps merged: config/object.go Merge); offline, ESC is not evaluated."
 _NOT_SEEN = "values are not visible offline"

@@ -5,8 +5,9 @@ the `cross-account-roles:*` map the engine would pass for a stack (`read_engine_
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -103,7 +104,9 @@ class ProjectConfig:
 
     values: dict[str, Any]
     """Keys (without namespace) with a value or default, and that value."""
-    required: dict[str, str]
+    others: int = 0
+    """How many keys of other namespaces it gives a value (`aws:region`, `pulumi:*`)."""
+    required: dict[str, str] = field(default_factory=dict)
     """Keys declared with neither: key -> how Pulumi.yaml spells it. The engine stops a stack
     that does not set them (pkg/workspace/config.go mergeConfig, missingStackConfigurationKeysError)."""
 
@@ -148,9 +151,9 @@ def _own_entry(at: str, entry: Any) -> Any:
         )
     if entry.get("default") is not None and entry.get("value") is not None:
         raise StackFileError([f"{at}: both default and value; the engine refuses the project file: keep one"])
-    for field in ("type", "items", "secret"):
-        if field in entry:
-            raise StackFileError([f"{at}: {field} is not supported for this project's settings (they are maps); remove it"])
+    for name in ("type", "items", "secret"):
+        if name in entry:
+            raise StackFileError([f"{at}: {name} is not supported for this project's settings (they are maps); remove it"])
     # `default: null` is no default: Go's yaml leaves the field nil (ProjectConfigType.Default).
     value = entry.get("default") if entry.get("default") is not None else entry.get("value")
     return _NO_VALUE if value is None else value
@@ -168,6 +171,7 @@ def read_project_config(project_dir: Path, project: Mapping[str, Any] | None = N
     values: dict[str, Any] = {}
     required: dict[str, str] = {}
     spelled: dict[str, str] = {}
+    others = 0
     for raw_key, entry in section.items():
         at = f"{PROJECT_FILE}: config {raw_key}"
         name = _our_key(raw_key, PROJECT_FILE, project_level=True)
@@ -175,6 +179,7 @@ def read_project_config(project_dir: Path, project: Mapping[str, Any] | None = N
             problem = _other_namespace_problem(raw_key, entry, at)
             if problem:
                 raise StackFileError([problem])
+            others += 1
             continue
         _check_own_name(name, raw_key, spelled, at)
         value = _own_entry(at, entry)
@@ -191,7 +196,7 @@ def read_project_config(project_dir: Path, project: Mapping[str, Any] | None = N
                 ]
             )
         values[name] = value
-    return ProjectConfig(values=values, required=required)
+    return ProjectConfig(values=values, others=others, required=required)
 
 
 def _check_own_name(name: str, raw_key: str, spelled: dict[str, str], at: str) -> None:
@@ -310,6 +315,29 @@ def other_stack_names(folder: Path, stack: str) -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in folder.glob("Pulumi.*.yaml") if p.name != own)
 
 
+def merged_any(declared: ProjectConfig, own: dict[str, Any], environments: tuple[str, ...], stack_file: Path) -> bool:
+    """Whether the engine's configuration for the stack holds anything at all (any namespace)."""
+    if declared.values or declared.others or own or environments:
+        return True
+    data = load_yaml(stack_file, "stack file")
+    return isinstance(data, dict) and bool(data.get("config"))
+
+
+def _no_config_at_all(file_name: str) -> None:
+    """With no configuration at all, the language host passes the program no PULUMI_CONFIG of
+    its own, so one left in the shell reaches the program as the stack's configuration
+    (sdk/python/cmd/pulumi-language-python/main.go: constructConfig returns "" for a nil config
+    map, and PULUMI_CONFIG is only appended when it is not ""). Offline nothing reads it."""
+    if "PULUMI_CONFIG" in os.environ:
+        raise StackFileError(
+            [
+                f"{file_name}: no configuration at all, and PULUMI_CONFIG is set in the environment; the engine would hand "
+                "the program that variable as the stack's configuration: unset PULUMI_CONFIG, and put the settings in "
+                f"{file_name}"
+            ]
+        )
+
+
 def read_engine_config(project_dir: Path, stack: str) -> EngineConfig:
     """`Pulumi.yaml` + `Pulumi.<stack>.yaml` -> the `cross-account-roles:*` map the engine passes.
 
@@ -325,6 +353,8 @@ def read_engine_config(project_dir: Path, stack: str) -> EngineConfig:
     own, environments = read_stack_config(stacks, stack)
     file_name = stack_file_name(stack)
     missing = [raw for name, raw in sorted(declared.required.items()) if name not in own]
+    if not merged_any(declared, own, environments, stacks / file_name):
+        _no_config_at_all(file_name)
     if missing:
         unseen = f"; {environments_note(file_name, environments)}" if environments else ""
         raise StackFileError(
