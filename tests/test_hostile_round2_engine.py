@@ -224,6 +224,12 @@ case(
     _OTHER,
 )
 case(
+    "project-other-namespace-null-default-and-value",
+    {"Pulumi.yaml": project_yaml("  aws:region:\n    default: null\n    type: null\n    value: eu-north-1\n"), FILE: stack()},
+    OK,
+    _OTHER + " A null field is nil to Go's yaml: only the value is there.",
+)
+case(
     "project-other-namespace-short-hand",
     {"Pulumi.yaml": project_yaml("  aws:region: eu-north-1\n"), FILE: stack()},
     OK,

@@ -1,5 +1,10 @@
 """The project's files: `Pulumi.yaml` (its config and `stackConfigDir`), the stack files, and
 the `cross-account-roles:*` map the engine would pass for a stack (`read_engine_config`).
+
+What the engine does is read in pulumi/pulumi (snapshot of 2026-08-21, commit 1b59498); each
+function cites the file and function it follows. Where the engine would read a file otherwise
+than it is written (two spellings of one key, an absolute stackConfigDir, a project-level
+`secure:` value), the reader refuses it with one error instead of guessing.
 """
 
 from __future__ import annotations
@@ -40,8 +45,6 @@ def _our_key(raw_key: str, file_name: str, project_level: bool) -> str | None:
 
 
 _PROJECT_CONFIG_FIELDS = ("description", "default", "value", "type", "items", "secret")
-ENGINE = "pulumi/pulumi"
-"""Whose source the comments below cite (snapshot of 2026-08-21, commit 1b59498)."""
 
 
 def read_project_file(project_dir: Path) -> dict[str, Any]:
@@ -119,9 +122,9 @@ def _other_namespace_problem(raw_key: str, entry: Any, at: str) -> str | None:
     Project.Validate): a value, never a type or a default. A scalar or list is short-hand for `value`."""
     if not isinstance(entry, dict):
         return None
-    if "type" in entry:
+    if entry.get("type") is not None:  # a null field is no field (Go's yaml leaves it nil)
         return f"{at}: type on a key of another namespace; the engine refuses the project (only {NAMESPACE}:* keys are typed)"
-    if "default" in entry:
+    if entry.get("default") is not None:
         return (
             f"{at}: default on a key of another namespace; the engine refuses the project "
             "(a default belongs to a key of the project's own namespace): write value: instead"
