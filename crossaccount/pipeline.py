@@ -26,6 +26,7 @@ from .guardrails import enforce as enforce_findings
 from .inputs import StackInput
 from .plan import StackPlan, build_stack_plan
 from .read import EngineConfig, read_organisation, read_stack, read_values
+from .read.project import environments_note, stack_file_name
 from .settings import LoadedSettings, load_settings
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "enforce",
     "load_values",
     "plan_of",
+    "with_environments",
 ]
 
 
@@ -49,6 +51,8 @@ class Checked:
     loaded: LoadedSettings
     plan: StackPlan
     findings: tuple[Finding, ...]
+    environments: tuple[str, ...] = ()
+    """The ESC environments the stack file imports, which an offline read has not seen (`environments_note`)."""
 
     @property
     def blocked(self) -> bool:
@@ -68,10 +72,18 @@ def check(given: StackInput, outcome: str = "nothing was created") -> Checked:
     """Settings -> plan -> guardrails for what the read step read."""
     try:
         loaded = load_settings(given)
+        plan = plan_of(loaded, outcome)
     except SettingsError as error:
-        raise SettingsError(error.problems, outcome) from None
-    plan = plan_of(loaded, outcome)
-    return Checked(loaded=loaded, plan=plan, findings=tuple(check_plan(plan)))
+        raise SettingsError(with_environments(error.problems, given.stack, given.environments), outcome) from None
+    return Checked(loaded=loaded, plan=plan, findings=tuple(check_plan(plan)), environments=given.environments)
+
+
+def with_environments(problems: list[str], stack: str, environments: tuple[str, ...]) -> list[str]:
+    """A stack's problems, and, when its file imports ESC environments, the note that their
+    values were not read: a missing or partial setting may be one an environment sets."""
+    if not environments:
+        return problems
+    return [*problems, environments_note(stack_file_name(stack), environments)]
 
 
 def check_stack(

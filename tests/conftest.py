@@ -26,6 +26,8 @@ from tools.offline.mocks import PROJECT_DIR, ProgramRun, Registration, run_progr
 
 SOURCE = "111122223333"
 TARGET = "444455556666"
+MINIMAL_PROJECT = "name: cross-account-roles\nruntime: python\n"
+"""A `Pulumi.yaml` with no config: the engine needs one in every project folder."""
 
 
 def stack_settings(project_dir: Path, stack: str) -> LoadedSettings:
@@ -94,8 +96,11 @@ def run() -> Callable[..., ProgramRun]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the program (the real __main__.py and policies/) that a test may add files to."""
+    """A copy of the program (the real __main__.py and policies/) that a test may add files to,
+    in a project of its own: a `Pulumi.yaml` with its name and no config (a test that needs the
+    project's config writes its own)."""
     shutil.copy2(PROJECT_DIR / "__main__.py", tmp_path / "__main__.py")
+    (tmp_path / "Pulumi.yaml").write_text(MINIMAL_PROJECT, encoding="utf-8")
     shutil.copytree(PROJECT_DIR / "policies", tmp_path / "policies")
     return tmp_path
 

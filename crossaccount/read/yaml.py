@@ -28,8 +28,9 @@ Where YAML readers disagree (ruamel's YAML 1.2 and Go's yaml.v3), or where a val
 than it says, the reader refuses with one error naming the file, the line and the key, instead
 of guessing: duplicate keys, numbers in a form other than plain decimal, timestamps and other
 YAML-only types, non-string keys, merge keys, YAML directives, several documents, nesting
-deeper than any real file, aliases that expand beyond any real file, and `environment:`
-(Pulumi ESC), which only the engine can read.
+deeper than any real file, and aliases that expand beyond any real file. `environment:`
+(Pulumi ESC), which only the engine can read, is named, never read (`project.read_stack_config`,
+docs/esc.md). What `Pulumi.yaml` may hold is `project.read_project_config`'s.
 """
 
 from __future__ import annotations

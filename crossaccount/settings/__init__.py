@@ -96,7 +96,9 @@ def load_settings(given: StackInput) -> LoadedSettings:
     policy_files = _check_all(p, given, directory, problems)
     source_documents = _source_documents(p, given, kind, problems)
     if p.source is not None and not problems:  # judged across stacks once the stack itself is valid
-        problems += organisation_problems(given.stack, kind, p.source, p.target, p.users, p.roles, given.project)
+        problems += organisation_problems(
+            given.stack, kind, p.source, p.target, p.users, p.roles, given.project, p.groups if kind != "roles" else None
+        )
     if problems or p.source is None or p.target is None:
         raise SettingsError(problems)
     settings = StackSettings.model_validate(

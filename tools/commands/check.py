@@ -22,6 +22,7 @@ from typing import TextIO
 
 from crossaccount.guardrails import Finding, catalogue, summarise
 from crossaccount.pipeline import check_stack
+from crossaccount.read.project import environments_note, stack_file_name
 from tools.commands import organisation
 from tools.paths import PROJECT_DIR
 from tools.render import jsontext
@@ -57,6 +58,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path =
     """Print the stack's findings to `out` (default: the current sys.stdout)."""
     if getattr(args, "all", False):
         return organisation.run(getattr(args, "project_dir", None) or project_dir, args.format, out)
-    findings = check_stack(getattr(args, "project_dir", None) or project_dir, args.stack).findings
+    checked = check_stack(getattr(args, "project_dir", None) or project_dir, args.stack)
+    findings = checked.findings
+    if checked.environments:
+        print(f"warning: {environments_note(stack_file_name(args.stack), checked.environments)}", file=sys.stderr)
     (out or sys.stdout).write(render_json(findings) if args.format == "json" else render_text(args.stack, findings))
     return 1 if any(f.blocking for f in findings) else 0
