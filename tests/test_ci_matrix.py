@@ -56,6 +56,18 @@ def test_each_stack_carries_its_kind_and_the_peoples_stacks_come_first(project: 
     ]
 
 
+def test_a_legacy_stack_is_deployed_with_the_targets_after_the_peoples_stack(project: Path) -> None:
+    """Today's layout before migration: it re-lists its people with `create: false` and attaches
+    its own policies to them, so the users must exist first."""
+    legacy = ROLES_ONLY.format(profile="old").replace("777788889999", "123456789012")
+    legacy += "  cross-account-roles:users:\n    random_user:\n      create: false\n"
+    (project / "Pulumi.old.yaml").write_text(legacy, encoding="utf-8")
+    entries = ci_matrix.matrix(project)["include"]
+    assert [(e["stack"], e["kind"]) for e in entries] == [("utils", "people"), ("old", "legacy"), ("qa", "roles")]
+    lines = dict(line.split("=", 1) for line in ci_matrix.github_output(entries).splitlines())
+    assert [e["stack"] for e in json.loads(lines["targets"])["include"]] == ["old", "qa"]
+
+
 def test_the_github_output_splits_the_peoples_stacks_from_the_targets(project: Path) -> None:
     entries = ci_matrix.matrix(project)["include"]
     lines = dict(line.split("=", 1) for line in ci_matrix.github_output(entries).splitlines())

@@ -4,7 +4,8 @@ Invariant: only GitHub's OIDC provider of the same account is trusted, for exact
 repository and exactly one event each (pull requests: the read-only preview role; pushes to
 main: the deploy role), with the audience AWS's STS; the preview role cannot change IAM; the
 deploy role cannot change the CI roles, their policies or the OIDC provider; every action is
-one IAM knows.
+one IAM knows; the permission files are what components/permissions.py gives, and docs/ci.md
+links them and lists every resource type of that table.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from components.permissions import PERMISSIONS
 from crossaccount.guardrails import PolicyDocument
 from crossaccount.guardrails.catalogue import unknown_action
 from crossaccount.guardrails.model import DocumentKind
@@ -166,3 +168,11 @@ def test_there_are_four_files_two_per_role() -> None:
         "preview-permissions.json",
         "preview-trust.json",
     ]
+
+
+def test_the_ci_docs_list_every_resource_type_of_the_permissions_table() -> None:
+    docs = (PROJECT_DIR / "docs" / "ci.md").read_text(encoding="utf-8")
+    for resource_type, row in PERMISSIONS.items():
+        assert f"| `{resource_type}` |" in docs, resource_type
+        if row.source.endswith(".go"):
+            assert f"| `{resource_type}` | `{row.source}` |" in docs, resource_type
