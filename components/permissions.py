@@ -16,7 +16,14 @@ read, update and delete of it, and the ARNs those actions act on. The CI roles' 
   Authorization Reference, crossaccount/guardrails/catalogue.py).
 
 The calls were read in hashicorp/terraform-provider-aws, `internal/service/iam/<file>` (the
-file of each row; pulumi-aws 7.x bridges that provider's v6 line). Only the calls the
+file of each row; pulumi-aws 7.x bridges that provider's v6 line), at these commits: user.go
+058fd401, role.go 32773292, policy.go 01ccd9a2, group.go 0614c9f0, group_policy_attachment.go
+00a35305, user_group_membership.go 01f43111, user_login_profile.go 044fb317,
+account_password_policy.go 09537f61; the attachments' attach/list/detach helpers in
+role_policy_attachment.go and user_policy_attachment.go. Tags are written by the package's
+tags.go (`userUpdateTags`, `roleUpdateTags`: Tag*/Untag*); ListPolicyTags is policy.go's
+`policyTags`; ListUserTags and ListRoleTags are kept for the tagging interceptor's reads of
+newer provider versions (the user.go and role.go read here take the tags from GetUser/GetRole). Only the calls the
 component's inputs can reach are listed: for example a role's `inline_policy` and
 `managed_policy_arns`, which the component never sets (they would take exclusive control of
 the role's policies), and a user's `force_destroy`, never set, add no row. Where a call is

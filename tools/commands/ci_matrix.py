@@ -154,11 +154,11 @@ def main(argv: list[str] | None = None, project_dir: Path = PROJECT_DIR) -> int:
     args = parser.parse_args(argv)
     try:
         entries = matrix(project_dir)["include"]
+        if args.changed_against is not None:
+            entries = select_changed(entries, project_dir, args.changed_against)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if args.changed_against is not None:
-        entries = select_changed(entries, project_dir, args.changed_against)
     if args.github_output:
         sys.stdout.write(github_output(entries))
     else:
