@@ -51,17 +51,20 @@ def test_every_resource_type_of_a_stack_with_every_feature_has_its_permissions(
 
 
 def component_resource_types() -> set[str]:
-    """Every `aws.iam.<Type>(...)` the component's modules call, as the engine's type token."""
+    """Every `aws.<module>.<Type>(...)` resource the component's modules construct (of any AWS
+    service, not only IAM; `...Args` input types aside), as the engine's type token."""
     found = set()
     for path in sorted((PROJECT_DIR / "components").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                target = ast.unparse(node.func.value)
-                if target == "aws.iam":
-                    name = node.func.attr
-                    found.add(f"aws:iam/{name[0].lower()}{name[1:]}:{name}")
-                elif target == "aws" and node.func.attr == "Provider":
-                    found.add(PROVIDER_TYPE)
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            target, name = ast.unparse(node.func.value), node.func.attr
+            if name.endswith("Args"):
+                continue
+            if target.startswith("aws."):
+                found.add(f"aws:{target[len('aws.') :]}/{name[0].lower()}{name[1:]}:{name}")
+            elif target == "aws" and name == "Provider":
+                found.add(PROVIDER_TYPE)
     return found
 
 
