@@ -198,3 +198,18 @@ def test_a_stack_file_that_is_a_link_is_refused(project: Path, pull_request: Pat
     (pull_request / "Pulumi.prod.yaml").symlink_to(pull_request / "Pulumi.utils.yaml")
     with pytest.raises(ci_pr_settings.NotDataError, match=r"^Pulumi\.prod\.yaml: a symbolic link"):
         ci_pr_settings.take(pull_request, project)
+
+
+def test_the_stack_folder_of_the_base_branchs_pulumi_yaml_is_where_stack_files_go(project: Path, tmp_path: Path) -> None:
+    """`stackConfigDir` is read from the base branch's Pulumi.yaml, never the pull request's."""
+    (project / "Pulumi.yaml").write_text(
+        (project / "Pulumi.yaml").read_text(encoding="utf-8") + "stackConfigDir: stacks\n", encoding="utf-8"
+    )
+    (project / "stacks").mkdir()
+    pr = tmp_path / "pr"
+    (pr / "stacks").mkdir(parents=True)
+    (pr / "stacks" / "Pulumi.qa.yaml").write_text(ROLES_ONLY.format(profile="qa"), encoding="utf-8")
+    (pr / "Pulumi.elsewhere.yaml").write_text(ROLES_ONLY.format(profile="x"), encoding="utf-8")
+    assert ci_pr_settings.take(pr, project) == ["stacks/Pulumi.qa.yaml"]
+    assert (project / "stacks" / "Pulumi.qa.yaml").is_file()
+    assert not (project / "Pulumi.elsewhere.yaml").exists()
