@@ -320,7 +320,9 @@ def test_the_policy_packs_venv_is_built_before_each_use_of_the_policy_pack() -> 
 def test_make_builds_the_venv_pulumipolicy_yaml_names_from_the_pinned_requirements() -> None:
     policy = yaml.safe_load((PROJECT_DIR / "policypack" / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
     venv = f"policypack/{policy['runtime']['options']['virtualenv']}"
-    dry = subprocess.run(["make", "-n", "-B", "policypack-venv", "PYTHON=python3"], capture_output=True, text=True, cwd=PROJECT_DIR, check=True)
+    dry = subprocess.run(
+        ["make", "-n", "-B", "policypack-venv", "PYTHON=python3"], capture_output=True, text=True, cwd=PROJECT_DIR, check=True
+    )
     assert dry.stdout.splitlines() == [
         f"python3 -m venv {venv} >&2",
         f"{venv}/bin/pip install --quiet --disable-pip-version-check -r policypack/requirements.txt -c requirements.txt >&2",
