@@ -3,6 +3,7 @@
 #                           make check-all (every stack of the project checked together)
 #                           make verify (after `pulumi up`: assume each role, run its checks)
 #                           make test   (lint, type check and the whole test suite)
+#                           make policypack-venv (the policy pack's own venv, before --policy-pack policypack)
 # Everything runs in .venv, built from the pinned requirements.txt on first use.
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan check check-all verify bench-org bench test lint typecheck pytest venv node clean
+.PHONY: plan check check-all verify bench-org bench test lint typecheck pytest venv policypack-venv node clean
 
 venv: $(VENV)/.installed
 
@@ -26,6 +27,21 @@ node_modules/.installed: package.json package-lock.json
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -m venv $(VENV) >&2
 	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt >&2
+	@touch $@
+
+# The policy pack's own virtualenv, which the engine's Python policy host runs: PulumiPolicy.yaml
+# says `virtualenv: venv` (relative to policypack/). What `pulumi install` in policypack/ does
+# (pulumi/pulumi pkg/cmd/pulumi/install/install.go: policy.InstallPluginDependencies, the Python
+# language host's venv + pip install -r requirements.txt), without needing the CLI first, and
+# with every transitive dependency held to the versions of the project's full pinned set
+# (requirements.txt as pip constraints). The workflows run it before every --policy-pack.
+POLICYPACK_VENV := policypack/venv
+
+policypack-venv: $(POLICYPACK_VENV)/.installed
+
+$(POLICYPACK_VENV)/.installed: policypack/requirements.txt requirements.txt
+	@$(PYTHON) -m venv $(POLICYPACK_VENV) >&2
+	@$(POLICYPACK_VENV)/bin/pip install --quiet --disable-pip-version-check -r policypack/requirements.txt -c requirements.txt >&2
 	@touch $@
 
 # make plan [STACK=utils] [FORMAT=text|json|markdown] [AGAINST=base-plan.json (markdown: what changed)]
@@ -64,4 +80,4 @@ pytest: venv node
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) $(POLICYPACK_VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

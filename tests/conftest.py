@@ -9,12 +9,13 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from components.permissions import PERMISSIONS
 from crossaccount.guardrails import Finding
 from crossaccount.pipeline import check_stack
 from crossaccount.read import read_stack_file
@@ -136,3 +137,23 @@ def write_policy(directory: Path, name: str, document: Any) -> Path:
     path = directory / name
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def registered_types() -> Iterator[set[str]]:
+    """Every AWS resource type that any plan of the test session registered. At the session's
+    end each must have its row in components/permissions.py, from which the CI roles'
+    permissions come (tests/test_permissions.py): a plan that registers a new type fails the
+    run here, whichever test made it."""
+    seen: set[str] = set()
+    record = mocks.RecordingMocks.record
+
+    def recording(self: mocks.RecordingMocks, urn: str, type_: str, *args: Any, **kwargs: Any) -> Any:
+        seen.add(type_)
+        return record(self, urn, type_, *args, **kwargs)
+
+    mocks.RecordingMocks.record = recording  # type: ignore[method-assign]
+    yield seen
+    mocks.RecordingMocks.record = record  # type: ignore[method-assign]
+    missing = sorted(t for t in seen if t.startswith(("aws:", "pulumi:providers:")) and t not in PERMISSIONS)
+    assert not missing, f"resource types with no row in components/permissions.py (the CI roles lack them): {missing}"
