@@ -35,6 +35,7 @@ docs/esc.md). What `Pulumi.yaml` may hold is `project.read_project_config`'s.
 
 from __future__ import annotations
 
+import copy
 import re
 import stat
 from pathlib import Path
@@ -352,6 +353,22 @@ def load_yaml(path: Path, what: str) -> Any:
     except OSError as exc:
         raise StackFileError([f"{file_name}: cannot be read ({exc.strerror}); expected a {what}"]) from None
     text = text.removeprefix("\ufeff")  # the engine strips a UTF-8 byte-order mark (workspace/loaders.go)
+    known = (str(path), what, text)
+    if known in _READ:
+        return copy.deepcopy(_READ[known])
+    _READ.clear()  # one file remembered per text: what a project read reads twice (the stack's own file)
+    _READ[known] = _parsed(text, file_name, what)
+    return copy.deepcopy(_READ[known])
+
+
+_READ: dict[tuple[str, str, str], Any] = {}
+"""The last file read, by path, kind and exact text: `read_engine_config` and `read_project`
+read a stack's own file and its neighbours, and the organisation check reads each file as the
+engine merges it and for the keys it sets; the pure-Python parser is the cost (about 0.1 s for
+a 20 KB file), the text comparison is not. Keyed by the text itself, so an edited file is read anew."""
+
+
+def _parsed(text: str, file_name: str, what: str) -> Any:
     yaml = YAML(typ="safe", pure=True)
     try:
         _check_brackets(text, file_name)
