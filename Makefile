@@ -38,8 +38,10 @@ check: venv
 verify: venv
 	@$(PY) -m tools verify --stack $(STACK) --format $(FORMAT) $(if $(OUTPUTS),--outputs $(OUTPUTS)) $(if $(MFA),--mfa-token $(MFA))
 
+# make bench [SIZES=1x1,500x50] [REPEAT=3] [FORMAT=json] [WRITE=docs/performance.md]: prints the
+# table; writes it into a page (between its bench markers) only when WRITE names one.
 bench: venv
-	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) $(if $(REPEAT),--repeat $(REPEAT)) --format $(FORMAT) $(if $(filter text,$(FORMAT)),--readme)
+	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) $(if $(REPEAT),--repeat $(REPEAT)) --format $(FORMAT) $(if $(WRITE),--write $(WRITE))
 
 lint: venv
 	@$(VENV)/bin/ruff check .

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SOURCE, TARGET, stack_findings, walkthrough_settings
+from tests.conftest import FIXTURE_PROJECT, SOURCE, TARGET, copy_program, stack_findings, walkthrough_settings
 from tools.commands import plan as plan_module
 from tools.offline.mocks import PROJECT_DIR, run_program
 from tools.render import jsontext
@@ -109,10 +109,9 @@ def test_the_markdown_plan_has_a_table_and_each_document() -> None:
 
 
 def test_bad_settings_exit_2_with_the_error_on_stderr_and_nothing_on_stdout(tmp_path: Path) -> None:
-    stack = (PROJECT_DIR / "Pulumi.utils.yaml").read_text(encoding="utf-8").replace('"444455556666"', '"4444"')
+    stack = (FIXTURE_PROJECT / "Pulumi.utils.yaml").read_text(encoding="utf-8").replace('"444455556666"', '"4444"')
     (tmp_path / "Pulumi.broken.yaml").write_text(stack, encoding="utf-8")
-    for name in ("__main__.py", "Pulumi.yaml"):
-        (tmp_path / name).write_text((PROJECT_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    copy_program(tmp_path)
     result = run_cli("plan", "--stack", "broken", "--project-dir", str(tmp_path))
     assert result.returncode == 2
     assert result.stdout == ""

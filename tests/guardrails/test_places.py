@@ -125,6 +125,6 @@ def test_make_plan_shows_the_warnings_and_is_byte_for_byte_stable(
     )
 
 
-def test_the_walkthrough_plan_has_an_empty_findings_list() -> None:
+def test_the_walkthrough_plan_has_an_empty_findings_list(walkthrough_project: Path) -> None:
     run = run_program("utils", walkthrough_settings())
-    assert json.loads(render_json(run, stack_findings("utils")))["findings"] == []
+    assert json.loads(render_json(run, stack_findings("utils", walkthrough_project)))["findings"] == []
