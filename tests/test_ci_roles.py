@@ -108,10 +108,10 @@ def test_every_action_is_one_iam_knows(name: str) -> None:
     assert list(unknown_action(PolicyDocument(kind=kind, where=f"ci-roles/{name}", text=text))) == []
 
 
-def test_the_readme_links_every_ci_role_file() -> None:
-    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+def test_the_workflows_page_links_every_ci_role_file() -> None:
+    page = (PROJECT_DIR / "docs" / "workflows.md").read_text(encoding="utf-8")
     for path in sorted(ROLES.glob("*.json")):
-        assert f"(ci-roles/{path.name})" in readme, path.name
+        assert f"(../ci-roles/{path.name})" in page, path.name
 
 
 def test_there_are_four_files_two_per_role() -> None:

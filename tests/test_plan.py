@@ -98,7 +98,7 @@ def test_the_text_plan_says_which_account_gets_what() -> None:
         "\n13 resources: 1 aws:iam/accountPasswordPolicy:AccountPasswordPolicy, 3 aws:iam/policy:Policy, 1 aws:iam/role:Role, "
         "1 aws:iam/rolePolicyAttachment:RolePolicyAttachment, 1 aws:iam/user:User, 1 aws:iam/userLoginProfile:UserLoginProfile, "
         "2 aws:iam/userPolicyAttachment:UserPolicyAttachment, 1 crossaccount:iam:CrossAccountAccess, 2 pulumi:providers:aws\n"
-        "\nGuardrails: 0 errors, 0 warnings, 0 waived (rules and waivers: README.md#guardrails)\n"
+        "\nGuardrails: 0 errors, 0 warnings, 0 waived (rules and waivers: docs/guardrails.md)\n"
     )
 
 
