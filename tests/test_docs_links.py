@@ -95,3 +95,15 @@ def test_a_broken_link_is_found(tmp_path: Path) -> None:
     probe.write_text(text, encoding="utf-8")
     assert links(probe) == ["#two-words", "#three", "nowhere.md"]
     assert anchors(probe) == {"a", "two-words"}
+
+
+def test_the_readme_is_a_front_door() -> None:
+    """Short (issue 22: at most about 15 KB), the two commands, and an index of tasks, each a link."""
+    text = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) <= 15_000
+    assert "make plan " in text
+    assert "make test " in text
+    index = text.split("\n## How do I…\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in index.splitlines() if line.startswith("| ") and not line.startswith(("| task", "| ---"))]
+    assert len(rows) >= 10
+    assert all("](" in row for row in rows), [row for row in rows if "](" not in row]

@@ -74,3 +74,17 @@ def test_each_role_setting_is_a_row_with_its_type_default_and_bounds() -> None:
     assert "| `mfaMaxAgeSeconds` | integer or null | none |" in table
     assert "| `import` | boolean | `false` |" in table
     assert len(table.splitlines()) == 2 + len(RoleSettings.model_fields)
+
+
+def test_the_plan_page_names_every_key_of_the_json_plan_and_every_option_it_marks(walkthrough_project: Path) -> None:
+    from tools.commands.plan import plan_stack
+    from tools.render.options import MARKED
+    from tools.render.plan import as_data
+
+    page = (PROJECT_DIR / "docs" / "plan.md").read_text(encoding="utf-8")
+    plan = as_data(plan_stack("utils", walkthrough_project), [])
+    listed = page.split("make plan FORMAT=json > plan.json", 1)[1].split("\n", 1)[0]
+    assert all(f'"{key}"' in listed for key in plan), listed
+    resource_keys = {key for r in plan["resources"] for key in r}
+    assert all(f"`{key}`" in page for key in resource_keys), resource_keys
+    assert all(f"`{option}`" in page for option in MARKED)

@@ -74,16 +74,17 @@ def test_the_json_plan_outputs_are_the_stack_outputs(json_plan: dict[str, Any]) 
     assert json_plan["outputs"] == run_program("utils", walkthrough_settings()).outputs
 
 
-def test_two_runs_print_the_same_bytes() -> None:
-    first = run_cli("plan", "--format", "json")
-    second = run_cli("plan", "--format", "json")
+def test_two_runs_print_the_same_bytes(walkthrough_project: Path) -> None:
+    project = ("--project-dir", str(walkthrough_project))
+    first = run_cli("plan", "--format", "json", *project)
+    second = run_cli("plan", "--format", "json", *project)
     assert first.returncode == second.returncode == 0
     assert first.stdout == second.stdout
-    assert run_cli("plan").stdout == run_cli("plan").stdout
+    assert run_cli("plan", *project).stdout == run_cli("plan", *project).stdout
 
 
-def test_the_text_plan_says_which_account_gets_what() -> None:
-    text = run_cli("plan").stdout
+def test_the_text_plan_says_which_account_gets_what(walkthrough_project: Path) -> None:
+    text = run_cli("plan", "--project-dir", str(walkthrough_project)).stdout
     assert text.startswith("Plan for stack utils of cross-account-roles: what `pulumi up` would create.\n")
     source_at = text.index(
         f"source account {SOURCE} (provider access-source: profile utils, region eu-north-1, allowedAccountIds [{SOURCE}])"

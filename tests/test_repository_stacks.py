@@ -99,18 +99,18 @@ def copy_of_the_repository(home: Path) -> Path:
 
 def test_the_readmes_own_edits_leave_every_stack_planning_and_checked(tmp_path: Path) -> None:
     project = copy_of_the_repository(tmp_path)
-    readme_edits.apply(project)
+    person, new_stack, account = readme_edits.apply(project)
 
     stacks = ci_matrix.stacks(project)
-    assert set(STACKS) | {"qa"} == set(stacks)
+    assert {*STACKS, new_stack} == set(stacks)
     assert {s: blocking_findings(project, s) for s in stacks} == {s: [] for s in stacks}
     assert people_with_other_than_one_owner(project) == {}
     plans = plans_of(project)
     assert collisions(plans) == []
     people = readme_edits.people_stack(project).name.removeprefix("Pulumi.").removesuffix(".yaml")
     login = [r["inputs"]["user"] for r in plans[people]["resources"] if r["type"] == "aws:iam/userLoginProfile:UserLoginProfile"]
-    assert readme_edits.PERSON in login  # console access
+    assert person in login  # console access
     users = plans[people]["outputs"]["users"]
-    assert readme_edits.PERSON in users, users
-    assert users[readme_edits.PERSON]["arn"] == f"arn:aws:iam::{readme_edits.SOURCE_ACCOUNT}:user/{readme_edits.PERSON}"
-    assert plans["qa"]["outputs"]["targetAccountId"] == readme_edits.QA_ACCOUNT
+    assert person in users, users
+    assert users[person]["arn"] == f"arn:aws:iam::{readme_edits.SOURCE_ACCOUNT}:user/{person}"
+    assert plans[new_stack]["outputs"]["targetAccountId"] == account

