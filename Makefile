@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan check verify bench test lint typecheck pytest venv node clean
+.PHONY: plan check verify bench docs test lint typecheck pytest venv node clean
 
 venv: $(VENV)/.installed
 
@@ -42,6 +42,10 @@ verify: venv
 # table; writes it into a page (between its bench markers) only when WRITE names one.
 bench: venv
 	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) $(if $(REPEAT),--repeat $(REPEAT)) --format $(FORMAT) $(if $(WRITE),--write $(WRITE))
+
+# make docs: rewrite the tables of docs/ that restate the code (settings, rules) from the code.
+docs: venv
+	@$(PY) -m tools docs
 
 lint: venv
 	@$(VENV)/bin/ruff check .
