@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan check check-all verify bench-org bench test lint typecheck pytest venv policypack-venv node clean
+.PHONY: plan check check-all verify bench-org bench docs test lint typecheck pytest venv policypack-venv node clean
 
 venv: $(VENV)/.installed
 
@@ -60,8 +60,14 @@ check-all: venv
 verify: venv
 	@$(PY) -m tools verify --stack $(STACK) --format $(FORMAT) $(if $(OUTPUTS),--outputs $(OUTPUTS)) $(if $(MFA),--mfa-token $(MFA))
 
+# make bench [SIZES=1x1,500x50] [REPEAT=3] [FORMAT=json] [WRITE=docs/performance.md]: prints the
+# table; writes it into a page (between its bench markers) only when WRITE names one.
 bench: venv
-	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) $(if $(REPEAT),--repeat $(REPEAT)) --format $(FORMAT) $(if $(filter text,$(FORMAT)),--readme)
+	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) $(if $(REPEAT),--repeat $(REPEAT)) --format $(FORMAT) $(if $(WRITE),--write $(WRITE))
+
+# make docs: rewrite the tables of docs/ that restate the code (settings, rules) from the code.
+docs: venv
+	@$(PY) -m tools docs
 
 # The whole organisation: 1,000 people, a people's stack and 50 roles-only stacks of 8 roles (JSON figures).
 bench-org: venv

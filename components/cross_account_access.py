@@ -36,7 +36,7 @@ because the user still has an MFA device (the provider removes those only with
 Not `protect`: a protected resource makes every one of those edits, and `pulumi destroy`,
 fail (`DeleteStep.Apply` refuses), so each routine hand-over would need `pulumi state
 unprotect` first; retaining keeps the person's user just as safe without that. Deleting a
-person's user is a deliberate step outside the program (README, "Deleting a person's user")."""
+person's user is a deliberate step outside the program (docs/people.md, "Deleting a person's user")."""
 
 
 @dataclass(frozen=True)

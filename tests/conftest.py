@@ -2,6 +2,12 @@
 
 The runner is the one `make plan` uses (`tools.offline.mocks.run_program`), not a copy: what the
 tests assert is what the plan prints.
+
+The repository's `Pulumi.yaml` source account and its `Pulumi.<stack>.yaml` files are the user's:
+examples they edit and replace. The tests own their copies, in tests/fixtures/project/ (the
+walk-through as the repository first shipped it, and a roles-only staging stack), and read those
+for every exact document and figure. A test that reads the repository's own stack files checks
+only what must hold for any stack (tests/test_repository_stacks.py).
 """
 
 from __future__ import annotations
@@ -25,6 +31,12 @@ from crossaccount.settings.models import LoadedSettings
 from tools.offline import mocks
 from tools.offline.mocks import PROJECT_DIR, ProgramRun, Registration, run_program
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_PROJECT = FIXTURES / "project"
+"""The tests' own project files: Pulumi.yaml (the shared source account 111122223333),
+Pulumi.utils.yaml (the walk-through, the people's stack) and Pulumi.staging.yaml (roles only)."""
+FIXTURE_STACKS = ("staging", "utils")
+
 SOURCE = "111122223333"
 TARGET = "444455556666"
 MINIMAL_PROJECT = "name: cross-account-roles\nruntime: python\n"
@@ -41,18 +53,28 @@ def engine_settings(stack: str, config: EngineConfig, policies_dir: Path) -> Loa
     return check_stack(policies_dir.parent, stack, config).loaded
 
 
-def stack_findings(stack: str, project_dir: Path = PROJECT_DIR) -> list[Finding]:
+def stack_findings(stack: str, project_dir: Path) -> list[Finding]:
     """The guardrails' findings for Pulumi.<stack>.yaml, without running the program."""
     return list(check_stack(project_dir, stack).findings)
 
 
-def stack_file(stack: str, project_dir: Path = PROJECT_DIR) -> Path:
+def stack_file(stack: str, project_dir: Path = FIXTURE_PROJECT) -> Path:
     return project_dir / stack_file_name(stack)
 
 
 def walkthrough_settings() -> dict[str, Any]:
-    """The `cross-account-roles:*` values of Pulumi.utils.yaml, as a fresh dict."""
-    return copy.deepcopy(read_stack_file(PROJECT_DIR / "Pulumi.utils.yaml"))
+    """The `cross-account-roles:*` values of the tests' walk-through stack, as a fresh dict."""
+    return copy.deepcopy(read_stack_file(FIXTURE_PROJECT / "Pulumi.utils.yaml"))
+
+
+def copy_program(home: Path, project_file: Path = FIXTURE_PROJECT / "Pulumi.yaml") -> Path:
+    """The real program (`__main__.py`, policies/) in `home`, with the tests' Pulumi.yaml (the
+    shared source account 111122223333) and no stack file."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(PROJECT_DIR / "__main__.py", home / "__main__.py")
+    shutil.copy2(project_file, home / "Pulumi.yaml")
+    shutil.copytree(PROJECT_DIR / "policies", home / "policies", dirs_exist_ok=True)
+    return home
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,10 +83,7 @@ def program_of_its_own(tmp_path_factory: pytest.TempPathFactory) -> Path:
     `__main__.py`, `Pulumi.yaml` and policies/ in a project without stack files, so that the
     repository's stacks (examples users edit, and other stacks of the project to the program)
     never enter a test's result. A test of the repository's stacks passes their program."""
-    home = tmp_path_factory.mktemp("program")
-    for name in ("__main__.py", "Pulumi.yaml"):
-        shutil.copy2(PROJECT_DIR / name, home / name)
-    shutil.copytree(PROJECT_DIR / "policies", home / "policies")
+    home = copy_program(tmp_path_factory.mktemp("program"))
     mocks.DEFAULT_PROGRAM[0] = home / "__main__.py"
     return home
 
@@ -75,7 +94,18 @@ def walkthrough_project(program_of_its_own: Path, tmp_path_factory: pytest.TempP
     to its people), for tests that run the commands on a project folder."""
     project = tmp_path_factory.mktemp("walkthrough")
     shutil.copytree(program_of_its_own, project, dirs_exist_ok=True)
-    shutil.copy2(PROJECT_DIR / "Pulumi.utils.yaml", project / "Pulumi.utils.yaml")
+    shutil.copy2(FIXTURE_PROJECT / "Pulumi.utils.yaml", project / "Pulumi.utils.yaml")
+    return project
+
+
+@pytest.fixture(scope="session")
+def fixture_project(program_of_its_own: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The program with the tests' two stacks (tests/fixtures/project/): the walk-through, which
+    owns random_user, and staging, a roles-only stack whose role random_user may assume."""
+    project = tmp_path_factory.mktemp("fixture-project")
+    shutil.copytree(program_of_its_own, project, dirs_exist_ok=True)
+    for stack in FIXTURE_STACKS:
+        shutil.copy2(FIXTURE_PROJECT / f"Pulumi.{stack}.yaml", project / f"Pulumi.{stack}.yaml")
     return project
 
 

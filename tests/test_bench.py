@@ -14,7 +14,7 @@ import pytest
 from crossaccount.guardrails import check_plan
 from crossaccount.iam import non_whitespace_length
 from crossaccount.pipeline import load_values, plan_of
-from tools.benchmark.bench import Row, generated_settings, parse_sizes, render, write_project, write_readme
+from tools.benchmark.bench import Row, generated_settings, parse_sizes, render, write_project, write_table
 from tools.benchmark.floor import floor_spec, run_floor, same_resources
 from tools.commands.plan import plan_stack
 from tools.offline.mocks import PROJECT_DIR, run_program
@@ -50,15 +50,15 @@ def test_the_floor_registers_exactly_the_programs_resources() -> None:
     assert floor.outputs == {}  # the bare program exports nothing
 
 
-def test_the_table_is_written_between_the_readme_markers(tmp_path: Path) -> None:
-    readme = tmp_path / "README.md"
+def test_the_table_is_written_between_the_pages_markers(tmp_path: Path) -> None:
+    readme = tmp_path / "performance.md"
     readme.write_text("# x\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n", encoding="utf-8")
     table = render([Row(4000, 400, 13203, 20.0, 16.0, 700.0, 600.0, 19.0, 15.2)], None, "", 1, (1.0, 2.0))
     assert (
         "| 4,000 x 400 | 13,203 | 20.00 s | 1.51 ms | 16.00 s | 1.21 ms | 1.25 | 19.00 s / 15.20 s (1.25) | 700 MB / 600 MB |"
         in table
     )
-    write_readme(table, readme)
+    write_table(table, readme)
     assert readme.read_text(encoding="utf-8") == f"# x\n<!-- bench:start -->\n{table}<!-- bench:end -->\nafter\n"
     assert parse_sizes("1x1, 500x50") == [(1, 1), (500, 50)]
 
@@ -71,3 +71,28 @@ def test_the_measured_commands_run_with_pythons_compiled_module_cache_on(monkeyp
     environment = child_environment()
     assert "PYTHONDONTWRITEBYTECODE" not in environment
     assert environment["PULUMI_CONFIG_PASSPHRASE"] == "kept"
+
+
+@pytest.mark.parametrize(
+    ("variables", "options"),
+    [
+        ([], "--format text"),
+        (["FORMAT=json"], "--format json"),
+        (["WRITE=docs/performance.md", "REPEAT=3"], "--repeat 3 --format text --write docs/performance.md"),
+    ],
+)
+def test_make_bench_prints_and_writes_a_page_only_when_asked(variables: list[str], options: str) -> None:
+    import os
+    import subprocess
+
+    outer_make = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "SIZES", "REPEAT", "FORMAT", "WRITE")
+    env = {k: v for k, v in os.environ.items() if k not in outer_make}  # `make test` runs this test
+    done = subprocess.run(
+        ["make", "--dry-run", "--no-print-directory", "bench", *variables],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines()[-1].split() == [".venv/bin/python", "-m", "tools", "bench", *options.split()]

@@ -17,7 +17,7 @@ import pytest
 
 from crossaccount.errors import SettingsError
 from crossaccount.guardrails import GuardrailError
-from tests.conftest import walkthrough_settings, write_policy
+from tests.conftest import FIXTURE_PROJECT, walkthrough_settings, write_policy
 from tests.hostile.test_corpus import NAMES, OUTPUTS, STACK, project_for, read_expected
 from tools.__main__ import main
 from tools.commands.plan import plan_stack
@@ -107,7 +107,7 @@ def test_a_stack_only_the_guardrails_refuse_is_refused_by_all_four(project: Path
     settings["roles"]["s3-list-role"]["policyFiles"] = ["admin.json"]
     text = "config:\n" + "".join(f"  cross-account-roles:{k}: {__import__('json').dumps(v)}\n" for k, v in settings.items())
     (project / f"Pulumi.{STACK}.yaml").write_text(text, encoding="utf-8")
-    (project / "Pulumi.yaml").write_text((PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (project / "Pulumi.yaml").write_text((FIXTURE_PROJECT / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
 
     with pytest.raises(ProgramError) as error:
         plan_stack(STACK, project)

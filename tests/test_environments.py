@@ -1,4 +1,8 @@
-"""One program, one stack per environment: every Pulumi.<stack>.yaml of this repository.
+"""One program, one stack per account: the tests' own two stacks (tests/fixtures/project/: the
+walk-through, which owns random_user, and staging, roles only), beside the program.
+
+The repository's own stack files are the user's; tests/test_repository_stacks.py checks what
+must hold for whatever they hold.
 
 Invariant: every stack plans cleanly; exactly one stack owns (creates) each person, and every
 stack that references a person (`create: false`) names the same user (same ARN) in the same
@@ -8,7 +12,6 @@ IAM compares them, ignoring case; ARNs; Pulumi URNs).
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,30 +21,31 @@ import yaml
 
 from crossaccount.errors import SettingsError
 from crossaccount.pipeline import plan_of
-from tests.conftest import stack_file, stack_findings, stack_settings
+from tests.conftest import FIXTURE_PROJECT, FIXTURE_STACKS, copy_program, stack_file, stack_findings, stack_settings
 from tests.node_tools import mermaid_parse
 from tools.commands import ci_matrix
 from tools.commands import plan as plan_module
-from tools.paths import PROJECT_DIR
 from tools.render import plan as plan_render
 from tools.render.review import mermaid
 
-STACKS = ci_matrix.stacks()
+STACKS = list(FIXTURE_STACKS)
 NAMED_TYPES = ("aws:iam/user:User", "aws:iam/role:Role", "aws:iam/policy:Policy")
 
 
 @pytest.fixture(scope="module")
-def plans() -> dict[str, dict[str, Any]]:
-    return {s: plan_render.as_data(plan_module.plan_stack(s), stack_findings(s)) for s in STACKS}
+def plans(fixture_project: Path) -> dict[str, dict[str, Any]]:
+    return {
+        s: plan_render.as_data(plan_module.plan_stack(s, fixture_project), stack_findings(s, fixture_project)) for s in STACKS
+    }
 
 
 def account_of(plan: dict[str, Any], side: str) -> str:
     return str(plan["outputs"][f"{side}AccountId"])
 
 
-def test_there_are_two_example_stacks_sharing_a_source_account() -> None:
-    assert STACKS == ["staging", "utils"]
-    loaded = {s: stack_settings(PROJECT_DIR, s).settings for s in STACKS}
+def test_there_are_two_stacks_sharing_a_source_account(fixture_project: Path) -> None:
+    assert ci_matrix.stacks(fixture_project) == STACKS == ["staging", "utils"]
+    loaded = {s: stack_settings(fixture_project, s).settings for s in STACKS}
     assert loaded["staging"].source == loaded["utils"].source
     assert loaded["staging"].target.account_id != loaded["utils"].target.account_id
     assert {r.policy_files[0] for r in loaded["staging"].roles.values()} != {
@@ -57,11 +61,11 @@ def test_every_stack_plans_cleanly_with_no_guardrail_finding(stack: str, plans: 
     assert result["ok"], result
 
 
-def test_exactly_one_stack_owns_each_person_and_the_others_reference_the_same_user() -> None:
+def test_exactly_one_stack_owns_each_person_and_the_others_reference_the_same_user(fixture_project: Path) -> None:
     owners: dict[tuple[str, str], list[str]] = {}
     arns: dict[tuple[str, str], set[str]] = {}
     for stack in STACKS:
-        plan = plan_of(stack_settings(PROJECT_DIR, stack))
+        plan = plan_of(stack_settings(fixture_project, stack))
         for user in plan.users:
             person = (plan.settings.source.account_id, user.name.lower())
             owners.setdefault(person, [])
@@ -107,14 +111,14 @@ def test_nothing_two_stacks_create_in_the_same_account_collides(plans: dict[str,
     ]
 
 
-def test_urns_carry_the_stack_name() -> None:
+def test_urns_carry_the_stack_name(plans: dict[str, dict[str, Any]]) -> None:
     for stack in STACKS:
-        for r in plan_render.as_data(plan_module.plan_stack(stack))["resources"]:
+        for r in plans[stack]["resources"]:
             assert r["urn"].startswith(f"urn:pulumi:{stack}::cross-account-roles::"), r["urn"]
 
 
-def test_the_ci_matrix_lists_every_stack_owners_first() -> None:
-    entries = ci_matrix.matrix()["include"]
+def test_the_ci_matrix_lists_every_stack_owners_first(fixture_project: Path) -> None:
+    entries = ci_matrix.matrix(fixture_project)["include"]
     assert [e["stack"] for e in entries] == ["utils", "staging"]
     assert entries[1] == {
         "stack": "staging",
@@ -126,25 +130,21 @@ def test_the_ci_matrix_lists_every_stack_owners_first() -> None:
 
 
 def test_the_ci_matrix_refuses_a_stack_without_profiles(tmp_path: Path) -> None:
-    (tmp_path / "policies").mkdir()
-    for name in ("role_permissions_policy.json",):
-        (tmp_path / "policies" / name).write_text((PROJECT_DIR / "policies" / name).read_text(encoding="utf-8"), encoding="utf-8")
-    shutil.copytree(PROJECT_DIR / "policies" / "source", tmp_path / "policies" / "source")  # the self-service policy
-    (tmp_path / "Pulumi.yaml").write_text((PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    text = (PROJECT_DIR / "Pulumi.utils.yaml").read_text(encoding="utf-8").replace("    profile: prod\n", "")
+    copy_program(tmp_path)
+    text = (FIXTURE_PROJECT / "Pulumi.utils.yaml").read_text(encoding="utf-8").replace("    profile: prod\n", "")
     (tmp_path / "Pulumi.ci.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(SettingsError, match="no matrix was written") as raised:
         ci_matrix.matrix(tmp_path)
     assert "Pulumi.ci.yaml: cross-account-roles:target.profile is not set; the workflows reach each account" in str(raised.value)
 
 
-def test_the_shared_source_account_is_written_once_in_pulumi_yaml() -> None:
+def test_the_shared_source_account_is_written_once_in_pulumi_yaml(fixture_project: Path) -> None:
     """Project-level config, the engine's way: `value:` in Pulumi.yaml, applied to every stack
     that does not set the key (no stack file does)."""
-    project = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8"))
+    project = yaml.safe_load((FIXTURE_PROJECT / "Pulumi.yaml").read_text(encoding="utf-8"))
     shared = project["config"]["cross-account-roles:source"]["value"]
     assert shared == {"accountId": "111122223333", "region": "eu-north-1", "profile": "utils"}
     for stack in STACKS:
         stack_config = yaml.safe_load(stack_file(stack).read_text(encoding="utf-8"))["config"]
         assert "cross-account-roles:source" not in stack_config, stack
-        assert stack_settings(PROJECT_DIR, stack).settings.source.model_dump(by_alias=True, exclude_none=True) == shared
+        assert stack_settings(fixture_project, stack).settings.source.model_dump(by_alias=True, exclude_none=True) == shared

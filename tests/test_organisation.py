@@ -194,7 +194,7 @@ def test_a_person_past_ten_managed_policies_over_all_stacks_is_refused_before_an
     assert problem.endswith(
         ", Pulumi.legacy8.yaml attaches 1: 11 managed policies on one user, and AWS attaches at most 10 (20 by quota "
         "request); expected at most 10: remove users from the stacks that re-list this person (create: false), so "
-        "that the people's stack grants their roles in its packed policies (README: migrating to one people's stack)"
+        "that the people's stack grants their roles in its packed policies (docs/organisation.md#migrate-from-people-re-listed-in-each-stack)"
     )
     assert refused(project, "legacy3")[0].startswith("cross-account-roles:users.alice: trusted by 1 roles")
     # The same nine accounts as roles-only stacks: alice holds 2 managed policies in all.

@@ -28,7 +28,7 @@ import pytest
 from crossaccount.errors import SettingsError
 from crossaccount.guardrails import check_plan
 from crossaccount.pipeline import load_values, plan_of
-from tests.conftest import SOURCE, TARGET, of_type, one, stack_findings, walkthrough_settings
+from tests.conftest import FIXTURE_PROJECT, SOURCE, TARGET, of_type, one, stack_findings, walkthrough_settings
 from tests.test_settings_errors import problems_of
 from tools.offline.mocks import MOCK_PASSWORD, PROJECT_DIR, ProgramError, ProgramRun, run_program
 from tools.render import plan as plan_render
@@ -326,8 +326,8 @@ def test_a_stack_without_the_key_leaves_the_password_policy_alone() -> None:
 
 
 def test_two_stack_files_owning_one_accounts_password_policy_are_refused(project: Path) -> None:
-    shutil.copy2(PROJECT_DIR / "Pulumi.yaml", project / "Pulumi.yaml")  # the shared source account
-    shutil.copy2(PROJECT_DIR / "Pulumi.utils.yaml", project / "Pulumi.utils.yaml")
+    shutil.copy2(FIXTURE_PROJECT / "Pulumi.yaml", project / "Pulumi.yaml")  # the shared source account
+    shutil.copy2(FIXTURE_PROJECT / "Pulumi.utils.yaml", project / "Pulumi.utils.yaml")
     raw = walkthrough_settings()
     raw["target"]["accountId"] = "777788889999"
     with pytest.raises(ProgramError) as caught:
@@ -490,9 +490,9 @@ def test_password_policy_values_out_of_range_are_refused() -> None:
 
 
 def test_make_check_refuses_a_second_owner_of_the_password_policy_too(project: Path) -> None:
-    shutil.copy2(PROJECT_DIR / "Pulumi.yaml", project / "Pulumi.yaml")  # the shared source account
-    shutil.copy2(PROJECT_DIR / "Pulumi.utils.yaml", project / "Pulumi.utils.yaml")
-    shutil.copy2(PROJECT_DIR / "Pulumi.utils.yaml", project / "Pulumi.copy.yaml")
+    shutil.copy2(FIXTURE_PROJECT / "Pulumi.yaml", project / "Pulumi.yaml")  # the shared source account
+    shutil.copy2(FIXTURE_PROJECT / "Pulumi.utils.yaml", project / "Pulumi.utils.yaml")
+    shutil.copy2(FIXTURE_PROJECT / "Pulumi.utils.yaml", project / "Pulumi.copy.yaml")
     with pytest.raises(SettingsError) as caught:
         stack_findings("copy", project)
     assert caught.value.problems == [
@@ -515,7 +515,7 @@ def test_a_group_policy_name_that_collides_with_a_users_is_refused() -> None:
 
 def test_a_password_policy_in_the_project_config_is_refused_since_every_stack_would_own_it(project: Path) -> None:
     (project / "Pulumi.yaml").write_text(
-        (PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8") + "  cross-account-roles:passwordPolicy:\n    value: {}\n",
+        (FIXTURE_PROJECT / "Pulumi.yaml").read_text(encoding="utf-8") + "  cross-account-roles:passwordPolicy:\n    value: {}\n",
         encoding="utf-8",
     )
     assert problems_of(walkthrough_settings(), project / "__main__.py") == [

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import MINIMAL_PROJECT, SOURCE, TARGET, stack_findings, walkthrough_settings
+from tests.conftest import FIXTURE_PROJECT, MINIMAL_PROJECT, SOURCE, TARGET, copy_program, stack_findings, walkthrough_settings
 from tools.commands import plan as plan_module
 from tools.offline.mocks import PROJECT_DIR, run_program
 from tools.render import jsontext
@@ -74,16 +74,17 @@ def test_the_json_plan_outputs_are_the_stack_outputs(json_plan: dict[str, Any]) 
     assert json_plan["outputs"] == run_program("utils", walkthrough_settings()).outputs
 
 
-def test_two_runs_print_the_same_bytes() -> None:
-    first = run_cli("plan", "--format", "json")
-    second = run_cli("plan", "--format", "json")
+def test_two_runs_print_the_same_bytes(walkthrough_project: Path) -> None:
+    project = ("--project-dir", str(walkthrough_project))
+    first = run_cli("plan", "--format", "json", *project)
+    second = run_cli("plan", "--format", "json", *project)
     assert first.returncode == second.returncode == 0
     assert first.stdout == second.stdout
-    assert run_cli("plan").stdout == run_cli("plan").stdout
+    assert run_cli("plan", *project).stdout == run_cli("plan", *project).stdout
 
 
-def test_the_text_plan_says_which_account_gets_what() -> None:
-    text = run_cli("plan").stdout
+def test_the_text_plan_says_which_account_gets_what(walkthrough_project: Path) -> None:
+    text = run_cli("plan", "--project-dir", str(walkthrough_project)).stdout
     assert text.startswith("Plan for stack utils of cross-account-roles: what `pulumi up` would create.\n")
     source_at = text.index(
         f"source account {SOURCE} (provider access-source: profile utils, region eu-north-1, allowedAccountIds [{SOURCE}])"
@@ -98,7 +99,7 @@ def test_the_text_plan_says_which_account_gets_what() -> None:
         "\n13 resources: 1 aws:iam/accountPasswordPolicy:AccountPasswordPolicy, 3 aws:iam/policy:Policy, 1 aws:iam/role:Role, "
         "1 aws:iam/rolePolicyAttachment:RolePolicyAttachment, 1 aws:iam/user:User, 1 aws:iam/userLoginProfile:UserLoginProfile, "
         "2 aws:iam/userPolicyAttachment:UserPolicyAttachment, 1 crossaccount:iam:CrossAccountAccess, 2 pulumi:providers:aws\n"
-        "\nGuardrails: 0 errors, 0 warnings, 0 waived (rules and waivers: README.md#guardrails)\n"
+        "\nGuardrails: 0 errors, 0 warnings, 0 waived (rules and waivers: docs/guardrails.md)\n"
     )
 
 
@@ -109,10 +110,9 @@ def test_the_markdown_plan_has_a_table_and_each_document() -> None:
 
 
 def test_bad_settings_exit_2_with_the_error_on_stderr_and_nothing_on_stdout(tmp_path: Path) -> None:
-    stack = (PROJECT_DIR / "Pulumi.utils.yaml").read_text(encoding="utf-8").replace('"444455556666"', '"4444"')
+    stack = (FIXTURE_PROJECT / "Pulumi.utils.yaml").read_text(encoding="utf-8").replace('"444455556666"', '"4444"')
     (tmp_path / "Pulumi.broken.yaml").write_text(stack, encoding="utf-8")
-    for name in ("__main__.py", "Pulumi.yaml"):
-        (tmp_path / name).write_text((PROJECT_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    copy_program(tmp_path)
     result = run_cli("plan", "--stack", "broken", "--project-dir", str(tmp_path))
     assert result.returncode == 2
     assert result.stdout == ""

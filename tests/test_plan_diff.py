@@ -229,13 +229,13 @@ def test_the_cli_diffs_against_a_saved_plan_and_refuses_a_bad_one(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert "**This change only narrows access.**" in result.stdout
     (tmp_path / "bad.json").write_text('{"resources": [{"urn": 1}]}', encoding="utf-8")
-    result = run_cli("plan", "--format", "markdown", "--against", str(tmp_path / "bad.json"))
+    result = run_cli("plan", "--format", "markdown", "--against", str(tmp_path / "bad.json"), *project)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         f"error: --against {tmp_path / 'bad.json'}: resources[0] lacks urn, type or name; "
         "expected the output of make plan FORMAT=json\n"
     )
-    result = run_cli("plan", "--format", "text", "--against", str(saved))
+    result = run_cli("plan", "--format", "text", "--against", str(saved), *project)
     assert result.returncode == 2
     assert result.stderr == f"error: --against {saved}: only with --format markdown (got --format text)\n"
 

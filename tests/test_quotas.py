@@ -243,7 +243,7 @@ def test_a_trust_policy_one_past_2048_names_the_role_the_size_and_the_modes(mode
     assert finding.location == "cross-account-roles:roles.wide-role (trust policy)"
     assert finding.message == (
         "2,049 characters without whitespace; a trust policy holds at most 2,048 by default: trust fewer users per role, "
-        "or trust them by IAM path (trust: path) or by tag (trust: tag) (README: Trust modes), or, if the target "
+        "or trust them by IAM path (trust: path) or by tag (trust: tag) (docs/settings.md: Trust modes), or, if the target "
         "account's AssumeRolePolicySizeQuota was raised, waive TRUST_POLICY_SIZE for the role with the quota as the reason"
     )
 

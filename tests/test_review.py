@@ -8,6 +8,7 @@ and every diagram the program emits is one that Mermaid's own parser accepts.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from crossaccount import pipeline
@@ -136,13 +137,13 @@ def hostile_names() -> dict[str, Any]:
     return raw
 
 
-def test_every_diagram_the_program_emits_parses_with_mermaids_own_parser() -> None:
+def test_every_diagram_the_program_emits_parses_with_mermaids_own_parser(walkthrough_project: Path) -> None:
     plans = [
         plan_of(walkthrough_settings()),
         plan_of(every_option()),
         plan_of(two_by_two()),
         plan_of(hostile_names()),
-        plan_render.as_data(plan_module.plan_stack("utils")),
+        plan_render.as_data(plan_module.plan_stack("utils", walkthrough_project)),
     ]
     diagrams = [mermaid(p) for p in plans]
     # The documentation's diagrams too (the README's is the first one a newcomer sees).
@@ -173,7 +174,7 @@ def test_the_comment_holds_every_document_the_outputs_and_the_findings() -> None
     assert text.count("```json") == 7  # 2 assume-role policies, self-service, 1 permission policy, 2 trust policies, outputs
     assert text.count("<details>") == 6  # one per document
     assert (
-        "#### Guardrails\n\n0 errors, 1 warning, 0 waived (rules and waivers: README.md#guardrails)\n\n- warning `TRUST_WITHOUT_MFA` at `cross-account-roles:roles.machine (trust policy), Statement[0]`"
+        "#### Guardrails\n\n0 errors, 1 warning, 0 waived (rules and waivers: docs/guardrails.md)\n\n- warning `TRUST_WITHOUT_MFA` at `cross-account-roles:roles.machine (trust policy), Statement[0]`"
         in text
     )
 

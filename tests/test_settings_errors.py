@@ -79,7 +79,7 @@ CASES: list[tuple[str, Mutation, str]] = [
     (
         "misspelt role key",
         lambda s: role(s).update(trustedUser=["random_user"]),
-        'cross-account-roles:roles.s3-list-role.trustedUser: unknown key (value ["random_user"]); see the README\'s settings reference',
+        'cross-account-roles:roles.s3-list-role.trustedUser: unknown key (value ["random_user"]); see docs/settings.md',
     ),
     (
         "boolean written as a word",

@@ -30,7 +30,17 @@ from crossaccount.pipeline import plan_of
 from crossaccount.plan.documents import unique_sids
 from crossaccount.read.engine import UNDECRYPTED, EngineConfig, decode_engine_config, engine_config_of, go_json
 from crossaccount.read.project import read_engine_config
-from tests.conftest import MINIMAL_PROJECT, SOURCE, TARGET, engine_settings, one, stack_settings, walkthrough_settings
+from tests.conftest import (
+    FIXTURE_PROJECT,
+    MINIMAL_PROJECT,
+    SOURCE,
+    TARGET,
+    copy_program,
+    engine_settings,
+    one,
+    stack_settings,
+    walkthrough_settings,
+)
 from tools.offline.mocks import PROJECT_DIR, run_program
 
 SECURE = {"secure": "v1:AAAAbm90LXJlYWwtY2lwaGVydGV4dA=="}
@@ -42,18 +52,16 @@ def write_stack(project: Path, text: str, stack: str = "utils") -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A project folder: the real program, policies/ and Pulumi.yaml, and no stack file yet."""
-    shutil.copy2(PROJECT_DIR / "__main__.py", tmp_path / "__main__.py")
-    shutil.copy2(PROJECT_DIR / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copytree(PROJECT_DIR / "policies", tmp_path / "policies")
-    return tmp_path
+    """A project folder: the real program, policies/ and the tests' Pulumi.yaml, and no stack file yet."""
+    return copy_program(tmp_path)
 
 
-WALKTHROUGH = (PROJECT_DIR / "Pulumi.utils.yaml").read_text(encoding="utf-8")
+WALKTHROUGH = (FIXTURE_PROJECT / "Pulumi.utils.yaml").read_text(encoding="utf-8")
+PROJECT_FILE = (FIXTURE_PROJECT / "Pulumi.yaml").read_text(encoding="utf-8")
 
 
 def test_the_walkthrough_reaches_the_program_as_the_engine_encodes_it() -> None:
-    config = read_engine_config(PROJECT_DIR, "utils")
+    config = read_engine_config(FIXTURE_PROJECT, "utils")
     assert config.secret_keys == frozenset()
     assert config.values["cross-account-roles:source"] == '{"accountId":"111122223333","profile":"utils","region":"eu-north-1"}'
     assert config.values["cross-account-roles:users"] == '{"random_user":{"consoleAccess":true,"tags":{"name":"random"}}}'
@@ -108,8 +116,7 @@ def test_a_top_level_value_written_as_json_text_is_read_as_the_program_reads_it(
 
 def test_project_config_fills_keys_the_stack_leaves_out(project: Path) -> None:
     (project / "Pulumi.yaml").write_text(
-        (PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8")
-        + '  cross-account-roles:tags:\n    value:\n      team: platform\n      cost-center: "0042"\n',
+        PROJECT_FILE + '  cross-account-roles:tags:\n    value:\n      team: platform\n      cost-center: "0042"\n',
         encoding="utf-8",
     )
     write_stack(project, WALKTHROUGH)
@@ -121,8 +128,7 @@ def test_project_config_fills_keys_the_stack_leaves_out(project: Path) -> None:
 def test_a_stack_value_replaces_the_project_value_of_the_same_key(project: Path) -> None:
     # pkg/workspace/config.go mergeConfig: the project value applies only when the stack lacks the key.
     (project / "Pulumi.yaml").write_text(
-        (PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8")
-        + "  cross-account-roles:tags:\n    value: {team: platform, a: b}\n",
+        PROJECT_FILE + "  cross-account-roles:tags:\n    value: {team: platform, a: b}\n",
         encoding="utf-8",
     )
     write_stack(project, WALKTHROUGH + "  cross-account-roles:tags:\n    team: security\n")
@@ -130,9 +136,7 @@ def test_a_stack_value_replaces_the_project_value_of_the_same_key(project: Path)
 
 
 def test_a_project_value_without_namespace_is_the_projects_and_default_works_like_value(project: Path) -> None:
-    (project / "Pulumi.yaml").write_text(
-        (PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8") + "  tags:\n    default: {team: platform}\n", encoding="utf-8"
-    )
+    (project / "Pulumi.yaml").write_text(PROJECT_FILE + "  tags:\n    default: {team: platform}\n", encoding="utf-8")
     write_stack(project, WALKTHROUGH)
     assert stack_settings(project, "utils").settings.tags == {"team": "platform"}
 
@@ -152,9 +156,11 @@ def test_brackets_inside_quoted_text_and_comments_are_text(project: Path) -> Non
 
 
 def test_a_large_file_is_refused_before_it_is_parsed(project: Path) -> None:
-    write_stack(project, WALKTHROUGH + "#" * (1 << 20))
+    text = WALKTHROUGH + "#" * (1 << 20)
+    write_stack(project, text)
+    size = f"{len(text.encode('utf-8')):,}"
     with pytest.raises(
-        SettingsError, match=r"Pulumi\.utils\.yaml: 1,04\d,\d{3} bytes; expected a stack file of at most 1,048,576"
+        SettingsError, match=rf"Pulumi\.utils\.yaml: {size} bytes; expected a stack file of at most 1,048,576 bytes"
     ):
         read_engine_config(project, "utils")
 
@@ -364,9 +370,7 @@ def test_the_offline_reading_equals_the_engines_reading(values: dict[str, Any], 
 
 
 def test_stack_files_are_read_from_stack_config_dir(project: Path) -> None:
-    (project / "Pulumi.yaml").write_text(
-        (PROJECT_DIR / "Pulumi.yaml").read_text(encoding="utf-8") + "stackConfigDir: stacks\n", encoding="utf-8"
-    )
+    (project / "Pulumi.yaml").write_text(PROJECT_FILE + "stackConfigDir: stacks\n", encoding="utf-8")
     (project / "stacks").mkdir()
     write_stack(project / "stacks", WALKTHROUGH)
     assert stack_settings(project, "utils").settings.source.account_id == SOURCE
@@ -467,7 +471,7 @@ REPLAY_TEXTS = [
     REPLAY_TEXTS
     + [
         text
-        for p in sorted(Path(__file__).parent.glob("hostile/cases/*/*.yaml")) + sorted(PROJECT_DIR.glob("Pulumi*.yaml"))
+        for p in sorted(Path(__file__).parent.glob("hostile/cases/*/*.yaml")) + sorted(FIXTURE_PROJECT.glob("Pulumi*.yaml"))
         if p.is_file() and not p.is_symlink() and p.stat().st_size < 100_000
         for text in [p.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")]
         # A `%YAML 1.1` directive changes ruamel's resolution while its scanner is live, and deep

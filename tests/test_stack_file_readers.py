@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from crossaccount.errors import SettingsError
 from crossaccount.read import engine
 from crossaccount.read import yaml as stack_file
+from tests.conftest import FIXTURE_PROJECT
 from tests.test_stack_file import REPLAY_TEXTS
-from tools.offline.mocks import PROJECT_DIR
 
 FILE = "Pulumi.t.yaml"
 CORPUS = [
     p
-    for p in sorted(Path(__file__).parent.glob("hostile/cases/*/*.yaml")) + sorted(PROJECT_DIR.glob("Pulumi*.yaml"))
+    for p in sorted(Path(__file__).parent.glob("hostile/cases/*/*.yaml")) + sorted(FIXTURE_PROJECT.glob("Pulumi*.yaml"))
     if p.is_file() and not p.is_symlink()
 ]
 

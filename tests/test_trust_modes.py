@@ -87,7 +87,7 @@ def test_path_mode_trusts_the_source_account_narrowed_to_users_under_the_path(
         f'Principal "arn:aws:iam::{SOURCE}:root" narrowed by ArnLike aws:PrincipalArn '
         f'"arn:aws:iam::{SOURCE}:user/team-data/*": anyone in that account who may create or move a user to a '
         "matching path (iam:CreateUser, iam:UpdateUser) can grant themselves this role; accepted for roles too many "
-        "people need for exact user ARNs (README: Trust modes). Use trust: users where the users fit, or waive "
+        "people need for exact user ARNs (docs/settings.md: Trust modes). Use trust: users where the users fit, or waive "
         "TRUST_ACCOUNT_WIDE with the reason"
     ]
 

@@ -381,7 +381,9 @@ def test_a_failing_pulumi_cli_is_reported_with_its_message(tmp_path: Path) -> No
     assert str(error.value) == "`pulumi stack output --json --stack utils` failed (exit 255): error: no stack named utils found"
 
 
-def test_the_command_without_outputs_or_cli_exits_2_with_the_way_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_without_outputs_or_cli_exits_2_with_the_way_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, walkthrough_project: Path
+) -> None:
     import argparse
     import io
 
@@ -390,7 +392,8 @@ def test_the_command_without_outputs_or_cli_exits_2_with_the_way_out(tmp_path: P
     verify.add_arguments(parser)
     err = io.StringIO()
 
-    code = verify.run(parser.parse_args(["--stack", "utils"]), io.StringIO(), err, environ={})
+    args = parser.parse_args(["--stack", "utils", "--project-dir", str(walkthrough_project)])
+    code = verify.run(args, io.StringIO(), err, environ={})
 
     assert code == 2
     assert err.getvalue().startswith("error: the Pulumi CLI (pulumi) is not on PATH")

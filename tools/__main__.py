@@ -30,6 +30,7 @@ COMMANDS = {
     "verify": ("tools.commands.verify", "after `pulumi up`: assume each role and run its checks"),
     "bench": ("tools.benchmark.bench", "time the program under the mocks for stacks of growing size"),
     "policypack": ("tools.commands.policypack", "write a copy of the policy pack that runs without this repository"),
+    "docs": ("tools.commands.docs", "write the tables of docs/ that restate the code (settings, rules) from the code"),
 }
 
 

@@ -14,7 +14,7 @@ CrossGuard policy pack (policypack/). Pure: no Pulumi imports.
 - `resources`: rules over engine resources (policy pack only);
 - `runner`: waivers and running the rules; `stack`: the stack's plan as subjects.
 
-Every rule is listed, with how to waive it, in the README's Guardrails section.
+Every rule is listed, with how to waive it, in docs/guardrails.md (its table generated from RULES by `python -m tools docs`).
 """
 
 from . import catalogue, combined, escalation, limits, managed, paths, resources, security

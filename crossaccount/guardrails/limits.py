@@ -145,7 +145,7 @@ def trust_policy_size(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
         yield (
             doc.at(),
             f"{size:,} characters without whitespace; a trust policy holds at most {TRUST_POLICY_SIZE:,} by default: "
-            "trust fewer users per role, or trust them by IAM path (trust: path) or by tag (trust: tag) (README: Trust modes), "
+            "trust fewer users per role, or trust them by IAM path (trust: path) or by tag (trust: tag) (docs/settings.md: Trust modes), "
             "or, if the target account's AssumeRolePolicySizeQuota was raised, "
             "waive TRUST_POLICY_SIZE for the role with the quota as the reason",
         )

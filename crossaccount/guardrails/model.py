@@ -203,7 +203,7 @@ class Rule(Generic[S]):
     id: str
     severity: Severity
     summary: str
-    """What it catches, in one line (the README's table and the policy pack's description)."""
+    """What it catches, in one line (docs/guardrails.md's generated table and the policy pack's description)."""
     check: Callable[[S], Problems] = field(repr=False)
     waivable: bool = True
     """False where AWS rejects the input whatever a stack says: waiving would only move the failure to `pulumi up`."""

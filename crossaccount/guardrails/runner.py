@@ -65,7 +65,7 @@ class GuardrailError(Exception):
         listing = "\n".join(f"  - {f.line()}" for f in self.findings)
         super().__init__(
             f"{len(blocking)} guardrail error(s) in stack {stack}; nothing was created "
-            f"(see the README's Guardrails section to fix or waive them):\n{listing}"
+            f"(see docs/guardrails.md to fix or waive them):\n{listing}"
         )
 
 
@@ -88,7 +88,7 @@ def _waiver_findings(scope: WaiverScope, used: set[tuple[str, str]]) -> Iterable
                 "WAIVER_INVALID",
                 ERROR,
                 where,
-                f"no guardrail rule has id {show(rule_id)}; {hint}expected a rule id from the README's Guardrails section",
+                f"no guardrail rule has id {show(rule_id)}; {hint}expected a rule id from docs/guardrails.md",
             )
         elif not RULES[rule_id].waivable:
             yield Finding(

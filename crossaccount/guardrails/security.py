@@ -156,7 +156,7 @@ def trust_account_wide(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
                     doc.at(i),
                     f"Principal {show(principal)} narrowed by {narrowing}: anyone in that account who may {who} can "
                     "grant themselves this role; accepted for roles too many people need for exact user ARNs "
-                    "(README: Trust modes). Use trust: users where the users fit, or waive TRUST_ACCOUNT_WIDE with the reason",
+                    "(docs/settings.md: Trust modes). Use trust: users where the users fit, or waive TRUST_ACCOUNT_WIDE with the reason",
                 )
 
 

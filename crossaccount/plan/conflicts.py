@@ -108,7 +108,7 @@ def user_policy_count_problems(users: list[UserPlan], loaded: LoadedSettings) ->
         there += f": {total} managed policies on one user" if others else " managed policies to the user"
         way_out = (
             "remove users from the stacks that re-list this person (create: false), so that the people's stack grants "
-            "their roles in its packed policies (README: migrating to one people's stack)"
+            "their roles in its packed policies (docs/organisation.md#migrate-from-people-re-listed-in-each-stack)"
             if others
             else "fewer roles trusting this person, or a group (trustedGroups) whose policy the members share"
         )

@@ -38,7 +38,7 @@ def attachment_import_id(entity: str, policy_arn: str) -> str:
 
     As the provider's importer parses it (terraform-provider-aws, iam/role_policy_attachment.go:
     `strings.SplitN(d.Id(), "/", 2)`, "expected <role-name>/<policy_arn>"). The id a created
-    attachment gets is different (`<role>-<unique suffix>`), see the README on when not to set
+    attachment gets is different (`<role>-<unique suffix>`), see docs/adopting.md on when not to set
     importPolicies.
     """
     return f"{entity}/{policy_arn}"

@@ -1,5 +1,5 @@
 """Everything a stack file can say, declared once: each key with its type, default and
-description, whose bounds are `crossaccount.iam`'s (the README's settings reference restates these). The checks of each key live in
+description, whose bounds are `crossaccount.iam`'s (docs/settings.md's tables are generated from them: `python -m tools docs`). The checks of each key live in
 the module named for what it checks (`accounts`, `users`, `roles`, `people`, `trust_modes`,
 `policy_files`, `project`), and read IAM's limits from `crossaccount.iam`.
 """
@@ -170,10 +170,14 @@ class RoleSettings(_Model):
 class StackSettings(_Model):
     """Everything one stack (one pair of accounts) says."""
 
-    source: AccountSettings
-    target: AccountSettings
-    users: dict[str, UserSettings]
-    roles: dict[str, RoleSettings]
+    source: AccountSettings = Field(description="The account of the people (IAM users); usually project-level, in Pulumi.yaml.")
+    target: AccountSettings = Field(description="The account of this stack's roles.")
+    users: dict[str, UserSettings] = Field(
+        default_factory=dict,
+        description="User name -> settings: the people this stack declares. Absent: a roles-only stack, "
+        "whose roles trust the users of the source account's people's stack.",
+    )
+    roles: dict[str, RoleSettings] = Field(description="Role name -> settings: the roles of the target account.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to everything.")
     policy_waivers: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="Guardrail rules waived for one file of policies/: file name -> {rule id: why}."

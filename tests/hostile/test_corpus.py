@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from crossaccount.errors import SettingsError
+from tests.conftest import FIXTURE_PROJECT
 from tools.__main__ import main
 from tools.commands.plan import plan_stack
 from tools.offline.errors import ProgramError
@@ -36,7 +37,7 @@ def read_expected(name: str) -> tuple[list[str], list[str]]:
 
 
 def project_for(name: str, tmp_path: Path) -> Path:
-    """The case's files beside the real program (and the real policies/ and Pulumi.yaml where the case has none)."""
+    """The case's files beside the real program (and the real policies/ and the tests' Pulumi.yaml where the case has none)."""
     project = tmp_path / "project"
     shutil.copytree(CASES / name, project, symlinks=True)
     (project / "expected.txt").unlink()
@@ -48,7 +49,7 @@ def project_for(name: str, tmp_path: Path) -> Path:
     if (project / "policies").is_dir() and not (project / "policies" / "source").exists():
         shutil.copytree(PROJECT_DIR / "policies" / "source", project / "policies" / "source")  # the self-service policy
     if not (project / "Pulumi.yaml").exists():
-        shutil.copy2(PROJECT_DIR / "Pulumi.yaml", project / "Pulumi.yaml")
+        shutil.copy2(FIXTURE_PROJECT / "Pulumi.yaml", project / "Pulumi.yaml")
     return project
 
 

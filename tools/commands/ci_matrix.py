@@ -48,7 +48,7 @@ from crossaccount.pipeline import check_stack
 from crossaccount.read.project import stack_dir, stack_file_name
 from tools.paths import PROJECT_DIR
 
-# The two roles each account needs for CI (ci-roles/ and the README's "Workflows" section).
+# The two roles each account needs for CI (ci-roles/ and docs/workflows.md).
 PREVIEW_ROLE = "cross-account-roles-ci-preview"
 DEPLOY_ROLE = "cross-account-roles-ci-deploy"
 

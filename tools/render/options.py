@@ -8,11 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+MARKED = ("import", "retainOnDelete", "protect", "deleteBeforeReplace", "ignoreChanges")
+"""The resource options a plan marks (docs/plan.md names each)."""
+
 
 def option_marks(options: Mapping[str, Any] | None) -> str:
     """A resource's options for a reviewer, e.g. `[import random_user] [retainOnDelete]` ('' if none)."""
     marks = []
-    for option in ("import", "retainOnDelete", "protect", "deleteBeforeReplace", "ignoreChanges"):
+    for option in MARKED:
         if options and option in options:
             value = options[option]
             if option == "import":

@@ -115,7 +115,7 @@ def render_text(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
     for r in run.registrations:
         counts[r.type] = counts.get(r.type, 0) + 1
     lines += ["", f"{len(run.registrations)} resources: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))]
-    lines += ["", f"Guardrails: {summarise(findings)} (rules and waivers: README.md#guardrails)"]
+    lines += ["", f"Guardrails: {summarise(findings)} (rules and waivers: docs/guardrails.md)"]
     lines += [f"  {f.line()}" for f in findings]
     return "\n".join(lines) + "\n"
 

@@ -409,7 +409,7 @@ def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None
         "```",
     ]
     findings = plan.get("findings", [])
-    lines += ["", "#### Guardrails", "", f"{_summary(findings)} (rules and waivers: README.md#guardrails)"]
+    lines += ["", "#### Guardrails", "", f"{_summary(findings)} (rules and waivers: docs/guardrails.md)"]
     if findings:
         lines.append("")
     for f in findings:

@@ -23,7 +23,7 @@ from .state import _Run
 
 
 def _session_name(user: str) -> str:
-    """The role session name the README's CLI command uses; STS needs at least 2 characters."""
+    """The role session name of the assume-role command (docs/deploy.md); STS needs at least 2 characters."""
     return user if len(user) >= 2 else f"{user}-verify"
 
 
