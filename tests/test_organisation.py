@@ -295,3 +295,14 @@ def test_another_stack_that_cannot_be_valid_is_its_own_error_never_a_crash_here(
     assert checked(project, "staging").loaded.kind == "roles"
     assert refused(project, "zz")  # its own problems, when it is checked
     assert cli(project, "check", "--all").returncode == 2
+
+
+def test_check_all_names_the_esc_environments_it_cannot_see(project: Path) -> None:
+    write(project, people=people_stack(), staging=roles_stack(STAGING, **{"staging-read": role("alice")}))
+    staging = project / "Pulumi.staging.yaml"
+    staging.write_text("environment:\n  - platform/staging\n" + staging.read_text(encoding="utf-8"), encoding="utf-8")
+    done = cli(project, "check", "--all")
+    assert done.returncode == 0
+    assert done.stderr.startswith(
+        "warning: Pulumi.staging.yaml imports the Pulumi ESC environment(s) platform/staging: their values are not visible offline"
+    )

@@ -27,7 +27,7 @@ from crossaccount.guardrails import summarise
 from crossaccount.iam import MANAGED_POLICY_SIZE, MAX_ATTACHED_POLICIES, non_whitespace_length
 from crossaccount.pipeline import Checked, check_organisation
 from crossaccount.plan.organisation import policies_elsewhere
-from crossaccount.read.project import stack_file_name
+from crossaccount.read.project import environments_note, stack_file_name
 from tools.render import jsontext
 
 KINDS = {"people": "people's stack", "roles": "roles only", "legacy": "people re-listed (legacy)"}
@@ -119,6 +119,9 @@ def run(project_dir: Path, fmt: str, out: TextIO | None = None, err: TextIO | No
         raise SettingsError([f"{project_dir}: no Pulumi.<stack>.yaml in the project; expected at least one stack file"])
     figures = [people_figures(stack, r) for stack, r in results.items() if isinstance(r, Checked) and r.loaded.kind == "people"]
     (out or sys.stdout).write(render_json(results, figures) if fmt == "json" else render_text(results, figures))
+    for stack, result in results.items():
+        if isinstance(result, Checked) and result.environments:
+            (err or sys.stderr).write(f"warning: {environments_note(stack_file_name(stack), result.environments)}\n")
     refused = {s: r for s, r in results.items() if isinstance(r, SettingsError)}
     for stack, error in refused.items():
         listing = "".join(f"\n  - {p}" for p in error.problems)
