@@ -113,6 +113,9 @@ class PolicyDocument:
     """Where it comes from: `policies/x.json`, `cross-account-roles:roles.r (trust policy)`,
     or in the policy pack the property (`assumeRolePolicy`)."""
     text: str
+    account: str | None = None
+    """The account the document lives in (a trust policy: the role's), where known; the policy
+    pack sees only the resource's inputs, so None there."""
 
     @cached_property
     def data(self) -> Any:
