@@ -138,7 +138,7 @@ def trust_oidc_subject_unpinned(doc: PolicyDocument) -> Iterator[tuple[str, str]
     "a trust statement naming a SAML or OIDC provider of another account than the role's",
 )
 def trust_provider_other_account(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
-    if doc.is_identity or doc.account is None:  # the policy pack does not know the role's account
+    if doc.is_identity or doc.account is None:  # the role's account is unknown (a provider without allowedAccountIds)
         return
     for i, statement in doc.statements():
         for provider in _providers(statement):

@@ -100,7 +100,7 @@ def test_a_provider_of_another_account_is_refused_where_the_roles_account_is_kno
     (finding,) = findings(trust(federated(other, "sts:AssumeRoleWithSAML", pinned)))
     assert (finding.rule_id, finding.severity) == ("TRUST_PROVIDER_OTHER_ACCOUNT", "error")
     assert ids(trust(federated(SAML, "sts:AssumeRoleWithSAML", pinned))) == []
-    # The policy pack sees only the role's inputs, not the account it is created in.
+    # Where the role's account is not known (the pack, a provider without allowedAccountIds), the rule is silent.
     assert ids(trust(federated(other, "sts:AssumeRoleWithSAML", pinned), account=None)) == []
 
 
