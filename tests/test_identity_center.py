@@ -21,8 +21,12 @@ import pytest
 
 from crossaccount.errors import show
 from tests.conftest import SOURCE, TARGET, one, walkthrough_settings
+from tests.node_tools import mermaid_parse
+from tests.test_review import plan_of
 from tests.test_settings_errors import problems_of
 from tools.offline.mocks import ProgramRun
+from tools.render.plan_diff import diff_plans
+from tools.render.review import access_grants, access_table, mermaid
 
 ROLE = "s3-list-role"
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/{ROLE}"
@@ -30,6 +34,7 @@ START_URL = "https://acme.awsapps.com/start"
 SAML_ARN = f"arn:aws:iam::{TARGET}:saml-provider/Okta"
 OIDC_ARN = f"arn:aws:iam::{TARGET}:oidc-provider/token.actions.githubusercontent.com"
 SUBJECT = "repo:acme/app:ref:refs/heads/main"
+SOURCE_ROOT = f"arn:aws:iam::{SOURCE}:root"
 USER_STATEMENT = {
     "Sid": "TrustSourceUsers",
     "Effect": "Allow",
@@ -356,4 +361,58 @@ def test_a_role_without_any_principal_names_every_kind_it_could_trust() -> None:
     assert problems_of(with_role(trustedUsers=[])) == [
         f"{K}.trustedUsers: empty, and no trustedGroups, trustedRoles, trustedPermissionSets, trustedSamlProviders or "
         "trustedOidcProviders; expected at least one principal"
+    ]
+
+
+# --- the reviewer's Markdown -----------------------------------------------------------------
+
+
+def everyone() -> dict[str, Any]:
+    """The walk-through's user, a permission set, a SAML provider and an OIDC provider."""
+    return permission_set(
+        trustedSamlProviders=[SAML_ARN],
+        trustedOidcProviders=[{"arn": OIDC_ARN, "audience": "sts.amazonaws.com", "subject": SUBJECT}],
+    )
+
+
+def test_the_access_table_names_each_kind_and_where_mfa_is_enforced() -> None:
+    table = access_table(access_grants(plan_of(everyone())))
+    rows = [r.split(" | ")[:4] for r in table[2:]]
+    assert rows == [
+        ["| `DataEngineers` (IAM Identity Center permission set of the source account)", f"`{ROLE}`", TARGET,
+         "at sign-in to IAM Identity Center (not in the trust policy)"],
+        ["| `Okta` (SAML provider of the target account, AssumeRoleWithSAML)", f"`{ROLE}`", TARGET,
+         "at sign-in to the identity provider"],
+        ["| `random_user`", f"`{ROLE}`", TARGET, "required"],
+        [f"| `token.actions.githubusercontent.com (sub {SUBJECT})` (OIDC provider of the target account, "
+         "AssumeRoleWithWebIdentity)", f"`{ROLE}`", TARGET, "not applicable (a token of the provider)"],
+    ]  # fmt: skip
+
+
+def test_the_diagram_draws_a_permission_set_in_the_source_account_and_providers_in_the_target() -> None:
+    diagram = mermaid(plan_of(everyone()))
+    lines = diagram.splitlines()
+    source_end, target_end = [i for i, line in enumerate(lines) if line == "  end"]
+    assert lines.index('    s1["IAM Identity Center permission set DataEngineers"]') < source_end
+    assert (
+        source_end < lines.index('    f1["OIDC provider token.actions.githubusercontent.com (sub ' + SUBJECT + ')"]') < target_end
+    )
+    assert source_end < lines.index('    f2["SAML provider Okta"]') < target_end
+    assert '  s1 -- "AssumeRole + MFA at sign-in" --> r1' in lines
+    assert '  f2 -- "AssumeRoleWithSAML + MFA at sign-in" --> r1' in lines
+    assert '  f1 -- "AssumeRoleWithWebIdentity" --> r1' in lines
+    assert mermaid_parse([diagram]) == [{"ok": True, "type": "flowchart-v2"}]
+
+
+def test_a_new_permission_set_or_provider_is_widened_access() -> None:
+    base = plan_of(walkthrough_settings())
+    widened = [c.text for c in diff_plans(base, plan_of(everyone())).of("widens")]
+    assert widened == [
+        f"new statement: Allow principal {SOURCE_ROOT} sts:AssumeRole if ArnLike aws:PrincipalArn {SSO}"
+        "AWSReservedSSO_DataEngineers_???????????????? (permission set DataEngineers)",
+        f"new statement: Allow principal Federated {OIDC_ARN} sts:AssumeRoleWithWebIdentity if StringEquals "
+        f"token.actions.githubusercontent.com:aud sts.amazonaws.com; StringEquals token.actions.githubusercontent.com:sub "
+        f"{SUBJECT} (OIDC provider token.actions.githubusercontent.com, sub {SUBJECT})",
+        f"new statement: Allow principal Federated {SAML_ARN} sts:AssumeRoleWithSAML if StringEquals SAML:aud "
+        "https://signin.aws.amazon.com/saml (SAML provider Okta)",
     ]
