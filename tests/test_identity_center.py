@@ -20,11 +20,12 @@ from typing import Any
 import pytest
 
 from crossaccount.errors import show
+from crossaccount.read.engine import engine_config_of
 from tests.conftest import SOURCE, TARGET, one, walkthrough_settings
 from tests.node_tools import mermaid_parse
 from tests.test_review import plan_of
 from tests.test_settings_errors import problems_of
-from tools.offline.mocks import ProgramRun
+from tools.offline.mocks import ProgramRun, run_program
 from tools.render.plan_diff import diff_plans
 from tools.render.review import access_grants, access_table, mermaid
 
@@ -416,3 +417,11 @@ def test_a_new_permission_set_or_provider_is_widened_access() -> None:
         f"new statement: Allow principal Federated {SAML_ARN} sts:AssumeRoleWithSAML if StringEquals SAML:aud "
         "https://signin.aws.amazon.com/saml (SAML provider Okta)",
     ]
+
+
+def test_a_secret_external_id_keeps_the_permission_sets_profiles_secret() -> None:
+    raw = permission_set(externalId="partner-7f3a9")
+    # The engine decrypts in place and marks the whole top-level key secret.
+    result = run_program("utils", engine_config_of(raw, secret_keys={"cross-account-roles:roles"}))
+    assert result.outputs["roles"][ROLE]["permissionSets"] == "[secret]"
+    assert "partner-7f3a9" not in json.dumps(result.outputs)
