@@ -15,10 +15,16 @@ proved by evaluating ArnLike over the exact document (tests/test_identity_center
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.credentials
+import botocore.tokens
+import pytest
+from botocore.awsrequest import AWSResponse
 
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.e2e.conftest import Deployed
@@ -106,3 +112,51 @@ def test_the_session_of_a_permission_set_the_role_does_not_trust_is_skipped(depl
         "SKIP s3-list-role s3:CreateBucket (expect deny): not run: the caller is not trusted",
         "summary: 0 passed, 0 failed, 4 skipped: FAILED (no role was verified)",
     ]
+
+
+def test_the_profile_the_outputs_give_works_through_botocores_own_sso_and_assume_role_providers(
+    deploy: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The `awsConfigProfile` output, pasted into an AWS config, is loaded by botocore (what the
+    AWS CLI uses): its SSO provider asks Identity Center for the permission set's credentials
+    (GetRoleCredentials with the profile's account and role name; Identity Center is not in
+    moto, so its answer is given here: a session of the permission set's role), and its
+    assume-role provider assumes the role with them in moto."""
+    deployed = deploy(with_permission_set())
+    entry = deployed.plan["outputs"]["roles"][ROLE_NAME]["permissionSets"]["DataEngineers"]
+    person = sso_session(deployed, "DataEngineers", entry["inlinePolicy"]).get_credentials().get_frozen_credentials()
+    config = tmp_path / "config"
+    config.write_text(entry["awsConfigProfile"], encoding="utf-8")
+    cache = tmp_path / "sso-cache"
+    cache.mkdir()
+    token = {"startUrl": "https://acme.awsapps.com/start", "region": "eu-west-1", "accessToken": "portal-token",
+             "expiresAt": "2099-01-01T00:00:00Z"}  # fmt: skip
+    (cache / f"{hashlib.sha1(b'acme').hexdigest()}.json").write_text(json.dumps(token), encoding="utf-8")
+    monkeypatch.setattr(botocore.credentials.SSOProvider, "_SSO_TOKEN_CACHE_DIR", str(cache))
+    monkeypatch.setattr(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", str(cache))
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", deployed.moto.endpoint)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+    asked: list[dict[str, Any]] = []
+
+    def identity_center(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        asked.append(dict(params["query_string"]))
+        credentials = {
+            "accessKeyId": person.access_key,
+            "secretAccessKey": person.secret_key,
+            "sessionToken": person.token,
+            "expiration": 4102444800000,
+        }
+        return AWSResponse("https://portal.sso.eu-west-1.amazonaws.com", 200, {}, None), {"roleCredentials": credentials}
+
+    session = boto3.Session(profile_name=entry["profileName"])
+    session._session.register("before-call.sso.GetRoleCredentials", identity_center)
+    identity = session.client("sts").get_caller_identity()
+
+    assert asked == [{"account_id": SOURCE, "role_name": "DataEngineers"}]
+    assert identity["Arn"].startswith(f"arn:aws:sts::{TARGET}:assumed-role/{ROLE_NAME}/")
+    assert "Buckets" in session.client("s3").list_buckets()
