@@ -26,6 +26,7 @@ from tests.node_tools import mermaid_parse
 from tests.test_review import plan_of
 from tests.test_settings_errors import problems_of
 from tools.offline.mocks import ProgramRun, run_program
+from tools.render.plan import render_json
 from tools.render.plan_diff import diff_plans
 from tools.render.review import access_grants, access_table, mermaid
 
@@ -425,3 +426,9 @@ def test_a_secret_external_id_keeps_the_permission_sets_profiles_secret() -> Non
     result = run_program("utils", engine_config_of(raw, secret_keys={"cross-account-roles:roles"}))
     assert result.outputs["roles"][ROLE]["permissionSets"] == "[secret]"
     assert "partner-7f3a9" not in json.dumps(result.outputs)
+
+
+def test_the_plan_of_a_federated_role_is_the_same_bytes_every_run() -> None:
+    first, second = (render_json(run_program("utils", everyone())) for _ in range(2))
+    assert first == second
+    assert "AWSReservedSSO_DataEngineers_????????????????" in first

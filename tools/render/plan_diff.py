@@ -17,12 +17,11 @@ elements, a single string for a list of one, action-name case are not changes.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .policy_docs import Statement, statements
+from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
 
 # Inputs the AWS provider cannot update in place: a change replaces the resource (delete and
 # create, a new ARN). From the schemas of terraform-provider-aws, which pulumi-aws wraps
@@ -64,10 +63,6 @@ NUMERIC_LIMITS = {
     "NumericGreaterThanEquals": "lower",
 }
 MFA_KEYS = {"aws:multifactorauthpresent", "aws:multifactorauthage"}
-SSO_ROLE_PATTERN = re.compile(
-    r"^arn:[a-z-]+:iam::\d{12}:role/aws-reserved/sso\.amazonaws\.com/(?:[a-z0-9-]+/)?AWSReservedSSO_(.+)_\?{16}$"
-)
-"""The ArnLike value of a permission set's trust statement (crossaccount.guardrails.federation)."""
 
 
 @dataclass(frozen=True)

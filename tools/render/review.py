@@ -26,7 +26,7 @@ from crossaccount.guardrails.model import Finding, summarise
 from . import jsontext
 from .options import option_marks
 from .plan_diff import AccessChange, PlanDiff, diff_plans
-from .policy_docs import Statement, statements
+from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
 
 SECRET = "[secret]"
 ROLE = "aws:iam/role:Role"
@@ -36,10 +36,6 @@ ROLE_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 PROVIDER = "pulumi:providers:aws"
 FROM_FILE = re.compile(r"from (policies/[A-Za-z0-9._-]+\.json)")
 USER_ARN = re.compile(r"^arn:[a-z-]+:iam::(\d{12}):user(/(?:[^/]+/)*)?([^/]+)$")
-SSO_ROLE_PATTERN = re.compile(
-    r"^arn:[a-z-]+:iam::\d{12}:role/aws-reserved/sso\.amazonaws\.com/(?:[a-z0-9-]+/)?AWSReservedSSO_(.+)_\?{16}$"
-)
-"""The ArnLike value of a permission set's trust statement (crossaccount.guardrails.federation)."""
 FEDERATED_ACTIONS = {"sts:assumerolewithsaml": "AssumeRoleWithSAML", "sts:assumerolewithwebidentity": "AssumeRoleWithWebIdentity"}
 
 
