@@ -1,7 +1,9 @@
 # The newcomer's commands:  make plan   (what `pulumi up` would create, offline)
 #                           make check  (the IAM guardrails on a stack, without running the program)
+#                           make check-all (every stack of the project checked together)
 #                           make verify (after `pulumi up`: assume each role, run its checks)
 #                           make test   (lint, type check and the whole test suite)
+#                           make policypack-venv (the policy pack's own venv, before --policy-pack policypack)
 # Everything runs in .venv, built from the pinned requirements.txt on first use.
 
 PYTHON ?= python3
@@ -10,7 +12,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan check verify bench test lint typecheck pytest venv node clean
+.PHONY: plan check check-all verify bench-org bench test lint typecheck pytest venv policypack-venv node clean
 
 venv: $(VENV)/.installed
 
@@ -27,6 +29,21 @@ $(VENV)/.installed: requirements.txt
 	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt >&2
 	@touch $@
 
+# The policy pack's own virtualenv, which the engine's Python policy host runs: PulumiPolicy.yaml
+# says `virtualenv: venv` (relative to policypack/). What `pulumi install` in policypack/ does
+# (pulumi/pulumi pkg/cmd/pulumi/install/install.go: policy.InstallPluginDependencies, the Python
+# language host's venv + pip install -r requirements.txt), without needing the CLI first, and
+# with every transitive dependency held to the versions of the project's full pinned set
+# (requirements.txt as pip constraints). The workflows run it before every --policy-pack.
+POLICYPACK_VENV := policypack/venv
+
+policypack-venv: $(POLICYPACK_VENV)/.installed
+
+$(POLICYPACK_VENV)/.installed: policypack/requirements.txt requirements.txt
+	@$(PYTHON) -m venv $(POLICYPACK_VENV) >&2
+	@$(POLICYPACK_VENV)/bin/pip install --quiet --disable-pip-version-check -r policypack/requirements.txt -c requirements.txt >&2
+	@touch $@
+
 # make plan [STACK=utils] [FORMAT=text|json|markdown] [AGAINST=base-plan.json (markdown: what changed)]
 plan: venv
 	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT) $(if $(AGAINST),--against $(AGAINST))
@@ -34,12 +51,21 @@ plan: venv
 check: venv
 	@$(PY) -m tools check --stack $(STACK) --format $(FORMAT)
 
+# Every stack of the project together (a person owned twice, names two stacks would both create
+# in one account, each person's managed policies over all stacks): exit 2 / 1 / 0 like check.
+check-all: venv
+	@$(PY) -m tools check --all --format $(FORMAT)
+
 # make verify STACK=utils [FORMAT=json] [OUTPUTS=outputs.json] [MFA=123456]
 verify: venv
 	@$(PY) -m tools verify --stack $(STACK) --format $(FORMAT) $(if $(OUTPUTS),--outputs $(OUTPUTS)) $(if $(MFA),--mfa-token $(MFA))
 
 bench: venv
 	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) $(if $(REPEAT),--repeat $(REPEAT)) --format $(FORMAT) $(if $(filter text,$(FORMAT)),--readme)
+
+# The whole organisation: 1,000 people, a people's stack and 50 roles-only stacks of 8 roles (JSON figures).
+bench-org: venv
+	@$(PY) -m tools.benchmark.organisation $(if $(REPEAT),--repeat $(REPEAT))
 
 lint: venv
 	@$(VENV)/bin/ruff check .
@@ -54,4 +80,4 @@ pytest: venv node
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) $(POLICYPACK_VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

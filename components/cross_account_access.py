@@ -119,52 +119,7 @@ class CrossAccountAccess(pulumi.ComponentResource):
                     opts=_in(self, source, retain_on_delete=KEEP_USER, import_=_adopt(user.adopt, user.name)),
                 )
 
-        roles: dict[str, aws.iam.Role] = {}
-        for role in plan.roles:
-            trusted = [users[a.user] for a in role.access if a.user in users]
-            resource = aws.iam.Role(
-                f"{name}-role-{role.name}",
-                name=role.name,
-                path=role.path,
-                description=role.description or None,
-                # A secret externalId is in the trust policy: the engine keeps the input encrypted.
-                assume_role_policy=pulumi.Output.secret(role.trust_document) if role.secret else role.trust_document,
-                max_session_duration=role.max_session_duration,
-                permissions_boundary=role.permissions_boundary,
-                tags=dict(role.tags) or None,
-                # IAM rejects a trust policy naming a user that does not exist yet.
-                opts=_in(self, self.target_provider, depends_on=trusted, import_=_adopt(role.adopt, role.name)),
-            )
-            roles[role.name] = resource
-            for policy in role.policies:
-                document = aws.iam.Policy(
-                    f"{name}-policy-{policy.name}",
-                    name=policy.name,
-                    path="/",
-                    description=f"Permissions of role {role.name}, from policies/{policy.file_name}",
-                    policy=policy.document,
-                    tags=dict(role.tags) or None,
-                    opts=_in(self, self.target_provider, import_=_adopt(role.adopt_policies, policy.arn)),
-                )
-                aws.iam.RolePolicyAttachment(
-                    f"{name}-attach-{policy.name}",
-                    role=resource.name,
-                    policy_arn=document.arn,
-                    opts=_in(
-                        self,
-                        self.target_provider,
-                        import_=_adopt(role.adopt_policies, attachment_import_id(role.name, policy.arn)),
-                    ),
-                )
-            for arn in role.managed_policy_arns:
-                aws.iam.RolePolicyAttachment(
-                    f"{name}-attach-{managed_attachment_name(role.name, arn)}",
-                    role=resource.name,
-                    policy_arn=arn,
-                    opts=_in(
-                        self, self.target_provider, import_=_adopt(role.adopt_policies, attachment_import_id(role.name, arn))
-                    ),
-                )
+        roles = self._roles(name, plan, users)
 
         for user in plan.users:
             for assume in user.assume_policies:  # one, or the parts of a split (crossaccount.packing)
@@ -204,3 +159,61 @@ class CrossAccountAccess(pulumi.ComponentResource):
         # and 400 roles, written at every checkpoint) and serialise them twice. An empty map
         # still tells the engine the component is complete.
         self.register_outputs({})
+
+    def _roles(self, name: str, plan: StackPlan, users: dict[str, aws.iam.User]) -> dict[str, aws.iam.Role]:
+        """The roles, their policies and attachments, in the target account.
+
+        The policies come first: a role whose permissionsBoundary is a policy this stack creates
+        gets that policy's `arn` Output, so the engine creates the policy before the role (and
+        deletes it after): with the ARN as a plain string the engine sees no dependency and may
+        create the role first, which IAM refuses (CreateRole: NoSuchEntity for a boundary that
+        does not exist, https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html),
+        and a policy in use as a boundary cannot be deleted (DeleteConflict).
+        """
+        target = self.target_provider
+        documents: dict[str, aws.iam.Policy] = {}
+        for role in plan.roles:
+            for policy in role.policies:
+                documents[policy.arn.lower()] = aws.iam.Policy(
+                    f"{name}-policy-{policy.name}",
+                    name=policy.name,
+                    path="/",
+                    description=f"Permissions of role {role.name}, from policies/{policy.file_name}",
+                    policy=policy.document,
+                    tags=dict(role.tags) or None,
+                    opts=_in(self, target, import_=_adopt(role.adopt_policies, policy.arn)),
+                )
+        roles: dict[str, aws.iam.Role] = {}
+        for role in plan.roles:
+            trusted = [users[a.user] for a in role.access if a.user in users]
+            boundary = role.permissions_boundary
+            created = documents.get(boundary.lower()) if boundary is not None else None
+            resource = aws.iam.Role(
+                f"{name}-role-{role.name}",
+                name=role.name,
+                path=role.path,
+                description=role.description or None,
+                # A secret externalId is in the trust policy: the engine keeps the input encrypted.
+                assume_role_policy=pulumi.Output.secret(role.trust_document) if role.secret else role.trust_document,
+                max_session_duration=role.max_session_duration,
+                permissions_boundary=created.arn if created is not None else boundary,
+                tags=dict(role.tags) or None,
+                # IAM rejects a trust policy naming a user that does not exist yet.
+                opts=_in(self, target, depends_on=trusted, import_=_adopt(role.adopt, role.name)),
+            )
+            roles[role.name] = resource
+            for policy in role.policies:
+                aws.iam.RolePolicyAttachment(
+                    f"{name}-attach-{policy.name}",
+                    role=resource.name,
+                    policy_arn=documents[policy.arn.lower()].arn,
+                    opts=_in(self, target, import_=_adopt(role.adopt_policies, attachment_import_id(role.name, policy.arn))),
+                )
+            for arn in role.managed_policy_arns:
+                aws.iam.RolePolicyAttachment(
+                    f"{name}-attach-{managed_attachment_name(role.name, arn)}",
+                    role=resource.name,
+                    policy_arn=arn,
+                    opts=_in(self, target, import_=_adopt(role.adopt_policies, attachment_import_id(role.name, arn))),
+                )
+        return roles

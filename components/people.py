@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from crossaccount.plan import StackPlan
+from crossaccount.plan.names import group_assume_resource_name, group_managed_attachment_name
 
 LOGIN_PROFILE_IGNORED = ["passwordResetRequired", "passwordLength", "pgpKey"]
 """The AWS provider's login profile has no update: every input forces a replacement, that is
@@ -46,9 +47,9 @@ def people_resources(
         resource = aws.iam.Group(f"{name}-group-{group.name}", name=group.name, path=group.path, opts=in_source)
         groups[group.name] = resource
         for assume in group.assume_policies:  # one, or the parts of a split (crossaccount.plan.packing)
-            suffix = f"-{assume.part}" if assume.part else ""
+            resource_name = group_assume_resource_name(group.name, assume.part)
             identity = aws.iam.Policy(
-                f"{name}-group-assume-{group.name}{suffix}",
+                f"{name}-{resource_name}",
                 name=assume.name,
                 path="/",
                 description=f"Lets the members of group {group.name} assume the roles that trust the group "
@@ -58,11 +59,11 @@ def people_resources(
                 opts=pulumi.ResourceOptions(parent=in_source.parent, provider=in_source.provider, ignore_changes=DESCRIPTION),
             )
             aws.iam.GroupPolicyAttachment(
-                f"{name}-attach-group-assume-{group.name}{suffix}", group=resource.name, policy_arn=identity.arn, opts=in_source
+                f"{name}-attach-{resource_name}", group=resource.name, policy_arn=identity.arn, opts=in_source
             )
         for arn in group.managed_policy_arns:
             aws.iam.GroupPolicyAttachment(
-                f"{name}-attach-group-{group.name}-{arn.split(':')[4]}-{arn.rsplit('/', 1)[-1]}",
+                f"{name}-attach-{group_managed_attachment_name(group.name, arn)}",
                 group=resource.name,
                 policy_arn=arn,
                 opts=in_source,

@@ -27,14 +27,19 @@ def engine_config() -> EngineConfig:
 
     All keys are read (not only the known ones) so that a misspelt key is reported rather
     than silently ignored. The SDK has no public call that lists config keys: the language
-    host puts them in `CONFIG` (from `PULUMI_CONFIG`) and the secret keys in the set behind
-    `is_config_secret` (from `PULUMI_CONFIG_SECRET_KEYS`; pulumi-language-python-exec).
+    host's exec script puts them in `CONFIG` and the secret keys in the set behind
+    `is_config_secret` (`set_all_config`, from `PULUMI_CONFIG` and `PULUMI_CONFIG_SECRET_KEYS`:
+    sdk/python/cmd/pulumi-language-python-exec). Only those: the language host sets both
+    variables itself, after the user's environment (sdk/python/cmd/pulumi-language-python/
+    main.go, `env = append(os.Environ(), PULUMI_CONFIG=...)`; the last one wins), so a
+    `PULUMI_CONFIG` or `PULUMI_CONFIG_SECRET_KEYS` left in a shell never reaches the program
+    under the engine, and must not reach it under the mocks of `make plan` either (`make check`
+    never reads them).
     """
-    values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    secret_env = set(runtime_config.get_config_secret_keys_env())
+    values = runtime_config.CONFIG.get()
     prefix = f"{NAMESPACE}:"
     ours = {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items() if k.startswith(prefix)}
-    secret = {k for k in ours if k in secret_env or runtime_config.is_config_secret(k)}
+    secret = {k for k in ours if runtime_config.is_config_secret(k)}
     return EngineConfig(values=ours, secret_keys=frozenset(secret))
 
 

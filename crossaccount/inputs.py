@@ -78,3 +78,5 @@ class StackInput:
     """policies/source/: documents of the source account (the self-service policy)."""
     secret_paths: frozenset[tuple[str, ...]] = frozenset()
     project: ProjectFacts = field(default_factory=ProjectFacts)
+    environments: tuple[str, ...] = ()
+    """The Pulumi ESC environments its stack file imports, whose values an offline read has not seen."""

@@ -25,7 +25,8 @@ from .guardrails import Finding, GuardrailError, check_plan
 from .guardrails import enforce as enforce_findings
 from .inputs import StackInput
 from .plan import StackPlan, build_stack_plan
-from .read import EngineConfig, read_stack, read_values
+from .read import EngineConfig, read_organisation, read_stack, read_values
+from .read.project import environments_note, stack_file_name
 from .settings import LoadedSettings, load_settings
 
 __all__ = [
@@ -33,11 +34,13 @@ __all__ = [
     "GuardrailError",
     "SettingsError",
     "check",
+    "check_organisation",
     "check_stack",
     "check_values",
     "enforce",
     "load_values",
     "plan_of",
+    "with_environments",
 ]
 
 
@@ -48,6 +51,8 @@ class Checked:
     loaded: LoadedSettings
     plan: StackPlan
     findings: tuple[Finding, ...]
+    environments: tuple[str, ...] = ()
+    """The ESC environments the stack file imports, which an offline read has not seen (`environments_note`)."""
 
     @property
     def blocked(self) -> bool:
@@ -67,10 +72,18 @@ def check(given: StackInput, outcome: str = "nothing was created") -> Checked:
     """Settings -> plan -> guardrails for what the read step read."""
     try:
         loaded = load_settings(given)
+        plan = plan_of(loaded, outcome)
     except SettingsError as error:
-        raise SettingsError(error.problems, outcome) from None
-    plan = plan_of(loaded, outcome)
-    return Checked(loaded=loaded, plan=plan, findings=tuple(check_plan(plan)))
+        raise SettingsError(with_environments(error.problems, given.stack, given.environments), outcome) from None
+    return Checked(loaded=loaded, plan=plan, findings=tuple(check_plan(plan)), environments=given.environments)
+
+
+def with_environments(problems: list[str], stack: str, environments: tuple[str, ...]) -> list[str]:
+    """A stack's problems, and, when its file imports ESC environments, the note that their
+    values were not read: a missing or partial setting may be one an environment sets."""
+    if not environments:
+        return problems
+    return [*problems, environments_note(stack_file_name(stack), environments)]
 
 
 def check_stack(
@@ -83,6 +96,23 @@ def check_stack(
     except SettingsError as error:
         raise type(error)(error.problems, outcome) from None
     return check(given, outcome)
+
+
+def check_organisation(project_dir: Path) -> dict[str, Checked | SettingsError]:
+    """Every stack of the project, checked together as the accounts will see them: each stack's
+    own problems, and the problems across stacks (a person owned twice, a name two stacks would
+    create in one account, a person's managed policies across stacks), each stack's settings
+    step judging them from its side. Each file and each other stack is read and parsed once."""
+    checked: dict[str, Checked | SettingsError] = {}
+    for stack, given in read_organisation(project_dir).items():
+        if isinstance(given, SettingsError):
+            checked[stack] = given
+            continue
+        try:
+            checked[stack] = check(given)
+        except SettingsError as error:
+            checked[stack] = error
+    return checked
 
 
 def check_values(stack: str, values: Mapping[str, Any], policies_dir: Path) -> Checked:

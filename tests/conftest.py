@@ -9,12 +9,13 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from components.permissions import PERMISSIONS
 from crossaccount.guardrails import Finding
 from crossaccount.pipeline import check_stack
 from crossaccount.read import read_stack_file
@@ -26,6 +27,8 @@ from tools.offline.mocks import PROJECT_DIR, ProgramRun, Registration, run_progr
 
 SOURCE = "111122223333"
 TARGET = "444455556666"
+MINIMAL_PROJECT = "name: cross-account-roles\nruntime: python\n"
+"""A `Pulumi.yaml` with no config: the engine needs one in every project folder."""
 
 
 def stack_settings(project_dir: Path, stack: str) -> LoadedSettings:
@@ -94,8 +97,11 @@ def run() -> Callable[..., ProgramRun]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the program (the real __main__.py and policies/) that a test may add files to."""
+    """A copy of the program (the real __main__.py and policies/) that a test may add files to,
+    in a project of its own: a `Pulumi.yaml` with its name and no config (a test that needs the
+    project's config writes its own)."""
     shutil.copy2(PROJECT_DIR / "__main__.py", tmp_path / "__main__.py")
+    (tmp_path / "Pulumi.yaml").write_text(MINIMAL_PROJECT, encoding="utf-8")
     shutil.copytree(PROJECT_DIR / "policies", tmp_path / "policies")
     return tmp_path
 
@@ -131,3 +137,23 @@ def write_policy(directory: Path, name: str, document: Any) -> Path:
     path = directory / name
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def registered_types() -> Iterator[set[str]]:
+    """Every AWS resource type that any plan of the test session registered. At the session's
+    end each must have its row in components/permissions.py, from which the CI roles'
+    permissions come (tests/test_permissions.py): a plan that registers a new type fails the
+    run here, whichever test made it."""
+    seen: set[str] = set()
+    record = mocks.RecordingMocks.record
+
+    def recording(self: mocks.RecordingMocks, urn: str, type_: str, *args: Any, **kwargs: Any) -> Any:
+        seen.add(type_)
+        return record(self, urn, type_, *args, **kwargs)
+
+    mocks.RecordingMocks.record = recording  # type: ignore[method-assign]
+    yield seen
+    mocks.RecordingMocks.record = record  # type: ignore[method-assign]
+    missing = sorted(t for t in seen if t.startswith(("aws:", "pulumi:providers:")) and t not in PERMISSIONS)
+    assert not missing, f"resource types with no row in components/permissions.py (the CI roles lack them): {missing}"

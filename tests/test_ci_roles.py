@@ -4,20 +4,23 @@ Invariant: only GitHub's OIDC provider of the same account is trusted, for exact
 repository and exactly one event each (pull requests: the read-only preview role; pushes to
 main: the deploy role), with the audience AWS's STS; the preview role cannot change IAM; the
 deploy role cannot change the CI roles, their policies or the OIDC provider; every action is
-one IAM knows.
+one IAM knows; the permission files are what components/permissions.py gives, and docs/ci.md
+links them and lists every resource type of that table.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from components.permissions import PERMISSIONS
 from crossaccount.guardrails import PolicyDocument
 from crossaccount.guardrails.catalogue import unknown_action
 from crossaccount.guardrails.model import DocumentKind
-from tools.commands import ci_matrix
+from tools.commands import ci_matrix, ci_roles
 from tools.paths import PROJECT_DIR
 
 ROLES = PROJECT_DIR / "ci-roles"
@@ -82,9 +85,10 @@ def test_the_deploy_role_cannot_touch_the_ci_roles_their_policies_or_the_oidc_pr
 
 
 def test_the_deploy_role_can_do_what_the_component_does_and_never_deletes_a_user() -> None:
-    """Every IAM call the provider makes to create, update and delete this program's
-    resources (users, roles, customer managed policies, attachments, tags, boundaries). Users
-    are retained on delete (the engine never calls DeleteUser for them), so the role cannot."""
+    """Every IAM call the provider makes to create, update and delete this program's resources,
+    the people's ones included (login profiles, the password policy, groups, their policies and
+    memberships). Users are retained on delete (the engine never calls DeleteUser for them), so
+    the role cannot."""
     allowed = set(actions(load("deploy-permissions.json")))
     assert "iam:DeleteUser" not in allowed
     needed = {
@@ -95,8 +99,51 @@ def test_the_deploy_role_can_do_what_the_component_does_and_never_deletes_a_user
         "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:ListPolicyVersions", "iam:DeletePolicy",
         "iam:TagPolicy", "iam:UntagPolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
         "iam:AttachUserPolicy", "iam:DetachUserPolicy",
+        "iam:CreateLoginProfile", "iam:GetLoginProfile", "iam:DeleteLoginProfile",
+        "iam:UpdateAccountPasswordPolicy", "iam:GetAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy",
+        "iam:CreateGroup", "iam:GetGroup", "iam:UpdateGroup", "iam:DeleteGroup",
+        "iam:AttachGroupPolicy", "iam:DetachGroupPolicy", "iam:ListAttachedGroupPolicies",
+        "iam:AddUserToGroup", "iam:RemoveUserFromGroup", "iam:ListGroupsForUser",
     }  # fmt: skip
     assert needed <= allowed, needed - allowed
+
+
+def test_the_password_policy_is_granted_on_every_resource_because_its_actions_have_no_resource_type() -> None:
+    (statement,) = [s for s in load("deploy-permissions.json")["Statement"] if "iam:UpdateAccountPasswordPolicy" in s["Action"]]
+    assert statement == {
+        "Sid": "ManageTheAccountPasswordPolicy",
+        "Effect": "Allow",
+        "Action": ["iam:DeleteAccountPasswordPolicy", "iam:GetAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy"],
+        "Resource": "*",
+    }
+    (read,) = [s for s in load("preview-permissions.json")["Statement"] if s["Resource"] == "*"]
+    assert read["Action"] == ["iam:GetAccountPasswordPolicy"]
+
+
+def test_group_memberships_are_granted_on_the_group_and_listed_on_the_user() -> None:
+    """AddUserToGroup and RemoveUserFromGroup act on the group, ListGroupsForUser on the user
+    (Service Authorization Reference, through the catalogue)."""
+    on = {a: s["Resource"] for s in load("deploy-permissions.json")["Statement"] if s["Effect"] == "Allow" for a in s["Action"]}
+    assert on["iam:AddUserToGroup"] == on["iam:RemoveUserFromGroup"] == ["arn:aws:iam::<ACCOUNT_ID>:group/*"]
+    assert on["iam:ListGroupsForUser"] == on["iam:CreateLoginProfile"] == ["arn:aws:iam::<ACCOUNT_ID>:user/*"]
+
+
+def test_the_files_are_what_the_component_permissions_table_gives() -> None:
+    """ci-roles/*-permissions.json are generated (python -m tools.commands.ci_roles): a row added
+    to components/permissions.py without regenerating them fails here."""
+    for name, text in ci_roles.files().items():
+        assert (ROLES / name).read_text(encoding="utf-8") == text, f"ci-roles/{name}: run python -m tools.commands.ci_roles"
+    assert ci_roles.main(["--check"]) == 0
+
+
+def test_the_check_reports_a_stale_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, text in ci_roles.files().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / ci_roles.PREVIEW_FILE).write_text("{}\n", encoding="utf-8")
+    assert ci_roles.main(["--check"], roles_dir=tmp_path) == 1
+    assert capsys.readouterr().err == (
+        "error: ci-roles/preview-permissions.json differs from components/permissions.py; run python -m tools.commands.ci_roles\n"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in ROLES.glob("*.json")))
@@ -108,10 +155,10 @@ def test_every_action_is_one_iam_knows(name: str) -> None:
     assert list(unknown_action(PolicyDocument(kind=kind, where=f"ci-roles/{name}", text=text))) == []
 
 
-def test_the_readme_links_every_ci_role_file() -> None:
-    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+def test_the_ci_docs_link_every_ci_role_file() -> None:
+    docs = (PROJECT_DIR / "docs" / "ci.md").read_text(encoding="utf-8")
     for path in sorted(ROLES.glob("*.json")):
-        assert f"(ci-roles/{path.name})" in readme, path.name
+        assert f"(../ci-roles/{path.name})" in docs, path.name
 
 
 def test_there_are_four_files_two_per_role() -> None:
@@ -121,3 +168,11 @@ def test_there_are_four_files_two_per_role() -> None:
         "preview-permissions.json",
         "preview-trust.json",
     ]
+
+
+def test_the_ci_docs_list_every_resource_type_of_the_permissions_table() -> None:
+    docs = (PROJECT_DIR / "docs" / "ci.md").read_text(encoding="utf-8")
+    for resource_type, row in PERMISSIONS.items():
+        assert f"| `{resource_type}` |" in docs, resource_type
+        if row.source.endswith(".go"):
+            assert f"| `{resource_type}` | `{row.source}` |" in docs, resource_type

@@ -118,6 +118,7 @@ def test_the_ci_matrix_lists_every_stack_owners_first() -> None:
     assert [e["stack"] for e in entries] == ["utils", "staging"]
     assert entries[1] == {
         "stack": "staging",
+        "kind": "roles",
         "createsUsers": False,
         "source": {"account": "111122223333", "partition": "aws", "region": "eu-north-1", "profile": "utils"},
         "target": {"account": "777788889999", "partition": "aws", "region": "eu-north-1", "profile": "staging"},

@@ -35,7 +35,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "tools-base": (),  # tools/paths.py, tools/startup.py
     "render": ("base", "read", "guardrails", "tools-base", "offline"),  # offline: its plain records (registration.py)
     "offline": ("base", "read", "guardrails", "components", "tools-base"),
-    "commands": ("base", "read", "settings", "plan", "guardrails", "pipeline", "tools-base", "render", "offline"),
+    # components: its permissions table (components/permissions.py, plain data), from which
+    # tools/commands/ci_roles.py writes the CI roles' policies.
+    "commands": ("base", "read", "settings", "plan", "guardrails", "pipeline", "components", "tools-base", "render", "offline"),
     "benchmark": ("base", "tools-base", "offline", "commands"),
     "cli": ("base", "guardrails", "tools-base", "offline", "commands", "benchmark"),
 }

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SOURCE, TARGET, stack_findings, walkthrough_settings
+from tests.conftest import MINIMAL_PROJECT, SOURCE, TARGET, stack_findings, walkthrough_settings
 from tools.commands import plan as plan_module
 from tools.offline.mocks import PROJECT_DIR, run_program
 from tools.render import jsontext
@@ -154,6 +154,7 @@ def test_make_plan_lists_the_findings_of_the_programs_own_guardrail_run(tmp_path
     settings["roles"]["s3-list-role"]["requireMfa"] = False
     (tmp_path / "__main__.py").write_bytes((PROJECT_DIR / "__main__.py").read_bytes())
     shutil.copytree(PROJECT_DIR / "policies", tmp_path / "policies")
+    (tmp_path / "Pulumi.yaml").write_text(MINIMAL_PROJECT, encoding="utf-8")
     config = {f"cross-account-roles:{k}": v for k, v in settings.items()}
     (tmp_path / "Pulumi.nomfa.yaml").write_text(json.dumps({"config": config}), encoding="utf-8")
 

@@ -30,7 +30,7 @@ from crossaccount.pipeline import plan_of
 from crossaccount.plan.documents import unique_sids
 from crossaccount.read.engine import UNDECRYPTED, EngineConfig, decode_engine_config, engine_config_of, go_json
 from crossaccount.read.project import read_engine_config
-from tests.conftest import SOURCE, TARGET, engine_settings, one, stack_settings, walkthrough_settings
+from tests.conftest import MINIMAL_PROJECT, SOURCE, TARGET, engine_settings, one, stack_settings, walkthrough_settings
 from tools.offline.mocks import PROJECT_DIR, run_program
 
 SECURE = {"secure": "v1:AAAAbm90LXJlYWwtY2lwaGVydGV4dA=="}
@@ -348,6 +348,7 @@ def stack_values(draw: st.DrawFn) -> dict[str, Any]:
 def test_the_offline_reading_equals_the_engines_reading(values: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> None:
     project = tmp_path_factory.mktemp("stack")
     shutil.copytree(PROJECT_DIR / "policies", project / "policies")
+    (project / "Pulumi.yaml").write_text(MINIMAL_PROJECT, encoding="utf-8")
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     with (project / "Pulumi.prop.yaml").open("w", encoding="utf-8") as stream:

@@ -3,12 +3,17 @@
 Invariant: actionlint and zizmor (auditor persona) find nothing; every action is pinned by
 commit SHA; each job holds only the permissions it uses (id-token only where a role is
 assumed, pull-requests: write only where a comment is written); the preview never runs for a
-fork or an unconfigured repository; and every pulumi/actions step passes only inputs that
-action declares.
+fork or an unconfigured repository; every pulumi/actions step passes only inputs that action
+declares; the policy pack's venv is built before each use of the pack; a stack whose two sides
+share a profile writes it once; the jobs that hold the state's keys or a cloud role run only
+the base branch's code (the pull request's stack files and policies/ are taken as data); and
+main deploys the people's stacks, then the other stacks in parallel, then checks that every
+stack converged.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -159,72 +164,172 @@ def test_pulumi_actions_steps_pass_only_inputs_that_action_declares() -> None:
             assert step["uses"] == f"pulumi/actions@{PULUMI_ACTIONS_SHA}", where
             assert set(step["with"]) <= PULUMI_ACTIONS_V7_INPUTS, (where, set(step["with"]) - PULUMI_ACTIONS_V7_INPUTS)
             assert {"command", "stack-name"} <= set(step["with"]), where
-    assert found == 3  # preview on pull requests; up, then preview --expect-no-changes on main
+    assert found == 4  # preview on pull requests; on main: up (people), up (targets), preview --expect-no-changes
 
 
-def test_the_pull_request_previews_every_stack_with_diff_comment_and_policy_pack() -> None:
+def test_the_pull_request_previews_the_changed_stacks_with_diff_comment_and_policy_pack() -> None:
     workflow = load("pull-request.yml")
     preview = workflow["jobs"]["preview"]
-    assert preview["strategy"]["matrix"] == "${{ fromJSON(needs.plan.outputs.matrix) }}"
+    assert preview["strategy"]["matrix"] == "${{ fromJSON(needs.preview-stacks.outputs.matrix) }}"
+    assert preview["needs"] == ["test", "preview-stacks"]
     ((_, step),) = steps_using(workflow, "pulumi/actions")
     assert step["with"]["command"] == "preview"
     assert step["with"]["stack-name"] == "${{ matrix.stack }}"
     assert (step["with"]["diff"], step["with"]["comment-on-pr"], step["with"]["policyPacks"]) == (True, True, "policypack")
+    (matrix_step,) = [s for s in workflow["jobs"]["preview-stacks"]["steps"] if s.get("id") == "matrix"]
+    assert matrix_step["run"].strip() == (
+        '.venv/bin/python -m tools.commands.ci_matrix --github-output --changed-against base >> "$GITHUB_OUTPUT"'
+    )
 
 
-def test_main_runs_up_then_proves_convergence_with_expect_no_changes() -> None:
+def job_order(workflow: dict[str, Any]) -> dict[str, list[str]]:
+    jobs = workflow["jobs"]
+    return {name: [job["needs"]] if isinstance(job.get("needs"), str) else job.get("needs", []) for name, job in jobs.items()}
+
+
+def test_main_deploys_the_peoples_stacks_then_the_targets_in_parallel_then_verifies_every_stack() -> None:
     workflow = load("deploy.yml")
     assert workflow["on"] == {"push": {"branches": ["main"]}}
-    up, check = (step["with"] for _, step in steps_using(workflow, "pulumi/actions"))
-    assert (up["command"], check["command"], check["expect-no-changes"]) == ("up", "preview", True)
-    deploy = workflow["jobs"]["deploy"]
-    assert deploy["strategy"]["max-parallel"] == 1  # owners of users first, one stack at a time
+    jobs = workflow["jobs"]
+    assert job_order(workflow) == {
+        "stacks": [],
+        "skipped": [],
+        "people": ["stacks"],
+        "targets": ["stacks", "people"],
+        "verify": ["stacks", "people", "targets"],
+    }
+    matrices = {name: jobs[name]["strategy"]["matrix"] for name in ("people", "targets", "verify")}
+    assert matrices == {
+        "people": "${{ fromJSON(needs.stacks.outputs.people) }}",
+        "targets": "${{ fromJSON(needs.stacks.outputs.targets) }}",
+        "verify": "${{ fromJSON(needs.stacks.outputs.all) }}",
+    }
+    assert all("max-parallel" not in jobs[name]["strategy"] for name in matrices)  # in parallel
+    (run,) = [s["run"] for s in jobs["stacks"]["steps"] if s.get("id") == "matrix"]
+    assert '.venv/bin/python -m tools.commands.ci_matrix --github-output >> "$GITHUB_OUTPUT"' in run
+    # A job whose people's stacks failed does not start; one with none to run does.
+    assert "(needs.people.result == 'success' || needs.people.result == 'skipped')" in jobs["targets"]["if"]
+    assert "needs.stacks.outputs.has-targets == 'true'" in jobs["targets"]["if"]
+    assert "(needs.targets.result == 'success' || needs.targets.result == 'skipped')" in jobs["verify"]["if"]
+    # GitHub refuses an empty matrix: each matrix job runs only when its matrix has an entry.
+    assert "needs.stacks.outputs.has-people == 'true'" in jobs["people"]["if"]
+    assert "(needs.stacks.outputs.has-people == 'true' || needs.stacks.outputs.has-targets == 'true')" in jobs["verify"]["if"]
+    commands = {
+        job: [s["with"]["command"] for s in steps] for job, steps in by_job(steps_using(workflow, "pulumi/actions")).items()
+    }
+    assert commands == {"people": ["up"], "targets": ["up"], "verify": ["preview"]}
+    ((_, check),) = [(j, s) for j, s in steps_using(workflow, "pulumi/actions") if j == "verify"]
+    assert check["with"]["expect-no-changes"] is True
 
 
-@pytest.mark.parametrize(
-    ("name", "job", "permissions"),
-    [
-        ("pull-request.yml", "test", {"contents": "read"}),
-        ("pull-request.yml", "plan", {"contents": "read"}),
-        ("pull-request.yml", "comment", {"pull-requests": "write"}),
-        ("pull-request.yml", "preview-skipped", {}),
-        ("pull-request.yml", "preview", {"contents": "read", "id-token": "write", "pull-requests": "write"}),
-        ("deploy.yml", "stacks", {"contents": "read"}),
-        ("deploy.yml", "skipped", {}),
-        ("deploy.yml", "deploy", {"contents": "read", "id-token": "write"}),
-    ],
-)
+def by_job(steps: list[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for job, step in steps:
+        out.setdefault(job, []).append(step)
+    return out
+
+
+JOB_PERMISSIONS = [
+    ("pull-request.yml", "test", {"contents": "read"}),
+    ("pull-request.yml", "plan", {"contents": "read"}),
+    ("pull-request.yml", "comment", {"pull-requests": "write"}),
+    ("pull-request.yml", "preview-stacks", {"contents": "read"}),
+    ("pull-request.yml", "preview-skipped", {}),
+    ("pull-request.yml", "preview", {"contents": "read", "id-token": "write", "pull-requests": "write"}),
+    ("deploy.yml", "stacks", {"contents": "read"}),
+    ("deploy.yml", "skipped", {}),
+    ("deploy.yml", "people", {"contents": "read", "id-token": "write"}),
+    ("deploy.yml", "targets", {"contents": "read", "id-token": "write"}),
+    ("deploy.yml", "verify", {"contents": "read", "id-token": "write"}),
+]
+
+
+@pytest.mark.parametrize(("name", "job", "permissions"), JOB_PERMISSIONS)
 def test_each_job_holds_only_the_permissions_it_uses(name: str, job: str, permissions: dict[str, str]) -> None:
     workflow = load(name)
     assert workflow["permissions"] == {}
     assert workflow["jobs"][job]["permissions"] == permissions
 
 
+def test_every_job_is_in_the_permissions_table_above() -> None:
+    for path in workflow_files():
+        assert set(load(path.name)["jobs"]) == {job for name, job, _ in JOB_PERMISSIONS if name == path.name}, path.name
+
+
 def test_cloud_jobs_skip_forks_and_unconfigured_repositories() -> None:
     fork = "github.event.pull_request.head.repo.full_name == github.repository"
     configured = "vars.PULUMI_BACKEND_URL != ''"
     pull_request = load("pull-request.yml")["jobs"]
-    assert pull_request["preview"]["if"] == f"{fork} && {configured}"
+    assert pull_request["preview-stacks"]["if"] == f"{fork} && {configured}"
+    assert pull_request["preview"]["if"] == "needs.preview-stacks.outputs.any == 'true'"  # skipped with preview-stacks
     assert pull_request["comment"]["if"] == fork
     assert pull_request["preview-skipped"]["if"] == (
         "github.event.pull_request.head.repo.full_name != github.repository || vars.PULUMI_BACKEND_URL == ''"
     )
     deploy = load("deploy.yml")["jobs"]
-    assert (deploy["deploy"]["if"], deploy["skipped"]["if"]) == (configured, "vars.PULUMI_BACKEND_URL == ''")
+    assert deploy["skipped"]["if"] == "vars.PULUMI_BACKEND_URL == ''"
+    for job in ("people", "targets", "verify"):
+        assert configured in deploy[job]["if"], job
 
 
-def test_each_account_is_reached_through_its_own_ci_role_under_the_stacks_profile() -> None:
-    for name, role in (("pull-request.yml", ci_matrix.PREVIEW_ROLE), ("deploy.yml", ci_matrix.DEPLOY_ROLE)):
-        steps = steps_using(load(name), "aws-actions/configure-aws-credentials")
-        assert [s["with"]["role-to-assume"] for _, s in steps] == [
-            f"arn:${{{{ matrix.{side}.partition }}}}:iam::${{{{ matrix.{side}.account }}}}:role/{role}"
-            for side in ("source", "target")
-        ]
-        assert [s["with"]["aws-profile"] for _, s in steps] == ["${{ matrix.source.profile }}", "${{ matrix.target.profile }}"]
-        assert [s["with"]["allowed-account-ids"] for _, s in steps] == [
-            "${{ matrix.source.account }}",
-            "${{ matrix.target.account }}",
-        ]
+CLOUD_JOBS = [("pull-request.yml", "preview"), ("deploy.yml", "people"), ("deploy.yml", "targets"), ("deploy.yml", "verify")]
+
+
+@pytest.mark.parametrize(("name", "job"), CLOUD_JOBS)
+def test_each_account_is_reached_through_its_own_ci_role_under_the_stacks_profile(name: str, job: str) -> None:
+    role = ci_matrix.PREVIEW_ROLE if name == "pull-request.yml" else ci_matrix.DEPLOY_ROLE
+    steps = by_job(steps_using(load(name), "aws-actions/configure-aws-credentials"))[job]
+    assert [s["with"]["role-to-assume"] for s in steps] == [
+        f"arn:${{{{ matrix.{side}.partition }}}}:iam::${{{{ matrix.{side}.account }}}}:role/{role}"
+        for side in ("source", "target")
+    ]
+    assert [s["with"]["aws-profile"] for s in steps] == ["${{ matrix.source.profile }}", "${{ matrix.target.profile }}"]
+    assert [s["with"]["allowed-account-ids"] for s in steps] == ["${{ matrix.source.account }}", "${{ matrix.target.account }}"]
+
+
+@pytest.mark.parametrize(("name", "job"), CLOUD_JOBS)
+def test_a_stack_whose_two_sides_share_a_profile_writes_it_once(name: str, job: str) -> None:
+    """configure-aws-credentials refuses to write a profile that exists (its `overwrite-aws-profile`
+    is off by default): the target's step runs only when its profile differs from the source's.
+    One profile for two accounts is refused by ci_matrix (tests/test_ci_matrix.py)."""
+    source, target = by_job(steps_using(load(name), "aws-actions/configure-aws-credentials"))[job]
+    assert "if" not in source
+    assert target["if"] == "matrix.target.profile != matrix.source.profile"
+    assert "overwrite-aws-profile" not in target["with"]
+
+
+POLICY_PACK_VENV = "make policypack-venv"
+
+
+def test_the_policy_packs_venv_is_built_before_each_use_of_the_policy_pack() -> None:
+    """The engine's Python policy host runs the pack with its own virtualenv
+    (PulumiPolicy.yaml: `virtualenv: venv`); nothing else creates it on a runner."""
+    uses = 0
+    for path in workflow_files():
+        for job_id, job in load(path.name)["jobs"].items():
+            runs: list[str] = []
+            for step in job.get("steps", []):
+                if "policyPacks" in step.get("with", {}):
+                    uses += 1
+                    assert step["with"]["policyPacks"] == "policypack"
+                    assert POLICY_PACK_VENV in runs, f"{path.name} job {job_id}: no `{POLICY_PACK_VENV}` before the policy pack"
+                runs += [line.strip() for line in str(step.get("run", "")).splitlines()]
+    assert uses == 3
+
+
+def test_make_builds_the_venv_pulumipolicy_yaml_names_from_the_pinned_requirements() -> None:
+    policy = yaml.safe_load((PROJECT_DIR / "policypack" / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    venv = f"policypack/{policy['runtime']['options']['virtualenv']}"
+    dry = subprocess.run(
+        ["make", "-n", "-B", "policypack-venv", "PYTHON=python3"], capture_output=True, text=True, cwd=PROJECT_DIR, check=True
+    )
+    assert dry.stdout.splitlines() == [
+        f"python3 -m venv {venv} >&2",
+        f"{venv}/bin/pip install --quiet --disable-pip-version-check -r policypack/requirements.txt -c requirements.txt >&2",
+        f"touch {venv}/.installed",
+    ]
+    for line in (PROJECT_DIR / "policypack" / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        assert line.startswith("#") or re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][\w.]*", line), line
 
 
 def test_the_review_comment_is_one_comment_found_by_its_marker() -> None:
@@ -233,5 +338,52 @@ def test_the_review_comment_is_one_comment_found_by_its_marker() -> None:
     script = step["with"]["script"]
     assert 'const marker = "<!-- cross-account-roles review plan -->";' in script
     assert "github.rest.issues.updateComment" in script
-    assert "marker='<!-- cross-account-roles review plan -->'" in workflow["jobs"]["plan"]["steps"][4]["run"]
-    assert 'AGAINST="base-$stack.json"' in workflow["jobs"]["plan"]["steps"][4]["run"]
+    (plan,) = [
+        s["run"] for s in workflow["jobs"]["plan"]["steps"] if s.get("name") == "Plan every stack against the base branch's plan"
+    ]
+    assert "marker='<!-- cross-account-roles review plan -->'" in plan
+    assert 'AGAINST="base-$stack.json"' in plan
+
+
+# --- what pull-request code can read ---------------------------------------------------------------
+
+BASE = "${{ github.event.pull_request.base.sha }}"
+HEAD = "${{ github.event.pull_request.head.sha }}"
+TAKE = ".venv/bin/python -m tools.commands.ci_pr_settings pull-request\nrm -rf pull-request\n"
+
+
+def holds_keys(job: dict[str, Any]) -> bool:
+    """The job can read a secret or obtain a cloud role."""
+    return "secrets." in json.dumps(job) or job.get("permissions", {}).get("id-token") == "write"
+
+
+def test_pull_requests_run_on_pull_request_never_pull_request_target() -> None:
+    assert load("pull-request.yml")["on"] == {"pull_request": {"branches": ["main"]}}
+
+
+def test_the_jobs_that_run_the_pull_requests_code_hold_no_secret_and_no_cloud_role() -> None:
+    jobs = load("pull-request.yml")["jobs"]
+    for name in ("test", "plan"):
+        assert not holds_keys(jobs[name]), name
+        checkouts = [s for s in jobs[name]["steps"] if str(s.get("uses", "")).startswith("actions/checkout@")]
+        assert "ref" not in checkouts[0].get("with", {}), name  # the pull request's own code
+
+
+def test_the_jobs_that_hold_the_keys_run_only_the_base_branchs_code() -> None:
+    """The preview holds the state's keys (a person's initial password is one of its secrets) and
+    the preview role: the code it runs is the base branch's; of the pull request it reads only
+    the stack files and policies/, taken as data by the base branch's code, then deleted."""
+    jobs = load("pull-request.yml")["jobs"]
+    holders = sorted(name for name, job in jobs.items() if holds_keys(job))
+    assert holders == ["preview"]
+    for name in ("preview", "preview-stacks"):
+        steps = jobs[name]["steps"]
+        checkouts = [s["with"] for s in steps if str(s.get("uses", "")).startswith("actions/checkout@")]
+        assert checkouts[0] == {"ref": BASE, "persist-credentials": False}, name  # the workspace: the base branch
+        (pr,) = [c for c in checkouts if c["ref"] == HEAD]
+        assert pr == {"ref": HEAD, "path": "pull-request", "persist-credentials": False}, name
+        runs = [str(s["run"]) for s in steps if "run" in s]
+        touching = [r for r in runs if "pull-request" in r]
+        assert touching == [TAKE], name  # taken as data, then removed, before anything else runs
+        taken_at = runs.index(TAKE)
+        assert runs[:taken_at] == ["make venv"], name  # the base branch's venv, before the pull request's files arrive

@@ -20,7 +20,13 @@ from .access import (
     switch_role_url,
     user_profile,
 )
-from .conflicts import group_policy_count_problems, policy_name_problems, source_policy_name_problems, user_policy_count_problems
+from .conflicts import (
+    group_policy_count_problems,
+    group_resource_name_problems,
+    policy_name_problems,
+    source_policy_name_problems,
+    user_policy_count_problems,
+)
 from .documents import (
     account_wide_trust_policy,
     assume_roles_policy,
@@ -101,6 +107,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     same_account = src.account_id == tgt.account_id
     problems = user_policy_count_problems(users, loaded)
     problems += group_policy_count_problems(groups)
+    problems += group_resource_name_problems(groups)
     problems += policy_name_problems(roles, users, same_account=same_account)
     problems += source_policy_name_problems(users, groups, self_service, roles if same_account else [])
     return StackPlan(

@@ -9,7 +9,7 @@ from crossaccount.iam import MANAGED_POLICY_SIZE, MAX_ATTACHED_POLICIES
 from crossaccount.settings.models import LoadedSettings
 
 from .model import GroupPlan, RolePlan, SelfServicePlan, UserPlan
-from .names import managed_attachment_name
+from .names import group_assume_resource_name, group_managed_attachment_name, managed_attachment_name
 from .organisation import policies_elsewhere
 
 
@@ -131,4 +131,41 @@ def group_policy_count_problems(groups: list[GroupPlan]) -> list[str]:
                 f"{attached} managed policies, and AWS attaches at most {MAX_ATTACHED_POLICIES} to a group; "
                 "expected fewer roles trusting the group, or fewer managedPolicyArns"
             )
+    return problems
+
+
+def group_resource_name_problems(groups: list[GroupPlan]) -> list[str]:
+    """The groups' Pulumi names (`components/people.py`) are distinct per resource type.
+
+    They are built from the group's name, an assume-role policy's part and a managed policy
+    ARN's account and last name, joined with `-`, which group names may hold too: group `dev`
+    with `arn:aws:iam::111122223333:policy/aws-ro` and group `dev-111122223333` with
+    `arn:aws:iam::aws:policy/ro` would both be `attach-group-dev-111122223333-aws-ro`. The engine
+    refuses the second registration of a URN ("Duplicate resource URN '...'; try giving it a
+    unique name": pulumi/pulumi sdk/go/common/diag/errors.go GetDuplicateResourceURNError,
+    raised by pkg/resource/deploy/step_generator.go), after the resources before it were
+    created. Renaming resources would replace what is deployed, so a collision is refused.
+    """
+    problems: list[str] = []
+    policies: dict[str, str] = {}
+    attachments: dict[str, str] = {}
+
+    def claim(seen: dict[str, str], name: str, where: str, what: str) -> None:
+        other = seen.setdefault(name, where)
+        if other != where:
+            problems.append(
+                f"{where}: {what} would get the Pulumi name {name!r} of the one at {other}, and the engine refuses two "
+                "resources of one URN (Duplicate resource URN); expected names that do not collide: rename one of the groups "
+                "(or attach one policy of that name)"
+            )
+
+    for group in groups:
+        at = key(("groups", group.name))
+        for assume in group.assume_policies:
+            name = group_assume_resource_name(group.name, assume.part)
+            claim(policies, name, at, f"its assume-role policy{' part ' + assume.part if assume.part else ''}")
+            claim(attachments, name, at, "the attachment of its assume-role policy")
+        for i, arn in enumerate(group.managed_policy_arns):
+            where = key(("groups", group.name, "managedPolicyArns", i))
+            claim(attachments, group_managed_attachment_name(group.name, arn), where, f"the attachment of {arn}")
     return problems

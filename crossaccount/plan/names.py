@@ -22,6 +22,17 @@ def managed_attachment_name(role: str, arn: str) -> str:
     return f"{role}-{arn.split(':')[4]}-{arn.rsplit('/', 1)[-1]}"
 
 
+def group_assume_resource_name(group: str, part: str) -> str:
+    """A group's assume-role policy's Pulumi name after `<component>-` (its attachment's after
+    `<component>-attach-`): `group-assume-<group>[-<part>]`."""
+    return f"group-assume-{group}{'-' + part if part else ''}"
+
+
+def group_managed_attachment_name(group: str, arn: str) -> str:
+    """The Pulumi name of a group's managed policy attachment after `<component>-attach-`."""
+    return f"group-{group}-{arn.split(':')[4]}-{arn.rsplit('/', 1)[-1]}"
+
+
 def attachment_import_id(entity: str, policy_arn: str) -> str:
     """The import id of a Role/UserPolicyAttachment: `<role or user name>/<policy ARN>`.
 

@@ -9,6 +9,7 @@ stack into a `StackInput`; nothing after this step opens a file.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +18,42 @@ from crossaccount.inputs import POLICIES_DIR, SOURCE_POLICIES_DIR, OtherStack, P
 
 from .engine import EngineConfig, decode_engine_config, engine_config_of
 from .policies import read_policy_folder
-from .project import other_stack_names, project_config, read_engine_config, stack_dir, stack_file_name, stack_values
+from .project import (
+    PROJECT_FILE,
+    other_stack_names,
+    project_config,
+    read_engine_config,
+    read_project_file,
+    stack_dir,
+    stack_file_name,
+    stack_values,
+)
 
-__all__ = ["EngineConfig", "read_policies", "read_project", "read_stack", "read_stack_file", "read_values"]
+__all__ = [
+    "EngineConfig",
+    "read_organisation",
+    "read_policies",
+    "read_project",
+    "read_stack",
+    "read_stack_file",
+    "read_values",
+]
 
 
 def read_stack(project_dir: Path, stack: str, config: EngineConfig | None = None) -> StackInput:
     """Stack `stack` of the project in `project_dir`: its configuration as the engine passes it
     (`config`, when the engine did pass it; else read from `Pulumi.yaml` and the stack file),
     the policy documents beside the program, and the project's other stacks."""
-    decoded = decode_engine_config(read_engine_config(project_dir, stack) if config is None else config)
+    if config is None:
+        config = read_engine_config(project_dir, stack)
+    elif (project_dir / PROJECT_FILE).exists():
+        # The program, under the engine: the engine read Pulumi.yaml, but checks less of it than
+        # the offline commands do (a project-level `secure:` value, an absolute stackConfigDir,
+        # two spellings of one key): the program refuses what they refuse.
+        data = read_project_file(project_dir)
+        stack_dir(project_dir, data)
+        project_config(project_dir, data)
+    decoded = decode_engine_config(config)
     policies, source = read_policies(project_dir / POLICIES_DIR)
     return StackInput(
         stack=stack,
@@ -35,6 +62,7 @@ def read_stack(project_dir: Path, stack: str, config: EngineConfig | None = None
         source_policies=source,
         secret_paths=decoded.secret_paths,
         project=read_project(project_dir, stack),
+        environments=config.environments,
     )
 
 
@@ -84,3 +112,45 @@ def read_project(project_dir: Path, stack: str) -> ProjectFacts:
             own, values = {}, None
         others.append(OtherStack(name=name, file_name=stack_file_name(name), values=values, own_keys=frozenset(own)))
     return ProjectFacts(project_values=project_values, other_stacks=tuple(others))
+
+
+def read_organisation(project_dir: Path) -> dict[str, StackInput | SettingsError]:
+    """Every stack of the project, each as `read_stack` reads it (or the error that stops it),
+    with the policy folder read once and one `ProjectFacts.views` shared by all, so that the
+    settings step parses each other stack once for the whole organisation (each stack file is
+    read twice: as the engine merges it, and for the keys it sets itself). A project that
+    cannot be read at all (`Pulumi.yaml`, the stack folder) raises."""
+    project_values = project_config(project_dir)
+    folder = stack_dir(project_dir)
+    policies, source = read_policies(project_dir / POLICIES_DIR)
+    names = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in folder.glob("Pulumi.*.yaml"))
+    own: dict[str, frozenset[str]] = {}
+    read: dict[str, StackInput | SettingsError] = {}
+    for name in names:
+        try:
+            config = read_engine_config(project_dir, name)
+            own[name] = frozenset(stack_values(folder, name))
+            decoded = decode_engine_config(config)
+        except SettingsError as error:
+            read[name] = error
+            continue
+        read[name] = StackInput(
+            stack=name,
+            raw=decoded.raw,
+            policies=policies,
+            source_policies=source,
+            secret_paths=decoded.secret_paths,
+            environments=config.environments,
+        )
+    views: dict[str, Any] = {}
+    for name, given in read.items():
+        if isinstance(given, StackInput):
+            others = tuple(_other(n, read[n], own.get(n, frozenset())) for n in names if n != name)
+            facts = ProjectFacts(project_values=project_values, other_stacks=others, views=views)
+            read[name] = replace(given, project=facts)
+    return read
+
+
+def _other(name: str, given: StackInput | SettingsError, own: frozenset[str]) -> OtherStack:
+    values = given.raw if isinstance(given, StackInput) else None
+    return OtherStack(name=name, file_name=stack_file_name(name), values=values, own_keys=own)

@@ -36,6 +36,9 @@ class EngineConfig:
     """Full key (`cross-account-roles:roles`) -> its text: strings as they are, anything else as JSON."""
     secret_keys: frozenset[str]
     """Full keys whose value is or contains a `secure:` value."""
+    environments: tuple[str, ...] = ()
+    """The Pulumi ESC environments the stack file imports (`environment:`), read offline: their
+    values are merged in by the engine only, so an offline command has not seen them."""
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,13 @@ def _is_secure(value: Any) -> bool:
     return isinstance(value, dict) and len(value) == 1 and isinstance(value.get("secure"), str)
 
 
-def _contains_secure(value: Any) -> bool:
+def contains_secure(value: Any) -> bool:
     if _is_secure(value):
         return True
     if isinstance(value, dict):
-        return any(_contains_secure(v) for v in value.values())
+        return any(contains_secure(v) for v in value.values())
     if isinstance(value, list):
-        return any(_contains_secure(v) for v in value)
+        return any(contains_secure(v) for v in value)
     return False
 
 
@@ -110,7 +113,7 @@ def encode_value(value: Any) -> tuple[str, bool]:
         return value, False
     if _is_secure(value):
         return go_json(value), True
-    return go_json(value), _contains_secure(value)
+    return go_json(value), contains_secure(value)
 
 
 def _may_be_secret(path: tuple[str | int, ...]) -> bool:
@@ -120,8 +123,21 @@ def _may_be_secret(path: tuple[str | int, ...]) -> bool:
     )
 
 
-def _replace_secure(value: Any, path: tuple[str | int, ...], secrets: set[tuple[str, ...]], problems: list[str]) -> Any:
+def _replace_secure(
+    value: Any, path: tuple[str | int, ...], secrets: set[tuple[str, ...]], problems: list[str], secret_key: bool = True
+) -> Any:
     if _is_secure(value):
+        if not secret_key:
+            # The engine passes a `secure:` map only inside a key it marks secret (config/object.go
+            # Secure, config/map.go SecureKeys), decrypted. In a key it does not mark, the map is
+            # text: JSON written as a string (a string is passed as it is: object.go MarshalString),
+            # or a value from the environment (PULUMI_CONFIG). Nothing would decrypt it.
+            problems.append(
+                f"{key(path)}: a secure: map in a value the engine passes as plain text (JSON text in a string, "
+                "or not from a stack file), which nothing decrypts; expected a secure: value written as YAML in the stack file "
+                "(pulumi config set --secret)"
+            )
+            return None
         if _may_be_secret(path):
             secrets.add(tuple(str(p) for p in path))
             return UNDECRYPTED
@@ -131,9 +147,9 @@ def _replace_secure(value: Any, path: tuple[str | int, ...], secrets: set[tuple[
         )
         return None
     if isinstance(value, dict):
-        return {k: _replace_secure(v, (*path, k), secrets, problems) for k, v in value.items()}
+        return {k: _replace_secure(v, (*path, k), secrets, problems, secret_key) for k, v in value.items()}
     if isinstance(value, list):
-        return [_replace_secure(v, (*path, i), secrets, problems) for i, v in enumerate(value)]
+        return [_replace_secure(v, (*path, i), secrets, problems, secret_key) for i, v in enumerate(value)]
     return value
 
 
@@ -177,7 +193,7 @@ def decode_engine_config(config: EngineConfig) -> DecodedConfig:
         if _depth(value) > MAX_DEPTH:
             problems.append(f"{key((name,))}: nested more than {MAX_DEPTH} levels deep; expected a stack file's settings")
             continue
-        value = _replace_secure(value, (name,), secrets, problems)
+        value = _replace_secure(value, (name,), secrets, problems, full_key in config.secret_keys)
         if full_key in config.secret_keys:
             if name != "roles":
                 problems.append(

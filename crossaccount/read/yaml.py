@@ -28,12 +28,14 @@ Where YAML readers disagree (ruamel's YAML 1.2 and Go's yaml.v3), or where a val
 than it says, the reader refuses with one error naming the file, the line and the key, instead
 of guessing: duplicate keys, numbers in a form other than plain decimal, timestamps and other
 YAML-only types, non-string keys, merge keys, YAML directives, several documents, nesting
-deeper than any real file, aliases that expand beyond any real file, and `environment:`
-(Pulumi ESC), which only the engine can read.
+deeper than any real file, and aliases that expand beyond any real file. `environment:`
+(Pulumi ESC), which only the engine can read, is named, never read (`project.read_stack_config`,
+docs/esc.md). What `Pulumi.yaml` may hold is `project.read_project_config`'s.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import stat
 from pathlib import Path
@@ -351,6 +353,22 @@ def load_yaml(path: Path, what: str) -> Any:
     except OSError as exc:
         raise StackFileError([f"{file_name}: cannot be read ({exc.strerror}); expected a {what}"]) from None
     text = text.removeprefix("\ufeff")  # the engine strips a UTF-8 byte-order mark (workspace/loaders.go)
+    known = (str(path), what, text)
+    if known in _READ:
+        return copy.deepcopy(_READ[known])
+    _READ.clear()  # one file remembered per text: what a project read reads twice (the stack's own file)
+    _READ[known] = _parsed(text, file_name, what)
+    return copy.deepcopy(_READ[known])
+
+
+_READ: dict[tuple[str, str, str], Any] = {}
+"""The last file read, by path, kind and exact text: `read_engine_config` and `read_project`
+read a stack's own file and its neighbours, and the organisation check reads each file as the
+engine merges it and for the keys it sets; the pure-Python parser is the cost (about 0.1 s for
+a 20 KB file), the text comparison is not. Keyed by the text itself, so an edited file is read anew."""
+
+
+def _parsed(text: str, file_name: str, what: str) -> Any:
     yaml = YAML(typ="safe", pure=True)
     try:
         _check_brackets(text, file_name)

@@ -97,7 +97,9 @@ def load_settings(given: StackInput) -> LoadedSettings:
     policy_files = _check_all(p, given, directory, problems)
     source_documents = _source_documents(p, given, kind, problems)
     if p.source is not None and not problems:  # judged across stacks once the stack itself is valid
-        problems += organisation_problems(given.stack, kind, p.source, p.target, p.users, p.roles, given.project)
+        problems += organisation_problems(
+            given.stack, kind, p.source, p.target, p.users, p.roles, given.project, p.groups if kind != "roles" else None
+        )
     if problems or p.source is None or p.target is None:
         raise SettingsError(problems)
     settings = StackSettings.model_validate(
@@ -205,7 +207,9 @@ def _check_all(p: _Parsed, given: StackInput, directory: People, problems: list[
     trusted |= organisation.trusted_elsewhere(p.source, p.groups, given.project) if p.source is not None else set()
     check_users(p.users, p.tags, trusted if p.raw_roles and p.complete else None, problems)
     where = ", ".join(directory.files) if directory.files else None
-    declared = p.raw_users if where is None else directory.users
+    declared: Mapping[str, Any] | None = p.raw_users if where is None else directory.users
+    if where is None and "users" not in given.raw:
+        declared = None  # a roles-only stack with no people's stack: `_directory` said so
     policy_files = check_roles(p.roles, declared, p.target, p.tags, given.policies, problems, where)
     problems += trust_mode_problems(directory.users, p.roles, p.tags)
     for name, role in p.roles.items():

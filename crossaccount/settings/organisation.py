@@ -60,8 +60,11 @@ def _mapping(values: Mapping[str, Any], name: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _parsed(model: Any, value: Any) -> Any:
-    return parse(model, value, (), [])
+def _parsed(model: Any, value: Any, name: str) -> Any:
+    """`value` as `model`, or None: another stack's problems are that stack's to report."""
+    if not isinstance(value, dict):
+        return None
+    return parse(model, value, (name,), [])
 
 
 def view_of(other: OtherStack, project: ProjectFacts) -> StackView | None:
@@ -72,16 +75,16 @@ def view_of(other: OtherStack, project: ProjectFacts) -> StackView | None:
     if isinstance(cached, StackView):
         return cached
     values = other.values
-    self_service = _parsed(SelfServiceSettings, values.get("selfService", {}))
+    self_service = _parsed(SelfServiceSettings, values.get("selfService", {}), "selfService")
     view = StackView(
         name=other.name,
         file_name=other.file_name,
         kind=stack_kind(values),
-        source=_parsed(AccountSettings, values.get("source")),
-        target=_parsed(AccountSettings, values.get("target")),
-        users={n: u for n, v in _mapping(values, "users").items() if (u := _parsed(UserSettings, v)) is not None},
-        groups={n: g for n, v in _mapping(values, "groups").items() if (g := _parsed(GroupSettings, v)) is not None},
-        roles={n: r for n, v in _mapping(values, "roles").items() if (r := _parsed(RoleSettings, v)) is not None},
+        source=_parsed(AccountSettings, values.get("source"), "source"),
+        target=_parsed(AccountSettings, values.get("target"), "target"),
+        users={n: u for n, v in _mapping(values, "users").items() if (u := _parsed(UserSettings, v, "users")) is not None},
+        groups={n: g for n, v in _mapping(values, "groups").items() if (g := _parsed(GroupSettings, v, "groups")) is not None},
+        roles={n: r for n, v in _mapping(values, "roles").items() if (r := _parsed(RoleSettings, v, "roles")) is not None},
         self_service=self_service is not None and self_service.enabled,
     )
     project.views[other.name] = view

@@ -28,13 +28,12 @@ from crossaccount.iam import (
     MAX_ATTACHED_POLICIES,
     MAX_GROUPS_PER_USER,
     PASSWORD_LENGTH_RANGE,
-    POLICY_ARN_RE,
     REUSE_RANGE,
     ROLE_ARN_RE,
 )
 
 from .models import AccountSettings, GroupSettings, PasswordPolicySettings, RoleSettings, SelfServiceSettings, UserSettings
-from .rules import check_declared, check_path, check_unique_ignoring_case
+from .rules import check_declared, check_managed_arns, check_path, check_unique_ignoring_case
 
 KEYBASE_RE = re.compile(r"^keybase:[A-Za-z0-9_]{2,16}\Z", re.ASCII)
 """What the AWS provider fetches from keybase.io at `up` (Keybase user names: 2-16 of letters, digits, _)."""
@@ -72,7 +71,7 @@ def check_people(
     problems: list[str],
 ) -> None:
     """Every problem with groups, trusted roles, console sign-in and the password policy."""
-    _check_groups(users, roles, groups, problems)
+    _check_groups(users, roles, groups, (source.partition, source.account_id), problems)
     _check_users(users, groups, self_service, problems)
     check_role_principals(source, roles, groups, problems)
     if password_policy is not None:
@@ -83,6 +82,7 @@ def _check_groups(
     users: Mapping[str, UserSettings],
     roles: Mapping[str, RoleSettings],
     groups: Mapping[str, GroupSettings],
+    account: tuple[str, str],
     problems: list[str],
 ) -> None:
     check_unique_ignoring_case(list(groups), ("groups",), "group", problems)
@@ -94,11 +94,9 @@ def _check_groups(
             )
         check_path(group.path, (*at, "path"), problems)
         check_declared(group.members, users, (*at, "members"), "user", "users", problems)
-        for i, arn in enumerate(group.managed_policy_arns):
-            if not POLICY_ARN_RE.match(arn):
-                problems.append(
-                    f"{key((*at, 'managedPolicyArns', i))}: got {show(arn)}; expected a policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess"
-                )
+        check_managed_arns(
+            group.managed_policy_arns, (*at, "managedPolicyArns"), account, "the source account's, where groups live", problems
+        )
         granted = 1 if group_granted_roles(name, roles) else 0
         attached = granted + len(group.managed_policy_arns)
         if attached > MAX_ATTACHED_POLICIES:
@@ -183,6 +181,15 @@ def _check_role_principals(
             problems.append(
                 f"{where}: got {show(arn)}; expected the ARN of an existing role, arn:{partition}:iam::{source.account_id}:role/<name> "
                 "(no wildcards, not an assumed-role session ARN)"
+            )
+            continue
+        if "${" in arn:
+            # A policy variable, which IAM does not resolve in a Principal: "You cannot use a policy
+            # variable ... in the Principal element" (https://docs.aws.amazon.com/IAM/latest/UserGuide/
+            # reference_policies_variables.html#policy-vars-wheretouse); IAM refuses the trust policy.
+            problems.append(
+                f"{where}: got {show(arn)}; ${{ starts a policy variable, which a trust policy's Principal does not take: "
+                f"expected the ARN of an existing role, arn:{partition}:iam::{source.account_id}:role/<path>/<name>, its path without ${{"
             )
             continue
         arn_partition, account = arn.split(":")[1], arn.split(":")[4]

@@ -11,7 +11,7 @@ from crossaccount.errors import key
 from crossaccount.inputs import ProjectFacts
 
 from . import organisation
-from .models import AccountSettings, Kind, RoleSettings, UserSettings
+from .models import AccountSettings, GroupSettings, Kind, RoleSettings, StackView, UserSettings
 
 
 def stack_name_problems(stack: str, project: ProjectFacts) -> list[str]:
@@ -57,6 +57,7 @@ def organisation_problems(
     users: Mapping[str, UserSettings],
     roles: Mapping[str, RoleSettings],
     project: ProjectFacts,
+    groups: Mapping[str, GroupSettings] | None = None,
 ) -> list[str]:
     """What two stacks of the project cannot both do, judged from this stack: a person created
     by two stacks, and a role (or group) that two stacks would both create in one account (IAM
@@ -77,6 +78,7 @@ def organisation_problems(
                     f"{key(('users', name))}: {owners[name.lower()]} also creates this user in source account "
                     f"{source.account_id}; exactly one stack owns each person: remove it from one of them"
                 )
+    problems += _group_owner_problems(source, groups or {}, others)
     if target is not None:
         created = {
             name.lower(): view.file_name
@@ -91,3 +93,21 @@ def organisation_problems(
                     f"{target.account_id} (IAM names ignore case); expected each role of an account in one stack"
                 )
     return problems
+
+
+def _group_owner_problems(source: AccountSettings, groups: Mapping[str, GroupSettings], others: list[StackView]) -> list[str]:
+    """A group two stacks of one source account both create: each `up` would take the other's
+    group over (IAM names ignore case; the second create fails with EntityAlreadyExists, or,
+    imported, each stack rewrites its path and policies)."""
+    owners = {
+        name.lower(): view.file_name
+        for view in others
+        if view.kind != "roles" and view.same_source(source)
+        for name in view.groups
+    }
+    return [
+        f"{key(('groups', name))}: {owners[name.lower()]} also creates a group of this name in source account "
+        f"{source.account_id} (IAM names ignore case); expected each group in one stack: remove it from one of them"
+        for name in groups
+        if name.lower() in owners
+    ]

@@ -25,7 +25,7 @@ from crossaccount.inputs import PolicyFile, PolicyFolder
 from .federation import federated_keys
 from .models import AccountSettings, RoleSettings
 from .policy_files import resolve_role_files
-from .rules import check_declared, check_path, check_tags, check_waivers
+from .rules import check_declared, check_managed_arns, check_path, check_tags, check_waivers
 
 SMOKE_ACTION_RE = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+\Z", re.ASCII)
 SWITCH_ROLE_MAX = 64
@@ -34,7 +34,7 @@ SWITCH_ROLE_MAX = 64
 
 def check_roles(
     roles: Mapping[str, RoleSettings],
-    declared_users: Mapping[str, Any],
+    declared_users: Mapping[str, Any] | None,
     target: AccountSettings | None,
     stack_tags: Mapping[str, str],
     policies: PolicyFolder,
@@ -59,8 +59,9 @@ def check_roles(
                 f"{key((*at, 'trustedUsers'))}: empty, and no trustedGroups, trustedRoles, trustedPermissionSets, "
                 "trustedSamlProviders or trustedOidcProviders; expected at least one principal"
             )
-        check_declared(role.trusted_users, declared_users, (*at, "trustedUsers"), "user", "users", problems, declared_where)
-        _check_permission_sources(role, at, target.partition if target is not None else None, problems)
+        if declared_users is not None:  # None: no people to judge against, already its own problem
+            check_declared(role.trusted_users, declared_users, (*at, "trustedUsers"), "user", "users", problems, declared_where)
+        _check_permission_sources(role, at, target, problems)
         resolve_role_files(role, at, policies, found, seen, problems)
         check_waivers(role.waivers, (*at, "waivers"), problems)
         for i, check in enumerate(role.checks):
@@ -118,27 +119,14 @@ def _check_boundary(role: RoleSettings, at: tuple[str, ...], target: AccountSett
         )
 
 
-def _check_permission_sources(role: RoleSettings, at: tuple[str, ...], partition: str | None, problems: list[str]) -> None:
+def _check_permission_sources(
+    role: RoleSettings, at: tuple[str, ...], target: AccountSettings | None, problems: list[str]
+) -> None:
     """managedPolicyArns, and how many managed policies the role would have."""
     if not role.policy_files and not role.managed_policy_arns:
         problems.append(f"{key(at)}: neither policyFiles nor managedPolicyArns; expected at least one permission source")
-    seen_arns: dict[str, int] = {}
-    for i, arn in enumerate(role.managed_policy_arns):
-        if not POLICY_ARN_RE.match(arn):
-            problems.append(
-                f"{key((*at, 'managedPolicyArns', i))}: got {show(arn)}; expected a policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess"
-            )
-        elif partition is not None and arn_partition(arn) != partition:
-            problems.append(
-                f"{key((*at, 'managedPolicyArns', i))}: got {show(arn)}; expected an ARN of partition {partition} "
-                "(the target account's)"
-            )
-        first = seen_arns.setdefault(arn.lower(), i)
-        if first != i:
-            problems.append(
-                f"{key((*at, 'managedPolicyArns', i))}: {show(arn)} is also managedPolicyArns[{first}] (IAM ignores case); "
-                "expected each policy once"
-            )
+    account = (target.partition, target.account_id) if target is not None else None
+    check_managed_arns(role.managed_policy_arns, (*at, "managedPolicyArns"), account, "the target account's", problems)
     attached = len(role.policy_files) + len(role.managed_policy_arns)
     if attached > MAX_ATTACHED_POLICIES:
         problems.append(

@@ -15,6 +15,7 @@ from crossaccount.iam import (
     MAX_TAGS,
     MIN_SESSION_NAME,
     PATTERN_CHARACTERS,
+    POLICY_ARN_RE,
     TAG_KEY_MAX,
     TAG_PUNCTUATION,
     TAG_VALUE_MAX,
@@ -117,4 +118,42 @@ def check_waivers(waivers: Mapping[str, str], path: tuple[str | int, ...], probl
         if not reason.strip():
             problems.append(
                 f"{key((*path, rule_id))}: got {show(reason)}; expected the reason for waiving {rule_id} (it is shown in the plan)"
+            )
+
+
+def check_managed_arns(
+    arns: list[str], path: tuple[str | int, ...], account: tuple[str, str] | None, whose: str, problems: list[str]
+) -> None:
+    """managedPolicyArns of a role or a group: policy ARNs, each once (IAM ignores case), of the
+    partition of the account the entity lives in, and either AWS managed (`aws`) or a customer
+    managed policy of that account. `account`: (partition, account id), None when unknown.
+
+    AWS attaches only a policy of the entity's own account or an AWS managed one: a customer
+    managed policy is "a standalone policy that you create ... in your AWS account"
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html),
+    and AttachRolePolicy / AttachGroupPolicy with another account's ARN fails with NoSuchEntity
+    ("Policy ... does not exist or is not attachable",
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachGroupPolicy.html), after
+    every resource before it was created.
+    """
+    seen: dict[str, int] = {}
+    for i, arn in enumerate(arns):
+        at = key((*path, i))
+        if not POLICY_ARN_RE.match(arn):
+            problems.append(f"{at}: got {show(arn)}; expected a policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess")
+            continue
+        first = seen.setdefault(arn.lower(), i)
+        if first != i:
+            problems.append(f"{at}: {show(arn)} is also managedPolicyArns[{first}] (IAM ignores case); expected each policy once")
+            continue
+        if account is None:
+            continue
+        partition, account_id = account
+        if arn.split(":")[1] != partition:
+            problems.append(f"{at}: got {show(arn)}; expected an ARN of partition {partition} ({whose})")
+        elif arn.split(":")[4] not in ("aws", account_id):
+            problems.append(
+                f"{at}: got {show(arn)}, a customer managed policy of account {arn.split(':')[4]}; AWS attaches only AWS managed "
+                f"policies (arn:{partition}:iam::aws:policy/...) and policies of the entity's own account {account_id} ({whose}): "
+                "expected one of those"
             )

@@ -230,11 +230,7 @@ case(
     ['cross-account-roles:roles.s3-list-role.allowSessionTags: got "on"; expected true or false'],
     {STACK: stack(roles=role_with("allowSessionTags: on"))},
 )
-case(
-    "stack-esc-environment",
-    ["Pulumi.hostile.yaml: environment: imports Pulumi ESC environments"],
-    {STACK: "environment:\n  - shared\n" + stack()},
-)
+# `environment:` (Pulumi ESC) is read, with a warning: tests/test_hostile_round2_engine.py
 case(
     "stack-key-without-namespace",
     ["Pulumi.hostile.yaml: config key 'region' has no namespace"],

@@ -71,8 +71,10 @@ def generated_settings(users: int, roles: int) -> dict[str, Any]:
 
 
 def write_project(directory: Path, raw: dict[str, Any]) -> None:
-    """A scratch copy of the program with the generated stack as Pulumi.bench.yaml."""
+    """A scratch copy of the program with the generated stack as Pulumi.bench.yaml, in a project
+    of its own (a `Pulumi.yaml` with the project's name and no config: the stack sets everything)."""
     shutil.copy2(PROJECT_DIR / "__main__.py", directory / "__main__.py")
+    (directory / "Pulumi.yaml").write_text(f"name: {NAMESPACE}\nruntime: python\n", encoding="utf-8")
     shutil.copytree(PROJECT_DIR / "policies", directory / "policies", dirs_exist_ok=True)
     config = {f"{NAMESPACE}:{k}": v for k, v in raw.items()}
     text = yaml.dump({"config": config}, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False)

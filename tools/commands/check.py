@@ -1,6 +1,7 @@
 """`make check`: the guardrails for a stack, without running the program.
 
     python -m tools check --stack utils [--format text|json]
+    python -m tools check --all [--format text|json]     (every stack together: tools/commands/organisation.py)
 
 Settings -> plan -> rules: the functions the program runs at start, minus Pulumi. Prints
 every finding (errors, warnings, waived findings with their reason). Exit 0 when no error is
@@ -21,6 +22,8 @@ from typing import TextIO
 
 from crossaccount.guardrails import Finding, catalogue, summarise
 from crossaccount.pipeline import check_stack
+from crossaccount.read.project import environments_note, stack_file_name
+from tools.commands import organisation
 from tools.paths import PROJECT_DIR
 from tools.render import jsontext
 
@@ -44,6 +47,7 @@ def render_json(findings: Sequence[Finding]) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", default="utils", help="reads Pulumi.<stack>.yaml (default: utils)")
+    parser.add_argument("--all", action="store_true", help="check every stack of the project together, as the accounts see them")
     parser.add_argument("--format", default="text", choices=FORMATS, help="text (default) or json")
     parser.add_argument(
         "--project-dir", type=Path, default=None, help="folder with Pulumi.<stack>.yaml and policies/ (default: this repo)"
@@ -52,6 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path = PROJECT_DIR) -> int:
     """Print the stack's findings to `out` (default: the current sys.stdout)."""
-    findings = check_stack(getattr(args, "project_dir", None) or project_dir, args.stack).findings
+    if getattr(args, "all", False):
+        return organisation.run(getattr(args, "project_dir", None) or project_dir, args.format, out)
+    checked = check_stack(getattr(args, "project_dir", None) or project_dir, args.stack)
+    findings = checked.findings
+    if checked.environments:
+        print(f"warning: {environments_note(stack_file_name(args.stack), checked.environments)}", file=sys.stderr)
     (out or sys.stdout).write(render_json(findings) if args.format == "json" else render_text(args.stack, findings))
     return 1 if any(f.blocking for f in findings) else 0

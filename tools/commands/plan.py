@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from crossaccount.read.project import read_engine_config
+from crossaccount.errors import SettingsError
+from crossaccount.pipeline import with_environments
+from crossaccount.read.project import environments_note, read_engine_config, stack_file_name
+from tools.offline.errors import ProgramError
 from tools.offline.mocks import ProgramRun, run_program
 from tools.paths import PROJECT_DIR
 from tools.render.plan import RENDERERS, render_markdown
@@ -46,7 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Print the plan to `out` (default: the current sys.stdout)."""
+    out = out or sys.stdout
     base = None
     if getattr(args, "against", None) is not None:
         try:
@@ -54,7 +59,16 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         except ValueError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-    program_run = plan_stack(args.stack, args.project_dir, collect=False)  # the process ends after printing
+    config = read_engine_config(args.project_dir, args.stack)
+    try:
+        program_run = run_program(args.stack, config, program_path=args.project_dir / "__main__.py", collect=False)
+    except ProgramError as error:  # the process ends after printing
+        if isinstance(error.cause, SettingsError) and config.environments:
+            cause = SettingsError(with_environments(error.cause.problems, args.stack, config.environments), "nothing was created")
+            raise ProgramError(cause, error.registrations) from None
+        raise
+    if config.environments:  # one warning; on a refusal the error says it instead
+        print(f"warning: {environments_note(stack_file_name(args.stack), config.environments)}", file=sys.stderr)
     # The findings are those of the program's own guardrail run: the stack file is read once
     # and the rules run once (they ran before the first resource was registered).
     findings = program_run.findings

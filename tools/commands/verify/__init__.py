@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TextIO
 
 from crossaccount.pipeline import check_stack, enforce
+from crossaccount.read.project import environments_note, stack_file_name
 from tools.paths import PROJECT_DIR
 
 from .checks import Call, resolve_checks, with_bucket_location
@@ -132,6 +133,8 @@ def run(
         # The same pipeline as the program's: a stack that `up` refuses (settings, plan or
         # guardrails) is refused here, before any AWS call.
         checked = check_stack(project_dir, args.stack, outcome="no AWS call was made")
+        if checked.environments:
+            to_err(f"warning: {environments_note(stack_file_name(args.stack), checked.environments)}")
         enforce(checked, base.progress)
         loaded = checked.loaded
         calls = resolve_checks(loaded)

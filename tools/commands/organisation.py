@@ -1,0 +1,128 @@
+"""`make check-all` (`python -m tools check --all`): every stack of the project checked together, as the accounts see them.
+
+    python -m tools check --all [--format text|json] [--project-dir DIR]   (tools/commands/check.py)
+
+Each stack is read, validated, planned and checked exactly as `make check` does it, with the
+project read once: the rules across stacks (a person owned twice, a role name two stacks would
+create in one account, a person's managed policies counted over every stack that attaches one,
+a trusted name no stack declares) are each stack's settings step, so stacks that cannot be
+valid together are refused together, each problem naming its file and key. Then, per people's
+stack, the people's managed policies against IAM's quota and size limits.
+
+Exit 2 when any stack's settings cannot be read or are refused (on stderr, by file), else 1
+when a guardrail error is left in any stack, else 0. JSON: {"stacks": [{stack, file, kind,
+problems, findings}], "people": [{stack, source, people, mostPolicies, largestPolicy}]}.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from crossaccount.errors import SettingsError
+from crossaccount.guardrails import summarise
+from crossaccount.iam import MANAGED_POLICY_SIZE, MAX_ATTACHED_POLICIES, non_whitespace_length
+from crossaccount.pipeline import Checked, check_organisation
+from crossaccount.plan.organisation import policies_elsewhere
+from crossaccount.read.project import stack_file_name
+from tools.render import jsontext
+
+KINDS = {"people": "people's stack", "roles": "roles only", "legacy": "people re-listed (legacy)"}
+
+
+@dataclass(frozen=True)
+class PeopleFigures:
+    """The people of one people's stack: how many, and the most any one of them holds."""
+
+    stack: str
+    source: str
+    people: int
+    most_policies: tuple[int, str]
+    """(managed policies on one user, counted over every stack of the project, that user)."""
+    largest_policy: tuple[int, str]
+    """(non-whitespace characters of the largest assume-role policy, its name)."""
+
+    def line(self) -> str:
+        count, who = self.most_policies
+        size, name = self.largest_policy
+        return (
+            f"{stack_file_name(self.stack)}: {self.people} {'person' if self.people == 1 else 'people'} of source account {self.source}; at most {count} managed "
+            f"policies on one person ({who or '-'}; AWS attaches at most {MAX_ATTACHED_POLICIES}), the largest assume-role "
+            f"policy {size:,} of {MANAGED_POLICY_SIZE:,} characters ({name or '-'})"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack,
+            "source": self.source,
+            "people": self.people,
+            "mostPolicies": {"count": self.most_policies[0], "user": self.most_policies[1]},
+            "largestPolicy": {"characters": self.largest_policy[0], "name": self.largest_policy[1]},
+        }
+
+
+def people_figures(stack: str, checked: Checked) -> PeopleFigures:
+    """A people's stack's figures: each created user's managed policies here and elsewhere."""
+    users = [u for u in checked.plan.users if u.create]
+    elsewhere = policies_elsewhere(checked.loaded, [u.name for u in users])
+    counts = [(u.attached_policies + sum(n for _, n in elsewhere.get(u.name, [])), u.name) for u in users]
+    sizes = [(non_whitespace_length(p.document), p.name) for u in users for p in u.assume_policies]
+    return PeopleFigures(
+        stack=stack,
+        source=checked.loaded.settings.source.account_id,
+        people=len(users),
+        most_policies=max(counts, key=lambda c: (c[0], c[1]), default=(0, "")),
+        largest_policy=max(sizes, key=lambda s: (s[0], s[1]), default=(0, "")),
+    )
+
+
+def _stack_line(stack: str, result: Checked | SettingsError) -> str:
+    if isinstance(result, SettingsError):
+        return f"{stack_file_name(stack)}: refused, {len(result.problems)} problem(s) in its settings (listed on stderr)"
+    return f"{stack_file_name(stack)} ({KINDS[result.loaded.kind]}): {summarise(result.findings)}"
+
+
+def render_text(results: Mapping[str, Checked | SettingsError], figures: Sequence[PeopleFigures]) -> str:
+    refused = sum(isinstance(r, SettingsError) for r in results.values())
+    blocked = sum(isinstance(r, Checked) and r.blocked for r in results.values())
+    lines = [f"Organisation check: {len(results)} stacks, {refused} refused by their settings, {blocked} with guardrail errors"]
+    for stack, result in results.items():
+        lines.append(_stack_line(stack, result))
+        if isinstance(result, Checked):
+            lines += [f"  {f.line()}" for f in result.findings]
+    lines += [f.line() for f in figures]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(results: Mapping[str, Checked | SettingsError], figures: Sequence[PeopleFigures]) -> str:
+    stacks = []
+    for stack, result in results.items():
+        checked = result if isinstance(result, Checked) else None
+        stacks.append(
+            {
+                "stack": stack,
+                "file": stack_file_name(stack),
+                "kind": checked.loaded.kind if checked else None,
+                "problems": [] if checked else list(result.problems),  # type: ignore[union-attr]
+                "findings": [f.as_dict() for f in checked.findings] if checked else [],
+            }
+        )
+    return jsontext.dumps({"stacks": stacks, "people": [f.as_dict() for f in figures]}) + "\n"
+
+
+def run(project_dir: Path, fmt: str, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    results = check_organisation(project_dir)
+    if not results:
+        raise SettingsError([f"{project_dir}: no Pulumi.<stack>.yaml in the project; expected at least one stack file"])
+    figures = [people_figures(stack, r) for stack, r in results.items() if isinstance(r, Checked) and r.loaded.kind == "people"]
+    (out or sys.stdout).write(render_json(results, figures) if fmt == "json" else render_text(results, figures))
+    refused = {s: r for s, r in results.items() if isinstance(r, SettingsError)}
+    for stack, error in refused.items():
+        listing = "".join(f"\n  - {p}" for p in error.problems)
+        (err or sys.stderr).write(f"error: {stack_file_name(stack)}: {len(error.problems)} problem(s){listing}\n")
+    if refused:
+        return 2
+    return 1 if any(isinstance(r, Checked) and r.blocked for r in results.values()) else 0
