@@ -148,8 +148,10 @@ class CrossAccountAccess(pulumi.ComponentResource):
         # and identical to what AWS assigns (the tests compare them with the resources').
         outputs = stack_outputs(plan)
         for role in plan.roles:
-            if role.secret:  # the assume-role command and profile carry the secret externalId
-                outputs["roles"][role.name]["access"] = pulumi.Output.secret(outputs["roles"][role.name]["access"])
+            if role.secret:  # the assume-role commands and profiles carry the secret externalId
+                for carrying in ("access", "permissionSets"):
+                    if carrying in outputs["roles"][role.name]:
+                        outputs["roles"][role.name][carrying] = pulumi.Output.secret(outputs["roles"][role.name][carrying])
         self.outputs = outputs
         self.groups = people_resources(name, plan, users, in_source, self.outputs)
         # The outputs are the stack's (`__main__.py` exports them): registering them on the

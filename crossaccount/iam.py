@@ -30,15 +30,41 @@ POLICY_ARN_RE = re.compile(
     r"^arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy/([A-Za-z0-9.,+@=_-]+/)*[\w+=,.@-]{1,128}\Z", re.ASCII
 )
 SID_RE = re.compile(r"^[A-Za-z0-9]*\Z", re.ASCII)
+SAML_PROVIDER_ARN_RE = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):saml-provider/(?P<name>[\w.-]{1,128})\Z", re.ASCII
+)
+"""IAM's CreateSAMLProvider: a name of 1 to 128 characters of letters, digits and ._-."""
+OIDC_PROVIDER_ARN_RE = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):oidc-provider/"
+    r"(?P<url>[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~%-]+)*)\Z",
+    re.ASCII,
+)
+"""An OIDC provider's ARN ends with its URL without `https://` (host, optional port and path),
+which is also the prefix of its condition keys (`<url>:aud`, `<url>:sub`)."""
 PATTERN_CHARACTERS = ("*", "?", "${")
 """What ArnLike, StringLike or a policy variable reads as more than the literal text: in a path
 or a tag pasted into a policy, each is a wildcard or a policy variable."""
+
+# --- IAM Identity Center ------------------------------------------------------------------------
+PERMISSION_SET_NAME_RE = re.compile(r"^[\w+=,.@-]{1,32}\Z", re.ASCII)
+"""IAM Identity Center's CreatePermissionSet: 1 to 32 characters of letters, digits and +=,.@_-
+(https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PermissionSet.html)."""
+SSO_ROLE_SUFFIX_LENGTH = 16
+"""The unique suffix of a permission set's role, `AWSReservedSSO_<name>_<suffix>`: 16 characters
+(the examples of "Referencing permission sets in resource policies",
+https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html, and
+15 + 32 + 1 + 16 = 64, the longest role name, for the longest permission set name)."""
+SSO_HOME_REGION_WITHOUT_SEGMENT = "us-east-1"
+"""Where the identity source is hosted in us-east-1, the role's path has no region segment (same page)."""
 
 # --- sessions ----------------------------------------------------------------------------------
 MIN_SESSION_NAME = 2
 """STS: RoleSessionName and SourceIdentity are 2 to 64 characters (both are the user's name here)."""
 MIN_SESSION, MAX_SESSION = 3600, 43200
 """A role's MaxSessionDuration, in seconds."""
+ROLE_CHAINING_MAX = 3600
+"""A role assumed with another role's session (role chaining) gets at most 1 hour, whatever its
+MaxSessionDuration (IAM User Guide, "Methods to assume a role")."""
 MFA_AGE_RANGE = (900, 129600)
 """aws:MultiFactorAuthAge bounds this program accepts: 15 minutes to 36 hours (GetSessionToken's longest session)."""
 
@@ -73,6 +99,26 @@ SIGNIN_HOSTS = {
     "aws-us-gov": "signin.amazonaws-us-gov.com",
 }
 """The console's sign-in host of each partition (sign-in page and switch-role links)."""
+
+
+def saml_audience(partition: str) -> str:
+    """The sign-in endpoint a SAML assertion is addressed to: the value `SAML:aud` is pinned to."""
+    return f"https://{SIGNIN_HOSTS[partition]}/saml"
+
+
+def permission_set_role_pattern(partition: str, account_id: str, sso_region: str, permission_set: str) -> str:
+    """The ArnLike pattern of exactly the role IAM Identity Center creates for `permission_set`
+    in `account_id`: `arn:<p>:iam::<account>:role/aws-reserved/sso.amazonaws.com/[<region>/]`
+    `AWSReservedSSO_<name>_` and one `?` per character of the suffix.
+
+    Not `_*`: a permission set may be named `<name>_Admin`, whose role `AWSReservedSSO_<name>_Admin_<suffix>`
+    `_*` would match too. With exactly 16 `?`, no other permission set's role can match.
+    """
+    region = "" if sso_region == SSO_HOME_REGION_WITHOUT_SEGMENT else f"{sso_region}/"
+    suffix = "?" * SSO_ROLE_SUFFIX_LENGTH
+    return (
+        f"arn:{partition}:iam::{account_id}:role/aws-reserved/sso.amazonaws.com/{region}AWSReservedSSO_{permission_set}_{suffix}"
+    )
 
 
 def non_whitespace_length(text: str) -> int:

@@ -187,13 +187,14 @@ def _tags(value: Any) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, Mapping) else None
 
 
-def documents(resource_type: str, props: Mapping[str, Any]) -> list[PolicyDocument]:
-    """The policy documents among a resource's inputs, located by property name."""
+def documents(resource_type: str, props: Mapping[str, Any], account: str | None = None) -> list[PolicyDocument]:
+    """The policy documents among a resource's inputs, located by property name; a trust policy
+    carries the role's account where the provider says it (`provider_account`)."""
     found: list[PolicyDocument] = []
     if resource_type == ROLE:
         trust = _text(props.get("assumeRolePolicy"))
         if trust is not None:
-            found.append(PolicyDocument("trust", "assumeRolePolicy", trust))
+            found.append(PolicyDocument("trust", "assumeRolePolicy", trust, account))
         found += _role_inline_policies(props)
     elif resource_type == POLICY:
         text = _text(props.get("policy"))
@@ -288,13 +289,27 @@ def entity(resource_type: str, props: Mapping[str, Any]) -> Entity | None:
     return reader(props) if reader is not None else None
 
 
+def provider_account(provider_props: Mapping[str, Any] | None) -> str | None:
+    """The account a resource is created in: its provider's one `allowedAccountIds` (the
+    component sets it on every provider), or None when the provider names none or several.
+    The engine sends a resource's provider with its inputs (pulumi's analyzer plugin,
+    `AnalyzerProviderResource.properties`)."""
+    ids = _list((provider_props or {}).get("allowedAccountIds"))
+    return ids[0] if len(ids) == 1 and isinstance(ids[0], str) else None
+
+
 def resource_findings(
-    rule_id: str, resource_type: str, props: Mapping[str, Any], name: str, provider: str | None
+    rule_id: str,
+    resource_type: str,
+    props: Mapping[str, Any],
+    name: str,
+    provider: str | None,
+    account: str | None = None,
 ) -> list[Finding]:
-    """What rule `rule_id` finds in one resource."""
+    """What rule `rule_id` finds in one resource (`account`: where its provider creates it)."""
     findings: list[Finding] = []
     for document_rule in (r for r in DOCUMENT_RULES if r.id == rule_id):
-        for doc in documents(resource_type, props):
+        for doc in documents(resource_type, props, account):
             findings += document_rule.run(doc)
     subject = entity(resource_type, props)
     for entity_rule in (r for r in ENTITY_RULES if r.id == rule_id and r.pack == "resource"):
@@ -366,7 +381,8 @@ def resource_validator(rule_id: str) -> Callable[[ResourceValidationArgs, Report
         if _waived(args.get_config(), _str(props.get("name")), args.name):
             return
         provider = args.provider.name if args.provider is not None else None
-        for finding in resource_findings(rule_id, args.resource_type, props, args.name, provider):
+        account = provider_account(args.provider.props) if args.provider is not None else None
+        for finding in resource_findings(rule_id, args.resource_type, props, args.name, provider, account):
             report_violation(f"{finding.location}: {finding.message}", None)
 
     validate.__name__ = f"validate_{rule_id.lower()}"

@@ -105,7 +105,8 @@ CASES: list[tuple[str, Mutation, str]] = [
     (
         "role trusting nobody",
         lambda s: role(s).update(trustedUsers=[]),
-        "cross-account-roles:roles.s3-list-role.trustedUsers: empty, and no trustedGroups or trustedRoles; expected at least one principal",
+        "cross-account-roles:roles.s3-list-role.trustedUsers: empty, and no trustedGroups, trustedRoles, trustedPermissionSets, "
+        "trustedSamlProviders or trustedOidcProviders; expected at least one principal",
     ),
     (
         "role name AWS would refuse",

@@ -245,7 +245,7 @@ BAD: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
         {"trust": "tag", "trustedTag": {"key": "team", "value": "data"}, "trustedRoles": [f"arn:aws:iam::{SOURCE}:role/ci"]},
         {},
         "cross-account-roles:roles.s3-list-role: trustedRoles with trust: tag; the account-wide modes trust IAM users only, "
-        "expected the members in trustedUsers (or trust: users for groups and roles)",
+        "expected the members in trustedUsers (or trust: users for groups, roles, permission sets and providers)",
     ),
     (
         "an unknown mode",

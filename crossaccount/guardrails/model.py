@@ -113,6 +113,9 @@ class PolicyDocument:
     """Where it comes from: `policies/x.json`, `cross-account-roles:roles.r (trust policy)`,
     or in the policy pack the property (`assumeRolePolicy`)."""
     text: str
+    account: str | None = None
+    """The account the document lives in (a trust policy: the role's), where known: the stack's
+    target account, or in the policy pack the one `allowedAccountIds` of the resource's provider."""
 
     @cached_property
     def data(self) -> Any:
@@ -244,11 +247,13 @@ def declare(rule_id: str, severity: Severity, summary: str, subject: str, *, wai
 
 
 def document_rule(
-    rule_id: str, severity: Severity, summary: str, *, waivable: bool = True
+    rule_id: str, severity: Severity, summary: str, *, waivable: bool = True, pack: PackScope = "resource"
 ) -> Callable[[Callable[[PolicyDocument], Problems]], Callable[[PolicyDocument], Problems]]:
+    """`pack="none"`: a rule that needs what only the stack knows (`PolicyDocument.account`)."""
+
     def decorate(check: Callable[[PolicyDocument], Problems]) -> Callable[[PolicyDocument], Problems]:
-        DOCUMENT_RULES.append(Rule(rule_id, severity, summary, check, waivable, "resource"))
-        _register(RuleInfo(rule_id, severity, summary, "policy document", waivable, "resource"))
+        DOCUMENT_RULES.append(Rule(rule_id, severity, summary, check, waivable, pack))
+        _register(RuleInfo(rule_id, severity, summary, "policy document", waivable, pack))
         return check
 
     return decorate

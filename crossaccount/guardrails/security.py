@@ -27,6 +27,7 @@ from .catalogue import (
     matches,
     strings,
 )
+from .federation import permission_set_statement
 from .model import ERROR, WARNING, PolicyDocument, as_list, document_rule, show
 
 WHOLE_ACCOUNT_RE = re.compile(r"^(\d{12}|arn:aws(-cn|-us-gov)?:iam::\d{12}:root)\Z", re.ASCII)
@@ -142,6 +143,8 @@ def trust_account_wide(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if doc.is_identity:
         return
     for i, statement in doc.statements():
+        if permission_set_statement(statement):
+            continue  # only AWS creates roles under aws-reserved/: no one can make a role match
         narrowing = _account_wide_narrowing(statement) if _allows(statement) else None
         if narrowing is None:
             continue
@@ -166,9 +169,14 @@ def _requires_mfa(statement: Mapping[str, Any]) -> bool:
 
 @document_rule("TRUST_WITHOUT_MFA", WARNING, "a trust statement that lets users assume the role without MFA")
 def trust_without_mfa(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    """Not for a permission set's statement (`federation.permission_set_statement`): an IAM
+    Identity Center session carries no aws:MultiFactorAuthPresent, since MFA is enforced when
+    the person signs in to Identity Center; the condition would refuse everyone."""
     if doc.is_identity:
         return
     for i, statement in doc.statements():
+        if permission_set_statement(statement):
+            continue
         if _allows(statement) and _aws_principals(statement) and not _requires_mfa(statement):
             yield (
                 doc.at(i),

@@ -30,7 +30,9 @@ def subjects_for(plan: StackPlan) -> Subjects:
         at = ("roles", role.name)
         scope = WaiverScope(key((*at, "waivers")), role_settings.waivers)
         scopes.append(scope)
-        documents.append((PolicyDocument("trust", f"{key(at)} (trust policy)", role.trust_document), scope))
+        documents.append(
+            (PolicyDocument("trust", f"{key(at)} (trust policy)", role.trust_document, settings.target.account_id), scope)
+        )
         entities.append(
             (
                 Entity(

@@ -9,9 +9,11 @@ from .build import build_stack_plan
 from .model import (
     AccessPlan,
     AssumePolicyPlan,
+    FederatedAccessPlan,
     GroupPlan,
     LoginProfilePlan,
     PermissionPolicyPlan,
+    PermissionSetAccessPlan,
     RolePlan,
     SelfServicePlan,
     StackPlan,
@@ -22,9 +24,11 @@ from .outputs import stack_outputs
 __all__ = [
     "AccessPlan",
     "AssumePolicyPlan",
+    "FederatedAccessPlan",
     "GroupPlan",
     "LoginProfilePlan",
     "PermissionPolicyPlan",
+    "PermissionSetAccessPlan",
     "RolePlan",
     "SelfServicePlan",
     "StackPlan",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from crossaccount.iam import SIGNIN_HOSTS
+from crossaccount.iam import ROLE_CHAINING_MAX, SIGNIN_HOSTS
+from crossaccount.settings.federation import sso_session_name
 from crossaccount.settings.models import RoleSettings, StackSettings
 
 
@@ -81,6 +82,41 @@ def aws_config_profile(
         lines.append(f"external_id = {role.external_id}")
     lines.append(f"role_session_name = {user}")
     lines.append(f"duration_seconds = {role.max_session_duration}")
+    lines.append(f"region = {settings.target.region}")
+    return "\n".join(lines) + "\n"
+
+
+def sso_config_profile(settings: StackSettings, role: RoleSettings, role_name: str, role_arn: str, permission_set: str) -> str:
+    """The `~/.aws/config` blocks for a person of `permission_set` to use `role_name`: the
+    `[sso-session]` (the access portal), a profile that signs in with the permission set in the
+    source account (`sso_session`, `sso_account_id`, `sso_role_name`), and the role's profile
+    with it as `source_profile` (the AWS CLI's "Configure the AWS CLI to use IAM Identity
+    Center", https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sso.html; botocore's
+    assume-role provider takes an SSO profile as source_profile). No mfa_serial: MFA was
+    enforced when the person signed in to the portal."""
+    start_url = role.sso_start_url or ""
+    session = sso_session_name(start_url)
+    sso_profile = f"{permission_set}@{settings.source.account_id}"
+    lines = [
+        f"[sso-session {session}]",
+        f"sso_start_url = {start_url}",
+        f"sso_region = {role.sso_region}",
+        "sso_registration_scopes = sso:account:access",
+        "",
+        f"[profile {sso_profile}]",
+        f"sso_session = {session}",
+        f"sso_account_id = {settings.source.account_id}",
+        f"sso_role_name = {permission_set}",
+        f"region = {settings.source.region}",
+        "",
+        f"[profile {role_profile_name(settings, role_name)}]",
+        f"role_arn = {role_arn}",
+        f"source_profile = {sso_profile}",
+    ]
+    if role.external_id is not None:
+        lines.append(f"external_id = {role.external_id}")
+    # A role assumed with a role's session (the permission set's) is role chaining: at most 1 hour.
+    lines.append(f"duration_seconds = {min(role.max_session_duration, ROLE_CHAINING_MAX)}")
     lines.append(f"region = {settings.target.region}")
     return "\n".join(lines) + "\n"
 

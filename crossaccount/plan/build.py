@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from crossaccount.iam import POLICY_VERSION, iam_arn
+from crossaccount.iam import POLICY_VERSION, iam_arn, permission_set_role_pattern, saml_audience
 from crossaccount.inputs import SELF_SERVICE_FILE
 from crossaccount.settings.models import GroupSettings, LoadedSettings, RoleSettings, StackSettings, UserSettings
 from crossaccount.settings.people import groups_of, trusted_user_names
@@ -16,6 +16,7 @@ from .access import (
     aws_config_profile,
     console_sign_in_url,
     role_profile_name,
+    sso_config_profile,
     switch_role_url,
     user_profile,
 )
@@ -29,6 +30,7 @@ from .conflicts import (
 from .documents import (
     account_wide_trust_policy,
     assume_roles_policy,
+    permission_set_policy,
     role_trust_policy,
     to_json,
     trust_actions,
@@ -38,9 +40,11 @@ from .documents import (
 from .model import (
     AccessPlan,
     AssumePolicyPlan,
+    FederatedAccessPlan,
     GroupPlan,
     LoginProfilePlan,
     PermissionPolicyPlan,
+    PermissionSetAccessPlan,
     RolePlan,
     SelfServicePlan,
     StackPlan,
@@ -143,7 +147,7 @@ def _role_plan(loaded: LoadedSettings, name: str, role: RoleSettings, arns: _Arn
         for u in arns.trusted[name]
     )
     trust = (
-        role_trust_policy(role, arns.trusted[name], arns.users)
+        role_trust_policy(role, arns.trusted[name], arns.users, s.source, tgt)
         if role.trust == "users"
         else account_wide_trust_policy(role, s.source, trust_conditions(role), trust_actions(role), POLICY_VERSION)
     )
@@ -163,7 +167,30 @@ def _role_plan(loaded: LoadedSettings, name: str, role: RoleSettings, arns: _Arn
         secret=loaded.is_secret("roles", name, "externalId"),
         adopt=role.import_,
         adopt_policies=role.import_policies,
+        permission_sets=_permission_set_access(s, name, role, role_arn),
+        federated=_federated_access(role, tgt.partition),
     )
+
+
+def _permission_set_access(s: StackSettings, name: str, role: RoleSettings, role_arn: str) -> tuple[PermissionSetAccessPlan, ...]:
+    """For each trusted permission set: its role's pattern, the inline policy Identity Center
+    must give it, and the profiles its people copy."""
+    return tuple(
+        PermissionSetAccessPlan(
+            permission_set=p,
+            principal_arn_pattern=permission_set_role_pattern(s.source.partition, s.source.account_id, role.sso_region or "", p),
+            inline_policy=to_json(permission_set_policy(role, role_arn)),
+            aws_config_profile=sso_config_profile(s, role, name, role_arn, p),
+            profile_name=role_profile_name(s, name),
+        )
+        for p in role.trusted_permission_sets
+    )
+
+
+def _federated_access(role: RoleSettings, partition: str) -> tuple[FederatedAccessPlan, ...]:
+    saml = [FederatedAccessPlan("saml", arn, saml_audience(partition)) for arn in role.trusted_saml_providers]
+    oidc = [FederatedAccessPlan("oidc", p.arn, p.audience, p.subject) for p in role.trusted_oidc_providers]
+    return tuple(saml + oidc)
 
 
 def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePlan | None) -> list[UserPlan]:

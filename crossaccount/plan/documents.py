@@ -1,5 +1,6 @@
-"""The IAM documents: trust policies (exact users, trusted roles, the account-wide modes) and
-the identity side (a user's or group's assume-role policy). Pure: same settings, same bytes."""
+"""The IAM documents: trust policies (exact users, trusted roles, permission sets, identity
+providers, the account-wide modes) and the identity side (a user's or group's assume-role
+policy, a permission set's inline policy). Pure: same settings, same bytes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from crossaccount.iam import POLICY_VERSION as VERSION
-from crossaccount.settings.models import AccountSettings, RoleSettings, TrustedTag
+from crossaccount.iam import permission_set_role_pattern, saml_audience
+from crossaccount.settings.models import AccountSettings, RoleSettings, TrustedOidcProvider, TrustedTag
 
 
 def to_json(document: Mapping[str, Any]) -> str:
@@ -78,15 +80,101 @@ def trusted_roles_statement(role: RoleSettings) -> dict[str, Any]:
     return _trust_statement("TrustSourceRoles", sorted(role.trusted_roles), actions, conditions)
 
 
-def role_trust_policy(role: RoleSettings, trusted_users: list[str], user_arns: Mapping[str, str]) -> dict[str, Any]:
+def role_trust_policy(
+    role: RoleSettings,
+    trusted_users: list[str],
+    user_arns: Mapping[str, str],
+    source: AccountSettings | None = None,
+    target: AccountSettings | None = None,
+) -> dict[str, Any]:
     """The whole trust policy: the users (`trustedUsers` and the members of `trustedGroups`, by
-    exact ARN, as `trust_policy` writes them), then `trustedRoles` in their own statement."""
+    exact ARN, as `trust_policy` writes them), then `trustedRoles` in their own statement, then
+    the permission sets of the source account and the identity providers of the target
+    account (`federated_statements`), each in a statement of its own."""
     statements: list[dict[str, Any]] = []
     if trusted_users:
         statements += trust_policy(role.model_copy(update={"trusted_users": trusted_users}), user_arns)["Statement"]
     if role.trusted_roles:
         statements.append(trusted_roles_statement(role))
+    if source is not None and target is not None:
+        statements += federated_statements(role, source, target)
     return {"Version": VERSION, "Statement": statements}
+
+
+def federated_statements(role: RoleSettings, source: AccountSettings, target: AccountSettings) -> list[dict[str, Any]]:
+    """One statement per trusted permission set, SAML provider and OIDC provider entry."""
+    sids = unique_sids("TrustPermissionSet", role.trusted_permission_sets)
+    statements = [permission_set_statement(role, source, p, sids[p]) for p in role.trusted_permission_sets]
+    saml_sids = unique_sids("TrustSamlProvider", [a.rsplit("/", 1)[-1] for a in role.trusted_saml_providers])
+    for arn in role.trusted_saml_providers:
+        statements.append(saml_statement(role, arn, target.partition, saml_sids[arn.rsplit("/", 1)[-1]]))
+    for i, provider in enumerate(role.trusted_oidc_providers):
+        statements.append(oidc_statement(role, provider, f"TrustOidcProvider{i + 1}"))
+    return statements
+
+
+def permission_set_statement(role: RoleSettings, source: AccountSettings, permission_set: str, sid: str) -> dict[str, Any]:
+    """The source account's root, narrowed with `ArnLike aws:PrincipalArn` to the role IAM Identity
+    Center creates for exactly this permission set (`permission_set_role_pattern`).
+
+    The role's ARN is not written as the Principal: its suffix changes whenever the permission
+    set's assignment is recreated, and a Principal naming a deleted role turns into its unique
+    id ("Referencing permission sets in resource policies",
+    https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html).
+    No MFA condition: an Identity Center session does not carry aws:MultiFactorAuthPresent
+    (MFA is enforced when the person signs in to the access portal), so the condition would
+    refuse everyone. The ExternalId and session tags apply as for users.
+    """
+    pattern = permission_set_role_pattern(source.partition, source.account_id, role.sso_region or "", permission_set)
+    condition: dict[str, dict[str, str]] = {"ArnLike": {"aws:PrincipalArn": pattern}}
+    if role.external_id is not None:
+        condition["StringEquals"] = {"sts:ExternalId": role.external_id}
+    actions = ["sts:AssumeRole", "sts:TagSession"] if role.allow_session_tags else ["sts:AssumeRole"]
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:{source.partition}:iam::{source.account_id}:root"},
+        "Action": _one_or_many(actions),
+        "Condition": condition,
+    }
+
+
+def saml_statement(role: RoleSettings, provider_arn: str, partition: str, sid: str) -> dict[str, Any]:
+    """A SAML provider of the target account, its assertions pinned to the sign-in endpoint
+    (`SAML:aud`, https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html)."""
+    actions = ["sts:AssumeRoleWithSAML", "sts:TagSession"] if role.allow_session_tags else ["sts:AssumeRoleWithSAML"]
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Federated": provider_arn},
+        "Action": _one_or_many(actions),
+        "Condition": {"StringEquals": {"SAML:aud": saml_audience(partition)}},
+    }
+
+
+def oidc_statement(role: RoleSettings, provider: TrustedOidcProvider, sid: str) -> dict[str, Any]:
+    """An OIDC provider of the target account, its tokens pinned to one exact audience and subject
+    (`<url>:aud`, `<url>:sub`, https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html)."""
+    url = provider.arn.split(":oidc-provider/", 1)[1]
+    actions = (
+        ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"] if role.allow_session_tags else ["sts:AssumeRoleWithWebIdentity"]
+    )
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Federated": provider.arn},
+        "Action": _one_or_many(actions),
+        "Condition": {"StringEquals": {f"{url}:aud": provider.audience, f"{url}:sub": provider.subject}},
+    }
+
+
+def permission_set_policy(role: RoleSettings, role_arn: str) -> dict[str, Any]:
+    """The inline policy a trusted permission set needs (the identity side, which lives in
+    Identity Center, not in this program): `sts:AssumeRole` on exactly this role. No MFA
+    condition, for the reason `permission_set_statement` gives."""
+    actions = ["sts:AssumeRole", "sts:TagSession"] if role.allow_session_tags else ["sts:AssumeRole"]
+    statement = {"Sid": "AssumeCrossAccountRole", "Effect": "Allow", "Action": _one_or_many(actions), "Resource": role_arn}
+    return {"Version": VERSION, "Statement": [statement]}
 
 
 def _trust_statement(sid: str, arns: list[str], actions: list[str], conditions: Mapping[str, Any]) -> dict[str, Any]:

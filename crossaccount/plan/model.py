@@ -124,6 +124,33 @@ class AccessPlan:
 
 
 @dataclass(frozen=True)
+class PermissionSetAccessPlan:
+    """How the people of one IAM Identity Center permission set reach a role: what Identity
+    Center must grant (its inline policy) and the profiles they copy."""
+
+    permission_set: str
+    principal_arn_pattern: str
+    """The `ArnLike aws:PrincipalArn` value of its trust statement: exactly its role in the source account."""
+    inline_policy: str
+    """The inline policy the permission set needs: sts:AssumeRole on the role's ARN."""
+    aws_config_profile: str
+    """`[sso-session]`, the permission set's profile and the role's profile (source_profile)."""
+    profile_name: str
+
+
+@dataclass(frozen=True)
+class FederatedAccessPlan:
+    """A SAML or OIDC provider of the target account that the role trusts, and what it pins."""
+
+    kind: str
+    """`saml` or `oidc`."""
+    provider_arn: str
+    audience: str
+    subject: str | None = None
+    """OIDC only: the exact `sub`."""
+
+
+@dataclass(frozen=True)
 class RolePlan:
     """A target-account role with its trust policy, permission policies and access strings."""
 
@@ -145,6 +172,10 @@ class RolePlan:
     """`import: true`: the existing IAM role is imported (id: the name)."""
     adopt_policies: bool = False
     """`importPolicies: true`: its policies (id: ARN) and attachments (id: `<role>/<policy ARN>`) are imported."""
+    permission_sets: tuple[PermissionSetAccessPlan, ...] = ()
+    """The IAM Identity Center permission sets it trusts (`trustedPermissionSets`)."""
+    federated: tuple[FederatedAccessPlan, ...] = ()
+    """The SAML and OIDC providers it trusts (`trustedSamlProviders`, `trustedOidcProviders`)."""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import StackPlan, UserPlan
+from .model import RolePlan, StackPlan, UserPlan
 
 
 def stack_outputs(plan: StackPlan) -> dict[str, Any]:
@@ -25,11 +25,34 @@ def stack_outputs(plan: StackPlan) -> dict[str, Any]:
                     }
                     for a in r.access
                 },
+                **_federated_outputs(r),
             }
             for r in plan.roles
         },
         **_people_outputs(plan),
     }
+
+
+def _federated_outputs(role: RolePlan) -> dict[str, Any]:
+    """The role's permission sets and identity providers (only for a role that trusts some, so
+    the outputs of other stacks do not change)."""
+    outputs: dict[str, Any] = {}
+    if role.permission_sets:
+        outputs["permissionSets"] = {
+            p.permission_set: {
+                "principalArnPattern": p.principal_arn_pattern,
+                "inlinePolicy": p.inline_policy,
+                "awsConfigProfile": p.aws_config_profile,
+                "profileName": p.profile_name,
+            }
+            for p in role.permission_sets
+        }
+    if role.federated:
+        outputs["identityProviders"] = [
+            {"kind": f.kind, "arn": f.provider_arn, "audience": f.audience, **({"subject": f.subject} if f.subject else {})}
+            for f in role.federated
+        ]
+    return outputs
 
 
 def _user_output(user: UserPlan) -> dict[str, Any]:

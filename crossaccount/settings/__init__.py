@@ -3,7 +3,7 @@
 
 Pure: no file is read here and nothing of Pulumi is imported. The keys are declared in
 `models`; each is checked in the module named for it (`accounts`, `users`, `roles`, `people`,
-`trust_modes`, `policy_files`, `project`), with IAM's limits from `crossaccount.iam`.
+`trust_modes`, `federation`, `policy_files`, `project`), with IAM's limits from `crossaccount.iam`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from crossaccount.inputs import SELF_SERVICE_FILE, PolicyFile, StackInput
 
 from . import organisation, people
 from .accounts import check_account, check_partitions
+from .federation import check_federation
 from .models import (
     KEYS,
     AccountSettings,
@@ -211,6 +212,8 @@ def _check_all(p: _Parsed, given: StackInput, directory: People, problems: list[
         declared = None  # a roles-only stack with no people's stack: `_directory` said so
     policy_files = check_roles(p.roles, declared, p.target, p.tags, given.policies, problems, where)
     problems += trust_mode_problems(directory.users, p.roles, p.tags)
+    for name, role in p.roles.items():
+        check_federation(name, role, p.source, p.target, problems)
     if where is not None and p.source is not None:
         people.check_role_principals(p.source, p.roles, directory.groups, problems, where)
     check_policy_waivers(p.policy_waivers, p.roles, problems)

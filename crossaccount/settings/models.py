@@ -121,6 +121,14 @@ class TrustedTag(_Model):
     value: str = Field(description="The tag value, e.g. data.")
 
 
+class TrustedOidcProvider(_Model):
+    """`trustedOidcProviders`: an OIDC provider of the target account and exactly whom it vouches for."""
+
+    arn: str = Field(description="The provider's ARN, arn:aws:iam::<target account>:oidc-provider/<url>.")
+    audience: str = Field(description="The exact `aud` of its tokens (<url>:aud), e.g. sts.amazonaws.com.")
+    subject: str = Field(description="The exact `sub` of its tokens (<url>:sub); no wildcard.")
+
+
 class RoleSettings(_Model):
     """A role in the target account and who may assume it."""
 
@@ -132,6 +140,23 @@ class RoleSettings(_Model):
     )
     trusted_roles: list[str] = Field(
         default_factory=list, description="ARNs of existing roles in the source account, in a trust statement of their own."
+    )
+    trusted_permission_sets: list[str] = Field(
+        default_factory=list,
+        description="IAM Identity Center permission sets assigned in the source account: their roles may assume it (no MFA condition: Identity Center enforces MFA at sign-in).",
+    )
+    sso_region: str | None = Field(
+        None,
+        description="With trustedPermissionSets: the region of the IAM Identity Center instance (sso_region), e.g. eu-west-1.",
+    )
+    sso_start_url: str | None = Field(
+        None, description="With trustedPermissionSets: the AWS access portal URL, e.g. https://d-1234567890.awsapps.com/start."
+    )
+    trusted_saml_providers: list[str] = Field(
+        default_factory=list, description="ARNs of SAML providers of the target account (sts:AssumeRoleWithSAML)."
+    )
+    trusted_oidc_providers: list[TrustedOidcProvider] = Field(
+        default_factory=list, description="OIDC providers of the target account, each with its exact audience and subject."
     )
     require_mfa_for_roles: bool | None = Field(
         None, description="MFA rule of the trustedRoles statement; default: the same as requireMfa."

@@ -87,6 +87,9 @@ def expected_for(loc: tuple[Any, ...]) -> str:
         "users": "expected a mapping of user name to user settings",
         "roles": "expected a mapping of role name to role settings",
         "action": "expected service:Operation, e.g. s3:ListBuckets",
+        "audience": "expected the exact aud of the provider's tokens (<provider url>:aud), e.g. sts.amazonaws.com",
+        "subject": "expected the exact sub of the provider's tokens (<provider url>:sub), e.g. repo:my-org/my-repo:ref:refs/heads/main",
+        "arn": "expected the provider's ARN, arn:aws:iam::<target account>:oidc-provider/<url>",
     }.get(str(leaf), "this key is required")
 
 

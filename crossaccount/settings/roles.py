@@ -1,6 +1,7 @@
 """`roles`: each role's path, description, session, MFA, external id, boundary, tags,
 principals, permission sources and `verify` checks. Its policy files are `policy_files`'s, its
-trust mode `trust_modes`'s, its trusted groups and roles `people`'s."""
+trust mode `trust_modes`'s, its trusted groups and roles `people`'s, its permission sets and
+identity providers `federation`'s."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from crossaccount.iam import (
 )
 from crossaccount.inputs import PolicyFile, PolicyFolder
 
+from .federation import federated_keys
 from .models import AccountSettings, RoleSettings
 from .policy_files import resolve_role_files
 from .rules import check_declared, check_managed_arns, check_path, check_tags, check_waivers
@@ -52,9 +54,10 @@ def check_roles(
             )
         _check_boundary(role, at, target, problems)
         check_tags(role.tags, (*at, "tags"), problems, inherited=stack_tags)
-        if not role.trusted_users and not role.trusted_groups and not role.trusted_roles:
+        if not role.trusted_users and not role.trusted_groups and not role.trusted_roles and not federated_keys(role):
             problems.append(
-                f"{key((*at, 'trustedUsers'))}: empty, and no trustedGroups or trustedRoles; expected at least one principal"
+                f"{key((*at, 'trustedUsers'))}: empty, and no trustedGroups, trustedRoles, trustedPermissionSets, "
+                "trustedSamlProviders or trustedOidcProviders; expected at least one principal"
             )
         if declared_users is not None:  # None: no people to judge against, already its own problem
             check_declared(role.trusted_users, declared_users, (*at, "trustedUsers"), "user", "users", problems, declared_where)

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from crossaccount.errors import key
 from crossaccount.iam import ENTITY_PATH_RE, PATTERN_CHARACTERS, TAG_KEY_RE, TAG_VALUE_RE
 
+from .federation import federated_keys
 from .models import RoleSettings, UserSettings
 
 TRUST_MODES = ("users", "path", "tag")
@@ -54,13 +55,14 @@ def trust_mode_problems(
                 f"{key((*at, 'requireSourceIdentity'))}: true with trust: {role.trust}; pinning the source identity to each "
                 "user's name needs a statement per user, expected trust: users (or requireSourceIdentity: false)"
             )
-        if role.trust != "users" and (role.trusted_groups or role.trusted_roles):
+        if role.trust != "users" and (role.trusted_groups or role.trusted_roles or federated_keys(role)):
             listed = " and ".join(
-                k for k, v in (("trustedGroups", role.trusted_groups), ("trustedRoles", role.trusted_roles)) if v
+                [k for k, v in (("trustedGroups", role.trusted_groups), ("trustedRoles", role.trusted_roles)) if v]
+                + federated_keys(role)
             )
             problems.append(
                 f"{key(at)}: {listed} with trust: {role.trust}; the account-wide modes trust IAM users only, "
-                "expected the members in trustedUsers (or trust: users for groups and roles)"
+                "expected the members in trustedUsers (or trust: users for groups, roles, permission sets and providers)"
             )
         if role.trust == "path":
             problems += _path_problems(name, role, users)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,8 @@ class FakeResource:
     name: str
     props: dict[str, Any]
     provider: str | None
+    provider_props: dict[str, Any] = field(default_factory=dict)
+    """The provider's inputs as the engine sends them with the resource (`allowedAccountIds`)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def _resource(data: dict[str, Any]) -> FakeResource:
         name=data.get("name", "subject"),
         props=_engine_props(data.get("props") or {}),
         provider=data.get("provider", DEFAULT_PROVIDER),
+        provider_props=data.get("providerProps") or {},
     )
 
 

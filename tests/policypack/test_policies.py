@@ -39,11 +39,11 @@ def urn(resource: FakeResource) -> str:
     return f"urn:pulumi:utils::cross-account-roles::{resource.type}::{resource.name}"
 
 
-def provider(name: str | None) -> PolicyProviderResource | None:
+def provider(name: str | None, props: Mapping[str, Any] | None = None) -> PolicyProviderResource | None:
     if name is None:
         return None
     return PolicyProviderResource(
-        "pulumi:providers:aws", {}, f"urn:pulumi:utils::cross-account-roles::pulumi:providers:aws::{name}", name
+        "pulumi:providers:aws", dict(props or {}), f"urn:pulumi:utils::cross-account-roles::pulumi:providers:aws::{name}", name
     )
 
 
@@ -53,13 +53,20 @@ def options() -> PolicyResourceOptions:
 
 def resource_args(resource: FakeResource, config: Mapping[str, Any] | None = None) -> ResourceValidationArgs:
     return ResourceValidationArgs(
-        resource.type, resource.props, urn(resource), resource.name, options(), provider(resource.provider), config
+        resource.type,
+        resource.props,
+        urn(resource),
+        resource.name,
+        options(),
+        provider(resource.provider, resource.provider_props),
+        config,
     )
 
 
 def stack_args(resources: Iterable[FakeResource], config: Mapping[str, Any] | None = None) -> StackValidationArgs:
     policy_resources = [
-        PolicyResource(r.type, r.props, urn(r), r.name, options(), provider(r.provider), None, [], {}) for r in resources
+        PolicyResource(r.type, r.props, urn(r), r.name, options(), provider(r.provider, r.provider_props), None, [], {})
+        for r in resources
     ]
     return StackValidationArgs(policy_resources, config)
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .policy_docs import Statement, statements
+from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
 
 # Inputs the AWS provider cannot update in place: a change replaces the resource (delete and
 # create, a new ARN). From the schemas of terraform-provider-aws, which pulumi-aws wraps
@@ -317,9 +317,26 @@ def _whole_statement(where: str, s: Statement, added: bool) -> AccessChange:
     grants = (s.effect == "Allow") == added
     wild = added and s.effect == "Allow" and any(_is_wild(v) for v in s.elements())
     verb = "new statement" if added else "removed statement"
-    return AccessChange(
-        "widens" if grants else "narrows", where, f"{verb}: {_describe(s)}" + (" (a wildcard)" if wild else ""), wild
-    )
+    text = f"{verb}: {_describe(s)}" + (" (a wildcard)" if wild else "") + _federated_note(s)
+    return AccessChange("widens" if grants else "narrows", where, text, wild)
+
+
+def _federated_note(s: Statement) -> str:
+    """Who a permission set's or identity provider's statement lets in, in the reviewer's words:
+    ` (permission set DataEngineers)`, ` (SAML provider Okta)`, ` (OIDC provider <url>, sub <subject>)`."""
+    values = {k.lower(): v for _, k, v in s.condition}
+    names = [m.group(1) for v in values.get("aws:principalarn", ()) if (m := SSO_ROLE_PATTERN.match(v))]
+    if names:
+        return f" (permission set {', '.join(names)})"
+    notes = []
+    for kind, principal in s.principal:
+        if kind == "Federated" and ":saml-provider/" in principal:
+            notes.append(f"SAML provider {principal.rsplit('/', 1)[-1]}")
+        elif kind == "Federated" and ":oidc-provider/" in principal:
+            url = principal.split(":oidc-provider/", 1)[1]
+            subject = ", ".join(values.get(f"{url}:sub".lower(), ("any",)))
+            notes.append(f"OIDC provider {url}, sub {subject}")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def document_changes(where: str, old: str | None, new: str | None) -> list[AccessChange]:

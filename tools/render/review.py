@@ -26,7 +26,7 @@ from crossaccount.guardrails.model import Finding, summarise
 from . import jsontext
 from .options import option_marks
 from .plan_diff import AccessChange, PlanDiff, diff_plans
-from .policy_docs import statements
+from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
 
 SECRET = "[secret]"
 ROLE = "aws:iam/role:Role"
@@ -36,6 +36,7 @@ ROLE_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 PROVIDER = "pulumi:providers:aws"
 FROM_FILE = re.compile(r"from (policies/[A-Za-z0-9._-]+\.json)")
 USER_ARN = re.compile(r"^arn:[a-z-]+:iam::(\d{12}):user(/(?:[^/]+/)*)?([^/]+)$")
+FEDERATED_ACTIONS = {"sts:assumerolewithsaml": "AssumeRoleWithSAML", "sts:assumerolewithwebidentity": "AssumeRoleWithWebIdentity"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class Grant:
     permissions: tuple[str, ...]
     via: tuple[str, ...] = ()
     """The groups of this stack through which the user is trusted (trustedGroups), if any."""
+    kind: str = "aws"
+    """`aws` (a user or role by ARN), `permission set`, `SAML provider` or `OIDC provider`."""
+    action: str = "AssumeRole"
 
 
 def _resources(plan: Mapping[str, Any], type_: str) -> list[Mapping[str, Any]]:
@@ -158,25 +162,56 @@ def access_grants(plan: Mapping[str, Any]) -> list[Grant]:
             continue
         for s in statements(inputs.get("assumeRolePolicy")):
             actions = {a.lower() for a in s.action}
-            if s.effect != "Allow" or not actions & {"sts:assumerole", "sts:*", "*"}:
+            if s.effect != "Allow" or not actions & {"sts:assumerole", "sts:*", "*", *FEDERATED_ACTIONS}:
                 continue
             for kind, arn in s.principal:
                 match = USER_ARN.match(arn) if kind == "AWS" else None
                 who = match.group(3) if match else (arn if kind == "AWS" else f"{kind} {arn}")
                 conditions = _conditions_of(s.condition, who)
-                grants.append(
-                    replace(
-                        base,
-                        principal=who,
-                        principal_arn=arn,
-                        created=who in created_users,
-                        mfa=conditions["mfa"],
-                        external_id=conditions["external_id"],
-                        session_tags="allowed" if "sts:tagsession" in actions else "no",
-                        source_identity=conditions["source_identity"],
-                    )
+                row = replace(
+                    base,
+                    principal=who,
+                    principal_arn=arn,
+                    created=who in created_users,
+                    mfa=conditions["mfa"],
+                    external_id=conditions["external_id"],
+                    session_tags="allowed" if "sts:tagsession" in actions else "no",
+                    source_identity=conditions["source_identity"],
                 )
+                grants.append(_federated(row, kind, arn, s, actions))
     return sorted(_with_groups(plan, grants), key=lambda g: (g.principal, g.role))
+
+
+def _federated(row: Grant, kind: str, arn: str, s: Statement, actions: set[str]) -> Grant:
+    """A permission set's or identity provider's row: who it is, and where MFA is enforced
+    (not in the trust policy: Identity Center and SAML/OIDC sessions carry no
+    aws:MultiFactorAuthPresent, docs/identity-center.md)."""
+    values = {k.lower(): v for _, k, v in s.condition}
+    patterns = [m.group(1) for v in values.get("aws:principalarn", ()) if (m := SSO_ROLE_PATTERN.match(v))]
+    if kind == "AWS" and patterns and len(patterns) == len(values["aws:principalarn"]):
+        return replace(
+            row,
+            principal=", ".join(patterns),
+            principal_arn=values["aws:principalarn"][0],
+            kind="permission set",
+            mfa="at sign-in to IAM Identity Center (not in the trust policy)",
+        )
+    if kind != "Federated":
+        return row
+    action = next((FEDERATED_ACTIONS[a] for a in sorted(actions) if a in FEDERATED_ACTIONS), "AssumeRole")
+    if ":saml-provider/" in arn:
+        return replace(
+            row, principal=arn.rsplit("/", 1)[-1], kind="SAML provider", action=action, mfa="at sign-in to the identity provider"
+        )
+    url = arn.split(":oidc-provider/", 1)[-1]
+    subject = values.get(f"{url}:sub".lower(), ("(any)",))
+    return replace(
+        row,
+        principal=f"{url} (sub {', '.join(subject)})",
+        kind="OIDC provider",
+        action=action,
+        mfa="not applicable (a token of the provider)",
+    )
 
 
 def _with_groups(plan: Mapping[str, Any], grants: list[Grant]) -> list[Grant]:
@@ -247,7 +282,11 @@ def access_table(grants: Sequence[Grant]) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for g in grants:
-        if ":role/" in g.principal_arn:
+        if g.kind == "permission set":
+            who = f"`{g.principal}` (IAM Identity Center permission set of the source account)"
+        elif g.kind != "aws":
+            who = f"`{g.principal}` ({g.kind} of the target account, {g.action})"
+        elif ":role/" in g.principal_arn:
             who = f"`{g.principal}` (existing role of the source account)"
         else:
             who = f"`{g.principal}`" + ("" if g.created else " (existing user, not created by this stack)")
@@ -292,8 +331,11 @@ def mermaid(plan: Mapping[str, Any]) -> str:
     stack = plan.get("stack", "")
     grants = access_grants(plan)
     users = sorted({(g.principal, g.created, g.principal_arn) for g in grants if USER_ARN.match(g.principal_arn)})
-    # A principal that is not a user of the source account: drawn outside both accounts.
-    others = sorted({g.principal for g in grants if g.principal not in {u for u, _, _ in users}})
+    # A permission set is drawn in the source account, an identity provider in the target account;
+    # any other principal that is not a user of the source account, outside both accounts.
+    sso = sorted({g.principal for g in grants if g.kind == "permission set"})
+    providers = sorted({(g.kind, g.principal) for g in grants if g.kind in ("SAML provider", "OIDC provider")})
+    others = sorted({g.principal for g in grants if g.kind == "aws" and g.principal not in {u for u, _, _ in users}})
     role_resources = sorted(_resources(plan, ROLE), key=_name)
     roles = [_name(r) for r in role_resources]
     user_ids = {name: f"u{i + 1}" for i, (name, _, _) in enumerate(users)}
@@ -304,7 +346,9 @@ def mermaid(plan: Mapping[str, Any]) -> str:
     for name, created, _ in users:
         kind = "IAM user" if created else "existing IAM user"
         lines.append(f'    {user_ids[name]}["{kind} {_label(name)}"]')
-    if not users:
+    for i, name in enumerate(sso):
+        lines.append(f'    s{i + 1}["IAM Identity Center permission set {_label(name)}"]')
+    if not users and not sso:
         lines.append('    none_source["no users"]')
     lines.append("  end")
     lines.append(f'  subgraph target["target account {_label(accounts.get("target", "?"))}"]')
@@ -315,16 +359,22 @@ def mermaid(plan: Mapping[str, Any]) -> str:
         for permission in _permissions(plan, name, role.get("inputs", {}).get("permissionsBoundary")):
             policy_count += 1
             lines.append(f'    p{policy_count}["{_label(permission.replace("`", ""))}"] --- {role_ids[name]}')
+    for i, (kind, name) in enumerate(providers):
+        lines.append(f'    f{i + 1}["{kind} {_label(name)}"]')
     if not roles:
         lines.append('    none_target["no roles"]')
     lines.append("  end")
     for who, node in other_ids.items():
         lines.append(f'  {node}["principal {_label(who)}"]')
+    starts = {("permission set", n): f"s{i + 1}" for i, n in enumerate(sso)}
+    starts |= {p: f"f{i + 1}" for i, p in enumerate(providers)}
     for g in grants:
-        start = user_ids.get(g.principal) or other_ids[g.principal]
-        how = ["AssumeRole"]
-        if g.mfa != "no":
+        start = starts.get((g.kind, g.principal)) or user_ids.get(g.principal) or other_ids[g.principal]
+        how = [g.action]
+        if g.kind == "aws" and g.mfa != "no":
             how.append("MFA")
+        elif g.kind in ("permission set", "SAML provider"):
+            how.append("MFA at sign-in")
         if g.external_id != "no":
             how.append("ExternalId")
         lines.append(f'  {start} -- "{_label(" + ".join(how))}" --> {role_ids[g.role]}')

@@ -44,6 +44,8 @@ class Report:
     """The stack's user the caller is, or None."""
     target_account_id: str
     results: tuple[Result, ...]
+    permission_set: str | None = None
+    """The IAM Identity Center permission set whose session the caller is, or None."""
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -68,6 +70,8 @@ def _verdict(report: Report) -> str:
 
 def render_text(report: Report) -> str:
     who = f"user {report.user}" if report.user else "not a user of this stack"
+    if report.permission_set:
+        who = f"permission set {report.permission_set}"
     lines = [f"verify stack {report.stack}: caller {report.caller} ({who}), roles in account {report.target_account_id}"]
     lines += [f"{r.status.upper()} {r.role} {_label(r)}: {r.detail}" for r in report.results]
     lines.append(
@@ -81,6 +85,7 @@ def as_data(report: Report) -> dict[str, Any]:
         "stack": report.stack,
         "caller": report.caller,
         "user": report.user,
+        **({"permissionSet": report.permission_set} if report.permission_set else {}),
         "targetAccountId": report.target_account_id,
         "results": [
             {"role": r.role, "check": r.check, "expect": r.expect, "status": r.status, "code": r.code, "detail": r.detail}

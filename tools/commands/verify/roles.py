@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,9 +18,13 @@ from crossaccount.settings.people import trusted_user_names
 
 from .checks import Call
 from .common import MFA_REFUSED_MARKER, SESSION_SECONDS
+from .credentials import SsoCaller
 from .report import FAIL, PASS, SKIP, Result, classify, error_code, error_message
 from .retry import Retried, _allow_retryable, _assume_retryable, _never, with_backoff
 from .state import _Run
+
+SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]{2,64}\Z", re.ASCII)
+"""STS's RoleSessionName."""
 
 
 def _session_name(user: str) -> str:
@@ -41,11 +46,41 @@ def _verify_role(run: _Run, source: boto3.Session, role_name: str, user: str | N
     if user is None or user not in trusted:
         why = f"the caller is not one of its trusted users ({', '.join(trusted)})"
         return _not_run(Result(role_name, "assume-role", SKIP, why), calls, "the caller is not trusted")
-    assumed = _assume(run, source, role_name, user, mfa_signed_in)
+    request, how = _assume_request(run, role_name, user, mfa_signed_in)
+    assumed = _assume(run, source, role_name, request, how)
     if isinstance(assumed, Result):
         return _not_run(assumed, calls, "the role was not assumed")
     session, passed = assumed
     return [passed, _caller_identity(run, session, role_name, _session_name(user)), *_checks(run, session, role_name, calls)]
+
+
+def _verify_role_as_permission_set(run: _Run, source: boto3.Session, role_name: str, sso: SsoCaller) -> list[Result]:
+    """A role verified with an IAM Identity Center session (the credentials of an `sso_session`
+    profile): assumed as the permission set's role, without an MFA code (Identity Center
+    enforced MFA at sign-in, and its sessions carry no aws:MultiFactorAuthPresent)."""
+    role = run.loaded.settings.roles[role_name]
+    calls = run.calls[role_name]
+    if sso.permission_set not in role.trusted_permission_sets:
+        trusted = ", ".join(role.trusted_permission_sets) or "none"
+        why = f"the caller's permission set {sso.permission_set} is not one of its trustedPermissionSets ({trusted})"
+        return _not_run(Result(role_name, "assume-role", SKIP, why), calls, "the caller is not trusted")
+    session_name = sso.session if SESSION_NAME_RE.match(sso.session) else _session_name(sso.permission_set)
+    request: dict[str, Any] = {
+        "RoleArn": run.outputs.roles[role_name].arn,
+        "RoleSessionName": session_name,
+        "DurationSeconds": SESSION_SECONDS,
+    }
+    how = [f"session {session_name}", f"as permission set {sso.permission_set} (MFA: at sign-in to IAM Identity Center)"]
+    external_id = run.options.external_ids.get(role_name, role.external_id)
+    if external_id is not None:
+        run.keep_secret(external_id if run.loaded.is_secret("roles", role_name, "externalId") else None)
+        request["ExternalId"] = external_id
+        how.append("with ExternalId")
+    assumed = _assume(run, source, role_name, request, how)
+    if isinstance(assumed, Result):
+        return _not_run(assumed, calls, "the role was not assumed")
+    session, passed = assumed
+    return [passed, _caller_identity(run, session, role_name, session_name), *_checks(run, session, role_name, calls)]
 
 
 def _assume_request(run: _Run, role_name: str, user: str, mfa_signed_in: bool) -> tuple[dict[str, Any], list[str]]:
@@ -74,11 +109,10 @@ def _assume_request(run: _Run, role_name: str, user: str, mfa_signed_in: bool) -
 
 
 def _assume(
-    run: _Run, source: boto3.Session, role_name: str, user: str, mfa_signed_in: bool
+    run: _Run, source: boto3.Session, role_name: str, request: dict[str, Any], how: list[str]
 ) -> tuple[boto3.Session, Result] | Result:
-    """The role's session and the passed assume-role line, or the failed line."""
+    """The role's session and the passed assume-role line (`how` it was made), or the failed line."""
     s = run.loaded.settings
-    request, how = _assume_request(run, role_name, user, mfa_signed_in)
     o = run.options
     sts = run.client(source, "sts", s.source.region)
     try:

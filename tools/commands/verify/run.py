@@ -10,10 +10,10 @@ from crossaccount.settings.models import LoadedSettings
 
 from .checks import Call, resolve_checks
 from .common import MFA_CODE_RE, VerifyError
-from .credentials import _caller, _check_external_ids, _mfa_code, _mfa_session, _stack_user
+from .credentials import _caller, _check_external_ids, _mfa_code, _mfa_session, _stack_user, sso_caller
 from .outputs import StackOutputs
 from .report import Report, Result
-from .roles import _verify_role
+from .roles import _verify_role, _verify_role_as_permission_set
 from .state import Options, _Run
 
 
@@ -43,6 +43,18 @@ def verify_stack(
     caller = _caller(run, source)
     user = _stack_user(run, caller)
     roles = [r for r in loaded.settings.roles if not options.roles or r in options.roles]
+    sso = sso_caller(run, caller) if user is None else None
+    if sso is not None:
+        # An Identity Center session: MFA was enforced at sign-in; no MFA code is asked for.
+        sso_results = [r for role_name in roles for r in _verify_role_as_permission_set(run, source, role_name, sso)]
+        return Report(
+            stack=loaded.stack,
+            caller=caller,
+            user=None,
+            target_account_id=loaded.settings.target.account_id,
+            results=tuple(sso_results),
+            permission_set=sso.permission_set,
+        )
     mfa_code = _mfa_code(run, user, roles) if not run.temporary else None
     if mfa_code is not None and user is not None:
         source = _mfa_session(run, source, run.outputs.users[user].mfa_serial, mfa_code)

@@ -1,0 +1,162 @@
+"""The people an organisation already signs in: a role's `trustedPermissionSets` (IAM Identity
+Center, with `ssoRegion` and `ssoStartUrl`), `trustedSamlProviders` and `trustedOidcProviders`.
+
+- A permission set is trusted through the role IAM Identity Center creates for it in the source
+  account (`arn:<p>:iam::<source>:role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<name>_<suffix>`,
+  https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html).
+  Its name is checked as CreatePermissionSet checks it, so it can hold no wildcard.
+- A SAML or OIDC provider signs people straight into the target account: it must be a provider
+  of that account (a trust policy naming another account's provider would trust whoever that
+  account's administrators let it vouch for). An OIDC provider comes with the exact audience
+  and subject of its tokens; a pattern in either would trust more than one workload.
+
+Pure: no Pulumi import.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crossaccount.errors import key, show
+from crossaccount.iam import (
+    OIDC_PROVIDER_ARN_RE,
+    PATTERN_CHARACTERS,
+    PERMISSION_SET_NAME_RE,
+    REGION_RE,
+    SAML_PROVIDER_ARN_RE,
+    partition_of,
+)
+
+from .models import AccountSettings, RoleSettings
+
+START_URL_RE = re.compile(
+    r"^https://(?:(?P<label>[A-Za-z0-9][A-Za-z0-9-]{0,62})\.awsapps\.(?:com|cn)/start"
+    r"|start\.us-gov-home\.awsapps\.com/directory/(?P<gov>[A-Za-z0-9][A-Za-z0-9-]{0,62}))/?\Z",
+    re.ASCII,
+)
+"""The AWS access portal URL: `https://<d-id or alias>.awsapps.com/start` (`.cn` in China), or
+GovCloud's `https://start.us-gov-home.awsapps.com/directory/<id>`."""
+
+FEDERATED_KEYS = ("trustedPermissionSets", "trustedSamlProviders", "trustedOidcProviders")
+
+
+def sso_session_name(start_url: str) -> str:
+    """The `[sso-session <name>]` the outputs' profiles use: the portal's id or alias."""
+    match = START_URL_RE.match(start_url)
+    return (match["label"] or match["gov"]) if match else "sso"
+
+
+def federated_keys(role: RoleSettings) -> list[str]:
+    """The federated principal keys the role sets (for the checks that refuse a combination)."""
+    values = (role.trusted_permission_sets, role.trusted_saml_providers, role.trusted_oidc_providers)
+    return [k for k, v in zip(FEDERATED_KEYS, values, strict=True) if v]
+
+
+def check_federation(
+    name: str, role: RoleSettings, source: AccountSettings | None, target: AccountSettings | None, problems: list[str]
+) -> None:
+    """Every problem with one role's permission sets and identity providers."""
+    at = ("roles", name)
+    _check_permission_sets(at, role, source, problems)
+    if target is not None:
+        _check_saml(at, role, target, problems)
+        _check_oidc(at, role, target, problems)
+    if role.require_source_identity and federated_keys(role):
+        problems.append(
+            f"{key((*at, 'requireSourceIdentity'))}: true with {' and '.join(federated_keys(role))}; the source identity is "
+            "pinned to an IAM user's name, which these principals do not have: expected one or the other"
+        )
+
+
+def _check_permission_sets(at: tuple[str, ...], role: RoleSettings, source: AccountSettings | None, problems: list[str]) -> None:
+    names = role.trusted_permission_sets
+    for i, permission_set in enumerate(names):
+        if not PERMISSION_SET_NAME_RE.match(permission_set):
+            problems.append(
+                f"{key((*at, 'trustedPermissionSets', i))}: got {show(permission_set)}; expected a permission set's name, "
+                "1 to 32 characters of letters, digits and +=,.@_- (no wildcard), e.g. DataEngineers"
+            )
+    if len({n.lower() for n in names}) != len(names):
+        problems.append(f"{key((*at, 'trustedPermissionSets'))}: lists a permission set twice; expected each once")
+    if not names:
+        for setting, value in (("ssoRegion", role.sso_region), ("ssoStartUrl", role.sso_start_url)):
+            if value is not None:
+                problems.append(
+                    f"{key((*at, setting))}: set without trustedPermissionSets; expected trustedPermissionSets, or remove it"
+                )
+        return
+    _check_sso_region(at, role.sso_region, source, problems)
+    if role.sso_start_url is None:
+        problems.append(
+            f"{key((*at, 'ssoStartUrl'))}: missing; trustedPermissionSets needs the AWS access portal URL for the "
+            "profiles people copy, e.g. https://d-1234567890.awsapps.com/start"
+        )
+    elif not START_URL_RE.match(role.sso_start_url):
+        problems.append(
+            f"{key((*at, 'ssoStartUrl'))}: got {show(role.sso_start_url)}; expected the AWS access portal URL, "
+            "https://<identity store id or alias>.awsapps.com/start"
+        )
+
+
+def _check_sso_region(at: tuple[str, ...], region: str | None, source: AccountSettings | None, problems: list[str]) -> None:
+    where = key((*at, "ssoRegion"))
+    if region is None:
+        problems.append(
+            f"{where}: missing; trustedPermissionSets needs the region of the IAM Identity Center instance, e.g. eu-west-1 "
+            "(its roles are under aws-reserved/sso.amazonaws.com/<region>/, without the region for us-east-1)"
+        )
+    elif not REGION_RE.match(region):
+        problems.append(f"{where}: got {show(region)}; expected an AWS region, e.g. eu-west-1")
+    elif source is not None and partition_of(region) != source.partition:
+        problems.append(
+            f"{where}: got {show(region)}, a region of partition {partition_of(region)}; expected a region of the "
+            f"source account's partition {source.partition}"
+        )
+
+
+def _check_provider_arn(
+    where: str, arn: str, pattern: re.Pattern[str], kind: str, target: AccountSettings, problems: list[str]
+) -> bool:
+    """The ARN has the provider's form and is of the target account; True when it is usable."""
+    example = f"arn:{target.partition}:iam::{target.account_id}:{kind}/"
+    match = pattern.match(arn)
+    if match is None:
+        problems.append(f"{where}: got {show(arn)}; expected the ARN of a {kind} of the target account, {example}<name>")
+        return False
+    if (match["partition"], match["account"]) != (target.partition, target.account_id):
+        problems.append(
+            f"{where}: got {show(arn)}, a {kind} of {match['partition']} account {match['account']}; expected one of the "
+            f"target account ({example}...): the role trusts only providers of its own account"
+        )
+        return False
+    return True
+
+
+def _check_saml(at: tuple[str, ...], role: RoleSettings, target: AccountSettings, problems: list[str]) -> None:
+    for i, arn in enumerate(role.trusted_saml_providers):
+        _check_provider_arn(key((*at, "trustedSamlProviders", i)), arn, SAML_PROVIDER_ARN_RE, "saml-provider", target, problems)
+    if len(set(role.trusted_saml_providers)) != len(role.trusted_saml_providers):
+        problems.append(f"{key((*at, 'trustedSamlProviders'))}: lists a provider twice; expected each once")
+
+
+def _check_oidc(at: tuple[str, ...], role: RoleSettings, target: AccountSettings, problems: list[str]) -> None:
+    seen: set[tuple[str, str, str]] = set()
+    for i, provider in enumerate(role.trusted_oidc_providers):
+        here: tuple[str | int, ...] = (*at, "trustedOidcProviders", i)
+        _check_provider_arn(key((*here, "arn")), provider.arn, OIDC_PROVIDER_ARN_RE, "oidc-provider", target, problems)
+        for field, value, example in (
+            ("audience", provider.audience, "sts.amazonaws.com"),
+            ("subject", provider.subject, "repo:my-org/my-repo:ref:refs/heads/main"),
+        ):
+            wild = [c for c in PATTERN_CHARACTERS if c in value]
+            if not value.strip():
+                problems.append(f"{key((*here, field))}: empty; expected the exact {field} of the tokens, e.g. {example}")
+            elif wild:
+                problems.append(
+                    f"{key((*here, field))}: got {show(value)}, which holds {' and '.join(wild)}; expected the exact {field}, "
+                    f"e.g. {example}: the trust compares it with StringEquals, and a pattern would trust every token it matches"
+                )
+        entry = (provider.arn, provider.audience, provider.subject)
+        if entry in seen:
+            problems.append(f"{key(here)}: the same provider, audience and subject as an earlier entry; expected each once")
+        seen.add(entry)
