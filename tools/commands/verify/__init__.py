@@ -156,7 +156,7 @@ def run(
             progress=base.progress,
             external_ids=external_ids,
         )
-        report = verify_stack(loaded, outputs, session, chosen, calls)
+        report = verify_stack(loaded, outputs, session, chosen, calls, checked.plan)
     except VerifyError as error:
         err.write(f"error: {error}\n")
         return 2

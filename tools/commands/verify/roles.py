@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -13,18 +14,14 @@ from botocore.exceptions import (
     ClientError,
 )
 
+from crossaccount.plan.route import AssumeRoute
 from crossaccount.settings.people import trusted_user_names
 
 from .checks import Call
-from .common import MFA_REFUSED_MARKER, SESSION_SECONDS
+from .common import MFA_REFUSED_MARKER
 from .report import FAIL, PASS, SKIP, Result, classify, error_code, error_message
 from .retry import Retried, _allow_retryable, _assume_retryable, _never, with_backoff
 from .state import _Run
-
-
-def _session_name(user: str) -> str:
-    """The role session name the README's CLI command uses; STS needs at least 2 characters."""
-    return user if len(user) >= 2 else f"{user}-verify"
 
 
 def _not_run(first: Result, calls: Sequence[Call], why: str) -> list[Result]:
@@ -34,53 +31,56 @@ def _not_run(first: Result, calls: Sequence[Call], why: str) -> list[Result]:
     return [first, *skipped]
 
 
-def _verify_role(run: _Run, source: boto3.Session, role_name: str, user: str | None, mfa_signed_in: bool) -> list[Result]:
+def _verify_role(run: _Run, sessions: Sessions, role_name: str, user: str | None) -> list[Result]:
     s = run.loaded.settings
     calls = run.calls[role_name]
     trusted = trusted_user_names(s.roles[role_name], s.groups)  # trustedUsers and the members of trustedGroups
-    if user is None or user not in trusted:
+    route = run.routes[role_name].get(user) if user is not None else None
+    if user is None or route is None:
         why = f"the caller is not one of its trusted users ({', '.join(trusted)})"
         return _not_run(Result(role_name, "assume-role", SKIP, why), calls, "the caller is not trusted")
-    assumed = _assume(run, source, role_name, user, mfa_signed_in)
+    assumed = _assume(run, sessions, role_name, user, route)
     if isinstance(assumed, Result):
         return _not_run(assumed, calls, "the role was not assumed")
     session, passed = assumed
-    return [passed, _caller_identity(run, session, role_name, _session_name(user)), *_checks(run, session, role_name, calls)]
+    return [passed, _caller_identity(run, session, role_name, route.session_name), *_checks(run, session, role_name, calls)]
 
 
-def _assume_request(run: _Run, role_name: str, user: str, mfa_signed_in: bool) -> tuple[dict[str, Any], list[str]]:
-    """The AssumeRole request the settings imply, and how it is made (for the report)."""
+@dataclass(frozen=True)
+class Sessions:
+    """The source credentials, and the MFA session made from them (None: not needed, or the
+    credentials are temporary already and used as they are)."""
+
+    source: boto3.Session
+    mfa: boto3.Session | None
+
+
+def _assume_request(run: _Run, role_name: str, user: str, route: AssumeRoute) -> tuple[dict[str, Any], list[str]]:
+    """The AssumeRole request of the person's route (`AssumeRoute.request`), and how it is made (for the report)."""
     role = run.loaded.settings.roles[role_name]
-    session_name = _session_name(user)
-    request: dict[str, Any] = {
-        "RoleArn": run.outputs.roles[role_name].arn,
-        "RoleSessionName": session_name,
-        "DurationSeconds": SESSION_SECONDS,
-    }
-    how = [f"session {session_name}"]
-    if role.require_mfa and mfa_signed_in:
+    how = [f"session {route.session_name}"]
+    if route.mfa is not None:
         # The session from GetSessionToken carries the MFA context (aws:MultiFactorAuthPresent)
         # into this call: no code is sent here, since AWS accepts each code only once.
         how.append(f"with MFA {run.outputs.users[user].mfa_serial}")
     external_id = run.options.external_ids.get(role_name, role.external_id)
     if external_id is not None:
         run.keep_secret(external_id if run.loaded.is_secret("roles", role_name, "externalId") else None)
-        request["ExternalId"] = external_id
         how.append("with ExternalId")
-    if role.require_source_identity:
-        request["SourceIdentity"] = user
-        how.append(f"with SourceIdentity {user}")
-    return request, how
+    if route.source_identity is not None:
+        how.append(f"with SourceIdentity {route.source_identity}")
+    return route.request(external_id), how
 
 
 def _assume(
-    run: _Run, source: boto3.Session, role_name: str, user: str, mfa_signed_in: bool
+    run: _Run, sessions: Sessions, role_name: str, user: str, route: AssumeRoute
 ) -> tuple[boto3.Session, Result] | Result:
     """The role's session and the passed assume-role line, or the failed line."""
     s = run.loaded.settings
-    request, how = _assume_request(run, role_name, user, mfa_signed_in)
+    request, how = _assume_request(run, role_name, user, route)
     o = run.options
-    sts = run.client(source, "sts", s.source.region)
+    signer = sessions.mfa if route.mfa is not None and sessions.mfa is not None else sessions.source
+    sts = run.client(signer, "sts", s.source.region)
     try:
         answer, attempts = with_backoff(
             lambda: sts.assume_role(**request),
