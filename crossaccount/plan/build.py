@@ -20,7 +20,13 @@ from .access import (
     switch_role_url,
     user_profile,
 )
-from .conflicts import group_policy_count_problems, policy_name_problems, source_policy_name_problems, user_policy_count_problems
+from .conflicts import (
+    group_policy_count_problems,
+    policy_name_problems,
+    self_service_size_problems,
+    source_policy_name_problems,
+    user_policy_count_problems,
+)
 from .documents import (
     account_wide_trust_policy,
     assume_roles_policy,
@@ -133,6 +139,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     problems += group_policy_count_problems(groups)
     problems += policy_name_problems(roles, users, same_account=same_account)
     problems += source_policy_name_problems(users, groups, self_service, roles if same_account else [])
+    problems += self_service_size_problems(self_service, sorted({u.path for u in users if u.self_service}))
     return StackPlan(
         stack=loaded.stack,
         settings=s,
@@ -302,8 +309,9 @@ def _self_service_plan(loaded: LoadedSettings) -> SelfServicePlan | None:
     if not s.self_service.enabled or not owned or template is None:
         return None
     name = self_service_policy_name(loaded.stack)
+    paths = sorted({s.users[n].path for n in owned})
     document = selfservice.self_service_document(
-        template.document, s.source.partition, s.source.account_id, s.self_service.enforce_mfa
+        template.document, s.source.partition, s.source.account_id, s.self_service.enforce_mfa, paths
     )
     return SelfServicePlan(
         name=name,
