@@ -11,13 +11,14 @@ CrossGuard policy pack (policypack/). Pure: no Pulumi imports.
 - `escalation`: those paths granted beyond one named resource;
 - `managed`: AWS managed policies by what their documents grant;
 - `combined`: escalation methods that only a role's policies together grant;
+- `mfa`: MFA that AWS requires though a role's `requireMfa` says it does not;
 - `resources`: rules over engine resources (policy pack only);
 - `runner`: waivers and running the rules; `stack`: the stack's plan as subjects.
 
 Every rule is listed, with how to waive it, in the README's Guardrails section.
 """
 
-from . import catalogue, combined, escalation, limits, managed, paths, resources, security
+from . import catalogue, combined, escalation, limits, managed, mfa, paths, resources, security
 from .model import (
     DOCUMENT_RULES,
     ENTITY_RULES,
@@ -60,6 +61,7 @@ __all__ = [
     "escalation",
     "limits",
     "managed",
+    "mfa",
     "paths",
     "resources",
     "run_rules",
