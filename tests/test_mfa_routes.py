@@ -207,8 +207,7 @@ def test_a_self_service_policy_that_enforces_mfa_makes_mfa_required_whatever_the
     outputs = stack_outputs(plan)
     access = outputs["roles"][ROLE]["access"][USER]
     assert access["mfaReason"] == (
-        "the person's self-service policy (selfService.enforceMfa: true) denies every call without MFA "
-        "but enrolment, AssumeRole included, though the role's requireMfa is false"
+        "the person's selfService.enforceMfa: true denies AssumeRole without MFA, whatever the role's requireMfa: false says"
     )
     # Each side on its own: the trust policy asks for no MFA, the self-service Deny does.
     long_term = Request(False, False, None, None)

@@ -59,8 +59,7 @@ def decide_mfa(require_mfa: bool, self_service_enforces_mfa: bool) -> MfaDecisio
     reason = ""
     if self_service_enforces_mfa and not require_mfa:
         reason = (
-            "the person's self-service policy (selfService.enforceMfa: true) denies every call without MFA "
-            "but enrolment, AssumeRole included, though the role's requireMfa is false"
+            "the person's selfService.enforceMfa: true denies AssumeRole without MFA, whatever the role's requireMfa: false says"
         )
     return MfaDecision(trust=require_mfa, identity=require_mfa or self_service_enforces_mfa, reason=reason)
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crossaccount.guardrails.model import Finding, summarise
+from crossaccount.plan.outputs import mfa_reason
 
 from . import jsontext
 from .options import option_marks
@@ -170,13 +171,19 @@ def access_grants(plan: Mapping[str, Any]) -> list[Grant]:
                         principal=who,
                         principal_arn=arn,
                         created=who in created_users,
-                        mfa=conditions["mfa"],
+                        # What AWS decides, identity side and trust side together (crossaccount.plan.route).
+                        mfa=_aws_mfa(conditions["mfa"], mfa_reason(plan.get("outputs"), _name(role), who)),
                         external_id=conditions["external_id"],
                         session_tags="allowed" if "sts:tagsession" in actions else "no",
                         source_identity=conditions["source_identity"],
                     )
                 )
     return sorted(_with_groups(plan, grants), key=lambda g: (g.principal, g.role))
+
+
+def _aws_mfa(trust: str, reason: str | None) -> str:
+    """The trust policy's MFA, or what AWS requires where the person's own policies ask for more."""
+    return trust if reason is None else f"required ({reason})"
 
 
 def _with_groups(plan: Mapping[str, Any], grants: list[Grant]) -> list[Grant]:
