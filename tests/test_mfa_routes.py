@@ -226,3 +226,18 @@ def test_the_mfa_session_lasts_no_longer_than_the_roles_mfa_max_age() -> None:
         f"aws configure mfa-login --profile {USER}@{SOURCE} --update-profile {USER}@{SOURCE}-mfa "
         f"--serial-number arn:aws:iam::{SOURCE}:mfa/{USER} --duration-seconds 3600"
     )
+
+
+def test_a_role_session_made_with_the_mfa_session_asks_for_an_hour_at_most() -> None:
+    """AWS refuses a DurationSeconds over an hour for an AssumeRole signed with a session (role
+    chaining); signed with the long-term key, the role's whole maxSessionDuration is asked for."""
+    raw = walkthrough_settings()
+    raw["roles"][ROLE]["maxSessionDuration"] = 7200
+    with_mfa = stack_outputs(plan_of(raw))["roles"][ROLE]["access"][USER]
+    assert "--duration-seconds 3600" in with_mfa["assumeRoleCommand"]
+    assert "duration_seconds = 3600\n" in with_mfa["awsConfigProfile"]
+    raw["roles"][ROLE]["requireMfa"] = False
+    raw["selfService"] = {"enforceMfa": False}
+    without = stack_outputs(plan_of(raw))["roles"][ROLE]["access"][USER]
+    assert "--duration-seconds 7200" in without["assumeRoleCommand"]
+    assert "duration_seconds = 7200\n" in without["awsConfigProfile"]

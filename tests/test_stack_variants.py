@@ -150,12 +150,13 @@ def test_every_trust_option_shows_in_the_trust_policy(run: Runner) -> None:
     access = plan.outputs["roles"]["s3-list-role"]["access"]["random_user"]
     assert access["assumeRoleCommand"] == (
         f"aws sts assume-role --role-arn {arn} --role-session-name random_user --profile random_user@{SOURCE}-mfa "
-        "--duration-seconds 7200 --external-id prod-audit-7"
+        "--duration-seconds 3600 --external-id prod-audit-7"
     )
     # The session lasts no longer than the trust policy accepts its MFA (mfaMaxAgeSeconds).
     assert access["mfaSessionCommand"].endswith("mfa/random_user --duration-seconds 3600")
     assert "external_id = prod-audit-7\n" in access["awsConfigProfile"]
-    assert "duration_seconds = 7200\n" in access["awsConfigProfile"]
+    # maxSessionDuration 7200, but AssumeRole signed with the MFA session gets an hour at most (role chaining).
+    assert "duration_seconds = 3600\n" in access["awsConfigProfile"]
     assert identity(plan, "random_user")["Statement"][0]["Action"] == ["sts:AssumeRole", "sts:TagSession"]
 
 

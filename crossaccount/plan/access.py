@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from crossaccount.iam import SIGNIN_HOSTS
 from crossaccount.settings.models import RoleSettings, StackSettings
 
-from .route import AssumeRoute, MfaSession, session_name
+from .route import AssumeRoute, MfaSession, role_session_seconds, session_name
 
 
 def console_sign_in_url(settings: StackSettings) -> str:
@@ -92,7 +92,7 @@ def assume_route(role: RoleSettings, role_arn: str, user: str, profile: str, ses
     return AssumeRoute(
         role_arn=role_arn,
         session_name=session_name(user),
-        duration_seconds=role.max_session_duration,
+        duration_seconds=role_session_seconds(role.max_session_duration, session is not None),
         profile=session.session_profile if session is not None else profile,
         mfa=session,
         external_id=role.external_id,

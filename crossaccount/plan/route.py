@@ -29,6 +29,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+CHAINED_ROLE_SECONDS = 3_600
+"""The longest role session STS grants to an AssumeRole signed with temporary credentials, a
+GetSessionToken session included: AWS answers a longer DurationSeconds with "ValidationError: The
+requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining"
+(AssumeRole's DurationSeconds: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html;
+reported with GetSessionToken sessions in 99designs/aws-vault#263 and its USAGE.md, "Assuming a
+role for more than 1h", and mmmorris1975/aws-runas#11). The AWS CLI and boto3 assume the role
+again when its session ends, as long as the MFA session lasts."""
 DEFAULT_SESSION_SECONDS = 43_200
 """GetSessionToken's default for an IAM user (12 hours), which `mfa-login` also uses."""
 SESSION_SECONDS_RANGE = (900, 129_600)
@@ -115,6 +123,11 @@ class AssumeRoute:
         if self.source_identity is not None:
             request["SourceIdentity"] = self.source_identity
         return request
+
+
+def role_session_seconds(max_session_duration: int, signed_with_session: bool) -> int:
+    """The role's `maxSessionDuration`, at most an hour when AssumeRole is signed with a session."""
+    return min(max_session_duration, CHAINED_ROLE_SECONDS) if signed_with_session else max_session_duration
 
 
 def session_name(user: str) -> str:
