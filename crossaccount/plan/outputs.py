@@ -56,14 +56,3 @@ def _people_outputs(plan: StackPlan) -> dict[str, Any]:
     if plan.groups:
         outputs["groups"] = {g.name: {"arn": g.arn, "members": list(g.members), "roles": list(g.roles)} for g in plan.groups}
     return outputs
-
-
-def mfa_reason(outputs: Any, role: str, user: str) -> str | None:
-    """Why AWS requires MFA of `user` for `role` though the role's `requireMfa` does not (the
-    access output's `mfaReason`), read from the outputs as a plan holds them; None where it does
-    not differ, or cannot be read (the roles output is a secret)."""
-    roles = outputs.get("roles") if isinstance(outputs, dict) else None
-    access = roles.get(role, {}).get("access", {}) if isinstance(roles, dict) and isinstance(roles.get(role), dict) else {}
-    entry = access.get(user) if isinstance(access, dict) else None
-    reason = entry.get("mfaReason") if isinstance(entry, dict) else None
-    return reason if isinstance(reason, str) and reason else None

@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crossaccount.guardrails.model import Finding, summarise
-from crossaccount.plan.outputs import mfa_reason
 
 from . import jsontext
 from .options import option_marks
@@ -171,14 +170,26 @@ def access_grants(plan: Mapping[str, Any]) -> list[Grant]:
                         principal=who,
                         principal_arn=arn,
                         created=who in created_users,
-                        # What AWS decides, identity side and trust side together (crossaccount.plan.route).
-                        mfa=_aws_mfa(conditions["mfa"], mfa_reason(plan.get("outputs"), _name(role), who)),
+                        # What AWS decides, identity side and trust side together: the plan's
+                        # decision (crossaccount.plan.route.decide_mfa), carried by the outputs.
+                        mfa=_aws_mfa(conditions["mfa"], _mfa_reason(plan.get("outputs"), _name(role), who)),
                         external_id=conditions["external_id"],
                         session_tags="allowed" if "sts:tagsession" in actions else "no",
                         source_identity=conditions["source_identity"],
                     )
                 )
     return sorted(_with_groups(plan, grants), key=lambda g: (g.principal, g.role))
+
+
+def _mfa_reason(outputs: Any, role: str, user: str) -> str | None:
+    """`roles.<role>.access.<user>.mfaReason` of the outputs: why AWS requires MFA of the person
+    though the role's `requireMfa` does not; None where it does not differ or is a secret."""
+    roles = outputs.get("roles") if isinstance(outputs, dict) else None
+    entry = roles.get(role) if isinstance(roles, dict) else None
+    access = entry.get("access") if isinstance(entry, dict) else None
+    found = access.get(user) if isinstance(access, dict) else None
+    reason = found.get("mfaReason") if isinstance(found, dict) else None
+    return reason if isinstance(reason, str) and reason else None
 
 
 def _aws_mfa(trust: str, reason: str | None) -> str:
