@@ -158,6 +158,10 @@ OPTIONS: dict[str, Callable[[dict[str, Any]], None]] = {
     "externalId and requireSourceIdentity, requireMfa false": lambda raw: raw["roles"][ROLE].update(
         externalId="prod-audit-7", requireSourceIdentity=True, requireMfa=False
     ),
+    "trusted through a group": lambda raw: (
+        raw.update(groups={"readers": {"members": [USER]}}),
+        raw["roles"][ROLE].update(trustedUsers=[], trustedGroups=["readers"]),
+    ),
 }
 
 

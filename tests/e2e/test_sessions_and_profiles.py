@@ -232,3 +232,30 @@ def test_with_temporary_source_credentials_verify_calls_no_get_session_token(
         "the source credentials are temporary (they carry a session token): GetSessionToken cannot be called with them, "
         "so roles are assumed with them as they are; a role that requires MFA needs a session signed in with MFA"
     ]
+
+
+def test_where_neither_side_requires_mfa_verify_signs_assume_role_with_the_long_term_key_as_the_outputs_do(
+    deploy: Callable[[dict[str, Any]], Deployed], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = walkthrough_settings()
+    raw["roles"]["s3-list-role"]["requireMfa"] = False
+    raw["selfService"] = {"enforceMfa": False}
+    deployed = deploy(raw)
+    access = deployed.plan["outputs"]["roles"]["s3-list-role"]["access"][TRUSTED]
+    assert (access["mfaSessionCommand"], f"--profile random_user@{SOURCE} " in access["assumeRoleCommand"]) == (None, True)
+    calls = record_calls(monkeypatch)
+    user_key = deployed.keys[TRUSTED][0]
+    options = verify.Options(endpoint_url=deployed.moto.endpoint, mfa_token=MFA, progress=lambda _: None)
+
+    report = verify.verify_stack(deployed.loaded, deployed.outputs, deployed.moto.session(deployed.keys[TRUSTED]), options)
+
+    assert report.ok, verify.render_text(report)
+    sts = [(op, key, params) for service, op, key, params in calls if service == "sts"][:2]
+    assert sts == [
+        ("GetCallerIdentity", user_key, {}),
+        (
+            "AssumeRole",
+            user_key,
+            {"RoleArn": f"arn:aws:iam::{TARGET}:role/s3-list-role", "RoleSessionName": "random_user", "DurationSeconds": 3600},
+        ),
+    ]
