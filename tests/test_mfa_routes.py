@@ -148,6 +148,11 @@ def old_command_request(plan: StackPlan) -> Request:
     return Request(False, role.require_mfa, role.external_id, USER if role.require_source_identity else None)
 
 
+def _through_a_group(raw: dict[str, Any]) -> None:
+    raw["groups"] = {"readers": {"members": [USER]}}
+    raw["roles"][ROLE].update(trustedUsers=[], trustedGroups=["readers"])
+
+
 OPTIONS: dict[str, Callable[[dict[str, Any]], None]] = {
     "default (requireMfa, selfService.enforceMfa)": lambda raw: None,
     "requireMfa false, enforceMfa true": lambda raw: raw["roles"][ROLE].update(requireMfa=False),
@@ -158,10 +163,7 @@ OPTIONS: dict[str, Callable[[dict[str, Any]], None]] = {
     "externalId and requireSourceIdentity, requireMfa false": lambda raw: raw["roles"][ROLE].update(
         externalId="prod-audit-7", requireSourceIdentity=True, requireMfa=False
     ),
-    "trusted through a group": lambda raw: (
-        raw.update(groups={"readers": {"members": [USER]}}),
-        raw["roles"][ROLE].update(trustedUsers=[], trustedGroups=["readers"]),
-    ),
+    "trusted through a group": lambda raw: _through_a_group(raw),
 }
 
 
