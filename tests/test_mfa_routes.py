@@ -163,7 +163,7 @@ OPTIONS: dict[str, Callable[[dict[str, Any]], None]] = {
     "externalId and requireSourceIdentity, requireMfa false": lambda raw: raw["roles"][ROLE].update(
         externalId="prod-audit-7", requireSourceIdentity=True, requireMfa=False
     ),
-    "trusted through a group": lambda raw: _through_a_group(raw),
+    "trusted through a group": _through_a_group,
 }
 
 
