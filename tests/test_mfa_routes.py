@@ -153,6 +153,12 @@ def _through_a_group(raw: dict[str, Any]) -> None:
     raw["roles"][ROLE].update(trustedUsers=[], trustedGroups=["readers"])
 
 
+def _trust_path(raw: dict[str, Any]) -> None:
+    """`trust: path`: the trust names the account's root, narrowed by ArnLike to users under the path."""
+    raw["users"][USER]["path"] = "/ops/"
+    raw["roles"][ROLE].update(trust="path", trustedPath="/ops/", waivers={"TRUST_ACCOUNT_WIDE": "the test's path mode"})
+
+
 OPTIONS: dict[str, Callable[[dict[str, Any]], None]] = {
     "default (requireMfa, selfService.enforceMfa)": lambda raw: None,
     "requireMfa false, enforceMfa true": lambda raw: raw["roles"][ROLE].update(requireMfa=False),
@@ -164,6 +170,7 @@ OPTIONS: dict[str, Callable[[dict[str, Any]], None]] = {
         externalId="prod-audit-7", requireSourceIdentity=True, requireMfa=False
     ),
     "trusted through a group": _through_a_group,
+    "trust: path, a user with a path": _trust_path,
 }
 
 
