@@ -1,13 +1,20 @@
-"""A small reading of IAM's identity-policy evaluation, for the self-service tests.
+"""A small reading of IAM's policy evaluation, for the self-service and MFA-route tests.
 
 It does exactly what AWS's "policy evaluation logic" page says for the elements these
 documents use, and refuses anything else, so a test cannot pass by silently ignoring a
 condition: an explicit Deny wins, then an Allow, else the request is implicitly denied.
 Action/NotAction and Resource match with `*` and `?` wildcards, case-insensitively for
 actions; `${aws:username}` in a Resource or a condition value is the caller's name; the
-condition operators are Bool, BoolIfExists, StringEquals and NumericLessThan (a missing key
-fails a condition, except with ...IfExists). moto's evaluator does not do this (it treats
-every operator but StringEquals as met), hence this helper.
+condition operators are Bool, BoolIfExists, StringEquals, NumericLessThan and ArnLike (a
+missing key fails a condition, except with ...IfExists). moto's evaluator does not do this (it
+treats every operator but StringEquals as met), hence this helper.
+
+`evaluate_trust` reads a role's trust policy the same way for one caller: a statement applies
+when its `Principal.AWS` is the caller's ARN, or the caller's account's root (which hands the
+decision to that account's identity policies). For a role in another account, AWS allows
+AssumeRole only when the caller's identity policies and the trust policy both allow it (IAM
+User Guide, cross-account policy evaluation logic:
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 Decision = Literal["allow", "deny", "implicit deny"]
-OPERATORS = ("Bool", "BoolIfExists", "StringEquals", "NumericLessThan")
+OPERATORS = ("Bool", "BoolIfExists", "StringEquals", "NumericLessThan", "ArnLike")
 
 
 def _list(value: Any) -> list[Any]:
@@ -49,6 +56,8 @@ def _condition_met(condition: Mapping[str, Mapping[str, Any]], context: Mapping[
                 ok = actual.lower() in [w.lower() for w in wanted]
             elif operator == "StringEquals":
                 ok = actual in wanted
+            elif operator == "ArnLike":
+                ok = any(_wildcard(w, actual, False) for w in wanted)
             else:
                 ok = any(float(actual) < float(w) for w in wanted)
             if not ok:
@@ -81,3 +90,20 @@ def evaluate(policies: Sequence[Mapping[str, Any]], action: str, resource: str, 
                     return "deny"
                 allowed = True
     return "allow" if allowed else "implicit deny"
+
+
+def _principal_matches(statement: Mapping[str, Any], caller_arn: str) -> bool:
+    principals = statement.get("Principal", {})
+    if set(principals) - {"AWS"}:
+        raise ValueError(f"iam_eval does not evaluate principals {sorted(principals)}")
+    account_root = ":".join(caller_arn.split(":")[:5]) + ":root"
+    return any(p in (caller_arn, account_root) for p in _list(principals.get("AWS", [])))
+
+
+def evaluate_trust(policy: Mapping[str, Any], action: str, caller_arn: str, context: Mapping[str, str]) -> Decision:
+    """The trust policy's decision for `caller_arn` calling `action` on the role."""
+    statements = []
+    for statement in _list(policy["Statement"]):
+        if _principal_matches(statement, caller_arn):
+            statements.append({**{k: v for k, v in statement.items() if k != "Principal"}, "Resource": "*"})
+    return evaluate([{"Statement": statements}], action, "*", context)

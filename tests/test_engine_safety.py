@@ -183,8 +183,9 @@ def test_the_users_own_profile_setting_is_used_and_two_stacks_profiles_do_not_co
     access = [o["roles"]["s3-list-role"]["access"]["random_user"] for o in outputs]
     assert [a["profileName"] for a in access] == [f"s3-list-role@{TARGET}", "s3-list-role@777788889999"]
     for a in access:
-        assert "source_profile = me\n" in a["awsConfigProfile"]
-        assert "--profile me " in a["assumeRoleCommand"]
+        assert "source_profile = me-mfa\n" in a["awsConfigProfile"]
+        assert "--profile me-mfa " in a["assumeRoleCommand"]
+        assert a["mfaSessionCommand"].startswith("aws configure mfa-login --profile me --update-profile me-mfa ")
         assert "utils" not in a["awsConfigProfile"]
     assert outputs[0]["users"]["random_user"]["profile"] == "me"
     assert f"user/random_user@{SOURCE}" not in str(outputs)

@@ -111,6 +111,11 @@ def test_a_group_member_gets_the_identity_side_through_the_group(grouped: Progra
         "mfaSerial": f"arn:aws:iam::{SOURCE}:mfa/alice",
         "profile": f"alice@{SOURCE}",
         "roles": [ROLE],
+        "mfaSessionProfile": f"alice@{SOURCE}-mfa",
+        "mfaSessionCommand": (
+            f"aws configure mfa-login --profile alice@{SOURCE} --update-profile alice@{SOURCE}-mfa "
+            f"--serial-number arn:aws:iam::{SOURCE}:mfa/alice --duration-seconds 43200"
+        ),
         "groups": ["platform"],
     }
     assert grouped.outputs["groups"] == {

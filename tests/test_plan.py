@@ -152,6 +152,7 @@ def test_make_plan_lists_the_findings_of_the_programs_own_guardrail_run(tmp_path
     those the program produced at start, the same as `make check`'s."""
     settings = walkthrough_settings()
     settings["roles"]["s3-list-role"]["requireMfa"] = False
+    settings["selfService"] = {"enforceMfa": False}
     (tmp_path / "__main__.py").write_bytes((PROJECT_DIR / "__main__.py").read_bytes())
     shutil.copytree(PROJECT_DIR / "policies", tmp_path / "policies")
     (tmp_path / "Pulumi.yaml").write_text(MINIMAL_PROJECT, encoding="utf-8")

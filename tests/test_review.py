@@ -76,7 +76,9 @@ def test_every_trust_option_shows_in_its_row_and_the_external_id_value_does_not(
     rows = table.splitlines()[2:]
     permissions = "`policies/role_permissions_policy.json`<br>managed `ReadOnlyAccess`<br>boundary `boundaries/ops-cap`"
     assert rows == [
-        f"| `alice` | `machine` | {TARGET} | no | no | no | not required | 1 h | managed `SecurityAudit` |",
+        # The trust asks for no MFA, alice's own self-service policy does: the row is what AWS decides.
+        f"| `alice` | `machine` | {TARGET} | required (the person's selfService.enforceMfa: true denies AssumeRole "
+        "without MFA, whatever the role's requireMfa: false says) | no | no | not required | 1 h | managed `SecurityAudit` |",
         f"| `alice` | `ops` | {TARGET} | required, at most 900 s old | required (value not shown) | allowed | = alice | 2 h "
         f"| {permissions} |",
         f"| `carol` (existing user, not created by this stack) | `ops` | {TARGET} | required, at most 900 s old "
@@ -120,7 +122,7 @@ def test_the_diagram_draws_one_edge_per_grant_and_marks_existing_users() -> None
     assert '    u2["existing IAM user carol"]' in diagram.splitlines()
     edges = [line for line in diagram.splitlines() if " --> " in line]
     assert edges == [
-        '  u1 -- "AssumeRole" --> r1',
+        '  u1 -- "AssumeRole + MFA" --> r1',  # alice's self-service policy requires MFA
         '  u1 -- "AssumeRole + MFA + ExternalId" --> r2',
         '  u2 -- "AssumeRole + MFA + ExternalId" --> r2',
     ]
@@ -174,9 +176,10 @@ def test_the_comment_holds_every_document_the_outputs_and_the_findings() -> None
     assert text.count("```json") == 7  # 2 assume-role policies, self-service, 1 permission policy, 2 trust policies, outputs
     assert text.count("<details>") == 6  # one per document
     assert (
-        "#### Guardrails\n\n0 errors, 1 warning, 0 waived (rules and waivers: docs/guardrails.md)\n\n- warning `TRUST_WITHOUT_MFA` at `cross-account-roles:roles.machine (trust policy), Statement[0]`"
-        in text
-    )
+        "#### Guardrails\n\n0 errors, 2 warnings, 0 waived (rules and waivers: docs/guardrails.md)\n\n"
+        "- warning `TRUST_WITHOUT_MFA` at `cross-account-roles:roles.machine (trust policy), Statement[0]`"
+    ) in text
+    assert "\n- warning `MFA_REQUIRED_BY_SELF_SERVICE` at `cross-account-roles:roles.machine.requireMfa`: " in text
 
 
 def test_a_principal_other_than_a_source_user_is_shown_as_written_and_drawn_outside_the_accounts() -> None:

@@ -404,11 +404,15 @@ def test_verify_sends_the_given_external_id_and_scrubs_it_from_what_aws_says(pro
 
     from tools.commands import verify
 
-    # Without MFA, verify assumes the role with the source session itself (no GetSessionToken).
+    # Without MFA on either side (the role's requireMfa, the self-service policy's enforceMfa),
+    # verify assumes the role with the source session itself (no GetSessionToken).
     write_stack(
         project,
         WALKTHROUGH.replace(
             "      checks:", f"      requireMfa: false\n      externalId:\n        secure: {SECURE['secure']}\n      checks:"
+        ).replace(
+            "  cross-account-roles:passwordPolicy: {}\n",
+            "  cross-account-roles:passwordPolicy: {}\n  cross-account-roles:selfService:\n    enforceMfa: false\n",
         ),
     )
     loaded = stack_settings(project, "utils")

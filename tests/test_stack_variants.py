@@ -149,12 +149,14 @@ def test_every_trust_option_shows_in_the_trust_policy(run: Runner) -> None:
     assert role.state["arn"] == arn
     access = plan.outputs["roles"]["s3-list-role"]["access"]["random_user"]
     assert access["assumeRoleCommand"] == (
-        f"aws sts assume-role --role-arn {arn} --role-session-name random_user --profile random_user@{SOURCE} "
-        "--duration-seconds 7200 "
-        f"--serial-number arn:aws:iam::{SOURCE}:mfa/random_user --token-code <MFA_CODE> --external-id prod-audit-7"
+        f"aws sts assume-role --role-arn {arn} --role-session-name random_user --profile random_user@{SOURCE}-mfa "
+        "--duration-seconds 3600 --external-id prod-audit-7"
     )
+    # The session lasts no longer than the trust policy accepts its MFA (mfaMaxAgeSeconds).
+    assert access["mfaSessionCommand"].endswith("mfa/random_user --duration-seconds 3600")
     assert "external_id = prod-audit-7\n" in access["awsConfigProfile"]
-    assert "duration_seconds = 7200\n" in access["awsConfigProfile"]
+    # maxSessionDuration 7200, but AssumeRole signed with the MFA session gets an hour at most (role chaining).
+    assert "duration_seconds = 3600\n" in access["awsConfigProfile"]
     assert identity(plan, "random_user")["Statement"][0]["Action"] == ["sts:AssumeRole", "sts:TagSession"]
 
 
@@ -170,19 +172,22 @@ def test_source_identity_is_pinned_to_each_user_on_both_sides(run: Runner) -> No
     assert identity(plan, "bob")["Statement"][0]["Condition"] == {"StringEquals": {"sts:SourceIdentity": "bob"}}
     access = plan.outputs["roles"]["auditor"]["access"]["bob"]
     assert access["assumeRoleCommand"].endswith(
-        f"--role-session-name bob --profile bob@{SOURCE} --duration-seconds 3600 --source-identity bob"
+        f"--role-session-name bob --profile bob@{SOURCE}-mfa --duration-seconds 3600 --source-identity bob"
     )
     # The AWS CLI reads no source_identity from a profile: a profile would be refused, so there is none.
     assert (access["awsConfigProfile"], access["profileName"]) == (None, None)
 
 
-def test_without_mfa_the_outputs_ask_for_no_token(run: Runner) -> None:
+def test_without_mfa_on_either_side_the_outputs_ask_for_no_token(run: Runner) -> None:
     raw = walkthrough_settings()
     raw["roles"]["s3-list-role"]["requireMfa"] = False
+    raw["selfService"] = {"enforceMfa": False}
     plan = run(raw)
     access = plan.outputs["roles"]["s3-list-role"]["access"]["random_user"]
-    assert "--serial-number" not in access["assumeRoleCommand"]
-    assert "mfa_serial" not in access["awsConfigProfile"]
+    assert (access["mfaRequired"], access["mfaSessionCommand"]) == (False, None)
+    assert f"--profile random_user@{SOURCE} " in access["assumeRoleCommand"]
+    assert f"source_profile = random_user@{SOURCE}\n" in access["awsConfigProfile"]
+    assert "mfaSessionCommand" not in plan.outputs["users"]["random_user"]
     assert "Condition" not in trust(plan, "s3-list-role")["Statement"][0]
 
 

@@ -124,6 +124,7 @@ def test_users_mode_is_the_default_and_names_exact_user_arns(run: Callable[..., 
 def test_a_role_without_mfa_in_path_mode_keeps_no_mfa_condition_and_is_warned_twice(run: Callable[..., ProgramRun]) -> None:
     raw = with_mode(trust="path", trustedPath="/ops/", requireMfa=False)
     raw["users"][USER]["path"] = "/ops/team/"
+    raw["selfService"] = {"enforceMfa": False}
     (statement,) = trust_of(run(raw))["Statement"]
     assert statement["Condition"] == {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{SOURCE}:user/ops/*"}}
     assert sorted(f.rule_id for f in run(raw).findings) == ["TRUST_ACCOUNT_WIDE", "TRUST_WITHOUT_MFA"]

@@ -507,7 +507,7 @@ def test_a_refused_mfa_code_stops_verify_at_its_one_get_session_token_without_ec
         "get_session_token",
         service_error_code="AccessDenied",
         service_message=refused,
-        expected_params={"SerialNumber": serial, "TokenCode": "654321", "DurationSeconds": 900},
+        expected_params={"SerialNumber": serial, "TokenCode": "654321", "DurationSeconds": 43200},
     )
     stubber.activate()
     monkeypatch.setattr(verify._Run, "client", lambda *_: sts)

@@ -18,6 +18,10 @@ from tools.offline.mocks import PROJECT_DIR, ProgramRun, run_program
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/s3-list-role"
 USER_ARN = f"arn:aws:iam::{SOURCE}:user/random_user"
 MFA_SERIAL = f"arn:aws:iam::{SOURCE}:mfa/random_user"
+MFA_LOGIN = (
+    f"aws configure mfa-login --profile random_user@{SOURCE} --update-profile random_user@{SOURCE}-mfa "
+    f"--serial-number {MFA_SERIAL} --duration-seconds 43200"
+)
 
 
 @pytest.fixture(scope="module")
@@ -164,8 +168,9 @@ def test_no_exclusive_attachment_resource_is_used(plan: ProgramRun) -> None:
 
 
 def test_the_outputs_make_assuming_the_role_one_copy_paste(plan: ProgramRun) -> None:
-    """The person's own profile (not the deployer's `utils`), a role profile named so that another
-    stack's cannot collide, the role's session length."""
+    """The person's own profile (not the deployer's `utils`) signs the MFA session step, whose
+    session profile signs AssumeRole (tests/test_mfa_routes.py judges why); a role profile named
+    so that another stack's cannot collide, the role's session length."""
     assert plan.outputs == {
         "sourceAccountId": SOURCE,
         "targetAccountId": TARGET,
@@ -176,6 +181,8 @@ def test_the_outputs_make_assuming_the_role_one_copy_paste(plan: ProgramRun) -> 
                 "mfaSerial": MFA_SERIAL,
                 "profile": f"random_user@{SOURCE}",
                 "roles": ["s3-list-role"],
+                "mfaSessionProfile": f"random_user@{SOURCE}-mfa",
+                "mfaSessionCommand": MFA_LOGIN,
                 "initialPassword": "[secret]",
             }
         },
@@ -187,16 +194,17 @@ def test_the_outputs_make_assuming_the_role_one_copy_paste(plan: ProgramRun) -> 
                 ),
                 "access": {
                     "random_user": {
+                        "mfaRequired": True,
+                        "mfaReason": None,
+                        "mfaSessionCommand": MFA_LOGIN,
                         "assumeRoleCommand": (
                             f"aws sts assume-role --role-arn {ROLE_ARN} --role-session-name random_user "
-                            f"--profile random_user@{SOURCE} --duration-seconds 3600 "
-                            f"--serial-number {MFA_SERIAL} --token-code <MFA_CODE>"
+                            f"--profile random_user@{SOURCE}-mfa --duration-seconds 3600"
                         ),
                         "awsConfigProfile": (
                             f"[profile s3-list-role@{TARGET}]\n"
                             f"role_arn = {ROLE_ARN}\n"
-                            f"source_profile = random_user@{SOURCE}\n"
-                            f"mfa_serial = {MFA_SERIAL}\n"
+                            f"source_profile = random_user@{SOURCE}-mfa\n"
                             "role_session_name = random_user\n"
                             "duration_seconds = 3600\n"
                             "region = eu-north-1\n"

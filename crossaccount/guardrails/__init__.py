@@ -12,13 +12,14 @@ CrossGuard policy pack (policypack/). Pure: no Pulumi imports.
 - `managed`: AWS managed policies by what their documents grant;
 - `combined`: escalation methods that only a role's policies together grant;
 - `federation`: trust in IAM Identity Center permission sets, SAML and OIDC providers;
+- `mfa`: MFA that AWS requires though a role's `requireMfa` says it does not;
 - `resources`: rules over engine resources (policy pack only);
 - `runner`: waivers and running the rules; `stack`: the stack's plan as subjects.
 
 Every rule is listed, with how to waive it, in docs/guardrails.md (its table generated from RULES by `python -m tools docs`).
 """
 
-from . import catalogue, combined, escalation, federation, limits, managed, paths, resources, security
+from . import catalogue, combined, escalation, federation, limits, managed, mfa, paths, resources, security
 from .model import (
     DOCUMENT_RULES,
     ENTITY_RULES,
@@ -62,6 +63,7 @@ __all__ = [
     "federation",
     "limits",
     "managed",
+    "mfa",
     "paths",
     "resources",
     "run_rules",

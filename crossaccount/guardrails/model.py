@@ -174,6 +174,9 @@ class Entity:
     permission_documents: tuple[PolicyDocument, ...] = ()
     """The customer managed policies the program makes for the entity (a role's policy files),
     for rules that look at everything the entity is granted together."""
+    mfa_required_by_identity: tuple[str, ...] = ()
+    """A role with `requireMfa: false`: the users it trusts of whom AWS requires MFA all the same,
+    because their self-service policy enforces it (`crossaccount.plan.route.decide_mfa`)."""
 
     def at(self, field_name: str) -> str:
         return f"{self.where}.{field_name}" if self.where else field_name

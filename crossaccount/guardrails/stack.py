@@ -51,6 +51,7 @@ def subjects_for(plan: StackPlan) -> Subjects:
                     permission_documents=tuple(
                         PolicyDocument("managed", f"policies/{p.file_name}", p.document) for p in role.policies
                     ),
+                    mfa_required_by_identity=tuple(a.user for a in role.access if a.mfa.reason),
                 ),
                 scope,
             )

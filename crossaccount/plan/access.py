@@ -9,6 +9,8 @@ from crossaccount.iam import ROLE_CHAINING_MAX, SIGNIN_HOSTS
 from crossaccount.settings.federation import sso_session_name
 from crossaccount.settings.models import RoleSettings, StackSettings
 
+from .route import AssumeRoute, MfaSession, role_session_seconds, session_name
+
 
 def console_sign_in_url(settings: StackSettings) -> str:
     """The source account's IAM user sign-in page, `https://<account>.signin.aws.amazon.com/console`."""
@@ -29,27 +31,27 @@ def role_profile_name(settings: StackSettings, role_name: str) -> str:
     return f"{role_name}@{settings.target.account_id}"
 
 
-def assume_role_command(role: RoleSettings, role_arn: str, user: str, mfa_serial: str, profile: str) -> str:
+def assume_role_command(route: AssumeRoute) -> str:
+    """`aws sts assume-role`, signed with the route's profile: the MFA session's where AWS
+    requires MFA (run the route's `mfa.command` first), else the person's long-term one. It
+    sends no `--serial-number`/`--token-code`: the session already carries the MFA context."""
     parts = [
         "aws sts assume-role",
-        f"--role-arn {role_arn}",
-        f"--role-session-name {user}",
-        f"--profile {profile}",
-        f"--duration-seconds {role.max_session_duration}",
+        f"--role-arn {route.role_arn}",
+        f"--role-session-name {route.session_name}",
+        f"--profile {route.profile}",
+        f"--duration-seconds {route.duration_seconds}",
     ]
-    if role.require_mfa:
-        parts += [f"--serial-number {mfa_serial}", "--token-code <MFA_CODE>"]
-    if role.external_id is not None:
-        parts.append(f"--external-id {role.external_id}")
-    if role.require_source_identity:
-        parts.append(f"--source-identity {user}")
+    if route.external_id is not None:
+        parts.append(f"--external-id {route.external_id}")
+    if route.source_identity is not None:
+        parts.append(f"--source-identity {route.source_identity}")
     return " ".join(parts)
 
 
 AWS_CONFIG_ROLE_KEYS = (
     "role_arn",
     "source_profile",
-    "mfa_serial",
     "external_id",
     "role_session_name",
     "duration_seconds",
@@ -57,14 +59,16 @@ AWS_CONFIG_ROLE_KEYS = (
 )
 """Every key the profile writes. Each is one botocore's assume-role provider (and so the AWS CLI)
 reads from a profile; it reads no `source_identity`, which is why a role that requires a source
-identity gets no profile (tests/e2e/test_sessions_and_profiles.py loads each profile with botocore)."""
+identity gets no profile (tests/e2e/test_sessions_and_profiles.py loads each profile with botocore).
+No `mfa_serial`: with it, botocore sends the code with AssumeRole, signed with whatever the source
+profile holds, and the person's own policies would still see no MFA on long-term keys."""
 
 
-def aws_config_profile(
-    settings: StackSettings, role: RoleSettings, role_name: str, role_arn: str, mfa_serial: str, user: str, profile: str
-) -> str | None:
-    """The `~/.aws/config` block for `user` to use `role_name`, or None if no profile can work.
+def aws_config_profile(settings: StackSettings, role: RoleSettings, role_name: str, route: AssumeRoute) -> str | None:
+    """The `~/.aws/config` block for the route, or None if no profile can work.
 
+    Its `source_profile` is the route's signing profile: the session profile that
+    `aws configure mfa-login` writes where AWS requires MFA, else the person's own.
     A role with `requireSourceIdentity` trusts only calls that set `sts:SourceIdentity`; the AWS
     CLI and the SDKs have no profile key for it, so such a profile would be refused. For those
     roles the `assumeRoleCommand` (with `--source-identity`) is the form that works.
@@ -73,15 +77,13 @@ def aws_config_profile(
         return None
     lines = [
         f"[profile {role_profile_name(settings, role_name)}]",
-        f"role_arn = {role_arn}",
-        f"source_profile = {profile}",
+        f"role_arn = {route.role_arn}",
+        f"source_profile = {route.profile}",
     ]
-    if role.require_mfa:
-        lines.append(f"mfa_serial = {mfa_serial}")
-    if role.external_id is not None:
-        lines.append(f"external_id = {role.external_id}")
-    lines.append(f"role_session_name = {user}")
-    lines.append(f"duration_seconds = {role.max_session_duration}")
+    if route.external_id is not None:
+        lines.append(f"external_id = {route.external_id}")
+    lines.append(f"role_session_name = {route.session_name}")
+    lines.append(f"duration_seconds = {route.duration_seconds}")
     lines.append(f"region = {settings.target.region}")
     return "\n".join(lines) + "\n"
 
@@ -119,6 +121,19 @@ def sso_config_profile(settings: StackSettings, role: RoleSettings, role_name: s
     lines.append(f"duration_seconds = {min(role.max_session_duration, ROLE_CHAINING_MAX)}")
     lines.append(f"region = {settings.target.region}")
     return "\n".join(lines) + "\n"
+
+
+def assume_route(role: RoleSettings, role_arn: str, user: str, profile: str, session: MfaSession | None) -> AssumeRoute:
+    """The person's route to the role: signed with `session` where it is given (AWS requires MFA)."""
+    return AssumeRoute(
+        role_arn=role_arn,
+        session_name=session_name(user),
+        duration_seconds=role_session_seconds(role.max_session_duration, session is not None),
+        profile=session.session_profile if session is not None else profile,
+        mfa=session,
+        external_id=role.external_id,
+        source_identity=user if role.require_source_identity else None,
+    )
 
 
 def switch_role_url(settings: StackSettings, role_name: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from crossaccount.iam import POLICY_VERSION, iam_arn, permission_set_role_pattern, saml_audience
 from crossaccount.inputs import SELF_SERVICE_FILE
@@ -13,6 +13,7 @@ from crossaccount.settings.people import groups_of, trusted_user_names
 from . import selfservice
 from .access import (
     assume_role_command,
+    assume_route,
     aws_config_profile,
     console_sign_in_url,
     role_profile_name,
@@ -24,6 +25,7 @@ from .conflicts import (
     group_policy_count_problems,
     group_resource_name_problems,
     policy_name_problems,
+    self_service_size_problems,
     source_policy_name_problems,
     user_policy_count_problems,
 )
@@ -52,6 +54,7 @@ from .model import (
 )
 from .names import group_policy_name, role_policy_name, self_service_policy_name, user_policy_name
 from .packing import pack
+from .route import MfaSession, decide_mfa, mfa_session_profile, session_seconds
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,10 @@ class _Arns:
     """role -> the users it trusts (trustedUsers, then its groups' members)."""
     role_settings: Mapping[str, RoleSettings]
     """This stack's roles and the remote roles, by the same keys as `roles`."""
+    mfa_enforced: frozenset[str] = frozenset()
+    """The users whose self-service policy denies all but enrolment without MFA."""
+    sessions: Mapping[str, MfaSession] = field(default_factory=dict)
+    """user -> the MFA session step of its routes to this stack's roles, where one requires MFA."""
 
 
 def _directory(loaded: LoadedSettings) -> tuple[Mapping[str, UserSettings], Mapping[str, GroupSettings]]:
@@ -95,11 +102,39 @@ def _arns(loaded: LoadedSettings) -> _Arns:
     )
 
 
+def _mfa_enforced(loaded: LoadedSettings) -> frozenset[str]:
+    """Who gets a self-service policy that enforces MFA: the users this stack creates (as
+    `_self_service_plan` decides), or, for a roles-only stack, the people's stacks' say."""
+    if loaded.people is not None:
+        return loaded.people.mfa_enforced
+    s = loaded.settings
+    if not (s.self_service.enabled and s.self_service.enforce_mfa) or SELF_SERVICE_FILE not in loaded.source_documents:
+        return frozenset()
+    return frozenset(n for n, u in s.users.items() if u.create)
+
+
+def _with_mfa(loaded: LoadedSettings, arns: _Arns) -> _Arns:
+    """`arns` with who must sign in with MFA, and each such user's one session step."""
+    enforced = _mfa_enforced(loaded)
+    sessions = {}
+    for user in sorted(arns.users):
+        needing = [
+            role
+            for name, role in loaded.settings.roles.items()
+            if user in arns.trusted[name] and decide_mfa(role.require_mfa, user in enforced).required
+        ]
+        if needing:
+            ages = [r.mfa_max_age_seconds for r in needing if r.require_mfa and r.mfa_max_age_seconds is not None]
+            profile = arns.profiles[user]
+            sessions[user] = MfaSession(profile, mfa_session_profile(profile), arns.mfa_serials[user], session_seconds(ages))
+    return replace(arns, mfa_enforced=enforced, sessions=sessions)
+
+
 def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     """Every name, ARN and document of the stack. Pure: same settings, same bytes."""
     s = loaded.settings
     src, tgt = s.source, s.target
-    arns = _arns(loaded)
+    arns = _with_mfa(loaded, _arns(loaded))
     roles = [_role_plan(loaded, name, role, arns) for name, role in s.roles.items()]
     self_service = _self_service_plan(loaded)
     users = _user_plans(loaded, arns, self_service) if loaded.people is None else _trusted_people(loaded, arns)
@@ -110,6 +145,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     problems += group_resource_name_problems(groups)
     problems += policy_name_problems(roles, users, same_account=same_account)
     problems += source_policy_name_problems(users, groups, self_service, roles if same_account else [])
+    problems += self_service_size_problems(self_service, sorted({u.path for u in users if u.self_service}))
     return StackPlan(
         stack=loaded.stack,
         settings=s,
@@ -137,15 +173,20 @@ def _role_plan(loaded: LoadedSettings, name: str, role: RoleSettings, arns: _Arn
         )
         for f in role.policy_files
     )
-    access = tuple(
-        AccessPlan(
-            user=u,
-            assume_role_command=assume_role_command(role, role_arn, u, arns.mfa_serials[u], arns.profiles[u]),
-            aws_config_profile=aws_config_profile(s, role, name, role_arn, arns.mfa_serials[u], u, arns.profiles[u]),
-            profile_name=role_profile_name(s, name),
+    access = []
+    for u in arns.trusted[name]:
+        mfa = decide_mfa(role.require_mfa, u in arns.mfa_enforced)
+        route = assume_route(role, role_arn, u, arns.profiles[u], arns.sessions[u] if mfa.required else None)
+        access.append(
+            AccessPlan(
+                user=u,
+                assume_role_command=assume_role_command(route),
+                aws_config_profile=aws_config_profile(s, role, name, route),
+                profile_name=role_profile_name(s, name),
+                route=route,
+                mfa=mfa,
+            )
         )
-        for u in arns.trusted[name]
-    )
     trust = (
         role_trust_policy(role, arns.trusted[name], arns.users, s.source, tgt)
         if role.trust == "users"
@@ -163,7 +204,7 @@ def _role_plan(loaded: LoadedSettings, name: str, role: RoleSettings, arns: _Arn
         policies=policies,
         managed_policy_arns=tuple(role.managed_policy_arns),
         switch_role_url=switch_role_url(s, name),
-        access=access,
+        access=tuple(access),
         secret=loaded.is_secret("roles", name, "externalId"),
         adopt=role.import_,
         adopt_policies=role.import_policies,
@@ -230,6 +271,7 @@ def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePl
                 groups=tuple(groups_of(name, s.groups)),
                 self_service=self_service is not None and name in self_service.users,
                 console=console,
+                mfa_session=arns.sessions.get(name),
                 profile=arns.profiles[name],
                 adopt=user.import_,
                 assume_policies=assume,
@@ -259,6 +301,7 @@ def _trusted_people(loaded: LoadedSettings, arns: _Arns) -> list[UserPlan]:
             policy_document=None,
             roles=tuple(roles_of[name]),
             profile=arns.profiles[name],
+            mfa_session=arns.sessions.get(name),
         )
         for name, user in users.items()
         if name in roles_of
@@ -295,8 +338,9 @@ def _self_service_plan(loaded: LoadedSettings) -> SelfServicePlan | None:
     if not s.self_service.enabled or not owned or template is None:
         return None
     name = self_service_policy_name(loaded.stack)
+    paths = sorted({s.users[n].path for n in owned})
     document = selfservice.self_service_document(
-        template.document, s.source.partition, s.source.account_id, s.self_service.enforce_mfa
+        template.document, s.source.partition, s.source.account_id, s.self_service.enforce_mfa, paths
     )
     return SelfServicePlan(
         name=name,

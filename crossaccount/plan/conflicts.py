@@ -5,7 +5,7 @@ reports them with the settings' problems)."""
 from __future__ import annotations
 
 from crossaccount.errors import key
-from crossaccount.iam import MANAGED_POLICY_SIZE, MAX_ATTACHED_POLICIES
+from crossaccount.iam import MANAGED_POLICY_SIZE, MAX_ATTACHED_POLICIES, non_whitespace_length
 from crossaccount.settings.models import LoadedSettings
 
 from .model import GroupPlan, RolePlan, SelfServicePlan, UserPlan
@@ -169,3 +169,19 @@ def group_resource_name_problems(groups: list[GroupPlan]) -> list[str]:
             where = key(("groups", group.name, "managedPolicyArns", i))
             claim(attachments, group_managed_attachment_name(group.name, arn), where, f"the attachment of {arn}")
     return problems
+
+
+def self_service_size_problems(self_service: SelfServicePlan | None, paths: list[str]) -> list[str]:
+    """The self-service policy holds each user resource once per distinct user path: too many
+    paths and it is over a managed policy's size, which AWS refuses (CreatePolicy: LimitExceeded)."""
+    if self_service is None:
+        return []
+    size = non_whitespace_length(self_service.document)
+    if size <= MANAGED_POLICY_SIZE:
+        return []
+    return [
+        f"{key(('users',))}: the self-service policy names each user's ARN by its path, and the users this stack "
+        f"creates have {len(paths)} distinct paths ({', '.join(paths)}): {size:,} characters without whitespace, "
+        f"over the {MANAGED_POLICY_SIZE:,} a managed policy holds; expected fewer distinct paths "
+        "(users under one path share its resources), or the users split across people's stacks"
+    ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crossaccount.settings.models import PasswordPolicySettings, StackSettings
+
+from .route import AssumeRoute, MfaDecision, MfaSession
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class UserPlan:
     self_service: bool = False
     """The stack's self-service policy is attached to it (a user this stack creates)."""
     console: LoginProfilePlan | None = None
+    mfa_session: MfaSession | None = None
+    """The MFA session step of the user's routes, where any role of this stack requires MFA of them."""
 
     assume_policies: tuple[AssumePolicyPlan, ...] = ()
     """Every assume-role policy of the user, at most 6,144 characters each (`crossaccount.packing`)."""
@@ -121,6 +125,10 @@ class AccessPlan:
     """None where the role requires a source identity: no profile key can set one (see `aws_config_profile`)."""
     profile_name: str = ""
     """The name of the `[profile ...]` block: `<role>@<target account>`, unique across stacks."""
+    route: AssumeRoute | None = None
+    """The calls behind the strings (`crossaccount.plan.route`): what `verify` makes, too."""
+    mfa: MfaDecision = field(default_factory=lambda: MfaDecision(trust=True, identity=True))
+    """What AWS requires of this person for this role, identity side and trust side together."""
 
 
 @dataclass(frozen=True)

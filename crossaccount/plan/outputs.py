@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import RolePlan, StackPlan, UserPlan
+from .model import AccessPlan, RolePlan, StackPlan, UserPlan
 
 
 def stack_outputs(plan: StackPlan) -> dict[str, Any]:
@@ -17,14 +17,7 @@ def stack_outputs(plan: StackPlan) -> dict[str, Any]:
             r.name: {
                 "arn": r.arn,
                 "switchRoleUrl": r.switch_role_url,
-                "access": {
-                    a.user: {
-                        "assumeRoleCommand": a.assume_role_command,
-                        "awsConfigProfile": a.aws_config_profile,
-                        "profileName": None if a.aws_config_profile is None else a.profile_name,
-                    }
-                    for a in r.access
-                },
+                "access": {a.user: _access_output(a) for a in r.access},
                 **_federated_outputs(r),
             }
             for r in plan.roles
@@ -55,8 +48,26 @@ def _federated_outputs(role: RolePlan) -> dict[str, Any]:
     return outputs
 
 
+def _access_output(access: AccessPlan) -> dict[str, Any]:
+    """The strings one person pastes for one role: first `mfaSessionCommand` (where AWS requires
+    MFA, `mfaRequired`, with `mfaReason` where that is not the role's own `requireMfa`), then the
+    profile or the command, both signed with the session that step writes."""
+    route = access.route
+    return {
+        "mfaRequired": access.mfa.required,
+        "mfaReason": access.mfa.reason or None,
+        "mfaSessionCommand": route.mfa.command if route is not None and route.mfa is not None else None,
+        "assumeRoleCommand": access.assume_role_command,
+        "awsConfigProfile": access.aws_config_profile,
+        "profileName": None if access.aws_config_profile is None else access.profile_name,
+    }
+
+
 def _user_output(user: UserPlan) -> dict[str, Any]:
     output: dict[str, Any] = {"arn": user.arn, "mfaSerial": user.mfa_serial, "profile": user.profile, "roles": list(user.roles)}
+    if user.mfa_session is not None:
+        output["mfaSessionProfile"] = user.mfa_session.session_profile
+        output["mfaSessionCommand"] = user.mfa_session.command
     if user.groups:
         output["groups"] = list(user.groups)
     return output

@@ -10,14 +10,20 @@ are in the Deny's NotAction, so a new user (password reset required) or one whos
 expired can set it before enrolling a device.
 
 Its resources are written as AWS's page writes them (`arn:aws:iam::*:user/${aws:username}`);
-`self_service_document` scopes them to the source account and its partition. With
-`enforceMfa: false` the `DenyAllExceptListedIfNoMFA` statement is left out. No Pulumi imports.
+`self_service_document` scopes them to the source account and its partition, and to each path
+of the users it is attached to: a user's ARN carries its path (`user/team-data/alice`) and
+`${aws:username}` does not, so `user/${aws:username}` matches no user with a path (IAM User
+Guide, policy variables: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html;
+IAM identifiers: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
+One exact resource per distinct path (`user/team-data/${aws:username}`), no wildcard: a user
+matches only its own ARN. With `enforceMfa: false` the `DenyAllExceptListedIfNoMFA` statement is
+left out. No Pulumi imports.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crossaccount.settings.models import PasswordPolicySettings
@@ -29,9 +35,16 @@ DEFAULT_PASSWORD_LENGTH = 20
 """The AWS provider's default for a generated initial password."""
 
 
-def self_service_document(template: Mapping[str, Any], partition: str, account_id: str, enforce_mfa: bool) -> dict[str, Any]:
-    """The document as AWS receives it: resources in the source account, the MFA Deny if enforced
-    (the settings step has checked that the template holds it)."""
+OWN_USER = "user/${aws:username}"
+"""The template's resource for the caller's own user, written for users at the path `/`."""
+
+
+def self_service_document(
+    template: Mapping[str, Any], partition: str, account_id: str, enforce_mfa: bool, paths: Sequence[str] = ("/",)
+) -> dict[str, Any]:
+    """The document as AWS receives it: resources in the source account, each user resource once
+    per path in `paths` (the distinct paths of its users), the MFA Deny if enforced (the settings
+    step has checked that the template holds it)."""
     document = copy.deepcopy(dict(template))
     statements = document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]
     kept = []
@@ -39,19 +52,26 @@ def self_service_document(template: Mapping[str, Any], partition: str, account_i
         if statement.get("Sid") == DENY_WITHOUT_MFA_SID and not enforce_mfa:
             continue
         resource = statement.get("Resource")
-        if isinstance(resource, str):
-            statement["Resource"] = _scoped(resource, partition, account_id)
-        elif isinstance(resource, list):
-            statement["Resource"] = [_scoped(r, partition, account_id) for r in resource]
+        if isinstance(resource, (str, list)):
+            scoped = [
+                p
+                for r in (resource if isinstance(resource, list) else [resource])
+                for p in _scoped(r, partition, account_id, paths)
+            ]
+            statement["Resource"] = scoped[0] if len(scoped) == 1 else scoped
         kept.append(statement)
     document["Statement"] = kept
     return document
 
 
-def _scoped(resource: str, partition: str, account_id: str) -> str:
-    if resource.startswith(DOCUMENTED_PREFIX):
-        return f"arn:{partition}:iam::{account_id}:{resource.removeprefix(DOCUMENTED_PREFIX)}"
-    return resource
+def _scoped(resource: str, partition: str, account_id: str, paths: Sequence[str]) -> list[str]:
+    if not resource.startswith(DOCUMENTED_PREFIX):
+        return [resource]
+    rest = resource.removeprefix(DOCUMENTED_PREFIX)
+    prefix = f"arn:{partition}:iam::{account_id}:"
+    if rest == OWN_USER:
+        return [f"{prefix}user{path}${{aws:username}}" for path in sorted(set(paths))]
+    return [prefix + rest]
 
 
 def initial_password_length(policy: PasswordPolicySettings | None) -> int:

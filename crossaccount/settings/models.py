@@ -232,6 +232,8 @@ class StackView:
     roles: Mapping[str, RoleSettings]
     self_service: bool
     """The self-service policy is attached to the users it creates."""
+    self_service_enforces_mfa: bool = False
+    """And it denies all but enrolment without MFA (`selfService.enforceMfa`)."""
 
     def same_source(self, source: AccountSettings) -> bool:
         return self.source is not None and (self.source.account_id, self.source.partition) == (
@@ -252,6 +254,9 @@ class People:
     """User or group name -> the file of the stack that declares it (`group:<name>` for groups)."""
     files: tuple[str, ...]
     """The people's stacks' files (empty: the project has none for this source account)."""
+    mfa_enforced: frozenset[str] = frozenset()
+    """The users whose people's stack attaches a self-service policy that enforces MFA
+    (`selfService.enforceMfa`): AWS refuses their AssumeRole without MFA, whatever a role says."""
 
 
 @dataclass(frozen=True)

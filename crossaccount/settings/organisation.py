@@ -86,6 +86,7 @@ def view_of(other: OtherStack, project: ProjectFacts) -> StackView | None:
         groups={n: g for n, v in _mapping(values, "groups").items() if (g := _parsed(GroupSettings, v, "groups")) is not None},
         roles={n: r for n, v in _mapping(values, "roles").items() if (r := _parsed(RoleSettings, v, "roles")) is not None},
         self_service=self_service is not None and self_service.enabled,
+        self_service_enforces_mfa=self_service is not None and self_service.enabled and self_service.enforce_mfa,
     )
     project.views[other.name] = view
     return view
@@ -102,6 +103,7 @@ def people_of(source: AccountSettings, project: ProjectFacts) -> People:
     users: dict[str, UserSettings] = {}
     groups: dict[str, GroupSettings] = {}
     owner: dict[str, str] = {}
+    enforced: set[str] = set()
     files = []
     for view in views(project):
         if view.kind != "people" or not view.same_source(source):
@@ -110,10 +112,12 @@ def people_of(source: AccountSettings, project: ProjectFacts) -> People:
         for name, user in view.users.items():
             if user.create and name not in users:
                 users[name], owner[name] = user, view.file_name
+                if view.self_service_enforces_mfa:
+                    enforced.add(name)
         for name, group in view.groups.items():
             if name not in groups:
                 groups[name], owner[f"group:{name}"] = group, view.file_name
-    return People(users=users, groups=groups, owner=owner, files=tuple(files))
+    return People(users=users, groups=groups, owner=owner, files=tuple(files), mfa_enforced=frozenset(enforced))
 
 
 def remote_roles(source: AccountSettings, project: ProjectFacts) -> tuple[RemoteRole, ...]:

@@ -1,10 +1,11 @@
-"""What a person pastes works, and verify spends the MFA code once.
+"""What a person pastes works, and verify makes the same calls and spends the MFA code once.
 
-- Each `awsConfigProfile` output, written into a fresh AWS config beside the person's own
-  profile (the `users.<user>.profile` output, holding their access key), is loaded by botocore's
-  own config loader and assume-role provider (what the AWS CLI uses): it assumes the role in
-  moto's server, asks for the MFA code through its prompter, and sends exactly the profile's
-  values (role, session name, MFA device, session length).
+- The `mfaSessionCommand` output (`aws configure mfa-login`) is replayed as the AWS CLI does it:
+  one GetSessionToken with the person's key and code, written into the session profile. Each
+  `awsConfigProfile` output, written into a fresh AWS config, is then loaded by botocore's own
+  config loader and assume-role provider (what the AWS CLI uses): it assumes the role in moto's
+  server signed with that session, asks for no code, and sends exactly the profile's values.
+  moto cannot judge the MFA context itself; tests/test_mfa_routes.py does, by AWS's evaluation.
 - `verify` calls GetSessionToken once with the MFA code and assumes every role with that
   session: AWS accepts a code only once, so a second AssumeRole with the same code would fail.
   The call sequence is recorded with botocore's `before-parameter-build` event on every client
@@ -72,15 +73,18 @@ def test_verify_spends_the_mfa_code_on_one_get_session_token_and_assumes_every_r
     sts = [(op, key, params) for service, op, key, params in calls if service == "sts"]
     assert sts[:2] == [
         ("GetCallerIdentity", user_key, {}),
-        ("GetSessionToken", user_key, {"SerialNumber": MFA_SERIAL, "TokenCode": MFA, "DurationSeconds": 900}),
+        ("GetSessionToken", user_key, {"SerialNumber": MFA_SERIAL, "TokenCode": MFA, "DurationSeconds": 43200}),
     ]
     assumed = [(key, params) for op, key, params in sts if op == "AssumeRole"]
+    # Exactly the calls the outputs give the person: the session of `mfaSessionCommand`, then each
+    # role's AssumeRole signed with that session and no code, for its maxSessionDuration but at most
+    # an hour (AWS counts an AssumeRole signed with a session as role chaining).
     assert assumed == [
         (
             MOTO_SESSION_KEY[0],
-            {"RoleArn": f"arn:aws:iam::{TARGET}:role/{role}", "RoleSessionName": "random_user", "DurationSeconds": 900},
+            {"RoleArn": f"arn:aws:iam::{TARGET}:role/{role}", "RoleSessionName": "random_user", "DurationSeconds": seconds},
         )
-        for role in ("s3-list-role", "s3-list-role-2")
+        for role, seconds in (("s3-list-role", 3600), ("s3-list-role-2", 3600))
     ]
     assert [op for op, _, _ in sts].count("GetSessionToken") == 1
     assert not [params for _, _, params in sts[2:] if "TokenCode" in params]
@@ -115,12 +119,57 @@ def write_aws_files(directory: Path, outputs: dict[str, Any], user: str, key: tu
     return config, names
 
 
-def test_each_generated_profile_assumes_its_role_through_botocores_own_config_loader(
+def mfa_login(command: str, credentials: Path, endpoint: str, code: str) -> dict[str, Any]:
+    """What `aws configure mfa-login` does with the options the output gives it (aws/aws-cli,
+    awscli/customizations/configure/mfalogin.py, `_run_main`; the AWS CLI v2 reference:
+    https://docs.aws.amazon.com/cli/latest/reference/configure/mfa-login.html): GetSessionToken
+    with the `--profile`'s credentials, `--serial-number`, the code it prompts for and
+    `--duration-seconds`, then the session's three values written into the credentials file under
+    `--update-profile`. The AWS CLI here is version 1, which has no such command."""
+    words = command.split()
+    assert words[:3] == ["aws", "configure", "mfa-login"], command
+    options = dict(zip(words[3::2], words[4::2], strict=True))
+    assert sorted(options) == ["--duration-seconds", "--profile", "--serial-number", "--update-profile"]
+    own = configparser.ConfigParser()
+    own.read(credentials, encoding="utf-8")
+    keys = own[options["--profile"]]
+    sts = boto3.Session(keys["aws_access_key_id"], keys["aws_secret_access_key"], region_name="eu-north-1").client(
+        "sts", endpoint_url=endpoint
+    )
+    request = {
+        "DurationSeconds": int(options["--duration-seconds"]),
+        "SerialNumber": options["--serial-number"],
+        "TokenCode": code,
+    }
+    session = sts.get_session_token(**request)["Credentials"]
+    own[options["--update-profile"]] = {
+        "aws_access_key_id": session["AccessKeyId"],
+        "aws_secret_access_key": session["SecretAccessKey"],
+        "aws_session_token": session["SessionToken"],
+    }
+    with credentials.open("w", encoding="utf-8") as f:
+        own.write(f)
+    return request
+
+
+def test_each_generated_profile_assumes_its_role_with_the_mfa_session_through_botocores_own_config_loader(
     deploy: Callable[[dict[str, Any]], Deployed], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     deployed = deploy(two_roles())
-    config, names = write_aws_files(tmp_path, deployed.plan["outputs"], TRUSTED, deployed.keys[TRUSTED])
+    outputs = deployed.plan["outputs"]
+    config, names = write_aws_files(tmp_path, outputs, TRUSTED, deployed.keys[TRUSTED])
     assert names == [f"s3-list-role@{TARGET}", f"s3-list-role-2@{TARGET}"]
+    command = outputs["roles"]["s3-list-role"]["access"][TRUSTED]["mfaSessionCommand"]
+    assert (
+        command
+        == outputs["users"][TRUSTED]["mfaSessionCommand"]
+        == (
+            f"aws configure mfa-login --profile random_user@{SOURCE} --update-profile random_user@{SOURCE}-mfa "
+            f"--serial-number {MFA_SERIAL} --duration-seconds 43200"
+        )
+    )
+    sent_for_session = mfa_login(command, tmp_path / "credentials", deployed.moto.endpoint, MFA)
+    assert sent_for_session == {"DurationSeconds": 43200, "SerialNumber": MFA_SERIAL, "TokenCode": MFA}
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
@@ -128,34 +177,29 @@ def test_each_generated_profile_assumes_its_role_through_botocores_own_config_lo
     monkeypatch.setenv("AWS_ENDPOINT_URL", deployed.moto.endpoint)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
-    for name, (role, duration) in zip(names, (("s3-list-role", 3600), ("s3-list-role-2", 7200)), strict=True):
+    for name, (role, duration) in zip(names, (("s3-list-role", 3600), ("s3-list-role-2", 3600)), strict=True):
         session = boto3.Session(profile_name=name)
         prompts: list[str] = []
-
-        def prompt(text: str, prompts: list[str] = prompts) -> str:
-            prompts.append(text)
-            return MFA
-
         sent: list[dict[str, Any]] = []
+        signed: list[str] = []
         session._session.register(
             "before-parameter-build.sts.AssumeRole", lambda params, sent=sent, **_: sent.append(dict(params))
         )
-        # The AWS CLI's prompt for the MFA code: botocore's assume-role provider's prompter.
-        session._session.get_component("credential_provider").get_provider("assume-role")._prompter = prompt
+        session._session.register(
+            "before-send.sts.AssumeRole", lambda request, signed=signed, **_: signed.append(str(request.headers["Authorization"]))
+        )
+        session._session.get_component("credential_provider").get_provider("assume-role")._prompter = prompts.append
 
         identity = session.client("sts").get_caller_identity()
 
         assert identity["Arn"] == f"arn:aws:sts::{TARGET}:assumed-role/{role}/random_user"
-        assert prompts == [f"Enter MFA code for {MFA_SERIAL}: "]
+        assert prompts == []  # no second code: the session carries the MFA context
         assert sent == [
-            {
-                "RoleArn": f"arn:aws:iam::{TARGET}:role/{role}",
-                "RoleSessionName": "random_user",
-                "SerialNumber": MFA_SERIAL,
-                "DurationSeconds": duration,
-                "TokenCode": MFA,
-            }
+            {"RoleArn": f"arn:aws:iam::{TARGET}:role/{role}", "RoleSessionName": "random_user", "DurationSeconds": duration}
         ]
+        # Signed with the MFA session (moto's GetSessionToken key), not the person's long-term key.
+        (authorization,) = signed
+        assert f"Credential={MOTO_SESSION_KEY[0]}/" in authorization
         assert session.region_name == "eu-north-1"
         assert "Buckets" in session.client("s3").list_buckets()
 
@@ -187,4 +231,31 @@ def test_with_temporary_source_credentials_verify_calls_no_get_session_token(
     assert said == [
         "the source credentials are temporary (they carry a session token): GetSessionToken cannot be called with them, "
         "so roles are assumed with them as they are; a role that requires MFA needs a session signed in with MFA"
+    ]
+
+
+def test_where_neither_side_requires_mfa_verify_signs_assume_role_with_the_long_term_key_as_the_outputs_do(
+    deploy: Callable[[dict[str, Any]], Deployed], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = walkthrough_settings()
+    raw["roles"]["s3-list-role"]["requireMfa"] = False
+    raw["selfService"] = {"enforceMfa": False}
+    deployed = deploy(raw)
+    access = deployed.plan["outputs"]["roles"]["s3-list-role"]["access"][TRUSTED]
+    assert (access["mfaSessionCommand"], f"--profile random_user@{SOURCE} " in access["assumeRoleCommand"]) == (None, True)
+    calls = record_calls(monkeypatch)
+    user_key = deployed.keys[TRUSTED][0]
+    options = verify.Options(endpoint_url=deployed.moto.endpoint, mfa_token=MFA, progress=lambda _: None)
+
+    report = verify.verify_stack(deployed.loaded, deployed.outputs, deployed.moto.session(deployed.keys[TRUSTED]), options)
+
+    assert report.ok, verify.render_text(report)
+    sts = [(op, key, params) for service, op, key, params in calls if service == "sts"][:2]
+    assert sts == [
+        ("GetCallerIdentity", user_key, {}),
+        (
+            "AssumeRole",
+            user_key,
+            {"RoleArn": f"arn:aws:iam::{TARGET}:role/s3-list-role", "RoleSessionName": "random_user", "DurationSeconds": 3600},
+        ),
     ]

@@ -166,7 +166,10 @@ def test_verify_fails_the_assume_step_after_retrying_when_the_trusted_user_loses
         "summary: 0 passed, 1 failed, 3 skipped: FAILED",
     ]
     assert time.sleeps == [1, 2, 4, 8, 16, 16, 13]
-    assert waits[0] == f"MFA: one GetSessionToken with the code of {MFA_SERIAL}; every role is assumed with that session"
+    assert (
+        waits[0]
+        == f"MFA: one GetSessionToken with the code of {MFA_SERIAL}; every role that requires MFA is assumed with that session"
+    )
     assert waits[1] == (
         "waiting for IAM: AssumeRole on s3-list-role answered AccessDenied (attempt 1); retrying in 1 s (0 of 60 s spent)"
     )
@@ -263,7 +266,7 @@ def test_the_command_line_verifies_the_stack_with_environment_credentials_and_pr
     assert done.returncode == 0, done.stderr
     assert done.stderr == (
         "source credentials: environment (AWS_ACCESS_KEY_ID)\n"
-        f"MFA: one GetSessionToken with the code of {MFA_SERIAL}; every role is assumed with that session\n"
+        f"MFA: one GetSessionToken with the code of {MFA_SERIAL}; every role that requires MFA is assumed with that session\n"
     )
     data = json.loads(done.stdout)
     assert data["caller"] == f"arn:aws:iam::{SOURCE}:user/random_user"

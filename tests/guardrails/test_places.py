@@ -38,6 +38,7 @@ def two_problems(settings: dict[str, Any], project: Path) -> dict[str, Any]:
     """An error (RESOURCE_STAR in a file) and a warning (no MFA on the trust)."""
     write_policy(project / "policies", "read-any.json", READ_ANY_OBJECT)
     settings["roles"]["s3-list-role"].update(policyFiles=["read-any.json"], requireMfa=False)
+    settings["selfService"] = {"enforceMfa": False}  # else AWS requires MFA all the same (MFA_REQUIRED_BY_SELF_SERVICE)
     return settings
 
 
@@ -113,6 +114,7 @@ def test_make_plan_shows_the_warnings_and_is_byte_for_byte_stable(
     settings: dict[str, Any], project: Path, run_in: Callable[..., ProgramRun]
 ) -> None:
     settings["roles"]["s3-list-role"]["requireMfa"] = False
+    settings["selfService"] = {"enforceMfa": False}
     write_stack(project, "nomfa", settings)
     findings = stack_findings("nomfa", project)
     first = render_json(run_in(settings, stack="nomfa"), findings)

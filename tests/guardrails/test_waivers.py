@@ -83,6 +83,7 @@ def test_a_role_waiver_does_not_reach_the_roles_policy_files(reads_any_object: d
 
 def test_a_role_waiver_covers_the_roles_trust_policy(settings: dict[str, Any], project: Path) -> None:
     settings["roles"][ROLE].update(requireMfa=False, waivers={"TRUST_WITHOUT_MFA": "machine user without MFA, key rotated daily"})
+    settings["selfService"] = {"enforceMfa": False}
     (finding,) = findings(settings, project)
     assert (finding.rule_id, finding.waived) == ("TRUST_WITHOUT_MFA", "machine user without MFA, key rotated daily")
 

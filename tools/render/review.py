@@ -173,7 +173,9 @@ def access_grants(plan: Mapping[str, Any]) -> list[Grant]:
                     principal=who,
                     principal_arn=arn,
                     created=who in created_users,
-                    mfa=conditions["mfa"],
+                    # What AWS decides, identity side and trust side together: the plan's
+                    # decision (crossaccount.plan.route.decide_mfa), carried by the outputs.
+                    mfa=_aws_mfa(conditions["mfa"], _mfa_reason(plan.get("outputs"), _name(role), who)),
                     external_id=conditions["external_id"],
                     session_tags="allowed" if "sts:tagsession" in actions else "no",
                     source_identity=conditions["source_identity"],
@@ -212,6 +214,22 @@ def _federated(row: Grant, kind: str, arn: str, s: Statement, actions: set[str])
         action=action,
         mfa="not applicable (a token of the provider)",
     )
+
+
+def _mfa_reason(outputs: Any, role: str, user: str) -> str | None:
+    """`roles.<role>.access.<user>.mfaReason` of the outputs: why AWS requires MFA of the person
+    though the role's `requireMfa` does not; None where it does not differ or is a secret."""
+    roles = outputs.get("roles") if isinstance(outputs, dict) else None
+    entry = roles.get(role) if isinstance(roles, dict) else None
+    access = entry.get("access") if isinstance(entry, dict) else None
+    found = access.get(user) if isinstance(access, dict) else None
+    reason = found.get("mfaReason") if isinstance(found, dict) else None
+    return reason if isinstance(reason, str) and reason else None
+
+
+def _aws_mfa(trust: str, reason: str | None) -> str:
+    """The trust policy's MFA, or what AWS requires where the person's own policies ask for more."""
+    return trust if reason is None else f"required ({reason})"
 
 
 def _with_groups(plan: Mapping[str, Any], grants: list[Grant]) -> list[Grant]:

@@ -1,8 +1,10 @@
 """`make verify`: prove after `pulumi up` that each role can be assumed and does what it should.
 
 For every role of the stack, with the source-side credentials of one of its trusted users:
-assume the role (MFA code, ExternalId and SourceIdentity as the settings require), retrying
-with backoff while IAM propagates; confirm with `sts:GetCallerIdentity` that the session is
+take the route the stack's outputs give that person (`crossaccount.plan.route`): where AWS
+requires MFA, one GetSessionToken with the code (what `aws configure mfa-login` does), then
+AssumeRole signed with that session, with the outputs' parameters (ExternalId, SourceIdentity,
+session length), retrying with backoff while IAM propagates; confirm with `sts:GetCallerIdentity` that the session is
 that role in the target account; run the role's `checks` from the stack settings (`allow`
 must succeed, `deny` must answer an access-denied code). One line per check, a summary, exit
 1 if anything failed or nothing could be verified.
@@ -159,7 +161,7 @@ def run(
             progress=base.progress,
             external_ids=external_ids,
         )
-        report = verify_stack(loaded, outputs, session, chosen, calls)
+        report = verify_stack(loaded, outputs, session, chosen, calls, checked.plan)
     except VerifyError as error:
         err.write(f"error: {error}\n")
         return 2

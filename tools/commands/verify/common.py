@@ -9,8 +9,6 @@ FORMATS = ("text", "json")
 DEFAULT_WAIT_SECONDS = 60.0
 FIRST_DELAY_SECONDS = 1.0
 MAX_DELAY_SECONDS = 16.0
-SESSION_SECONDS = 900
-"""The shortest session STS grants: verify needs a few seconds of it."""
 US_EAST_1 = "us-east-1"
 """The one region where S3's CreateBucket takes no LocationConstraint."""
 ACCESS_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"})

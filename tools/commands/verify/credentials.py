@@ -16,10 +16,10 @@ from botocore.exceptions import (
 )
 
 from crossaccount.errors import key
+from crossaccount.plan.route import MfaSession
 from crossaccount.settings.models import LoadedSettings
-from crossaccount.settings.people import trusted_user_names
 
-from .common import MFA_CODE_RE, MFA_REFUSED_MARKER, SESSION_SECONDS, VerifyError
+from .common import MFA_CODE_RE, MFA_REFUSED_MARKER, VerifyError
 from .report import error_code, error_message
 from .retry import Retried, with_backoff
 from .state import Options, _Run
@@ -106,16 +106,14 @@ def sso_caller(run: _Run, caller: str) -> SsoCaller | None:
 
 
 def _mfa_code(run: _Run, user: str | None, roles: Sequence[str]) -> str | None:
-    """The one MFA code of this run: given, prompted for once, or `VerifyError` if neither can be."""
-    s = run.loaded.settings
-    needing = [
-        r for r in roles if user is not None and user in trusted_user_names(s.roles[r], s.groups) and s.roles[r].require_mfa
-    ]
+    """The one MFA code of this run, where the user's route to a role has the MFA session step:
+    given, prompted for once, or `VerifyError` if neither can be."""
+    needing = [r for r in roles if user is not None and (route := run.routes[r].get(user)) is not None and route.mfa is not None]
     o = run.options
-    if o.mfa_token is not None:
-        return o.mfa_token
     if not needing or user is None:
         return None
+    if o.mfa_token is not None:
+        return o.mfa_token
     if not o.interactive:
         raise VerifyError(
             f"role(s) {', '.join(needing)} require MFA and stdin is not a terminal; "
@@ -127,16 +125,20 @@ def _mfa_code(run: _Run, user: str | None, roles: Sequence[str]) -> str | None:
     return code
 
 
-def _mfa_session(run: _Run, source: boto3.Session, serial: str, code: str) -> boto3.Session:
-    """One `sts:GetSessionToken` with the MFA code; every role is then assumed with this session.
+def _mfa_session(run: _Run, source: boto3.Session, step: MfaSession, code: str) -> boto3.Session:
+    """The route's session step: one `sts:GetSessionToken` with the MFA code, exactly the call
+    `aws configure mfa-login` makes (`MfaSession.request`); the roles whose route has that step
+    are then assumed with this session.
 
     AWS accepts an MFA code once: a second AssumeRole with the same code is refused. A session
     from GetSessionToken with SerialNumber and TokenCode carries the MFA context, so each
-    AssumeRole made with it satisfies `aws:MultiFactorAuthPresent` without a code of its own.
+    AssumeRole made with it satisfies `aws:MultiFactorAuthPresent` on both sides, the person's
+    own policies and the role's trust policy, without a code of its own.
     """
+    serial = step.serial_number
     sts = run.client(source, "sts", run.loaded.settings.source.region)
     try:
-        answer = sts.get_session_token(SerialNumber=serial, TokenCode=code, DurationSeconds=SESSION_SECONDS)
+        answer = sts.get_session_token(**step.request(code))
     except ClientError as error:
         hint = (
             " (the MFA code was refused: wrong or expired; run again with a fresh one)"
@@ -150,7 +152,9 @@ def _mfa_session(run: _Run, source: boto3.Session, serial: str, code: str) -> bo
         raise VerifyError(run.scrub(f"GetSessionToken failed: {exc}")) from None
     credentials = answer["Credentials"]
     run.keep_secret(credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"])
-    run.options.progress(f"MFA: one GetSessionToken with the code of {serial}; every role is assumed with that session")
+    run.options.progress(
+        f"MFA: one GetSessionToken with the code of {serial}; every role that requires MFA is assumed with that session"
+    )
     return boto3.Session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],

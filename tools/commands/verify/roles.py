@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -14,10 +15,13 @@ from botocore.exceptions import (
     ClientError,
 )
 
+from crossaccount.iam import ROLE_CHAINING_MAX
+from crossaccount.plan.route import AssumeRoute
+from crossaccount.plan.route import session_name as route_session_name
 from crossaccount.settings.people import trusted_user_names
 
 from .checks import Call
-from .common import MFA_REFUSED_MARKER, SESSION_SECONDS
+from .common import MFA_REFUSED_MARKER
 from .credentials import SsoCaller
 from .report import FAIL, PASS, SKIP, Result, classify, error_code, error_message
 from .retry import Retried, _allow_retryable, _assume_retryable, _never, with_backoff
@@ -27,11 +31,6 @@ SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]{2,64}\Z", re.ASCII)
 """STS's RoleSessionName."""
 
 
-def _session_name(user: str) -> str:
-    """The role session name of the assume-role command (docs/deploy.md); STS needs at least 2 characters."""
-    return user if len(user) >= 2 else f"{user}-verify"
-
-
 def _not_run(first: Result, calls: Sequence[Call], why: str) -> list[Result]:
     """`first` (the assume-role line), then the role's other lines, skipped for `why`."""
     skipped = [Result(first.role, "caller-identity", SKIP, f"not run: {why}")]
@@ -39,19 +38,19 @@ def _not_run(first: Result, calls: Sequence[Call], why: str) -> list[Result]:
     return [first, *skipped]
 
 
-def _verify_role(run: _Run, source: boto3.Session, role_name: str, user: str | None, mfa_signed_in: bool) -> list[Result]:
+def _verify_role(run: _Run, sessions: Sessions, role_name: str, user: str | None) -> list[Result]:
     s = run.loaded.settings
     calls = run.calls[role_name]
     trusted = trusted_user_names(s.roles[role_name], s.groups)  # trustedUsers and the members of trustedGroups
-    if user is None or user not in trusted:
+    route = run.routes[role_name].get(user) if user is not None else None
+    if user is None or route is None:
         why = f"the caller is not one of its trusted users ({', '.join(trusted)})"
         return _not_run(Result(role_name, "assume-role", SKIP, why), calls, "the caller is not trusted")
-    request, how = _assume_request(run, role_name, user, mfa_signed_in)
-    assumed = _assume(run, source, role_name, request, how)
+    assumed = _assume(run, sessions, role_name, user, route)
     if isinstance(assumed, Result):
         return _not_run(assumed, calls, "the role was not assumed")
     session, passed = assumed
-    return [passed, _caller_identity(run, session, role_name, _session_name(user)), *_checks(run, session, role_name, calls)]
+    return [passed, _caller_identity(run, session, role_name, route.session_name), *_checks(run, session, role_name, calls)]
 
 
 def _verify_role_as_permission_set(run: _Run, source: boto3.Session, role_name: str, sso: SsoCaller) -> list[Result]:
@@ -64,11 +63,12 @@ def _verify_role_as_permission_set(run: _Run, source: boto3.Session, role_name: 
         trusted = ", ".join(role.trusted_permission_sets) or "none"
         why = f"the caller's permission set {sso.permission_set} is not one of its trustedPermissionSets ({trusted})"
         return _not_run(Result(role_name, "assume-role", SKIP, why), calls, "the caller is not trusted")
-    session_name = sso.session if SESSION_NAME_RE.match(sso.session) else _session_name(sso.permission_set)
+    session_name = sso.session if SESSION_NAME_RE.match(sso.session) else route_session_name(sso.permission_set)
     request: dict[str, Any] = {
         "RoleArn": run.outputs.roles[role_name].arn,
         "RoleSessionName": session_name,
-        "DurationSeconds": SESSION_SECONDS,
+        # A role assumed with a role's session (the permission set's) is role chaining: at most 1 hour.
+        "DurationSeconds": min(role.max_session_duration, ROLE_CHAINING_MAX),
     }
     how = [f"session {session_name}", f"as permission set {sso.permission_set} (MFA: at sign-in to IAM Identity Center)"]
     external_id = run.options.external_ids.get(role_name, role.external_id)
@@ -76,45 +76,55 @@ def _verify_role_as_permission_set(run: _Run, source: boto3.Session, role_name: 
         run.keep_secret(external_id if run.loaded.is_secret("roles", role_name, "externalId") else None)
         request["ExternalId"] = external_id
         how.append("with ExternalId")
-    assumed = _assume(run, source, role_name, request, how)
+    assumed = _assume_with(run, source, role_name, request, how)
     if isinstance(assumed, Result):
         return _not_run(assumed, calls, "the role was not assumed")
     session, passed = assumed
     return [passed, _caller_identity(run, session, role_name, session_name), *_checks(run, session, role_name, calls)]
 
 
-def _assume_request(run: _Run, role_name: str, user: str, mfa_signed_in: bool) -> tuple[dict[str, Any], list[str]]:
-    """The AssumeRole request the settings imply, and how it is made (for the report)."""
+@dataclass(frozen=True)
+class Sessions:
+    """The source credentials, and the MFA session made from them (None: not needed, or the
+    credentials are temporary already and used as they are)."""
+
+    source: boto3.Session
+    mfa: boto3.Session | None
+
+
+def _assume_request(run: _Run, role_name: str, user: str, route: AssumeRoute) -> tuple[dict[str, Any], list[str]]:
+    """The AssumeRole request of the person's route (`AssumeRoute.request`), and how it is made (for the report)."""
     role = run.loaded.settings.roles[role_name]
-    session_name = _session_name(user)
-    request: dict[str, Any] = {
-        "RoleArn": run.outputs.roles[role_name].arn,
-        "RoleSessionName": session_name,
-        "DurationSeconds": SESSION_SECONDS,
-    }
-    how = [f"session {session_name}"]
-    if role.require_mfa and mfa_signed_in:
+    how = [f"session {route.session_name}"]
+    if route.mfa is not None:
         # The session from GetSessionToken carries the MFA context (aws:MultiFactorAuthPresent)
         # into this call: no code is sent here, since AWS accepts each code only once.
         how.append(f"with MFA {run.outputs.users[user].mfa_serial}")
     external_id = run.options.external_ids.get(role_name, role.external_id)
     if external_id is not None:
         run.keep_secret(external_id if run.loaded.is_secret("roles", role_name, "externalId") else None)
-        request["ExternalId"] = external_id
         how.append("with ExternalId")
-    if role.require_source_identity:
-        request["SourceIdentity"] = user
-        how.append(f"with SourceIdentity {user}")
-    return request, how
+    if route.source_identity is not None:
+        how.append(f"with SourceIdentity {route.source_identity}")
+    return route.request(external_id), how
 
 
 def _assume(
-    run: _Run, source: boto3.Session, role_name: str, request: dict[str, Any], how: list[str]
+    run: _Run, sessions: Sessions, role_name: str, user: str, route: AssumeRoute
 ) -> tuple[boto3.Session, Result] | Result:
-    """The role's session and the passed assume-role line (`how` it was made), or the failed line."""
+    """The person's route: the role's session and the passed assume-role line, or the failed line."""
+    request, how = _assume_request(run, role_name, user, route)
+    signer = sessions.mfa if route.mfa is not None and sessions.mfa is not None else sessions.source
+    return _assume_with(run, signer, role_name, request, how)
+
+
+def _assume_with(
+    run: _Run, signer: boto3.Session, role_name: str, request: dict[str, Any], how: list[str]
+) -> tuple[boto3.Session, Result] | Result:
+    """AssumeRole with `request`, signed by `signer`: the session and the passed line (`how` it was made), or the failed line."""
     s = run.loaded.settings
     o = run.options
-    sts = run.client(source, "sts", s.source.region)
+    sts = run.client(signer, "sts", s.source.region)
     try:
         answer, attempts = with_backoff(
             lambda: sts.assume_role(**request),

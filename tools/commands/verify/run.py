@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import boto3
 
+from crossaccount.plan import StackPlan, build_stack_plan
 from crossaccount.settings.models import LoadedSettings
 
 from .checks import Call, resolve_checks
@@ -13,7 +14,7 @@ from .common import MFA_CODE_RE, VerifyError
 from .credentials import _caller, _check_external_ids, _mfa_code, _mfa_session, _stack_user, sso_caller
 from .outputs import StackOutputs
 from .report import Report, Result
-from .roles import _verify_role, _verify_role_as_permission_set
+from .roles import Sessions, _verify_role, _verify_role_as_permission_set
 from .state import Options, _Run
 
 
@@ -23,6 +24,7 @@ def verify_stack(
     source: boto3.Session,
     options: Options | None = None,
     calls: Mapping[str, tuple[Call, ...]] | None = None,
+    plan: StackPlan | None = None,
 ) -> Report:
     """Assume every role with the source session and run its checks.
 
@@ -38,7 +40,10 @@ def verify_stack(
         raise VerifyError(
             f"--role {', '.join(unknown)}: not a role of this stack; expected one of {', '.join(loaded.settings.roles)}"
         )
-    run = _Run(loaded, outputs, calls if calls is not None else resolve_checks(loaded), options)
+    plan = plan if plan is not None else build_stack_plan(loaded)
+    # The routes the outputs give each person (crossaccount.plan.route): verify makes those calls.
+    routes = {r.name: {a.user: a.route for a in r.access if a.route is not None} for r in plan.roles}
+    run = _Run(loaded, outputs, calls if calls is not None else resolve_checks(loaded), options, routes)
     _check_external_ids(loaded, options)
     caller = _caller(run, source)
     user = _stack_user(run, caller)
@@ -56,8 +61,10 @@ def verify_stack(
             permission_set=sso.permission_set,
         )
     mfa_code = _mfa_code(run, user, roles) if not run.temporary else None
-    if mfa_code is not None and user is not None:
-        source = _mfa_session(run, source, run.outputs.users[user].mfa_serial, mfa_code)
+    step = next((u.mfa_session for u in plan.users if u.name == user), None)
+    sessions = Sessions(source, None)
+    if mfa_code is not None and step is not None:
+        sessions = Sessions(source, _mfa_session(run, source, step, mfa_code))
     elif run.temporary:
         run.options.progress(
             "the source credentials are temporary (they carry a session token): GetSessionToken cannot be called "
@@ -65,7 +72,7 @@ def verify_stack(
         )
     results: list[Result] = []
     for role_name in roles:
-        results += _verify_role(run, source, role_name, user, mfa_code is not None or run.temporary)
+        results += _verify_role(run, sessions, role_name, user)
     return Report(
         stack=loaded.stack, caller=caller, user=user, target_account_id=loaded.settings.target.account_id, results=tuple(results)
     )

@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from crossaccount.plan.route import AssumeRoute
 from crossaccount.settings.models import LoadedSettings
 
 from .checks import Call
@@ -50,6 +51,8 @@ class _Run:
     outputs: StackOutputs
     calls: Mapping[str, tuple[Call, ...]]
     options: Options
+    routes: Mapping[str, Mapping[str, AssumeRoute]] = field(default_factory=dict)
+    """role -> user -> the route the stack's outputs give that person (`crossaccount.plan.route`)."""
     secrets: list[str] = field(default_factory=list)
     temporary: bool = False
     """The source credentials carry a session token (GetSessionToken cannot be called with them)."""
