@@ -73,8 +73,14 @@ MANAGED_POLICY_SIZE = 6144
 """Characters of a customer managed policy, whitespace not counted."""
 TRUST_POLICY_SIZE = 2048
 """Characters of a role trust policy by default (4,096 by quota request)."""
+TRUST_POLICY_MAX_SIZE = 4096
+"""The most a raised AssumeRolePolicySizeQuota allows: "You can request an increase to a maximum
+of 4,096 characters" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)."""
 INLINE_TOTAL_SIZE = {"user": 2048, "group": 5120, "role": 10240}
 MAX_ATTACHED_POLICIES = 10
+MAX_ATTACHED_POLICIES_RAISED = 20
+"""Managed policies per user, group or role with the quota raised to its maximum
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: 10 by default, up to 20)."""
 """Managed policies attached to one user, group or role (AWS's default quota)."""
 MAX_GROUPS_PER_USER = 10
 MAX_DESCRIPTION = 1000

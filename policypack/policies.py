@@ -378,12 +378,12 @@ def resource_validator(rule_id: str) -> Callable[[ResourceValidationArgs, Report
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         props, _ = known_properties(args.props)
-        if _waived(args.get_config(), _str(props.get("name")), args.name):
-            return
+        waived = _waived(args.get_config(), _str(props.get("name")), args.name)
         provider = args.provider.name if args.provider is not None else None
         account = provider_account(args.provider.props) if args.provider is not None else None
         for finding in resource_findings(rule_id, args.resource_type, props, args.name, provider, account):
-            report_violation(f"{finding.location}: {finding.message}", None)
+            if not waived or finding.unwaivable:  # past a quota's hard maximum, no waiver helps
+                report_violation(f"{finding.location}: {finding.message}", None)
 
     validate.__name__ = f"validate_{rule_id.lower()}"
     return validate
@@ -395,10 +395,10 @@ def stack_validator(rule_id: str) -> Callable[[StackValidationArgs, ReportViolat
 
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         for resource, subject in stack_entities(args.resources):
-            if _waived(args.get_config(), subject.name, resource.name):
-                continue
+            waived = _waived(args.get_config(), subject.name, resource.name)
             for finding in rule.run(subject):
-                report_violation(finding.message, resource.urn)
+                if not waived or finding.unwaivable:  # past a quota's hard maximum, no waiver helps
+                    report_violation(finding.message, resource.urn)
 
     validate.__name__ = f"validate_{rule_id.lower()}"
     return validate

@@ -20,7 +20,8 @@ from tests.test_plan import run_cli
 from tools.offline import mocks
 from tools.offline.mocks import run_program
 from tools.render import plan as plan_render
-from tools.render.plan_diff import AccessChange, diff_plans, document_changes, load_plan
+from tools.render.plan_diff import AccessChange, diff_plans, document_changes
+from tools.render.plan_file import load_plan
 from tools.render.review import render_review
 
 ROLE_ARN = f"arn:aws:iam::{TARGET}:role/s3-list-role"
@@ -232,8 +233,8 @@ def test_the_cli_diffs_against_a_saved_plan_and_refuses_a_bad_one(tmp_path: Path
     result = run_cli("plan", "--format", "markdown", "--against", str(tmp_path / "bad.json"), *project)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
-        f"error: --against {tmp_path / 'bad.json'}: resources[0] lacks urn, type or name; "
-        "expected the output of make plan FORMAT=json\n"
+        f"error: --against {tmp_path / 'bad.json'}: resources[0].urn: got 1 (a number); "
+        "expected a non-empty string, as in the output of make plan FORMAT=json\n"
     )
     result = run_cli("plan", "--format", "text", "--against", str(saved), *project)
     assert result.returncode == 2
@@ -241,6 +242,8 @@ def test_the_cli_diffs_against_a_saved_plan_and_refuses_a_bad_one(tmp_path: Path
 
 
 def test_load_plan_names_the_file_when_it_is_not_json() -> None:
-    with pytest.raises(ValueError, match=r"^base\.json: not JSON") as raised:
+    with pytest.raises(ValueError, match=r"^base\.json: not valid JSON") as raised:
         load_plan("not json", "base.json")
-    assert str(raised.value) == "base.json: not JSON (Expecting value at line 1); expected the output of make plan FORMAT=json"
+    assert str(raised.value) == (
+        "base.json: not valid JSON (Expecting value at line 1, column 1); expected the output of make plan FORMAT=json"
+    )

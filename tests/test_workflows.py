@@ -14,6 +14,7 @@ stack converged.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -320,8 +321,16 @@ def test_the_policy_packs_venv_is_built_before_each_use_of_the_policy_pack() -> 
 def test_make_builds_the_venv_pulumipolicy_yaml_names_from_the_pinned_requirements() -> None:
     policy = yaml.safe_load((PROJECT_DIR / "policypack" / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
     venv = f"policypack/{policy['runtime']['options']['virtualenv']}"
+    # Under CI this test runs inside `make test`: a parent make's MAKEFLAGS/MAKELEVEL make the
+    # child print "Entering directory" lines, so the child gets neither, and no directory lines.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"}}
     dry = subprocess.run(
-        ["make", "-n", "-B", "policypack-venv", "PYTHON=python3"], capture_output=True, text=True, cwd=PROJECT_DIR, check=True
+        ["make", "--no-print-directory", "-n", "-B", "policypack-venv", "PYTHON=python3"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        check=True,
+        env=env,
     )
     assert dry.stdout.splitlines() == [
         f"python3 -m venv {venv} >&2",

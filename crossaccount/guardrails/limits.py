@@ -19,6 +19,7 @@ from crossaccount.iam import (
     INLINE_TOTAL_SIZE,
     MANAGED_POLICY_SIZE,
     MAX_ATTACHED_POLICIES,
+    MAX_ATTACHED_POLICIES_RAISED,
     MAX_DESCRIPTION,
     MAX_PATH,
     MAX_SESSION,
@@ -30,12 +31,13 @@ from crossaccount.iam import (
     SID_RE,
     TAG_KEY_MAX,
     TAG_VALUE_MAX,
+    TRUST_POLICY_MAX_SIZE,
     TRUST_POLICY_SIZE,
     non_whitespace_length,
 )
 from crossaccount.iam import POLICY_VERSION as VERSION
 
-from .model import ERROR, Entity, PolicyDocument, as_list, document_rule, entity_rule, show
+from .model import ERROR, Entity, PolicyDocument, Unwaivable, as_list, document_rule, entity_rule, show
 
 DESCRIPTION_CHARS_RE = re.compile(r"^[\t\n\r\x20-\x7E\xA1-\xFF]*\Z")
 
@@ -141,7 +143,14 @@ def policy_size(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
 @document_rule("TRUST_POLICY_SIZE", ERROR, f"a trust policy over {TRUST_POLICY_SIZE:,} characters (the default quota)")
 def trust_policy_size(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     size = non_whitespace_length(doc.text)
-    if doc.kind == "trust" and size > TRUST_POLICY_SIZE:
+    if doc.kind == "trust" and size > TRUST_POLICY_MAX_SIZE:
+        yield Unwaivable(
+            doc.at(),
+            f"{size:,} characters without whitespace; a trust policy holds at most {TRUST_POLICY_MAX_SIZE:,} even with "
+            "the target account's AssumeRolePolicySizeQuota raised to its maximum, so no waiver can help: trust fewer "
+            "users per role, or trust them by IAM path (trust: path) or by tag (trust: tag) (docs/settings.md: Trust modes)",
+        )
+    elif doc.kind == "trust" and size > TRUST_POLICY_SIZE:
         yield (
             doc.at(),
             f"{size:,} characters without whitespace; a trust policy holds at most {TRUST_POLICY_SIZE:,} by default: "
@@ -517,7 +526,13 @@ def managed_policy_count(entity: Entity) -> Iterator[tuple[str, str]]:
     if entity.kind not in ("user", "role", "group"):
         return
     count = len(entity.managed_policy_arns) + entity.other_attached
-    if count > MAX_ATTACHED_POLICIES:
+    if count > MAX_ATTACHED_POLICIES_RAISED:
+        yield Unwaivable(
+            entity.name_at,
+            f"{count} managed policies attached to {entity.kind} {show(entity.name)}; AWS attaches at most "
+            f"{MAX_ATTACHED_POLICIES_RAISED} even with the quota raised to its maximum, so no waiver can help: merge policy files",
+        )
+    elif count > MAX_ATTACHED_POLICIES:
         yield (
             entity.name_at,
             f"{count} managed policies attached to {entity.kind} {show(entity.name)}; AWS attaches at most "

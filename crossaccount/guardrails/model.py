@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, NamedTuple, TypeVar
 
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
@@ -46,6 +46,9 @@ class Finding:
     """What is wrong, the value found, and how to fix it."""
     waived: str | None = None
     """The waiver's reason, when the stack waived this finding (it is still reported)."""
+    unwaivable: bool = field(default=False, compare=False, repr=False)
+    """A finding of a waivable rule that no waiver covers: past a quota's hard maximum, which no
+    quota raise reaches (`Unwaivable`)."""
 
     @property
     def blocking(self) -> bool:
@@ -198,6 +201,16 @@ class EngineResource:
 
 # --- rules --------------------------------------------------------------------------------
 
+
+class Unwaivable(NamedTuple):
+    """What a waivable rule yields for a value no waiver can make acceptable: past the hard
+    maximum of a quota (a trust policy over 4,096 characters, AWS's most by quota request),
+    where waiving with "the quota was raised" would only move the failure to `pulumi up`."""
+
+    where: str
+    message: str
+
+
 S = TypeVar("S", PolicyDocument, Entity, EngineResource)
 Problems = Iterable[tuple[str, str]]
 
@@ -216,7 +229,11 @@ class Rule(Generic[S]):
     pack: PackScope = "resource"
 
     def run(self, subject: S) -> list[Finding]:
-        return [Finding(self.id, self.severity, where, message) for where, message in self.check(subject)]
+        return [
+            Finding(self.id, self.severity, where, message, unwaivable=isinstance(problem, Unwaivable))
+            for problem in self.check(subject)
+            for where, message in (problem,)
+        ]
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,9 @@ class GuardrailError(Exception):
 def _waive(finding: Finding, scope: WaiverScope | None, used: set[tuple[str, str]]) -> Finding:
     if scope is None or finding.rule_id not in scope.waivers or not RULES[finding.rule_id].waivable:
         return finding
-    used.add((scope.where, finding.rule_id))
+    used.add((scope.where, finding.rule_id))  # not "unused": it is read, and refused below
+    if finding.unwaivable:
+        return replace(finding, message=f"{finding.message} (the waiver {scope.where}.{finding.rule_id} does not apply here)")
     return replace(finding, waived=scope.waivers[finding.rule_id])
 
 

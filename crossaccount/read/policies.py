@@ -11,13 +11,12 @@ and JSON that is not an object with a Statement.
 from __future__ import annotations
 
 import json
-import stat
 from pathlib import Path
 
 from crossaccount.errors import show
 from crossaccount.inputs import POLICY_FILE_RE, PolicyFile, PolicyFolder
 
-from . import strict_json
+from . import json_file, strict_json
 
 MAX_POLICY_FILE_BYTES = 64 << 10
 """Ten times IAM's largest policy (6,144 characters without whitespace): anything larger is not a policy."""
@@ -39,25 +38,21 @@ def read_policy_folder(folder: Path, where: str) -> PolicyFolder:
     return PolicyFolder(where=where, path=str(folder), files=files)
 
 
-def _read(base: Path, path: Path, folder: str) -> PolicyFile | str:  # noqa: PLR0911 (one return per refusal)
+def _read(base: Path, path: Path, folder: str) -> PolicyFile | str:
     where = f"{folder}{path.name}"
     try:
         resolved = path.resolve(strict=True)
         if not resolved.is_relative_to(base):
             return f"{where}: a symbolic link to {resolved}, outside {folder}; expected the document itself in {folder}"
-        info = resolved.stat()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop
         return f"{where}: cannot be read ({exc}); {EXPECTED}"
-    if not stat.S_ISREG(info.st_mode):
-        return f"{where}: not a regular file; {EXPECTED}"
-    if info.st_size > MAX_POLICY_FILE_BYTES:
-        return f"{where}: {info.st_size:,} bytes; expected a policy document (at most {MAX_POLICY_FILE_BYTES:,} bytes)"
-    try:
-        text = resolved.read_bytes().decode("utf-8")
+    try:  # the shared reader: a regular file, never a FIFO waited on, at most MAX_POLICY_FILE_BYTES
+        data = json_file.read_bytes(resolved, where, EXPECTED, MAX_POLICY_FILE_BYTES)
+        text = data.decode("utf-8")
+    except json_file.JsonFileError as exc:
+        return str(exc)
     except UnicodeDecodeError as exc:
         return f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); {EXPECTED}"
-    except OSError as exc:
-        return f"{where}: cannot be read ({exc.strerror}); {EXPECTED}"
     return _parse(text, path.name, where)
 
 

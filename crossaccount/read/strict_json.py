@@ -1,15 +1,35 @@
 """JSON read strictly, the one way every reader of this program reads it: duplicate keys and
 the non-JSON constants NaN and Infinity are refused (a reviewer and AWS could read different
-values), and nesting is bounded."""
+values), so is a number no 64-bit float holds (`1e400`: Python reads infinity, Go's
+encoding/json refuses it), and nesting is bounded."""
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 
 def refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+MAX_NUMBER_DIGITS = 309
+"""Digits of the largest number a 64-bit float holds (1.8e308): a longer integer is no JSON
+reader's number (and Python refuses to read past 4,300 digits with a message about itself)."""
+
+
+def finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is beyond what a 64-bit float holds (about 1.8e308)")
+    return value
+
+
+def bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"a number of {len(text.lstrip('-')):,} digits is beyond what a 64-bit float holds (about 1.8e308)")
+    return int(text)
 
 
 def refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -36,5 +56,11 @@ def depth(value: Any) -> int:
 
 
 def loads(text: str) -> Any:
-    """Strict JSON; raises `json.JSONDecodeError`, `ValueError` (a duplicate key, NaN) or `RecursionError`."""
-    return json.loads(text, parse_constant=refuse_constant, object_pairs_hook=refuse_duplicate_keys)
+    """Strict JSON; raises `json.JSONDecodeError`, `ValueError` (a duplicate key, NaN, 1e400) or `RecursionError`."""
+    return json.loads(
+        text,
+        parse_constant=refuse_constant,
+        parse_float=finite_float,
+        parse_int=bounded_int,
+        object_pairs_hook=refuse_duplicate_keys,
+    )

@@ -36,6 +36,7 @@ docs/esc.md). What `Pulumi.yaml` may hold is `project.read_project_config`'s.
 from __future__ import annotations
 
 import copy
+import math
 import re
 import stat
 from pathlib import Path
@@ -267,16 +268,27 @@ def _scalar(node: ScalarNode, file_name: str, path: str) -> Any:
                     "and drops _); quote it if it is an id or a name, or write a plain decimal number"
                 ]
             )
-        return int(text)
+        return _number(text, int(text))
     if tag == f"{_TAG}float":
         if not _PLAIN_FLOAT_RE.match(text):
             raise StackFileError([f"{at}: {text} is not a finite number; quote it or write a plain decimal number"])
-        return float(text)
+        return _number(text, float(text))
     if tag == f"{_TAG}timestamp":
         raise StackFileError([f'{at}: {text} is a date/time to YAML (the engine passes it on as text); quote it, e.g. "{text}"'])
     raise StackFileError(
         [f"{at}: a value with the YAML type {tag.removeprefix(_TAG)}; expected plain text, a number, true/false or null"]
     )
+
+
+def _number(text: str, value: float) -> Any:
+    """A plain number as yaml.v3 resolves it (resolve.go): an integer in int64 or uint64 range, or
+    else a float64; a number no float64 holds (`1e400`, 400 digits) fails ParseFloat with a
+    range error, and yaml.v3 then keeps the scalar as the string it is. The settings then
+    refuse that text where a number belongs, naming the key (never a crash converting it)."""
+    if isinstance(value, int) and -(1 << 63) <= value < (1 << 64):
+        return value
+    as_float = float(text)  # float("1" * 400) is inf, never an OverflowError
+    return as_float if math.isfinite(as_float) else text
 
 
 def _value(node: Node, file_name: str, path: str) -> Any:

@@ -4,12 +4,37 @@ and what is expected, in the user's words (a number where a string belongs says 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from crossaccount.errors import key, show
+from crossaccount.iam import MAX_AGE_RANGE, MAX_SESSION, MFA_AGE_RANGE, MIN_SESSION, PASSWORD_LENGTH_RANGE, REUSE_RANGE
+
+WHOLE_NUMBERS: Mapping[str, str] = {
+    "maxSessionDuration": f"a whole number of seconds from {MIN_SESSION:,} (1 hour) to {MAX_SESSION:,} (12 hours)",
+    "mfaMaxAgeSeconds": f"a whole number of seconds from {MFA_AGE_RANGE[0]:,} to {MFA_AGE_RANGE[1]:,}",
+    "minimumPasswordLength": f"a whole number from {PASSWORD_LENGTH_RANGE[0]} to {PASSWORD_LENGTH_RANGE[1]}",
+    "passwordReusePrevention": f"a whole number from {REUSE_RANGE[0]} to {REUSE_RANGE[1]}",
+    "maxPasswordAge": f"a whole number of days from {MAX_AGE_RANGE[0]} to {MAX_AGE_RANGE[1]:,}",
+}
+"""The number settings, with the range each takes (crossaccount.iam)."""
+_NUMBER_TEXT_RE = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z", re.ASCII)
+
+
+def whole_number(value: Any, loc: tuple[Any, ...]) -> str:
+    """What a number setting expects; for a number written as text, why the engine passed text."""
+    expected = WHOLE_NUMBERS.get(str(loc[-1]) if loc else "", "a whole number")
+    if isinstance(value, str) and _NUMBER_TEXT_RE.match(value):
+        if not math.isfinite(float(value)):
+            return (
+                f"{expected}; the number is beyond what a 64-bit float holds (about 1.8e308), so the engine passes it on as text"
+            )
+        return f"{expected}, unquoted (quoted, the engine passes it as text)"
+    return expected
 
 
 def expected_type(item: Any, loc: tuple[Any, ...]) -> str:
@@ -20,10 +45,11 @@ def expected_type(item: Any, loc: tuple[Any, ...]) -> str:
         return f'a string; {json.dumps(value)} unquoted is a boolean to the engine: quote it, e.g. "{json.dumps(value)}"'
     if item["type"] == "string_type" and isinstance(value, int | float):
         return f'a string; {value} unquoted is a number to the engine: quote it, e.g. "{value}"'
+    if item["type"] in ("int_type", "int_from_float", "int_parsing"):
+        return whole_number(value, loc)
     return {
         "string_type": "a string",
         "bool_type": "true or false",
-        "int_type": "a whole number",
         "dict_type": "a mapping",
         "model_type": "a mapping",
         "list_type": "a list",

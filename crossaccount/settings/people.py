@@ -15,10 +15,6 @@ No Pulumi imports.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
-import warnings
 from collections.abc import Mapping
 
 from crossaccount.errors import key, show
@@ -33,9 +29,9 @@ from crossaccount.iam import (
 )
 
 from .models import AccountSettings, GroupSettings, PasswordPolicySettings, RoleSettings, SelfServiceSettings, UserSettings
+from .pgp import pgp_key_problem
 from .rules import check_declared, check_managed_arns, check_path, check_unique_ignoring_case
 
-KEYBASE_RE = re.compile(r"^keybase:[A-Za-z0-9_]{2,16}\Z", re.ASCII)
 """What the AWS provider fetches from keybase.io at `up` (Keybase user names: 2-16 of letters, digits, _)."""
 
 
@@ -227,48 +223,3 @@ def _check_password_policy(policy: PasswordPolicySettings, problems: list[str]) 
         problems.append(
             f"{key((*at, 'maxPasswordAge'))}: got {policy.max_password_age}; expected {MAX_AGE_RANGE[0]} to {MAX_AGE_RANGE[1]} days, or null"
         )
-
-
-# --- PGP keys --------------------------------------------------------------------------------
-
-
-def pgp_key_problem(value: str) -> str | None:  # noqa: PLR0911 (one return per way a key can be wrong)
-    """Why the AWS provider could not encrypt a password to `value`, or None.
-
-    The provider (terraform-provider-aws, `retrieveGPGKey`) takes `keybase:<user>` (fetched
-    from keybase.io at `up`, so only its form can be checked offline) or the base64 of the
-    binary public key (`gpg --export <id> | base64`), which it reads as an OpenPGP entity
-    (at least one user id) and encrypts to. This reads it the same way with pgpy.
-    """
-    if value.startswith("keybase:"):
-        if KEYBASE_RE.match(value):
-            return None
-        return f"got {show(value)}; expected keybase:<user name> (2 to 16 letters, digits or _)"
-    if "BEGIN PGP" in value:
-        return (
-            "got an ASCII-armored block; expected the base64 of the binary public key "
-            "(gpg --export <key id> | base64 -w0) or keybase:<user name>"
-        )
-    expected = "expected the base64 of a binary OpenPGP public key (gpg --export <key id> | base64 -w0) or keybase:<user name>"
-    try:
-        data = base64.b64decode(value.replace("\n", "").replace("\r", ""), validate=True)
-    except (binascii.Error, ValueError):
-        return f"got {show(value)}, which is not base64; {expected}"
-    with warnings.catch_warnings():
-        # pgpy 0.6.0 imports ciphers that cryptography has deprecated (CAST5, Blowfish, ...).
-        warnings.simplefilter("ignore")
-        import pgpy  # noqa: PLC0415 (only stacks with a key pay for importing it)
-
-        try:
-            key_, _ = pgpy.PGPKey.from_blob(bytearray(data))
-            if not key_.is_public:
-                return (
-                    "is a PRIVATE key: remove it from the stack file and its history, and give the public key "
-                    "(gpg --export, not --export-secret-keys)"
-                )
-            if not key_.userids:
-                return f"decodes to OpenPGP data without a user id, not a whole public key; {expected}"
-            key_.encrypt(pgpy.PGPMessage.new("cross-account-roles"))
-        except Exception as exc:  # noqa: BLE001 (pgpy raises ValueError, AttributeError, PGPError... on a bad packet stream)
-            return f"is not an OpenPGP public key that can encrypt ({type(exc).__name__}: {exc}); {expected}"
-    return None

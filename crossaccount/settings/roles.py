@@ -13,6 +13,7 @@ from crossaccount.errors import key, show
 from crossaccount.iam import (
     EXTERNAL_ID_RE,
     MAX_ATTACHED_POLICIES,
+    MAX_ATTACHED_POLICIES_RAISED,
     MAX_DESCRIPTION,
     MAX_SESSION,
     MFA_AGE_RANGE,
@@ -128,7 +129,13 @@ def _check_permission_sources(
     account = (target.partition, target.account_id) if target is not None else None
     check_managed_arns(role.managed_policy_arns, (*at, "managedPolicyArns"), account, "the target account's", problems)
     attached = len(role.policy_files) + len(role.managed_policy_arns)
-    if attached > MAX_ATTACHED_POLICIES:
+    if attached > MAX_ATTACHED_POLICIES_RAISED:
+        problems.append(
+            f"{key(at)}: {attached} managed policies (policyFiles plus managedPolicyArns); AWS attaches at most "
+            f"{MAX_ATTACHED_POLICIES_RAISED} to a role even with its quota raised, so no waiver can help"
+        )
+    elif attached > MAX_ATTACHED_POLICIES and "MANAGED_POLICY_COUNT" not in role.waivers:
+        # With the waiver, the guardrail MANAGED_POLICY_COUNT judges it (and shows the waiver's reason).
         problems.append(
             f"{key(at)}: {attached} managed policies (policyFiles plus managedPolicyArns); AWS attaches at most {MAX_ATTACHED_POLICIES} to a role"
         )

@@ -110,14 +110,26 @@ def check_unique_ignoring_case(names: list[str], path: tuple[str | int, ...], wh
             )
 
 
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+"""Control and format characters (U+200B zero-width space, U+2060 word joiner, U+FEFF, bidi
+marks) and spaces: a text made only of them shows nothing to a reviewer."""
+
+
+def visible(text: str) -> bool:
+    """Whether `text` holds a character a reader sees (`str.strip` leaves zero-width ones)."""
+    return any(unicodedata.category(ch) not in INVISIBLE_CATEGORIES for ch in text)
+
+
 def check_waivers(waivers: Mapping[str, str], path: tuple[str | int, ...], problems: list[str]) -> None:
     """A waiver names a rule and says why; whether the rule exists is the guardrails' call (WAIVER_INVALID)."""
     for rule_id, reason in waivers.items():
-        if not rule_id.strip():
+        if not visible(rule_id):
             problems.append(f"{key(path)}: a waiver with an empty rule id; expected a rule id such as RESOURCE_STAR")
-        if not reason.strip():
+        if not visible(reason):
+            hint = " (only invisible characters)" if reason.strip() else ""
             problems.append(
-                f"{key((*path, rule_id))}: got {show(reason)}; expected the reason for waiving {rule_id} (it is shown in the plan)"
+                f"{key((*path, rule_id))}: got {show(reason)}{hint}; expected the reason for waiving {rule_id} "
+                "(it is shown in the plan)"
             )
 
 

@@ -81,10 +81,6 @@ def _base_plan(path: Path, format_: str) -> dict[str, Any]:
     usage error (ValueError, exit 2) that names it."""
     if format_ != "markdown":
         raise ValueError(f"--against {path}: only with --format markdown (got --format {format_})")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"--against {path}: cannot read it ({getattr(error, 'strerror', None) or error})") from None
-    from tools.render.plan_diff import load_plan  # noqa: PLC0415 (Markdown only: see tools.render.options)
+    from tools.render.plan_file import read_plan  # noqa: PLC0415 (Markdown only: see tools.render.options)
 
-    return load_plan(text, f"--against {path}")
+    return read_plan(path, f"--against {path}")

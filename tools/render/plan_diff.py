@@ -16,7 +16,6 @@ elements, a single string for a list of one, action-name case are not changes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -423,21 +422,3 @@ def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
         resources=tuple(_resource_changes(base, head)),
         access=tuple(_access_changes(base, head)),
     )
-
-
-def load_plan(text: str, source: str) -> dict[str, Any]:
-    """A plan JSON as `make plan FORMAT=json` prints it, or one clear error naming the file."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(
-            f"{source}: not JSON ({error.msg} at line {error.lineno}); expected the output of make plan FORMAT=json"
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("resources"), list):
-        raise ValueError(f"{source}: no 'resources' list; expected the output of make plan FORMAT=json")
-    for i, r in enumerate(data["resources"]):
-        if not isinstance(r, dict) or not all(isinstance(r.get(k), str) for k in ("urn", "type", "name")):
-            raise ValueError(f"{source}: resources[{i}] lacks urn, type or name; expected the output of make plan FORMAT=json")
-        if not isinstance(r.get("inputs", {}), dict):
-            raise ValueError(f"{source}: resources[{i}].inputs is not an object")
-    return data

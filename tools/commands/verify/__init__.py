@@ -30,13 +30,14 @@ from crossaccount.pipeline import check_stack, enforce
 from crossaccount.read.project import environments_note, stack_file_name
 from tools.paths import PROJECT_DIR
 
+from .aws_config import check_endpoints
 from .checks import Call, resolve_checks, with_bucket_location
-from .common import DEFAULT_WAIT_SECONDS, FORMATS, VerifyError
+from .common import DEFAULT_WAIT_SECONDS, FORMATS, MAX_WAIT_SECONDS, VerifyError
 from .credentials import _check_external_ids, _external_ids, source_session
 from .outputs import StackOutputs, check_outputs_match, outputs_from_pulumi, parse_outputs, read_outputs_file
 from .report import RENDERERS, Report, Result, as_data, classify, error_code, redact, render_json, render_text
 from .retry import Retried, _assume_retryable, with_backoff
-from .run import verify_stack
+from .run import check_options, verify_stack
 from .state import Options, _Run
 
 __all__ = [
@@ -100,10 +101,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--wait",
-        type=float,
         default=DEFAULT_WAIT_SECONDS,
         metavar="SECONDS",
-        help=f"retry AssumeRole while IAM propagates for up to this long (default {DEFAULT_WAIT_SECONDS:g})",
+        help=f"retry AssumeRole while IAM propagates for up to this long (default {DEFAULT_WAIT_SECONDS:g}, 0 to {MAX_WAIT_SECONDS:,})",
     )
 
 
@@ -131,6 +131,8 @@ def run(
 
     base = options or Options(interactive=sys.stdin.isatty(), progress=to_err)
     try:
+        wait = check_options(args.mfa_token, args.wait)  # usage first, before the stack is read
+        check_endpoints(args.endpoint_url, environ)
         project_dir = getattr(args, "project_dir", PROJECT_DIR)
         # The same pipeline as the program's: a stack that `up` refuses (settings, plan or
         # guardrails) is refused here, before any AWS call.
@@ -153,7 +155,7 @@ def run(
             endpoint_url=args.endpoint_url,
             mfa_token=args.mfa_token,
             roles=tuple(args.role),
-            wait_seconds=args.wait,
+            wait_seconds=wait,
             interactive=base.interactive,
             prompt=base.prompt,
             sleep=base.sleep,

@@ -10,6 +10,7 @@ from typing import Any
 import botocore.session
 from botocore import xform_name
 from botocore.exceptions import (
+    ConfigParseError,
     ParamValidationError,
     UnknownServiceError,
 )
@@ -18,7 +19,8 @@ from botocore.validate import validate_parameters
 from crossaccount.errors import SettingsError, key
 from crossaccount.settings.models import LoadedSettings
 
-from .common import US_EAST_1
+from .aws_config import session_problem
+from .common import US_EAST_1, VerifyError
 
 # --- the checks, resolved against botocore's service models before any call ----------------
 
@@ -41,8 +43,11 @@ def resolve_checks(loaded: LoadedSettings) -> dict[str, tuple[Call, ...]]:
     function boto3 uses to name client methods), and the parameters are validated against the
     operation's input shape, so a typo fails here rather than halfway through a run.
     """
-    models = botocore.session.get_session()
-    services = set(models.get_available_services())
+    try:  # botocore reads the AWS config file for its data path (AWS_DATA_PATH, data_path)
+        models = botocore.session.get_session()
+        services = set(models.get_available_services())
+    except ConfigParseError as exc:
+        raise VerifyError(session_problem(exc)) from None
     problems: list[str] = []
     resolved: dict[str, tuple[Call, ...]] = {}
     for role_name, role in loaded.settings.roles.items():

@@ -11,6 +11,7 @@ import boto3
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    ConfigParseError,
     NoCredentialsError,
     ProfileNotFound,
 )
@@ -19,7 +20,8 @@ from crossaccount.errors import key
 from crossaccount.plan.route import MfaSession
 from crossaccount.settings.models import LoadedSettings
 
-from .common import MFA_CODE_RE, MFA_REFUSED_MARKER, VerifyError
+from .aws_config import PROCESS_OUTPUT, is_mfa_code, mfa_code_problem, process_problem, session_problem
+from .common import MFA_REFUSED_MARKER, VerifyError
 from .report import error_code, error_message
 from .retry import Retried, with_backoff
 from .state import Options, _Run
@@ -31,15 +33,25 @@ def _caller(run: _Run, source: boto3.Session) -> str:
         credentials = source.get_credentials()
     except BotoCoreError as exc:
         raise VerifyError(f"the source credentials cannot be loaded: {exc}") from None
+    except (ValueError, AttributeError) as exc:  # a credential_process's output (aws_config's docstring)
+        raise VerifyError(process_problem(f"profile {source.profile_name}", exc)) from None
     if credentials is None:
         raise VerifyError(
             "no source credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, pass --profile, "
             "or set source.profile in the stack settings; expected the credentials of a trusted user"
         )
     frozen = credentials.get_frozen_credentials()
+    keys = (("AccessKeyId", frozen.access_key), ("SecretAccessKey", frozen.secret_key), ("SessionToken", frozen.token))
+    for name, value in keys:
+        if not isinstance(value, str | None):
+            raise VerifyError(
+                f"profile {source.profile_name}: its credentials' {name} is not a string; expected {PROCESS_OUTPUT}"
+            )
     run.keep_secret(frozen.access_key, frozen.secret_key, frozen.token)
     run.temporary = bool(frozen.token)
     sts = run.client(source, "sts", run.loaded.settings.source.region)
+    for service in sorted({c.service for calls in run.calls.values() for c in calls}):
+        run.client(source, service, run.loaded.settings.target.region)  # every client's configuration, before any call
     o = run.options
     try:
         answer, _ = with_backoff(
@@ -120,8 +132,8 @@ def _mfa_code(run: _Run, user: str | None, roles: Sequence[str]) -> str | None:
             "pass --mfa-token CODE (make verify MFA=CODE) with the 6 digits your MFA device shows"
         )
     code = o.prompt(f"MFA code for {run.outputs.users[user].mfa_serial} (roles {', '.join(needing)}): ").strip()
-    if not MFA_CODE_RE.match(code):
-        raise VerifyError(f"MFA code: got {len(code)} characters; expected the 6 digits your MFA device shows")
+    if not is_mfa_code(code):
+        raise VerifyError(f"MFA code: got {mfa_code_problem(code)}; expected the 6 digits your MFA device shows")
     return code
 
 
@@ -197,12 +209,15 @@ def source_session(loaded: LoadedSettings, profile: str | None, environ: Mapping
     region = loaded.settings.source.region
     stack_profile = loaded.settings.source.profile
     if environ.get("AWS_ACCESS_KEY_ID") and not profile:
-        session = boto3.Session(
-            aws_access_key_id=environ["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=environ.get("AWS_SECRET_ACCESS_KEY"),
-            aws_session_token=environ.get("AWS_SESSION_TOKEN"),
-            region_name=region,
-        )
+        try:
+            session = boto3.Session(
+                aws_access_key_id=environ["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=environ.get("AWS_SECRET_ACCESS_KEY"),
+                aws_session_token=environ.get("AWS_SESSION_TOKEN"),
+                region_name=region,
+            )
+        except ConfigParseError as exc:
+            raise VerifyError(session_problem(exc)) from None
         return session, "environment (AWS_ACCESS_KEY_ID)"
     if profile:
         chosen, origin = profile, f"profile {profile} (--profile)"
@@ -218,3 +233,5 @@ def source_session(loaded: LoadedSettings, profile: str | None, environ: Mapping
         raise VerifyError(
             f"{origin}: no such profile in ~/.aws/config or ~/.aws/credentials; expected a profile with a trusted user's credentials"
         ) from None
+    except ConfigParseError as exc:
+        raise VerifyError(session_problem(exc)) from None

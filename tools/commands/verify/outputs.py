@@ -3,7 +3,6 @@ against the stack's plan, so that verify assumes exactly the roles these setting
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -13,12 +12,21 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
+from crossaccount.errors import show
 from crossaccount.plan import StackPlan
-from crossaccount.read import strict_json
+from crossaccount.read import json_file
 from crossaccount.read.project import stack_file_name
 from tools.paths import PROJECT_DIR
 
-from .common import MAX_OUTPUTS_BYTES, OUTPUTS_EXPECTED, VerifyError
+from .common import MAX_OUTPUTS_BYTES, MAX_OUTPUTS_DEPTH, OUTPUTS_EXPECTED, VerifyError
+
+_EXPECTED_TYPES = {
+    "string_type": "a string",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+"""Pydantic's error types, as what was expected in JSON's words."""
 
 # --- the stack's outputs -----------------------------------------------------------------
 
@@ -54,38 +62,40 @@ def parse_outputs(data: Any, where: str) -> StackOutputs:
     except ValidationError as error:
         problems = []
         for item in error.errors():
-            path = ".".join(str(p) for p in item["loc"]) or "the top level"
-            problems.append(f"{path}: {'missing' if item['type'] == 'missing' else item['msg'].lower()}")
+            path = json_file.path_text(tuple(item["loc"]))
+            if item["type"] == "missing":
+                problems.append(f"{path}: missing")
+            elif item["type"] in _EXPECTED_TYPES:
+                value = item["input"]
+                problems.append(
+                    f"{path}: got {show(value)} ({json_file.type_name(value)}); expected {_EXPECTED_TYPES[item['type']]}"
+                )
+            else:
+                problems.append(f"{path}: {item['msg'].lower()}")
         raise VerifyError(f"{where}: not this program's outputs ({'; '.join(problems)}); {OUTPUTS_EXPECTED}") from None
 
 
 def read_outputs_file(path: Path) -> StackOutputs:
-    """The outputs saved with `pulumi stack output --json > FILE`."""
+    """The outputs saved with `pulumi stack output --json > FILE`: a regular file (a FIFO is
+    refused, never waited on), strict JSON, bounded in size and depth (`crossaccount.read.json_file`)."""
     where = f"outputs file {path}"
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise VerifyError(f"{where}: not found; {OUTPUTS_EXPECTED}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VerifyError(f"{where}: cannot be read ({exc}); {OUTPUTS_EXPECTED}") from None
-    return parse_outputs(_outputs_json(text, where), where)
+        data = json_file.read_json_file(
+            path, where, OUTPUTS_EXPECTED, max_bytes=MAX_OUTPUTS_BYTES, max_depth=MAX_OUTPUTS_DEPTH, noun="outputs"
+        )
+    except json_file.JsonFileError as error:
+        raise VerifyError(str(error)) from None
+    return parse_outputs(data, where)
 
 
 def _outputs_json(text: str, where: str) -> Any:
-    """Outputs JSON, refusing what `pulumi stack output --json` never prints (NaN, duplicate keys,
-    nesting deeper than Python's parser goes)."""
+    """What the Pulumi CLI printed, read as strictly as an outputs file."""
     if len(text) > MAX_OUTPUTS_BYTES:
         raise VerifyError(f"{where}: {len(text):,} characters; {OUTPUTS_EXPECTED} (at most {MAX_OUTPUTS_BYTES:,})")
     try:
-        return strict_json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise VerifyError(
-            f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); {OUTPUTS_EXPECTED}"
-        ) from None
-    except ValueError as exc:
-        raise VerifyError(f"{where}: not valid outputs ({exc}); {OUTPUTS_EXPECTED}") from None
-    except RecursionError:
-        raise VerifyError(f"{where}: nested too deeply to be outputs; {OUTPUTS_EXPECTED}") from None
+        return json_file.parse(text, where, OUTPUTS_EXPECTED, MAX_OUTPUTS_DEPTH, "outputs")
+    except json_file.JsonFileError as error:
+        raise VerifyError(str(error)) from None
 
 
 def outputs_from_pulumi(

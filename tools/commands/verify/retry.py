@@ -51,7 +51,7 @@ def with_backoff(
                 raise
             elapsed = clock() - start
             remaining = wait_seconds - elapsed
-            if remaining <= 0:
+            if not remaining > 0:  # a NaN deadline ends too (wait_seconds refuses one; this never loops on it)
                 return Retried(error, attempt, elapsed), attempt
             pause = min(delay, remaining)
             progress(

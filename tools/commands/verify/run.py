@@ -9,13 +9,22 @@ import boto3
 from crossaccount.plan import StackPlan, build_stack_plan
 from crossaccount.settings.models import LoadedSettings
 
+from .aws_config import is_mfa_code, mfa_code_problem, wait_seconds
 from .checks import Call, resolve_checks
-from .common import MFA_CODE_RE, VerifyError
+from .common import VerifyError
 from .credentials import _caller, _check_external_ids, _mfa_code, _mfa_session, _stack_user, sso_caller
 from .outputs import StackOutputs
 from .report import Report, Result
 from .roles import Sessions, _verify_role, _verify_role_as_permission_set
 from .state import Options, _Run
+
+
+def check_options(mfa_token: str | None, wait: str | float) -> float:
+    """--mfa-token and --wait, before anything else: the wait in seconds."""
+    if mfa_token is not None and not is_mfa_code(mfa_token):
+        # The code is a one-time secret: say what is wrong with it, never echo it.
+        raise VerifyError(f"--mfa-token: got {mfa_code_problem(mfa_token)}; expected the 6 digits your MFA device shows")
+    return wait_seconds(wait)
 
 
 def verify_stack(
@@ -32,9 +41,7 @@ def verify_stack(
     another account, MFA needed and no way to get a code) and `SettingsError` for bad checks.
     """
     options = options or Options()
-    if options.mfa_token is not None and not MFA_CODE_RE.match(options.mfa_token):
-        # The code is a one-time secret: say what is wrong with it, never echo it.
-        raise VerifyError(f"--mfa-token: got {len(options.mfa_token)} characters; expected the 6 digits your MFA device shows")
+    check_options(options.mfa_token, options.wait_seconds)
     unknown = [r for r in options.roles if r not in loaded.settings.roles]
     if unknown:
         raise VerifyError(

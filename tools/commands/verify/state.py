@@ -11,12 +11,14 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError
 
 from crossaccount.plan.route import AssumeRoute
 from crossaccount.settings.models import LoadedSettings
 
+from .aws_config import client_problem
 from .checks import Call
-from .common import DEFAULT_WAIT_SECONDS
+from .common import DEFAULT_WAIT_SECONDS, VerifyError
 from .outputs import StackOutputs
 from .report import redact
 
@@ -58,8 +60,16 @@ class _Run:
     """The source credentials carry a session token (GetSessionToken cannot be called with them)."""
 
     def client(self, session: boto3.Session, service: str, region: str) -> Any:
+        """A `service` client; `VerifyError` naming the setting that stops botocore from making it."""
         config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=10, read_timeout=60)
-        return session.client(service, region_name=region, endpoint_url=self.options.endpoint_url, config=config)
+        try:
+            return session.client(service, region_name=region, endpoint_url=self.options.endpoint_url, config=config)
+        except BotoCoreError as exc:
+            raise VerifyError(self.scrub(client_problem(service, exc))) from None
+        except ValueError as exc:
+            if not str(exc).startswith("Invalid endpoint"):  # botocore/endpoint.py's message
+                raise
+            raise VerifyError(self.scrub(client_problem(service, exc))) from None
 
     def keep_secret(self, *values: str | None) -> None:
         self.secrets += [v for v in values if v]
