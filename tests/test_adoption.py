@@ -27,6 +27,8 @@ from crossaccount.errors import SettingsError
 from tests.conftest import TARGET, of_type, one, walkthrough_settings
 from tools.offline.mocks import ProgramError, run_program
 from tools.render import plan as plan_render
+from tools.render.plan_diff import diff_plans
+from tools.render.review import render_review
 
 POLICY = "aws:iam/policy:Policy"
 LOGIN = "aws:iam/userLoginProfile:UserLoginProfile"
@@ -197,3 +199,47 @@ def test_zero_stays_refused_in_the_settings_null_is_the_way_to_say_off() -> None
         "cross-account-roles:passwordPolicy.passwordReusePrevention: got 0; expected 1 to 24, or null",
         "cross-account-roles:passwordPolicy.maxPasswordAge: got 0; expected 1 to 1095 days, or null",
     ]
+
+
+# --- the reviewer's plan --------------------------------------------------------------------
+
+
+def test_the_markdown_plan_marks_an_adopted_resource_as_import_then_update() -> None:
+    markdown = plan_render.render_markdown(run_program("utils", handed_over()))
+    assert (
+        "| source | `aws:iam/user:User` | `random_user` [import random_user, then update] [retainOnDelete] | access-source |"
+        in (markdown)
+    )
+
+
+def test_a_hand_over_reads_as_forgetting_the_user_and_the_password_in_the_reviewers_diff() -> None:
+    base = plan_render.as_data(run_program("utils", walkthrough_settings()))
+    handed = walkthrough_settings()
+    handed["users"]["random_user"] = {"create": False}
+    head = plan_render.as_data(run_program("utils", handed))
+    diff = diff_plans(base, head)
+    # the self-service policy goes with the stack's last created user (the receiving stack has its own)
+    assert [(c.action, c.type, c.name) for c in diff.resources if c.action in ("remove", "forget")] == [
+        ("remove", POLICY, "self-service-credentials-utils"),
+        ("remove", USER_ATTACHMENT, "access-attach-self-service-random_user"),
+        ("forget", "aws:iam/user:User", "random_user"),
+        ("forget", LOGIN, "access-login-random_user"),
+    ]
+    text = render_review(head, base)
+    assert (
+        "| forget (kept in AWS) | source | `aws:iam/userLoginProfile:UserLoginProfile` | `access-login-random_user` |  |" in text
+    )
+
+
+def test_a_description_under_ignore_changes_is_no_replacement_in_the_reviewers_diff() -> None:
+    base = plan_render.as_data(run_program("utils", walkthrough_settings()))
+    raw = walkthrough_settings()
+    raw["selfService"] = {"enforceMfa": False}
+    head = plan_render.as_data(run_program("utils", raw))
+    (change,) = [c for c in diff_plans(base, head).resources if c.type == POLICY]
+    assert (change.action, change.name, change.inputs, change.replaced_by) == (
+        "update",
+        "self-service-credentials-utils",
+        ("policy",),
+        (),
+    )
