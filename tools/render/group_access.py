@@ -171,14 +171,18 @@ def arn_matches(pattern: str, arn: str) -> bool:
     return re.fullmatch(regex, arn) is not None
 
 
-def groups_granting(groups: Mapping[str, GroupFacts], documents: Mapping[str, str], user: str, role_arn: str) -> tuple[str, ...]:
+def groups_granting(groups: Mapping[str, GroupFacts], documents: Mapping[str, str], user: str, role_key: str) -> tuple[str, ...]:
     """The groups of `user` whose policies the plan creates (`documents`) allow sts:AssumeRole
-    on `role_arn`: the identity side of the cross-account access, held through the group."""
+    on the role `role_key` (`<account>:role<path><name>`, its ARN after `:iam::`, so that any
+    partition matches): the identity side of the cross-account access, held through the group."""
+
+    def covers(pattern: str) -> bool:
+        return arn_matches(pattern.split(":iam::", 1)[1] if ":iam::" in pattern else pattern, role_key)
+
     return tuple(
         g.name
         for g in groups.values()
-        if user in g.members
-        and any(arn_matches(r, role_arn) for arn in g.policies for r in assumable_roles(documents.get(policy_key(arn))))
+        if user in g.members and any(covers(r) for arn in g.policies for r in assumable_roles(documents.get(policy_key(arn))))
     )
 
 
