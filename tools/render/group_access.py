@@ -171,10 +171,13 @@ def arn_matches(pattern: str, arn: str) -> bool:
     return re.fullmatch(regex, arn) is not None
 
 
-def groups_granting(groups: Mapping[str, GroupFacts], documents: Mapping[str, str], user: str, role_key: str) -> tuple[str, ...]:
-    """The groups of `user` whose policies the plan creates (`documents`) allow sts:AssumeRole
-    on the role `role_key` (`<account>:role<path><name>`, its ARN after `:iam::`, so that any
-    partition matches): the identity side of the cross-account access, held through the group."""
+def groups_granting(
+    groups: Mapping[str, GroupFacts], assumable: Mapping[str, tuple[str, ...]], user: str, role_key: str
+) -> tuple[str, ...]:
+    """The groups of `user` whose policies the plan creates allow sts:AssumeRole on the role
+    `role_key` (`<account>:role<path><name>`, its ARN after `:iam::`, so that any partition
+    matches): the identity side of the cross-account access, held through the group.
+    `assumable`: `assumable_by_policy` of the plan (read once, not once per row)."""
 
     def covers(pattern: str) -> bool:
         return arn_matches(pattern.split(":iam::", 1)[1] if ":iam::" in pattern else pattern, role_key)
@@ -182,8 +185,24 @@ def groups_granting(groups: Mapping[str, GroupFacts], documents: Mapping[str, st
     return tuple(
         g.name
         for g in groups.values()
-        if user in g.members and any(covers(r) for arn in g.policies for r in assumable_roles(documents.get(policy_key(arn))))
+        if user in g.members and any(covers(r) for arn in g.policies for r in assumable.get(policy_key(arn), ()))
     )
+
+
+def assumable_by_policy(groups: Mapping[str, GroupFacts], documents: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """`policy_key` -> the roles it lets its holder assume (`assumable_roles`), for each policy
+    the plan creates and attaches to a group."""
+    keys = {policy_key(arn) for g in groups.values() for arn in g.policies}
+    return {key: assumable_roles(documents[key]) for key in sorted(keys) if key in documents}
+
+
+def groups_by_member(groups: Mapping[str, GroupFacts]) -> dict[str, dict[str, GroupFacts]]:
+    """user -> the groups it is a member of (so that a row of the access table looks at its own)."""
+    out: dict[str, dict[str, GroupFacts]] = {}
+    for g in groups.values():
+        for user in sorted(g.members):
+            out.setdefault(user, {})[g.name] = g
+    return out
 
 
 def other_policies_of(

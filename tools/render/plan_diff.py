@@ -482,8 +482,11 @@ def _one_group_changes(
     return out
 
 
-def _group_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[AccessChange]:
-    old, new = group_facts(base), group_facts(head)
+def _group_changes(
+    base: Mapping[str, Any], head: Mapping[str, Any], old: Mapping[str, GroupFacts], new: Mapping[str, GroupFacts]
+) -> list[AccessChange]:
+    if not old and not new:
+        return []
     docs_a, docs_b = policy_documents(base), policy_documents(head)
     out: list[AccessChange] = []
     for name in sorted(old.keys() | new.keys()):
@@ -491,11 +494,14 @@ def _group_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Acc
     return out
 
 
-def _group_labels(plan: Mapping[str, Any]) -> dict[str, str]:
+def _group_labels(plan: Mapping[str, Any], groups: Mapping[str, GroupFacts]) -> dict[str, str]:
     """URN -> the name of a document that reaches people through a group: a managed policy the
     plan creates and attaches to groups, or a group's inline policy, with the members it reaches."""
-    groups = group_facts(plan)
     accounts = account_ids(plan)
+    holders: dict[str, list[GroupFacts]] = {}
+    for g in groups.values():
+        for arn in sorted(g.policies):
+            holders.setdefault(policy_key(arn), []).append(g)
     labels: dict[str, str] = {}
     for r in plan.get("resources", []):
         inputs = r.get("inputs", {})
@@ -504,9 +510,8 @@ def _group_labels(plan: Mapping[str, Any]) -> dict[str, str]:
             labels[r["urn"]] = f"inline policy {_name(r)} of group {facts.name} ({_who(facts.members)})"
         elif r.get("type") == POLICY and r.get("account") in accounts:
             key = f"{accounts[r['account']]}:policy{inputs.get('path') or '/'}{_name(r)}"
-            holders = [g for g in groups.values() if key in {policy_key(arn) for arn in g.policies}]
-            if holders:
-                attached = "; ".join(f"group {g.name} ({_who(g.members)})" for g in holders)
+            if key in holders:
+                attached = "; ".join(f"group {g.name} ({_who(g.members)})" for g in holders[key])
                 labels[r["urn"]] = f"{_document_label(r, 'policy')}, attached to {attached}"
     return labels
 
@@ -514,7 +519,8 @@ def _group_labels(plan: Mapping[str, Any]) -> dict[str, str]:
 def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[AccessChange]:
     old, new = _by_urn(base), _by_urn(head)
     out: list[AccessChange] = []
-    labels = {**_group_labels(base), **_group_labels(head)}  # the head's members where both have it
+    groups_a, groups_b = group_facts(base), group_facts(head)
+    labels = {**_group_labels(base, groups_a), **_group_labels(head, groups_b)}  # the head's members where both have it
     for urn in sorted(old.keys() | new.keys(), key=lambda u: (_name(new.get(u) or old[u]), u)):
         a, b = old.get(urn), new.get(urn)
         r = b or a
@@ -537,7 +543,7 @@ def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Ac
         out += _attachment_changes(urn, a, b)
         if a and b and r["type"] == "aws:iam/role:Role":
             out += _role_changes(a, b)
-    out += _group_changes(base, head)
+    out += _group_changes(base, head, groups_a, groups_b)
     return sorted(out, key=lambda c: c.where)  # stable: within one document, the statements' order
 
 

@@ -24,7 +24,14 @@ from typing import Any
 from crossaccount.guardrails.model import Finding, summarise
 
 from . import jsontext
-from .group_access import group_facts, groups_granting, other_policies_of, policy_documents
+from .group_access import (
+    assumable_by_policy,
+    group_facts,
+    groups_by_member,
+    groups_granting,
+    other_policies_of,
+    policy_documents,
+)
 from .options import option_marks
 from .plan_diff import AccessChange, PlanDiff, diff_plans
 from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
@@ -245,7 +252,10 @@ def _with_groups(plan: Mapping[str, Any], grants: list[Grant]) -> list[Grant]:
     outputs = plan.get("outputs")
     trusting = outputs.get("groups") if isinstance(outputs, dict) else None
     trusting = trusting if isinstance(trusting, dict) else {}
-    groups, documents = group_facts(plan), policy_documents(plan)
+    groups = group_facts(plan)
+    documents = policy_documents(plan) if groups else {}
+    assumable = assumable_by_policy(groups, documents)
+    of_user = groups_by_member(groups)
     roles = {_name(r): r.get("inputs", {}).get("path") or "/" for r in _resources(plan, ROLE)}
     out = []
     for g in grants:
@@ -255,8 +265,9 @@ def _with_groups(plan: Mapping[str, Any], grants: list[Grant]) -> list[Grant]:
             for n, v in trusting.items()
             if isinstance(v, dict) and g.principal in v.get("members", []) and g.role in v.get("roles", [])
         }
-        granting = groups_granting(groups, documents, g.principal, role_key) if g.kind == "aws" else ()
-        others = other_policies_of(groups, documents, g.principal) if g.kind == "aws" else ()
+        mine = of_user.get(g.principal, {}) if g.kind == "aws" else {}
+        granting = groups_granting(mine, assumable, g.principal, role_key)
+        others = other_policies_of(mine, documents, g.principal)
         out.append(replace(g, via=tuple(sorted(trusted | set(granting))), group_policies=others))
     return out
 
