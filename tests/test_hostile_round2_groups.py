@@ -133,7 +133,7 @@ CASES = [
         WIDENED.format(2),
         [
             f"- **group devs**: user bob joins: gains {ASSUME_LINE}",
-            f"- **trust policy of role s3-list-role**: statement TrustSourceUsers gains principal arn:aws:iam::{SRC}:user/bob",
+            f"- **trust policy of role s3-list-role**: statement TrustSourceUsers gains principal arn:aws:iam::{SRC}:user/bob (through group devs)",
         ],
         "The most important case: the group's own policy allows sts:AssumeRole on a role of the "
         "target account, so joining the group is cross-account access. Both sides change (the "
@@ -150,7 +150,7 @@ CASES = [
             f"Allow sts:AssumeRole on {S3} if Bool aws:MultiFactorAuthPresent true",
             f"- **group devs**: {ASSUME_LINE} attached: reaches member bob",
             "- **group devs**: now trusted by role s3-list-role (trustedGroups): member bob may assume it",
-            f"- **trust policy of role s3-list-role**: statement TrustSourceUsers gains principal arn:aws:iam::{SRC}:user/bob",
+            f"- **trust policy of role s3-list-role**: statement TrustSourceUsers gains principal arn:aws:iam::{SRC}:user/bob (through group devs)",
         ],
         "trustedGroups: [devs] writes the members into the trust policy and attaches a policy to "
         "the group that lets them assume the role. The group is named, with its member.",
@@ -165,7 +165,7 @@ CASES = [
             "- **assume-role policy devs-group-assume-roles-utils, attached to group devs (member random_user)**: "
             f"statement AssumeCrossAccountRoles gains resource {AUDIT}",
             "- **group devs**: now trusted by role audit-role (trustedGroups): member random_user may assume it",
-            f"- **trust policy of role audit-role**: statement TrustSourceUsers gains principal arn:aws:iam::{SRC}:user/random_user",
+            f"- **trust policy of role audit-role**: statement TrustSourceUsers gains principal arn:aws:iam::{SRC}:user/random_user (through group devs)",
         ],
         "A second role trusting the same group adds its ARN to the group's policy: the statement "
         "change is shown under the policy's name and the group's members.",
@@ -180,7 +180,7 @@ CASES = [
             f"Allow sts:AssumeRole on {S3} if Bool aws:MultiFactorAuthPresent true",
             f"- **group devs**: {ASSUME_LINE} detached: no longer reaches member bob",
             "- **group devs**: no longer trusted by role s3-list-role (trustedGroups)",
-            f"- **trust policy of role s3-list-role**: statement TrustSourceUsers loses principal arn:aws:iam::{SRC}:user/bob",
+            f"- **trust policy of role s3-list-role**: statement TrustSourceUsers loses principal arn:aws:iam::{SRC}:user/bob (through group devs)",
         ],
         "The reverse of a-role-newly-trusts-a-group: every line narrows, and the comment says so.",
     ),

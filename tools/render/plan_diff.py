@@ -18,8 +18,9 @@ elements, a single string for a list of one, action-name case are not changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .group_access import (
@@ -516,6 +517,30 @@ def _group_labels(plan: Mapping[str, Any], groups: Mapping[str, GroupFacts]) -> 
     return labels
 
 
+PRINCIPAL_CHANGE = re.compile(
+    r"^(?:statement \S+|Allow statement) (gains|loses) principal arn:[^:]+:iam::\d{12}:user/(?:.*/)?([^/]+)$"
+)
+
+
+def _through_groups(
+    changes: list[AccessChange], old: Mapping[str, GroupFacts], new: Mapping[str, GroupFacts]
+) -> list[AccessChange]:
+    """A trust policy's new (or lost) user principal that comes with a group the role trusts
+    (`trustedGroups` reach the trust policy as the members' ARNs): say which group."""
+    out = []
+    for c in changes:
+        match = PRINCIPAL_CHANGE.match(c.text) if c.where.startswith("trust policy of role ") else None
+        if match is not None:
+            role = c.where.removeprefix("trust policy of role ")
+            groups = new if match.group(1) == "gains" else old
+            names = sorted(g.name for g in groups.values() if role in g.roles and match.group(2) in g.members)
+            if names:
+                out.append(replace(c, text=f"{c.text} (through group {', '.join(names)})"))
+                continue
+        out.append(c)
+    return out
+
+
 def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[AccessChange]:
     old, new = _by_urn(base), _by_urn(head)
     out: list[AccessChange] = []
@@ -543,7 +568,7 @@ def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Ac
         out += _attachment_changes(urn, a, b)
         if a and b and r["type"] == "aws:iam/role:Role":
             out += _role_changes(a, b)
-    out += _group_changes(base, head, groups_a, groups_b)
+    out = _through_groups(out, groups_a, groups_b) + _group_changes(base, head, groups_a, groups_b)
     return sorted(out, key=lambda c: c.where)  # stable: within one document, the statements' order
 
 
