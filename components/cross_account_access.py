@@ -65,9 +65,14 @@ def _provider(name: str, account: AccountSettings, stack: str, parent: pulumi.Re
 def _adopt(adopt: bool, import_id: str) -> str | None:
     """Pulumi's `import` option (`import_`) when the settings ask to adopt the existing resource.
 
-    The engine then reads the resource with this id instead of creating it, and fails the
-    step (a warning in preview) if the program's inputs differ from what it read: "inputs to
-    import do not match the existing resource" (pulumi, pkg/resource/deploy/step.go, ImportStep).
+    Since Pulumi 3.174 the engine imports and then updates in the same deployment (pulumi/pulumi#19339;
+    pulumi/docs, concepts/resources/options/import.md: "the import will succeed, and the resource
+    will then be modified to reflect the inputs in your Pulumi program"): it reads the resource by
+    this id, and where the program's inputs differ from what it read (a trust policy, tags, a
+    permissions boundary the settings leave out) it overwrites them in place. A difference the
+    provider can only apply by replacing (a role's path, a policy's description) is refused by the
+    engine: it never deletes what it is adopting. Hence `ignoreChanges: [description]` on every
+    policy (`components.people.DESCRIPTION`), and docs/adopting.md asks for a role's existing path.
     Once imported, the state records the import id and the option is a no-op.
     """
     return import_id if adopt else None
@@ -181,7 +186,9 @@ class CrossAccountAccess(pulumi.ComponentResource):
                     description=f"Permissions of role {role.name}, from policies/{policy.file_name}",
                     policy=policy.document,
                     tags=dict(role.tags) or None,
-                    opts=_in(self, target, import_=_adopt(role.adopt_policies, policy.arn)),
+                    # An adopted policy's description is whatever its creator wrote; IAM cannot change
+                    # it, so without ignoreChanges its import would be a refused replacement.
+                    opts=_in(self, target, ignore_changes=DESCRIPTION, import_=_adopt(role.adopt_policies, policy.arn)),
                 )
         roles: dict[str, aws.iam.Role] = {}
         for role in plan.roles:

@@ -27,11 +27,37 @@ changed is never touched."""
 
 
 DESCRIPTION = ["description"]
-"""The assume-role policies' descriptions are written when they are created and never changed:
+"""Every customer managed policy's description is written when it is created and never changed:
 IAM cannot update a policy's description, so the provider replaces the policy for it
 (terraform-provider-aws, iam/policy.go: `description` is ForceNew), and a replacement of a
 policy with a fixed name fails (EntityAlreadyExists) or, delete-first, leaves people without
-access. Policies created before the people's stack covered other accounts keep their old text."""
+access. The same holds for a policy adopted with `importPolicies` (its creator wrote another
+description, and the engine refuses to replace what it imports), for the self-service policy
+(whose text follows `enforceMfa`) and for policies created before the people's stack covered
+other accounts, which keep their old text."""
+
+KEEP_LOGIN_PROFILE = True
+"""`retain_on_delete` of every login profile: a person's console password outlives its place in
+the program, like their user (`components.cross_account_access.KEEP_USER`). A hand-over
+(`create: false`, the receiving stack adopts the profile with `import: true`) or the removal of
+the user forgets it instead of calling DeleteLoginProfile, which would lock the person out of the
+console. The cost, documented in docs/people.md: removing `consoleAccess` no longer revokes the
+password; that is `aws iam delete-login-profile`, a deliberate step like deleting a user."""
+
+
+OFF = 0
+"""What the password policy's `null` settings are sent as: 0, AWS's value for "no expiry" and "no
+reuse prevention" (GetAccountPasswordPolicy reports them so). Left out (None), the provider would
+never apply them to an existing policy: both inputs are Optional+Computed, so an absent input keeps
+the value in the state, no diff, no update (terraform-provider-aws, iam/account_password_policy.go).
+An explicit 0 is a diff (90 -> 0), so the provider updates; its update sends only the fields whose
+value is set (`d.GetOk`, which a 0 is not), and UpdateAccountPasswordPolicy resets every field it is
+not sent to its default, 0 ("no partial updates", IAM API reference). Its Read then reports 0:
+the state matches the settings, and the next `up` has nothing to do."""
+
+
+def _or_off(value: int | None) -> int:
+    return OFF if value is None else value
 
 
 def people_resources(
@@ -88,7 +114,7 @@ def people_resources(
             "and MFA device" + (", and nothing else until signed in with MFA" if service.enforce_mfa else ""),
             policy=service.document,
             tags=dict(plan.settings.tags) or None,
-            opts=in_source,
+            opts=pulumi.ResourceOptions(parent=in_source.parent, provider=in_source.provider, ignore_changes=DESCRIPTION),
         )
         for user_name in service.users:
             aws.iam.UserPolicyAttachment(
@@ -106,10 +132,20 @@ def people_resources(
             pgp_key=user.console.pgp_key,
             # pulumi-aws's UserLoginProfile marks `password` secret itself (its constructor adds
             # additional_secret_outputs=["password"]), so the state holds it encrypted.
-            opts=pulumi.ResourceOptions.merge(in_source, pulumi.ResourceOptions(ignore_changes=LOGIN_PROFILE_IGNORED)),
+            opts=pulumi.ResourceOptions(
+                parent=in_source.parent,
+                provider=in_source.provider,
+                ignore_changes=LOGIN_PROFILE_IGNORED,
+                retain_on_delete=KEEP_LOGIN_PROFILE,
+                # The provider's import id of a login profile is the user name (its Read takes
+                # `user` from the id); the ignored inputs are what an import cannot read back.
+                import_=user.name if user.console.adopt else None,
+            ),
         )
         shown = outputs["users"][user.name]
-        if user.console.pgp_key is None:
+        if user.console.adopt:
+            pass  # the person's own password: never known to the stack, so no initialPassword output
+        elif user.console.pgp_key is None:
             # `pulumi stack output --show-secrets users` reveals it; the plan shows [secret].
             shown["initialPassword"] = pulumi.Output.secret(profile.password)  # type: ignore[arg-type]  # (mypy cannot infer T from Output[str])
         else:
@@ -125,8 +161,8 @@ def people_resources(
             require_lowercase_characters=p.require_lowercase_characters,
             require_numbers=p.require_numbers,
             require_symbols=p.require_symbols,
-            password_reuse_prevention=p.password_reuse_prevention,
-            max_password_age=p.max_password_age,
+            password_reuse_prevention=_or_off(p.password_reuse_prevention),
+            max_password_age=_or_off(p.max_password_age),
             allow_users_to_change_password=p.allow_users_to_change_password,
             hard_expiry=p.hard_expiry,
             opts=in_source,

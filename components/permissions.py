@@ -66,7 +66,8 @@ class ResourcePermissions:
     delete: tuple[str, ...] = ()
     retained: bool = False
     """The component registers it with `retain_on_delete`: the engine never calls the provider's
-    delete (components/cross_account_access.py, KEEP_USER), so the deploy role gets no delete."""
+    delete (components/cross_account_access.py KEEP_USER, components/people.py KEEP_LOGIN_PROFILE),
+    so the deploy role gets no delete."""
 
     def writes(self) -> tuple[str, ...]:
         """What the deploy role needs: create, read, update, and delete unless retained."""
@@ -172,9 +173,13 @@ PERMISSIONS: dict[str, ResourcePermissions] = {
         source="user_login_profile.go",
         resources=(USERS,),
         create=("iam:CreateLoginProfile",),
+        # GetLoginProfile is also the import's read (import id: the user name).
         read=("iam:GetLoginProfile",),
-        # No update: every input forces a replacement (delete, then create).
+        # No update: every input forces a replacement (delete, then create); the component
+        # ignores the inputs that could change, and retains the profile (KEEP_LOGIN_PROFILE), so
+        # DeleteLoginProfile is never called and never granted.
         delete=("iam:DeleteLoginProfile",),
+        retained=True,
     ),
     "aws:iam/accountPasswordPolicy:AccountPasswordPolicy": ResourcePermissions(
         source="account_password_policy.go",

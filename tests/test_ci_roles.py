@@ -84,13 +84,13 @@ def test_the_deploy_role_cannot_touch_the_ci_roles_their_policies_or_the_oidc_pr
         assert role.startswith("cross-account-roles-ci-")
 
 
-def test_the_deploy_role_can_do_what_the_component_does_and_never_deletes_a_user() -> None:
+def test_the_deploy_role_can_do_what_the_component_does_and_never_deletes_a_user_or_a_password() -> None:
     """Every IAM call the provider makes to create, update and delete this program's resources,
     the people's ones included (login profiles, the password policy, groups, their policies and
-    memberships). Users are retained on delete (the engine never calls DeleteUser for them), so
-    the role cannot."""
+    memberships). Users and login profiles are retained on delete (the engine never calls
+    DeleteUser or DeleteLoginProfile for them), so the role cannot."""
     allowed = set(actions(load("deploy-permissions.json")))
-    assert "iam:DeleteUser" not in allowed
+    assert not {"iam:DeleteUser", "iam:DeleteLoginProfile"} & allowed
     needed = {
         "iam:CreateUser", "iam:UpdateUser", "iam:TagUser", "iam:UntagUser",
         "iam:CreateRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
@@ -99,7 +99,7 @@ def test_the_deploy_role_can_do_what_the_component_does_and_never_deletes_a_user
         "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:ListPolicyVersions", "iam:DeletePolicy",
         "iam:TagPolicy", "iam:UntagPolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
         "iam:AttachUserPolicy", "iam:DetachUserPolicy",
-        "iam:CreateLoginProfile", "iam:GetLoginProfile", "iam:DeleteLoginProfile",
+        "iam:CreateLoginProfile", "iam:GetLoginProfile",
         "iam:UpdateAccountPasswordPolicy", "iam:GetAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy",
         "iam:CreateGroup", "iam:GetGroup", "iam:UpdateGroup", "iam:DeleteGroup",
         "iam:AttachGroupPolicy", "iam:DetachGroupPolicy", "iam:ListAttachedGroupPolicies",

@@ -5,8 +5,9 @@ shows the options a reviewer must see.
 Engine facts these tests rest on (read in pulumi/pulumi):
 - `DeleteStep.Apply` (pkg/resource/deploy/step.go) makes no provider call for a resource whose
   state has RetainOnDelete, and refuses to delete a protected one.
-- `ImportStep.Apply` reads the resource by its import id and fails the step when the program's
-  inputs differ from what it read ("inputs to import do not match the existing resource").
+- Since Pulumi 3.174 (pulumi/pulumi#19339) an `import` reads the resource by its import id and
+  then updates it to the program's inputs in the same deployment; a diff that needs a replacement
+  is refused (tests/test_adoption.py).
 - `Deployment.generateURN` chains the parent's whole qualified type, except the root stack's.
 """
 
@@ -65,14 +66,22 @@ def test_a_grandchild_urn_chains_the_parents_whole_qualified_type() -> None:
 # --- users are kept ---------------------------------------------------------------------------
 
 
-def test_only_the_users_are_retained_on_delete_and_nothing_is_protected() -> None:
+def test_only_the_users_and_their_passwords_are_retained_on_delete_and_nothing_is_protected() -> None:
     run = run_program("utils", walkthrough_settings())
     assert one(run, USER, "random_user").options == {"retainOnDelete": True}
     login = one(run, "aws:iam/userLoginProfile:UserLoginProfile", "access-login-random_user")
-    assert login.options == {"ignoreChanges": ["passwordResetRequired", "passwordLength", "pgpKey"]}  # tests/test_people.py
-    assume = one(run, "aws:iam/policy:Policy", "random_user-assume-roles-utils")
-    assert assume.options == {"ignoreChanges": ["description"]}  # components/people.py DESCRIPTION
-    others = {r.name: r.options for r in run.registrations if r.type != USER and r not in (login, assume)}
+    assert login.options == {
+        "ignoreChanges": ["passwordResetRequired", "passwordLength", "pgpKey"],  # tests/test_people.py
+        "retainOnDelete": True,  # tests/test_adoption.py
+    }
+    # Every customer managed policy: IAM cannot change a description (components/people.py DESCRIPTION).
+    policies = {r.inputs["name"]: r.options for r in of_type(run, POLICY)}
+    assert policies == {
+        "random_user-assume-roles-utils": {"ignoreChanges": ["description"]},
+        "s3-list-role-role_permissions_policy": {"ignoreChanges": ["description"]},
+        "self-service-credentials-utils": {"ignoreChanges": ["description"]},
+    }
+    others = {r.name: r.options for r in run.registrations if r.type not in (USER, POLICY) and r is not login}
     assert others == {name: {} for name in others}
 
 
@@ -108,7 +117,10 @@ def test_adoption_sets_the_import_id_each_resource_type_takes() -> None:
     run = run_program("utils", adopted())
     assert one(run, USER, "random_user").options == {"import": "random_user", "retainOnDelete": True}
     assert one(run, ROLE, "s3-list-role").options == {"import": "s3-list-role"}
-    assert one(run, POLICY, "s3-list-role-role_permissions_policy").options == {"import": PERMISSION_ARN}
+    assert one(run, POLICY, "s3-list-role-role_permissions_policy").options == {
+        "import": PERMISSION_ARN,
+        "ignoreChanges": ["description"],
+    }
     attachments = {r.inputs["policyArn"]: r.options for r in of_type(run, ROLE_ATTACHMENT)}
     assert attachments == {
         PERMISSION_ARN: {"import": f"s3-list-role/{PERMISSION_ARN}"},
@@ -122,8 +134,11 @@ def test_adoption_sets_the_import_id_each_resource_type_takes() -> None:
 def test_the_plan_shows_adopted_resources_as_imports() -> None:
     run = run_program("utils", adopted())
     text = plan_render.render_text(run)
-    assert "  = aws:iam/user:User  random_user  (access-user-random_user)  [import random_user] [retainOnDelete]\n" in text
-    assert "  = aws:iam/role:Role  s3-list-role  (access-role-s3-list-role)  [import s3-list-role]\n" in text
+    assert (
+        "  = aws:iam/user:User  random_user  (access-user-random_user)  [import random_user, then update] [retainOnDelete]\n"
+        in text
+    )
+    assert "  = aws:iam/role:Role  s3-list-role  (access-role-s3-list-role)  [import s3-list-role, then update]\n" in text
     assert (
         "  + aws:iam/policy:Policy  random_user-assume-roles-utils  (access-assume-random_user)  [ignoreChanges description]\n"
         in text
@@ -137,7 +152,7 @@ def test_a_role_can_be_adopted_without_its_policies() -> None:
     raw["roles"]["s3-list-role"]["import"] = True
     run = run_program("utils", raw)
     assert one(run, ROLE, "s3-list-role").options == {"import": "s3-list-role"}
-    assert one(run, POLICY, "s3-list-role-role_permissions_policy").options == {}
+    assert one(run, POLICY, "s3-list-role-role_permissions_policy").options == {"ignoreChanges": ["description"]}
     assert [r.options for r in of_type(run, ROLE_ATTACHMENT)] == [{}]
 
 

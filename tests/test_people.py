@@ -234,7 +234,10 @@ def test_later_ups_never_replace_the_login_profile_so_never_reset_a_password(wal
     reads PasswordResetRequired back as false once the user changed it
     (hashicorp/terraform-provider-aws#23567). The plan shows the option a reviewer relies on."""
     profile = one(walkthrough, "aws:iam/userLoginProfile:UserLoginProfile", "access-login-random_user")
-    assert profile.options == {"ignoreChanges": ["passwordResetRequired", "passwordLength", "pgpKey"]}
+    assert profile.options == {
+        "ignoreChanges": ["passwordResetRequired", "passwordLength", "pgpKey"],
+        "retainOnDelete": True,  # a hand-over keeps the password (tests/test_adoption.py)
+    }
     assert "[ignoreChanges passwordResetRequired, passwordLength, pgpKey]" in plan_render.render_text(walkthrough)
     assert walkthrough.outputs["consoleSignInUrl"] == f"https://{SOURCE}.signin.aws.amazon.com/console"
 
@@ -319,9 +322,8 @@ def test_the_initial_password_is_long_enough_for_the_policy() -> None:
     raw["passwordPolicy"] = {"minimumPasswordLength": 32, "maxPasswordAge": None}
     run = run_program("utils", raw)
     assert one(run, "aws:iam/userLoginProfile:UserLoginProfile", "access-login-random_user").inputs["passwordLength"] == 32
-    assert (
-        "maxPasswordAge" not in one(run, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "access-password-policy").inputs
-    )
+    # null is sent as 0, AWS's "never expire" (tests/test_adoption.py, the password policy)
+    assert one(run, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "access-password-policy").inputs["maxPasswordAge"] == 0
 
 
 def test_a_stack_without_the_key_leaves_the_password_policy_alone() -> None:

@@ -130,7 +130,8 @@ def test_removing_a_user_only_narrows_and_says_so() -> None:
     text = render_review(head, base)
     assert "**This change only narrows access.**" in text
     assert "Widened access" not in text
-    assert "| remove | source | `aws:iam/user:User` | `bob` |  |" in text
+    # retained: the engine forgets the user, who stays in AWS (docs/people.md)
+    assert "| forget (kept in AWS) | source | `aws:iam/user:User` | `bob` |  |" in text
 
 
 def test_a_new_action_and_a_wildcard_resource_in_a_policy_file_widen(project: Path) -> None:

@@ -254,7 +254,7 @@ def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePl
         assume = _assume_policies(loaded.stack, s, name, trusting) if trusting else ()
         console = None
         if user.console_access:
-            console = LoginProfilePlan(user.pgp_key, selfservice.initial_password_length(s.password_policy))
+            console = LoginProfilePlan(user.pgp_key, selfservice.initial_password_length(s.password_policy), adopt=user.import_)
         users.append(
             UserPlan(
                 name=name,

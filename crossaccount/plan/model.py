@@ -71,6 +71,9 @@ class LoginProfilePlan:
     pgp_key: str | None
     """keybase:<user> or a base64 public key: the password comes back encrypted to it."""
     password_length: int
+    adopt: bool = False
+    """The user's `import: true`: the person's existing login profile (their password) is imported
+    (id: the user name), never a new one created; no pgpKey then (the settings refuse it)."""
 
 
 @dataclass(frozen=True)

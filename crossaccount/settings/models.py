@@ -55,13 +55,20 @@ class UserSettings(_Model):
     mfa_device_name: str | None = Field(None, description="Name of the user's virtual MFA device (default: the user name).")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on the user.")
     import_: bool = Field(
-        False, alias="import", description="Adopt the existing IAM user of this name (Pulumi's import option, id: the name)."
+        False,
+        alias="import",
+        description="Adopt the existing IAM user of this name (Pulumi's import option, id: the name), and with "
+        "consoleAccess its existing login profile; the same up then makes both what these settings say.",
     )
     profile: str | None = Field(
         None,
         description="The profile with this user's own credentials on the person's machine (default: <user>@<source account>).",
     )
-    console_access: bool = Field(False, description="Create a console login profile (password reset at first sign-in).")
+    console_access: bool = Field(
+        False,
+        description="A console login profile (password reset at first sign-in), kept in AWS when it leaves the program; "
+        "with import: the person's existing one.",
+    )
     pgp_key: str | None = Field(
         None, description="keybase:<user> or a base64 PGP public key: the initial password is encrypted to it."
     )
@@ -97,10 +104,10 @@ class PasswordPolicySettings(_Model):
     require_numbers: bool = True
     require_symbols: bool = True
     password_reuse_prevention: int | None = Field(
-        24, description=f"{REUSE_RANGE[0]} to {REUSE_RANGE[1]} previous passwords; null: none."
+        24, description=f"{REUSE_RANGE[0]} to {REUSE_RANGE[1]} previous passwords; null: none (sent as 0, AWS's off)."
     )
     max_password_age: int | None = Field(
-        90, description=f"{MAX_AGE_RANGE[0]} to {MAX_AGE_RANGE[1]:,} days; null: passwords never expire."
+        90, description=f"{MAX_AGE_RANGE[0]} to {MAX_AGE_RANGE[1]:,} days; null: passwords never expire (sent as 0, AWS's off)."
     )
     allow_users_to_change_password: bool = True
     hard_expiry: bool = Field(False, description="True: an expired password can only be reset by an administrator.")
@@ -185,10 +192,15 @@ class RoleSettings(_Model):
         default_factory=dict, description="Guardrail rules waived for this role: rule id -> why (shown in the plan)."
     )
     import_: bool = Field(
-        False, alias="import", description="Adopt the existing IAM role of this name (Pulumi's import option, id: the name)."
+        False,
+        alias="import",
+        description="Adopt the existing IAM role of this name (Pulumi's import option, id: the name); the same up "
+        "then makes it what these settings say (its path must already match: a new path would replace it).",
     )
     import_policies: bool = Field(
-        False, description="Adopt the existing policies made from policyFiles (id: ARN) and every attachment (id: role/ARN)."
+        False,
+        description="Adopt the existing policies made from policyFiles (id: ARN) and every attachment (id: role/ARN); "
+        "the same up then writes the files' documents.",
     )
 
 

@@ -124,6 +124,16 @@ def _check_users(
                 problems.append(
                     f"{key((*at, 'pgpKey'))}: set without consoleAccess: true; the key only encrypts the initial console password"
                 )
+            elif user.import_ and user.create:
+                # import + consoleAccess adopts the person's existing login profile (id: the user
+                # name); the provider encrypts only a password it generates itself, at create, and
+                # never reads one back (terraform-provider-aws, iam/user_login_profile.go), so the
+                # key would encrypt nothing and `encryptedPassword` would stay empty.
+                problems.append(
+                    f"{key((*at, 'pgpKey'))}: set with import: true and consoleAccess: true, which adopt {name}'s "
+                    "existing console password; the provider encrypts only a password it generates, so the key would "
+                    "encrypt nothing. Remove pgpKey (the person keeps their password), or remove import to create the user"
+                )
             problem = pgp_key_problem(user.pgp_key)
             if problem is not None:
                 problems.append(f"{key((*at, 'pgpKey'))}: {problem}")

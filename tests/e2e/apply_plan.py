@@ -94,7 +94,9 @@ def generated_password(length: int) -> str:
 def _create_people(iam: Any, type_: str, inputs: Mapping[str, Any]) -> tuple[str, str | None]:
     """The source account's people resources (components/people.py)."""
     if type_ == PASSWORD_POLICY:
-        iam.update_account_password_policy(**{PASSWORD_POLICY_INPUTS[k]: v for k, v in inputs.items()})
+        # As the provider sends it: only the fields whose value is set (`d.GetOk`, which 0 and
+        # false are not); AWS resets every field it is not sent (components/people.py OFF).
+        iam.update_account_password_policy(**{PASSWORD_POLICY_INPUTS[k]: v for k, v in inputs.items() if v})
         return "account password policy", None
     if type_ == GROUP:
         group = iam.create_group(**_optional(GroupName=inputs["name"], Path=inputs.get("path")))["Group"]

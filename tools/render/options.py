@@ -13,13 +13,18 @@ MARKED = ("import", "retainOnDelete", "protect", "deleteBeforeReplace", "ignoreC
 
 
 def option_marks(options: Mapping[str, Any] | None) -> str:
-    """A resource's options for a reviewer, e.g. `[import random_user] [retainOnDelete]` ('' if none)."""
+    """A resource's options for a reviewer, e.g. `[import random_user, then update] [retainOnDelete]` ('' if none).
+
+    `then update`: since Pulumi 3.174 the engine reads the existing resource by that id and, in the
+    same deployment, overwrites every input that differs with the plan's (a trust policy, tags, a
+    boundary the settings leave out); a difference that needs a replacement is refused (docs/adopting.md).
+    """
     marks = []
     for option in MARKED:
         if options and option in options:
             value = options[option]
             if option == "import":
-                marks.append(f"[import {value}]")
+                marks.append(f"[import {value}, then update]")
             elif isinstance(value, list):  # ignoreChanges: the inputs a later `up` leaves alone
                 marks.append(f"[{option} {', '.join(value)}]")
             else:

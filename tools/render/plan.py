@@ -32,7 +32,7 @@ def _resource(r: Registration) -> dict[str, Any]:
 
 
 def option_marks(r: Registration) -> str:
-    """The resource's options for a reviewer, e.g. `[import random_user] [retainOnDelete]` ('' if none)."""
+    """The resource's options for a reviewer, e.g. `[import random_user, then update] [retainOnDelete]` ('' if none)."""
     return review_option_marks(r.options)
 
 

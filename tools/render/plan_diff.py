@@ -62,7 +62,9 @@ ATTACHMENTS = {
     "aws:iam/userPolicyAttachment:UserPolicyAttachment": "user",
 }
 Effect = Literal["widens", "narrows", "other"]
-Action = Literal["add", "remove", "replace", "update"]
+Action = Literal["add", "remove", "forget", "replace", "update"]
+"""`forget`: a resource that leaves the plan with `retainOnDelete` (a person's user or login
+profile): the engine drops it from the state and makes no AWS call, so it stays in AWS."""
 
 # Condition operators whose values are a set of allowed matches (more values: more access),
 # and their negations (more values: less access). `...IfExists` is the same operator here.
@@ -144,6 +146,9 @@ def _canonical(key: str, value: Any) -> Any:
 
 def _changed_inputs(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
     keys = set(old.get("inputs", {})) | set(new.get("inputs", {}))
+    # The engine diffs an input in the new plan's ignoreChanges as unchanged: not a change in AWS,
+    # and never a replacement (a policy's description, a login profile's passwordResetRequired).
+    keys -= set((new.get("options") or {}).get("ignoreChanges") or ())
     changed = {k for k in keys if _canonical(k, old["inputs"].get(k)) != _canonical(k, new["inputs"].get(k))}
     if old.get("options") != new.get("options"):  # resource options (protect, retainOnDelete, ...)
         changed.add("options")
@@ -158,7 +163,8 @@ def _resource_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[
         out.append(ResourceChange("add", urn, r["type"], _name(r), r.get("account")))
     for urn in sorted(old.keys() - new.keys()):
         r = old[urn]
-        out.append(ResourceChange("remove", urn, r["type"], _name(r), r.get("account")))
+        action: Action = "forget" if (r.get("options") or {}).get("retainOnDelete") else "remove"
+        out.append(ResourceChange(action, urn, r["type"], _name(r), r.get("account")))
     for urn in sorted(old.keys() & new.keys()):
         changed = _changed_inputs(old[urn], new[urn])
         if not changed:
@@ -166,7 +172,7 @@ def _resource_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[
         r = new[urn]
         forced = tuple(k for k in changed if k in FORCE_NEW.get(r["type"], ()))
         out.append(ResourceChange("replace" if forced else "update", urn, r["type"], _name(r), r.get("account"), changed, forced))
-    order = {"add": 0, "replace": 1, "update": 2, "remove": 3}
+    order = {"add": 0, "replace": 1, "update": 2, "remove": 3, "forget": 4}
     return sorted(out, key=lambda c: (order[c.action], c.account or "", c.type, c.name))
 
 

@@ -454,7 +454,8 @@ def diff_section(diff: PlanDiff) -> list[str]:
         lines += ["##### Resources", "", "| change | account | type | name | inputs changed |", "| --- | --- | --- | --- | --- |"]
         for r in diff.resources:
             changed = ", ".join(f"`{k}`" + (" (forces replacement)" if k in r.replaced_by else "") for k in r.inputs)
-            lines.append(f"| {r.action} | {r.account or ''} | `{r.type}` | `{r.name}` | {changed} |")
+            action = "forget (kept in AWS)" if r.action == "forget" else r.action
+            lines.append(f"| {action} | {r.account or ''} | `{r.type}` | `{r.name}` | {changed} |")
     while lines[-1] == "":
         lines.pop()
     return lines
