@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,12 @@ def group(raw: Settings, name: str, members: list[str], arns: list[str] | None =
     return out
 
 
+def edit(raw: Settings, role: str, **keys: Any) -> Settings:
+    out = copy.deepcopy(raw)
+    out["roles"][role].update(keys)
+    return out
+
+
 def trusting(raw: Settings, role: str, *groups: str) -> Settings:
     out = copy.deepcopy(raw)
     out["roles"][role]["trustedGroups"] = list(groups)
@@ -77,12 +84,17 @@ class Case:
     base: Settings
     head: Settings
     headline: str
-    """The first line of *what changed* after its heading: widened (with the count), only narrows, or none."""
+    """The first line of *what changed* after its heading: widened (with the count), only narrows, or
+    none; empty where `plan` refuses the head."""
     lines: list[str]
     """Every access line of *what changed*, in the comment's order (widened, narrowed, other)."""
     why: str
     rows: dict[tuple[str, str], str] = field(default_factory=dict)
     """(user, role) -> the start of that row of the access table (the user cell)."""
+    warnings: tuple[str, ...] = ()
+    """The rules of the guardrail warnings `plan` prints on stderr, in order."""
+    refused: str | None = None
+    """A line of the one error when `plan` refuses the head (exit 1, nothing on stdout)."""
 
 
 DEVS = group(people(), "devs", ["random_user"])
@@ -274,6 +286,37 @@ CASES = [
         "writes each membership's groups in one order, and the diff compares memberships and "
         "attachments as sets.",
     ),
+    Case(
+        "mfa-dropped-for-a-role-a-group-may-assume",
+        trusting(group(people(), "devs", ["bob"]), "s3-list-role", "devs"),
+        edit(trusting(group(people(), "devs", ["bob"]), "s3-list-role", "devs"), "s3-list-role", requireMfa=False),
+        WIDENED.format(3),
+        [
+            "- **assume-role policy devs-group-assume-roles-utils, attached to group devs (member bob)**: statement "
+            "AssumeCrossAccountRoles drops condition Bool aws:MultiFactorAuthPresent true: MFA is no longer required",
+            "- **assume-role policy random_user-assume-roles-utils**: statement AssumeCrossAccountRoles drops condition "
+            "Bool aws:MultiFactorAuthPresent true: MFA is no longer required",
+            "- **trust policy of role s3-list-role**: statement TrustSourceUsers drops condition Bool "
+            "aws:MultiFactorAuthPresent true: MFA is no longer required",
+        ],
+        "The identity side of a group-trusted role is the group's policy: a dropped MFA condition "
+        "there is named with the group and its members, next to the same change in the trust policy.",
+        warnings=("TRUST_WITHOUT_MFA", "MFA_REQUIRED_BY_SELF_SERVICE"),
+    ),
+    Case(
+        "administrator-access-on-a-group-is-refused",
+        DEVS,
+        group(people(), "devs", ["random_user"], ["arn:aws:iam::aws:policy/AdministratorAccess"]),
+        "",
+        [],
+        "Every member would hold every action on every resource: the guardrail ADMINISTRATOR_ACCESS "
+        "refuses the head before any comment is written (exit 1), whatever the base.",
+        refused="  - error ADMINISTRATOR_ACCESS cross-account-roles:groups.devs.managedPolicyArns[0]: "
+        "arn:aws:iam::aws:policy/AdministratorAccess grants every action on every resource (it allows every "
+        "action of every service on every resource, per moto 5.2.5's copy of the AWS managed policies); attach "
+        "a policy with the actions the role needs (policies/*.json), or waive ADMINISTRATOR_ACCESS for this "
+        "role with the reason (e.g. break-glass)",
+    ),
 ]
 
 
@@ -288,15 +331,13 @@ def program(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_program(tmp_path_factory.mktemp("groups-program"))
 
 
-def _comment(case: Case, program: Path, tmp_path: Path) -> str:
+def _run(case: Case, program: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     base = plan_render.as_data(run_program("utils", case.base, program_path=program / "__main__.py"))
     saved = tmp_path / "base.json"
     saved.write_text(json.dumps(base), encoding="utf-8")
     project = copy_program(tmp_path / "project")
     (project / "Pulumi.utils.yaml").write_text(_stack_file(case.head), encoding="utf-8")
-    result = run_cli("plan", "--stack", "utils", "--format", "markdown", "--against", str(saved), "--project-dir", str(project))
-    assert (result.returncode, result.stderr) == (0, ""), result.stderr
-    return result.stdout
+    return run_cli("plan", "--stack", "utils", "--format", "markdown", "--against", str(saved), "--project-dir", str(project))
 
 
 def _what_changed(comment: str) -> list[str]:
@@ -312,7 +353,15 @@ def test_the_corpus_has_the_cases_the_issue_names() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_access_through_groups_is_reported_as_access(case: Case, program: Path, tmp_path: Path) -> None:
-    comment = _comment(case, program, tmp_path)
+    result = _run(case, program, tmp_path)
+    if case.refused is not None:
+        assert (result.returncode, result.stdout) == (1, ""), case.why
+        assert case.refused in result.stderr.splitlines(), (case.why, result.stderr)
+        return
+    assert result.returncode == 0, result.stderr
+    assert [line.split(" ")[2] for line in result.stderr.splitlines()] == list(case.warnings), result.stderr
+    assert all(line.startswith("guardrails: warning ") for line in result.stderr.splitlines()), result.stderr
+    comment = result.stdout
     section = _what_changed(comment)
     assert section[0] == case.headline, case.why
     assert [line for line in section if line.startswith("- **")] == case.lines, case.why
