@@ -538,3 +538,29 @@ def test_the_access_table_names_the_group_whose_policy_lets_a_user_assume_the_ro
     )
     (grant,) = access_grants(head)
     assert (grant.principal, grant.via, grant.group_policies) == ("bob", ("ops",), (("devs", (READ_ONLY,)),))
+
+
+def test_an_allow_with_not_action_offers_assume_role_unless_it_lists_it() -> None:
+    members = res(MEMBERSHIP, "access-groups-bob", user="bob", groups=["devs"])
+    everything_but_iam = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}
+    )
+    but_sts = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "STS:Assume*", "Resource": "*"}]}
+    )
+    arn = f"arn:aws:iam::{SRC}:policy/broad"
+    attach = res(ATTACH, "access-attach-broad", group="devs", policyArn=arn)
+    texts = [
+        [
+            c.text
+            for c in diff_plans(
+                plan(members), plan(members, attach, res("aws:iam/policy:Policy", "p", name="broad", policy=d))
+            ).access
+            if c.where == "group devs"
+        ]
+        for d in (everything_but_iam, but_sts)
+    ]
+    assert texts == [
+        [f"policy {arn} (allows sts:AssumeRole on *) (a wildcard) attached: reaches member bob"],
+        [f"policy {arn} attached: reaches member bob"],
+    ]

@@ -147,10 +147,13 @@ def policy_documents(plan: Mapping[str, Any]) -> dict[str, str]:
 
 
 def assumable_roles(document: str | None) -> tuple[str, ...]:
-    """The resources of the Allow statements of `document` that allow sts:AssumeRole."""
+    """The resources of the Allow statements of `document` that allow sts:AssumeRole (a Deny
+    is not subtracted: this names what the policy offers, for a reviewer to read)."""
     found: list[str] = []
     for s in statements(document):
-        if s.effect == "Allow" and any(allows_assume(a) for a in s.action):
+        # An Allow with NotAction allows every action it does not list, sts:AssumeRole included.
+        by_not_action = bool(s.not_action) and not any(allows_assume(a) for a in s.not_action)
+        if s.effect == "Allow" and (any(allows_assume(a) for a in s.action) or by_not_action):
             found += [r for r in s.resource if r not in found]
     return tuple(found)
 

@@ -421,10 +421,10 @@ def _role_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Access
 # URN, so a renamed resource that leaves the same attachment or membership is no change.
 
 
-def _who(members: Iterable[str]) -> str:
+def _who(members: Iterable[str], empty: str = "no member yet (whoever joins gains it)") -> str:
     names = sorted(members)
     if not names:
-        return "no member yet (whoever joins gains it)"
+        return empty
     return ("member " if len(names) == 1 else "members ") + ", ".join(names)
 
 
@@ -514,11 +514,11 @@ def _group_labels(plan: Mapping[str, Any], groups: Mapping[str, GroupFacts]) -> 
         inputs = r.get("inputs", {})
         if r.get("type") == GROUP_POLICY and isinstance(inputs.get("group"), str):
             facts = groups.get(inputs["group"], GroupFacts(inputs["group"]))
-            labels[r["urn"]] = f"inline policy {_name(r)} of group {facts.name} ({_who(facts.members)})"
+            labels[r["urn"]] = f"inline policy {_name(r)} of group {facts.name} ({_who(facts.members, 'no member yet')})"
         elif r.get("type") == POLICY and r.get("account") in accounts:
             key = f"{accounts[r['account']]}:policy{inputs.get('path') or '/'}{_name(r)}"
             if key in holders:
-                attached = "; ".join(f"group {g.name} ({_who(g.members)})" for g in holders[key])
+                attached = "; ".join(f"group {g.name} ({_who(g.members, 'no member yet')})" for g in holders[key])
                 labels[r["urn"]] = f"{_document_label(r, 'policy')}, attached to {attached}"
     return labels
 
