@@ -102,7 +102,7 @@ DEVS_RO = group(people(), "devs", ["random_user"], [READ_ONLY])
 DEVS_TRUSTED = trusting(DEVS, "s3-list-role", "devs")
 DEVS_TRUSTED_RO = trusting(DEVS_RO, "s3-list-role", "devs")
 BOTH_RO = group(people(), "devs", ["random_user", "bob"], [READ_ONLY])
-ASSUME_LINE = f"policy {DEVS_ASSUME} (allows sts:AssumeRole on {S3})"
+ASSUME_LINE = f"policy {DEVS_ASSUME} (allows sts:AssumeRole on {S3}: cross-account access to account {TGT})"
 
 CASES = [
     Case(
@@ -437,8 +437,8 @@ def test_a_policy_the_plan_creates_that_assumes_any_role_through_a_group_is_a_fl
         AccessChange(
             "widens",
             "group devs",
-            f"policy arn:aws:iam::{SRC}:policy/team/anything (allows sts:AssumeRole on arn:aws:iam::{TGT}:role/*) "
-            "(a wildcard) attached: reaches member bob",
+            f"policy arn:aws:iam::{SRC}:policy/team/anything (allows sts:AssumeRole on arn:aws:iam::{TGT}:role/*: "
+            f"cross-account access to account {TGT}) (a wildcard) attached: reaches member bob",
             wildcard=True,
         )
     ]

@@ -421,6 +421,9 @@ def _role_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Access
 # URN, so a renamed resource that leaves the same attachment or membership is no change.
 
 
+ROLE_ACCOUNT = re.compile(r":iam::(\d{12}):role/")
+
+
 def _who(members: Iterable[str], empty: str = "no member yet (whoever joins gains it)") -> str:
     names = sorted(members)
     if not names:
@@ -430,12 +433,17 @@ def _who(members: Iterable[str], empty: str = "no member yet (whoever joins gain
 
 def _policy_text(arn: str, documents: Mapping[str, str]) -> tuple[str, bool]:
     """A policy as the reviewer needs it: its ARN and, for one the plan creates, the roles it
-    lets the holder assume (cross-account access); and whether one of those is a wildcard."""
-    roles = assumable_roles(documents.get(policy_key(arn)))
+    lets the holder assume, and the other accounts that makes reachable (cross-account access);
+    and whether one of those roles is a wildcard."""
+    key = policy_key(arn)
+    roles = assumable_roles(documents.get(key))
     if not roles:
         return f"policy {arn}", False
+    own = key.split(":", 1)[0]
+    others = sorted({m.group(1) for r in roles if (m := ROLE_ACCOUNT.search(r)) and m.group(1) != own})
+    reach = f": cross-account access to account {', '.join(others)}" if others else ""
     wild = any(_is_wild(r) for r in roles)
-    return f"policy {arn} (allows sts:AssumeRole on {', '.join(roles)})" + (" (a wildcard)" if wild else ""), wild
+    return f"policy {arn} (allows sts:AssumeRole on {', '.join(roles)}{reach})" + (" (a wildcard)" if wild else ""), wild
 
 
 def _policies_text(group: GroupFacts, documents: Mapping[str, str]) -> tuple[str, bool]:
