@@ -8,7 +8,9 @@ Two questions a reviewer asks, answered from the plan JSON alone (offline, no se
 - **access**: for every trust and permission document, the statements that gained or lost
   principals, actions, resources or conditions, each classed as *widens*, *narrows* or
   *other* (a change whose effect on access this code cannot decide, e.g. a new Bool value).
-  Attachments, session length and permissions boundaries are access too.
+  Attachments, session length and permissions boundaries are access too, and so is what
+  comes through a group: a policy attached to a group, a member added to a group that
+  carries policies, a role that newly trusts a group (`tools.render.group_access`).
 
 Documents are compared in canonical form (`tools.render.policy_docs`): reordering statements or list
 elements, a single string for a list of one, action-name case are not changes.
@@ -16,10 +18,21 @@ elements, a single string for a list of one, action-name case are not changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from .group_access import (
+    GROUP_POLICY,
+    POLICY,
+    GroupFacts,
+    account_ids,
+    assumable_roles,
+    group_facts,
+    policy_documents,
+    policy_key,
+)
 from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
 
 # Inputs the AWS provider cannot update in place: a change replaces the resource (delete and
@@ -27,8 +40,15 @@ from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
 # (internal/service/iam/role.go: name, name_prefix, path ForceNew; policy.go: name,
 # name_prefix, path, description ForceNew; the attachments have no Update, every input
 # ForceNew). An IAM user's name and path are updated in place (user.go: UpdateUser with
-# NewUserName/NewPath), so a user rename is an update, not a replacement.
+# NewUserName/NewPath), so a user rename is an update, not a replacement. Groups the same
+# (group.go: UpdateGroup with NewGroupName/NewPath); group_policy_attachment.go has no Update;
+# group_policy.go: name, name_prefix, group ForceNew, policy updated; user_group_membership.go:
+# user ForceNew, groups updated (AddUserToGroup / RemoveUserFromGroup).
 FORCE_NEW: Mapping[str, tuple[str, ...]] = {
+    "aws:iam/group:Group": (),
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": ("group", "policyArn"),
+    "aws:iam/groupPolicy:GroupPolicy": ("name", "namePrefix", "group"),
+    "aws:iam/userGroupMembership:UserGroupMembership": ("user",),
     "aws:iam/role:Role": ("name", "namePrefix", "path"),
     "aws:iam/policy:Policy": ("name", "namePrefix", "path", "description"),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("role", "policyArn"),
@@ -394,9 +414,152 @@ def _role_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Access
     return out
 
 
+# --- groups -----------------------------------------------------------------------------
+# A group's policies are every member's: access changes when a policy is attached to or
+# detached from a group, when a group that carries policies gains or loses a member, and when a
+# role starts or stops trusting a group (tools.render.group_access). Compared as sets, not by
+# URN, so a renamed resource that leaves the same attachment or membership is no change.
+
+
+ROLE_ACCOUNT = re.compile(r":iam::(\d{12}):role/")
+
+
+def _who(members: Iterable[str], empty: str = "no member yet (whoever joins gains it)") -> str:
+    names = sorted(members)
+    if not names:
+        return empty
+    return ("member " if len(names) == 1 else "members ") + ", ".join(names)
+
+
+def _policy_text(arn: str, documents: Mapping[str, str]) -> tuple[str, bool]:
+    """A policy as the reviewer needs it: its ARN and, for one the plan creates, the roles it
+    lets the holder assume, and the other accounts that makes reachable (cross-account access);
+    and whether one of those roles is a wildcard."""
+    key = policy_key(arn)
+    roles = assumable_roles(documents.get(key))
+    if not roles:
+        return f"policy {arn}", False
+    own = key.split(":", 1)[0]
+    others = sorted({m.group(1) for r in roles if (m := ROLE_ACCOUNT.search(r)) and m.group(1) != own})
+    reach = f": cross-account access to account {', '.join(others)}" if others else ""
+    wild = any(_is_wild(r) for r in roles)
+    return f"policy {arn} (allows sts:AssumeRole on {', '.join(roles)}{reach})" + (" (a wildcard)" if wild else ""), wild
+
+
+def _policies_text(group: GroupFacts, documents: Mapping[str, str]) -> tuple[str, bool]:
+    texts = [_policy_text(arn, documents) for arn in sorted(group.policies)]
+    texts += [(f"inline policy {name}", False) for name in sorted(group.inline)]
+    return ", ".join(t for t, _ in texts), any(w for _, w in texts)
+
+
+def _one_group_changes(
+    a: GroupFacts | None, b: GroupFacts | None, docs_a: Mapping[str, str], docs_b: Mapping[str, str]
+) -> list[AccessChange]:
+    group = b or a
+    assert group is not None
+    where = f"group {group.name}"
+    out: list[AccessChange] = []
+    if a is None or b is None:  # the whole group comes or goes, with its members and policies
+        if group.carries_policies and group.members:
+            text, wild = _policies_text(group, docs_b if b else docs_a)
+            verb = "new group" if b else "group removed"
+            reach = "reaches" if b else "no longer reaches"
+            out.append(AccessChange("widens" if b else "narrows", where, f"{verb}: {text} {reach} {_who(group.members)}", wild))
+    else:
+        for arn in sorted(b.policies - a.policies):
+            text, wild = _policy_text(arn, docs_b)
+            out.append(AccessChange("widens", where, f"{text} attached: reaches {_who(b.members)}", wild))
+        for arn in sorted(a.policies - b.policies):
+            text, _ = _policy_text(arn, docs_a)
+            out.append(AccessChange("narrows", where, f"{text} detached: no longer reaches {_who(a.members)}"))
+        for name in sorted(b.inline - a.inline):
+            out.append(AccessChange("widens", where, f"inline policy {name} added: reaches {_who(b.members)}"))
+        for name in sorted(a.inline - b.inline):
+            out.append(AccessChange("narrows", where, f"inline policy {name} removed: no longer reaches {_who(a.members)}"))
+        if b.carries_policies:
+            text, wild = _policies_text(b, docs_b)
+            out += [AccessChange("widens", where, f"user {u} joins: gains {text}", wild) for u in sorted(b.members - a.members)]
+        if a.carries_policies:
+            text, _ = _policies_text(a, docs_a)
+            out += [AccessChange("narrows", where, f"user {u} leaves: loses {text}") for u in sorted(a.members - b.members)]
+    before, after = a.roles if a else frozenset(), b.roles if b else frozenset()
+    for role in sorted(after - before):
+        out.append(
+            AccessChange(
+                "widens",
+                where,
+                f"now trusted by role {role} (trustedGroups): "
+                + (f"{_who(group.members)} may assume it" if group.members else "whoever joins may assume it"),
+            )
+        )
+    for role in sorted(before - after):
+        out.append(AccessChange("narrows", where, f"no longer trusted by role {role} (trustedGroups)"))
+    return out
+
+
+def _group_changes(
+    base: Mapping[str, Any], head: Mapping[str, Any], old: Mapping[str, GroupFacts], new: Mapping[str, GroupFacts]
+) -> list[AccessChange]:
+    if not old and not new:
+        return []
+    docs_a, docs_b = policy_documents(base), policy_documents(head)
+    out: list[AccessChange] = []
+    for name in sorted(old.keys() | new.keys()):
+        out += _one_group_changes(old.get(name), new.get(name), docs_a, docs_b)
+    return out
+
+
+def _group_labels(plan: Mapping[str, Any], groups: Mapping[str, GroupFacts]) -> dict[str, str]:
+    """URN -> the name of a document that reaches people through a group: a managed policy the
+    plan creates and attaches to groups, or a group's inline policy, with the members it reaches."""
+    accounts = account_ids(plan)
+    holders: dict[str, list[GroupFacts]] = {}
+    for g in groups.values():
+        for arn in sorted(g.policies):
+            holders.setdefault(policy_key(arn), []).append(g)
+    labels: dict[str, str] = {}
+    for r in plan.get("resources", []):
+        inputs = r.get("inputs", {})
+        if r.get("type") == GROUP_POLICY and isinstance(inputs.get("group"), str):
+            facts = groups.get(inputs["group"], GroupFacts(inputs["group"]))
+            labels[r["urn"]] = f"inline policy {_name(r)} of group {facts.name} ({_who(facts.members, 'no member yet')})"
+        elif r.get("type") == POLICY and r.get("account") in accounts:
+            key = f"{accounts[r['account']]}:policy{inputs.get('path') or '/'}{_name(r)}"
+            if key in holders:
+                attached = "; ".join(f"group {g.name} ({_who(g.members, 'no member yet')})" for g in holders[key])
+                labels[r["urn"]] = f"{_document_label(r, 'policy')}, attached to {attached}"
+    return labels
+
+
+PRINCIPAL_CHANGE = re.compile(
+    r"^(?:statement \S+|Allow statement) (gains|loses) principal arn:[^:]+:iam::\d{12}:user/(?:.*/)?([^/]+)$"
+)
+
+
+def _through_groups(
+    changes: list[AccessChange], old: Mapping[str, GroupFacts], new: Mapping[str, GroupFacts]
+) -> list[AccessChange]:
+    """A trust policy's new (or lost) user principal that comes with a group the role trusts
+    (`trustedGroups` reach the trust policy as the members' ARNs): say which group."""
+    out = []
+    for c in changes:
+        match = PRINCIPAL_CHANGE.match(c.text) if c.where.startswith("trust policy of role ") else None
+        if match is not None:
+            role = c.where.removeprefix("trust policy of role ")
+            groups = new if match.group(1) == "gains" else old
+            names = sorted(g.name for g in groups.values() if role in g.roles and match.group(2) in g.members)
+            if names:
+                out.append(replace(c, text=f"{c.text} (through group {', '.join(names)})"))
+                continue
+        out.append(c)
+    return out
+
+
 def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[AccessChange]:
     old, new = _by_urn(base), _by_urn(head)
     out: list[AccessChange] = []
+    groups_a, groups_b = group_facts(base), group_facts(head)
+    labels = {**_group_labels(base, groups_a), **_group_labels(head, groups_b)}  # the head's members where both have it
     for urn in sorted(old.keys() | new.keys(), key=lambda u: (_name(new.get(u) or old[u]), u)):
         a, b = old.get(urn), new.get(urn)
         r = b or a
@@ -404,20 +567,22 @@ def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Ac
         for key in DOCUMENT_INPUTS:
             doc_a = a.get("inputs", {}).get(key) if a else None
             doc_b = b.get("inputs", {}).get(key) if b else None
+            label = labels.get(urn, _document_label(r, key)) if key == "policy" else _document_label(r, key)
             if SECRET in (doc_a, doc_b):
                 out.append(
                     AccessChange(
                         "other",
-                        _document_label(r, key),
+                        label,
                         "the plan holds this document as a secret (a `secure:` value in it), so its "
                         "changes cannot be compared offline: read `pulumi preview --diff`",
                     )
                 )
             elif doc_a is not None or doc_b is not None:
-                out += document_changes(_document_label(r, key), doc_a, doc_b)
+                out += document_changes(label, doc_a, doc_b)
         out += _attachment_changes(urn, a, b)
         if a and b and r["type"] == "aws:iam/role:Role":
             out += _role_changes(a, b)
+    out = _through_groups(out, groups_a, groups_b) + _group_changes(base, head, groups_a, groups_b)
     return sorted(out, key=lambda c: c.where)  # stable: within one document, the statements' order
 
 

@@ -26,6 +26,8 @@ RESOURCE_STRINGS = ("urn", "type", "name")
 RESOURCE_OPTIONAL_STRINGS = ("account", "provider")
 INPUT_STRINGS = ("name", "namePrefix", "path", "description", "permissionsBoundary", "role", "user", "group", "policyArn")
 """Inputs the diff reads as text (names, ARNs): a number or an object there is no plan's."""
+INPUT_STRING_LISTS = ("groups", "users")
+"""Inputs the diff reads as lists of names (a membership's groups, a group membership's users)."""
 DOCUMENT_INPUTS = ("assumeRolePolicy", "policy")
 
 
@@ -93,6 +95,10 @@ def _inputs_problem(at: tuple[str | int, ...], inputs: Mapping[str, Any]) -> str
     for name in INPUT_STRINGS:
         if inputs.get(name) is not None and not isinstance(inputs[name], str):
             return json_file.got((*at, name), inputs[name], "a string")
+    for name in INPUT_STRING_LISTS:
+        names = inputs.get(name)
+        if names is not None and not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+            return json_file.got((*at, name), names, "a list of names (strings)")
     duration = inputs.get("maxSessionDuration")
     if duration is not None and (isinstance(duration, bool) or not isinstance(duration, int)):
         return json_file.got((*at, "maxSessionDuration"), duration, "a whole number of seconds")

@@ -24,6 +24,14 @@ from typing import Any
 from crossaccount.guardrails.model import Finding, summarise
 
 from . import jsontext
+from .group_access import (
+    assumable_by_policy,
+    group_facts,
+    groups_by_member,
+    groups_granting,
+    other_policies_of,
+    policy_documents,
+)
 from .options import option_marks
 from .plan_diff import AccessChange, PlanDiff, diff_plans
 from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
@@ -57,7 +65,11 @@ class Grant:
     session: str
     permissions: tuple[str, ...]
     via: tuple[str, ...] = ()
-    """The groups of this stack through which the user is trusted (trustedGroups), if any."""
+    """The groups of this stack through which the user is trusted (trustedGroups) or allowed to
+    assume the role (a policy attached to the group), if any."""
+    group_policies: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(group, policies) for the user's groups that carry policies this plan does not create:
+    the person's permissions in the source account through the group."""
     kind: str = "aws"
     """`aws` (a user or role by ARN), `permission set`, `SAML provider` or `OIDC provider`."""
     action: str = "AssumeRole"
@@ -233,23 +245,31 @@ def _aws_mfa(trust: str, reason: str | None) -> str:
 
 
 def _with_groups(plan: Mapping[str, Any], grants: list[Grant]) -> list[Grant]:
-    """Say which rows come through a group (`trustedGroups`: the trust policy names the members)."""
-    groups = (plan.get("outputs") or {}).get("groups") or {}
-    if not isinstance(groups, dict):
-        return grants
-    return [
-        replace(
-            g,
-            via=tuple(
-                sorted(
-                    n
-                    for n, v in groups.items()
-                    if isinstance(v, dict) and g.principal in v.get("members", []) and g.role in v.get("roles", [])
-                )
-            ),
-        )
-        for g in grants
-    ]
+    """Say which rows come through a group: the role trusts it (`trustedGroups`: the trust
+    policy names the members; the outputs say which group), or a policy attached to a group of
+    the user allows sts:AssumeRole on the role (IAM evaluates a group's policies as each
+    member's). And which of the user's groups carry other policies (`tools.render.group_access`)."""
+    outputs = plan.get("outputs")
+    trusting = outputs.get("groups") if isinstance(outputs, dict) else None
+    trusting = trusting if isinstance(trusting, dict) else {}
+    groups = group_facts(plan)
+    documents = policy_documents(plan) if groups else {}
+    assumable = assumable_by_policy(groups, documents)
+    of_user = groups_by_member(groups)
+    roles = {_name(r): r.get("inputs", {}).get("path") or "/" for r in _resources(plan, ROLE)}
+    out = []
+    for g in grants:
+        role_key = f"{g.account}:role{roles.get(g.role, '/')}{g.role}"
+        trusted = {
+            n
+            for n, v in trusting.items()
+            if isinstance(v, dict) and g.principal in v.get("members", []) and g.role in v.get("roles", [])
+        }
+        mine = of_user.get(g.principal, {}) if g.kind == "aws" else {}
+        granting = groups_granting(mine, assumable, g.principal, role_key)
+        others = other_policies_of(mine, documents, g.principal)
+        out.append(replace(g, via=tuple(sorted(trusted | set(granting))), group_policies=others))
+    return out
 
 
 def _grants_from_identity_policies(
@@ -294,6 +314,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _policy_name(arn: str) -> str:
+    """`arn:aws:iam::aws:policy/ReadOnlyAccess` -> managed `ReadOnlyAccess`; `inline x` -> inline `x`."""
+    if arn.startswith("inline "):
+        return f"inline `{arn.removeprefix('inline ')}`"
+    return f"managed `{arn.split(':policy/', 1)[-1]}`"
+
+
 def access_table(grants: Sequence[Grant]) -> list[str]:
     lines = [
         "| user | role | account | MFA | ExternalId | session tags | source identity | longest session | permissions |",
@@ -310,6 +337,8 @@ def access_table(grants: Sequence[Grant]) -> list[str]:
             who = f"`{g.principal}`" + ("" if g.created else " (existing user, not created by this stack)")
         if g.via:
             who += f" (through group {', '.join(g.via)})"
+        for group, policies in g.group_policies:
+            who += f" (group {group} gives {', '.join(_policy_name(p) for p in policies)} in the source account)"
         lines.append(
             "| "
             + " | ".join(
