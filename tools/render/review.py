@@ -160,8 +160,10 @@ def access_grants(plan: Mapping[str, Any]) -> list[Grant]:
     A trust policy the plan holds as `[secret]` (a role with a `secure:` externalId makes the
     engine mark the whole roles key secret) cannot be read: its rows come from the other side
     of the trust, the source users' assume-role policies, and say that the trust is secret."""
-    with indexed(plan):
-        return _access_grants(plan)
+    with indexed(plan) as index:  # once per rendering: the table, the diagram and the budget read them
+        if "grants" not in index.memo:
+            index.memo["grants"] = _access_grants(plan)
+        return list(index.memo["grants"])
 
 
 def _access_grants(plan: Mapping[str, Any]) -> list[Grant]:
@@ -464,6 +466,18 @@ def diff_section(diff: PlanDiff) -> list[str]:
     return lines
 
 
+def plan_diff(plan: Mapping[str, Any], base: Mapping[str, Any]) -> PlanDiff:
+    """`diff_plans(base, plan)`, once per rendering of `plan` against this very `base` object."""
+    index = active(plan)
+    memo = index.memo.get("diff") if index is not None else None
+    if memo is not None and memo[0] is base:
+        return memo[1]  # type: ignore[no-any-return]
+    diff = diff_plans(base, plan)
+    if index is not None:
+        index.memo["diff"] = (base, diff)
+    return diff
+
+
 def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> str:
     """The Markdown comment for a plan (and, with `base`, what changed since that plan)."""
     with indexed(plan):
@@ -480,7 +494,7 @@ def _render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None) -> s
         "",
     ]
     if base is not None:
-        lines += [*diff_section(diff_plans(base, plan)), ""]
+        lines += [*diff_section(plan_diff(plan, base)), ""]
     lines += ["#### Who may assume what", "", *access_table(access_grants(plan)), ""]
     lines += ["#### Diagram", "", "```mermaid", mermaid(plan), "```", ""]
     resources = plan.get("resources", [])
