@@ -55,6 +55,11 @@ COMMENT_CHARS = 65_536
 """A GitHub comment's limit (the API refuses a longer body)."""
 MIN_CHARS = 1_000
 """The smallest budget `plan --max-chars` takes: the header and the first changes fit."""
+ROW_CHARS = 50
+"""Fewer characters than any row of the access table has (nine cells of 23 characters together
+at least, each with `| ` before it and a space after it)."""
+EDGE_CHARS = 20
+"""Fewer characters than any edge of the diagram has (`  u1 -- "AssumeRole" --> r1`)."""
 NOT_SHORTENED = 0
 """`--max-chars 0`: the whole review, however long."""
 MORE = "… {n:,} more rows in the artifact"
@@ -274,17 +279,18 @@ def _shortened(plan: Mapping[str, Any], base: Mapping[str, Any] | None, max_char
         )
     )
     parts += _unchanged_parts(plan, grants, diff, roles, users)
-    parts.append(Part(["#### Who may assume what", ""], access_table(grants), [""], whole=True))
     lines: list[str] = []
     left = max_chars
     for part in parts:
-        if part.whole and part.fixed() + sum(len(r) + 1 for r in part.rows) > left:
-            continue  # cheap refusal before the diagram is drawn
         kept, used = _fit(part, left)
         lines += kept
         left -= used
+    if left > ROW_CHARS * len(grants):  # the whole access table, where it may fit
+        kept, used = _fit(Part(["#### Who may assume what", ""], access_table(grants), [""], whole=True), left)
+        lines += kept
+        left -= used
     diagram = Part(["#### Diagram", "", "```mermaid"], [], ["```", ""], whole=True)
-    if left > diagram.fixed() + 20 * len(grants):  # a diagram has an edge (20 characters at least) per row
+    if left > diagram.fixed() + EDGE_CHARS * len(grants):  # a diagram has an edge per row
         diagram.rows = mermaid(plan).splitlines()
         kept, used = _fit(diagram, left)
         lines += kept

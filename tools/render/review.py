@@ -508,7 +508,7 @@ def _render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None) -> s
             text = r.get("inputs", {}).get(k)
             if isinstance(text, str):
                 try:
-                    doc = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+                    doc = jsontext.dumps(json.loads(text), sort_keys=False)
                 except json.JSONDecodeError:
                     doc = text
                 lines += [
