@@ -185,7 +185,9 @@ def test_the_command_writes_the_whole_review_and_plan_as_the_artifact(tmp_path: 
     assert "- **role role-0002**: longest session 3600 s -> 7200 s" in comment
 
 
-def test_the_budget_is_refused_below_what_the_header_needs_and_outside_markdown(walkthrough_project: Path) -> None:
+def test_the_budget_is_refused_below_what_the_header_needs_and_outside_markdown(
+    walkthrough_project: Path, tmp_path: Path
+) -> None:
     project = ("--project-dir", str(walkthrough_project))
     result = run_cli("plan", "--format", "markdown", "--max-chars", "999", *project)
     assert (result.returncode, result.stdout) == (2, "")
@@ -195,3 +197,9 @@ def test_the_budget_is_refused_below_what_the_header_needs_and_outside_markdown(
     result = run_cli("plan", "--format", "json", "--max-chars", "5000", *project)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "error: --max-chars 5000: only with --format markdown (got --format json)\n"
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    result = run_cli("plan", "--format", "markdown", "--artifact", str(tmp_path / "a-file"), *project)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: --artifact {tmp_path / 'a-file'}: not a folder; expected a folder to write <stack>.md and <stack>.json into\n"
+    )

@@ -112,7 +112,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     )
     if artifact is not None:
         assert whole is not None
-        budget.write_artifact(artifact, args.stack, whole, budget.plan_json(plan))
+        try:
+            budget.write_artifact(artifact, args.stack, whole, budget.plan_json(plan))
+        except OSError as error:
+            print(f"error: --artifact {artifact}: cannot write into it ({error.strerror or error})", file=sys.stderr)
+            return 2
     out.write(comment)
     return 0
 
@@ -121,6 +125,9 @@ def _markdown_only(args: argparse.Namespace) -> None:
     for option, value in (("--max-chars", getattr(args, "max_chars", None)), ("--artifact", getattr(args, "artifact", None))):
         if value is not None and args.format != "markdown":
             raise ValueError(f"{option} {value}: only with --format markdown (got --format {args.format})")
+    artifact = getattr(args, "artifact", None)
+    if artifact is not None and artifact.exists() and not artifact.is_dir():
+        raise ValueError(f"--artifact {artifact}: not a folder; expected a folder to write <stack>.md and <stack>.json into")
 
 
 def _base_plan(path: Path, format_: str) -> dict[str, Any]:

@@ -11,6 +11,9 @@ the plan holds as a secret is `[secret]`; an ExternalId is shown as present, nev
    with which permissions;
 3. a **Mermaid diagram** of the two accounts, users, roles and trust;
 4. the resources, each policy document, the outputs and the guardrail findings.
+
+Where that is longer than a comment holds, `tools.render.budget` shortens it (what changed
+first, what did not in summary) and the whole review goes to the run's artifact.
 """
 
 from __future__ import annotations
