@@ -28,7 +28,7 @@ from tools.commands import plan as plan_module
 from tools.render import plan as plan_render
 from tools.render.budget import MORE, Part, _fit, render_within, size, touched
 from tools.render.plan_diff import diff_plans
-from tools.render.review import render_review
+from tools.render.review import access_grants, render_review
 
 USERS, ROLES = 320, 32
 MORE_LINE = re.compile(r"^… ([\d,]+) more rows in the artifact$")
@@ -66,8 +66,8 @@ def test_the_review_fits_its_budget_and_leads_with_the_change_widened_first(plan
         "##### :warning: Widened access (2)",
         "##### Narrowed access (2)",
         "##### Resources",
-        "#### Who may assume what, now, where the change touches",
         "#### Guardrails",
+        "#### Who may assume what, now, where the change touches",
         "#### Unchanged, in summary",
     ]
     widened = section(text, "##### :warning: Widened access (2)")
@@ -93,7 +93,10 @@ def test_the_rows_the_change_touches_are_the_changed_roles_and_users(plans: tupl
     roles_rows = [r for r in rows if re.search(r"`role-00(03|07|11)`", r)]
     assert len(roles_rows) == 31 + 32 + 32
     assert all(r.split(" | ")[7] == "2 h" for r in rows if "`role-0007`" in r)
-    assert all(f"`{dropped}`" in r for r in rows if r not in roles_rows)
+    others = [r for r in rows if r not in roles_rows]
+    assert others  # the dropped user's rows on the roles it keeps, first
+    assert all(f"`{dropped}`" in r for r in others)
+    assert rows[: len(others)] == others
 
 
 def test_a_part_cut_short_says_exactly_how_many_rows_are_left(plans: tuple[dict[str, Any], dict[str, Any]]) -> None:
@@ -203,3 +206,22 @@ def test_the_budget_is_refused_below_what_the_header_needs_and_outside_markdown(
     assert result.stderr == (
         f"error: --artifact {tmp_path / 'a-file'}: not a folder; expected a folder to write <stack>.md and <stack>.json into\n"
     )
+
+
+def test_after_the_change_every_part_keeps_its_heading_and_count_when_the_budget_is_tight(
+    plans: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    base, head = plans
+    text = render_within(head, base, 6_000)
+    assert size(text) <= 6_000
+    touched_rows = section(text, "#### Who may assume what, now, where the change touches")
+    unchanged = section(text, "#### Unchanged, in summary").split("\n\n")
+    counted = []
+    for table, more in [touched_rows.split("\n\n"), unchanged[1:3], unchanged[3:5]]:
+        match = MORE_LINE.match(more)
+        assert match is not None, more
+        counted.append(len(table.splitlines()) - 2 + int(match.group(1).replace(",", "")))
+    dropped = generated_settings(USERS, ROLES)["roles"]["role-0003"]["trustedUsers"][-1]
+    kept = [g.role for g in access_grants(head) if g.principal == dropped]
+    assert len(kept) == 2  # trusted by 3 roles before, one dropped it
+    assert counted == [31 + 32 + 32 + len(kept), ROLES - 3, USERS - 1]

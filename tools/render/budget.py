@@ -8,8 +8,8 @@ review. Where it does not, the review is shortened, in this order:
 1. the header, and a line saying the review is shortened and the whole one is an artifact;
 2. **what changed**: widened access first, then narrowed, then other access changes, then
    the resources added, replaced, updated and removed;
-3. the access rows, now, of the roles and users the change touches;
-4. the guardrail findings;
+3. the guardrail findings;
+4. the access rows, now, of the roles and users the change touches (a touched user's first);
 5. **what is unchanged, in summary**: resources counted by type, then one row per role (how
    many principals may assume it, its permissions) and one per user (how many roles), not
    one per user and role;
@@ -17,6 +17,8 @@ review. Where it does not, the review is shortened, in this order:
 
 Each part takes what it needs of what the parts before it left, so nothing is cut to make
 room for something later: the change is cut only where it alone is larger than the budget.
+After the change, each part leaves room for the headings of the parts after it (and the line
+counting their rows), so every heading shows where the budget allows that much.
 A part that does not fit ends with a blank line and `… N more rows in the artifact`, N exact. The whole review
 and the plan JSON are written by `write_artifact` (`plan --artifact DIR`), which the workflow
 uploads as an artifact of the run.
@@ -85,9 +87,15 @@ class Part:
     """Lines after the rows, kept with the heading (a closing fence)."""
     whole: bool = False
     """Only whole or not at all (the diagram, the whole access table)."""
+    change: bool = False
+    """Part of what changed (the header too): takes what it needs, however little that leaves."""
 
     def fixed(self) -> int:
         return sum(size(line) + 1 for line in (*self.heading, *self.tail))
+
+    def least(self) -> int:
+        """The heading, and the line counting the rows, when none of them fits."""
+        return self.fixed() + (_more(len(self.rows)) if self.rows else 0)
 
 
 def _more(n: int) -> int:
@@ -127,27 +135,24 @@ def _change_parts(diff: PlanDiff) -> list[Part]:
     """What changed, in the whole review's words (`tools.render.review.diff_section`), as parts."""
     heading = f"#### What changed against the base plan (stack `{diff.base_stack}`)"
     if not diff.resources and not diff.access:
-        return [
-            Part(
-                [heading, "", "No change: the same resources and documents as the base plan (reordering is not a change).", ""],
-                [],
-            )
-        ]
+        no_change = "No change: the same resources and documents as the base plan (reordering is not a change)."
+        return [Part([heading, "", no_change, ""], [], change=True)]
     widened, narrowed, other = diff.of("widens"), diff.of("narrows"), diff.of("other")
-    parts = [Part([heading, ""], [])]
+    parts = [Part([heading, ""], [], change=True)]
     if widened:
-        parts.append(Part([f"##### :warning: Widened access ({len(widened)})", ""], _change_lines(widened), [""]))
+        parts.append(Part([f"##### :warning: Widened access ({len(widened)})", ""], _change_lines(widened), [""], change=True))
     elif diff.only_narrows:
         parts[0].heading += ["**This change only narrows access.**", ""]
     elif not diff.access:
         parts[0].heading += ["No access changes: no document, attachment, session length or boundary differs.", ""]
     if narrowed:
-        parts.append(Part([f"##### Narrowed access ({len(narrowed)})", ""], _change_lines(narrowed), [""]))
+        parts.append(Part([f"##### Narrowed access ({len(narrowed)})", ""], _change_lines(narrowed), [""], change=True))
     if other:
-        parts.append(Part([f"##### Other access changes: judge these yourself ({len(other)})", ""], _change_lines(other), [""]))
+        other_heading = f"##### Other access changes: judge these yourself ({len(other)})"
+        parts.append(Part([other_heading, ""], _change_lines(other), [""], change=True))
     if diff.resources:
         head = ["##### Resources", "", "| change | account | type | name | inputs changed |", "| --- | --- | --- | --- | --- |"]
-        parts.append(Part(head, _resource_rows(diff.resources), [""]))
+        parts.append(Part(head, _resource_rows(diff.resources), [""], change=True))
     return parts
 
 
@@ -257,6 +262,7 @@ def _shortened(plan: Mapping[str, Any], base: Mapping[str, Any] | None, max_char
                 "",
             ],
             [],
+            change=True,
         )
     ]
     diff = plan_diff(plan, base) if base is not None else None
@@ -266,10 +272,6 @@ def _shortened(plan: Mapping[str, Any], base: Mapping[str, Any] | None, max_char
     if diff is not None:
         parts += _change_parts(diff)
         roles, users = touched(diff, plan, base or {})
-        rows = [g for g in grants if g.role in roles or g.principal in users]
-        if rows:
-            table = access_table(rows)
-            parts.append(Part(["#### Who may assume what, now, where the change touches", "", *table[:2]], table[2:], [""]))
     findings = plan.get("findings", [])
     parts.append(
         Part(
@@ -278,11 +280,21 @@ def _shortened(plan: Mapping[str, Any], base: Mapping[str, Any] | None, max_char
             [""] if findings else [],
         )
     )
+    if diff is not None:
+        # The rows of a user the change touches first (a principal added to a role), then the
+        # other rows of the roles it touches.
+        rows = [g for g in grants if g.principal in users] + [g for g in grants if g.role in roles and g.principal not in users]
+        if rows:
+            table = access_table(rows)
+            parts.append(Part(["#### Who may assume what, now, where the change touches", "", *table[:2]], table[2:], [""]))
     parts += _unchanged_parts(plan, grants, diff, roles, users)
     lines: list[str] = []
     left = max_chars
-    for part in parts:
-        kept, used = _fit(part, left)
+    least = [0 if part.change else part.least() for part in parts]
+    for i, part in enumerate(parts):
+        # What comes after the change keeps room for the headings (and counts) of the parts after it.
+        reserve = 0 if part.change else sum(least[i + 1 :])
+        kept, used = _fit(part, left - reserve if left - reserve >= least[i] else left)
         lines += kept
         left -= used
     if left > ROW_CHARS * len(grants):  # the whole access table, where it may fit
