@@ -45,8 +45,9 @@ $(POLICYPACK_VENV)/.installed: policypack/requirements.txt requirements.txt
 	@touch $@
 
 # make plan [STACK=utils] [FORMAT=text|json|markdown] [AGAINST=base-plan.json (markdown: what changed)]
+#           [MAX_CHARS=65536 (markdown: its length, 0: no limit)] [ARTIFACT=dir (markdown: the whole review and plan JSON)]
 plan: venv
-	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT) $(if $(AGAINST),--against $(AGAINST))
+	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT) $(if $(AGAINST),--against $(AGAINST)) $(if $(MAX_CHARS),--max-chars $(MAX_CHARS)) $(if $(ARTIFACT),--artifact $(ARTIFACT))
 
 check: venv
 	@$(PY) -m tools check --stack $(STACK) --format $(FORMAT)

@@ -14,7 +14,17 @@ import pytest
 from crossaccount.guardrails import check_plan
 from crossaccount.iam import non_whitespace_length
 from crossaccount.pipeline import load_values, plan_of
-from tools.benchmark.bench import Row, generated_settings, parse_sizes, render, write_project, write_table
+from tools.benchmark.bench import (
+    Measured,
+    ReviewMeasured,
+    Row,
+    generated_settings,
+    measure_review,
+    parse_sizes,
+    render,
+    write_project,
+    write_table,
+)
 from tools.benchmark.floor import floor_spec, run_floor, same_resources
 from tools.commands.plan import plan_stack
 from tools.offline.mocks import PROJECT_DIR, run_program
@@ -96,3 +106,20 @@ def test_make_bench_prints_and_writes_a_page_only_when_asked(variables: list[str
         check=True,
     )
     assert done.stdout.splitlines()[-1].split() == [".venv/bin/python", "-m", "tools", "bench", *options.split()]
+
+
+def test_the_review_row_reports_the_comment_and_its_time_against_the_plan() -> None:
+    review = ReviewMeasured(Measured(12.5, 12.0, 870.0), Measured(13.75, 13.0, 960.0), 54_840, True, 20.6)
+    table = render([], None, "4,000 x 400", 1, (1.0, 2.0), review)
+    assert table.splitlines()[-1] == (
+        "| 54,840 characters | yes | 20.6 MB | 13.75 s | 12.50 s | 1.10 | 13.00 s / 12.00 s (1.08) | 960 MB / 870 MB |"
+    )
+
+
+def test_the_review_measured_is_the_workflows_comment_with_the_change_in_it(tmp_path: Path) -> None:
+    measured = measure_review(50, 5, 1, tmp_path)
+    assert measured.change_shown
+    assert 1_000 < measured.characters <= 65_536
+    whole = (tmp_path / "review-artifact" / "bench.md").read_text(encoding="utf-8")
+    assert "- **role role-0000**: longest session 3600 s -> 7200 s" in whole
+    assert measured.whole_mb == len(whole.encode()) / 1e6

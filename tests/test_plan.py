@@ -188,6 +188,14 @@ def test_the_commands_json_is_byte_for_byte_the_standard_librarys(value: object)
     assert jsontext.dumps(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_the_reviews_documents_are_byte_for_byte_the_standard_librarys_in_their_own_key_order(value: object) -> None:
+    """`jsontext.dumps(sort_keys=False)`, the review's policy documents: `json.dumps(indent=2,
+    ensure_ascii=False)`, keys in the document's own order."""
+    assert jsontext.dumps(value, sort_keys=False) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
 def test_a_float_inside_a_dict_subclass_is_still_written_as_the_standard_library_writes_it() -> None:
     from collections import OrderedDict
 

@@ -11,7 +11,10 @@ and the process's peak resident memory from `wait4`'s `ru_maxrss`):
   providers, references, depends_on) registered by a bare program under the same mocks,
   with the same process-level tuning (`tools.benchmark.floor`);
 
-and, on the largest stack, `make check` (`python -m tools check`). It prints resources, wall
+and, on the largest stack, `make check` (`python -m tools check`) and the reviewer's Markdown of a
+one-line change as the pull-request workflow makes it (`plan --format markdown --against BASE.json
+--artifact DIR`: the comment within 65,536 characters, the whole review and plan JSON beside it),
+against the plan of the changed stack. It prints resources, wall
 time, time per resource, peak memory and the ratio to the floor. Only when asked, `--write
 FILE` (`make bench WRITE=docs/performance.md`) also writes the table, with the machine it ran
 on and its load, between FILE's bench markers; by default nothing is written.
@@ -100,13 +103,15 @@ def child_environment() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
-def run_child(argv: Sequence[str], cwd: Path) -> Measured:
-    """Wall clock and peak resident memory of one fresh process (its own `ru_maxrss`)."""
+def run_child(argv: Sequence[str], cwd: Path, stdout: Path | None = None) -> Measured:
+    """Wall clock and peak resident memory of one fresh process (its own `ru_maxrss`); its
+    output goes to `stdout` if given."""
     start = time.perf_counter()
-    process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, *argv], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=child_environment()
-    )
-    _, status, usage = os.wait4(process.pid, 0)
+    with Path(os.devnull if stdout is None else stdout).open("wb") as sink:
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, *argv], cwd=cwd, stdout=sink, stderr=subprocess.PIPE, env=child_environment()
+        )
+        _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     stderr = process.stderr.read().decode() if process.stderr else ""
@@ -186,6 +191,67 @@ def measure_check(users: int, roles: int, repeat: int, workdir: Path) -> Measure
     )
 
 
+ONE_LINE_CHANGE = ("role-0000", "maxSessionDuration", 7200)
+"""The review's change: one line added to one role of the generated stack (it widens access)."""
+CHANGE_SHOWN = "- **role role-0000**: longest session 3600 s -> 7200 s"
+
+
+@dataclass(frozen=True)
+class ReviewMeasured:
+    plan: Measured
+    """`make plan FORMAT=json` of the changed stack."""
+    review: Measured
+    """The review as the workflow makes it, of the same stack against the base plan."""
+    characters: int
+    """The comment's length (what GitHub counts: UTF-16 code units)."""
+    change_shown: bool
+    whole_mb: float
+    """The whole review written to the artifact."""
+
+    @property
+    def ratio(self) -> float:
+        return self.review.seconds / self.plan.seconds
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.review.cpu_seconds / self.plan.cpu_seconds if self.plan.cpu_seconds else 0.0
+
+
+def measure_review(users: int, roles: int, repeat: int, workdir: Path) -> ReviewMeasured:
+    """The review of a one-line change (`ONE_LINE_CHANGE`) against the generated stack's plan."""
+    raw = generated_settings(users, roles)
+    base, head = workdir / f"review-base-{users}x{roles}", workdir / f"review-head-{users}x{roles}"
+    base.mkdir()
+    head.mkdir()
+    write_project(base, raw)
+    role, key, value = ONE_LINE_CHANGE
+    raw["roles"][role][key] = value
+    write_project(head, raw)
+    base_json, comment, artifact = workdir / "review-base.json", workdir / "review.md", workdir / "review-artifact"
+    plan_argv = ["-m", "tools", "plan", "--stack", STACK, "--format", "json"]
+    run_child([*plan_argv, "--project-dir", str(base)], PROJECT_DIR, stdout=base_json)
+    plans, reviews = [], []
+    for _ in range(repeat):  # alternate, so that a change of load hits both alike
+        plans.append(run_child([*plan_argv, "--project-dir", str(head)], PROJECT_DIR))
+        review_argv = ["-m", "tools", "plan", "--stack", STACK, "--format", "markdown", "--project-dir", str(head)]
+        review_argv += ["--against", str(base_json), "--artifact", str(artifact)]
+        reviews.append(run_child(review_argv, PROJECT_DIR, stdout=comment))
+    text = comment.read_text(encoding="utf-8")
+    return ReviewMeasured(
+        plan=_median(plans),
+        review=_median(reviews),
+        characters=len(text.encode("utf-16-le")) // 2,  # as GitHub counts a comment (JavaScript's length)
+        change_shown=CHANGE_SHOWN in text.splitlines(),
+        whole_mb=(artifact / f"{STACK}.md").stat().st_size / 1e6,
+    )
+
+
+def _median(runs: Sequence[Measured]) -> Measured:
+    return Measured(
+        statistics.median(m.seconds for m in runs), statistics.median(m.cpu_seconds for m in runs), max(m.peak_mb for m in runs)
+    )
+
+
 def machine() -> str:
     model = platform.processor() or platform.machine()
     try:
@@ -198,7 +264,14 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
-def render(rows: Sequence[Row], check: Measured | None, check_size: str, repeat: int, load: tuple[float, float]) -> str:
+def render(
+    rows: Sequence[Row],
+    check: Measured | None,
+    check_size: str,
+    repeat: int,
+    load: tuple[float, float],
+    review: ReviewMeasured | None = None,
+) -> str:
     lines = [
         f"Measured by `make bench` on {machine()}; load average {load[0]:.2f} before, {load[1]:.2f} after "
         f"(the machine was shared); median of {repeat} run(s) per size, each a fresh process with Python's "
@@ -220,6 +293,21 @@ def render(rows: Sequence[Row], check: Measured | None, check_size: str, repeat:
             "",
             f"`make check` on the {check_size} stack: {check.seconds:.2f} s ({check.cpu_seconds:.2f} s CPU), "
             f"peak memory {check.peak_mb:.0f} MB.",
+        ]
+    if review is not None:
+        role, key, value = ONE_LINE_CHANGE
+        lines += [
+            "",
+            f"The review of a one-line change on the {check_size} stack (`{key}: {value}` on `{role}`), as the "
+            "pull-request workflow makes it (`plan --format markdown --against BASE.json --artifact DIR`):",
+            "",
+            "| comment | the change in it | whole review (artifact) | review | plan of the same stack | ratio "
+            "| CPU review / plan (ratio) | peak memory review / plan |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            f"| {review.characters:,} characters | {'yes' if review.change_shown else 'NO'} | {review.whole_mb:.1f} MB "
+            f"| {review.review.seconds:.2f} s | {review.plan.seconds:.2f} s | {review.ratio:.2f} "
+            f"| {review.review.cpu_seconds:.2f} s / {review.plan.cpu_seconds:.2f} s ({review.cpu_ratio:.2f}) "
+            f"| {review.review.peak_mb:.0f} MB / {review.plan.peak_mb:.0f} MB |",
         ]
     return "\n".join(lines) + "\n"
 
@@ -247,6 +335,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per size; the median is shown (default: 1)")
     parser.add_argument("--no-check", action="store_true", help="do not time `make check` on the largest stack")
     parser.add_argument(
+        "--no-review", action="store_true", help="do not time the review of a one-line change on the largest stack"
+    )
+    parser.add_argument(
         "--write",
         type=Path,
         metavar="FILE",
@@ -265,6 +356,7 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             print(f"measured {users} x {roles}", file=sys.stderr)
         largest = max(sizes, key=lambda s: s[0] * s[1])
         check = None if args.no_check else measure_check(*largest, args.repeat, Path(scratch))
+        review = None if args.no_review else measure_review(*largest, args.repeat, Path(scratch))
     load = (load_before, os.getloadavg()[0])
     if args.format == "json":
         data = {
@@ -274,10 +366,11 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
                 {**asdict(r), "ratio": r.ratio, "cpu_ratio": r.cpu_ratio, "ms_per_resource": r.ms_per_resource} for r in rows
             ],
             "check": asdict(check) if check else None,
+            "review": {**asdict(review), "ratio": review.ratio, "cpu_ratio": review.cpu_ratio} if review else None,
         }
         out.write(json.dumps(data, indent=2) + "\n")
     else:
-        table = render(rows, check, f"{largest[0]:,} x {largest[1]:,}", args.repeat, load)
+        table = render(rows, check, f"{largest[0]:,} x {largest[1]:,}", args.repeat, load, review)
         out.write(table)
         if args.write is not None:
             write_table(table, args.write)

@@ -3,7 +3,8 @@
 Runs the real program under the recording mocks (`tools.offline.mocks`) with a stack file's
 settings, and prints what it registered with the program's own guardrail findings (warnings
 and waived findings: an error stops the program before this) as text, JSON or Markdown
-(`tools.render.plan`).
+(`tools.render.plan`). The Markdown fits `--max-chars` (a pull-request comment's 65,536 by
+default, `tools.render.budget`); `--artifact DIR` also writes the whole review and the plan JSON.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from crossaccount.read.project import environments_note, read_engine_config, sta
 from tools.offline.errors import ProgramError
 from tools.offline.mocks import ProgramRun, run_program
 from tools.paths import PROJECT_DIR
-from tools.render.plan import RENDERERS, render_markdown
+from tools.render.plan import RENDERERS, as_data
 
 FORMATS = ("text", "json", "markdown")
 
@@ -47,18 +48,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PLAN_JSON",
         help="markdown only: also show what changed since this plan (make plan FORMAT=json of the base branch)",
     )
+    parser.add_argument(
+        "--max-chars",
+        type=_max_chars,
+        metavar="N",
+        help="markdown only: at most N characters, what changed first (default: 65536, a GitHub comment; 0: no limit)",
+    )
+    parser.add_argument(
+        "--artifact",
+        type=Path,
+        metavar="DIR",
+        help="markdown only: also write the whole review (DIR/<stack>.md) and the plan JSON (DIR/<stack>.json)",
+    )
+
+
+def _max_chars(text: str) -> int:
+    """`--max-chars`: 0 (no limit) or a budget the header and the first changes fit in."""
+    from tools.render.budget import MIN_CHARS  # noqa: PLC0415 (Markdown only: see tools.render.options)
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value != 0 and value < MIN_CHARS:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected 0 (no limit) or a number of characters of at least {MIN_CHARS}")
+    return value
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Print the plan to `out` (default: the current sys.stdout)."""
     out = out or sys.stdout
     base = None
-    if getattr(args, "against", None) is not None:
-        try:
+    try:
+        _markdown_only(args)
+        if getattr(args, "against", None) is not None:
             base = _base_plan(args.against, args.format)
-        except ValueError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     config = read_engine_config(args.project_dir, args.stack)
     try:
         program_run = run_program(args.stack, config, program_path=args.project_dir / "__main__.py", collect=False)
@@ -72,8 +99,35 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     # The findings are those of the program's own guardrail run: the stack file is read once
     # and the rules run once (they ran before the first resource was registered).
     findings = program_run.findings
-    out.write(render_markdown(program_run, findings, base) if base is not None else RENDERERS[args.format](program_run, findings))
+    if args.format != "markdown":
+        out.write(RENDERERS[args.format](program_run, findings))
+        return 0
+    from tools.render import budget  # noqa: PLC0415 (Markdown only: see tools.render.options)
+
+    plan = as_data(program_run, findings)
+    max_chars = getattr(args, "max_chars", None)
+    artifact = getattr(args, "artifact", None)
+    comment, whole = budget.review_and_whole(
+        plan, base, budget.COMMENT_CHARS if max_chars is None else max_chars, want_whole=artifact is not None
+    )
+    if artifact is not None:
+        assert whole is not None
+        try:
+            budget.write_artifact(artifact, args.stack, whole, budget.plan_json(plan))
+        except OSError as error:
+            print(f"error: --artifact {artifact}: cannot write into it ({error.strerror or error})", file=sys.stderr)
+            return 2
+    out.write(comment)
     return 0
+
+
+def _markdown_only(args: argparse.Namespace) -> None:
+    for option, value in (("--max-chars", getattr(args, "max_chars", None)), ("--artifact", getattr(args, "artifact", None))):
+        if value is not None and args.format != "markdown":
+            raise ValueError(f"{option} {value}: only with --format markdown (got --format {args.format})")
+    artifact = getattr(args, "artifact", None)
+    if artifact is not None and artifact.exists() and not artifact.is_dir():
+        raise ValueError(f"--artifact {artifact}: not a folder; expected a folder to write <stack>.md and <stack>.json into")
 
 
 def _base_plan(path: Path, format_: str) -> dict[str, Any]:

@@ -11,6 +11,9 @@ the plan holds as a secret is `[secret]`; an ExternalId is shown as present, nev
    with which permissions;
 3. a **Mermaid diagram** of the two accounts, users, roles and trust;
 4. the resources, each policy document, the outputs and the guardrail findings.
+
+Where that is longer than a comment holds, `tools.render.budget` shortens it (what changed
+first, what did not in summary) and the whole review goes to the run's artifact.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from .group_access import (
 )
 from .options import option_marks
 from .plan_diff import AccessChange, PlanDiff, diff_plans
+from .plan_index import active, indexed
 from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
 
 SECRET = "[secret]"
@@ -76,11 +80,17 @@ class Grant:
 
 
 def _resources(plan: Mapping[str, Any], type_: str) -> list[Mapping[str, Any]]:
+    index = active(plan)
+    if index is not None:
+        return index.by_type.get(type_, [])
     return [r for r in plan.get("resources", []) if r.get("type") == type_]
 
 
 def _accounts(plan: Mapping[str, Any]) -> dict[str, str]:
     """Side (`source`/`target`) -> account id, from the providers' allowedAccountIds."""
+    index = active(plan)
+    if index is not None:
+        return index.accounts
     providers = {r["name"]: r for r in _resources(plan, PROVIDER)}
     sides: dict[str, str] = {}
     for r in plan.get("resources", []):
@@ -104,6 +114,22 @@ def _duration(seconds: Any) -> str:
 def _permissions(plan: Mapping[str, Any], role: str, boundary: str | None) -> tuple[str, ...]:
     """The role's permissions: the policy files behind the policies this stack creates (their
     description names the file), managed policies attached by ARN, and the boundary."""
+    created, attached = _policies_by_role(plan)
+    files, managed = [], []
+    for arn in attached.get(role, []):
+        mine = created.get(arn.split("iam::", 1)[-1])
+        files.append(mine) if mine else managed.append(f"managed `{arn.split(':policy/', 1)[-1]}`")
+    boundaries = [f"boundary `{boundary.split(':policy/', 1)[-1]}`"] if boundary else []
+    return (*sorted(files), *sorted(managed), *boundaries)
+
+
+def _policies_by_role(plan: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The target account's policies this stack creates (`<account>:policy<path><name>` -> how the
+    table names it), and each role's attached policy ARNs in plan order; computed once per
+    rendering (`tools.render.plan_index`), not once per role."""
+    index = active(plan)
+    if index is not None and "policies_by_role" in index.memo:
+        return index.memo["policies_by_role"]  # type: ignore[no-any-return]
     target = _accounts(plan).get("target", "?")
     created = {}
     for r in _resources(plan, POLICY):
@@ -112,15 +138,14 @@ def _permissions(plan: Mapping[str, Any], role: str, boundary: str | None) -> tu
             match = FROM_FILE.search(str(inputs.get("description", "")))
             tail = f"{target}:policy{inputs.get('path', '/')}{_name(r)}"
             created[tail] = f"`{match.group(1)}`" if match else f"policy `{_name(r)}`"
-    files, managed = [], []
+    attached: dict[str, list[str]] = {}
     for a in _resources(plan, ROLE_ATTACHMENT):
         inputs = a.get("inputs", {})
-        if inputs.get("role") == role:
-            arn = str(inputs.get("policyArn"))
-            mine = created.get(arn.split("iam::", 1)[-1])
-            files.append(mine) if mine else managed.append(f"managed `{arn.split(':policy/', 1)[-1]}`")
-    boundaries = [f"boundary `{boundary.split(':policy/', 1)[-1]}`"] if boundary else []
-    return (*sorted(files), *sorted(managed), *boundaries)
+        if isinstance(inputs.get("role"), str):
+            attached.setdefault(inputs["role"], []).append(str(inputs.get("policyArn")))
+    if index is not None:
+        index.memo["policies_by_role"] = (created, attached)
+    return created, attached
 
 
 def _conditions_of(conditions: tuple[tuple[str, str, tuple[str, ...]], ...], user: str) -> dict[str, str]:
@@ -150,6 +175,13 @@ def access_grants(plan: Mapping[str, Any]) -> list[Grant]:
     A trust policy the plan holds as `[secret]` (a role with a `secure:` externalId makes the
     engine mark the whole roles key secret) cannot be read: its rows come from the other side
     of the trust, the source users' assume-role policies, and say that the trust is secret."""
+    with indexed(plan) as index:  # once per rendering: the table, the diagram and the budget read them
+        if "grants" not in index.memo:
+            index.memo["grants"] = _access_grants(plan)
+        return list(index.memo["grants"])
+
+
+def _access_grants(plan: Mapping[str, Any]) -> list[Grant]:
     accounts = _accounts(plan)
     created_users = {_name(u) for u in _resources(plan, USER)}
     grants = []
@@ -374,6 +406,11 @@ def mermaid(plan: Mapping[str, Any]) -> str:
     """A flowchart: the source account's users, the target account's roles and their
     policies, and one edge per trust grant. Node ids are generated (u1, r1, p1), so any IAM
     name is safe; names appear only inside quoted labels."""
+    with indexed(plan):
+        return _mermaid(plan)
+
+
+def _mermaid(plan: Mapping[str, Any]) -> str:
     accounts = _accounts(plan)
     stack = plan.get("stack", "")
     grants = access_grants(plan)
@@ -382,7 +419,8 @@ def mermaid(plan: Mapping[str, Any]) -> str:
     # any other principal that is not a user of the source account, outside both accounts.
     sso = sorted({g.principal for g in grants if g.kind == "permission set"})
     providers = sorted({(g.kind, g.principal) for g in grants if g.kind in ("SAML provider", "OIDC provider")})
-    others = sorted({g.principal for g in grants if g.kind == "aws" and g.principal not in {u for u, _, _ in users}})
+    user_names = {u for u, _, _ in users}
+    others = sorted({g.principal for g in grants if g.kind == "aws" and g.principal not in user_names})
     role_resources = sorted(_resources(plan, ROLE), key=_name)
     roles = [_name(r) for r in role_resources]
     user_ids = {name: f"u{i + 1}" for i, (name, _, _) in enumerate(users)}
@@ -461,8 +499,25 @@ def diff_section(diff: PlanDiff) -> list[str]:
     return lines
 
 
+def plan_diff(plan: Mapping[str, Any], base: Mapping[str, Any]) -> PlanDiff:
+    """`diff_plans(base, plan)`, once per rendering of `plan` against this very `base` object."""
+    index = active(plan)
+    memo = index.memo.get("diff") if index is not None else None
+    if memo is not None and memo[0] is base:
+        return memo[1]  # type: ignore[no-any-return]
+    diff = diff_plans(base, plan)
+    if index is not None:
+        index.memo["diff"] = (base, diff)
+    return diff
+
+
 def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> str:
     """The Markdown comment for a plan (and, with `base`, what changed since that plan)."""
+    with indexed(plan):
+        return _render_review(plan, base)
+
+
+def _render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
     accounts = _accounts(plan)
     lines = [
         f"### Plan for stack `{plan.get('stack')}`",
@@ -472,7 +527,7 @@ def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None
         "",
     ]
     if base is not None:
-        lines += [*diff_section(diff_plans(base, plan)), ""]
+        lines += [*diff_section(plan_diff(plan, base)), ""]
     lines += ["#### Who may assume what", "", *access_table(access_grants(plan)), ""]
     lines += ["#### Diagram", "", "```mermaid", mermaid(plan), "```", ""]
     resources = plan.get("resources", [])
@@ -486,7 +541,7 @@ def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None
             text = r.get("inputs", {}).get(k)
             if isinstance(text, str):
                 try:
-                    doc = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+                    doc = jsontext.dumps(json.loads(text), sort_keys=False)
                 except json.JSONDecodeError:
                     doc = text
                 lines += [
