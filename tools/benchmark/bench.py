@@ -13,8 +13,8 @@ and the process's peak resident memory from `wait4`'s `ru_maxrss`):
 
 and, on the largest stack, `make check` (`python -m tools check`) and the reviewer's Markdown of a
 one-line change as the pull-request workflow makes it (`plan --format markdown --against BASE.json
---artifact DIR`: the comment within 65,536 characters, the whole review and plan JSON beside it),
-against the plan of the changed stack. It prints resources, wall
+--artifact DIR --max-chars 0`, the whole review and plan JSON, then `python -m tools comment DIR`, the comment
+within 65,536 characters; timed together), against the plan of the changed stack. It prints resources, wall
 time, time per resource, peak memory and the ratio to the floor. Only when asked, `--write
 FILE` (`make bench WRITE=docs/performance.md`) also writes the table, with the machine it ran
 on and its load, between FILE's bench markers; by default nothing is written.
@@ -227,15 +227,26 @@ def measure_review(users: int, roles: int, repeat: int, workdir: Path) -> Review
     role, key, value = ONE_LINE_CHANGE
     raw["roles"][role][key] = value
     write_project(head, raw)
-    base_json, comment, artifact = workdir / "review-base.json", workdir / "review.md", workdir / "review-artifact"
+    # As the workflow lays it out: the base plan in review/base/, the plan and whole review written
+    # by plan --artifact, then the one comment made by `tools comment` from the folder.
+    artifact, comment = workdir / "review", workdir / "review.md"
+    (artifact / "base").mkdir(parents=True)
+    base_json = artifact / "base" / f"{STACK}.json"
     plan_argv = ["-m", "tools", "plan", "--stack", STACK, "--format", "json"]
     run_child([*plan_argv, "--project-dir", str(base)], PROJECT_DIR, stdout=base_json)
     plans, reviews = [], []
     for _ in range(repeat):  # alternate, so that a change of load hits both alike
         plans.append(run_child([*plan_argv, "--project-dir", str(head)], PROJECT_DIR))
         review_argv = ["-m", "tools", "plan", "--stack", STACK, "--format", "markdown", "--project-dir", str(head)]
-        review_argv += ["--against", str(base_json), "--artifact", str(artifact)]
-        reviews.append(run_child(review_argv, PROJECT_DIR, stdout=comment))
+        made = run_child(
+            [*review_argv, "--against", str(base_json), "--artifact", str(artifact), "--max-chars", "0"], PROJECT_DIR
+        )
+        commented = run_child(["-m", "tools", "comment", str(artifact)], PROJECT_DIR, stdout=comment)
+        reviews.append(
+            Measured(
+                made.seconds + commented.seconds, made.cpu_seconds + commented.cpu_seconds, max(made.peak_mb, commented.peak_mb)
+            )
+        )
     text = comment.read_text(encoding="utf-8")
     return ReviewMeasured(
         plan=_median(plans),
@@ -299,7 +310,8 @@ def render(
         lines += [
             "",
             f"The review of a one-line change on the {check_size} stack (`{key}: {value}` on `{role}`), as the "
-            "pull-request workflow makes it (`plan --format markdown --against BASE.json --artifact DIR`):",
+            "pull-request workflow makes it (`plan --format markdown --against BASE.json --artifact DIR --max-chars 0`, then "
+            "`python -m tools comment DIR`; the review is the two together):",
             "",
             "| comment | the change in it | whole review (artifact) | review | plan of the same stack | ratio "
             "| CPU review / plan (ratio) | peak memory review / plan |",

@@ -1,0 +1,257 @@
+"""The pull request's one comment for every stack (`python -m tools comment`), within GitHub's limit.
+
+Invariant: whatever the number of stacks, the comment is at most 65,536 characters (GitHub's
+count); it starts with the marker the workflow finds it by; every changed stack has a row in its
+table, widened access first, while the table fits; the stacks with no change are named, not
+reviewed; each changed stack's review (what changed first) follows in the table's order, and a
+review with no room left is named, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_plan import run_cli
+from tests.test_review import plan_of
+from tests.test_workflows import load
+from tools.benchmark.bench import generated_settings
+from tools.paths import PROJECT_DIR
+from tools.render.budget import COMMENT_CHARS, size
+from tools.render.comment import MARKER, StackPlans, render_comment
+
+Plans = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
+TABLE_HEAD = ["| stack | widened | narrowed | other access changes | resources changed |", "| --- | --- | --- | --- | --- |"]
+
+
+@pytest.fixture(scope="module")
+def plans() -> Plans:
+    """A base plan, a head that widens (a longer session on role-0001) and one that only narrows
+    (a user dropped from role-0002's trust)."""
+    raw = generated_settings(40, 4)
+    widened = copy.deepcopy(raw)
+    widened["roles"]["role-0001"]["maxSessionDuration"] = 7200
+    narrowed = copy.deepcopy(raw)
+    narrowed["roles"]["role-0002"]["trustedUsers"] = narrowed["roles"]["role-0002"]["trustedUsers"][:-1]
+    return plan_of(raw, "bench"), plan_of(widened, "bench"), plan_of(narrowed, "bench")
+
+
+def named(plan: dict[str, Any], stack: str) -> dict[str, Any]:
+    return {**plan, "stack": stack}
+
+
+def table_rows(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = lines.index(TABLE_HEAD[0])
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("| `"):
+            break
+        rows.append(line)
+    return rows
+
+
+def test_no_change_in_any_stack_is_one_line_naming_them(plans: Plans) -> None:
+    base, _, _ = plans
+    stacks = [StackPlans(name, named(base, name), named(base, name)) for name in ("prod", "people", "dev")]
+    assert render_comment(stacks) == (
+        f"{MARKER}\n## Review plan\n\n"
+        "No stack changes: 3 stack(s) planned against the base branch, the same plan.\n\n"
+        "No change: `dev`, `people`, `prod`.\n"
+    )
+
+
+def test_one_changed_stack_among_five_hundred_leads_and_is_reviewed_within_the_limit(plans: Plans) -> None:
+    base, widened, _ = plans
+    stacks = [StackPlans(f"acct-{i:03d}", named(base, f"acct-{i:03d}"), named(base, f"acct-{i:03d}")) for i in range(500)]
+    stacks[321] = StackPlans("acct-321", named(widened, "acct-321"), named(base, "acct-321"))
+    text = render_comment(stacks)
+    assert size(text) <= COMMENT_CHARS
+    assert text.startswith(f"{MARKER}\n## Review plan\n\n1 of 500 stack(s) change, widened access first.")
+    assert table_rows(text) == ["| `acct-321` | **1** :warning: | 0 | 0 | 1 |"]
+    unchanged = next(line for line in text.splitlines() if line.startswith("No change: "))
+    assert unchanged.count("`") == 2 * 499
+    assert "`acct-321`" not in unchanged
+    review = text.split("\n### Plan for stack `acct-321`\n", 1)[1]
+    assert "- **role role-0001**: longest session 3600 s -> 7200 s" in review.splitlines()
+    assert text.count("### Plan for stack") == 1  # the unchanged stacks are not reviewed
+
+
+def test_widened_stacks_come_first_then_stacks_without_a_base_then_the_rest(plans: Plans) -> None:
+    base, widened, narrowed = plans
+    stacks = [
+        StackPlans("a-narrows", named(narrowed, "a-narrows"), named(base, "a-narrows")),
+        StackPlans("b-new", named(base, "b-new"), None),
+        StackPlans("c-same", named(base, "c-same"), named(base, "c-same")),
+        StackPlans("z-widens", named(widened, "z-widens"), named(base, "z-widens")),
+    ]
+    text = render_comment(stacks)
+    resources = len(base["resources"])
+    assert table_rows(text) == [
+        "| `z-widens` | **1** :warning: | 0 | 0 | 1 |",
+        f"| `b-new` | no base plan | | | {resources} (all new to the comparison) |",
+        "| `a-narrows` | 0 | 2 | 0 | 2 |",  # the trust policy and the user's assume-role policy
+    ]
+    reviews = [line for line in text.splitlines() if line.startswith("### Plan for stack")]
+    assert reviews == ["### Plan for stack `z-widens`", "### Plan for stack `b-new`", "### Plan for stack `a-narrows`"]
+    assert "No change: `c-same`." in text.splitlines()
+
+
+def test_more_changed_stacks_than_reviews_fit_each_has_its_row_and_the_rest_are_named(plans: Plans) -> None:
+    base, widened, narrowed = plans
+    stacks = [
+        StackPlans(f"s-{i:03d}", named(widened if i % 2 else narrowed, f"s-{i:03d}"), named(base, f"s-{i:03d}"))
+        for i in range(200)
+    ]
+    text = render_comment(stacks)
+    assert size(text) <= COMMENT_CHARS
+    rows = table_rows(text)
+    assert len(rows) == 200
+    assert rows[:100] == [f"| `s-{i:03d}` | **1** :warning: | 0 | 0 | 1 |" for i in range(1, 200, 2)]
+    reviewed = [line.split("`")[1] for line in text.splitlines() if line.startswith("### Plan for stack")]
+    assert 10 < len(reviewed) < 200
+    assert reviewed == [r.split("`")[1] for r in rows[: len(reviewed)]]
+    last = text.rstrip("\n").splitlines()[-1]
+    assert (
+        last
+        == "_Not shown for want of room (whole, in the artifact): "
+        + ", ".join(f"`{r.split('`')[1]}`" for r in rows[len(reviewed) :])
+        + "._"
+        or last == f"_{200 - len(reviewed)} more stack review(s) not shown for want of room: see the artifact._"
+    )
+
+
+def test_a_table_longer_than_a_comment_stops_with_a_pointer_to_the_artifact(plans: Plans) -> None:
+    base, widened, _ = plans
+    stacks = [StackPlans(f"account-{i:04d}", named(widened, "x"), named(base, "x")) for i in range(2_000)]
+    text = render_comment(stacks)
+    assert size(text) <= COMMENT_CHARS
+    assert text.startswith(f"{MARKER}\n## Review plan\n\n2000 of 2000 stack(s) change")
+    assert text.endswith("\n\n… more rows of this table in the artifact (`review/`), and no review shown for want of room.\n")
+    assert 500 < len(table_rows(text)) < 2_000
+
+
+def test_the_comment_is_the_same_text_on_every_run(plans: Plans) -> None:
+    base, widened, narrowed = plans
+    stacks = [
+        StackPlans("prod", named(widened, "prod"), named(base, "prod")),
+        StackPlans("dev", named(narrowed, "dev"), named(base, "dev")),
+    ]
+    assert render_comment(stacks) == render_comment(list(reversed(stacks)))
+
+
+# --- the command, as the workflow calls it -------------------------------------------------------
+
+
+def write_artifact(directory: Path, plans: Plans) -> None:
+    base, widened, _ = plans
+    (directory / "base").mkdir(parents=True)
+    for stack, head, before in (("prod", widened, base), ("dev", base, base), ("new", base, None)):
+        (directory / f"{stack}.json").write_text(json.dumps(named(head, stack)), encoding="utf-8")
+        if before is not None:
+            (directory / "base" / f"{stack}.json").write_text(json.dumps(named(before, stack)), encoding="utf-8")
+
+
+def test_the_command_reads_the_artifact_folder_and_its_base_plans(tmp_path: Path, plans: Plans) -> None:
+    write_artifact(tmp_path / "review", plans)
+    done = run_cli("comment", str(tmp_path / "review"))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert table_rows(done.stdout)[0] == "| `prod` | **1** :warning: | 0 | 0 | 1 |"
+    assert table_rows(done.stdout)[1].startswith("| `new` | no base plan |")
+    assert "No change: `dev`." in done.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (lambda d: None, "{d}: no <stack>.json; expected the plans plan --artifact writes"),
+        (lambda d: (d / "prod.json").write_text("[]", encoding="utf-8"), "{d}/prod.json: "),
+        (lambda d: os.mkfifo(d / "prod.json"), "{d}/prod.json: not a regular file (a FIFO, a named pipe); "),
+        (lambda d: (d / "prod.json").write_text('{"resources": [], "resources": []}', encoding="utf-8"), "{d}/prod.json: "),
+    ],
+    ids=["empty-folder", "not-a-plan", "fifo", "duplicate-key"],
+)
+def test_a_bad_artifact_folder_is_one_error_and_exit_2(tmp_path: Path, make: Any, error: str) -> None:
+    directory = tmp_path / "review"
+    directory.mkdir()
+    make(directory)
+    done = run_cli("comment", str(directory))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("error: " + error.format(d=directory)), done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
+
+
+def test_a_comment_limit_below_two_reviews_is_refused(tmp_path: Path) -> None:
+    done = run_cli("comment", str(tmp_path), "--max-chars", "1999")
+    assert done.returncode == 2
+    assert "--max-chars: 1999: expected at least 2,000 characters" in done.stderr
+
+
+FAKE_MAKE = """#!/bin/bash
+# make, as the plan step calls it: plans come from $PLANS (<stack>.json, base-<stack>.json), and
+# ARTIFACT= copies the stack's plan into the artifact folder, as plan --artifact writes it.
+dir=.; for a in "$@"; do
+  case "$a" in -C) ;; STACK=*) stack="${a#STACK=}" ;; FORMAT=*) format="${a#FORMAT=}" ;; ARTIFACT=*) artifact="${a#ARTIFACT=}" ;; esac
+done
+[ "$1" = -C ] && dir="$2"
+echo "$*" >> "$CALLS"
+if [ "$dir" = base ]; then cat "$PLANS/base-$stack.json"; exit; fi
+[ -n "$artifact" ] && cp "$PLANS/$stack.json" "$artifact/$stack.json"
+echo "the budgeted review of $stack"
+"""
+
+
+def test_the_workflow_step_writes_the_one_comment_from_every_stacks_plan(tmp_path: Path, plans: Plans) -> None:
+    """The plan step's own script, with a `make` that hands out real plans: the base branch's plan
+    of each stack it has, the review of each stack with its whole review in review/, and the
+    comment made by `tools comment` from them, the job summary the same text."""
+    base, widened, _ = plans
+    workflow = load("pull-request.yml")
+    (step,) = [s for s in workflow["jobs"]["plan"]["steps"] if s.get("name") == "Plan every stack against the base branch's plan"]
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "make").write_text(FAKE_MAKE, encoding="utf-8")
+    (tmp_path / "bin" / "make").chmod(0o755)
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    (tmp_path / ".venv" / "bin" / "python").chmod(0o755)  # this venv's interpreter (a symlink would lose the venv)
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "base").mkdir()
+    for stack, head in (("prod", widened), ("dev", base), ("qa", base)):
+        (tmp_path / f"Pulumi.{stack}.yaml").write_text("config: {}\n", encoding="utf-8")
+        (tmp_path / "plans" / f"{stack}.json").write_text(json.dumps(named(head, stack)), encoding="utf-8")
+        if stack != "qa":  # qa is new in the pull request
+            (tmp_path / "base" / f"Pulumi.{stack}.yaml").write_text("config: {}\n", encoding="utf-8")
+            (tmp_path / "plans" / f"base-{stack}.json").write_text(json.dumps(named(base, stack)), encoding="utf-8")
+    env = {
+        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
+        "PYTHONPATH": str(PROJECT_DIR),
+        "CALLS": str(tmp_path / "calls"),
+        "PLANS": str(tmp_path / "plans"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }
+    subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env, check=True)
+    review = (tmp_path / "review.md").read_text(encoding="utf-8")
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8") == review
+    assert review.startswith(f"{MARKER}\n## Review plan\n\n2 of 3 stack(s) change")
+    assert table_rows(review)[0] == "| `prod` | **1** :warning: | 0 | 0 | 1 |"
+    assert table_rows(review)[1].startswith("| `qa` | no base plan |")
+    assert "No change: `dev`." in review.splitlines()
+    assert (tmp_path / "calls").read_text(encoding="utf-8").splitlines() == [
+        "-C base plan STACK=dev FORMAT=json",
+        "plan STACK=dev FORMAT=markdown AGAINST=review/base/dev.json ARTIFACT=review MAX_CHARS=0",
+        "-C base plan STACK=prod FORMAT=json",
+        "plan STACK=prod FORMAT=markdown AGAINST=review/base/prod.json ARTIFACT=review MAX_CHARS=0",
+        "plan STACK=qa FORMAT=markdown ARTIFACT=review MAX_CHARS=0",
+    ]
+    assert sorted(p.name for p in (tmp_path / "review" / "base").iterdir()) == ["dev.json", "prod.json"]
+    (upload,) = [s for s in workflow["jobs"]["plan"]["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert upload["with"]["path"].split() == ["review.md", "review/"]

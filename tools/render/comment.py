@@ -1,0 +1,134 @@
+"""The one pull-request comment for every stack of the project, within GitHub's limit.
+
+    python -m tools.commands.review_comment review/ [--max-chars 65536]
+
+A GitHub comment holds 65,536 characters (`budget.COMMENT_CHARS`), whatever the number of
+stacks. An organisation has 20 to 500 accounts, a stack each, and a pull request usually
+changes one or two of them. An equal share per stack (the first design) gives each of 500
+stacks 131 characters, less than the header of one review, and cuts the change of the stacks
+listed last. So the comment is shared out by what changed:
+
+1. a header and a table with a row per **changed** stack, widened access first (how many
+   widened, narrowed and other access changes, resources changed), so the reviewer sees at
+   once where access grows, however many stacks changed;
+2. one line naming the stacks with **no change** (nothing but their names: no review);
+3. the review of each changed stack (`budget.render_within`: what changed first), in the
+   table's order, each with an equal share of what is left or, where that is under
+   `budget.MIN_CHARS`, that least while it lasts; the stacks whose review no longer fits are
+   named in a last line (their whole reviews are in the artifact).
+
+A stack without a base plan (a new stack, or one the base branch cannot plan) counts as changed.
+Every review, whole, and every plan stay in the artifact (`plan --artifact`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .budget import COMMENT_CHARS, MIN_CHARS, render_within, size
+from .plan_diff import PlanDiff, diff_plans
+from .plan_index import indexed
+
+TAIL_CHARS = 200
+"""Room for the last line, which counts the reviews that did not fit."""
+MARKER = "<!-- cross-account-roles review plan -->"
+"""The first line of the comment: the workflow updates the one comment that starts with it."""
+
+
+@dataclass(frozen=True)
+class StackPlans:
+    stack: str
+    plan: Mapping[str, Any]
+    base: Mapping[str, Any] | None
+    """The base branch's plan of the stack; None: a new stack, or the base cannot plan it."""
+
+
+@dataclass(frozen=True)
+class _Changed:
+    plans: StackPlans
+    diff: PlanDiff | None
+
+    def counts(self) -> tuple[int, int, int, int]:
+        if self.diff is None:
+            return (0, 0, 0, len(self.plans.plan.get("resources", [])))
+        d = self.diff
+        return (len(d.of("widens")), len(d.of("narrows")), len(d.of("other")), len(d.resources))
+
+    def row(self) -> str:
+        widened, narrowed, other, resources = self.counts()
+        if self.diff is None:
+            return f"| `{self.plans.stack}` | no base plan | | | {resources} (all new to the comparison) |"
+        mark = f"**{widened}** :warning:" if widened else "0"
+        return f"| `{self.plans.stack}` | {mark} | {narrowed} | {other} | {resources} |"
+
+
+def _changed(stacks: Sequence[StackPlans]) -> tuple[list[_Changed], list[str]]:
+    changed: list[_Changed] = []
+    unchanged: list[str] = []
+    for s in stacks:
+        diff = diff_plans(s.base, s.plan) if s.base is not None else None
+        if diff is not None and not diff.access and not diff.resources:
+            unchanged.append(s.stack)
+        else:
+            changed.append(_Changed(s, diff))
+    # Widened access first (most first), then stacks without a base plan, then the rest; by name within.
+    changed.sort(key=lambda c: (-c.counts()[0], c.diff is not None, c.plans.stack))
+    return changed, sorted(unchanged)
+
+
+def render_comment(stacks: Sequence[StackPlans], max_chars: int = COMMENT_CHARS) -> str:
+    """The comment for `stacks` in at most `max_chars` characters (GitHub's count)."""
+    if max_chars < 2 * MIN_CHARS:
+        raise ValueError(f"max_chars {max_chars}: expected at least {2 * MIN_CHARS:,} characters")
+    changed, unchanged = _changed(stacks)
+    head = [MARKER, "## Review plan", ""]
+    if not changed:
+        head.append(f"No stack changes: {len(unchanged)} stack(s) planned against the base branch, the same plan.")
+    else:
+        head += [
+            f"{len(changed)} of {len(stacks)} stack(s) change, widened access first. Each stack's whole review and "
+            "plan are in the run's `review-plan` artifact (`review/<stack>.md`, `review/<stack>.json`).",
+            "",
+            "| stack | widened | narrowed | other access changes | resources changed |",
+            "| --- | --- | --- | --- | --- |",
+            *(c.row() for c in changed),
+        ]
+    if unchanged:
+        head += ["", "No change: " + ", ".join(f"`{name}`" for name in unchanged) + "."]
+    text = "\n".join(head) + "\n"
+    if size(text) > max_chars:  # a table of hundreds of changed stacks: its rows stop, the count stays
+        return _cut_table(head, max_chars)
+    left = max_chars - size(text) - TAIL_CHARS  # room kept for the line naming the reviews not shown
+    skipped: list[str] = []
+    for i, c in enumerate(changed):
+        # An equal share of what is left, and where that is too little for a review, the first
+        # stacks (widened first) get the least a review takes while it lasts.
+        # (Each review takes a newline before it too.)
+        share = max(MIN_CHARS, left // (len(changed) - i) - 1)
+        if left < MIN_CHARS + 1:
+            skipped = [d.plans.stack for d in changed[i:]]
+            break
+        with indexed(c.plans.plan) as index:
+            if c.diff is not None:  # the diff the table counted is the review's (review.plan_diff's memo)
+                index.memo["diff"] = (c.plans.base, c.diff)
+            review = "\n" + render_within(c.plans.plan, c.plans.base, share)
+        text += review
+        left -= size(review)
+    if skipped:
+        tail = "\n_Not shown for want of room (whole, in the artifact): " + ", ".join(f"`{s}`" for s in skipped) + "._\n"
+        if size(tail) > left + TAIL_CHARS:
+            tail = f"\n_{len(skipped)} more stack review(s) not shown for want of room: see the artifact._\n"
+        text += tail
+    return text
+
+
+def _cut_table(head: list[str], max_chars: int) -> str:
+    note = "… more rows of this table in the artifact (`review/`), and no review shown for want of room."
+    kept: list[str] = []
+    for line in head:
+        if size("\n".join([*kept, line, "", note])) + 2 > max_chars:
+            break
+        kept.append(line)
+    return "\n".join([*kept, "", note]) + "\n"
