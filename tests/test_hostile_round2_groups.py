@@ -314,8 +314,8 @@ CASES = [
         refused="  - error ADMINISTRATOR_ACCESS cross-account-roles:groups.devs.managedPolicyArns[0]: "
         "arn:aws:iam::aws:policy/AdministratorAccess grants every action on every resource (it allows every "
         "action of every service on every resource, per moto 5.2.5's copy of the AWS managed policies); attach "
-        "a policy with the actions the role needs (policies/*.json), or waive ADMINISTRATOR_ACCESS for this "
-        "role with the reason (e.g. break-glass)",
+        "a policy with the actions the group needs (policies/*.json), or waive ADMINISTRATOR_ACCESS for this "
+        "group with the reason (e.g. break-glass)",
     ),
 ]
 

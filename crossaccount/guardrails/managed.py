@@ -92,6 +92,11 @@ def power(name: str) -> tuple[Power, str]:
     return "limited", ""
 
 
+def _holder(entity: Entity) -> str:
+    """Who holds the policy, as the fix names it: a group's or a user's policy reaches people, not a role."""
+    return entity.kind if entity.kind in ("group", "user") else "role"
+
+
 def _judged(entity: Entity, wanted: Power) -> Iterator[tuple[str, str, str, str]]:
     for where, arn in entity.managed_policy_arns:
         match = AWS_MANAGED_RE.match(arn)
@@ -108,8 +113,9 @@ def administrator_access(entity: Entity) -> Iterator[tuple[str, str]]:
     for where, arn, _, why in _judged(entity, "admin"):
         yield (
             where,
-            f"{arn} grants every action on every resource ({why}, per {SOURCE}); attach a policy with the actions the role "
-            "needs (policies/*.json), or waive ADMINISTRATOR_ACCESS for this role with the reason (e.g. break-glass)",
+            f"{arn} grants every action on every resource ({why}, per {SOURCE}); attach a policy with the actions the "
+            f"{_holder(entity)} needs (policies/*.json), or waive ADMINISTRATOR_ACCESS for this {_holder(entity)} with the "
+            "reason (e.g. break-glass)",
         )
 
 
@@ -122,8 +128,9 @@ def managed_policy_escalation(entity: Entity) -> Iterator[tuple[str, str]]:
     for where, arn, _, why in _judged(entity, "escalation"):
         yield (
             where,
-            f"{arn} lets the role make itself or others more powerful: {why} (per {SOURCE} and the {CATALOGUE}); "
-            "attach a policy limited to the exact resources the role needs, or waive MANAGED_POLICY_ESCALATION with the reason",
+            f"{arn} lets the {_holder(entity)} make itself or others more powerful: {why} (per {SOURCE} and the "
+            f"{CATALOGUE}); attach a policy limited to the exact resources the {_holder(entity)} needs, or waive "
+            "MANAGED_POLICY_ESCALATION with the reason",
         )
 
 
@@ -138,6 +145,6 @@ def managed_policy_full_access(entity: Entity) -> Iterator[tuple[str, str]]:
         for where, arn, _, why in _judged(entity, wanted):
             yield (
                 where,
-                f"{arn}: {why} (per {SOURCE}); prefer a policy file with the actions the role needs, "
+                f"{arn}: {why} (per {SOURCE}); prefer a policy file with the actions the {_holder(entity)} needs, "
                 "or waive MANAGED_POLICY_FULL_ACCESS with the reason",
             )
