@@ -28,6 +28,7 @@ from botocore.exceptions import ClientError
 from crossaccount.errors import SettingsError, show
 from crossaccount.pipeline import load_values
 from tests.conftest import walkthrough_settings
+from tests.hostile.make_cases import GOOD_OUTPUTS
 from tools.__main__ import main
 from tools.commands import verify
 from tools.commands.plan import plan_stack
@@ -68,18 +69,7 @@ STACK_TEXT = """config:
           expect: allow
 {extra}"""
 
-OUTPUTS: dict[str, Any] = {
-    "sourceAccountId": "111122223333",
-    "targetAccountId": "444455556666",
-    "users": {
-        "random_user": {
-            "arn": "arn:aws:iam::111122223333:user/random_user",
-            "mfaSerial": "arn:aws:iam::111122223333:mfa/random_user",
-            "roles": ["s3-list-role"],
-        }
-    },
-    "roles": {"s3-list-role": {"arn": "arn:aws:iam::444455556666:role/s3-list-role"}},
-}
+OUTPUTS: dict[str, Any] = GOOD_OUTPUTS  # the valid outputs file of the first corpus (tests/hostile/make_cases.py)
 
 ROLE_URN = "urn:pulumi:hostile::cross-account-roles::crossaccount:iam:CrossAccountAccess$aws:iam/role:Role::s3-list-role"
 TRUST = json.dumps(
