@@ -39,7 +39,7 @@ _ANY = re.compile(r"[*?]*\*[*?]*(:[*?]*\*[*?]*)?")
 """An action pattern that allows every action of every service (`*`, `*:*`, `*:?*`)."""
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "aws-managed-policies.json"
 """AWS's managed policies, as `python -m tools managed-policies` reads them from IAM's API (its header says when)."""
-SOURCE = "the copy of the AWS managed policies in crossaccount/data (python -m tools managed-policies)"
+SOURCE = "crossaccount/data/aws-managed-policies.json"
 
 Power = Literal["admin", "escalation", "full-access", "unknown", "limited"]
 
