@@ -351,3 +351,16 @@ def test_policy_files_named_in_json_text_and_by_every_stack_are_taken(project: P
     assert "policies/from_text.json" in taken
     assert "policies/role_permissions_policy.json" in taken  # named by utils
     assert not any("escape" in t for t in taken)
+
+
+def test_a_stack_file_unchanged_from_the_base_branch_is_taken_as_the_base_branchs(project: Path, pull_request: Path) -> None:
+    """ESC environments on the base branch were reviewed there: an unchanged file still previews;
+    the same key added by the pull request is refused."""
+    with_esc = "environment:\n  - platform/aws-prod\n" + (project / "Pulumi.utils.yaml").read_text(encoding="utf-8")
+    (project / "Pulumi.utils.yaml").write_text(with_esc, encoding="utf-8")
+    (pull_request / "Pulumi.utils.yaml").write_text(with_esc, encoding="utf-8")
+    assert "Pulumi.utils.yaml" in ci_pr_settings.take(pull_request, project)
+    (project / "Pulumi.utils.yaml").write_text(with_esc, encoding="utf-8")
+    (pull_request / "Pulumi.utils.yaml").write_text(with_esc + "  # changed\n", encoding="utf-8")
+    with pytest.raises(ci_pr_settings.NotDataError, match=r"^Pulumi\.utils\.yaml: environment: imports"):
+        ci_pr_settings.take(pull_request, project)

@@ -16,7 +16,9 @@ the base branch's own reader then reads, and only data that stays data for the P
   the self-service document `policies/source/self-service-credentials.json`), each checked to be
   a JSON text; the base branch's `policies/` is replaced by exactly these.
 
-Refused (exit 2, one line naming the file and the key, nothing taken):
+Refused in a stack file the pull request adds or changes (exit 2, one line naming the file and
+the key, nothing taken; a file byte for byte the base branch's is the base branch's data, so a
+stack that imports ESC environments on the base branch is still previewed while unchanged):
 
 - `environment:`: a Pulumi ESC environment is evaluated by the CLI, and its
   `environmentVariables` are set in the CLI's own process (then inherited by the program, the
@@ -212,6 +214,9 @@ def take(pull_request: Path, project_dir: Path = PROJECT_DIR) -> list[str]:
         where = path.relative_to(pull_request).as_posix()
         data = _read(path, where)
         base = base_files.get(path.name)
+        if base is not None and base.read_bytes() == path.read_bytes():
+            read.append(data)  # the base branch's own file, byte for byte: reviewed on the base branch
+            continue
         base_data = None
         if base is not None:
             try:
