@@ -176,6 +176,19 @@ def test_the_check_reports_a_stale_file(tmp_path: Path, capsys: pytest.CaptureFi
     )
 
 
+def test_the_check_reports_a_trust_widened_by_hand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A trust edited back to every pull request's jobs is caught like a stale permission file."""
+    for name, text in ci_roles.files().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    widened = ci_roles.files()[ci_roles.PREVIEW_TRUST_FILE].replace(":environment:preview", ":pull_request")
+    (tmp_path / ci_roles.PREVIEW_TRUST_FILE).write_text(widened, encoding="utf-8")
+    assert ci_roles.main(["--check"], roles_dir=tmp_path) == 1
+    assert capsys.readouterr().err == (
+        "error: ci-roles/preview-trust.json differs from what tools/commands/ci_roles.py writes; "
+        "run python -m tools.commands.ci_roles\n"
+    )
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in ROLES.glob("*.json")))
 def test_every_action_is_one_iam_knows(name: str) -> None:
     text = (ROLES / name).read_text(encoding="utf-8")
