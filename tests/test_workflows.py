@@ -581,3 +581,23 @@ def test_zizmor_reports_a_secret_outside_an_environment_so_the_check_above_can_f
     result = zizmor(tmp_path / "bad.yml")
     assert result.returncode != 0
     assert "secrets-outside-env" in result.stdout
+
+
+def test_only_mains_newest_commit_deploys_so_a_rerun_never_rolls_the_accounts_back() -> None:
+    """A re-run of an old deploy run (anyone with write access may start one) would apply that
+    commit's settings; the stacks job compares the run's commit with main's head first, and
+    every later step of it, so every deploying job, depends on that."""
+    jobs = load("deploy.yml")["jobs"]
+    first, *rest = jobs["stacks"]["steps"]
+    assert first["id"] == "current"
+    assert first["env"] == {
+        "GH_TOKEN": "${{ github.token }}",
+        "REPOSITORY": "${{ github.repository }}",
+        "COMMIT": "${{ github.sha }}",
+    }
+    assert 'head="$(gh api "repos/$REPOSITORY/commits/main" --jq .sha)"' in first["run"]
+    assert 'if [ "$head" = "$COMMIT" ]; then\n  echo "head=true" >> "$GITHUB_OUTPUT"' in first["run"]
+    assert [s.get("if") for s in rest] == ["steps.current.outputs.head == 'true'"] * len(rest)
+    for job in ("people", "targets", "verify"):  # each needs the matrix the stacks job gives only then
+        assert "stacks" in job_order(load("deploy.yml"))[job]
+        assert "needs.stacks.outputs.has-" in jobs[job]["if"]
