@@ -172,8 +172,9 @@ def named_policy_files(stack_data: Iterable[Mapping[str, Any]], project_dir: Pat
     project-level roles included), and the self-service document; relative to the project."""
     names: set[str] = set()
     for data in stack_data:
-        config = data.get("config") or {}
-        names.update(_role_files(config.get(f"{NAMESPACE}:roles")))
+        config = data.get("config")
+        if isinstance(config, dict):
+            names.update(_role_files(config.get(f"{NAMESPACE}:roles")))
     with contextlib.suppress(StackFileError):  # the base branch's own Pulumi.yaml: its reader reports it at plan time
         names.update(_role_files(project_config(project_dir).get("roles")))
     files = [f"{POLICIES_DIR}/{n}" for n in names] + [f"{POLICIES_DIR}/{SOURCE_POLICIES_DIR}/{SELF_SERVICE_FILE}"]
