@@ -39,7 +39,6 @@ from typing import Any, cast
 
 import pulumi
 import pulumi_aws as aws
-
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
