@@ -38,6 +38,7 @@ when, and the path should be seen either way):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +58,7 @@ from .catalogue import (
     matches,
     one_resource,
     overlaps,
+    pattern_covers,
     strings,
 )
 from .model import ERROR, PolicyDocument, as_list, document_rule, show
@@ -65,6 +67,16 @@ from .paths import OWN_CREDENTIALS, PATHS, RESOURCE_REQUIREMENTS, EscalationPath
 PASS_ROLE = "iam:PassRole"
 BOUNDARY_KEY = "iam:permissionsboundary"
 PASSED_TO_KEY = "iam:passedtoservice"
+POLICY_ARN_KEY = "iam:policyarn"
+ATTACH_ACTIONS = ("iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy")
+"""The actions an `iam:PolicyARN` condition limits to named policies (the IAM catalogue lists the key for these)."""
+SERVICE_LINKED_ROLES = "role/aws-service-role/"
+"""Where service-linked roles live. Only their service creates, edits or deletes them: "You cannot
+modify the trust policy for a service-linked role", "You cannot modify the permissions policy for a
+service-linked role in IAM" (IAM User Guide, id_roles_update-role-trust-policy.html and
+id_roles_update-role-permissions.html; IAM answers UnmodifiableEntityException), and no customer
+can create a role under that path. IAM and STS actions on them open no path."""
+_POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 EXACT_OPERATORS = ("stringequals", "arnequals", "stringlike", "arnlike")
 BOUNDARY_LOCKS = ("iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary")
 BOUNDARY_POLICY_CHANGES = ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion")
@@ -163,11 +175,32 @@ class Grant:
     """Only on principals with one of these permissions boundaries (iam:PermissionsBoundary)."""
 
 
+@lru_cache(maxsize=64)
+def _names_re(names: tuple[str, ...]) -> re.Pattern[str]:
+    """The dangerous names as one expression, `*` and `?` as IAM reads them, case-sensitive (ARNs are)."""
+    body = "|".join("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in name) for name in names)
+    return re.compile(f"(?:{body})", re.DOTALL)
+
+
 def _dangerous_name(resource: str, names: tuple[str, ...]) -> bool:
+    """Whether the Resource can name one of the dangerous resources (their resource parts, `document/AWS-RunShellScript`,
+    `role/cdk-*-cfn-exec-role-*`); a policy variable in it may be any value. A name without wildcards
+    (nearly every one: a user's assume-role policy lists exact roles) is one match of one expression."""
     if not is_arn(resource):
         return False
-    part = resource.split(":", 5)[5]
-    return any(overlaps(f"document/{name}", part) for name in names)
+    part = _POLICY_VARIABLE.sub("*", resource.split(":", 5)[5])
+    if not has_wildcard(part):
+        return _names_re(names).fullmatch(part) is not None
+    return any(overlaps(name, part) for name in names)
+
+
+def _service_linked(action_name: str, resource: str) -> bool:
+    """An IAM or STS action on roles under `role/aws-service-role/` only (the path is written out, so the
+    wildcards that follow stay under it): no customer can create or change them (`SERVICE_LINKED_ROLES`)."""
+    if action_name.split(":", 1)[0].lower() not in ("iam", "sts") or not is_arn(resource):
+        return False
+    parts = resource.split(":", 5)
+    return parts[2] == "iam" and parts[5].startswith(SERVICE_LINKED_ROLES)
 
 
 def _own_user(resource: str) -> bool:
@@ -186,10 +219,14 @@ def _on(statement: Mapping[str, Any], requirement: Requirement) -> list[str]:
     types, names = RESOURCE_REQUIREMENTS.get(action_name, ((None, ()),))[k]
     found = []
     for r in strings(statement, "Resource") or []:
-        if not acts_on(action_name, r, types):
+        if names and r != "*" and not _dangerous_name(r, names) and not (types and "document" in types):
+            continue  # a role that is not an administrator by convention (checked first: the cheap test)
+        if not acts_on(action_name, r, types) or _service_linked(action_name, r):
             continue
-        if names:  # a document: any document, or one that runs any command (its account does not matter)
-            if r == "*" or (is_arn(r) and has_wildcard(r.split(":", 5)[5])) or _dangerous_name(r, names):
+        if names:
+            # a document: any document (a wildcard), or one that runs any command; a role: one that is
+            # an administrator by convention (its account does not matter)
+            if r == "*" or _dangerous_name(r, names) or (is_arn(r) and has_wildcard(r.split(":", 5)[5])):
                 found.append(r)
         elif _own_user(r):  # the caller: self-escalation, except for credentials it already holds
             if action_name not in OWN_CREDENTIALS:
@@ -199,14 +236,71 @@ def _on(statement: Mapping[str, Any], requirement: Requirement) -> list[str]:
     return found
 
 
+def _leaves_named(kept: list[str] | None, action_name: str, resource: str) -> bool:
+    """Whether a Deny with NotResource `kept` leaves, of what `resource` names, only resources named one
+    by one (or nothing): every kept entry that can meet it is an exact ARN (or one resource's qualifiers).
+    A policy variable in either may be any value."""
+    if kept is None:
+        return False
+    allowed = _POLICY_VARIABLE.sub("*", resource)
+    for entry in kept:
+        if not overlaps(_POLICY_VARIABLE.sub("*", entry), allowed):
+            continue
+        if "${" in entry or (broad(entry) and not one_resource(action_name, entry)):
+            return False
+    return True
+
+
 def _denied(denies: list[Mapping[str, Any]], action_name: str, resource: str) -> bool:
-    """Whether a Deny without conditions covers the action on everything the resource names."""
+    """Whether a Deny without conditions covers the action on every resource the Allow's `resource` can
+    name (`pattern_covers`: a Deny on `role/?` does not cancel an Allow on `role/*`), or, through
+    NotResource, denies all of it but resources named one by one."""
     for deny in denies:
         if not any(matches(p, action_name) for p in strings(deny, "Action") or []):
             continue
-        if any(d == "*" or covers(d, resource) for d in strings(deny, "Resource") or []):
+        if "NotResource" in deny:
+            if "Resource" not in deny and _leaves_named(strings(deny, "NotResource"), action_name, resource):
+                return True
+            continue
+        if any(pattern_covers(d, resource) for d in strings(deny, "Resource") or []):
             return True
     return False
+
+
+_judging: set[str] = set()
+"""The AWS managed policies being judged (`_harmless_policy`): one whose PolicyARN condition names
+another being judged is not taken as harmless (no loop)."""
+
+
+@lru_cache(maxsize=1024)
+def _harmless_policy(policy_arn: str) -> bool:
+    """Whether every policy an `iam:PolicyARN` value can name is an AWS managed policy that grants no
+    path and no service's every action (`managed.power` is "limited": `ReadOnlyAccess`, `SecurityAudit`).
+    A customer managed policy (any other account), or a name moto's copy does not have, cannot be judged."""
+    from .managed import aws_managed_policies, power  # noqa: PLC0415 (managed judges its documents with this module)
+
+    parts = policy_arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "iam" or parts[4] != "aws" or "${" in policy_arn:
+        return False
+    pattern = re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in parts[5]), re.IGNORECASE | re.DOTALL
+    )  # any case: a policy the value might name counts
+    named = [n for n, record in aws_managed_policies().items() if pattern.fullmatch(f"policy{record.get('Path', '/')}{n}")]
+    if not named or any(n in _judging for n in named):
+        return False
+    _judging.update(named)
+    try:
+        return all(power(n)[0] == "limited" for n in named)
+    finally:
+        _judging.difference_update(named)
+
+
+def _attaches_only_harmless(statement: Mapping[str, Any]) -> bool:
+    """An `iam:PolicyARN` condition (StringEquals, ArnEquals or their Like forms) that lets the statement
+    attach only policies that grant no path (`_harmless_policy`): AWS's documented way to let someone
+    attach named policies (IAM User Guide, reference_policies_examples_iam_limit-managed.html)."""
+    values = _exact_values(statement, POLICY_ARN_KEY)
+    return values is not None and all(_harmless_policy(v) for v in values)
 
 
 def _statement_grants(statement: Mapping[str, Any], denies: list[Mapping[str, Any]]) -> dict[Requirement, Grant]:
@@ -241,6 +335,8 @@ def _statement_grants(statement: Mapping[str, Any], denies: list[Mapping[str, An
     for action_name, through, requirement, on in wide:
         if bounded is not None and BOUNDARY_KEY not in condition_keys(action_name):
             continue  # the request carries no boundary key: StringEquals on it never matches
+        if action_name in ATTACH_ACTIONS and _attaches_only_harmless(statement):
+            continue
         resources = [r for r in on if not _denied(denies, action_name, r)]
         if resources:
             found[requirement] = Grant(through, resources, services=passed if action_name == PASS_ROLE else None, bounded=bounded)
@@ -272,6 +368,7 @@ class Escalation:
 
 
 def _unconditional_denies(statements: list[tuple[int, Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
+    """The Denies without conditions that name actions (Resource or NotResource)."""
     return [s for _, s in statements if s.get("Effect") == "Deny" and "Condition" not in s and "Action" in s]
 
 
