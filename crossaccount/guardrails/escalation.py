@@ -70,6 +70,13 @@ PASSED_TO_KEY = "iam:passedtoservice"
 POLICY_ARN_KEY = "iam:policyarn"
 ATTACH_ACTIONS = ("iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy")
 """The actions an `iam:PolicyARN` condition limits to named policies (the IAM catalogue lists the key for these)."""
+EKS_POLICY_ARN_KEY = "eks:policyarn"
+EKS_ADMIN_ACCESS_POLICIES = ("AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy")
+"""The EKS access policies that give a principal power over a cluster's workloads (and so over the
+roles its pods run as): cluster-admin, admin and edit (EKS User Guide, access-policy-permissions.html;
+Datadog's detection rule "AWS principal assigned administrative privileges in an EKS cluster" names
+the first two). An `eks:policyArn` condition naming only other exact access policies
+(`AmazonEKSViewPolicy`) makes eks:AssociateAccessPolicy no path."""
 SERVICE_LINKED_ROLES = "role/aws-service-role/"
 """Where service-linked roles live. Only their service creates, edits or deletes them: "You cannot
 modify the trust policy for a service-linked role", "You cannot modify the permissions policy for a
@@ -295,6 +302,19 @@ def _harmless_policy(policy_arn: str) -> bool:
         _judging.difference_update(named)
 
 
+def associates_only_harmless(statement: Mapping[str, Any]) -> bool:
+    """An `eks:policyArn` condition that lets eks:AssociateAccessPolicy associate only exact access
+    policies other than `EKS_ADMIN_ACCESS_POLICIES`."""
+    values = _exact_values(statement, EKS_POLICY_ARN_KEY)
+    return values is not None and all(
+        v.startswith("arn:aws:eks::aws:cluster-access-policy/")
+        and not has_wildcard(v)
+        and "${" not in v
+        and v.rsplit("/", 1)[1].lower() not in {n.lower() for n in EKS_ADMIN_ACCESS_POLICIES}
+        for v in values
+    )
+
+
 def attaches_only_harmless(statement: Mapping[str, Any]) -> bool:
     """An `iam:PolicyARN` condition (StringEquals, ArnEquals or their Like forms) that lets the statement
     attach only policies that grant no path (`_harmless_policy`): AWS's documented way to let someone
@@ -336,6 +356,8 @@ def _statement_grants(statement: Mapping[str, Any], denies: list[Mapping[str, An
         if bounded is not None and BOUNDARY_KEY not in condition_keys(action_name):
             continue  # the request carries no boundary key: StringEquals on it never matches
         if action_name in ATTACH_ACTIONS and attaches_only_harmless(statement):
+            continue
+        if action_name == "eks:AssociateAccessPolicy" and associates_only_harmless(statement):
             continue
         resources = [r for r in on if not denied(denies, action_name, r)]
         if resources:
