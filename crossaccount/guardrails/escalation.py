@@ -33,7 +33,16 @@ when, and the path should be seen either way):
   the boundary policy (`iam:CreatePolicyVersion`, `iam:SetDefaultPolicyVersion` on its ARN), a
   Deny being the usual way to say so. With the boundary locked such grants are no path; unlocked,
   the finding names what to deny;
-- a Deny without conditions that covers an action on the granted resource cancels that grant.
+- `iam:PolicyARN` on an attach (issue 29): judged by the policies it can name; only AWS managed
+  policies that grant no path and no whole service (`ReadOnlyAccess`) make it no path
+  (`attaches_only_harmless`); `eks:policyArn` naming only exact access policies other than
+  cluster-admin, admin and edit likewise (`associates_only_harmless`);
+- a Deny without conditions cancels a grant only where it covers every name the grant's pattern
+  can name (`catalogue.pattern_covers`: `role/?` does not cover `role/*`), or, with NotResource,
+  leaves of it only resources named one by one (`denied`).
+
+IAM and STS actions on roles under `role/aws-service-role/` open no path: only their service can
+create or change them (`SERVICE_LINKED_ROLES`). A role that names itself exactly is `selfchange`'s.
 """
 
 from __future__ import annotations
