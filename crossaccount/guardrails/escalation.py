@@ -48,7 +48,7 @@ create or change them (`SERVICE_LINKED_ROLES`). A role that names itself exactly
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -283,32 +283,20 @@ def denied(denies: list[Mapping[str, Any]], action_name: str, resource: str) -> 
     return False
 
 
-_judging: set[str] = set()
-"""The AWS managed policies being judged (`_harmless_policy`): one whose PolicyARN condition names
-another being judged is not taken as harmless (no loop)."""
+PolicyJudge = Callable[[str], bool]
+_policy_judge: list[PolicyJudge] = []
+"""How an `iam:PolicyARN` value is judged: `managed` registers its judge when it is imported (it
+judges AWS managed policies with this module, so this module cannot import it). None registered:
+no value is harmless (the louder answer)."""
 
 
-@lru_cache(maxsize=1024)
+def judge_policy_arns_with(judge: PolicyJudge) -> None:
+    """Register the function that says whether every policy an `iam:PolicyARN` value can name grants no path."""
+    _policy_judge[:] = [judge]
+
+
 def _harmless_policy(policy_arn: str) -> bool:
-    """Whether every policy an `iam:PolicyARN` value can name is an AWS managed policy that grants no
-    path and no service's every action (`managed.power` is "limited": `ReadOnlyAccess`, `SecurityAudit`).
-    A customer managed policy (any other account), or a name moto's copy does not have, cannot be judged."""
-    from .managed import aws_managed_policies, power  # noqa: PLC0415 (managed judges its documents with this module)
-
-    parts = policy_arn.split(":", 5)
-    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "iam" or parts[4] != "aws" or "${" in policy_arn:
-        return False
-    pattern = re.compile(
-        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in parts[5]), re.IGNORECASE | re.DOTALL
-    )  # any case: a policy the value might name counts
-    named = [n for n, record in aws_managed_policies().items() if pattern.fullmatch(f"policy{record.get('Path', '/')}{n}")]
-    if not named or any(n in _judging for n in named):
-        return False
-    _judging.update(named)
-    try:
-        return all(power(n)[0] == "limited" for n in named)
-    finally:
-        _judging.difference_update(named)
+    return bool(_policy_judge) and _policy_judge[0](policy_arn)
 
 
 def associates_only_harmless(statement: Mapping[str, Any]) -> bool:

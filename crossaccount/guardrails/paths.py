@@ -1693,8 +1693,11 @@ ANY_COMMAND_DOCUMENTS = (
     "AWS-StartInteractiveCommand",
     "AWS-StartNonInteractiveCommand",
     "SSM-SessionManagerRunShell",
-    # issue 29: AWS-owned documents that run code their caller names (a recipe, a configuration, a
-    # package, a container's command, a hook document)
+    # issue 29: AWS-owned documents that run code their caller names, read 2026-12-07 in the Systems
+    # Manager User Guide: Chef recipes from a source (systems-manager-state-manager-chef.html), a DSC
+    # configuration (systems-manager-state-manager-using-mof-file.html), an MSI from a URL, a PowerShell
+    # module from a URL, a container's command, InSpec profiles from GitHub or S3, patching hooks that
+    # run a document (patch-manager-aws-runpatchbaselinewithhooks.html)
     "AWS-ApplyChefRecipes",
     "AWS-ApplyDSCMofs",
     "AWS-InstallApplication",
