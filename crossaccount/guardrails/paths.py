@@ -1581,19 +1581,14 @@ PATHS: tuple[EscalationPath, ...] = (
         (("AWS documentation", "singlesignon/latest/userguide/permissionsetsboundaries.html"),),
     ),
     _path(
-        "dsl-eks-1",
-        "CreateEKSAccessEntryThenAssociateAccessPolicy",
-        ("eks:AssociateAccessPolicy", "eks:CreateAccessEntry"),
+        "dsl-eks-2",
+        "AssociateEKSAccessPolicy",
+        # with or without eks:CreateAccessEntry (an entry for the holder may exist already)
+        ("eks:AssociateAccessPolicy",),
         (
             ("Datadog Security Labs", "eks-cluster-access-management-deep-dive"),
             ("AWS documentation", "eks/latest/userguide/access-entries.html"),
         ),
-    ),
-    _path(
-        "dsl-eks-2",
-        "AssociateEKSAccessPolicy",
-        ("eks:AssociateAccessPolicy",),
-        (("Datadog Security Labs", "eks-cluster-access-management-deep-dive"),),
     ),
     _path(
         "dsl-eks-3",
