@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .catalogue import CATALOGUE, covered_services, listed, strings
-from .escalation import describe_paths, escalations
+from .escalation import describe_paths, escalations, judge_policy_arns_with
 from .model import ERROR, WARNING, Entity, PolicyDocument, entity_rule
 
 AWS_MANAGED_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::aws:policy/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)\Z", re.ASCII)
@@ -141,3 +141,33 @@ def managed_policy_full_access(entity: Entity) -> Iterator[tuple[str, str]]:
                 f"{arn}: {why} (per {SOURCE}); prefer a policy file with the actions the {_holder(entity)} needs, "
                 "or waive MANAGED_POLICY_FULL_ACCESS with the reason",
             )
+
+
+_judging: set[str] = set()
+"""The AWS managed policies being judged (`is_harmless_policy_arn`): one whose iam:PolicyARN condition
+names another being judged is not taken as harmless (no loop)."""
+
+
+@lru_cache(maxsize=1024)
+def is_harmless_policy_arn(policy_arn: str) -> bool:
+    """Whether every policy an `iam:PolicyARN` value can name is an AWS managed policy that grants no
+    path and no service's every action (`power` is "limited": `ReadOnlyAccess`, `SecurityAudit`). A
+    customer managed policy (any other account), or a name crossaccount/data's copy does not have, cannot be judged.
+    The value is matched in any case: a policy it might name counts."""
+    parts = policy_arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "iam" or parts[4] != "aws" or "${" in policy_arn:
+        return False
+    pattern = re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in parts[5]), re.IGNORECASE | re.DOTALL
+    )
+    named = [n for n, record in aws_managed_policies().items() if pattern.fullmatch(f"policy{record.get('Path', '/')}{n}")]
+    if not named or any(n in _judging for n in named):
+        return False
+    _judging.update(named)
+    try:
+        return all(power(n)[0] == "limited" for n in named)
+    finally:
+        _judging.difference_update(named)
+
+
+judge_policy_arns_with(is_harmless_policy_arn)
