@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from . import jsontext
+from .escape import code
 from .plan_diff import PlanDiff, ResourceChange
 from .plan_index import indexed
 from .review import (
@@ -43,14 +44,16 @@ from .review import (
     ROLE,
     USER,
     Grant,
-    _accounts,
     _change_lines,
     _summary,
     access_grants,
     access_table,
+    finding_line,
+    header,
     mermaid,
     plan_diff,
     render_review,
+    resource_change_row,
 )
 
 COMMENT_CHARS = 65_536
@@ -124,16 +127,12 @@ def _fit(part: Part, budget: int) -> tuple[list[str], int]:
 
 
 def _resource_rows(changes: Sequence[ResourceChange]) -> list[str]:
-    rows = []
-    for r in changes:
-        changed = ", ".join(f"`{k}`" + (" (forces replacement)" if k in r.replaced_by else "") for k in r.inputs)
-        rows.append(f"| {r.action} | {r.account or ''} | `{r.type}` | `{r.name}` | {changed} |")
-    return rows
+    return [resource_change_row(r, r.action) for r in changes]
 
 
 def _change_parts(diff: PlanDiff) -> list[Part]:
     """What changed, in the whole review's words (`tools.render.review.diff_section`), as parts."""
-    heading = f"#### What changed against the base plan (stack `{diff.base_stack}`)"
+    heading = f"#### What changed against the base plan (stack {code(diff.base_stack)})"
     if not diff.resources and not diff.access:
         no_change = "No change: the same resources and documents as the base plan (reordering is not a change)."
         return [Part([heading, "", no_change, ""], [], change=True)]
@@ -194,7 +193,7 @@ def _unchanged_parts(
     changed = {c.urn for c in diff.resources} if diff is not None else set()
     counts = Counter(r["type"] for r in plan.get("resources", []) if r["urn"] not in changed)
     total = sum(counts.values())
-    by_type = ", ".join(f"{n:,} `{t}`" for t, n in sorted(counts.items()))
+    by_type = ", ".join(f"{n:,} {code(t)}" for t, n in sorted(counts.items()))
     if diff is None:
         title, intro = "#### In summary", f"{total:,} resources: {by_type}."
     else:
@@ -208,11 +207,11 @@ def _unchanged_parts(
         per_role.setdefault(g.role, []).append(g)
         per_user[g.principal] += 1
     role_rows = [
-        f"| `{role}` | {len(rows):,} | {'<br>'.join(rows[0].permissions) or 'none'} |"
+        f"| {code(role, cell=True)} | {len(rows):,} | {'<br>'.join(rows[0].permissions) or 'none'} |"
         for role, rows in sorted(per_role.items())
         if role not in roles
     ]
-    user_rows = [f"| `{user}` | {n:,} |" for user, n in sorted(per_user.items()) if user not in users]
+    user_rows = [f"| {code(user, cell=True)} | {n:,} |" for user, n in sorted(per_user.items()) if user not in users]
     return [
         Part([title, "", intro, ""], []),
         Part(["| role | principals who may assume it | permissions |", "| --- | --- | --- |"], role_rows, [""]),
@@ -249,15 +248,10 @@ def review_and_whole(
 
 
 def _shortened(plan: Mapping[str, Any], base: Mapping[str, Any] | None, max_chars: int) -> str:
-    accounts = _accounts(plan)
     parts = [
         Part(
             [
-                f"### Plan for stack `{plan.get('stack')}`",
-                "",
-                f"Offline plan (Pulumi's mocks; no account was called): source account {accounts.get('source', '?')}, "
-                f"target account {accounts.get('target', '?')}, {len(plan.get('resources', []))} resources.",
-                "",
+                *header(plan),
                 SHORTENED.format(max_chars=max_chars),
                 "",
             ],
@@ -276,7 +270,7 @@ def _shortened(plan: Mapping[str, Any], base: Mapping[str, Any] | None, max_char
     parts.append(
         Part(
             ["#### Guardrails", "", f"{_summary(findings)} (rules and waivers: docs/guardrails.md)", ""],
-            [_finding_line(f) for f in findings],
+            [finding_line(f) for f in findings],
             [""] if findings else [],
         )
     )
@@ -309,12 +303,6 @@ def _shortened(plan: Mapping[str, Any], base: Mapping[str, Any] | None, max_char
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"
-
-
-def _finding_line(f: Mapping[str, Any]) -> str:
-    waived = f" **waived**: {f['waived']}" if f.get("waived") is not None else ""
-    message = str(f["message"]).replace("|", "\\|").replace("\n", " ")
-    return f"- {f['severity']} `{f['rule_id']}` at `{f['location']}`: {message}{waived}"
 
 
 def write_artifact(directory: Path, stack: str, whole: str, plan_json: str) -> list[Path]:

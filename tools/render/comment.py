@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .budget import COMMENT_CHARS, MIN_CHARS, render_within, size
+from .escape import code
 from .plan_diff import PlanDiff, diff_plans
 from .plan_index import indexed
 
@@ -59,9 +60,9 @@ class _Changed:
     def row(self) -> str:
         widened, narrowed, other, resources = self.counts()
         if self.diff is None:
-            return f"| `{self.plans.stack}` | no base plan | | | {resources} (all new to the comparison) |"
+            return f"| {code(self.plans.stack, cell=True)} | no base plan | | | {resources} (all new to the comparison) |"
         mark = f"**{widened}** :warning:" if widened else "0"
-        return f"| `{self.plans.stack}` | {mark} | {narrowed} | {other} | {resources} |"
+        return f"| {code(self.plans.stack, cell=True)} | {mark} | {narrowed} | {other} | {resources} |"
 
 
 def _changed(stacks: Sequence[StackPlans]) -> tuple[list[_Changed], list[str]]:
@@ -96,7 +97,7 @@ def render_comment(stacks: Sequence[StackPlans], max_chars: int = COMMENT_CHARS)
             *(c.row() for c in changed),
         ]
     if unchanged:
-        head += ["", "No change: " + ", ".join(f"`{name}`" for name in unchanged) + "."]
+        head += ["", "No change: " + ", ".join(code(name) for name in unchanged) + "."]
     text = "\n".join(head) + "\n"
     if size(text) > max_chars:  # a table of hundreds of changed stacks: its rows stop, the count stays
         return _cut_table(head, max_chars)
@@ -117,7 +118,7 @@ def render_comment(stacks: Sequence[StackPlans], max_chars: int = COMMENT_CHARS)
         text += review
         left -= size(review)
     if skipped:
-        tail = "\n_Not shown for want of room (whole, in the artifact): " + ", ".join(f"`{s}`" for s in skipped) + "._\n"
+        tail = "\n_Not shown for want of room (whole, in the artifact): " + ", ".join(code(s) for s in skipped) + "._\n"
         if size(tail) > left + TAIL_CHARS:
             tail = f"\n_{len(skipped)} more stack review(s) not shown for want of room: see the artifact._\n"
         text += tail

@@ -27,6 +27,7 @@ from typing import Any
 from crossaccount.guardrails.model import Finding, summarise
 
 from . import jsontext
+from .escape import code, fence, html, html_code, label, text, visible
 from .group_access import (
     assumable_by_policy,
     group_facts,
@@ -36,7 +37,7 @@ from .group_access import (
     policy_documents,
 )
 from .options import option_marks
-from .plan_diff import AccessChange, PlanDiff, diff_plans
+from .plan_diff import AccessChange, PlanDiff, ResourceChange, diff_plans
 from .plan_index import active, indexed
 from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
 
@@ -118,9 +119,27 @@ def _permissions(plan: Mapping[str, Any], role: str, boundary: str | None) -> tu
     files, managed = [], []
     for arn in attached.get(role, []):
         mine = created.get(arn.split("iam::", 1)[-1])
-        files.append(mine) if mine else managed.append(f"managed `{arn.split(':policy/', 1)[-1]}`")
-    boundaries = [f"boundary `{boundary.split(':policy/', 1)[-1]}`"] if boundary else []
+        files.append(mine) if mine else managed.append(f"managed {code(arn.split(':policy/', 1)[-1], cell=True)}")
+    boundaries = [f"boundary {code(boundary.split(':policy/', 1)[-1], cell=True)}"] if boundary else []
     return (*sorted(files), *sorted(managed), *boundaries)
+
+
+def _plain_permissions(plan: Mapping[str, Any], role: str, boundary: str | None) -> tuple[str, ...]:
+    """`_permissions` as the diagram's labels name them: the same words, no Markdown."""
+    created, attached = _policies_by_role(plan)
+    plain = {arn: _unquote(md) for arn, md in created.items()}
+    files, managed = [], []
+    for arn in attached.get(role, []):
+        mine = plain.get(arn.split("iam::", 1)[-1])
+        files.append(mine) if mine else managed.append(f"managed {arn.split(':policy/', 1)[-1]}")
+    boundaries = [f"boundary {boundary.split(':policy/', 1)[-1]}"] if boundary else []
+    return (*sorted(files), *sorted(managed), *boundaries)
+
+
+def _unquote(markdown: str) -> str:
+    """`policy `name`` -> `policy name`: a created policy's table text as plain words (the name is
+    a policy file's or an IAM name, never a backtick or `|`, so its code span is one backtick)."""
+    return markdown.replace("`", "").replace("\\|", "|")
 
 
 def _policies_by_role(plan: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -137,7 +156,7 @@ def _policies_by_role(plan: Mapping[str, Any]) -> tuple[dict[str, str], dict[str
             inputs = r.get("inputs", {})
             match = FROM_FILE.search(str(inputs.get("description", "")))
             tail = f"{target}:policy{inputs.get('path', '/')}{_name(r)}"
-            created[tail] = f"`{match.group(1)}`" if match else f"policy `{_name(r)}`"
+            created[tail] = code(match.group(1), cell=True) if match else f"policy {code(_name(r), cell=True)}"
     attached: dict[str, list[str]] = {}
     for a in _resources(plan, ROLE_ATTACHMENT):
         inputs = a.get("inputs", {})
@@ -342,15 +361,11 @@ def _grants_from_identity_policies(
     return grants
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _policy_name(arn: str) -> str:
     """`arn:aws:iam::aws:policy/ReadOnlyAccess` -> managed `ReadOnlyAccess`; `inline x` -> inline `x`."""
     if arn.startswith("inline "):
-        return f"inline `{arn.removeprefix('inline ')}`"
-    return f"managed `{arn.split(':policy/', 1)[-1]}`"
+        return f"inline {code(arn.removeprefix('inline '), cell=True)}"
+    return f"managed {code(arn.split(':policy/', 1)[-1], cell=True)}"
 
 
 def access_table(grants: Sequence[Grant]) -> list[str]:
@@ -359,47 +374,30 @@ def access_table(grants: Sequence[Grant]) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for g in grants:
+        principal = code(g.principal, cell=True)
         if g.kind == "permission set":
-            who = f"`{g.principal}` (IAM Identity Center permission set of the source account)"
+            who = f"{principal} (IAM Identity Center permission set of the source account)"
         elif g.kind != "aws":
-            who = f"`{g.principal}` ({g.kind} of the target account, {g.action})"
+            who = f"{principal} ({g.kind} of the target account, {g.action})"
         elif ":role/" in g.principal_arn:
-            who = f"`{g.principal}` (existing role of the source account)"
+            who = f"{principal} (existing role of the source account)"
         else:
-            who = f"`{g.principal}`" + ("" if g.created else " (existing user, not created by this stack)")
+            who = principal + ("" if g.created else " (existing user, not created by this stack)")
         if g.via:
-            who += f" (through group {', '.join(g.via)})"
+            who += f" (through group {', '.join(text(v, cell=True) for v in g.via)})"
         for group, policies in g.group_policies:
-            who += f" (group {group} gives {', '.join(_policy_name(p) for p in policies)} in the source account)"
-        lines.append(
-            "| "
-            + " | ".join(
-                _cell(c)
-                for c in (
-                    who,
-                    f"`{g.role}`",
-                    g.account,
-                    g.mfa,
-                    g.external_id,
-                    g.session_tags,
-                    g.source_identity,
-                    g.session,
-                    "<br>".join(g.permissions) or "none",
-                )
-            )
-            + " |"
-        )
+            gives = ", ".join(_policy_name(p) for p in policies)
+            who += f" (group {text(group, cell=True)} gives {gives} in the source account)"
+        # What the plan's documents say (values from files) is text; the permissions are Markdown already.
+        said = (text(c, cell=True) for c in (g.account, g.mfa, g.external_id, g.session_tags, g.source_identity, g.session))
+        cells = (who, code(g.role, cell=True), *said, "<br>".join(g.permissions) or "none")
+        lines.append("| " + " | ".join(cells) + " |")
     if not grants:
         lines.append("| (nobody) | | | | | | | | |")
     return lines
 
 
 # --- the diagram -----------------------------------------------------------------------------
-
-
-def _label(text: str) -> str:
-    """Mermaid label text inside double quotes: quotes and angle brackets as entity codes."""
-    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
 def mermaid(plan: Mapping[str, Any]) -> str:
@@ -427,30 +425,30 @@ def _mermaid(plan: Mapping[str, Any]) -> str:
     other_ids = {who: f"x{i + 1}" for i, who in enumerate(others)}
     role_ids = {name: f"r{i + 1}" for i, name in enumerate(roles)}
     lines = ["flowchart LR"]
-    lines.append(f'  subgraph source["source account {_label(accounts.get("source", "?"))} (stack {_label(stack)})"]')
+    lines.append(f'  subgraph source["source account {label(accounts.get("source", "?"))} (stack {label(stack)})"]')
     for name, created, _ in users:
         kind = "IAM user" if created else "existing IAM user"
-        lines.append(f'    {user_ids[name]}["{kind} {_label(name)}"]')
+        lines.append(f'    {user_ids[name]}["{kind} {label(name)}"]')
     for i, name in enumerate(sso):
-        lines.append(f'    s{i + 1}["IAM Identity Center permission set {_label(name)}"]')
+        lines.append(f'    s{i + 1}["IAM Identity Center permission set {label(name)}"]')
     if not users and not sso:
         lines.append('    none_source["no users"]')
     lines.append("  end")
-    lines.append(f'  subgraph target["target account {_label(accounts.get("target", "?"))}"]')
+    lines.append(f'  subgraph target["target account {label(accounts.get("target", "?"))}"]')
     policy_count = 0
     for role in role_resources:
         name = _name(role)
-        lines.append(f'    {role_ids[name]}["IAM role {_label(name)}"]')
-        for permission in _permissions(plan, name, role.get("inputs", {}).get("permissionsBoundary")):
+        lines.append(f'    {role_ids[name]}["IAM role {label(name)}"]')
+        for permission in _plain_permissions(plan, name, role.get("inputs", {}).get("permissionsBoundary")):
             policy_count += 1
-            lines.append(f'    p{policy_count}["{_label(permission.replace("`", ""))}"] --- {role_ids[name]}')
+            lines.append(f'    p{policy_count}["{label(permission)}"] --- {role_ids[name]}')
     for i, (kind, name) in enumerate(providers):
-        lines.append(f'    f{i + 1}["{kind} {_label(name)}"]')
+        lines.append(f'    f{i + 1}["{kind} {label(name)}"]')
     if not roles:
         lines.append('    none_target["no roles"]')
     lines.append("  end")
     for who, node in other_ids.items():
-        lines.append(f'  {node}["principal {_label(who)}"]')
+        lines.append(f'  {node}["principal {label(who)}"]')
     starts = {("permission set", n): f"s{i + 1}" for i, n in enumerate(sso)}
     starts |= {p: f"f{i + 1}" for i, p in enumerate(providers)}
     for g in grants:
@@ -462,7 +460,7 @@ def _mermaid(plan: Mapping[str, Any]) -> str:
             how.append("MFA at sign-in")
         if g.external_id != "no":
             how.append("ExternalId")
-        lines.append(f'  {start} -- "{_label(" + ".join(how))}" --> {role_ids[g.role]}')
+        lines.append(f'  {start} -- "{label(" + ".join(how))}" --> {role_ids[g.role]}')
     return "\n".join(lines)
 
 
@@ -470,11 +468,11 @@ def _mermaid(plan: Mapping[str, Any]) -> str:
 
 
 def _change_lines(changes: Sequence[AccessChange]) -> list[str]:
-    return [f"- **{c.where}**: {_cell(c.text)}" for c in changes]
+    return [f"- **{text(c.where)}**: {text(c.text)}" for c in changes]
 
 
 def diff_section(diff: PlanDiff) -> list[str]:
-    lines = [f"#### What changed against the base plan (stack `{diff.base_stack}`)", ""]
+    lines = [f"#### What changed against the base plan (stack {code(diff.base_stack)})", ""]
     if not diff.resources and not diff.access:
         return [*lines, "No change: the same resources and documents as the base plan (reordering is not a change)."]
     widened, narrowed, other = diff.of("widens"), diff.of("narrows"), diff.of("other")
@@ -491,12 +489,43 @@ def diff_section(diff: PlanDiff) -> list[str]:
     if diff.resources:
         lines += ["##### Resources", "", "| change | account | type | name | inputs changed |", "| --- | --- | --- | --- | --- |"]
         for r in diff.resources:
-            changed = ", ".join(f"`{k}`" + (" (forces replacement)" if k in r.replaced_by else "") for k in r.inputs)
-            action = "forget (kept in AWS)" if r.action == "forget" else r.action
-            lines.append(f"| {action} | {r.account or ''} | `{r.type}` | `{r.name}` | {changed} |")
+            lines.append(resource_change_row(r, "forget (kept in AWS)" if r.action == "forget" else r.action))
     while lines[-1] == "":
         lines.pop()
     return lines
+
+
+def resource_change_row(r: ResourceChange, action: str) -> str:
+    """A row of what changed's resources table."""
+    changed = ", ".join(code(k, cell=True) + (" (forces replacement)" if k in r.replaced_by else "") for k in r.inputs)
+    return (
+        f"| {action} | {text(r.account or '', cell=True)} | {code(r.type, cell=True)} | {code(r.name, cell=True)} | {changed} |"
+    )
+
+
+def header(plan: Mapping[str, Any]) -> list[str]:
+    """The review's first lines: the stack, its accounts, how many resources."""
+    accounts = _accounts(plan)
+    return [
+        f"### Plan for stack {code(plan.get('stack'))}",
+        "",
+        f"Offline plan (Pulumi's mocks; no account was called): source account {text(accounts.get('source', '?'))}, "
+        f"target account {text(accounts.get('target', '?'))}, {len(plan.get('resources', []))} resources.",
+        "",
+    ]
+
+
+def finding_line(f: Mapping[str, Any]) -> str:
+    """A guardrail finding as a list item; its message and waiver reason come from the plan."""
+    waived = f" **waived**: {text(f['waived'])}" if f.get("waived") is not None else ""
+    return f"- {text(f['severity'])} {code(f['rule_id'])} at {code(f['location'])}: {text(f['message'])}{waived}"
+
+
+def json_block(document: str) -> list[str]:
+    """A JSON text in a fenced block no line of it can close (its invisible characters as JSON escapes)."""
+    shown = "\n".join(visible(line) for line in document.split("\n"))
+    mark = fence(shown)
+    return [f"{mark}json", shown, mark]
 
 
 def plan_diff(plan: Mapping[str, Any], base: Mapping[str, Any]) -> PlanDiff:
@@ -518,14 +547,7 @@ def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None
 
 
 def _render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
-    accounts = _accounts(plan)
-    lines = [
-        f"### Plan for stack `{plan.get('stack')}`",
-        "",
-        f"Offline plan (Pulumi's mocks; no account was called): source account {accounts.get('source', '?')}, "
-        f"target account {accounts.get('target', '?')}, {len(plan.get('resources', []))} resources.",
-        "",
-    ]
+    lines = header(plan)
     if base is not None:
         lines += [*diff_section(plan_diff(plan, base)), ""]
     lines += ["#### Who may assume what", "", *access_table(access_grants(plan)), ""]
@@ -533,41 +555,31 @@ def _render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None) -> s
     resources = plan.get("resources", [])
     lines += ["#### Resources", "", "| account | type | name | provider |", "| --- | --- | --- | --- |"]
     for r in resources:
-        marks = option_marks(r.get("options"))
-        name = f"`{_name(r)}`" + (f" {marks}" if marks else "")
-        lines.append(f"| {r.get('account') or ''} | `{r['type']}` | {name} | {r.get('provider') or ''} |")
+        marks = option_marks(r.get("options"), lambda value: text(value, cell=True))
+        name = code(_name(r), cell=True) + (f" {marks}" if marks else "")
+        account, provider = (text(r.get(k) or "", cell=True) for k in ("account", "provider"))
+        lines.append(f"| {account} | {code(r['type'], cell=True)} | {name} | {provider} |")
     for r in resources:
         for k in ("assumeRolePolicy", "policy"):
-            text = r.get("inputs", {}).get(k)
-            if isinstance(text, str):
+            written = r.get("inputs", {}).get(k)
+            if isinstance(written, str):
                 try:
-                    doc = jsontext.dumps(json.loads(text), sort_keys=False)
+                    doc = jsontext.dumps(json.loads(written), sort_keys=False)
                 except json.JSONDecodeError:
-                    doc = text
-                lines += [
-                    "",
-                    f"<details><summary>{r['type']} <code>{_name(r)}</code> {k}</summary>",
-                    "",
-                    "```json",
-                    doc,
-                    "```",
-                    "</details>",
-                ]
+                    doc = written
+                summary = f"<details><summary>{html(r['type'])} {html_code(_name(r))} {k}</summary>"
+                lines += ["", summary, "", *json_block(doc), "</details>"]
     lines += [
         "",
         "#### Outputs",
         "",
-        "```json",
-        jsontext.dumps(plan.get("outputs", {})),
-        "```",
+        *json_block(jsontext.dumps(plan.get("outputs", {}))),
     ]
     findings = plan.get("findings", [])
     lines += ["", "#### Guardrails", "", f"{_summary(findings)} (rules and waivers: docs/guardrails.md)"]
     if findings:
         lines.append("")
-    for f in findings:
-        waived = f" **waived**: {f['waived']}" if f.get("waived") is not None else ""
-        lines.append(f"- {f['severity']} `{f['rule_id']}` at `{f['location']}`: {_cell(str(f['message']))}{waived}")
+    lines += [finding_line(f) for f in findings]
     return "\n".join(lines) + "\n"
 
 
