@@ -112,8 +112,17 @@ def _escape_word(word: str, cell: bool) -> str:
 
 def text(value: object, cell: bool = False) -> str:
     """`value` as prose that shows exactly it (in a table cell: `cell=True`)."""
-    shown = visible(str(value))
-    return re.sub(r"\S+", lambda m: _escape_word(m.group(0), cell), shown)
+    shown = re.sub(r"\S+", lambda m: _escape_word(m.group(0), cell), visible(str(value)))
+    # Space at either end as a character reference: emphasis around the value (`**where**`)
+    # stays emphasis, and a table cell keeps it.
+    match = re.fullmatch(r"(\s*)(.*?)(\s*)", shown, re.DOTALL)
+    assert match is not None
+    lead, middle, trail = (_references(match.group(1)), match.group(2), _references(match.group(3)))
+    return lead + middle + trail
+
+
+def _references(spaces: str) -> str:
+    return "".join(f"&#{ord(c)};" for c in spaces)
 
 
 def label(value: object) -> str:
