@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import cmarkgfm
@@ -30,6 +31,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import walkthrough_settings
 from tests.node_tools import mermaid_parse
+from tests.test_hostile_round2_readers import CASES, HOSTILE_TEXT, REVIEW_CASES, project_for, run_case
 from tests.test_review import plan_of
 from tools.render.budget import render_within
 from tools.render.comment import StackPlans, render_comment
@@ -147,6 +149,10 @@ class Structure(HTMLParser):
         self._code_text: list[str] = []
         self._row: list[str] | None = None
         self._table: list[str] = []
+        self.text: list[str] = []
+        """Every text, in order, with what each heading says: (level, text)."""
+        self.headings: list[tuple[str, str]] = []
+        self._heading: list[str] | None = None
 
     def _event(self, event: str) -> None:
         (self._row if self._row is not None else self.events).append(event)
@@ -156,6 +162,8 @@ class Structure(HTMLParser):
             self._in_code += 1
             self._code_text = []
             return  # a value in a code span or not: the text() of a word GitHub would link adds one
+        if re.fullmatch(r"h\d", tag):
+            self._heading = []
         if tag == "tr":
             self.rows.append(0)
             self._row = []
@@ -169,6 +177,9 @@ class Structure(HTMLParser):
             self.codes.append("".join(self._code_text))
             return
         self._event(f"</{tag}>")
+        if re.fullmatch(r"h\d", tag) and self._heading is not None:
+            self.headings.append((tag, "".join(self._heading)))
+            self._heading = None
         if tag == "tr" and self._row is not None:
             self._table.append(" ".join(self._row))
             self._row = None
@@ -180,6 +191,9 @@ class Structure(HTMLParser):
         self._event(f"<!--{data}-->")
 
     def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._heading is not None:
+            self._heading.append(data)
         if self._in_code:
             self._code_text.append(data)
         else:
@@ -282,3 +296,55 @@ DANGEROUS = st.text(
 def test_any_string_of_markup_characters_renders_as_text(h: str) -> None:
     plan, base = plans()
     assert_not_forged(render_review(hostile(plan, h), hostile(base, h)), render_review(plan, base), h)
+
+
+HEADINGS = re.compile(
+    r"Review plan|Plan for stack \S+|What changed against the base plan \(stack \S+\)|:warning: Widened access \(\d+\)"
+    r"|Narrowed access \(\d+\)|Other access changes: judge these yourself \(\d+\)|Resources|Who may assume what(, now, where the "
+    r"change touches)?|Diagram|Outputs|Guardrails|(Unchanged, i|I)n summary"
+)
+PROGRAM_TAGS = {
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "p",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "ul",
+    "li",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "details",
+    "summary",
+    "br",
+}
+
+
+@pytest.mark.parametrize("name", REVIEW_CASES)
+def test_the_corpus_reviews_of_a_files_markup_render_only_what_the_program_wrote(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The corpus cases (tests/test_hostile_round2_readers.py) whose stack or base plan carries
+    HOSTILE_TEXT: the Markdown `plan` prints, rendered as GitHub renders it."""
+    case = next(c for c in CASES if c.name == name)
+    code_, out, err = run_case(case, project_for(case, tmp_path), capsys, monkeypatch)
+    assert code_ == 0, err
+    page = html_of(out)
+    s = structure(out)
+    assert set(re.findall(r"<(\w+)", page)) <= PROGRAM_TAGS
+    assert "<!--" not in page
+    assert all(HEADINGS.fullmatch(text) for _, text in s.headings), s.headings
+    assert [t for t in s.outside_code if LINKED.search(t)] == []
+    assert visible(HOSTILE_TEXT) in "".join(s.text), "the reviewer sees the file's text as it is"
+    tables = page.split("<table>")[1:]
+    assert tables
+    for table in tables:
+        cells = [len(re.findall(r"<t[hd][ >]", row)) for row in table.split("</table>")[0].split("<tr>")[1:]]
+        assert len(set(cells)) == 1, "a row with more or fewer cells than its header"

@@ -29,6 +29,9 @@ units, so a character outside the Basic Multilingual Plane counts two).
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -305,12 +308,60 @@ def _shortened(plan: Mapping[str, Any], base: Mapping[str, Any] | None, max_char
     return "\n".join(lines) + "\n"
 
 
+def artifact_problem(directory: Path, stack: str) -> str | None:
+    """Why `plan --artifact DIR` cannot write `DIR/<stack>.md` and `.json`, judged with `lstat`
+    before anything is opened: DIR must be a folder (or not exist yet) and each file a regular
+    file (or not exist yet). A named pipe there would make the write wait for a reader forever;
+    a link could write the review anywhere it points."""
+    checks = (
+        (directory, stat.S_ISDIR, "a folder to write <stack>.md and <stack>.json into"),
+        (directory / f"{stack}.md", stat.S_ISREG, "a regular file or none, for the whole review"),
+        (directory / f"{stack}.json", stat.S_ISREG, "a regular file or none, for the plan JSON"),
+    )
+    for path, wanted, expected in checks:
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            if path == directory:
+                return None  # made by the write, empty
+            continue
+        except OSError as error:
+            return f"{path}: cannot be looked at ({error.strerror or error}); expected {expected}"
+        if not wanted(mode) and path == directory:
+            return f"not a folder ({_kind(mode)}); expected {expected}"
+        if not wanted(mode):
+            return f"{path.name} in it is {_kind(mode)}; expected {expected}"
+    return None
+
+
+def _kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a FIFO, a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISREG, "a regular file"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
 def write_artifact(directory: Path, stack: str, whole: str, plan_json: str) -> list[Path]:
-    """The whole review (`<stack>.md`) and the plan JSON (`<stack>.json`) in `directory`."""
+    """The whole review (`<stack>.md`) and the plan JSON (`<stack>.json`) in `directory`; each file
+    opened without following a link and without waiting (`O_NOFOLLOW | O_NONBLOCK`), so a link or
+    pipe put there after `artifact_problem` looked is an error, never a hang."""
     directory.mkdir(parents=True, exist_ok=True)
     written = [directory / f"{stack}.md", directory / f"{stack}.json"]
-    written[0].write_text(whole, encoding="utf-8")
-    written[1].write_text(plan_json, encoding="utf-8")
+    for path, content in zip(written, (whole, plan_json), strict=True):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(errno.EINVAL, f"{path} is not a regular file")
+            stream.truncate(0)
+            stream.write(content)
     return written
 
 
