@@ -25,7 +25,9 @@ from tests.test_workflows import load
 from tools.benchmark.bench import generated_settings
 from tools.paths import PROJECT_DIR
 from tools.render.budget import COMMENT_CHARS, size
-from tools.render.comment import MARKER, StackPlans, render_comment
+from tools.render.comment import MARKER, StackPlans, empty_plan, render_comment
+from tools.render.plan_diff import diff_plans
+from tools.render.review import ROLE
 
 Plans = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
 TABLE_HEAD = ["| stack | widened | narrowed | other access changes | resources changed |", "| --- | --- | --- | --- | --- |"]
@@ -74,7 +76,7 @@ def test_one_changed_stack_among_five_hundred_leads_and_is_reviewed_within_the_l
     stacks[321] = StackPlans("acct-321", named(widened, "acct-321"), named(base, "acct-321"))
     text = render_comment(stacks)
     assert size(text) <= COMMENT_CHARS
-    assert text.startswith(f"{MARKER}\n## Review plan\n\n1 of 500 stack(s) change, widened access first.")
+    assert text.startswith(f"{MARKER}\n## Review plan\n\n1 of 500 stack(s) change, widened access first (a new stack's")
     assert table_rows(text) == ["| `acct-321` | **1** :warning: | 0 | 0 | 1 |"]
     unchanged = next(line for line in text.splitlines() if line.startswith("No change: "))
     assert unchanged.count("`") == 2 * 499
@@ -84,7 +86,7 @@ def test_one_changed_stack_among_five_hundred_leads_and_is_reviewed_within_the_l
     assert text.count("### Plan for stack") == 1  # the unchanged stacks are not reviewed
 
 
-def test_widened_stacks_come_first_then_stacks_without_a_base_then_the_rest(plans: Plans) -> None:
+def test_widened_stacks_come_first_and_a_new_stacks_grants_are_widened_access(plans: Plans) -> None:
     base, widened, narrowed = plans
     stacks = [
         StackPlans("a-narrows", named(narrowed, "a-narrows"), named(base, "a-narrows")),
@@ -94,13 +96,19 @@ def test_widened_stacks_come_first_then_stacks_without_a_base_then_the_rest(plan
     ]
     text = render_comment(stacks)
     resources = len(base["resources"])
+    new = text.split("### Plan for stack `b-new`", 1)[1].split("### Plan for stack", 1)[0]
+    widened_lines = [line for line in new.splitlines() if line.startswith("- **trust policy of role ")]
+    grants = sum(len(json.loads(r["inputs"]["assumeRolePolicy"])["Statement"]) for r in base["resources"] if r["type"] == ROLE)
+    assert len(widened_lines) == grants  # each role's trust, new: who may assume it is widened access
+    widened = len(diff_plans(empty_plan("b-new"), named(base, "b-new")).of("widens"))
+    assert f"##### :warning: Widened access ({widened})" in new.splitlines()
     assert table_rows(text) == [
+        f"| `b-new` (new: no base plan) | **{widened}** :warning: | 1 | 0 | {resources} |",  # 1: the self-service Deny
         "| `z-widens` | **1** :warning: | 0 | 0 | 1 |",
-        f"| `b-new` | no base plan | | | {resources} (all new to the comparison) |",
         "| `a-narrows` | 0 | 2 | 0 | 2 |",  # the trust policy and the user's assume-role policy
     ]
     reviews = [line for line in text.splitlines() if line.startswith("### Plan for stack")]
-    assert reviews == ["### Plan for stack `z-widens`", "### Plan for stack `b-new`", "### Plan for stack `a-narrows`"]
+    assert reviews == ["### Plan for stack `b-new`", "### Plan for stack `z-widens`", "### Plan for stack `a-narrows`"]
     assert "No change: `c-same`." in text.splitlines()
 
 
@@ -138,6 +146,34 @@ def test_a_table_longer_than_a_comment_stops_with_a_pointer_to_the_artifact(plan
     assert 500 < len(table_rows(text)) < 2_000
 
 
+def test_thousands_of_unchanged_stacks_are_counted_before_any_changed_stacks_review_is_left_out(plans: Plans) -> None:
+    """3,000 accounts, three of them changed: the names of the unchanged would fill the comment
+    (3,000 x 24 characters); the line counts them and names the first while it fits, and every
+    changed stack's review is there."""
+    base, widened, narrowed = plans
+    empty = {"project": "cross-account-roles", "resources": [], "outputs": {}, "findings": []}
+    stacks = [
+        StackPlans(f"unchanged-account-{i:04d}", {**empty, "stack": f"u{i}"}, {**empty, "stack": f"u{i}"}) for i in range(3_000)
+    ]
+    stacks += [
+        StackPlans(f"c-{n}", named(p, f"c-{n}"), named(base, f"c-{n}"))
+        for n, p in (("1", widened), ("2", narrowed), ("3", widened))
+    ]
+    text = render_comment(stacks)
+    assert size(text) <= COMMENT_CHARS
+    reviews = [line for line in text.splitlines() if line.startswith("### Plan for stack")]
+    assert reviews == ["### Plan for stack `c-1`", "### Plan for stack `c-3`", "### Plan for stack `c-2`"]
+    assert "_Not shown for want of room" not in text
+    (line,) = [line for line in text.splitlines() if line.startswith("No change")]
+    assert line.startswith("No change in 3,000 stack(s): `unchanged-account-0000`, `unchanged-account-0001`, ")
+    named_count = line.count("`unchanged-account-")
+    assert 0 < named_count < 3_000
+    assert line.endswith(
+        f", and {3_000 - named_count:,} more (each one's plan and whole review are in the artifact: "
+        "`review/<stack>.json`, `review/<stack>.md`)."
+    )
+
+
 def test_the_comment_is_the_same_text_on_every_run(plans: Plans) -> None:
     base, widened, narrowed = plans
     stacks = [
@@ -155,6 +191,7 @@ def write_artifact(directory: Path, plans: Plans) -> None:
     (directory / "base").mkdir(parents=True)
     for stack, head, before in (("prod", widened, base), ("dev", base, base), ("new", base, None)):
         (directory / f"{stack}.json").write_text(json.dumps(named(head, stack)), encoding="utf-8")
+        (directory / f"{stack}.md").write_text(f"the whole review of {stack}\n", encoding="utf-8")
         if before is not None:
             (directory / "base" / f"{stack}.json").write_text(json.dumps(named(before, stack)), encoding="utf-8")
 
@@ -164,8 +201,8 @@ def test_the_command_reads_the_artifact_folder_and_its_base_plans(tmp_path: Path
     done = run_cli("comment", str(tmp_path / "review"))
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert table_rows(done.stdout)[0] == "| `prod` | **1** :warning: | 0 | 0 | 1 |"
-    assert table_rows(done.stdout)[1].startswith("| `new` | no base plan |")
+    assert table_rows(done.stdout)[0].startswith("| `new` (new: no base plan) | **")
+    assert table_rows(done.stdout)[1] == "| `prod` | **1** :warning: | 0 | 0 | 1 |"
     assert "No change: `dev`." in done.stdout.splitlines()
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -58,11 +59,25 @@ def stacks_in(directory: Path) -> list[StackPlans]:
             continue
         stack = match.group(1)
         base_path = directory / "base" / path.name
+        plan = _plan_of(path, stack)
         base = _plan_of(base_path, stack) if os.path.lexists(base_path) else None
-        found.append(StackPlans(stack, _plan_of(path, stack), base))
+        whole = directory / f"{stack}.md"
+        if not _regular(whole):
+            raise JsonFileError(
+                f"{whole}: not a regular file; expected the whole review plan --artifact writes beside {path.name} "
+                "(the comment says each stack's whole review is in the artifact)"
+            )
+        found.append(StackPlans(stack, plan, base))
     if not found:
         raise JsonFileError(f"{directory}: no <stack>.json; expected the plans plan --artifact writes")
     return found
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def _plan_of(path: Path, stack: str) -> dict[str, Any]:

@@ -37,7 +37,7 @@ PUNCTUATION = re.compile(r"[\\`*_\[\]<!~&|#]")
 emphasis, strikethrough, links and images, HTML and entities, table cells, headings."""
 LINKABLE = re.compile(r"\S*(?:[@#]|://|www\.)\S*", re.IGNORECASE)
 """A word GitHub would link: `@name` (a mention), `#123` (an issue), `user@example.com`, a URL."""
-LABEL_SAFE = re.compile(r"[A-Za-z0-9 ,.:/()+=@_-]")
+LABEL_SAFE = re.compile(r"[A-Za-z0-9 ,.:/()+=@_?-]")
 
 
 def visible(value: str) -> str:

@@ -425,7 +425,7 @@ def _mermaid(plan: Mapping[str, Any]) -> str:
     other_ids = {who: f"x{i + 1}" for i, who in enumerate(others)}
     role_ids = {name: f"r{i + 1}" for i, name in enumerate(roles)}
     lines = ["flowchart LR"]
-    lines.append(f'  subgraph source["source account {label(accounts.get("source", "?"))} (stack {label(stack)})"]')
+    lines.append(f'  subgraph source["source account {label(source_account(plan))} (stack {label(stack)})"]')
     for name, created, _ in users:
         kind = "IAM user" if created else "existing IAM user"
         lines.append(f'    {user_ids[name]}["{kind} {label(name)}"]')
@@ -503,13 +503,25 @@ def resource_change_row(r: ResourceChange, action: str) -> str:
     )
 
 
+def source_account(plan: Mapping[str, Any]) -> str:
+    """The source account: its provider's, or, in a roles-only stack (no resource there), the
+    `sourceAccountId` output (the people's stack's account its roles trust)."""
+    found = _accounts(plan).get("source")
+    outputs = plan.get("outputs")
+    output = outputs.get("sourceAccountId") if isinstance(outputs, dict) else None
+    return found or (output if isinstance(output, str) else "?")
+
+
 def header(plan: Mapping[str, Any]) -> list[str]:
     """The review's first lines: the stack, its accounts, how many resources."""
     accounts = _accounts(plan)
+    source = text(source_account(plan))
+    if "source" not in accounts and source != "?":
+        source += " (a roles-only stack: its people, and their assume-role policies, are the people's stack's there)"
     return [
         f"### Plan for stack {code(plan.get('stack'))}",
         "",
-        f"Offline plan (Pulumi's mocks; no account was called): source account {text(accounts.get('source', '?'))}, "
+        f"Offline plan (Pulumi's mocks; no account was called): source account {source}, "
         f"target account {text(accounts.get('target', '?'))}, {len(plan.get('resources', []))} resources.",
         "",
     ]
