@@ -12,8 +12,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +19,7 @@ import pytest
 
 from tests.test_plan import run_cli
 from tests.test_review import plan_of
-from tests.test_workflows import load
 from tools.benchmark.bench import generated_settings
-from tools.paths import PROJECT_DIR
 from tools.render.budget import COMMENT_CHARS, size
 from tools.render.comment import MARKER, StackPlans, empty_plan, render_comment
 from tools.render.plan_diff import diff_plans
@@ -231,64 +227,3 @@ def test_a_comment_limit_below_two_reviews_is_refused(tmp_path: Path) -> None:
     done = run_cli("comment", str(tmp_path), "--max-chars", "1999")
     assert done.returncode == 2
     assert "--max-chars: 1999: expected at least 2,000 characters" in done.stderr
-
-
-FAKE_MAKE = """#!/bin/bash
-# make, as the plan step calls it: plans come from $PLANS (<stack>.json, base-<stack>.json), and
-# ARTIFACT= copies the stack's plan into the artifact folder, as plan --artifact writes it.
-dir=.; for a in "$@"; do
-  case "$a" in -C) ;; STACK=*) stack="${a#STACK=}" ;; FORMAT=*) format="${a#FORMAT=}" ;; ARTIFACT=*) artifact="${a#ARTIFACT=}" ;; esac
-done
-[ "$1" = -C ] && dir="$2"
-echo "$*" >> "$CALLS"
-if [ "$dir" = base ]; then cat "$PLANS/base-$stack.json"; exit; fi
-[ -n "$artifact" ] && cp "$PLANS/$stack.json" "$artifact/$stack.json"
-echo "the budgeted review of $stack"
-"""
-
-
-def test_the_workflow_step_writes_the_one_comment_from_every_stacks_plan(tmp_path: Path, plans: Plans) -> None:
-    """The plan step's own script, with a `make` that hands out real plans: the base branch's plan
-    of each stack it has, the review of each stack with its whole review in review/, and the
-    comment made by `tools comment` from them, the job summary the same text."""
-    base, widened, _ = plans
-    workflow = load("pull-request.yml")
-    (step,) = [s for s in workflow["jobs"]["plan"]["steps"] if s.get("name") == "Plan every stack against the base branch's plan"]
-    (tmp_path / "bin").mkdir()
-    (tmp_path / "bin" / "make").write_text(FAKE_MAKE, encoding="utf-8")
-    (tmp_path / "bin" / "make").chmod(0o755)
-    (tmp_path / ".venv" / "bin").mkdir(parents=True)
-    (tmp_path / ".venv" / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
-    (tmp_path / ".venv" / "bin" / "python").chmod(0o755)  # this venv's interpreter (a symlink would lose the venv)
-    (tmp_path / "plans").mkdir()
-    (tmp_path / "base").mkdir()
-    for stack, head in (("prod", widened), ("dev", base), ("qa", base)):
-        (tmp_path / f"Pulumi.{stack}.yaml").write_text("config: {}\n", encoding="utf-8")
-        (tmp_path / "plans" / f"{stack}.json").write_text(json.dumps(named(head, stack)), encoding="utf-8")
-        if stack != "qa":  # qa is new in the pull request
-            (tmp_path / "base" / f"Pulumi.{stack}.yaml").write_text("config: {}\n", encoding="utf-8")
-            (tmp_path / "plans" / f"base-{stack}.json").write_text(json.dumps(named(base, stack)), encoding="utf-8")
-    env = {
-        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
-        "PYTHONPATH": str(PROJECT_DIR),
-        "CALLS": str(tmp_path / "calls"),
-        "PLANS": str(tmp_path / "plans"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-    }
-    subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env, check=True)
-    review = (tmp_path / "review.md").read_text(encoding="utf-8")
-    assert (tmp_path / "summary.md").read_text(encoding="utf-8") == review
-    assert review.startswith(f"{MARKER}\n## Review plan\n\n2 of 3 stack(s) change")
-    assert table_rows(review)[0] == "| `prod` | **1** :warning: | 0 | 0 | 1 |"
-    assert table_rows(review)[1].startswith("| `qa` | no base plan |")
-    assert "No change: `dev`." in review.splitlines()
-    assert (tmp_path / "calls").read_text(encoding="utf-8").splitlines() == [
-        "-C base plan STACK=dev FORMAT=json",
-        "plan STACK=dev FORMAT=markdown AGAINST=review/base/dev.json ARTIFACT=review MAX_CHARS=0",
-        "-C base plan STACK=prod FORMAT=json",
-        "plan STACK=prod FORMAT=markdown AGAINST=review/base/prod.json ARTIFACT=review MAX_CHARS=0",
-        "plan STACK=qa FORMAT=markdown ARTIFACT=review MAX_CHARS=0",
-    ]
-    assert sorted(p.name for p in (tmp_path / "review" / "base").iterdir()) == ["dev.json", "prod.json"]
-    (upload,) = [s for s in workflow["jobs"]["plan"]["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
-    assert upload["with"]["path"].split() == ["review.md", "review/"]
