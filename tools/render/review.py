@@ -78,6 +78,9 @@ class Grant:
     kind: str = "aws"
     """`aws` (a user or role by ARN), `permission set`, `SAML provider` or `OIDC provider`."""
     action: str = "AssumeRole"
+    elsewhere: bool = False
+    """The role is another stack's (a roles-only stack's, in its account): the row comes from the
+    person's assume-role policy in this stack; the trust, session and permissions are that stack's."""
 
 
 def _resources(plan: Mapping[str, Any], type_: str) -> list[Mapping[str, Any]]:
@@ -244,7 +247,56 @@ def _access_grants(plan: Mapping[str, Any]) -> list[Grant]:
                     source_identity=conditions["source_identity"],
                 )
                 grants.append(_federated(row, kind, arn, s, actions))
-    return sorted(_with_groups(plan, grants), key=lambda g: (g.principal, g.role))
+    grants += _grants_elsewhere(plan, created_users)
+    return sorted(_with_groups(plan, grants), key=lambda g: (g.principal, g.account, g.role))
+
+
+ROLE_ARN = re.compile(r"^arn:[a-z-]+:iam::(\d{12}):role(/(?:[^/]+/)*)?([^/]+)$")
+USER_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
+
+
+def _grants_elsewhere(plan: Mapping[str, Any], created_users: set[str]) -> list[Grant]:
+    """The people's stack's rows for the roles of other stacks: each source user's attached policy
+    that allows sts:AssumeRole on a role this plan does not create. A person trusted only by
+    other stacks' roles has their access here, where their assume-role policies are."""
+    source = _accounts(plan).get("source")
+    if source is None:
+        return []
+    target = _accounts(plan).get("target", "?")
+    mine = {f"{target}:role{r.get('inputs', {}).get('path') or '/'}{_name(r)}" for r in _resources(plan, ROLE)}
+    policies = {}
+    for policy in _resources(plan, POLICY):
+        if policy.get("account") == "source":
+            inputs = policy.get("inputs", {})
+            policies[f"{source}:policy{inputs.get('path') or '/'}{_name(policy)}"] = inputs.get("policy")
+    grants: dict[tuple[str, str], Grant] = {}
+    for attachment in _resources(plan, USER_ATTACHMENT):
+        inputs = attachment.get("inputs", {})
+        user, arn = str(inputs.get("user")), str(inputs.get("policyArn"))
+        for s in statements(policies.get(arn.split("iam::", 1)[-1])):
+            actions = {a.lower() for a in s.action}
+            if s.effect != "Allow" or not actions & {"sts:assumerole", "sts:*", "*"}:
+                continue
+            for resource in s.resource:
+                match = ROLE_ARN.match(resource)
+                if match is None or f"{match.group(1)}:role{match.group(2) or '/'}{match.group(3)}" in mine:
+                    continue
+                mfa = _conditions_of(s.condition, user)["mfa"]
+                grants[(user, resource)] = Grant(
+                    principal=user,
+                    principal_arn=f"arn:aws:iam::{source}:user/{user}",
+                    created=user in created_users,
+                    role=match.group(3),
+                    account=match.group(1),
+                    mfa=f"{mfa} (this stack's side; the role's trust may ask more)",
+                    external_id="the role's stack",
+                    session_tags="allowed" if "sts:tagsession" in actions else "no",
+                    source_identity="the role's stack",
+                    session="the role's stack",
+                    permissions=(),
+                    elsewhere=True,
+                )
+    return list(grants.values())
 
 
 def _federated(row: Grant, kind: str, arn: str, s: Statement, actions: set[str]) -> Grant:
@@ -390,7 +442,9 @@ def access_table(grants: Sequence[Grant]) -> list[str]:
             who += f" (group {text(group, cell=True)} gives {gives} in the source account)"
         # What the plan's documents say (values from files) is text; the permissions are Markdown already.
         said = (text(c, cell=True) for c in (g.account, g.mfa, g.external_id, g.session_tags, g.source_identity, g.session))
-        cells = (who, code(g.role, cell=True), *said, "<br>".join(g.permissions) or "none")
+        role = code(g.role, cell=True) + (" (another stack's role)" if g.elsewhere else "")
+        permissions = "in the role's own stack" if g.elsewhere else "<br>".join(g.permissions) or "none"
+        cells = (who, role, *said, permissions)
         lines.append("| " + " | ".join(cells) + " |")
     if not grants:
         lines.append("| (nobody) | | | | | | | | |")
@@ -447,6 +501,14 @@ def _mermaid(plan: Mapping[str, Any]) -> str:
     if not roles:
         lines.append('    none_target["no roles"]')
     lines.append("  end")
+    # Other stacks' roles the people of this stack may assume (their trust is drawn in their stack).
+    elsewhere = sorted({(g.account, g.role) for g in grants if g.elsewhere})
+    elsewhere_ids = {key: f"e{i + 1}" for i, key in enumerate(elsewhere)}
+    if elsewhere:
+        lines.append('  subgraph elsewhere["roles of other stacks (their trust, in their stack)"]')
+        for (account, name), node in elsewhere_ids.items():
+            lines.append(f'    {node}["IAM role {label(name)} in account {label(account)}"]')
+        lines.append("  end")
     for who, node in other_ids.items():
         lines.append(f'  {node}["principal {label(who)}"]')
     starts = {("permission set", n): f"s{i + 1}" for i, n in enumerate(sso)}
@@ -458,9 +520,10 @@ def _mermaid(plan: Mapping[str, Any]) -> str:
             how.append("MFA")
         elif g.kind in ("permission set", "SAML provider"):
             how.append("MFA at sign-in")
-        if g.external_id != "no":
+        if g.external_id not in ("no", "the role's stack"):
             how.append("ExternalId")
-        lines.append(f'  {start} -- "{label(" + ".join(how))}" --> {role_ids[g.role]}')
+        end = elsewhere_ids[(g.account, g.role)] if g.elsewhere else role_ids[g.role]
+        lines.append(f'  {start} -- "{label(" + ".join(how))}" --> {end}')
     return "\n".join(lines)
 
 
