@@ -12,14 +12,17 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURE_PROJECT, copy_program
+from tests.conftest import FIXTURE_PROJECT, SOURCE, TARGET, copy_program
+from tests.node_tools import mermaid_parse
 from tests.test_review_comment import table_rows
 from tests.test_workflows import load
 from tools.paths import PROJECT_DIR
 from tools.render.comment import MARKER
+from tools.render.review import render_review
 
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
 QA = """config:
@@ -171,3 +174,97 @@ def test_the_workflow_plan_step_and_make_review_run_the_same_command(repo: Path,
     assert comment == local.stdout  # the workflow's comment is the local one, byte for byte
     (upload,) = [s for s in workflow["jobs"]["plan"]["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
     assert upload["with"]["path"].split() == ["review.md", "review/"]
+
+
+def test_whatever_the_comment_names_is_in_the_artifact(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "review"
+    done = review("--base", "main", "--project-dir", str(repo), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    named = {row.split("`")[1] for row in table_rows(done.stdout)}
+    named |= {n for line in lines if line.startswith("No change") for n in line.split("`")[1::2] if "<" not in n}
+    assert named == {"qa", "utils", "staging"}
+    for stack in named:  # "Each stack's whole review and plan are in the run's review-plan artifact"
+        assert (out / f"{stack}.md").is_file()
+        assert json.loads((out / f"{stack}.json").read_text(encoding="utf-8"))["stack"] == stack
+    (out / "staging.md").unlink()
+    again = review("--base", "main", "--project-dir", str(repo), "--out", str(out))
+    assert again.returncode == 0  # the command writes the whole review of every stack again
+    comment = subprocess.run(
+        [sys.executable, "-m", "tools", "comment", str(out)], cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+    )
+    assert comment.stdout == again.stdout
+    (out / "staging.md").unlink()
+    comment = subprocess.run(
+        [sys.executable, "-m", "tools", "comment", str(out)], cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+    )
+    assert (comment.returncode, comment.stdout) == (2, "")
+    assert comment.stderr == (
+        f"error: {out}/staging.md: not a regular file; expected the whole review plan --artifact writes beside staging.json "
+        "(the comment says each stack's whole review is in the artifact)\n"
+    )
+
+
+# --- who gains what across the organisation -------------------------------------------------------
+
+
+def plan_json(project: Path, stack: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "tools", "plan", "--stack", stack, "--format", "json", "--project-dir", str(project)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+@pytest.fixture
+def organisation(repo: Path) -> Path:
+    """The people's stack (utils) with bob, whom only the staging stack's role trusts (and qa, new)."""
+    utils = repo / "Pulumi.utils.yaml"
+    utils.write_text(
+        utils.read_text(encoding="utf-8").replace(
+            "  cross-account-roles:users:\n", "  cross-account-roles:users:\n    bob: {}\n", 1
+        ),
+        encoding="utf-8",
+    )
+    staging = repo / "Pulumi.staging.yaml"
+    staging.write_text(
+        staging.read_text(encoding="utf-8").replace("        - random_user\n", "        - random_user\n        - bob\n", 1),
+        encoding="utf-8",
+    )
+    return repo
+
+
+def test_the_peoples_review_shows_each_persons_access_to_other_stacks_roles(organisation: Path) -> None:
+    review_text = render_review(plan_json(organisation, "utils"))
+    table = review_text.split("#### Who may assume what\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    elsewhere = (
+        "(another stack's role) | 777788889999 | required (this stack's side; the role's trust may ask more) | the role's stack "
+        "| no | the role's stack | the role's stack | in the role's own stack |"
+    )
+    assert table[2:] == [
+        f"| `bob` | `s3-artifacts-read` {elsewhere}",  # trusted only by the staging stack's role
+        f"| `random_user` | `s3-list-role` | {TARGET} | required | no | no | not required | 2 h | `policies/role_permissions_policy.json` |",
+        f"| `random_user` | `s3-artifacts-read` {elsewhere}",
+        f"| `random_user` | `qa-read` {elsewhere.replace('777788889999', '999988887777')}",  # the new qa stack's role
+    ]
+    diagram = review_text.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert '  subgraph elsewhere["roles of other stacks (their trust, in their stack)"]\n' in diagram
+    assert '    e1["IAM role s3-artifacts-read in account 777788889999"]\n' in diagram
+    assert '    u1["IAM user bob"]\n' in diagram
+    assert '  u1 -- "AssumeRole + MFA" --> e1\n' in diagram
+    assert '  u2 -- "AssumeRole + MFA" --> e1\n' in diagram
+    assert mermaid_parse([diagram]) == [{"ok": True, "type": "flowchart-v2"}]
+
+
+def test_a_roles_only_stacks_review_names_its_source_account(organisation: Path) -> None:
+    header = render_review(plan_json(organisation, "staging")).splitlines()[2]
+    assert header == (
+        f"Offline plan (Pulumi's mocks; no account was called): source account {SOURCE} (a roles-only stack: its people, "
+        "and their assume-role policies, are the people's stack's there), target account 777788889999, 5 resources."
+    )
+    assert f'subgraph source["source account {SOURCE} (stack staging)"]' in render_review(plan_json(organisation, "staging"))
