@@ -122,7 +122,7 @@ def _permissions(plan: Mapping[str, Any], role: str, boundary: str | None) -> tu
     files, managed = [], []
     for arn in attached.get(role, []):
         mine = created.get(arn.split("iam::", 1)[-1])
-        files.append(mine) if mine else managed.append(f"managed {code(arn.split(':policy/', 1)[-1], cell=True)}")
+        files.append(mine[0]) if mine else managed.append(f"managed {code(arn.split(':policy/', 1)[-1], cell=True)}")
     boundaries = [f"boundary {code(boundary.split(':policy/', 1)[-1], cell=True)}"] if boundary else []
     return (*sorted(files), *sorted(managed), *boundaries)
 
@@ -130,7 +130,7 @@ def _permissions(plan: Mapping[str, Any], role: str, boundary: str | None) -> tu
 def _plain_permissions(plan: Mapping[str, Any], role: str, boundary: str | None) -> tuple[str, ...]:
     """`_permissions` as the diagram's labels name them: the same words, no Markdown."""
     created, attached = _policies_by_role(plan)
-    plain = {arn: _unquote(md) for arn, md in created.items()}
+    plain = {arn: words for arn, (_, words) in created.items()}
     files, managed = [], []
     for arn in attached.get(role, []):
         mine = plain.get(arn.split("iam::", 1)[-1])
@@ -139,27 +139,24 @@ def _plain_permissions(plan: Mapping[str, Any], role: str, boundary: str | None)
     return (*sorted(files), *sorted(managed), *boundaries)
 
 
-def _unquote(markdown: str) -> str:
-    """`policy `name`` -> `policy name`: a created policy's table text as plain words (the name is
-    a policy file's or an IAM name, never a backtick or `|`, so its code span is one backtick)."""
-    return markdown.replace("`", "").replace("\\|", "|")
-
-
-def _policies_by_role(plan: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _policies_by_role(plan: Mapping[str, Any]) -> tuple[dict[str, tuple[str, str]], dict[str, list[str]]]:
     """The target account's policies this stack creates (`<account>:policy<path><name>` -> how the
-    table names it), and each role's attached policy ARNs in plan order; computed once per
+    table names it, in Markdown and in plain words), and each role's attached policy ARNs in plan order; computed once per
     rendering (`tools.render.plan_index`), not once per role."""
     index = active(plan)
     if index is not None and "policies_by_role" in index.memo:
         return index.memo["policies_by_role"]  # type: ignore[no-any-return]
     target = _accounts(plan).get("target", "?")
-    created = {}
+    created: dict[str, tuple[str, str]] = {}
     for r in _resources(plan, POLICY):
         if r.get("account") == "target":
             inputs = r.get("inputs", {})
             match = FROM_FILE.search(str(inputs.get("description", "")))
             tail = f"{target}:policy{inputs.get('path', '/')}{_name(r)}"
-            created[tail] = code(match.group(1), cell=True) if match else f"policy {code(_name(r), cell=True)}"
+            if match:
+                created[tail] = (code(match.group(1), cell=True), match.group(1))
+            else:
+                created[tail] = (f"policy {code(_name(r), cell=True)}", f"policy {_name(r)}")
     attached: dict[str, list[str]] = {}
     for a in _resources(plan, ROLE_ATTACHMENT):
         inputs = a.get("inputs", {})
