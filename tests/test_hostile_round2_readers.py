@@ -864,7 +864,7 @@ against(
 )
 MARKDOWN = ("plan", "--stack", STACK, "--project-dir", "{p}", "--format", "markdown")
 ARTIFACT = "error: --artifact {p}/review: "
-for name, files, error, why, separate in (
+ARTIFACT_CASES: list[tuple[str, dict[str, bytes | str | Maker], str, str, bool]] = [
     (
         "artifact-review-a-fifo",
         {"review/hostile.md": fifo},
@@ -893,19 +893,21 @@ for name, files, error, why, separate in (
         "a folder cannot be written as the review",
         False,
     ),
-):
+]
+for name, files, error, why, separate in ARTIFACT_CASES:
     CASES.append(
         Case(name, "plan --artifact", (*MARKDOWN, "--artifact", "{p}/review"), 2, ARTIFACT + error, why, files, separate=separate)
     )
 plan_of_dev = json.dumps({**base_plan(), "stack": "dev"})
-for name, files, where in (
+COMMENT_CASES: list[tuple[str, dict[str, bytes | str | Maker], str]] = [
     ("comment-plan-of-another-stack", {"review/prod.json": plan_of_dev}, "review/prod.json"),
     (
         "comment-base-of-another-stack",
         {"review/prod.json": json.dumps({**base_plan(), "stack": "prod"}), "review/base/prod.json": plan_of_dev},
         "review/base/prod.json",
     ),
-):
+]
+for name, files, where in COMMENT_CASES:
     CASES.append(
         Case(
             name,

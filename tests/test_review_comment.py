@@ -96,10 +96,10 @@ def test_widened_stacks_come_first_and_a_new_stacks_grants_are_widened_access(pl
     widened_lines = [line for line in new.splitlines() if line.startswith("- **trust policy of role ")]
     grants = sum(len(json.loads(r["inputs"]["assumeRolePolicy"])["Statement"]) for r in base["resources"] if r["type"] == ROLE)
     assert len(widened_lines) == grants  # each role's trust, new: who may assume it is widened access
-    widened = len(diff_plans(empty_plan("b-new"), named(base, "b-new")).of("widens"))
-    assert f"##### :warning: Widened access ({widened})" in new.splitlines()
+    count = len(diff_plans(empty_plan("b-new"), named(base, "b-new")).of("widens"))
+    assert f"##### :warning: Widened access ({count})" in new.splitlines()
     assert table_rows(text) == [
-        f"| `b-new` (new: no base plan) | **{widened}** :warning: | 1 | 0 | {resources} |",  # 1: the self-service Deny
+        f"| `b-new` (new: no base plan) | **{count}** :warning: | 1 | 0 | {resources} |",  # 1: the self-service Deny
         "| `z-widens` | **1** :warning: | 0 | 0 | 1 |",
         "| `a-narrows` | 0 | 2 | 0 | 2 |",  # the trust policy and the user's assume-role policy
     ]

@@ -131,7 +131,7 @@ def hostile(plan: dict[str, Any], h: str) -> dict[str, Any]:
 
 def html_of(markdown: str) -> str:
     """GitHub's renderer: cmark-gfm with its extensions; raw HTML kept (GitHub keeps `<details>`)."""
-    return cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+    return str(cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE))
 
 
 class Structure(HTMLParser):
