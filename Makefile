@@ -14,7 +14,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan check check-all verify bench-org bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
+.PHONY: plan review check check-all verify bench-org bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
 
 venv: $(VENV)/.installed
 dev-venv: $(VENV)/.installed-dev
@@ -55,6 +55,15 @@ $(POLICYPACK_VENV)/.installed: policypack/requirements.txt requirements.txt
 #           [MAX_CHARS=65536 (markdown: its length, 0: no limit)] [ARTIFACT=dir (markdown: the whole review and plan JSON)]
 plan: venv
 	@$(PY) -m tools plan --stack $(STACK) --format $(FORMAT) $(if $(AGAINST),--against $(AGAINST)) $(if $(MAX_CHARS),--max-chars $(MAX_CHARS)) $(if $(ARTIFACT),--artifact $(ARTIFACT))
+
+# make review [BASE=origin/main] [OUT=review]: the pull request's review comment, locally, as the
+# workflow makes it: each stack planned by BASE's code (git archive of BASE into a temporary folder;
+# no stash, no checkout) and by this change, into OUT/, and the one comment into review.md.
+BASE ?= origin/main
+OUT ?= review
+review: venv
+	@$(PY) -m tools review --project-dir . --base $(BASE) --out $(OUT) > review.md
+	@echo "review.md: the comment; $(OUT)/: each stack's whole review and plan" >&2
 
 check: venv
 	@$(PY) -m tools check --stack $(STACK) --format $(FORMAT)

@@ -837,6 +837,125 @@ CASES.append(
 )
 
 
+# --- the reviewer's text (issue 27): whose plan, where it is written, what a file's text does ------
+OTHER_STACK = (
+    'the plan of project "cross-account-roles", stack "prod"; expected a plan of project "cross-account-roles", '
+    'stack "hostile" (make plan STACK=hostile FORMAT=json of the base branch)'
+)
+against(
+    "base-of-another-stack",
+    {**base_plan(), "stack": "prod"},
+    OTHER_STACK,
+    "the diff would show prod's resources as this stack's changes: a reviewer would judge the wrong change",
+)
+against(
+    "base-of-another-project",
+    {**base_plan(), "project": "payments"},
+    'the plan of project "payments", stack "hostile"; expected a plan of project "cross-account-roles", stack "hostile" '
+    "(make plan STACK=hostile FORMAT=json of the base branch)",
+    "another program's plan shares no URN with this one's: every resource would read as added",
+)
+against(
+    "base-without-project-or-stack",
+    {"resources": []},
+    'the plan of project null, stack null; expected a plan of project "cross-account-roles", stack "hostile" '
+    "(make plan STACK=hostile FORMAT=json of the base branch)",
+    "make plan FORMAT=json always names both: a plan without them is no plan of this stack",
+)
+MARKDOWN = ("plan", "--stack", STACK, "--project-dir", "{p}", "--format", "markdown")
+ARTIFACT = "error: --artifact {p}/review: "
+ARTIFACT_CASES: list[tuple[str, dict[str, bytes | str | Maker], str, str, bool]] = [
+    (
+        "artifact-review-a-fifo",
+        {"review/hostile.md": fifo},
+        "hostile.md in it is a FIFO, a named pipe; expected a regular file or none, for the whole review",
+        "writing into a named pipe waits for a reader forever: lstat judges it before any open",
+        True,
+    ),
+    (
+        "artifact-plan-a-link",
+        {"review/hostile.json": link_to("../Pulumi.yaml")},
+        "hostile.json in it is a symbolic link; expected a regular file or none, for the plan JSON",
+        "the write would follow the link and overwrite the file it points to",
+        False,
+    ),
+    (
+        "artifact-folder-a-fifo",
+        {"review": fifo},
+        "not a folder (a FIFO, a named pipe); expected a folder to write <stack>.md and <stack>.json into",
+        "a named pipe is no folder; nothing is opened",
+        True,
+    ),
+    (
+        "artifact-review-a-folder",
+        {"review/hostile.md": directory},
+        "hostile.md in it is a folder; expected a regular file or none, for the whole review",
+        "a folder cannot be written as the review",
+        False,
+    ),
+]
+for name, files, error, why, separate in ARTIFACT_CASES:
+    CASES.append(
+        Case(name, "plan --artifact", (*MARKDOWN, "--artifact", "{p}/review"), 2, ARTIFACT + error, why, files, separate=separate)
+    )
+plan_of_dev = json.dumps({**base_plan(), "stack": "dev"})
+COMMENT_CASES: list[tuple[str, dict[str, bytes | str | Maker], str]] = [
+    ("comment-plan-of-another-stack", {"review/prod.json": plan_of_dev}, "review/prod.json"),
+    (
+        "comment-base-of-another-stack",
+        {"review/prod.json": json.dumps({**base_plan(), "stack": "prod"}), "review/base/prod.json": plan_of_dev},
+        "review/base/prod.json",
+    ),
+]
+for name, files, where in COMMENT_CASES:
+    CASES.append(
+        Case(
+            name,
+            "comment",
+            ("comment", "{p}/review"),
+            2,
+            f'error: {{p}}/{where}: the plan of project "cross-account-roles", stack "dev"; expected a plan of project '
+            '"cross-account-roles", stack "prod" (the file\'s name; make plan STACK=prod ARTIFACT=... writes it)',
+            "a plan copied to another stack's file would show one stack's change under another's name",
+            files,
+        )
+    )
+HOSTILE_TEXT = "<!-- [x](http://evil) @octocat #123 </details> | `a` *b* &lt; \u202egnp.exe"
+"""One string of every kind of markup a file's text might smuggle into the review."""
+REVIEW_CASES: list[str] = []
+"""The cases whose Markdown stdout tests/test_review_escaping.py renders as GitHub does."""
+WIDE = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+
+
+def review(name: str, args: tuple[str, ...], files: dict[str, bytes | str | Maker], stdout: str, why: str) -> None:
+    REVIEW_CASES.append(name)
+    CASES.append(Case(name, args[0], args, 0, "", why, files, stdout=stdout))
+
+
+review(
+    "review-waiver-reason-of-markup",
+    MARKDOWN,
+    {
+        "policies/wide.json": WIDE,
+        "Pulumi.hostile.yaml": stack_text(
+            "        - wide.json\n",
+            "  cross-account-roles:policyWaivers:\n    wide.json:\n      RESOURCE_STAR: " + json.dumps(HOSTILE_TEXT) + "\n",
+        ),
+    },
+    "- error `RESOURCE_STAR` at `policies/wide.json, Statement[0]`: ",
+    "a waiver reason is the stack's text: it must show as text, not open a comment hiding the rest of the review",
+)
+hostile_base = base_plan(name=f"s3-list-role{HOSTILE_TEXT}", description=HOSTILE_TEXT, path="/")
+hostile_base["resources"][0] |= {"account": HOSTILE_TEXT, "provider": HOSTILE_TEXT}
+review(
+    "review-base-plan-of-markup",
+    (*MARKDOWN, "--against", "{p}/base.json"),
+    {"base.json": json.dumps(hostile_base)},
+    "| remove | \\<\\!-- `[x](http://evil)` `@octocat` `#123` \\</details> \\| \\`a\\` \\*b\\* \\&lt; \\\\u202egnp.exe | `aws:iam/role:Role` |",
+    "every field of a base plan is a file's text: a forged one must not add a heading, a link or a hidden comment",
+)
+
+
 # --- running them -------------------------------------------------------------------------------
 PROGRESS = ("source credentials: ", "guardrails: ")
 """The only lines stderr may hold before the error: verify's credentials' origin, the program's warnings."""
@@ -852,6 +971,7 @@ def project_for(case: Case, tmp_path: Path) -> Path:
     (project / "Pulumi.hostile.yaml").write_text(stack_text(), encoding="utf-8")
     for name, content in case.files.items():
         path = project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         if callable(content):
             content(path)
         elif isinstance(content, bytes):

@@ -204,7 +204,7 @@ def test_the_budget_is_refused_below_what_the_header_needs_and_outside_markdown(
     result = run_cli("plan", "--format", "markdown", "--artifact", str(tmp_path / "a-file"), *project)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
-        f"error: --artifact {tmp_path / 'a-file'}: not a folder; expected a folder to write <stack>.md and <stack>.json into\n"
+        f"error: --artifact {tmp_path / 'a-file'}: not a folder (a regular file); expected a folder to write <stack>.md and <stack>.json into\n"
     )
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +19,11 @@ import pytest
 
 from tests.test_plan import run_cli
 from tests.test_review import plan_of
-from tests.test_workflows import load
 from tools.benchmark.bench import generated_settings
-from tools.paths import PROJECT_DIR
 from tools.render.budget import COMMENT_CHARS, size
-from tools.render.comment import MARKER, StackPlans, render_comment
+from tools.render.comment import MARKER, StackPlans, empty_plan, render_comment
+from tools.render.plan_diff import diff_plans
+from tools.render.review import ROLE
 
 Plans = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
 TABLE_HEAD = ["| stack | widened | narrowed | other access changes | resources changed |", "| --- | --- | --- | --- | --- |"]
@@ -74,7 +72,7 @@ def test_one_changed_stack_among_five_hundred_leads_and_is_reviewed_within_the_l
     stacks[321] = StackPlans("acct-321", named(widened, "acct-321"), named(base, "acct-321"))
     text = render_comment(stacks)
     assert size(text) <= COMMENT_CHARS
-    assert text.startswith(f"{MARKER}\n## Review plan\n\n1 of 500 stack(s) change, widened access first.")
+    assert text.startswith(f"{MARKER}\n## Review plan\n\n1 of 500 stack(s) change, widened access first (a new stack's")
     assert table_rows(text) == ["| `acct-321` | **1** :warning: | 0 | 0 | 1 |"]
     unchanged = next(line for line in text.splitlines() if line.startswith("No change: "))
     assert unchanged.count("`") == 2 * 499
@@ -84,7 +82,7 @@ def test_one_changed_stack_among_five_hundred_leads_and_is_reviewed_within_the_l
     assert text.count("### Plan for stack") == 1  # the unchanged stacks are not reviewed
 
 
-def test_widened_stacks_come_first_then_stacks_without_a_base_then_the_rest(plans: Plans) -> None:
+def test_widened_stacks_come_first_and_a_new_stacks_grants_are_widened_access(plans: Plans) -> None:
     base, widened, narrowed = plans
     stacks = [
         StackPlans("a-narrows", named(narrowed, "a-narrows"), named(base, "a-narrows")),
@@ -94,13 +92,19 @@ def test_widened_stacks_come_first_then_stacks_without_a_base_then_the_rest(plan
     ]
     text = render_comment(stacks)
     resources = len(base["resources"])
+    new = text.split("### Plan for stack `b-new`", 1)[1].split("### Plan for stack", 1)[0]
+    widened_lines = [line for line in new.splitlines() if line.startswith("- **trust policy of role ")]
+    grants = sum(len(json.loads(r["inputs"]["assumeRolePolicy"])["Statement"]) for r in base["resources"] if r["type"] == ROLE)
+    assert len(widened_lines) == grants  # each role's trust, new: who may assume it is widened access
+    count = len(diff_plans(empty_plan("b-new"), named(base, "b-new")).of("widens"))
+    assert f"##### :warning: Widened access ({count})" in new.splitlines()
     assert table_rows(text) == [
+        f"| `b-new` (new: no base plan) | **{count}** :warning: | 1 | 0 | {resources} |",  # 1: the self-service Deny
         "| `z-widens` | **1** :warning: | 0 | 0 | 1 |",
-        f"| `b-new` | no base plan | | | {resources} (all new to the comparison) |",
         "| `a-narrows` | 0 | 2 | 0 | 2 |",  # the trust policy and the user's assume-role policy
     ]
     reviews = [line for line in text.splitlines() if line.startswith("### Plan for stack")]
-    assert reviews == ["### Plan for stack `z-widens`", "### Plan for stack `b-new`", "### Plan for stack `a-narrows`"]
+    assert reviews == ["### Plan for stack `b-new`", "### Plan for stack `z-widens`", "### Plan for stack `a-narrows`"]
     assert "No change: `c-same`." in text.splitlines()
 
 
@@ -138,6 +142,34 @@ def test_a_table_longer_than_a_comment_stops_with_a_pointer_to_the_artifact(plan
     assert 500 < len(table_rows(text)) < 2_000
 
 
+def test_thousands_of_unchanged_stacks_are_counted_before_any_changed_stacks_review_is_left_out(plans: Plans) -> None:
+    """3,000 accounts, three of them changed: the names of the unchanged would fill the comment
+    (3,000 x 24 characters); the line counts them and names the first while it fits, and every
+    changed stack's review is there."""
+    base, widened, narrowed = plans
+    empty = {"project": "cross-account-roles", "resources": [], "outputs": {}, "findings": []}
+    stacks = [
+        StackPlans(f"unchanged-account-{i:04d}", {**empty, "stack": f"u{i}"}, {**empty, "stack": f"u{i}"}) for i in range(3_000)
+    ]
+    stacks += [
+        StackPlans(f"c-{n}", named(p, f"c-{n}"), named(base, f"c-{n}"))
+        for n, p in (("1", widened), ("2", narrowed), ("3", widened))
+    ]
+    text = render_comment(stacks)
+    assert size(text) <= COMMENT_CHARS
+    reviews = [line for line in text.splitlines() if line.startswith("### Plan for stack")]
+    assert reviews == ["### Plan for stack `c-1`", "### Plan for stack `c-3`", "### Plan for stack `c-2`"]
+    assert "_Not shown for want of room" not in text
+    (line,) = [line for line in text.splitlines() if line.startswith("No change")]
+    assert line.startswith("No change in 3,000 stack(s): `unchanged-account-0000`, `unchanged-account-0001`, ")
+    named_count = line.count("`unchanged-account-")
+    assert 0 < named_count < 3_000
+    assert line.endswith(
+        f", and {3_000 - named_count:,} more (each one's plan and whole review are in the artifact: "
+        "`review/<stack>.json`, `review/<stack>.md`)."
+    )
+
+
 def test_the_comment_is_the_same_text_on_every_run(plans: Plans) -> None:
     base, widened, narrowed = plans
     stacks = [
@@ -155,6 +187,7 @@ def write_artifact(directory: Path, plans: Plans) -> None:
     (directory / "base").mkdir(parents=True)
     for stack, head, before in (("prod", widened, base), ("dev", base, base), ("new", base, None)):
         (directory / f"{stack}.json").write_text(json.dumps(named(head, stack)), encoding="utf-8")
+        (directory / f"{stack}.md").write_text(f"the whole review of {stack}\n", encoding="utf-8")
         if before is not None:
             (directory / "base" / f"{stack}.json").write_text(json.dumps(named(before, stack)), encoding="utf-8")
 
@@ -164,8 +197,8 @@ def test_the_command_reads_the_artifact_folder_and_its_base_plans(tmp_path: Path
     done = run_cli("comment", str(tmp_path / "review"))
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert table_rows(done.stdout)[0] == "| `prod` | **1** :warning: | 0 | 0 | 1 |"
-    assert table_rows(done.stdout)[1].startswith("| `new` | no base plan |")
+    assert table_rows(done.stdout)[0].startswith("| `new` (new: no base plan) | **")
+    assert table_rows(done.stdout)[1] == "| `prod` | **1** :warning: | 0 | 0 | 1 |"
     assert "No change: `dev`." in done.stdout.splitlines()
 
 
@@ -194,64 +227,3 @@ def test_a_comment_limit_below_two_reviews_is_refused(tmp_path: Path) -> None:
     done = run_cli("comment", str(tmp_path), "--max-chars", "1999")
     assert done.returncode == 2
     assert "--max-chars: 1999: expected at least 2,000 characters" in done.stderr
-
-
-FAKE_MAKE = """#!/bin/bash
-# make, as the plan step calls it: plans come from $PLANS (<stack>.json, base-<stack>.json), and
-# ARTIFACT= copies the stack's plan into the artifact folder, as plan --artifact writes it.
-dir=.; for a in "$@"; do
-  case "$a" in -C) ;; STACK=*) stack="${a#STACK=}" ;; FORMAT=*) format="${a#FORMAT=}" ;; ARTIFACT=*) artifact="${a#ARTIFACT=}" ;; esac
-done
-[ "$1" = -C ] && dir="$2"
-echo "$*" >> "$CALLS"
-if [ "$dir" = base ]; then cat "$PLANS/base-$stack.json"; exit; fi
-[ -n "$artifact" ] && cp "$PLANS/$stack.json" "$artifact/$stack.json"
-echo "the budgeted review of $stack"
-"""
-
-
-def test_the_workflow_step_writes_the_one_comment_from_every_stacks_plan(tmp_path: Path, plans: Plans) -> None:
-    """The plan step's own script, with a `make` that hands out real plans: the base branch's plan
-    of each stack it has, the review of each stack with its whole review in review/, and the
-    comment made by `tools comment` from them, the job summary the same text."""
-    base, widened, _ = plans
-    workflow = load("pull-request.yml")
-    (step,) = [s for s in workflow["jobs"]["plan"]["steps"] if s.get("name") == "Plan every stack against the base branch's plan"]
-    (tmp_path / "bin").mkdir()
-    (tmp_path / "bin" / "make").write_text(FAKE_MAKE, encoding="utf-8")
-    (tmp_path / "bin" / "make").chmod(0o755)
-    (tmp_path / ".venv" / "bin").mkdir(parents=True)
-    (tmp_path / ".venv" / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
-    (tmp_path / ".venv" / "bin" / "python").chmod(0o755)  # this venv's interpreter (a symlink would lose the venv)
-    (tmp_path / "plans").mkdir()
-    (tmp_path / "base").mkdir()
-    for stack, head in (("prod", widened), ("dev", base), ("qa", base)):
-        (tmp_path / f"Pulumi.{stack}.yaml").write_text("config: {}\n", encoding="utf-8")
-        (tmp_path / "plans" / f"{stack}.json").write_text(json.dumps(named(head, stack)), encoding="utf-8")
-        if stack != "qa":  # qa is new in the pull request
-            (tmp_path / "base" / f"Pulumi.{stack}.yaml").write_text("config: {}\n", encoding="utf-8")
-            (tmp_path / "plans" / f"base-{stack}.json").write_text(json.dumps(named(base, stack)), encoding="utf-8")
-    env = {
-        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
-        "PYTHONPATH": str(PROJECT_DIR),
-        "CALLS": str(tmp_path / "calls"),
-        "PLANS": str(tmp_path / "plans"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-    }
-    subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env, check=True)
-    review = (tmp_path / "review.md").read_text(encoding="utf-8")
-    assert (tmp_path / "summary.md").read_text(encoding="utf-8") == review
-    assert review.startswith(f"{MARKER}\n## Review plan\n\n2 of 3 stack(s) change")
-    assert table_rows(review)[0] == "| `prod` | **1** :warning: | 0 | 0 | 1 |"
-    assert table_rows(review)[1].startswith("| `qa` | no base plan |")
-    assert "No change: `dev`." in review.splitlines()
-    assert (tmp_path / "calls").read_text(encoding="utf-8").splitlines() == [
-        "-C base plan STACK=dev FORMAT=json",
-        "plan STACK=dev FORMAT=markdown AGAINST=review/base/dev.json ARTIFACT=review MAX_CHARS=0",
-        "-C base plan STACK=prod FORMAT=json",
-        "plan STACK=prod FORMAT=markdown AGAINST=review/base/prod.json ARTIFACT=review MAX_CHARS=0",
-        "plan STACK=qa FORMAT=markdown ARTIFACT=review MAX_CHARS=0",
-    ]
-    assert sorted(p.name for p in (tmp_path / "review" / "base").iterdir()) == ["dev.json", "prod.json"]
-    (upload,) = [s for s in workflow["jobs"]["plan"]["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
-    assert upload["with"]["path"].split() == ["review.md", "review/"]

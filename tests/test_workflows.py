@@ -358,9 +358,11 @@ def test_the_review_comment_is_one_comment_found_by_its_marker() -> None:
     (plan,) = [
         s["run"] for s in workflow["jobs"]["plan"]["steps"] if s.get("name") == "Plan every stack against the base branch's plan"
     ]
-    # The comment is written by `tools comment`, whose first line is the marker the script finds
-    # (what the step writes is tested in tests/test_review_comment.py).
-    assert ".venv/bin/python -m tools comment review > review.md" in plan.splitlines()
+    # The comment is written by `tools review` (`tools comment`'s text), whose first line is the
+    # marker the script finds (what the step writes is tested in tests/test_review_command.py).
+    assert any(
+        line.startswith(".venv/bin/python -m tools review ") and line.endswith(" > review.md") for line in plan.splitlines()
+    )
     assert f'const marker = "{MARKER}";' in script
 
 

@@ -29,6 +29,7 @@ COMMANDS = {
     "check": ("tools.commands.check", "run the IAM guardrails on a stack's settings and policy files"),
     "verify": ("tools.commands.verify", "after `pulumi up`: assume each role and run its checks"),
     "comment": ("tools.commands.comment", "the pull request's one review comment, from the plans of plan --artifact"),
+    "review": ("tools.commands.review", "the review comment against a git ref or base folder, as the workflow makes it"),
     "bench": ("tools.benchmark.bench", "time the program under the mocks for stacks of growing size"),
     "policypack": ("tools.commands.policypack", "write a copy of the policy pack that runs without this repository"),
     "managed-policies": ("tools.commands.managed_policies", "refresh the copy of AWS's managed policies from IAM's API"),

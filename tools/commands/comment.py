@@ -12,15 +12,17 @@ stack within GitHub's 65,536 characters, however many stacks the project has.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import stat
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from crossaccount.read.json_file import JsonFileError
 from tools.render.budget import COMMENT_CHARS, MIN_CHARS
 from tools.render.comment import StackPlans, render_comment
-from tools.render.plan_file import read_plan
+from tools.render.plan_file import read_plan, same_stack_problem
 
 PLAN_FILE = re.compile(r"([A-Za-z0-9_.-]+)\.json")
 """A stack's plan in the folder (stack names: letters, digits, `_`, `.`, `-`)."""
@@ -55,12 +57,37 @@ def stacks_in(directory: Path) -> list[StackPlans]:
         match = PLAN_FILE.fullmatch(path.name)
         if match is None or path.is_dir():
             continue
+        stack = match.group(1)
         base_path = directory / "base" / path.name
-        base = read_plan(base_path, str(base_path)) if base_path.exists() else None
-        found.append(StackPlans(match.group(1), read_plan(path, str(path)), base))
+        plan = _plan_of(path, stack)
+        base = _plan_of(base_path, stack) if os.path.lexists(base_path) else None
+        whole = directory / f"{stack}.md"
+        if not _regular(whole):
+            raise JsonFileError(
+                f"{whole}: not a regular file; expected the whole review plan --artifact writes beside {path.name} "
+                "(the comment says each stack's whole review is in the artifact)"
+            )
+        found.append(StackPlans(stack, plan, base))
     if not found:
         raise JsonFileError(f"{directory}: no <stack>.json; expected the plans plan --artifact writes")
     return found
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _plan_of(path: Path, stack: str) -> dict[str, Any]:
+    """The plan in `path`, which must be a plan of `stack` (the file's name) of this project: a
+    plan renamed or copied to another stack's file would review one stack's change as another's."""
+    plan = read_plan(path, str(path))
+    problem = same_stack_problem(plan, stack, f" (the file's name; make plan STACK={stack} ARTIFACT=... writes it)")
+    if problem is not None:
+        raise JsonFileError(f"{path}: {problem}")
+    return plan
 
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:

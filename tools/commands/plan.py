@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     try:
         _markdown_only(args)
         if getattr(args, "against", None) is not None:
-            base = _base_plan(args.against, args.format)
+            base = _base_plan(args.against, args.format, args.stack)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -126,15 +126,24 @@ def _markdown_only(args: argparse.Namespace) -> None:
         if value is not None and args.format != "markdown":
             raise ValueError(f"{option} {value}: only with --format markdown (got --format {args.format})")
     artifact = getattr(args, "artifact", None)
-    if artifact is not None and artifact.exists() and not artifact.is_dir():
-        raise ValueError(f"--artifact {artifact}: not a folder; expected a folder to write <stack>.md and <stack>.json into")
+    if artifact is not None:
+        from tools.render.budget import artifact_problem  # noqa: PLC0415 (Markdown only: see tools.render.options)
+
+        problem = artifact_problem(artifact, args.stack)
+        if problem is not None:
+            raise ValueError(f"--artifact {artifact}: {problem}")
 
 
-def _base_plan(path: Path, format_: str) -> dict[str, Any]:
-    """The base branch's plan for `--against`, read before the program runs: a bad file is a
-    usage error (ValueError, exit 2) that names it."""
+def _base_plan(path: Path, format_: str, stack: str) -> dict[str, Any]:
+    """The base branch's plan for `--against`, read before the program runs: a bad file, or the
+    plan of another project or stack (its diff would show the other stack's resources as this
+    one's changes), is a usage error (ValueError, exit 2) that names it."""
     if format_ != "markdown":
         raise ValueError(f"--against {path}: only with --format markdown (got --format {format_})")
-    from tools.render.plan_file import read_plan  # noqa: PLC0415 (Markdown only: see tools.render.options)
+    from tools.render.plan_file import read_plan, same_stack_problem  # noqa: PLC0415 (Markdown only: see tools.render.options)
 
-    return read_plan(path, f"--against {path}")
+    base = read_plan(path, f"--against {path}")
+    problem = same_stack_problem(base, stack, f" (make plan STACK={stack} FORMAT=json of the base branch)")
+    if problem is not None:
+        raise ValueError(f"--against {path}: {problem}")
+    return base

@@ -29,6 +29,9 @@ units, so a character outside the Basic Multilingual Plane counts two).
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from . import jsontext
+from .escape import code
 from .plan_diff import PlanDiff, ResourceChange
 from .plan_index import indexed
 from .review import (
@@ -43,14 +47,16 @@ from .review import (
     ROLE,
     USER,
     Grant,
-    _accounts,
     _change_lines,
     _summary,
     access_grants,
     access_table,
+    finding_line,
+    header,
     mermaid,
     plan_diff,
     render_review,
+    resource_change_row,
 )
 
 COMMENT_CHARS = 65_536
@@ -124,16 +130,12 @@ def _fit(part: Part, budget: int) -> tuple[list[str], int]:
 
 
 def _resource_rows(changes: Sequence[ResourceChange]) -> list[str]:
-    rows = []
-    for r in changes:
-        changed = ", ".join(f"`{k}`" + (" (forces replacement)" if k in r.replaced_by else "") for k in r.inputs)
-        rows.append(f"| {r.action} | {r.account or ''} | `{r.type}` | `{r.name}` | {changed} |")
-    return rows
+    return [resource_change_row(r, r.action) for r in changes]
 
 
 def _change_parts(diff: PlanDiff) -> list[Part]:
     """What changed, in the whole review's words (`tools.render.review.diff_section`), as parts."""
-    heading = f"#### What changed against the base plan (stack `{diff.base_stack}`)"
+    heading = f"#### What changed against the base plan (stack {code(diff.base_stack)})"
     if not diff.resources and not diff.access:
         no_change = "No change: the same resources and documents as the base plan (reordering is not a change)."
         return [Part([heading, "", no_change, ""], [], change=True)]
@@ -194,7 +196,7 @@ def _unchanged_parts(
     changed = {c.urn for c in diff.resources} if diff is not None else set()
     counts = Counter(r["type"] for r in plan.get("resources", []) if r["urn"] not in changed)
     total = sum(counts.values())
-    by_type = ", ".join(f"{n:,} `{t}`" for t, n in sorted(counts.items()))
+    by_type = ", ".join(f"{n:,} {code(t)}" for t, n in sorted(counts.items()))
     if diff is None:
         title, intro = "#### In summary", f"{total:,} resources: {by_type}."
     else:
@@ -208,11 +210,11 @@ def _unchanged_parts(
         per_role.setdefault(g.role, []).append(g)
         per_user[g.principal] += 1
     role_rows = [
-        f"| `{role}` | {len(rows):,} | {'<br>'.join(rows[0].permissions) or 'none'} |"
+        f"| {code(role, cell=True)} | {len(rows):,} | {'<br>'.join(rows[0].permissions) or 'none'} |"
         for role, rows in sorted(per_role.items())
         if role not in roles
     ]
-    user_rows = [f"| `{user}` | {n:,} |" for user, n in sorted(per_user.items()) if user not in users]
+    user_rows = [f"| {code(user, cell=True)} | {n:,} |" for user, n in sorted(per_user.items()) if user not in users]
     return [
         Part([title, "", intro, ""], []),
         Part(["| role | principals who may assume it | permissions |", "| --- | --- | --- |"], role_rows, [""]),
@@ -249,15 +251,10 @@ def review_and_whole(
 
 
 def _shortened(plan: Mapping[str, Any], base: Mapping[str, Any] | None, max_chars: int) -> str:
-    accounts = _accounts(plan)
     parts = [
         Part(
             [
-                f"### Plan for stack `{plan.get('stack')}`",
-                "",
-                f"Offline plan (Pulumi's mocks; no account was called): source account {accounts.get('source', '?')}, "
-                f"target account {accounts.get('target', '?')}, {len(plan.get('resources', []))} resources.",
-                "",
+                *header(plan),
                 SHORTENED.format(max_chars=max_chars),
                 "",
             ],
@@ -276,7 +273,7 @@ def _shortened(plan: Mapping[str, Any], base: Mapping[str, Any] | None, max_char
     parts.append(
         Part(
             ["#### Guardrails", "", f"{_summary(findings)} (rules and waivers: docs/guardrails.md)", ""],
-            [_finding_line(f) for f in findings],
+            [finding_line(f) for f in findings],
             [""] if findings else [],
         )
     )
@@ -311,18 +308,60 @@ def _shortened(plan: Mapping[str, Any], base: Mapping[str, Any] | None, max_char
     return "\n".join(lines) + "\n"
 
 
-def _finding_line(f: Mapping[str, Any]) -> str:
-    waived = f" **waived**: {f['waived']}" if f.get("waived") is not None else ""
-    message = str(f["message"]).replace("|", "\\|").replace("\n", " ")
-    return f"- {f['severity']} `{f['rule_id']}` at `{f['location']}`: {message}{waived}"
+def artifact_problem(directory: Path, stack: str) -> str | None:
+    """Why `plan --artifact DIR` cannot write `DIR/<stack>.md` and `.json`, judged with `lstat`
+    before anything is opened: DIR must be a folder (or not exist yet) and each file a regular
+    file (or not exist yet). A named pipe there would make the write wait for a reader forever;
+    a link could write the review anywhere it points."""
+    checks = (
+        (directory, stat.S_ISDIR, "a folder to write <stack>.md and <stack>.json into"),
+        (directory / f"{stack}.md", stat.S_ISREG, "a regular file or none, for the whole review"),
+        (directory / f"{stack}.json", stat.S_ISREG, "a regular file or none, for the plan JSON"),
+    )
+    for path, wanted, expected in checks:
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            if path == directory:
+                return None  # made by the write, empty
+            continue
+        except OSError as error:
+            return f"{path}: cannot be looked at ({error.strerror or error}); expected {expected}"
+        if not wanted(mode) and path == directory:
+            return f"not a folder ({_kind(mode)}); expected {expected}"
+        if not wanted(mode):
+            return f"{path.name} in it is {_kind(mode)}; expected {expected}"
+    return None
+
+
+def _kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a FIFO, a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISREG, "a regular file"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
 
 
 def write_artifact(directory: Path, stack: str, whole: str, plan_json: str) -> list[Path]:
-    """The whole review (`<stack>.md`) and the plan JSON (`<stack>.json`) in `directory`."""
+    """The whole review (`<stack>.md`) and the plan JSON (`<stack>.json`) in `directory`; each file
+    opened without following a link and without waiting (`O_NOFOLLOW | O_NONBLOCK`), so a link or
+    pipe put there after `artifact_problem` looked is an error, never a hang."""
     directory.mkdir(parents=True, exist_ok=True)
     written = [directory / f"{stack}.md", directory / f"{stack}.json"]
-    written[0].write_text(whole, encoding="utf-8")
-    written[1].write_text(plan_json, encoding="utf-8")
+    for path, content in zip(written, (whole, plan_json), strict=True):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(errno.EINVAL, f"{path} is not a regular file")
+            stream.truncate(0)
+            stream.write(content)
     return written
 
 

@@ -17,7 +17,11 @@ listed last. So the comment is shared out by what changed:
    `budget.MIN_CHARS`, that least while it lasts; the stacks whose review no longer fits are
    named in a last line (their whole reviews are in the artifact).
 
-A stack without a base plan (a new stack, or one the base branch cannot plan) counts as changed.
+A stack without a base plan (a new stack, or one the base branch cannot plan) is compared with
+nothing: every grant it makes is widened access, its row says it is new, and its review's
+"what changed" lists them. Where the names of the unchanged stacks would take the room of a
+changed stack's review, that line counts them and names the first while it fits (their plans
+and whole reviews are in the artifact: `tools comment` refuses a folder without them).
 Every review, whole, and every plan stay in the artifact (`plan --artifact`).
 """
 
@@ -28,7 +32,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .budget import COMMENT_CHARS, MIN_CHARS, render_within, size
+from .escape import code
 from .plan_diff import PlanDiff, diff_plans
+from .plan_file import PROJECT
 from .plan_index import indexed
 
 TAIL_CHARS = 200
@@ -45,41 +51,75 @@ class StackPlans:
     """The base branch's plan of the stack; None: a new stack, or the base cannot plan it."""
 
 
+def empty_plan(stack: str) -> dict[str, Any]:
+    """The base of a stack the base branch does not have: nothing, so all it grants is new."""
+    return {"project": PROJECT, "stack": stack, "resources": [], "outputs": {}, "findings": []}
+
+
 @dataclass(frozen=True)
 class _Changed:
     plans: StackPlans
-    diff: PlanDiff | None
+    diff: PlanDiff
+
+    @property
+    def new(self) -> bool:
+        return self.plans.base is None
 
     def counts(self) -> tuple[int, int, int, int]:
-        if self.diff is None:
-            return (0, 0, 0, len(self.plans.plan.get("resources", [])))
         d = self.diff
         return (len(d.of("widens")), len(d.of("narrows")), len(d.of("other")), len(d.resources))
 
     def row(self) -> str:
         widened, narrowed, other, resources = self.counts()
-        if self.diff is None:
-            return f"| `{self.plans.stack}` | no base plan | | | {resources} (all new to the comparison) |"
         mark = f"**{widened}** :warning:" if widened else "0"
-        return f"| `{self.plans.stack}` | {mark} | {narrowed} | {other} | {resources} |"
+        name = code(self.plans.stack, cell=True) + (" (new: no base plan)" if self.new else "")
+        return f"| {name} | {mark} | {narrowed} | {other} | {resources} |"
 
 
 def _changed(stacks: Sequence[StackPlans]) -> tuple[list[_Changed], list[str]]:
+    """The stacks that change, each with its diff (a new stack's against nothing: every grant of
+    it is widened access), and the names of those that do not."""
     changed: list[_Changed] = []
     unchanged: list[str] = []
     for s in stacks:
-        diff = diff_plans(s.base, s.plan) if s.base is not None else None
-        if diff is not None and not diff.access and not diff.resources:
+        diff = diff_plans(s.base if s.base is not None else empty_plan(s.stack), s.plan)
+        if s.base is not None and not diff.access and not diff.resources:
             unchanged.append(s.stack)
         else:
             changed.append(_Changed(s, diff))
-    # Widened access first (most first), then stacks without a base plan, then the rest; by name within.
-    changed.sort(key=lambda c: (-c.counts()[0], c.diff is not None, c.plans.stack))
+    # Widened access first (most first), then new stacks, then the rest; by name within.
+    changed.sort(key=lambda c: (-c.counts()[0], not c.new, c.plans.stack))
     return changed, sorted(unchanged)
 
 
+def _unchanged_line(unchanged: Sequence[str], room: int) -> str:
+    """The stacks with no change, by name while `room` allows, then how many more: each one's plan
+    and whole review are in the artifact whatever this line shows (`tools comment` checks both)."""
+    whole = "No change: " + ", ".join(code(name) for name in unchanged) + "."
+    if size(whole) + 2 <= room:
+        return whole
+    n = len(unchanged)
+    named: list[str] = []
+    for name in unchanged:
+        line = _unchanged_cut(n, [*named, code(name)])
+        if size(line) + 2 > room:
+            break
+        named.append(code(name))
+    return _unchanged_cut(n, named)
+
+
+def _unchanged_cut(n: int, named: list[str]) -> str:
+    more = n - len(named)
+    listed = (": " + ", ".join(named) + f", and {more:,} more") if named else ""
+    return (
+        f"No change in {n:,} stack(s){listed} (each one's plan and whole review are in the artifact: "
+        "`review/<stack>.json`, `review/<stack>.md`)."
+    )
+
+
 def render_comment(stacks: Sequence[StackPlans], max_chars: int = COMMENT_CHARS) -> str:
-    """The comment for `stacks` in at most `max_chars` characters (GitHub's count)."""
+    """The comment for `stacks` in at most `max_chars` characters (GitHub's count). The list of
+    unchanged stacks is shortened before any changed stack's review is left out."""
     if max_chars < 2 * MIN_CHARS:
         raise ValueError(f"max_chars {max_chars}: expected at least {2 * MIN_CHARS:,} characters")
     changed, unchanged = _changed(stacks)
@@ -88,18 +128,23 @@ def render_comment(stacks: Sequence[StackPlans], max_chars: int = COMMENT_CHARS)
         head.append(f"No stack changes: {len(unchanged)} stack(s) planned against the base branch, the same plan.")
     else:
         head += [
-            f"{len(changed)} of {len(stacks)} stack(s) change, widened access first. Each stack's whole review and "
-            "plan are in the run's `review-plan` artifact (`review/<stack>.md`, `review/<stack>.json`).",
+            f"{len(changed)} of {len(stacks)} stack(s) change, widened access first (a new stack's every grant is "
+            "widened access). Each stack's whole review and plan are in the run's `review-plan` artifact "
+            "(`review/<stack>.md`, `review/<stack>.json`).",
             "",
             "| stack | widened | narrowed | other access changes | resources changed |",
             "| --- | --- | --- | --- | --- |",
             *(c.row() for c in changed),
         ]
-    if unchanged:
-        head += ["", "No change: " + ", ".join(f"`{name}`" for name in unchanged) + "."]
     text = "\n".join(head) + "\n"
     if size(text) > max_chars:  # a table of hundreds of changed stacks: its rows stop, the count stays
         return _cut_table(head, max_chars)
+    if unchanged:
+        # The reviews of the changed stacks come first: the list of unchanged stacks takes what
+        # the least of each review leaves, and never less than its count.
+        room = max_chars - size(text) - TAIL_CHARS - len(changed) * (MIN_CHARS + 1)
+        head += ["", _unchanged_line(unchanged, room)]
+        text = "\n".join(head) + "\n"
     left = max_chars - size(text) - TAIL_CHARS  # room kept for the line naming the reviews not shown
     skipped: list[str] = []
     for i, c in enumerate(changed):
@@ -110,14 +155,14 @@ def render_comment(stacks: Sequence[StackPlans], max_chars: int = COMMENT_CHARS)
         if left < MIN_CHARS + 1:
             skipped = [d.plans.stack for d in changed[i:]]
             break
+        base = c.plans.base if c.plans.base is not None else empty_plan(c.plans.stack)
         with indexed(c.plans.plan) as index:
-            if c.diff is not None:  # the diff the table counted is the review's (review.plan_diff's memo)
-                index.memo["diff"] = (c.plans.base, c.diff)
-            review = "\n" + render_within(c.plans.plan, c.plans.base, share)
+            index.memo["diff"] = (base, c.diff)  # the diff the table counted is the review's (review.plan_diff's memo)
+            review = "\n" + render_within(c.plans.plan, base, share)
         text += review
         left -= size(review)
     if skipped:
-        tail = "\n_Not shown for want of room (whole, in the artifact): " + ", ".join(f"`{s}`" for s in skipped) + "._\n"
+        tail = "\n_Not shown for want of room (whole, in the artifact): " + ", ".join(code(s) for s in skipped) + "._\n"
         if size(tail) > left + TAIL_CHARS:
             tail = f"\n_{len(skipped)} more stack review(s) not shown for want of room: see the artifact._\n"
         text += tail

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from crossaccount import NAMESPACE
 from crossaccount.errors import show
 from crossaccount.read import json_file
 from crossaccount.read.policies import MAX_POLICY_DEPTH
@@ -21,6 +22,8 @@ MAX_PLAN_BYTES = 64 << 20
 MAX_PLAN_DEPTH = 32
 """A plan nests 5 deep (outputs, users, a user, its roles, a role); documents are JSON text inside it."""
 SECRET = "[secret]"  # how the plan shows a secret input (tools.offline.mocks)
+PROJECT = NAMESPACE
+"""The project every plan of this program names (Pulumi.yaml's `name` is the settings' namespace)."""
 
 RESOURCE_STRINGS = ("urn", "type", "name")
 RESOURCE_OPTIONAL_STRINGS = ("account", "provider")
@@ -40,6 +43,17 @@ def read_plan(path: Path, source: str) -> dict[str, Any]:
 def load_plan(text: str, source: str) -> dict[str, Any]:
     """A plan JSON as `make plan FORMAT=json` prints it, or one clear error naming `source`."""
     return check_plan(json_file.parse(text, source, EXPECTED, MAX_PLAN_DEPTH, "plan JSON"), source)
+
+
+def same_stack_problem(plan: Mapping[str, Any], stack: str, hint: str = "", project: str = PROJECT) -> str | None:
+    """Why `plan` is not a plan of `stack` of this project (its `project` and `stack` fields), or None."""
+    theirs = (plan.get("project"), plan.get("stack"))
+    if theirs == (project, stack):
+        return None
+    return (
+        f"the plan of project {show(theirs[0])}, stack {show(theirs[1])}; expected a plan of project {show(project)}, "
+        f"stack {show(stack)}{hint}"
+    )
 
 
 def check_plan(data: Any, source: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from typing import Any
 from crossaccount.guardrails.model import Finding, summarise
 
 from . import jsontext
+from .escape import code, fence, html, html_code, label, text, visible
 from .group_access import (
     assumable_by_policy,
     group_facts,
@@ -36,7 +37,7 @@ from .group_access import (
     policy_documents,
 )
 from .options import option_marks
-from .plan_diff import AccessChange, PlanDiff, diff_plans
+from .plan_diff import AccessChange, PlanDiff, ResourceChange, diff_plans
 from .plan_index import active, indexed
 from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
 
@@ -77,6 +78,9 @@ class Grant:
     kind: str = "aws"
     """`aws` (a user or role by ARN), `permission set`, `SAML provider` or `OIDC provider`."""
     action: str = "AssumeRole"
+    elsewhere: bool = False
+    """The role is another stack's (a roles-only stack's, in its account): the row comes from the
+    person's assume-role policy in this stack; the trust, session and permissions are that stack's."""
 
 
 def _resources(plan: Mapping[str, Any], type_: str) -> list[Mapping[str, Any]]:
@@ -118,26 +122,41 @@ def _permissions(plan: Mapping[str, Any], role: str, boundary: str | None) -> tu
     files, managed = [], []
     for arn in attached.get(role, []):
         mine = created.get(arn.split("iam::", 1)[-1])
-        files.append(mine) if mine else managed.append(f"managed `{arn.split(':policy/', 1)[-1]}`")
-    boundaries = [f"boundary `{boundary.split(':policy/', 1)[-1]}`"] if boundary else []
+        files.append(mine[0]) if mine else managed.append(f"managed {code(arn.split(':policy/', 1)[-1], cell=True)}")
+    boundaries = [f"boundary {code(boundary.split(':policy/', 1)[-1], cell=True)}"] if boundary else []
     return (*sorted(files), *sorted(managed), *boundaries)
 
 
-def _policies_by_role(plan: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _plain_permissions(plan: Mapping[str, Any], role: str, boundary: str | None) -> tuple[str, ...]:
+    """`_permissions` as the diagram's labels name them: the same words, no Markdown."""
+    created, attached = _policies_by_role(plan)
+    plain = {arn: words for arn, (_, words) in created.items()}
+    files, managed = [], []
+    for arn in attached.get(role, []):
+        mine = plain.get(arn.split("iam::", 1)[-1])
+        files.append(mine) if mine else managed.append(f"managed {arn.split(':policy/', 1)[-1]}")
+    boundaries = [f"boundary {boundary.split(':policy/', 1)[-1]}"] if boundary else []
+    return (*sorted(files), *sorted(managed), *boundaries)
+
+
+def _policies_by_role(plan: Mapping[str, Any]) -> tuple[dict[str, tuple[str, str]], dict[str, list[str]]]:
     """The target account's policies this stack creates (`<account>:policy<path><name>` -> how the
-    table names it), and each role's attached policy ARNs in plan order; computed once per
+    table names it, in Markdown and in plain words), and each role's attached policy ARNs in plan order; computed once per
     rendering (`tools.render.plan_index`), not once per role."""
     index = active(plan)
     if index is not None and "policies_by_role" in index.memo:
         return index.memo["policies_by_role"]  # type: ignore[no-any-return]
     target = _accounts(plan).get("target", "?")
-    created = {}
+    created: dict[str, tuple[str, str]] = {}
     for r in _resources(plan, POLICY):
         if r.get("account") == "target":
             inputs = r.get("inputs", {})
             match = FROM_FILE.search(str(inputs.get("description", "")))
             tail = f"{target}:policy{inputs.get('path', '/')}{_name(r)}"
-            created[tail] = f"`{match.group(1)}`" if match else f"policy `{_name(r)}`"
+            if match:
+                created[tail] = (code(match.group(1), cell=True), match.group(1))
+            else:
+                created[tail] = (f"policy {code(_name(r), cell=True)}", f"policy {_name(r)}")
     attached: dict[str, list[str]] = {}
     for a in _resources(plan, ROLE_ATTACHMENT):
         inputs = a.get("inputs", {})
@@ -225,7 +244,56 @@ def _access_grants(plan: Mapping[str, Any]) -> list[Grant]:
                     source_identity=conditions["source_identity"],
                 )
                 grants.append(_federated(row, kind, arn, s, actions))
-    return sorted(_with_groups(plan, grants), key=lambda g: (g.principal, g.role))
+    grants += _grants_elsewhere(plan, created_users)
+    return sorted(_with_groups(plan, grants), key=lambda g: (g.principal, g.account, g.role))
+
+
+ROLE_ARN = re.compile(r"^arn:[a-z-]+:iam::(\d{12}):role(/(?:[^/]+/)*)?([^/]+)$")
+USER_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
+
+
+def _grants_elsewhere(plan: Mapping[str, Any], created_users: set[str]) -> list[Grant]:
+    """The people's stack's rows for the roles of other stacks: each source user's attached policy
+    that allows sts:AssumeRole on a role this plan does not create. A person trusted only by
+    other stacks' roles has their access here, where their assume-role policies are."""
+    source = _accounts(plan).get("source")
+    if source is None:
+        return []
+    target = _accounts(plan).get("target", "?")
+    mine = {f"{target}:role{r.get('inputs', {}).get('path') or '/'}{_name(r)}" for r in _resources(plan, ROLE)}
+    policies = {}
+    for policy in _resources(plan, POLICY):
+        if policy.get("account") == "source":
+            inputs = policy.get("inputs", {})
+            policies[f"{source}:policy{inputs.get('path') or '/'}{_name(policy)}"] = inputs.get("policy")
+    grants: dict[tuple[str, str], Grant] = {}
+    for attachment in _resources(plan, USER_ATTACHMENT):
+        inputs = attachment.get("inputs", {})
+        user, arn = str(inputs.get("user")), str(inputs.get("policyArn"))
+        for s in statements(policies.get(arn.split("iam::", 1)[-1])):
+            actions = {a.lower() for a in s.action}
+            if s.effect != "Allow" or not actions & {"sts:assumerole", "sts:*", "*"}:
+                continue
+            for resource in s.resource:
+                match = ROLE_ARN.match(resource)
+                if match is None or f"{match.group(1)}:role{match.group(2) or '/'}{match.group(3)}" in mine:
+                    continue
+                mfa = _conditions_of(s.condition, user)["mfa"]
+                grants[(user, resource)] = Grant(
+                    principal=user,
+                    principal_arn=f"arn:aws:iam::{source}:user/{user}",
+                    created=user in created_users,
+                    role=match.group(3),
+                    account=match.group(1),
+                    mfa=f"{mfa} (this stack's side; the role's trust may ask more)",
+                    external_id="the role's stack",
+                    session_tags="allowed" if "sts:tagsession" in actions else "no",
+                    source_identity="the role's stack",
+                    session="the role's stack",
+                    permissions=(),
+                    elsewhere=True,
+                )
+    return list(grants.values())
 
 
 def _federated(row: Grant, kind: str, arn: str, s: Statement, actions: set[str]) -> Grant:
@@ -342,15 +410,11 @@ def _grants_from_identity_policies(
     return grants
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _policy_name(arn: str) -> str:
     """`arn:aws:iam::aws:policy/ReadOnlyAccess` -> managed `ReadOnlyAccess`; `inline x` -> inline `x`."""
     if arn.startswith("inline "):
-        return f"inline `{arn.removeprefix('inline ')}`"
-    return f"managed `{arn.split(':policy/', 1)[-1]}`"
+        return f"inline {code(arn.removeprefix('inline '), cell=True)}"
+    return f"managed {code(arn.split(':policy/', 1)[-1], cell=True)}"
 
 
 def access_table(grants: Sequence[Grant]) -> list[str]:
@@ -359,47 +423,32 @@ def access_table(grants: Sequence[Grant]) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for g in grants:
+        principal = code(g.principal, cell=True)
         if g.kind == "permission set":
-            who = f"`{g.principal}` (IAM Identity Center permission set of the source account)"
+            who = f"{principal} (IAM Identity Center permission set of the source account)"
         elif g.kind != "aws":
-            who = f"`{g.principal}` ({g.kind} of the target account, {g.action})"
+            who = f"{principal} ({g.kind} of the target account, {g.action})"
         elif ":role/" in g.principal_arn:
-            who = f"`{g.principal}` (existing role of the source account)"
+            who = f"{principal} (existing role of the source account)"
         else:
-            who = f"`{g.principal}`" + ("" if g.created else " (existing user, not created by this stack)")
+            who = principal + ("" if g.created else " (existing user, not created by this stack)")
         if g.via:
-            who += f" (through group {', '.join(g.via)})"
+            who += f" (through group {', '.join(text(v, cell=True) for v in g.via)})"
         for group, policies in g.group_policies:
-            who += f" (group {group} gives {', '.join(_policy_name(p) for p in policies)} in the source account)"
-        lines.append(
-            "| "
-            + " | ".join(
-                _cell(c)
-                for c in (
-                    who,
-                    f"`{g.role}`",
-                    g.account,
-                    g.mfa,
-                    g.external_id,
-                    g.session_tags,
-                    g.source_identity,
-                    g.session,
-                    "<br>".join(g.permissions) or "none",
-                )
-            )
-            + " |"
-        )
+            gives = ", ".join(_policy_name(p) for p in policies)
+            who += f" (group {text(group, cell=True)} gives {gives} in the source account)"
+        # What the plan's documents say (values from files) is text; the permissions are Markdown already.
+        said = (text(c, cell=True) for c in (g.account, g.mfa, g.external_id, g.session_tags, g.source_identity, g.session))
+        role = code(g.role, cell=True) + (" (another stack's role)" if g.elsewhere else "")
+        permissions = "in the role's own stack" if g.elsewhere else "<br>".join(g.permissions) or "none"
+        cells = (who, role, *said, permissions)
+        lines.append("| " + " | ".join(cells) + " |")
     if not grants:
         lines.append("| (nobody) | | | | | | | | |")
     return lines
 
 
 # --- the diagram -----------------------------------------------------------------------------
-
-
-def _label(text: str) -> str:
-    """Mermaid label text inside double quotes: quotes and angle brackets as entity codes."""
-    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
 def mermaid(plan: Mapping[str, Any]) -> str:
@@ -427,30 +476,38 @@ def _mermaid(plan: Mapping[str, Any]) -> str:
     other_ids = {who: f"x{i + 1}" for i, who in enumerate(others)}
     role_ids = {name: f"r{i + 1}" for i, name in enumerate(roles)}
     lines = ["flowchart LR"]
-    lines.append(f'  subgraph source["source account {_label(accounts.get("source", "?"))} (stack {_label(stack)})"]')
+    lines.append(f'  subgraph source["source account {label(source_account(plan))} (stack {label(stack)})"]')
     for name, created, _ in users:
         kind = "IAM user" if created else "existing IAM user"
-        lines.append(f'    {user_ids[name]}["{kind} {_label(name)}"]')
+        lines.append(f'    {user_ids[name]}["{kind} {label(name)}"]')
     for i, name in enumerate(sso):
-        lines.append(f'    s{i + 1}["IAM Identity Center permission set {_label(name)}"]')
+        lines.append(f'    s{i + 1}["IAM Identity Center permission set {label(name)}"]')
     if not users and not sso:
         lines.append('    none_source["no users"]')
     lines.append("  end")
-    lines.append(f'  subgraph target["target account {_label(accounts.get("target", "?"))}"]')
+    lines.append(f'  subgraph target["target account {label(accounts.get("target", "?"))}"]')
     policy_count = 0
     for role in role_resources:
         name = _name(role)
-        lines.append(f'    {role_ids[name]}["IAM role {_label(name)}"]')
-        for permission in _permissions(plan, name, role.get("inputs", {}).get("permissionsBoundary")):
+        lines.append(f'    {role_ids[name]}["IAM role {label(name)}"]')
+        for permission in _plain_permissions(plan, name, role.get("inputs", {}).get("permissionsBoundary")):
             policy_count += 1
-            lines.append(f'    p{policy_count}["{_label(permission.replace("`", ""))}"] --- {role_ids[name]}')
+            lines.append(f'    p{policy_count}["{label(permission)}"] --- {role_ids[name]}')
     for i, (kind, name) in enumerate(providers):
-        lines.append(f'    f{i + 1}["{kind} {_label(name)}"]')
+        lines.append(f'    f{i + 1}["{kind} {label(name)}"]')
     if not roles:
         lines.append('    none_target["no roles"]')
     lines.append("  end")
+    # Other stacks' roles the people of this stack may assume (their trust is drawn in their stack).
+    elsewhere = sorted({(g.account, g.role) for g in grants if g.elsewhere})
+    elsewhere_ids = {key: f"e{i + 1}" for i, key in enumerate(elsewhere)}
+    if elsewhere:
+        lines.append('  subgraph elsewhere["roles of other stacks (their trust, in their stack)"]')
+        for (account, name), node in elsewhere_ids.items():
+            lines.append(f'    {node}["IAM role {label(name)} in account {label(account)}"]')
+        lines.append("  end")
     for who, node in other_ids.items():
-        lines.append(f'  {node}["principal {_label(who)}"]')
+        lines.append(f'  {node}["principal {label(who)}"]')
     starts = {("permission set", n): f"s{i + 1}" for i, n in enumerate(sso)}
     starts |= {p: f"f{i + 1}" for i, p in enumerate(providers)}
     for g in grants:
@@ -460,9 +517,10 @@ def _mermaid(plan: Mapping[str, Any]) -> str:
             how.append("MFA")
         elif g.kind in ("permission set", "SAML provider"):
             how.append("MFA at sign-in")
-        if g.external_id != "no":
+        if g.external_id not in ("no", "the role's stack"):
             how.append("ExternalId")
-        lines.append(f'  {start} -- "{_label(" + ".join(how))}" --> {role_ids[g.role]}')
+        end = elsewhere_ids[(g.account, g.role)] if g.elsewhere else role_ids[g.role]
+        lines.append(f'  {start} -- "{label(" + ".join(how))}" --> {end}')
     return "\n".join(lines)
 
 
@@ -470,11 +528,11 @@ def _mermaid(plan: Mapping[str, Any]) -> str:
 
 
 def _change_lines(changes: Sequence[AccessChange]) -> list[str]:
-    return [f"- **{c.where}**: {_cell(c.text)}" for c in changes]
+    return [f"- **{text(c.where)}**: {text(c.text)}" for c in changes]
 
 
 def diff_section(diff: PlanDiff) -> list[str]:
-    lines = [f"#### What changed against the base plan (stack `{diff.base_stack}`)", ""]
+    lines = [f"#### What changed against the base plan (stack {code(diff.base_stack)})", ""]
     if not diff.resources and not diff.access:
         return [*lines, "No change: the same resources and documents as the base plan (reordering is not a change)."]
     widened, narrowed, other = diff.of("widens"), diff.of("narrows"), diff.of("other")
@@ -491,12 +549,55 @@ def diff_section(diff: PlanDiff) -> list[str]:
     if diff.resources:
         lines += ["##### Resources", "", "| change | account | type | name | inputs changed |", "| --- | --- | --- | --- | --- |"]
         for r in diff.resources:
-            changed = ", ".join(f"`{k}`" + (" (forces replacement)" if k in r.replaced_by else "") for k in r.inputs)
-            action = "forget (kept in AWS)" if r.action == "forget" else r.action
-            lines.append(f"| {action} | {r.account or ''} | `{r.type}` | `{r.name}` | {changed} |")
+            lines.append(resource_change_row(r, "forget (kept in AWS)" if r.action == "forget" else r.action))
     while lines[-1] == "":
         lines.pop()
     return lines
+
+
+def resource_change_row(r: ResourceChange, action: str) -> str:
+    """A row of what changed's resources table."""
+    changed = ", ".join(code(k, cell=True) + (" (forces replacement)" if k in r.replaced_by else "") for k in r.inputs)
+    return (
+        f"| {action} | {text(r.account or '', cell=True)} | {code(r.type, cell=True)} | {code(r.name, cell=True)} | {changed} |"
+    )
+
+
+def source_account(plan: Mapping[str, Any]) -> str:
+    """The source account: its provider's, or, in a roles-only stack (no resource there), the
+    `sourceAccountId` output (the people's stack's account its roles trust)."""
+    found = _accounts(plan).get("source")
+    outputs = plan.get("outputs")
+    output = outputs.get("sourceAccountId") if isinstance(outputs, dict) else None
+    return found or (output if isinstance(output, str) else "?")
+
+
+def header(plan: Mapping[str, Any]) -> list[str]:
+    """The review's first lines: the stack, its accounts, how many resources."""
+    accounts = _accounts(plan)
+    source = text(source_account(plan))
+    if "source" not in accounts and source != "?":
+        source += " (a roles-only stack: its people, and their assume-role policies, are the people's stack's there)"
+    return [
+        f"### Plan for stack {code(plan.get('stack'))}",
+        "",
+        f"Offline plan (Pulumi's mocks; no account was called): source account {source}, "
+        f"target account {text(accounts.get('target', '?'))}, {len(plan.get('resources', []))} resources.",
+        "",
+    ]
+
+
+def finding_line(f: Mapping[str, Any]) -> str:
+    """A guardrail finding as a list item; its message and waiver reason come from the plan."""
+    waived = f" **waived**: {text(f['waived'])}" if f.get("waived") is not None else ""
+    return f"- {text(f['severity'])} {code(f['rule_id'])} at {code(f['location'])}: {text(f['message'])}{waived}"
+
+
+def json_block(document: str) -> list[str]:
+    """A JSON text in a fenced block no line of it can close (its invisible characters as JSON escapes)."""
+    shown = "\n".join(visible(line) for line in document.split("\n"))
+    mark = fence(shown)
+    return [f"{mark}json", shown, mark]
 
 
 def plan_diff(plan: Mapping[str, Any], base: Mapping[str, Any]) -> PlanDiff:
@@ -518,14 +619,7 @@ def render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None = None
 
 
 def _render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
-    accounts = _accounts(plan)
-    lines = [
-        f"### Plan for stack `{plan.get('stack')}`",
-        "",
-        f"Offline plan (Pulumi's mocks; no account was called): source account {accounts.get('source', '?')}, "
-        f"target account {accounts.get('target', '?')}, {len(plan.get('resources', []))} resources.",
-        "",
-    ]
+    lines = header(plan)
     if base is not None:
         lines += [*diff_section(plan_diff(plan, base)), ""]
     lines += ["#### Who may assume what", "", *access_table(access_grants(plan)), ""]
@@ -533,41 +627,31 @@ def _render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None) -> s
     resources = plan.get("resources", [])
     lines += ["#### Resources", "", "| account | type | name | provider |", "| --- | --- | --- | --- |"]
     for r in resources:
-        marks = option_marks(r.get("options"))
-        name = f"`{_name(r)}`" + (f" {marks}" if marks else "")
-        lines.append(f"| {r.get('account') or ''} | `{r['type']}` | {name} | {r.get('provider') or ''} |")
+        marks = option_marks(r.get("options"), lambda value: text(value, cell=True))
+        name = code(_name(r), cell=True) + (f" {marks}" if marks else "")
+        account, provider = (text(r.get(k) or "", cell=True) for k in ("account", "provider"))
+        lines.append(f"| {account} | {code(r['type'], cell=True)} | {name} | {provider} |")
     for r in resources:
         for k in ("assumeRolePolicy", "policy"):
-            text = r.get("inputs", {}).get(k)
-            if isinstance(text, str):
+            written = r.get("inputs", {}).get(k)
+            if isinstance(written, str):
                 try:
-                    doc = jsontext.dumps(json.loads(text), sort_keys=False)
+                    doc = jsontext.dumps(json.loads(written), sort_keys=False)
                 except json.JSONDecodeError:
-                    doc = text
-                lines += [
-                    "",
-                    f"<details><summary>{r['type']} <code>{_name(r)}</code> {k}</summary>",
-                    "",
-                    "```json",
-                    doc,
-                    "```",
-                    "</details>",
-                ]
+                    doc = written
+                summary = f"<details><summary>{html(r['type'])} {html_code(_name(r))} {k}</summary>"
+                lines += ["", summary, "", *json_block(doc), "</details>"]
     lines += [
         "",
         "#### Outputs",
         "",
-        "```json",
-        jsontext.dumps(plan.get("outputs", {})),
-        "```",
+        *json_block(jsontext.dumps(plan.get("outputs", {}))),
     ]
     findings = plan.get("findings", [])
     lines += ["", "#### Guardrails", "", f"{_summary(findings)} (rules and waivers: docs/guardrails.md)"]
     if findings:
         lines.append("")
-    for f in findings:
-        waived = f" **waived**: {f['waived']}" if f.get("waived") is not None else ""
-        lines.append(f"- {f['severity']} `{f['rule_id']}` at `{f['location']}`: {_cell(str(f['message']))}{waived}")
+    lines += [finding_line(f) for f in findings]
     return "\n".join(lines) + "\n"
 
 
