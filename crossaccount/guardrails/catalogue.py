@@ -67,6 +67,10 @@ class Action:
     resources: tuple[tuple[str, str], ...]
     """(resource type, ARN format with every `${...}` as `*`) of each resource type it acts on;
     empty for an action that only works on `"*"` (`s3:ListAllMyBuckets`)."""
+    required: frozenset[str] = frozenset()
+    """The resource types AWS always authorizes the action against (`role*` in the Service
+    Authorization Reference); the others are optional: some requests name none of them, and only
+    `"*"` allows those (`elasticloadbalancing:CreateListener`, `ec2:CreateTags`)."""
 
     @property
     def scopable(self) -> bool:
@@ -142,6 +146,7 @@ def _action(prefix: str, name: str) -> Action:
         privilege["access_level"],
         # a resource type of another service, rare, is not in this service's list: left out
         tuple((t, arn_of[t]) for t in privilege["resource_types"] if t and t in arn_of),
+        frozenset(t for t, v in privilege["resource_types"].items() if t and t in arn_of and v.get("required")),
     )
 
 

@@ -17,8 +17,12 @@ from typing import Any
 from .catalogue import (
     CATALOGUE,
     PERMISSIONS_MANAGEMENT,
+    SHOWN,
+    Action,
     acts_on,
+    arn_format,
     broad,
+    condition_keys,
     covered_services,
     every_resource,
     expand,
@@ -254,29 +258,96 @@ def permissions_management_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, 
             )
 
 
+READ_LEVELS = frozenset({"Read", "List"})
+REGION_KEYS = frozenset({"aws:requestedregion"})
+
+
+def _narrows(condition_key: str, catalogue_keys: frozenset[str]) -> bool:
+    """Whether a statement's condition key is one the catalogue lists for the action (its
+    resources' tags, `ec2:Vpc`, `ec2:CreateAction`...), a `${TagKey}` in the catalogue's standing
+    for any tag; a region key narrows where, not which resources."""
+    if condition_key in REGION_KEYS or condition_key.endswith(":region"):
+        return False
+    return any(condition_key == k or ("${" in k and condition_key.startswith(k.split("${", 1)[0])) for k in catalogue_keys)
+
+
+def _scoped_by_condition(statement: Mapping[str, Any], action_name: str) -> bool:
+    keys = condition_keys(action_name)
+    return any(_narrows(key, keys) for _, key, _ in _conditions(statement))
+
+
+def _scopable_on_every(statement: Mapping[str, Any]) -> tuple[list[str], dict[str, Action], dict[str, Action]]:
+    """The statement's every-resource values (`"*"`, `arn:aws:s3:::*`), and the actions it grants
+    on them that could have been scoped, each pattern expanded and each action judged on its
+    own: writes, tagging and permissions management are errors (`RESOURCE_STAR`), reads and
+    lists warnings (`RESOURCE_STAR_SCOPABLE`). An action with no resource type (only `"*"` is
+    accepted) is neither, nor one the statement narrows by a condition key the catalogue lists for
+    it (`aws:ResourceTag/...`, `ec2:CreateAction`). An action whose resource types are all
+    optional (`s3:GetObject`: an object or an access point's object) is scopable all the same:
+    the catalogue marks alternatives optional, and every request names one of them."""
+    every = [r for r in strings(statement, "Resource") or [] if every_resource(r)]
+    errors: dict[str, Action] = {}
+    warnings: dict[str, Action] = {}
+    if not _allows(statement) or not every:
+        return every, errors, warnings
+    for pattern in _actions(statement):
+        for found in expand(pattern):
+            if not found.scopable or not any(acts_on(found.name, r) for r in every):
+                continue
+            if _scoped_by_condition(statement, found.name):
+                continue
+            (warnings if found.access_level in READ_LEVELS else errors).setdefault(found.name, found)
+    return every, errors, warnings
+
+
+def _could_be(actions: dict[str, Action]) -> str:
+    """Each action with the resource types (ARN formats) it could have been scoped to."""
+    shown = []
+    for name, found in list(actions.items())[:SHOWN]:
+        types = [t for t, _ in found.resources if t in found.required] or [t for t, _ in found.resources]
+        formats = "; ".join(f"{t} {arn_format(name, t)}" for t in types[:2])
+        more = f" and {len(types) - 2} more types" if len(types) > 2 else ""
+        shown.append(f"{name} ({formats}{more})")
+    rest = len(actions) - SHOWN
+    return ", ".join(shown) + (f" and {rest} more" if rest > 0 else "")
+
+
 @document_rule(
     "RESOURCE_STAR",
     ERROR,
-    'an Allow on Resource "*" (or an ARN naming every resource, `arn:aws:s3:::*`) of actions that can be scoped (per the catalogue)',
+    'an Allow on Resource "*" (or an ARN naming every resource, `arn:aws:s3:::*`) of writes, tagging or permissions '
+    "management that can be limited to specific resources (per the catalogue), with no condition narrowing them",
 )
 def resource_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if not doc.is_identity:
         return
     for i, statement in doc.statements():
-        every = [r for r in strings(statement, "Resource") or [] if every_resource(r)]
-        if not _allows(statement) or not every:
-            continue
-        scopable = []
-        for pattern in _actions(statement):
-            names = [a.name for a in expand(pattern) if a.scopable and any(acts_on(a.name, r) for r in every)]
-            if names:
-                scopable.append(pattern if not has_wildcard(pattern) else f"{pattern} ({len(names)} actions)")
-        if scopable:
+        every, errors, _ = _scopable_on_every(statement)
+        if errors:
             yield (
                 doc.at(i),
-                f"Resource {listed([show(r) for r in every])} for {listed(scopable)}, which the {CATALOGUE} says can be "
-                'limited to specific resources; list the ARNs they need (actions that only work on "*", such as '
-                "s3:ListAllMyBuckets, may stay), or waive RESOURCE_STAR with the reason",
+                f"Resource {listed([show(r) for r in every])} for {_could_be(errors)}, which the {CATALOGUE} says "
+                "can be limited to those resource types; list the ARNs they need, or narrow them by a condition on the resources' "
+                'tags (aws:ResourceTag/...) (actions that only work on "*", such as ec2:DescribeInstances, may stay), '
+                "or waive RESOURCE_STAR with the reason",
+            )
+
+
+@document_rule(
+    "RESOURCE_STAR_SCOPABLE",
+    WARNING,
+    'an Allow on Resource "*" of reads and lists that can be limited to specific resources (per the catalogue)',
+)
+def resource_star_scopable(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    if not doc.is_identity:
+        return
+    for i, statement in doc.statements():
+        every, _, warnings = _scopable_on_every(statement)
+        if warnings:
+            yield (
+                doc.at(i),
+                f"Resource {listed([show(r) for r in every])} for {_could_be(warnings)}: the {CATALOGUE} says they can "
+                "be limited to those resource types; list the ARNs where you know them",
             )
 
 

@@ -1,0 +1,270 @@
+"""The precision corpus of issue 29: policies that AWS and well-known projects publish and teams
+really use, each citing where it was read (address and commit or date). The guardrails must
+pass each one, warnings allowed, unless it genuinely opens a path to more power (`escalates`
+says which and why); the escalation corpus (`escalation_corpus`) is the other side.
+
+- `aws-docs/`: every example policy of the IAM User Guide's "Example IAM identity-based
+  policies" pages, as awsdocs/iam-user-guide held them when AWS archived the repository
+  (commit e2b8637, 2023-06-15; the pages live on at docs.aws.amazon.com): the first policy of
+  each page, its italic placeholders (`*bucket-name*`) left as the words they are.
+- `projects/`: the policies the EKS add-ons and the aws-actions deploy actions ask for, read
+  from their repositories at the commit named. In the aws-actions READMEs' policies the
+  placeholders (`<aws_account_id>`, `<region>`, `<cluster_name>`...) are written out
+  (111122223333, us-east-2, my-cluster...); nothing else is changed.
+- AWS managed policies (`managed`): the job-function policies and the EKS, ECS, ECR, SSM,
+  CloudWatch and Lambda policies the add-ons and workloads attach, read from moto 5.2.5's copy
+  of every AWS managed policy (the copy the guardrails read), never copied here.
+
+Written for this repository on 2026-12-07.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from crossaccount.guardrails.managed import aws_managed_policies
+
+HERE = Path(__file__).resolve().parent / "precision"
+IAM_GUIDE = "https://github.com/awsdocs/iam-user-guide/blob/e2b8637a825b9f292bb04af61277d067dfcc5676/doc_source"
+IAM_GUIDE_DATE = "e2b8637, 2023-06-15"
+MOTO = "moto 5.2.5 (moto/iam/aws_managed_policies.py)"
+
+
+@dataclass(frozen=True)
+class PublishedPolicy:
+    name: str
+    source: str
+    """The address it was read at."""
+    version: str
+    """The commit or date of what was read."""
+    file: str | None = None
+    """Its path under `precision/`; None for an AWS managed policy."""
+    managed: str | None = None
+    """The AWS managed policy's name, read from moto's copy."""
+    escalates: str = ""
+    """Why it is expected to be reported as an escalation; empty: it must pass (warnings allowed)."""
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        if self.file is not None:
+            loaded: dict[str, Any] = json.loads((HERE / self.file).read_text(encoding="utf-8"))
+            return loaded
+        assert self.managed is not None
+        found: dict[str, Any] = aws_managed_policies()[self.managed]["Document"]
+        return found
+
+
+def _aws_docs() -> list[PublishedPolicy]:
+    return [
+        PublishedPolicy(
+            f"aws-docs/{path.stem}",
+            f"{IAM_GUIDE}/reference_policies_examples_{path.stem.replace('-', '_')}.md",
+            IAM_GUIDE_DATE,
+            file=f"aws-docs/{path.name}",
+            escalates=AWS_DOCS_ESCALATING.get(path.stem, ""),
+        )
+        for path in sorted((HERE / "aws-docs").glob("*.json"))
+    ]
+
+
+AWS_DOCS_ESCALATING: dict[str, str] = {}
+"""The IAM User Guide's examples that genuinely open a path to more power, and why."""
+
+K8S = "https://github.com/kubernetes-sigs"
+ACTIONS = "https://github.com/aws-actions"
+
+PROJECTS = [
+    PublishedPolicy(
+        "projects/aws-load-balancer-controller",
+        f"{K8S}/aws-load-balancer-controller/blob/2f6ce5cfc51a28257cf2710873c437257d1ef605/docs/install/iam_policy.json",
+        "2f6ce5c, 2025-03-27",
+        file="projects/aws-load-balancer-controller.json",
+    ),
+    PublishedPolicy(
+        "projects/aws-ebs-csi-driver",
+        f"{K8S}/aws-ebs-csi-driver/blob/dd53bedf0bd61a014ab69edf4e731c0fb1110ba2/docs/example-iam-policy.json",
+        "dd53bed, 2026-04-20",
+        file="projects/aws-ebs-csi-driver.json",
+    ),
+    PublishedPolicy(
+        "projects/aws-efs-csi-driver",
+        f"{K8S}/aws-efs-csi-driver/blob/92c77936c3a543aef80fc7d6c06b5bc2457f19d1/docs/iam-policy-example.json",
+        "92c7793, 2026-04-07",
+        file="projects/aws-efs-csi-driver.json",
+    ),
+    PublishedPolicy(
+        "projects/external-dns",
+        f"{K8S}/external-dns/blob/0258cf6f894406efe8037ba15b162630e5df8414/docs/tutorials/aws.md",
+        "0258cf6",
+        file="projects/external-dns.json",
+    ),
+    PublishedPolicy(
+        "projects/cluster-autoscaler",
+        "https://github.com/kubernetes/autoscaler/blob/062f28a624a2cbedcdc13b152845ac8074853219/cluster-autoscaler/cloudprovider/aws/README.md",
+        "062f28a",
+        file="projects/cluster-autoscaler.json",
+    ),
+    *(
+        PublishedPolicy(
+            f"projects/{name}",
+            f"{ACTIONS}/amazon-ecs-deploy-task-definition/blob/08e57e7dfb8553a9ab5b35566c828db2ef923d0e/README.md#{anchor}",
+            "08e57e7",
+            file=f"projects/{name}.json",
+        )
+        for name, anchor in (
+            ("ecs-deploy-service", "permissions"),
+            ("ecs-deploy-run-task", "permissions"),
+            ("ecs-deploy-codedeploy", "aws-codedeploy-support"),
+        )
+    ),
+    *(
+        PublishedPolicy(
+            f"projects/{name}",
+            f"{ACTIONS}/amazon-ecr-login/blob/101a97188c7cd81a12a07d380aad687e92e646c2/README.md#{anchor}",
+            "101a971",
+            file=f"projects/{name}.json",
+        )
+        for name, anchor in (
+            ("ecr-login-private", "ecr-private"),
+            ("ecr-login-pull", "ecr-private"),
+            ("ecr-login-push-pull", "ecr-private"),
+            ("ecr-login-public", "ecr-public"),
+            ("ecr-login-public-push", "ecr-public"),
+        )
+    ),
+]
+
+MANAGED_NAMES = (
+    # job functions (docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html)
+    "ViewOnlyAccess",
+    "SupportUser",
+    "Billing",
+    "DatabaseAdministrator",
+    "NetworkAdministrator",
+    "SecurityAudit",
+    "AWSSupportAccess",
+    # the EKS add-ons, nodes and clusters
+    "AmazonEKS_CNI_Policy",
+    "AmazonEBSCSIDriverPolicy",
+    "AmazonEFSCSIDriverPolicy",
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKSClusterPolicy",
+    "AmazonEKSVPCResourceController",
+    # workloads: containers, instances, functions
+    "AmazonEC2ContainerRegistryReadOnly",
+    "AmazonEC2ContainerRegistryPowerUser",
+    "AmazonECSTaskExecutionRolePolicy",
+    "AmazonEC2ContainerServiceforEC2Role",
+    "AWSAppRunnerServicePolicyForECRAccess",
+    "AmazonSSMManagedInstanceCore",
+    "CloudWatchAgentServerPolicy",
+    "AWSXRayDaemonWriteAccess",
+    "AWSLambdaBasicExecutionRole",
+    "AWSLambdaVPCAccessExecutionRole",
+    "AmazonElasticFileSystemClientReadWriteAccess",
+    # read-only
+    "AmazonS3ReadOnlyAccess",
+    "AmazonEC2ReadOnlyAccess",
+    "CloudWatchLogsReadOnlyAccess",
+    "AWSCloudTrail_ReadOnlyAccess",
+    "AmazonRoute53ReadOnlyAccess",
+    "AWSOrganizationsReadOnlyAccess",
+    "AWSBillingReadOnlyAccess",
+)
+
+MANAGED_ESCALATING: dict[str, str] = {}
+"""The AWS managed policies above that genuinely open a path to more power, and why."""
+
+
+def _managed() -> list[PublishedPolicy]:
+    policies = aws_managed_policies()
+    return [
+        PublishedPolicy(
+            f"managed/{name}",
+            f"arn:aws:iam::aws:policy{policies[name]['Path']}{name}, in {MOTO}",
+            f"updated {policies[name]['UpdateDate'][:10]}",
+            managed=name,
+            escalates=MANAGED_ESCALATING.get(name, ""),
+        )
+        for name in MANAGED_NAMES
+    ]
+
+
+PUBLISHED: list[PublishedPolicy] = [*_aws_docs(), *PROJECTS, *_managed()]
+
+W = 'writes on "*" that the catalogue says can be limited to named resources (RESOURCE_STAR stays an error for writes)'
+STALE = "actions the catalogue of 2026-04 does not know"
+REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
+    # Measured on 2026-12-07 (issue 29): the published policies the guardrails still refuse, the
+    # errors' rule ids, and why. The test asserts exactly these, so that a change shows.
+    "aws-docs/aws-dates": (("UNKNOWN_ACTION",), "a placeholder action (service-prefix:action-name) left in the example"),
+    "aws-docs/aws-mfa-dates": (("ACTION_WILDCARD", "UNKNOWN_ACTION"), "placeholder actions (service-prefix-1:*)"),
+    "aws-docs/dynamodb-specific-table": (
+        ("PERMISSIONS_MANAGEMENT_WILDCARD", "RESOURCE_MISMATCH"),
+        "an action pattern that covers Permissions management actions; an ARN that matches nothing an action acts on",
+    ),
+    "aws-docs/ec2-region": (
+        ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD", "PRIVILEGE_ESCALATION", "RESOURCE_STAR"),
+        "ec2:* limited to one region by a condition: every EC2 action",
+    ),
+    "aws-docs/ec2-require-mfa": (
+        ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD", "PRIVILEGE_ESCALATION", "RESOURCE_STAR"),
+        "ec2:* behind MFA: every EC2 action",
+    ),
+    "aws-docs/ec2-start-stop-tags": (("ACCOUNT_ID_FORMAT",), "the placeholder account-id left in the ARN"),
+    "aws-docs/ec2-terminate-ip": (("RESOURCE_STAR",), W),
+    "aws-docs/iam-assume-tagged-role": (
+        ("ROLE_CHAINING",),
+        "sts:AssumeRole on every role carrying a tag: chains into any role so tagged",
+    ),
+    "aws-docs/iam-credentials-console": (
+        ("PERMISSIONS_MANAGEMENT_WILDCARD",),
+        "an action pattern that covers Permissions management actions, on one's own user",
+    ),
+    "aws-docs/iam-limit-managed": (("PRIVILEGE_ESCALATION",), "attaching managed policies to users: a path to more power"),
+    "aws-docs/iam-manage-group-membership": (("PRIVILEGE_ESCALATION",), "adding users to a group: a path to the group's power"),
+    "aws-docs/iam-multiple-services-console": (
+        ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD", "PRIVILEGE_ESCALATION", "RESOURCE_STAR"),
+        "dynamodb:*, rds:* and iam:Get*/List* together",
+    ),
+    "aws-docs/iam-passrole-service": (("PASSROLE_STAR",), "iam:PassRole on every role, narrowed only by iam:PassedToService"),
+    "aws-docs/iam-policy-sim-path-console": (("RESOURCE_MISMATCH",), "an ARN that matches nothing one of its actions acts on"),
+    "aws-docs/iam-users-manage-group": (
+        ("PERMISSIONS_MANAGEMENT_WILDCARD", "PRIVILEGE_ESCALATION"),
+        "managing a group's members and policies",
+    ),
+    "aws-docs/lambda-access-dynamodb": (("RESOURCE_STAR",), W),
+    "aws-docs/rds-db-console": (("RESOURCE_STAR",), W),
+    "aws-docs/rds-region": (("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD", "RESOURCE_STAR"), "rds:* in a region"),
+    "aws-docs/rds-tag-owner": (("RESOURCE_STAR",), W),
+    "aws-docs/s3-deny-except-bucket": (
+        ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
+        "s3:* on one bucket: its bucket policy included",
+    ),
+    "aws-docs/s3-federated-home-directory-console": (
+        ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
+        "s3:* on a home folder",
+    ),
+    "aws-docs/s3-full-access-except-production": (("RESOURCE_MISMATCH", "RESOURCE_STAR"), "s3:* on every bucket but one"),
+    "aws-docs/s3-home-directory-console": (("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"), "s3:* on a home folder"),
+    "projects/aws-load-balancer-controller": (("RESOURCE_STAR",), W + ": its statements without a tag condition"),
+    "projects/aws-efs-csi-driver": (("RESOURCE_STAR", "UNKNOWN_ACTION"), W + "; s3files:* is newer than the catalogue"),
+    "projects/cluster-autoscaler": (("RESOURCE_STAR", "UNKNOWN_ACTION"), W + "; " + STALE),
+    "projects/ecs-deploy-service": (
+        ("RESOURCE_STAR",),
+        'ecs:RegisterTaskDefinition on "*": the catalogue lists task-definition for it',
+    ),
+    "projects/ecs-deploy-run-task": (("RESOURCE_STAR",), 'ecs:RunTask and ecs:RegisterTaskDefinition on "*"'),
+    "projects/ecs-deploy-codedeploy": (
+        ("RESOURCE_STAR",),
+        'ecs:RegisterTaskDefinition on "*": the catalogue lists task-definition for it',
+    ),
+    "managed/DatabaseAdministrator": (
+        ("MANAGED_POLICY_ESCALATION",),
+        "reported as an escalation path by the managed-policy rule (not examined further here)",
+    ),
+}
