@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan check check-all verify bench-org bench docs test lint typecheck pytest venv policypack-venv node clean
+.PHONY: plan check check-all verify bench-org bench-guardrails bench docs test lint typecheck pytest venv policypack-venv node clean
 
 venv: $(VENV)/.installed
 
@@ -73,6 +73,11 @@ docs: venv
 # The whole organisation: 1,000 people, a people's stack and 50 roles-only stacks of 8 roles (JSON figures).
 bench-org: venv
 	@$(PY) -m tools.benchmark.organisation $(if $(REPEAT),--repeat $(REPEAT))
+
+# These guardrails, cloudsplaining and Parliament on the escalation and precision corpora, in one run;
+# WRITE=docs/guardrails.md writes the table between its compare markers.
+bench-guardrails: venv
+	@$(PY) -m tests.guardrails.compare $(if $(WRITE),--write $(WRITE))
 
 lint: venv
 	@$(VENV)/bin/ruff check .

@@ -448,6 +448,20 @@ def condition_keys(action_name: str) -> frozenset[str]:
     return frozenset(k.lower() for t in types.values() for k in t.get("condition_keys", []))
 
 
+@lru_cache(maxsize=4096)
+def resource_condition_keys(action_name: str) -> frozenset[str]:
+    """The condition keys (lower case) that can narrow which resources the action reaches: those
+    the catalogue lists for the action and those it lists for the action's resource types
+    (`iam:ResourceTag/${TagKey}` is listed on the `user` type, not on `iam:TagUser`)."""
+    entry = action(action_name)
+    if entry is None:
+        return frozenset()
+    service = _service(entry.name.split(":", 1)[0].lower())
+    assert service is not None, action_name
+    of_types = (k.lower() for t, _ in entry.resources for k in service["resources"][t].get("condition_keys", []))
+    return condition_keys(action_name) | frozenset(of_types)
+
+
 @lru_cache(maxsize=65536)
 def acts_on(action_name: str, resource: str, types: tuple[str, ...] | None = None) -> bool:
     """Whether the action, granted on this Resource value, is granted on anything (IAM ignores an

@@ -22,13 +22,13 @@ from .catalogue import (
     acts_on,
     arn_format,
     broad,
-    condition_keys,
     covered_services,
     every_resource,
     expand,
     has_wildcard,
     listed,
     matches,
+    resource_condition_keys,
     strings,
 )
 from .federation import permission_set_statement
@@ -271,9 +271,36 @@ def _narrows(condition_key: str, catalogue_keys: frozenset[str]) -> bool:
     return any(condition_key == k or ("${" in k and condition_key.startswith(k.split("${", 1)[0])) for k in catalogue_keys)
 
 
-def _scoped_by_condition(statement: Mapping[str, Any], action_name: str) -> bool:
-    keys = condition_keys(action_name)
-    return any(_narrows(key, keys) for _, key, _ in _conditions(statement))
+def _requires_the_key(operator: str, values: list[Any]) -> bool:
+    """Whether a condition holds only for requests that carry the key with a value it names: not
+    an `...IfExists` operator (true without the key), a negated one (`StringNotEquals`: true for
+    every other value, and without the key), `ForAllValues:` (true without the key) or `Null`
+    with `"true"` (true where the key is absent: every resource without that tag)."""
+    if operator.startswith("forallvalues:") or not values:
+        return False
+    base = operator.rsplit(":", 1)[-1]
+    if base.endswith("ifexists") or "not" in base:
+        return False
+    if base == "null":
+        return all(str(v).lower() == "false" for v in values)
+    return True
+
+
+TAGS_WRITTEN = ("aws:requesttag/", "aws:tagkeys")
+"""Keys about the tags a request writes: they narrow which resources a creation makes, not which
+existing resources a tagging action (`iam:TagRole`) reaches."""
+
+
+def _scoped_by_condition(statement: Mapping[str, Any], found: Action) -> bool:
+    """Whether the statement grants the action only on resources a condition names: a key the
+    catalogue lists for it, under an operator that requires the key (`_requires_the_key`)."""
+    keys = resource_condition_keys(found.name)
+    return any(
+        _narrows(key, keys)
+        and _requires_the_key(op, values)
+        and not (found.access_level == "Tagging" and key.startswith(TAGS_WRITTEN))
+        for op, key, values in _conditions(statement)
+    )
 
 
 def _scopable_on_every(statement: Mapping[str, Any]) -> tuple[list[str], dict[str, Action], dict[str, Action]]:
@@ -294,7 +321,7 @@ def _scopable_on_every(statement: Mapping[str, Any]) -> tuple[list[str], dict[st
         for found in expand(pattern):
             if not found.scopable or not any(acts_on(found.name, r) for r in every):
                 continue
-            if _scoped_by_condition(statement, found.name):
+            if _scoped_by_condition(statement, found):
                 continue
             (warnings if found.access_level in READ_LEVELS else errors).setdefault(found.name, found)
     return every, errors, warnings

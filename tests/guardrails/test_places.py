@@ -85,7 +85,9 @@ def test_make_check_text_says_what_blocks(two_problems: dict[str, Any], project:
     assert lines[1].startswith(
         "  warning TRUST_WITHOUT_MFA cross-account-roles:roles.s3-list-role (trust policy), Statement[0]: "
     )
-    assert lines[2].startswith('  error RESOURCE_STAR policies/delete-any.json, Statement[0]: Resource "*" for s3:DeleteObject (accesspointobject ')
+    assert lines[2].startswith(
+        '  error RESOURCE_STAR policies/delete-any.json, Statement[0]: Resource "*" for s3:DeleteObject (accesspointobject '
+    )
 
 
 def test_make_check_exits_two_when_the_settings_cannot_be_read(capsys: pytest.CaptureFixture[str]) -> None:

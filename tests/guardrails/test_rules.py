@@ -441,3 +441,36 @@ def test_the_non_exclusive_attachments_the_program_uses_pass(resource_class: str
 
     token = getattr(aws.iam, resource_class).pulumi_type
     assert list(exclusive_policy_attachment(EngineResource(type=token, name="x", provider="access-target"))) == []
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEqualsIfExists": {"aws:ResourceTag/team": "data"}},
+        {"StringNotEquals": {"aws:ResourceTag/team": "nobody"}},
+        {"Null": {"aws:ResourceTag/team": "true"}},
+        {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}},
+        {"StringEquals": {"aws:ResourceTag/team": []}},
+    ],
+    ids=["if-exists", "negated", "null-true", "for-all-values", "no-value"],
+)
+def test_a_condition_that_holds_without_the_key_does_not_narrow_a_write_on_star(condition: dict[str, Any]) -> None:
+    """Decoys: each is true for resources without the tag (or for every other value), so the
+    statement still grants the write on every resource."""
+    assert ids(doc(allow("ec2:DeleteVolume", "*", Condition=condition))) == ["RESOURCE_STAR"]
+
+
+def test_a_null_false_condition_on_a_resource_tag_narrows_to_the_tagged_resources() -> None:
+    """The AWS Load Balancer Controller's form: only resources that carry the tag."""
+    tagged = {"Null": {"aws:ResourceTag/ingress.k8s.aws/cluster": "false"}}
+    assert ids(doc(allow("ec2:DeleteSecurityGroup", "*", Condition=tagged))) == []
+
+
+def test_a_condition_on_the_tags_written_does_not_narrow_which_roles_a_tagging_action_reaches() -> None:
+    """The IAM User Guide's iam-manage-tags example: iam:TagRole on every role, limited to the tag
+    key Department; every role of the account can still be given any Department (a trust that
+    reads aws:PrincipalTag/Department follows)."""
+    keys = {"ForAnyValue:StringEquals": {"aws:TagKeys": ["Department"]}}
+    assert ids(doc(allow("iam:TagRole", "*", Condition=keys))) == ["RESOURCE_STAR"]
+    created = {"StringEquals": {"aws:RequestTag/team": "data"}}
+    assert ids(doc(allow("ec2:CreateVolume", "*", Condition=created))) == []
