@@ -120,9 +120,13 @@ def test_a_region_condition_does_not_narrow_which_resources() -> None:
     assert ids(doc(allow("ec2:DeleteVolume", "*", Condition=in_region))) == ["RESOURCE_STAR"]
 
 
-def test_a_condition_key_the_catalogue_does_not_list_for_the_action_does_not_narrow_it() -> None:
-    unrelated = {"StringEquals": {"s3:prefix": "home/"}}
-    assert ids(doc(allow("ec2:DeleteVolume", "*", Condition=unrelated))) == ["RESOURCE_STAR"]
+@pytest.mark.parametrize(
+    "condition",
+    [{"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, {"StringEquals": {"aws:PrincipalTag/team": "data"}}],
+    ids=["source-ip", "principal-tag"],
+)
+def test_a_condition_on_who_or_from_where_does_not_narrow_which_resources(condition: dict[str, Any]) -> None:
+    assert ids(doc(allow("ec2:DeleteVolume", "*", Condition=condition))) == ["RESOURCE_STAR"]
 
 
 @pytest.mark.parametrize("resource", ["arn:aws:s3:::*", "arn:aws:s3:::*/*", "arn:*:s3:::*"])
