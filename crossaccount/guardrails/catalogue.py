@@ -68,9 +68,11 @@ class Action:
     """(resource type, ARN format with every `${...}` as `*`) of each resource type it acts on;
     empty for an action that only works on `"*"` (`s3:ListAllMyBuckets`)."""
     required: frozenset[str] = frozenset()
-    """The resource types AWS always authorizes the action against (`role*` in the Service
-    Authorization Reference); the others are optional: some requests name none of them, and only
-    `"*"` allows those (`elasticloadbalancing:CreateListener`, `ec2:CreateTags`)."""
+    """The resource types marked required (`role*` in the Service Authorization Reference): AWS
+    authorizes every request against them. The others are optional: alternatives, one of which
+    a request names (`s3:GetObject`: an object or an access point's object), or types only some
+    requests name (`ec2:CreateNetworkInterface`'s security group). RESOURCE_STAR names the
+    required ones first."""
 
     @property
     def scopable(self) -> bool:
