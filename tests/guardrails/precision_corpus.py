@@ -1,12 +1,14 @@
 """The precision corpus of issue 29: policies that AWS and well-known projects publish and teams
-really use, each citing where it was read (address and commit or date). The guardrails must
-pass each one, warnings allowed, unless it genuinely opens a path to more power (`escalates`
-says which and why); the escalation corpus (`escalation_corpus`) is the other side.
+really use, each citing where it was read (address and commit or date). The guardrails should
+pass each one, warnings allowed; `REFUSED` records those they still refuse, the rule ids of the
+errors and why (a genuine path to more power, a write on `"*"`, another rule's judgement, or the
+example's own placeholder). The escalation corpus (`escalation_corpus`) is the other side.
 
 - `aws-docs/`: every example policy of the IAM User Guide's "Example IAM identity-based
   policies" pages, as awsdocs/iam-user-guide held them when AWS archived the repository
   (commit e2b8637, 2023-06-15; the pages live on at docs.aws.amazon.com): the first policy of
-  each page, its italic placeholders (`*bucket-name*`) left as the words they are.
+  each of the 58 `reference_policies_examples_*.md` pages, its placeholders (`bucket-name`,
+  `account-id`) left as written.
 - `projects/`: the policies the EKS add-ons and the aws-actions deploy actions ask for, read
   from their repositories at the commit named. In the aws-actions READMEs' policies the
   placeholders (`<aws_account_id>`, `<region>`, `<cluster_name>`...) are written out
@@ -45,8 +47,6 @@ class PublishedPolicy:
     """Its path under `precision/`; None for an AWS managed policy."""
     managed: str | None = None
     """The AWS managed policy's name, read from moto's copy."""
-    escalates: str = ""
-    """Why it is expected to be reported as an escalation; empty: it must pass (warnings allowed)."""
 
     @cached_property
     def document(self) -> dict[str, Any]:
@@ -65,14 +65,10 @@ def _aws_docs() -> list[PublishedPolicy]:
             f"{IAM_GUIDE}/reference_policies_examples_{path.stem.replace('-', '_')}.md",
             IAM_GUIDE_DATE,
             file=f"aws-docs/{path.name}",
-            escalates=AWS_DOCS_ESCALATING.get(path.stem, ""),
         )
         for path in sorted((HERE / "aws-docs").glob("*.json"))
     ]
 
-
-AWS_DOCS_ESCALATING: dict[str, str] = {}
-"""The IAM User Guide's examples that genuinely open a path to more power, and why."""
 
 K8S = "https://github.com/kubernetes-sigs"
 ACTIONS = "https://github.com/aws-actions"
@@ -176,9 +172,6 @@ MANAGED_NAMES = (
     "AWSBillingReadOnlyAccess",
 )
 
-MANAGED_ESCALATING: dict[str, str] = {}
-"""The AWS managed policies above that genuinely open a path to more power, and why."""
-
 
 def _managed() -> list[PublishedPolicy]:
     policies = aws_managed_policies()
@@ -188,7 +181,6 @@ def _managed() -> list[PublishedPolicy]:
             f"arn:aws:iam::aws:policy{policies[name]['Path']}{name}, in {MOTO}",
             f"updated {policies[name]['UpdateDate'][:10]}",
             managed=name,
-            escalates=MANAGED_ESCALATING.get(name, ""),
         )
         for name in MANAGED_NAMES
     ]
