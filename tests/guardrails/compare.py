@@ -86,7 +86,7 @@ def rows() -> list[tuple[str, int, int]]:
     published = [(p, [p.document]) for p in PUBLISHED]
     escalations = [(c, escalation_documents(c)) for c in ESCALATION]
     tools: list[tuple[str, Callable[[Any, list[dict[str, Any]]], bool], Callable[[Any, list[dict[str, Any]]], bool]]] = [
-        ("these guardrails", lambda c, _: ours_catches(c), lambda p, _: ours_refuses(p)),
+        ("cross-account-roles guardrails", lambda c, _: ours_catches(c), lambda p, _: ours_refuses(p)),
         (
             "cloudsplaining 0.9.1 `scan-policy-file`",
             lambda _, d: cloudsplaining(d, all_risky=False),
