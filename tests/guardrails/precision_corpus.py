@@ -14,8 +14,9 @@ example's own placeholder). The escalation corpus (`escalation_corpus`) is the o
   placeholders (`<aws_account_id>`, `<region>`, `<cluster_name>`...) are written out
   (111122223333, us-east-2, my-cluster...); nothing else is changed.
 - AWS managed policies (`managed`): the job-function policies and the EKS, ECS, ECR, SSM,
-  CloudWatch and Lambda policies the add-ons and workloads attach, read from moto 5.2.5's copy
-  of every AWS managed policy (the copy the guardrails read), never copied here.
+  CloudWatch and Lambda policies the add-ons and workloads attach, read from the copy of every
+  AWS managed policy the guardrails judge attachments by (crossaccount/data/aws-managed-policies.json,
+  its header naming its source and date), never copied here; each cites its ARN and default version.
 
 Written for this repository on 2026-12-07.
 """
@@ -28,12 +29,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from crossaccount.guardrails.managed import aws_managed_policies
+from crossaccount.guardrails.managed import SOURCE, aws_managed_policies
 
 HERE = Path(__file__).resolve().parent / "precision"
 IAM_GUIDE = "https://github.com/awsdocs/iam-user-guide/blob/e2b8637a825b9f292bb04af61277d067dfcc5676/doc_source"
 IAM_GUIDE_DATE = "e2b8637, 2023-06-15"
-MOTO = "moto 5.2.5 (moto/iam/aws_managed_policies.py)"
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class PublishedPolicy:
     file: str | None = None
     """Its path under `precision/`; None for an AWS managed policy."""
     managed: str | None = None
-    """The AWS managed policy's name, read from moto's copy."""
+    """The AWS managed policy's name, read from the guardrails' copy (`managed.SOURCE`)."""
 
     @cached_property
     def document(self) -> dict[str, Any]:
@@ -178,8 +178,8 @@ def _managed() -> list[PublishedPolicy]:
     return [
         PublishedPolicy(
             f"managed/{name}",
-            f"arn:aws:iam::aws:policy{policies[name]['Path']}{name}, in {MOTO}",
-            f"updated {policies[name]['UpdateDate'][:10]}",
+            f"{policies[name]['Arn']}, in {SOURCE}",
+            f"{policies[name]['DefaultVersionId']}, updated {policies[name]['UpdateDate'][:10]}",
             managed=name,
         )
         for name in MANAGED_NAMES

@@ -18,8 +18,7 @@ def role_of(policy: PublishedPolicy) -> Entity:
     managed: tuple[tuple[str, str], ...] = ()
     documents: tuple[PolicyDocument, ...] = ()
     if policy.managed is not None:
-        path = aws_managed_policies()[policy.managed]["Path"]
-        managed = (("managedPolicyArns[0]", f"arn:aws:iam::aws:policy{path}{policy.managed}"),)
+        managed = (("managedPolicyArns[0]", aws_managed_policies()[policy.managed]["Arn"]),)
     else:
         documents = (PolicyDocument("managed", f"policies/{short}.json", json.dumps(policy.document)),)
     return Entity(
