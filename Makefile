@@ -14,7 +14,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan review check check-all verify bench-org bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
+.PHONY: plan review check check-all verify bench-org bench-guardrails bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
 
 venv: $(VENV)/.installed
 dev-venv: $(VENV)/.installed-dev
@@ -94,6 +94,11 @@ managed-policies: venv
 # The whole organisation: 1,000 people, a people's stack and 50 roles-only stacks of 8 roles (JSON figures).
 bench-org: dev-venv
 	@$(PY) -m tools.benchmark.organisation $(if $(REPEAT),--repeat $(REPEAT))
+
+# These guardrails, cloudsplaining and Parliament on the escalation and precision corpora, in one run;
+# WRITE=docs/guardrails.md writes the table between its compare markers.
+bench-guardrails: dev-venv
+	@$(PY) -m tests.guardrails.compare $(if $(WRITE),--write $(WRITE))
 
 lint: dev-venv
 	@$(VENV)/bin/ruff check .

@@ -124,9 +124,10 @@ def test_the_trust_modes_are_one_role_each_and_the_account_wide_ones_are_warning
 
 def test_a_waiver_keeps_the_finding_visible_but_not_blocking(tmp_path: Path) -> None:
     (plan,) = planned("waiver", tmp_path).values()
-    (finding,) = plan["findings"]
+    (finding, listing) = plan["findings"]
+    assert (listing["rule_id"], listing["severity"]) == ("RESOURCE_STAR_SCOPABLE", "warning")  # s3:ListBucket: a read
     assert (finding["rule_id"], finding["severity"]) == ("RESOURCE_STAR", "error")
-    assert finding["waived"] == "auditors read every bucket; reviewed by security (SEC-142)"
+    assert finding["waived"] == "the retention job deletes expired objects in every bucket; reviewed by security (SEC-142)"
 
 
 def test_the_terraform_walkthrough_is_adopted_not_created(tmp_path: Path) -> None:

@@ -67,6 +67,12 @@ class Action:
     resources: tuple[tuple[str, str], ...]
     """(resource type, ARN format with every `${...}` as `*`) of each resource type it acts on;
     empty for an action that only works on `"*"` (`s3:ListAllMyBuckets`)."""
+    required: frozenset[str] = frozenset()
+    """The resource types marked required (`role*` in the Service Authorization Reference): AWS
+    authorizes every request against them. The others are optional: alternatives, one of which
+    a request names (`s3:GetObject`: an object or an access point's object), or types only some
+    requests name (`ec2:CreateNetworkInterface`'s security group). RESOURCE_STAR names the
+    required ones first."""
 
     @property
     def scopable(self) -> bool:
@@ -142,6 +148,7 @@ def _action(prefix: str, name: str) -> Action:
         privilege["access_level"],
         # a resource type of another service, rare, is not in this service's list: left out
         tuple((t, arn_of[t]) for t in privilege["resource_types"] if t and t in arn_of),
+        frozenset(t for t, v in privilege["resource_types"].items() if t and t in arn_of and v.get("required")),
     )
 
 
@@ -500,6 +507,20 @@ def condition_keys(action_name: str) -> frozenset[str]:
     assert service is not None, prefix
     types = service["privileges"][name]["resource_types"]
     return frozenset(k.lower() for t in types.values() for k in t.get("condition_keys", []))
+
+
+@lru_cache(maxsize=4096)
+def resource_condition_keys(action_name: str) -> frozenset[str]:
+    """The condition keys (lower case) that can narrow which resources the action reaches: those
+    the catalogue lists for the action and those it lists for the action's resource types
+    (`iam:ResourceTag/${TagKey}` is listed on the `user` type, not on `iam:TagUser`)."""
+    entry = action(action_name)
+    if entry is None:
+        return frozenset()
+    service = _service(entry.name.split(":", 1)[0].lower())
+    assert service is not None, action_name
+    of_types = (k.lower() for t, _ in entry.resources for k in service["resources"][t].get("condition_keys", []))
+    return condition_keys(action_name) | frozenset(of_types)
 
 
 @lru_cache(maxsize=65536)

@@ -22,9 +22,9 @@ from tools.commands import check
 from tools.offline.mocks import ProgramError, ProgramRun, run_program
 from tools.render.plan import render_json, render_text
 
-READ_ANY_OBJECT = {
+DELETE_ANY_OBJECT = {
     "Version": "2012-10-17",
-    "Statement": [{"Sid": "ReadAnyObject", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+    "Statement": [{"Sid": "DeleteAnyObject", "Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "*"}],
 }
 
 
@@ -36,8 +36,8 @@ def write_stack(project: Path, stack: str, settings: dict[str, Any]) -> None:
 @pytest.fixture
 def two_problems(settings: dict[str, Any], project: Path) -> dict[str, Any]:
     """An error (RESOURCE_STAR in a file) and a warning (no MFA on the trust)."""
-    write_policy(project / "policies", "read-any.json", READ_ANY_OBJECT)
-    settings["roles"]["s3-list-role"].update(policyFiles=["read-any.json"], requireMfa=False)
+    write_policy(project / "policies", "delete-any.json", DELETE_ANY_OBJECT)
+    settings["roles"]["s3-list-role"].update(policyFiles=["delete-any.json"], requireMfa=False)
     settings["selfService"] = {"enforceMfa": False}  # else AWS requires MFA all the same (MFA_REQUIRED_BY_SELF_SERVICE)
     return settings
 
@@ -68,7 +68,7 @@ def test_make_check_exits_one_and_lists_every_finding_as_json(two_problems: dict
     listed = json.loads(out.getvalue())["findings"]
     assert [(f["rule_id"], f["severity"], f["location"], f["waived"]) for f in listed] == [
         ("TRUST_WITHOUT_MFA", "warning", "cross-account-roles:roles.s3-list-role (trust policy), Statement[0]", None),
-        ("RESOURCE_STAR", "error", "policies/read-any.json, Statement[0]", None),
+        ("RESOURCE_STAR", "error", "policies/delete-any.json, Statement[0]", None),
     ]
     assert all(set(f) == {"rule_id", "severity", "location", "message", "waived"} for f in listed)
 
@@ -85,7 +85,9 @@ def test_make_check_text_says_what_blocks(two_problems: dict[str, Any], project:
     assert lines[1].startswith(
         "  warning TRUST_WITHOUT_MFA cross-account-roles:roles.s3-list-role (trust policy), Statement[0]: "
     )
-    assert lines[2].startswith('  error RESOURCE_STAR policies/read-any.json, Statement[0]: Resource "*" for s3:GetObject, ')
+    assert lines[2].startswith(
+        '  error RESOURCE_STAR policies/delete-any.json, Statement[0]: Resource "*" for s3:DeleteObject (accesspointobject '
+    )
 
 
 def test_make_check_exits_two_when_the_settings_cannot_be_read(capsys: pytest.CaptureFixture[str]) -> None:

