@@ -28,6 +28,7 @@ COMMANDS = {
     "plan": ("tools.commands.plan", "print what `pulumi up` would create, offline"),
     "check": ("tools.commands.check", "run the IAM guardrails on a stack's settings and policy files"),
     "verify": ("tools.commands.verify", "after `pulumi up`: assume each role and run its checks"),
+    "aws-config": ("tools.commands.aws_config", "one person's ~/.aws/config (or --steps) over every stack, offline"),
     "comment": ("tools.commands.comment", "the pull request's one review comment, from the plans of plan --artifact"),
     "bench": ("tools.benchmark.bench", "time the program under the mocks for stacks of growing size"),
     "policypack": ("tools.commands.policypack", "write a copy of the policy pack that runs without this repository"),

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from crossaccount.iam import POLICY_VERSION, iam_arn, permission_set_role_pattern, saml_audience
-from crossaccount.inputs import SELF_SERVICE_FILE
+from crossaccount.inputs import SELF_SERVICE_FILE, UNDECRYPTED
 from crossaccount.settings.models import GroupSettings, LoadedSettings, RoleSettings, StackSettings, UserSettings
 from crossaccount.settings.people import groups_of, trusted_user_names
 
@@ -15,7 +15,9 @@ from .access import (
     assume_role_command,
     assume_route,
     aws_config_profile,
+    config_lines,
     console_sign_in_url,
+    profile_name,
     role_profile_name,
     sso_config_profile,
     switch_role_url,
@@ -54,6 +56,7 @@ from .model import (
 )
 from .names import group_policy_name, role_policy_name, self_service_policy_name, user_policy_name
 from .packing import pack
+from .dayone import DayOnePlan, DayOneRole, Person, day_one
 from .route import MfaSession, decide_mfa, mfa_session_profile, session_seconds
 
 
@@ -118,9 +121,12 @@ def _with_mfa(loaded: LoadedSettings, arns: _Arns) -> _Arns:
     enforced = _mfa_enforced(loaded)
     sessions = {}
     for user in sorted(arns.users):
+        # Every role the stack knows the route to: a people's stack's own and the roles-only
+        # stacks' (`remote_roles`), so a person trusted only by other stacks' roles has a session
+        # step here too, as long as the shortest `mfaMaxAgeSeconds` of all of them.
         needing = [
             role
-            for name, role in loaded.settings.roles.items()
+            for name, role in arns.role_settings.items()
             if user in arns.trusted[name] and decide_mfa(role.require_mfa, user in enforced).required
         ]
         if needing:
@@ -275,9 +281,45 @@ def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePl
                 profile=arns.profiles[name],
                 adopt=user.import_,
                 assume_policies=assume,
+                day_one=_day_one(loaded, arns, name, user, self_service, roles_of.get(name, [])),
             )
         )
     return users
+
+
+def _day_one(
+    loaded: LoadedSettings, arns: _Arns, name: str, user: UserSettings, self_service: SelfServicePlan | None, role_keys: list[str]
+) -> DayOnePlan:
+    """The person's `~/.aws/config` and steps over every role that trusts them, of any stack."""
+    s = loaded.settings
+    targets = {n: (s.target, loaded.is_secret("roles", n, "externalId")) for n in s.roles}
+    for remote in loaded.remote_roles:
+        targets[remote.key] = (remote.target, remote.settings.external_id == UNDECRYPTED)
+    session = arns.sessions.get(name)
+    roles = []
+    for role_key in role_keys:
+        role, (target, secret) = arns.role_settings[role_key], targets[role_key]
+        mfa = decide_mfa(role.require_mfa, name in arns.mfa_enforced)
+        route = assume_route(role, arns.roles[role_key], name, arns.profiles[name], session if mfa.required else None)
+        role_name = role_key.rsplit("/", 1)[-1]
+        config = config_lines(target, role, role_name, route)
+        no_profile = ""
+        if config is None:
+            no_profile = "it requires a source identity, which no profile key sets"
+        elif secret:
+            config, no_profile = None, "its externalId is a secret: --show-secrets the outputs of its stack for the value"
+        roles.append(DayOneRole(role_key, profile_name(target, role_name), route, config, assume_role_command(route), no_profile))
+    person = Person(
+        name=name,
+        profile=arns.profiles[name],
+        mfa_serial=arns.mfa_serials[name],
+        device_name=user.mfa_device_name or name,
+        self_service=self_service is not None and name in self_service.users,
+        enforce_mfa=name in arns.mfa_enforced,
+        console=user.console_access,
+        console_sign_in_url=console_sign_in_url(s),
+    )
+    return day_one(person, session, roles)
 
 
 def _trusted_people(loaded: LoadedSettings, arns: _Arns) -> list[UserPlan]:

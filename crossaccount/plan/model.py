@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from crossaccount.settings.models import PasswordPolicySettings, StackSettings
 
+from .dayone import DayOnePlan
 from .route import AssumeRoute, MfaDecision, MfaSession
 
 
@@ -57,6 +58,9 @@ class UserPlan:
 
     assume_policies: tuple[AssumePolicyPlan, ...] = ()
     """Every assume-role policy of the user, at most 6,144 characters each (`crossaccount.packing`)."""
+    day_one: DayOnePlan | None = None
+    """A user of this stack's own (never a roles-only stack's reference): its `~/.aws/config`
+    over every role of every stack that trusts it, and its first day's steps (`crossaccount.plan.dayone`)."""
 
     @property
     def attached_policies(self) -> int:

@@ -70,6 +70,8 @@ def _user_output(user: UserPlan) -> dict[str, Any]:
         output["mfaSessionCommand"] = user.mfa_session.command
     if user.groups:
         output["groups"] = list(user.groups)
+    if user.day_one is not None:
+        output["dayOne"] = {"awsConfig": list(user.day_one.aws_config), "steps": list(user.day_one.steps)}
     return output
 
 
