@@ -31,6 +31,7 @@ from .conflicts import (
     source_policy_name_problems,
     user_policy_count_problems,
 )
+from .dayone import DayOnePlan, DayOneRole, Person, day_one
 from .documents import (
     account_wide_trust_policy,
     assume_roles_policy,
@@ -56,7 +57,6 @@ from .model import (
 )
 from .names import group_policy_name, role_policy_name, self_service_policy_name, user_policy_name
 from .packing import pack
-from .dayone import DayOnePlan, DayOneRole, Person, day_one
 from .route import MfaSession, decide_mfa, mfa_session_profile, session_seconds
 
 
@@ -302,7 +302,8 @@ def _day_one(
         mfa = decide_mfa(role.require_mfa, name in arns.mfa_enforced)
         route = assume_route(role, arns.roles[role_key], name, arns.profiles[name], session if mfa.required else None)
         role_name = role_key.rsplit("/", 1)[-1]
-        config = config_lines(target, role, role_name, route)
+        lines = config_lines(target, role, role_name, route)
+        config = None if lines is None else tuple(lines)
         no_profile = ""
         if config is None:
             no_profile = "it requires a source identity, which no profile key sets"

@@ -143,7 +143,7 @@ def steps(person: Person, session: MfaSession | None, roles: Sequence[DayOneRole
     if session is not None:
         out.append(
             f"Check the AWS CLI: aws --version must show aws-cli/{MFA_LOGIN_MIN_VERSION} or later. An older one (any v1, "
-            f"or v2 before {MFA_LOGIN_MIN_VERSION}) has no configure mfa-login and answers "{OLD_CLI_ERROR}": "
+            f'or v2 before {MFA_LOGIN_MIN_VERSION}) has no configure mfa-login and answers "{OLD_CLI_ERROR}": '
             f"upgrade ({INSTALL_URL}), or run {mfa_login_fallback(session)} and write its AccessKeyId, SecretAccessKey "
             f"and SessionToken as aws_access_key_id, aws_secret_access_key and aws_session_token under "
             f"[{session.session_profile}] in ~/.aws/credentials."
