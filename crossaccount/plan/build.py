@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from crossaccount.iam import POLICY_VERSION, iam_arn, permission_set_role_pattern, saml_audience
+from crossaccount.iam import POLICY_VERSION, iam_arn, permission_set_role_pattern
 from crossaccount.inputs import SELF_SERVICE_FILE, UNDECRYPTED
 from crossaccount.settings.models import GroupSettings, LoadedSettings, RoleSettings, StackSettings, UserSettings
 from crossaccount.settings.people import groups_of, trusted_user_names
@@ -37,6 +37,7 @@ from .documents import (
     assume_roles_policy,
     permission_set_policy,
     role_trust_policy,
+    saml_audiences,
     to_json,
     trust_actions,
     trust_conditions,
@@ -215,7 +216,7 @@ def _role_plan(loaded: LoadedSettings, name: str, role: RoleSettings, arns: _Arn
         adopt=role.import_,
         adopt_policies=role.import_policies,
         permission_sets=_permission_set_access(s, name, role, role_arn),
-        federated=_federated_access(role, tgt.partition),
+        federated=_federated_access(role, tgt.region),
     )
 
 
@@ -234,9 +235,10 @@ def _permission_set_access(s: StackSettings, name: str, role: RoleSettings, role
     )
 
 
-def _federated_access(role: RoleSettings, partition: str) -> tuple[FederatedAccessPlan, ...]:
-    saml = [FederatedAccessPlan("saml", arn, saml_audience(partition)) for arn in role.trusted_saml_providers]
-    oidc = [FederatedAccessPlan("oidc", p.arn, p.audience, p.subject) for p in role.trusted_oidc_providers]
+def _federated_access(role: RoleSettings, region: str) -> tuple[FederatedAccessPlan, ...]:
+    audiences = tuple(saml_audiences(role, region))
+    saml = [FederatedAccessPlan("saml", arn, audiences) for arn in role.trusted_saml_providers]
+    oidc = [FederatedAccessPlan("oidc", p.arn, (p.audience,), p.subject) for p in role.trusted_oidc_providers]
     return tuple(saml + oidc)
 
 
@@ -307,9 +309,11 @@ def _day_one(
         no_profile = ""
         if config is None:
             no_profile = "it requires a source identity, which no profile key sets"
-        elif secret:
-            config, no_profile = None, "its externalId is a secret: --show-secrets the outputs of its stack for the value"
-        roles.append(DayOneRole(role_key, profile_name(target, role_name), route, config, assume_role_command(route), no_profile))
+        command = assume_role_command(route)
+        if secret:  # never in these outputs, which are not secret: the role's own outputs are
+            config, command = None, ""
+            no_profile = "its externalId is a secret: take its awsConfigProfile from its stack's outputs, with --show-secrets"
+        roles.append(DayOneRole(role_key, profile_name(target, role_name), route, config, command, no_profile))
     person = Person(
         name=name,
         profile=arns.profiles[name],

@@ -160,7 +160,8 @@ def steps(person: Person, session: MfaSession | None, roles: Sequence[DayOneRole
             f"output of: python -m tools aws-config --person {you})."
         )
     for role in sorted((r for r in roles if r.config is None), key=lambda r: r.key):
-        out.append(f"{role.key} has no profile ({role.no_profile}): run {role.assume_role_command}")
+        run = f": run {role.assume_role_command}" if role.assume_role_command else ""
+        out.append(f"{role.key} has no profile here ({role.no_profile}){run}")
     if config:
         first = min(config, key=lambda r: r.profile_name)
         out.append(f"Try it: aws sts get-caller-identity --profile {first.profile_name}")

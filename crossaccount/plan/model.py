@@ -160,7 +160,8 @@ class FederatedAccessPlan:
     kind: str
     """`saml` or `oidc`."""
     provider_arn: str
-    audience: str
+    audiences: tuple[str, ...]
+    """SAML: the sign-in endpoints `SAML:aud` accepts (`samlAudiences`); OIDC: the one exact `aud`."""
     subject: str | None = None
     """OIDC only: the exact `sub`."""
 
