@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import re
 import warnings
-from pathlib import Path
 from typing import Any
 
 from tests.conftest import walkthrough_settings
@@ -16,7 +15,13 @@ from tools.offline.mocks import run_program
 from tools.paths import PROJECT_DIR
 
 TARGET = "444455556666"
-PLACEHOLDERS = {"users": "<user>", "roles": "<role>", "groups": "<group>", "access": "<user>", "permissionSets": "<permissionSet>"}
+PLACEHOLDERS = {
+    "users": "<user>",
+    "roles": "<role>",
+    "groups": "<group>",
+    "access": "<user>",
+    "permissionSets": "<permissionSet>",
+}
 
 
 def paths(value: Any, prefix: tuple[str, ...] = ()) -> set[str]:
