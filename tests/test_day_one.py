@@ -203,3 +203,17 @@ def test_aws_config_refuses_a_person_no_people_stack_holds(project: Path) -> Non
         '  - --person: got "mallory\\"\\n[profile x]"; expected a person of a people\'s stack of this project '
         "(alice, carol)\n"
     )
+
+
+def test_every_stack_asks_for_the_same_session_the_shortest_mfa_age_allows(project: Path) -> None:
+    """One session profile serves every stack: staging's outputs must not ask for 12 hours when
+    data-read refuses an MFA older than one."""
+    organisation(project)
+    commands = {
+        stack: stack_outputs(check_stack(project, stack).plan)["users"]["carol"]["mfaSessionCommand"]
+        for stack in ("people", "staging", "data")
+    }
+    assert set(commands.values()) == {
+        f"aws configure mfa-login --profile carol@{SOURCE} --update-profile carol@{SOURCE}-mfa "
+        f"--serial-number arn:aws:iam::{SOURCE}:mfa/carol --duration-seconds 3600"
+    }

@@ -120,6 +120,7 @@ def _mfa_enforced(loaded: LoadedSettings) -> frozenset[str]:
 def _with_mfa(loaded: LoadedSettings, arns: _Arns) -> _Arns:
     """`arns` with who must sign in with MFA, and each such user's one session step."""
     enforced = _mfa_enforced(loaded)
+    elsewhere = _mfa_ages_elsewhere(loaded)
     sessions = {}
     for user in sorted(arns.users):
         # Every role the stack knows the route to: a people's stack's own and the roles-only
@@ -132,9 +133,26 @@ def _with_mfa(loaded: LoadedSettings, arns: _Arns) -> _Arns:
         ]
         if needing:
             ages = [r.mfa_max_age_seconds for r in needing if r.require_mfa and r.mfa_max_age_seconds is not None]
+            ages += elsewhere.get(user, [])
             profile = arns.profiles[user]
             sessions[user] = MfaSession(profile, mfa_session_profile(profile), arns.mfa_serials[user], session_seconds(ages))
     return replace(arns, mfa_enforced=enforced, sessions=sessions)
+
+
+def _mfa_ages_elsewhere(loaded: LoadedSettings) -> dict[str, list[int]]:
+    """user -> the `mfaMaxAgeSeconds` of the other stacks' roles that trust them: the one session
+    profile (`<profile>-mfa`) serves every stack, so every stack's `mfaSessionCommand` asks for a
+    session no longer than the shortest of them (an older MFA is refused by that role's trust)."""
+    _, groups = _directory(loaded)
+    ages: dict[str, list[int]] = {}
+    for view in loaded.others:
+        if not view.same_source(loaded.settings.source):
+            continue
+        for role in view.roles.values():
+            if role.require_mfa and role.mfa_max_age_seconds is not None:
+                for user in trusted_user_names(role, groups):
+                    ages.setdefault(user, []).append(role.mfa_max_age_seconds)
+    return ages
 
 
 def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
