@@ -217,3 +217,21 @@ def test_every_stack_asks_for_the_same_session_the_shortest_mfa_age_allows(proje
         f"aws configure mfa-login --profile carol@{SOURCE} --update-profile carol@{SOURCE}-mfa "
         f"--serial-number arn:aws:iam::{SOURCE}:mfa/carol --duration-seconds 3600"
     }
+
+
+def test_a_legacy_stacks_roles_are_in_the_persons_config_and_its_relisting_has_none(project: Path) -> None:
+    """Until a stack that re-lists people (`create: false`) is migrated, its roles still belong
+    in the person's config; the legacy stack's own copy of the person gets no partial day one."""
+    write(project, "people", {"target": target(PROD), "users": {"alice": {}}, "roles": {"prod-read": role("alice")}})
+    write(
+        project,
+        "old",
+        {"target": target(DATA), "users": {"alice": {"create": False}}, "roles": {"old-read": role("alice", requireMfa=False)}},
+    )
+    alice = user_outputs(check_stack(project, "people"), "alice")
+    assert alice["dayOne"]["awsConfig"] == [
+        *block("old-read", DATA, f"alice@{SOURCE}-mfa", "alice"),
+        "",
+        *block("prod-read", PROD, f"alice@{SOURCE}-mfa", "alice"),
+    ]
+    assert "dayOne" not in user_outputs(check_stack(project, "old"), "alice")

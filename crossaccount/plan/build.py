@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from crossaccount.iam import POLICY_VERSION, iam_arn, permission_set_role_pattern
 from crossaccount.inputs import SELF_SERVICE_FILE, UNDECRYPTED
-from crossaccount.settings.models import GroupSettings, LoadedSettings, RoleSettings, StackSettings, UserSettings
+from crossaccount.settings.models import AccountSettings, GroupSettings, LoadedSettings, RoleSettings, StackSettings, UserSettings
 from crossaccount.settings.people import groups_of, trusted_user_names
 
 from . import selfservice
@@ -121,6 +121,10 @@ def _with_mfa(loaded: LoadedSettings, arns: _Arns) -> _Arns:
     """`arns` with who must sign in with MFA, and each such user's one session step."""
     enforced = _mfa_enforced(loaded)
     elsewhere = _mfa_ages_elsewhere(loaded)
+    legacy_of: dict[str, list[RoleSettings]] = {}
+    for legacy in _legacy_roles(loaded).values():
+        for trusted_user in legacy.settings.trusted_users:
+            legacy_of.setdefault(trusted_user, []).append(legacy.settings)
     sessions = {}
     for user in sorted(arns.users):
         # Every role the stack knows the route to: a people's stack's own and the roles-only
@@ -131,12 +135,52 @@ def _with_mfa(loaded: LoadedSettings, arns: _Arns) -> _Arns:
             for name, role in arns.role_settings.items()
             if user in arns.trusted[name] and decide_mfa(role.require_mfa, user in enforced).required
         ]
+        needing += [r for r in legacy_of.get(user, []) if decide_mfa(r.require_mfa, user in enforced).required]
         if needing:
             ages = [r.mfa_max_age_seconds for r in needing if r.require_mfa and r.mfa_max_age_seconds is not None]
             ages += elsewhere.get(user, [])
             profile = arns.profiles[user]
             sessions[user] = MfaSession(profile, mfa_session_profile(profile), arns.mfa_serials[user], session_seconds(ages))
     return replace(arns, mfa_enforced=enforced, sessions=sessions)
+
+
+@dataclass(frozen=True)
+class _DayOneRole:
+    settings: RoleSettings
+    arn: str
+    target: AccountSettings
+    secret: bool
+    """Its externalId is a secret: kept out of the day-one outputs, which are not secret."""
+
+
+def _legacy_roles(loaded: LoadedSettings) -> dict[str, _DayOneRole]:
+    """A people's stack: the roles of the legacy stacks of its source account (people re-listed
+    with `create: false`), which hold their own identity side but belong in the person's
+    `~/.aws/config` all the same, by `<stack>/<role>`."""
+    if loaded.kind != "people" or loaded.people is not None:
+        return {}
+    found = {}
+    for view in loaded.others:
+        if view.kind != "legacy" or view.target is None or not view.same_source(loaded.settings.source):
+            continue
+        t = view.target
+        for name, role in sorted(view.roles.items()):
+            arn = iam_arn(t.partition, t.account_id, "role", role.path, name)
+            found[f"{view.name}/{name}"] = _DayOneRole(role, arn, t, role.external_id == UNDECRYPTED)
+    return found
+
+
+def _day_one_roles(loaded: LoadedSettings, arns: _Arns) -> dict[str, _DayOneRole]:
+    """Every role a person of this stack may reach, by its key: this stack's, the roles-only
+    stacks' (`<stack>/<role>`) and the legacy stacks'."""
+    s = loaded.settings
+    roles = {n: _DayOneRole(r, arns.roles[n], s.target, loaded.is_secret("roles", n, "externalId")) for n, r in s.roles.items()}
+    for remote in loaded.remote_roles:
+        roles[remote.key] = _DayOneRole(
+            remote.settings, arns.roles[remote.key], remote.target, remote.settings.external_id == UNDECRYPTED
+        )
+    roles.update(_legacy_roles(loaded))
+    return roles
 
 
 def _mfa_ages_elsewhere(loaded: LoadedSettings) -> dict[str, list[int]]:
@@ -274,6 +318,11 @@ def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePl
         for trusted_user in role.trusted_users:
             direct_of.setdefault(trusted_user, {})[role_key] = (role, arns.roles[role_key])
     tags_for_trust = trust_tags(arns.role_settings)
+    reachable = _day_one_roles(loaded, arns)
+    day_one_of = {u: list(keys) for u, keys in roles_of.items()}
+    for role_key in sorted(reachable.keys() - arns.role_settings.keys()):
+        for trusted_user in reachable[role_key].settings.trusted_users:
+            day_one_of.setdefault(trusted_user, []).append(role_key)
     users = []
     for name, user in s.users.items():
         trusting = direct_of.get(name, {})
@@ -301,26 +350,32 @@ def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePl
                 profile=arns.profiles[name],
                 adopt=user.import_,
                 assume_policies=assume,
-                day_one=_day_one(loaded, arns, name, user, self_service, roles_of.get(name, [])),
+                day_one=_day_one(loaded, arns, name, user, self_service, reachable, day_one_of.get(name, []))
+                if user.create
+                else None,
             )
         )
     return users
 
 
 def _day_one(
-    loaded: LoadedSettings, arns: _Arns, name: str, user: UserSettings, self_service: SelfServicePlan | None, role_keys: list[str]
+    loaded: LoadedSettings,
+    arns: _Arns,
+    name: str,
+    user: UserSettings,
+    self_service: SelfServicePlan | None,
+    reachable: Mapping[str, _DayOneRole],
+    role_keys: list[str],
 ) -> DayOnePlan:
     """The person's `~/.aws/config` and steps over every role that trusts them, of any stack."""
     s = loaded.settings
-    targets = {n: (s.target, loaded.is_secret("roles", n, "externalId")) for n in s.roles}
-    for remote in loaded.remote_roles:
-        targets[remote.key] = (remote.target, remote.settings.external_id == UNDECRYPTED)
     session = arns.sessions.get(name)
     roles = []
     for role_key in role_keys:
-        role, (target, secret) = arns.role_settings[role_key], targets[role_key]
+        reached = reachable[role_key]
+        role, target = reached.settings, reached.target
         mfa = decide_mfa(role.require_mfa, name in arns.mfa_enforced)
-        route = assume_route(role, arns.roles[role_key], name, arns.profiles[name], session if mfa.required else None)
+        route = assume_route(role, reached.arn, name, arns.profiles[name], session if mfa.required else None)
         role_name = role_key.rsplit("/", 1)[-1]
         lines = config_lines(target, role, role_name, route)
         config = None if lines is None else tuple(lines)
@@ -328,7 +383,7 @@ def _day_one(
         if config is None:
             no_profile = "it requires a source identity, which no profile key sets"
         command = assume_role_command(route)
-        if secret:  # never in these outputs, which are not secret: the role's own outputs are
+        if reached.secret:  # never in these outputs, which are not secret: the role's own outputs are
             config, command = None, ""
             no_profile = "its externalId is a secret: take its awsConfigProfile from its stack's outputs, with --show-secrets"
         roles.append(DayOneRole(role_key, profile_name(target, role_name), route, config, command, no_profile))
