@@ -128,7 +128,12 @@ def test_the_steps_come_in_the_order_a_person_can_take_them(project: Path) -> No
     write(
         project,
         "people",
-        {"target": target(PROD), "users": {"alice": {"consoleAccess": True}}, "roles": {"prod-read": role("alice")}},
+        {
+            "target": target(PROD),
+            "requirePgpKey": False,
+            "users": {"alice": {"consoleAccess": True}},
+            "roles": {"prod-read": role("alice")},
+        },
     )
     steps = user_outputs(check_stack(project, "people"), "alice")["dayOne"]["steps"]
     assert [s.split(" ", 1)[0] for s in steps] == ["Sign", "Enrol", "Create", "Check", "Start", "Add", "Try"]

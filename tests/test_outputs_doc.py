@@ -83,5 +83,10 @@ def everything() -> dict[str, Any]:
 
 
 def test_docs_outputs_lists_exactly_the_outputs_there_are() -> None:
-    real = paths(run_program("utils", everything()).outputs)
-    assert documented() == real
+    outputs = run_program("utils", everything()).outputs
+    assert documented() == paths(outputs)
+    # bob's first password comes encrypted to his key: his first step says where to find it
+    assert (
+        "(the stack's output users.bob.encryptedPassword, decrypted with your PGP key)"
+        in outputs["users"]["bob"]["dayOne"]["steps"][0]
+    )

@@ -33,8 +33,7 @@ PROFILE_LINES = [
 ]
 DAY_ONE_STEPS = [
     f"Sign in at https://{SOURCE}.signin.aws.amazon.com/console as random_user with your first password (the stack's "
-    "output users.random_user.initialPassword, or users.random_user.encryptedPassword decrypted with your PGP key); AWS "
-    "asks you to choose a new one.",
+    "output users.random_user.initialPassword); AWS asks you to choose a new one.",
     "Enrol an authenticator app (TOTP) as your virtual MFA device, named exactly random_user (console: Security "
     "credentials, Assign MFA device, Device name random_user, Authenticator app): your self-service policy lets you "
     "create only mfa/random_user, any other name is refused (AccessDenied). "

@@ -396,6 +396,7 @@ def _day_one(
         enforce_mfa=name in arns.mfa_enforced,
         console=user.console_access,
         console_sign_in_url=console_sign_in_url(s),
+        pgp_key=user.pgp_key is not None,
     )
     return day_one(person, session, roles)
 

@@ -87,6 +87,8 @@ class Person:
     """Their self-service policy denies all but enrolment until they sign in with MFA."""
     console: bool
     console_sign_in_url: str
+    pgp_key: bool = False
+    """Their first password comes encrypted to their PGP key (`pgpKey`)."""
 
 
 def aws_config_lines(roles: Sequence[DayOneRole]) -> tuple[str, ...]:
@@ -112,9 +114,13 @@ def steps(person: Person, session: MfaSession | None, roles: Sequence[DayOneRole
     out: list[str] = []
     you = person.name
     if person.console:
+        where = (
+            f"the stack's output users.{you}.encryptedPassword, decrypted with your PGP key"
+            if person.pgp_key
+            else f"the stack's output users.{you}.initialPassword"
+        )
         out.append(
-            f"Sign in at {person.console_sign_in_url} as {you} with your first password (the stack's output "
-            f"users.{you}.initialPassword, or users.{you}.encryptedPassword decrypted with your PGP key); AWS asks you to "
+            f"Sign in at {person.console_sign_in_url} as {you} with your first password ({where}); AWS asks you to "
             "choose a new one."
         )
     if session is not None:
