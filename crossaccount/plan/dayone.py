@@ -147,18 +147,7 @@ def steps(person: Person, session: MfaSession | None, roles: Sequence[DayOneRole
         "(it writes ~/.aws/credentials)."
     )
     if session is not None:
-        out.append(
-            f"Check the AWS CLI: aws --version must show aws-cli/{MFA_LOGIN_MIN_VERSION} or later. An older one (any v1, "
-            f'or v2 before {MFA_LOGIN_MIN_VERSION}) has no configure mfa-login and answers "{OLD_CLI_ERROR}": '
-            f"upgrade ({INSTALL_URL}), or run {mfa_login_fallback(session)} and write its AccessKeyId, SecretAccessKey "
-            f"and SessionToken as aws_access_key_id, aws_secret_access_key and aws_session_token under "
-            f"[{session.session_profile}] in ~/.aws/credentials."
-        )
-        out.append(
-            f"Start your MFA session: {session.command} (it asks for the 6-digit code your authenticator shows, and "
-            f"writes the profile {session.session_profile} into ~/.aws/credentials). It lasts "
-            f"{_duration(session.duration_seconds)}; run it again when a command answers ExpiredToken."
-        )
+        out += _session_steps(session)
     config = [r for r in roles if r.config is not None]
     if config:
         out.append(
@@ -172,6 +161,24 @@ def steps(person: Person, session: MfaSession | None, roles: Sequence[DayOneRole
         first = min(config, key=lambda r: r.profile_name)
         out.append(f"Try it: aws sts get-caller-identity --profile {first.profile_name}")
     return tuple(out)
+
+
+def _session_steps(session: MfaSession) -> list[str]:
+    """Check the AWS CLI's version (or make the call by hand), then start the MFA session."""
+    out: list[str] = []
+    out.append(
+        f"Check the AWS CLI: aws --version must show aws-cli/{MFA_LOGIN_MIN_VERSION} or later. An older one (any v1, "
+        f'or v2 before {MFA_LOGIN_MIN_VERSION}) has no configure mfa-login and answers "{OLD_CLI_ERROR}": '
+        f"upgrade ({INSTALL_URL}), or run {mfa_login_fallback(session)} and write its AccessKeyId, SecretAccessKey "
+        f"and SessionToken as aws_access_key_id, aws_secret_access_key and aws_session_token under "
+        f"[{session.session_profile}] in ~/.aws/credentials."
+    )
+    out.append(
+        f"Start your MFA session: {session.command} (it asks for the 6-digit code your authenticator shows, and "
+        f"writes the profile {session.session_profile} into ~/.aws/credentials). It lasts "
+        f"{_duration(session.duration_seconds)}; run it again when a command answers ExpiredToken."
+    )
+    return out
 
 
 def mfa_login_fallback(session: MfaSession) -> str:
