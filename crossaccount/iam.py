@@ -112,6 +112,20 @@ def saml_audience(partition: str) -> str:
     return f"https://{SIGNIN_HOSTS[partition]}/saml"
 
 
+def saml_regional_audience(region: str) -> str:
+    """A region's SAML sign-in endpoint, `https://<region>.<sign-in host>/saml` (IAM User Guide,
+    "Configure your SAML 2.0 IdP with relying party trust",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_relying-party.html;
+    AWS General Reference, AWS Sign-In endpoints)."""
+    return f"https://{region}.{SIGNIN_HOSTS[partition_of(region)]}/saml"
+
+
+def default_saml_audiences(region: str) -> list[str]:
+    """What AWS documents for an IdP that posts to AWS: the regional endpoint AWS recommends (the
+    target account's region) and the non-regional one, so an IdP configured either way gets in."""
+    return [saml_regional_audience(region), saml_audience(partition_of(region))]
+
+
 def permission_set_role_pattern(partition: str, account_id: str, sso_region: str, permission_set: str) -> str:
     """The ArnLike pattern of exactly the role IAM Identity Center creates for `permission_set`
     in `account_id`: `arn:<p>:iam::<account>:role/aws-reserved/sso.amazonaws.com/[<region>/]`

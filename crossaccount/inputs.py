@@ -16,6 +16,9 @@ POLICY_FILE_RE = re.compile(r"^[A-Za-z0-9._-]+\.json\Z", re.ASCII)
 POLICIES_DIR, SOURCE_POLICIES_DIR = "policies", "source"
 """policies/ beside the program; policies/source/ holds the documents of the source account."""
 SELF_SERVICE_FILE = "self-service-credentials.json"
+UNDECRYPTED = "undecrypted-secret"
+"""What an offline read hands on in place of a `secure:` value it never decrypts (another
+stack's secret `externalId`, as the people's stack reads it)."""
 
 
 @dataclass(frozen=True)

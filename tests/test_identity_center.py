@@ -56,7 +56,14 @@ def only_federated(raw: dict[str, Any]) -> dict[str, Any]:
     """`s3-list-role` trusts no user; another role trusts the walk-through's user (a declared
     user must be trusted by a role)."""
     raw["roles"]["people-role"] = {**raw["roles"][ROLE], "trustedUsers": ["random_user"]}
-    for k in ("trustedPermissionSets", "ssoRegion", "ssoStartUrl", "trustedSamlProviders", "trustedOidcProviders"):
+    for k in (
+        "trustedPermissionSets",
+        "ssoRegion",
+        "ssoStartUrl",
+        "trustedSamlProviders",
+        "samlAudiences",
+        "trustedOidcProviders",
+    ):
         raw["roles"]["people-role"].pop(k, None)
     raw["roles"][ROLE]["trustedUsers"] = []
     return raw
@@ -114,7 +121,11 @@ def test_external_id_and_session_tags_apply_to_a_permission_set(run: Callable[..
     assert "Bool" not in statement["Condition"]
 
 
-def test_a_saml_provider_is_trusted_for_the_sign_in_endpoint_only(run: Callable[..., ProgramRun]) -> None:
+def test_a_saml_provider_is_trusted_for_the_regional_and_non_regional_sign_in_endpoints(run: Callable[..., ProgramRun]) -> None:
+    """By default the two forms AWS documents for an IdP posting to AWS: the target region's
+    endpoint (which AWS recommends) and the non-regional one; a trust with only the latter refuses
+    an IdP configured with the regional endpoint. One StringEquals with a list: OR, as IAM
+    evaluates several values of one single-valued key such as SAML:aud."""
     raw = only_federated(with_role(trustedSamlProviders=[SAML_ARN]))
     result = run(raw)
     assert trust_of(result) == {
@@ -125,10 +136,40 @@ def test_a_saml_provider_is_trusted_for_the_sign_in_endpoint_only(run: Callable[
                 "Effect": "Allow",
                 "Principal": {"Federated": SAML_ARN},
                 "Action": "sts:AssumeRoleWithSAML",
-                "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+                "Condition": {
+                    "StringEquals": {
+                        "SAML:aud": ["https://eu-north-1.signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/saml"]
+                    }
+                },
             }
         ],
     }
+    assert result.findings == ()
+    assert result.outputs["roles"][ROLE]["identityProviders"] == [
+        {
+            "kind": "saml",
+            "arn": SAML_ARN,
+            "audiences": ["https://eu-north-1.signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/saml"],
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("audiences", "expected"),
+    [
+        (["https://eu-west-1.signin.aws.amazon.com/saml"], "https://eu-west-1.signin.aws.amazon.com/saml"),
+        (
+            ["https://us-east-2.signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/saml"],
+            ["https://us-east-2.signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/saml"],
+        ),
+    ],
+)
+def test_saml_audiences_are_the_exact_endpoints_given(
+    run: Callable[..., ProgramRun], audiences: list[str], expected: str | list[str]
+) -> None:
+    raw = only_federated(with_role(trustedSamlProviders=[SAML_ARN], samlAudiences=audiences))
+    result = run(raw)
+    assert trust_of(result)["Statement"][0]["Condition"] == {"StringEquals": {"SAML:aud": expected}}
     assert result.findings == ()
 
 
@@ -344,6 +385,53 @@ K = f"cross-account-roles:roles.{ROLE}"
             + f"(arn:aws:iam::{TARGET}:oidc-provider/...): the role trusts only providers of its own account",
         ),
         (
+            {"samlAudiences": ["https://signin.aws.amazon.com/saml"]},
+            f"{K}.samlAudiences: set without trustedSamlProviders; expected trustedSamlProviders, or remove it",
+        ),
+        (
+            {"trustedSamlProviders": [SAML_ARN], "samlAudiences": []},
+            f"{K}.samlAudiences: empty; expected at least one AWS sign-in endpoint, e.g. "
+            "https://eu-north-1.signin.aws.amazon.com/saml (an empty list would refuse every assertion), or remove it "
+            "for the default",
+        ),
+        *[
+            (
+                {"trustedSamlProviders": [SAML_ARN], "samlAudiences": [bad]},
+                f"{K}.samlAudiences[0]: got {show(bad)}; expected an AWS sign-in endpoint of partition aws, "
+                "https://signin.aws.amazon.com/saml or https://<region>.signin.aws.amazon.com/saml",
+            )
+            for bad in (
+                "http://signin.aws.amazon.com/saml",  # not https
+                "https://signin.aws.amazon.com/saml/",  # a trailing slash: StringEquals matches no assertion
+                "HTTPS://SIGNIN.AWS.AMAZON.COM/SAML",  # upper case: StringEquals is case-sensitive
+                "https://signin.aws.amazon.com:443/saml",
+                "https://*.signin.aws.amazon.com/saml",  # a pattern
+                "https://signin.aws.amazon.com.evil.example/saml",  # another host that starts like AWS's
+                "https://evil.example/signin.aws.amazon.com/saml",
+                "https://signin.amazonaws.cn/saml",  # another partition's host
+                "https://signin.aws.amazon.com/saml?x=1",
+                " https://signin.aws.amazon.com/saml",
+                "urn:amazon:webservices",  # the IdP's entity id, not the endpoint
+            )
+        ],
+        (
+            {"trustedSamlProviders": [SAML_ARN], "samlAudiences": ["https://cn-north-1.signin.aws.amazon.com/saml"]},
+            f'{K}.samlAudiences[0]: got "https://cn-north-1.signin.aws.amazon.com/saml"; expected a region of partition '
+            "aws before .signin.aws.amazon.com, e.g. https://eu-west-1.signin.aws.amazon.com/saml",
+        ),
+        (
+            {"trustedSamlProviders": [SAML_ARN], "samlAudiences": ["https://eu-west-99x.signin.aws.amazon.com/saml"]},
+            f'{K}.samlAudiences[0]: got "https://eu-west-99x.signin.aws.amazon.com/saml"; expected a region of '
+            "partition aws before .signin.aws.amazon.com, e.g. https://eu-west-1.signin.aws.amazon.com/saml",
+        ),
+        (
+            {
+                "trustedSamlProviders": [SAML_ARN],
+                "samlAudiences": ["https://signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/saml"],
+            },
+            f"{K}.samlAudiences: lists an endpoint twice; expected each once",
+        ),
+        (
             {"trustedSamlProviders": [SAML_ARN], "requireSourceIdentity": True},
             f"{K}.requireSourceIdentity: true with trustedSamlProviders; the source identity is pinned to an IAM user's "
             "name, which these principals do not have: expected one or the other",
@@ -416,7 +504,7 @@ def test_a_new_permission_set_or_provider_is_widened_access() -> None:
         f"token.actions.githubusercontent.com:aud sts.amazonaws.com; StringEquals token.actions.githubusercontent.com:sub "
         f"{SUBJECT} (OIDC provider token.actions.githubusercontent.com, sub {SUBJECT})",
         f"new statement: Allow principal Federated {SAML_ARN} sts:AssumeRoleWithSAML if StringEquals SAML:aud "
-        "https://signin.aws.amazon.com/saml (SAML provider Okta)",
+        "[https://eu-north-1.signin.aws.amazon.com/saml, https://signin.aws.amazon.com/saml] (SAML provider Okta)",
     ]
 
 

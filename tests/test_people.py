@@ -106,6 +106,15 @@ def test_a_group_member_gets_the_identity_side_through_the_group(grouped: Progra
     assert (membership.account, membership.inputs) == ("source", {"user": "alice", "groups": ["platform"]})
     # alice has no assume-role policy of her own: the group's is hers
     assert not [r for r in of_type(grouped, "aws:iam/policy:Policy") if r.inputs["name"] == "alice-assume-roles-utils"]
+    day_one = grouped.outputs["users"]["alice"].pop("dayOne")
+    assert day_one["awsConfig"] == [
+        f"[profile {ROLE}@{TARGET}]",
+        f"role_arn = {ROLE_ARN}",
+        f"source_profile = alice@{SOURCE}-mfa",
+        "role_session_name = alice",
+        "duration_seconds = 3600",
+        "region = eu-north-1",
+    ]
     assert grouped.outputs["users"]["alice"] == {
         "arn": user_arn("alice"),
         "mfaSerial": f"arn:aws:iam::{SOURCE}:mfa/alice",

@@ -235,3 +235,22 @@ def test_console_sign_in_itself_is_not_an_action_the_policy_can_deny(plan: Progr
     assert "signin:" not in text
     assert "iam:CreateLoginProfile" not in text
     assert "iam:UpdateLoginProfile" not in text
+
+
+@pytest.mark.parametrize("context", [*WITHOUT_MFA.values(), WITH_MFA], ids=[*WITHOUT_MFA.keys(), "with MFA"])
+def test_a_virtual_mfa_device_can_be_created_only_under_the_users_own_name(plan: ProgramRun, context: dict[str, str]) -> None:
+    """The console asks for a free device name; only `mfa/<user name>` is allowed (docs/mfa.md
+    step 1 says so). Not AWS's current `mfa/*`: a device under a colleague's name, created
+    before they enrol, would block their CreateVirtualMFADevice (EntityAlreadyExists), and
+    unassigned devices count against the account's quota. Enabling one is allowed on the
+    caller's own user only, so no name gains anything on another user."""
+    policies = identity_policies(plan)
+    assert evaluate(policies, "iam:CreateVirtualMFADevice", OWN_DEVICE, context) == "allow"
+    for name in ("random_user-phone", "phone", "someone_else", "random_user/phone", "team/random_user"):
+        device = f"arn:aws:iam::{SOURCE}:mfa/{name}"
+        assert evaluate(policies, "iam:CreateVirtualMFADevice", device, context) == "implicit deny", name
+    assert evaluate(policies, "iam:EnableMFADevice", OTHER, context) in ("implicit deny", "deny")
+    assert evaluate(policies, "iam:DeleteVirtualMFADevice", f"arn:aws:iam::{SOURCE}:mfa/someone_else", context) in (
+        "implicit deny",
+        "deny",
+    )

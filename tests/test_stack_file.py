@@ -26,9 +26,10 @@ from ruamel.yaml import YAML
 
 from components.stack_config import engine_config
 from crossaccount.errors import SettingsError
+from crossaccount.inputs import UNDECRYPTED
 from crossaccount.pipeline import plan_of
 from crossaccount.plan.documents import unique_sids
-from crossaccount.read.engine import UNDECRYPTED, EngineConfig, decode_engine_config, engine_config_of, go_json
+from crossaccount.read.engine import EngineConfig, decode_engine_config, engine_config_of, go_json
 from crossaccount.read.project import read_engine_config
 from tests.conftest import (
     FIXTURE_PROJECT,

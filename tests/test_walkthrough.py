@@ -23,6 +23,42 @@ MFA_LOGIN = (
     f"--serial-number {MFA_SERIAL} --duration-seconds 43200"
 )
 
+PROFILE_LINES = [
+    f"[profile s3-list-role@{TARGET}]",
+    f"role_arn = arn:aws:iam::{TARGET}:role/s3-list-role",
+    f"source_profile = random_user@{SOURCE}-mfa",
+    "role_session_name = random_user",
+    "duration_seconds = 3600",
+    "region = eu-north-1",
+]
+DAY_ONE_STEPS = [
+    f"Sign in at https://{SOURCE}.signin.aws.amazon.com/console as random_user with your first password (the stack's "
+    "output users.random_user.initialPassword); AWS asks you to choose a new one.",
+    "Enrol an authenticator app (TOTP) as your virtual MFA device, named exactly random_user (console: Security "
+    "credentials, Assign MFA device, Device name random_user, Authenticator app): your self-service policy lets you "
+    "create only mfa/random_user, any other name is refused (AccessDenied). "
+    f"Its serial is arn:aws:iam::{SOURCE}:mfa/random_user. The AWS CLI takes one-time codes only: a passkey or security "
+    "key works for the console, not the CLI, so enrol this device too.",
+    "Create an access key (console: Security credentials, Access keys; sign out and in again with your MFA device "
+    f"first) and store it as the profile random_user@{SOURCE}: aws configure --profile random_user@{SOURCE} (it writes "
+    "~/.aws/credentials).",
+    "Check the AWS CLI: aws --version must show aws-cli/2.30.3 or later. An older one (any v1, or v2 before 2.30.3) has "
+    'no configure mfa-login and answers "aws: error: argument subcommand: Invalid choice, valid choices are:": upgrade '
+    "(https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html), or run aws sts get-session-token "
+    f"--profile random_user@{SOURCE} --serial-number arn:aws:iam::{SOURCE}:mfa/random_user --duration-seconds 43200 "
+    "--token-code <code> and write its AccessKeyId, SecretAccessKey and SessionToken as aws_access_key_id, "
+    f"aws_secret_access_key and aws_session_token under [random_user@{SOURCE}-mfa] in ~/.aws/credentials.",
+    f"Start your MFA session: {MFA_LOGIN} (it asks for the 6-digit code your authenticator shows, and writes the profile "
+    f"random_user@{SOURCE}-mfa into ~/.aws/credentials). It lasts 12 hours; run it again when a command answers "
+    "ExpiredToken.",
+    "Add your profiles to ~/.aws/config, once: the lines of the output users.random_user.dayOne.awsConfig (or the output "
+    "of: python -m tools aws-config --person random_user).",
+    f"Try it: aws sts get-caller-identity --profile s3-list-role@{TARGET}",
+]
+"""The walk-through person's day one, in the order they take it: the MFA device before the key
+(the self-service Deny refuses CreateAccessKey without MFA), the CLI's version before `mfa-login`,
+the session before the profiles that source it."""
+
 
 @pytest.fixture(scope="module")
 def plan() -> ProgramRun:
@@ -183,6 +219,7 @@ def test_the_outputs_make_assuming_the_role_one_copy_paste(plan: ProgramRun) -> 
                 "roles": ["s3-list-role"],
                 "mfaSessionProfile": f"random_user@{SOURCE}-mfa",
                 "mfaSessionCommand": MFA_LOGIN,
+                "dayOne": {"awsConfig": PROFILE_LINES, "steps": DAY_ONE_STEPS},
                 "initialPassword": "[secret]",
             }
         },

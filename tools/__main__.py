@@ -28,6 +28,7 @@ COMMANDS = {
     "plan": ("tools.commands.plan", "print what `pulumi up` would create, offline"),
     "check": ("tools.commands.check", "run the IAM guardrails on a stack's settings and policy files"),
     "verify": ("tools.commands.verify", "after `pulumi up`: assume each role and run its checks"),
+    "aws-config": ("tools.commands.aws_config", "one person's ~/.aws/config (or --steps) over every stack, offline"),
     "comment": ("tools.commands.comment", "the pull request's one review comment, from the plans of plan --artifact"),
     "review": ("tools.commands.review", "the review comment against a git ref or base folder, as the workflow makes it"),
     "bench": ("tools.benchmark.bench", "time the program under the mocks for stacks of growing size"),

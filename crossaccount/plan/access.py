@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from crossaccount.iam import ROLE_CHAINING_MAX, SIGNIN_HOSTS
 from crossaccount.settings.federation import sso_session_name
-from crossaccount.settings.models import RoleSettings, StackSettings
+from crossaccount.settings.models import AccountSettings, RoleSettings, StackSettings
 
 from .route import AssumeRoute, MfaSession, role_session_seconds, session_name
 
@@ -28,7 +28,12 @@ def user_profile(settings: StackSettings, user: str, profile: str | None) -> str
 def role_profile_name(settings: StackSettings, role_name: str) -> str:
     """`<role>@<target account>`: a role name is unique in its account, so two stacks (prod and
     staging) can put their profiles in one ~/.aws/config side by side."""
-    return f"{role_name}@{settings.target.account_id}"
+    return profile_name(settings.target, role_name)
+
+
+def profile_name(target: AccountSettings, role_name: str) -> str:
+    """`<role>@<account>` of a role of `target`."""
+    return f"{role_name}@{target.account_id}"
 
 
 def assume_role_command(route: AssumeRoute) -> str:
@@ -73,10 +78,16 @@ def aws_config_profile(settings: StackSettings, role: RoleSettings, role_name: s
     CLI and the SDKs have no profile key for it, so such a profile would be refused. For those
     roles the `assumeRoleCommand` (with `--source-identity`) is the form that works.
     """
+    lines = config_lines(settings.target, role, role_name, route)
+    return None if lines is None else "\n".join(lines) + "\n"
+
+
+def config_lines(target: AccountSettings, role: RoleSettings, role_name: str, route: AssumeRoute) -> list[str] | None:
+    """The lines of `aws_config_profile`'s block for a role of `target`, or None."""
     if role.require_source_identity:
         return None
     lines = [
-        f"[profile {role_profile_name(settings, role_name)}]",
+        f"[profile {profile_name(target, role_name)}]",
         f"role_arn = {route.role_arn}",
         f"source_profile = {route.profile}",
     ]
@@ -84,8 +95,8 @@ def aws_config_profile(settings: StackSettings, role: RoleSettings, role_name: s
         lines.append(f"external_id = {route.external_id}")
     lines.append(f"role_session_name = {route.session_name}")
     lines.append(f"duration_seconds = {route.duration_seconds}")
-    lines.append(f"region = {settings.target.region}")
-    return "\n".join(lines) + "\n"
+    lines.append(f"region = {target.region}")
+    return lines
 
 
 def sso_config_profile(settings: StackSettings, role: RoleSettings, role_name: str, role_arn: str, permission_set: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from crossaccount.iam import POLICY_VERSION, iam_arn, permission_set_role_pattern, saml_audience
-from crossaccount.inputs import SELF_SERVICE_FILE
-from crossaccount.settings.models import GroupSettings, LoadedSettings, RoleSettings, StackSettings, UserSettings
+from crossaccount.iam import POLICY_VERSION, iam_arn, permission_set_role_pattern
+from crossaccount.inputs import SELF_SERVICE_FILE, UNDECRYPTED
+from crossaccount.settings.models import AccountSettings, GroupSettings, LoadedSettings, RoleSettings, StackSettings, UserSettings
 from crossaccount.settings.people import groups_of, trusted_user_names
 
 from . import selfservice
@@ -15,7 +15,9 @@ from .access import (
     assume_role_command,
     assume_route,
     aws_config_profile,
+    config_lines,
     console_sign_in_url,
+    profile_name,
     role_profile_name,
     sso_config_profile,
     switch_role_url,
@@ -29,11 +31,13 @@ from .conflicts import (
     source_policy_name_problems,
     user_policy_count_problems,
 )
+from .dayone import DayOnePlan, DayOneRole, Person, day_one
 from .documents import (
     account_wide_trust_policy,
     assume_roles_policy,
     permission_set_policy,
     role_trust_policy,
+    saml_audiences,
     to_json,
     trust_actions,
     trust_conditions,
@@ -116,18 +120,83 @@ def _mfa_enforced(loaded: LoadedSettings) -> frozenset[str]:
 def _with_mfa(loaded: LoadedSettings, arns: _Arns) -> _Arns:
     """`arns` with who must sign in with MFA, and each such user's one session step."""
     enforced = _mfa_enforced(loaded)
+    elsewhere = _mfa_ages_elsewhere(loaded)
+    legacy_of: dict[str, list[RoleSettings]] = {}
+    for legacy in _legacy_roles(loaded).values():
+        for trusted_user in legacy.settings.trusted_users:
+            legacy_of.setdefault(trusted_user, []).append(legacy.settings)
     sessions = {}
     for user in sorted(arns.users):
+        # Every role the stack knows the route to: a people's stack's own and the roles-only
+        # stacks' (`remote_roles`), so a person trusted only by other stacks' roles has a session
+        # step here too, as long as the shortest `mfaMaxAgeSeconds` of all of them.
         needing = [
             role
-            for name, role in loaded.settings.roles.items()
+            for name, role in arns.role_settings.items()
             if user in arns.trusted[name] and decide_mfa(role.require_mfa, user in enforced).required
         ]
+        needing += [r for r in legacy_of.get(user, []) if decide_mfa(r.require_mfa, user in enforced).required]
         if needing:
             ages = [r.mfa_max_age_seconds for r in needing if r.require_mfa and r.mfa_max_age_seconds is not None]
+            ages += elsewhere.get(user, [])
             profile = arns.profiles[user]
             sessions[user] = MfaSession(profile, mfa_session_profile(profile), arns.mfa_serials[user], session_seconds(ages))
     return replace(arns, mfa_enforced=enforced, sessions=sessions)
+
+
+@dataclass(frozen=True)
+class _DayOneRole:
+    settings: RoleSettings
+    arn: str
+    target: AccountSettings
+    secret: bool
+    """Its externalId is a secret: kept out of the day-one outputs, which are not secret."""
+
+
+def _legacy_roles(loaded: LoadedSettings) -> dict[str, _DayOneRole]:
+    """A people's stack: the roles of the legacy stacks of its source account (people re-listed
+    with `create: false`), which hold their own identity side but belong in the person's
+    `~/.aws/config` all the same, by `<stack>/<role>`."""
+    if loaded.kind != "people" or loaded.people is not None:
+        return {}
+    found = {}
+    for view in loaded.others:
+        if view.kind != "legacy" or view.target is None or not view.same_source(loaded.settings.source):
+            continue
+        t = view.target
+        for name, role in sorted(view.roles.items()):
+            arn = iam_arn(t.partition, t.account_id, "role", role.path, name)
+            found[f"{view.name}/{name}"] = _DayOneRole(role, arn, t, role.external_id == UNDECRYPTED)
+    return found
+
+
+def _day_one_roles(loaded: LoadedSettings, arns: _Arns) -> dict[str, _DayOneRole]:
+    """Every role a person of this stack may reach, by its key: this stack's, the roles-only
+    stacks' (`<stack>/<role>`) and the legacy stacks'."""
+    s = loaded.settings
+    roles = {n: _DayOneRole(r, arns.roles[n], s.target, loaded.is_secret("roles", n, "externalId")) for n, r in s.roles.items()}
+    for remote in loaded.remote_roles:
+        roles[remote.key] = _DayOneRole(
+            remote.settings, arns.roles[remote.key], remote.target, remote.settings.external_id == UNDECRYPTED
+        )
+    roles.update(_legacy_roles(loaded))
+    return roles
+
+
+def _mfa_ages_elsewhere(loaded: LoadedSettings) -> dict[str, list[int]]:
+    """user -> the `mfaMaxAgeSeconds` of the other stacks' roles that trust them: the one session
+    profile (`<profile>-mfa`) serves every stack, so every stack's `mfaSessionCommand` asks for a
+    session no longer than the shortest of them (an older MFA is refused by that role's trust)."""
+    _, groups = _directory(loaded)
+    ages: dict[str, list[int]] = {}
+    for view in loaded.others:
+        if not view.same_source(loaded.settings.source):
+            continue
+        for role in view.roles.values():
+            if role.require_mfa and role.mfa_max_age_seconds is not None:
+                for user in trusted_user_names(role, groups):
+                    ages.setdefault(user, []).append(role.mfa_max_age_seconds)
+    return ages
 
 
 def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
@@ -209,7 +278,7 @@ def _role_plan(loaded: LoadedSettings, name: str, role: RoleSettings, arns: _Arn
         adopt=role.import_,
         adopt_policies=role.import_policies,
         permission_sets=_permission_set_access(s, name, role, role_arn),
-        federated=_federated_access(role, tgt.partition),
+        federated=_federated_access(role, tgt.region),
     )
 
 
@@ -228,9 +297,10 @@ def _permission_set_access(s: StackSettings, name: str, role: RoleSettings, role
     )
 
 
-def _federated_access(role: RoleSettings, partition: str) -> tuple[FederatedAccessPlan, ...]:
-    saml = [FederatedAccessPlan("saml", arn, saml_audience(partition)) for arn in role.trusted_saml_providers]
-    oidc = [FederatedAccessPlan("oidc", p.arn, p.audience, p.subject) for p in role.trusted_oidc_providers]
+def _federated_access(role: RoleSettings, region: str) -> tuple[FederatedAccessPlan, ...]:
+    audiences = tuple(saml_audiences(role, region))
+    saml = [FederatedAccessPlan("saml", arn, audiences) for arn in role.trusted_saml_providers]
+    oidc = [FederatedAccessPlan("oidc", p.arn, (p.audience,), p.subject) for p in role.trusted_oidc_providers]
     return tuple(saml + oidc)
 
 
@@ -248,6 +318,11 @@ def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePl
         for trusted_user in role.trusted_users:
             direct_of.setdefault(trusted_user, {})[role_key] = (role, arns.roles[role_key])
     tags_for_trust = trust_tags(arns.role_settings)
+    reachable = _day_one_roles(loaded, arns)
+    day_one_of = {u: list(keys) for u, keys in roles_of.items()}
+    for role_key in sorted(reachable.keys() - arns.role_settings.keys()):
+        for trusted_user in reachable[role_key].settings.trusted_users:
+            day_one_of.setdefault(trusted_user, []).append(role_key)
     users = []
     for name, user in s.users.items():
         trusting = direct_of.get(name, {})
@@ -275,9 +350,55 @@ def _user_plans(loaded: LoadedSettings, arns: _Arns, self_service: SelfServicePl
                 profile=arns.profiles[name],
                 adopt=user.import_,
                 assume_policies=assume,
+                day_one=_day_one(loaded, arns, name, user, self_service, reachable, day_one_of.get(name, []))
+                if user.create
+                else None,
             )
         )
     return users
+
+
+def _day_one(
+    loaded: LoadedSettings,
+    arns: _Arns,
+    name: str,
+    user: UserSettings,
+    self_service: SelfServicePlan | None,
+    reachable: Mapping[str, _DayOneRole],
+    role_keys: list[str],
+) -> DayOnePlan:
+    """The person's `~/.aws/config` and steps over every role that trusts them, of any stack."""
+    s = loaded.settings
+    session = arns.sessions.get(name)
+    roles = []
+    for role_key in role_keys:
+        reached = reachable[role_key]
+        role, target = reached.settings, reached.target
+        mfa = decide_mfa(role.require_mfa, name in arns.mfa_enforced)
+        route = assume_route(role, reached.arn, name, arns.profiles[name], session if mfa.required else None)
+        role_name = role_key.rsplit("/", 1)[-1]
+        lines = config_lines(target, role, role_name, route)
+        config = None if lines is None else tuple(lines)
+        no_profile = ""
+        if config is None:
+            no_profile = "it requires a source identity, which no profile key sets"
+        command = assume_role_command(route)
+        if reached.secret:  # never in these outputs, which are not secret: the role's own outputs are
+            config, command = None, ""
+            no_profile = "its externalId is a secret: take its awsConfigProfile from its stack's outputs, with --show-secrets"
+        roles.append(DayOneRole(role_key, profile_name(target, role_name), route, config, command, no_profile))
+    person = Person(
+        name=name,
+        profile=arns.profiles[name],
+        mfa_serial=arns.mfa_serials[name],
+        device_name=user.mfa_device_name or name,
+        self_service=self_service is not None and name in self_service.users,
+        enforce_mfa=name in arns.mfa_enforced,
+        console=user.console_access,
+        console_sign_in_url=console_sign_in_url(s),
+        pgp_key=user.pgp_key is not None,
+    )
+    return day_one(person, session, roles)
 
 
 def _trusted_people(loaded: LoadedSettings, arns: _Arns) -> list[UserPlan]:

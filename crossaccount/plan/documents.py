@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crossaccount.iam import POLICY_VERSION as VERSION
-from crossaccount.iam import permission_set_role_pattern, saml_audience
+from crossaccount.iam import default_saml_audiences, permission_set_role_pattern
 from crossaccount.settings.models import AccountSettings, RoleSettings, TrustedOidcProvider, TrustedTag
 
 
@@ -107,7 +107,7 @@ def federated_statements(role: RoleSettings, source: AccountSettings, target: Ac
     statements = [permission_set_statement(role, source, p, sids[p]) for p in role.trusted_permission_sets]
     saml_sids = unique_sids("TrustSamlProvider", [a.rsplit("/", 1)[-1] for a in role.trusted_saml_providers])
     for arn in role.trusted_saml_providers:
-        statements.append(saml_statement(role, arn, target.partition, saml_sids[arn.rsplit("/", 1)[-1]]))
+        statements.append(saml_statement(role, arn, target.region, saml_sids[arn.rsplit("/", 1)[-1]]))
     for i, provider in enumerate(role.trusted_oidc_providers):
         statements.append(oidc_statement(role, provider, f"TrustOidcProvider{i + 1}"))
     return statements
@@ -139,16 +139,31 @@ def permission_set_statement(role: RoleSettings, source: AccountSettings, permis
     }
 
 
-def saml_statement(role: RoleSettings, provider_arn: str, partition: str, sid: str) -> dict[str, Any]:
-    """A SAML provider of the target account, its assertions pinned to the sign-in endpoint
-    (`SAML:aud`, https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html)."""
+def saml_audiences(role: RoleSettings, region: str) -> list[str]:
+    """The sign-in endpoints the role's SAML assertions may be addressed to: `samlAudiences`, else
+    the target region's endpoint and the non-regional one (`default_saml_audiences`)."""
+    return list(role.saml_audiences) if role.saml_audiences is not None else default_saml_audiences(region)
+
+
+def saml_statement(role: RoleSettings, provider_arn: str, region: str, sid: str) -> dict[str, Any]:
+    """A SAML provider of the target account, its assertions pinned to the sign-in endpoints
+    (`SAML:aud`, https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html).
+
+    `SAML:aud` is single-valued (the Recipient of the one assertion), so the endpoints are one
+    StringEquals with a list of values, which IAM evaluates as OR (IAM User Guide, "Condition
+    element: multiple values", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html);
+    no ForAnyValue, which is for multivalued keys ("Single-valued vs. multivalued context keys",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+    An IdP posting to a regional endpoint AWS recommends (https://<region>.signin.aws.amazon.com/saml)
+    is refused by a trust that names only the non-regional one."""
     actions = ["sts:AssumeRoleWithSAML", "sts:TagSession"] if role.allow_session_tags else ["sts:AssumeRoleWithSAML"]
+    audiences = saml_audiences(role, region)
     return {
         "Sid": sid,
         "Effect": "Allow",
         "Principal": {"Federated": provider_arn},
         "Action": _one_or_many(actions),
-        "Condition": {"StringEquals": {"SAML:aud": saml_audience(partition)}},
+        "Condition": {"StringEquals": {"SAML:aud": _one_or_many(audiences)}},
     }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from crossaccount.settings.models import PasswordPolicySettings, StackSettings
 
+from .dayone import DayOnePlan
 from .route import AssumeRoute, MfaDecision, MfaSession
 
 
@@ -57,6 +58,9 @@ class UserPlan:
 
     assume_policies: tuple[AssumePolicyPlan, ...] = ()
     """Every assume-role policy of the user, at most 6,144 characters each (`crossaccount.packing`)."""
+    day_one: DayOnePlan | None = None
+    """A user of this stack's own (never a roles-only stack's reference): its `~/.aws/config`
+    over every role of every stack that trusts it, and its first day's steps (`crossaccount.plan.dayone`)."""
 
     @property
     def attached_policies(self) -> int:
@@ -156,7 +160,8 @@ class FederatedAccessPlan:
     kind: str
     """`saml` or `oidc`."""
     provider_arn: str
-    audience: str
+    audiences: tuple[str, ...]
+    """SAML: the sign-in endpoints `SAML:aud` accepts (`samlAudiences`); OIDC: the one exact `aud`."""
     subject: str | None = None
     """OIDC only: the exact `sub`."""
 

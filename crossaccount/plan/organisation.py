@@ -11,6 +11,7 @@ the people it attaches policies to against the sum, so a person past the quota i
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from crossaccount.iam import iam_arn
 from crossaccount.settings.models import AccountSettings, LoadedSettings, RoleSettings, StackView
@@ -62,3 +63,66 @@ def _people_count(people: StackView, others: list[StackView], user: str) -> int:
             roles.update(_direct(view, user, f"{view.name}/"))
     created = people.users[user].create
     return policy_count(user, roles) + int(people.self_service and created)
+
+
+@dataclass(frozen=True)
+class MigrationPeak:
+    """A person past IAM's quota while one legacy stack is migrated to roles only: after `up` of
+    the people's stack (which then grants that stack's roles too) and before `up` of the migrated
+    stack (which deletes its old `<user>-assume-roles-<stack>` policies), both sets are attached."""
+
+    user: str
+    legacy_file: str
+    """The legacy stack whose migration makes the peak."""
+    people_count: int
+    """The people's stack's managed policies on the user once it grants that stack's roles (self-service included)."""
+    legacy_count: int
+    """The migrated stack's old assume-role policies, still attached at that step."""
+    others: tuple[tuple[str, int], ...]
+    """The other legacy stacks' policies on the user: (file, count)."""
+
+    @property
+    def total(self) -> int:
+        return self.people_count + self.legacy_count + sum(n for _, n in self.others)
+
+
+def migration_peaks(loaded: LoadedSettings, users: Iterable[str], quota: int) -> list[MigrationPeak]:
+    """For a people's stack: each (person, legacy stack) whose migration, done next by the
+    documented order (docs/organisation.md, people's stack first), would attach more than
+    `quota` managed policies to the person at the step where both layouts' policies exist
+    (IAM then answers the people's stack's `up` with LimitExceeded)."""
+    source = loaded.settings.source
+    others = [v for v in loaded.others if v.same_source(source)]
+    legacy = [v for v in others if v.kind == "legacy"]
+    if loaded.kind != "people" or not legacy:
+        return []
+    people = StackView(
+        name=loaded.stack,
+        file_name="",
+        kind="people",
+        source=source,
+        target=loaded.settings.target,
+        users=loaded.settings.users,
+        groups=loaded.settings.groups,
+        roles=loaded.settings.roles,
+        self_service=loaded.settings.self_service.enabled,
+    )
+    peaks = []
+    for user in users:
+        if user not in people.users:
+            continue
+        counts = {v.file_name: policy_count(user, _direct(v, user)) for v in legacy}
+        for view in legacy:
+            if not counts[view.file_name]:
+                continue
+            migrated = _people_count(people, [*others, replace(view, kind="roles")], user)
+            peak = MigrationPeak(
+                user,
+                view.file_name,
+                migrated,
+                counts[view.file_name],
+                tuple((f, n) for f, n in counts.items() if n and f != view.file_name),
+            )
+            if peak.total > quota:
+                peaks.append(peak)
+    return peaks

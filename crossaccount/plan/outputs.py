@@ -42,7 +42,14 @@ def _federated_outputs(role: RolePlan) -> dict[str, Any]:
         }
     if role.federated:
         outputs["identityProviders"] = [
-            {"kind": f.kind, "arn": f.provider_arn, "audience": f.audience, **({"subject": f.subject} if f.subject else {})}
+            {"kind": f.kind, "arn": f.provider_arn, "audiences": list(f.audiences)}
+            if f.kind == "saml"
+            else {
+                "kind": f.kind,
+                "arn": f.provider_arn,
+                "audience": f.audiences[0],
+                **({"subject": f.subject} if f.subject else {}),
+            }
             for f in role.federated
         ]
     return outputs
@@ -70,6 +77,8 @@ def _user_output(user: UserPlan) -> dict[str, Any]:
         output["mfaSessionCommand"] = user.mfa_session.command
     if user.groups:
         output["groups"] = list(user.groups)
+    if user.day_one is not None:
+        output["dayOne"] = {"awsConfig": list(user.day_one.aws_config), "steps": list(user.day_one.steps)}
     return output
 
 

@@ -17,14 +17,13 @@ from typing import Any
 
 from crossaccount import NAMESPACE
 from crossaccount.errors import SettingsError, key
+from crossaccount.inputs import UNDECRYPTED
 
 from .strict_json import refuse_constant
 from .yaml import MAX_DEPTH, StackFileError
 
 SECRET_SETTINGS = (("roles", "*", "externalId"),)
 """The settings that may be `secure:` values (a path under the namespace; `*` is any name)."""
-UNDECRYPTED = "undecrypted-secret"
-"""What an offline command computes with in place of a `secure:` value it never decrypts."""
 _INT64 = (-(1 << 63), (1 << 64) - 1)
 
 

@@ -24,7 +24,9 @@ from crossaccount.iam import (
     PERMISSION_SET_NAME_RE,
     REGION_RE,
     SAML_PROVIDER_ARN_RE,
+    SIGNIN_HOSTS,
     partition_of,
+    saml_regional_audience,
 )
 
 from .models import AccountSettings, RoleSettings
@@ -36,6 +38,11 @@ START_URL_RE = re.compile(
 )
 """The AWS access portal URL: `https://<d-id or alias>.awsapps.com/start` (`.cn` in China), or
 GovCloud's `https://start.us-gov-home.awsapps.com/directory/<id>`."""
+
+SAML_AUDIENCE_RE = re.compile(r"^https://(?:(?P<region>[a-z0-9-]{1,40})\.)?(?P<host>signin\.[a-z.-]+)/saml\Z", re.ASCII)
+"""The form of a SAML sign-in endpoint; `saml_audience_problem` checks its host and region."""
+
+EXAMPLE_REGIONS = {"aws": "eu-west-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
 FEDERATED_KEYS = ("trustedPermissionSets", "trustedSamlProviders", "trustedOidcProviders")
 
@@ -137,6 +144,45 @@ def _check_saml(at: tuple[str, ...], role: RoleSettings, target: AccountSettings
         _check_provider_arn(key((*at, "trustedSamlProviders", i)), arn, SAML_PROVIDER_ARN_RE, "saml-provider", target, problems)
     if len(set(role.trusted_saml_providers)) != len(role.trusted_saml_providers):
         problems.append(f"{key((*at, 'trustedSamlProviders'))}: lists a provider twice; expected each once")
+    _check_saml_audiences(at, role, target, problems)
+
+
+def saml_audience_problem(value: str, partition: str) -> str | None:
+    """Why `value` is not an AWS SAML sign-in endpoint of `partition` in its exact form, or None.
+
+    `SAML:aud` is compared with StringEquals, byte for byte (IAM User Guide, string condition
+    operators): an assertion's Recipient is `https://[<region>.]<sign-in host>/saml` in lower case,
+    so any other spelling (http, upper case, a trailing slash, a port, a query) matches nothing, and
+    a pattern or another host would accept assertions addressed to someone else."""
+    host = SIGNIN_HOSTS[partition]
+    match = SAML_AUDIENCE_RE.match(value)
+    if match is None or match["host"] != host:
+        return f"expected an AWS sign-in endpoint of partition {partition}, https://{host}/saml or https://<region>.{host}/saml"
+    region = match["region"]
+    if region is not None and (not REGION_RE.match(region) or partition_of(region) != partition):
+        return f"expected a region of partition {partition} before .{host}, e.g. {saml_regional_audience(EXAMPLE_REGIONS[partition])}"
+    return None
+
+
+def _check_saml_audiences(at: tuple[str, ...], role: RoleSettings, target: AccountSettings, problems: list[str]) -> None:
+    where = (*at, "samlAudiences")
+    audiences = role.saml_audiences
+    if audiences is None:
+        return
+    if not role.trusted_saml_providers:
+        problems.append(f"{key(where)}: set without trustedSamlProviders; expected trustedSamlProviders, or remove it")
+        return
+    if not audiences:
+        problems.append(
+            f"{key(where)}: empty; expected at least one AWS sign-in endpoint, e.g. {saml_regional_audience(target.region)} "
+            "(an empty list would refuse every assertion), or remove it for the default"
+        )
+    for i, value in enumerate(audiences):
+        problem = saml_audience_problem(value, target.partition)
+        if problem is not None:
+            problems.append(f"{key((*where, i))}: got {show(value)}; {problem}")
+    if len(set(audiences)) != len(audiences):
+        problems.append(f"{key(where)}: lists an endpoint twice; expected each once")
 
 
 def _check_oidc(at: tuple[str, ...], role: RoleSettings, target: AccountSettings, problems: list[str]) -> None:

@@ -173,6 +173,11 @@ class RoleSettings(_Model):
     trusted_saml_providers: list[str] = Field(
         default_factory=list, description="ARNs of SAML providers of the target account (sts:AssumeRoleWithSAML)."
     )
+    saml_audiences: list[str] | None = Field(
+        None,
+        description="With trustedSamlProviders: the AWS sign-in endpoints the assertions may be addressed to (SAML:aud), "
+        "e.g. https://eu-west-1.signin.aws.amazon.com/saml (default: the non-regional endpoint and the target region's).",
+    )
     trusted_oidc_providers: list[TrustedOidcProvider] = Field(
         default_factory=list, description="OIDC providers of the target account, each with its exact audience and subject."
     )

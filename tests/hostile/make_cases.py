@@ -370,6 +370,37 @@ case(
     {STACK: stack(users=USERS + "      path: /${aws:username}/\n")},
 )
 case(
+    "saml-audience-look-alike-host",
+    [
+        'cross-account-roles:roles.s3-list-role.samlAudiences[0]: got "https://signin.aws.amazon.com.evil.example/saml"; '
+        "expected an AWS sign-in endpoint of partition aws, https://signin.aws.amazon.com/saml or "
+        "https://<region>.signin.aws.amazon.com/saml"
+    ],
+    {
+        STACK: stack(
+            roles=role_with(
+                "trustedSamlProviders:\n  - arn:aws:iam::444455556666:saml-provider/Okta\n"
+                "samlAudiences:\n  - https://signin.aws.amazon.com.evil.example/saml"
+            )
+        )
+    },
+)
+case(
+    "saml-audience-wildcard",
+    [
+        'cross-account-roles:roles.s3-list-role.samlAudiences[0]: got "https://*.signin.aws.amazon.com/saml"; '
+        "expected an AWS sign-in endpoint of partition aws"
+    ],
+    {
+        STACK: stack(
+            roles=role_with(
+                "trustedSamlProviders:\n  - arn:aws:iam::444455556666:saml-provider/Okta\n"
+                "samlAudiences:\n  - 'https://*.signin.aws.amazon.com/saml'"
+            )
+        )
+    },
+)
+case(
     "role-path-question-mark",
     ['cross-account-roles:roles.s3-list-role.path: got "/te?m/"; ? in a path'],
     {STACK: stack(roles=role_with("path: /te?m/"))},

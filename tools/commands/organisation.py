@@ -11,7 +11,11 @@ stack, the people's managed policies against IAM's quota and size limits.
 
 Exit 2 when any stack's settings cannot be read or are refused (on stderr, by file), else 1
 when a guardrail error is left in any stack, else 0. JSON: {"stacks": [{stack, file, kind,
-problems, findings}], "people": [{stack, source, people, mostPolicies, largestPolicy}]}.
+problems, findings}], "people": [{stack, source, people, mostPolicies, largestPolicy}],
+"migration": [{stack, person, migrating, total, fromPeopleStack, fromMigrating, fromOthers, quota}]}.
+Migration: for each legacy stack still in the project, a person whose managed policies would
+pass IAM's quota at the step of its migration where both layouts' policies exist
+(`crossaccount.plan.organisation.migration_peaks`): a warning, the exit code unchanged.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from crossaccount.errors import SettingsError
 from crossaccount.guardrails import summarise
 from crossaccount.iam import MANAGED_POLICY_SIZE, MAX_ATTACHED_POLICIES, non_whitespace_length
 from crossaccount.pipeline import Checked, check_organisation
-from crossaccount.plan.organisation import policies_elsewhere
+from crossaccount.plan.organisation import MigrationPeak, migration_peaks, policies_elsewhere
 from crossaccount.read.project import environments_note, stack_file_name
 from tools.render import jsontext
 
@@ -79,13 +83,41 @@ def people_figures(stack: str, checked: Checked) -> PeopleFigures:
     )
 
 
+def migration_warnings(results: Mapping[str, Checked | SettingsError]) -> list[tuple[str, MigrationPeak]]:
+    """(people's stack, peak) for each person a legacy stack's migration would take past the quota."""
+    found = []
+    for stack, result in results.items():
+        if isinstance(result, Checked) and result.loaded.kind == "people":
+            created = [u.name for u in result.plan.users if u.create]
+            found += [(stack, p) for p in migration_peaks(result.loaded, created, MAX_ATTACHED_POLICIES)]
+    return found
+
+
+def migration_line(stack: str, peak: MigrationPeak) -> str:
+    people = stack_file_name(stack)
+    others = "".join(f", {n} from {f}" for f, n in peak.others)
+    return (
+        f"warning: migrating {peak.legacy_file} to roles only (docs/organisation.md): {peak.user} would hold {peak.total} "
+        f"managed policies at the step where both layouts' policies exist, after `pulumi up` of {people} and before that "
+        f"of {peak.legacy_file} ({peak.people_count} from {people}, {peak.legacy_count} still from {peak.legacy_file}"
+        f"{others}), and AWS attaches at most {MAX_ATTACHED_POLICIES}: that `up` of {people} would stop with "
+        f"LimitExceeded. Way through: raise the IAM quota 'Managed policies per user' to 20 (Service Quotas) before the "
+        f"migration, or migrate the other stacks that re-list {peak.user} first, or `pulumi up` {peak.legacy_file} "
+        f"first and {people} right after (a window in which {peak.user} cannot assume its roles)"
+    )
+
+
 def _stack_line(stack: str, result: Checked | SettingsError) -> str:
     if isinstance(result, SettingsError):
         return f"{stack_file_name(stack)}: refused, {len(result.problems)} problem(s) in its settings (listed on stderr)"
     return f"{stack_file_name(stack)} ({KINDS[result.loaded.kind]}): {summarise(result.findings)}"
 
 
-def render_text(results: Mapping[str, Checked | SettingsError], figures: Sequence[PeopleFigures]) -> str:
+def render_text(
+    results: Mapping[str, Checked | SettingsError],
+    figures: Sequence[PeopleFigures],
+    migrations: Sequence[tuple[str, MigrationPeak]] = (),
+) -> str:
     refused = sum(isinstance(r, SettingsError) for r in results.values())
     blocked = sum(isinstance(r, Checked) and r.blocked for r in results.values())
     lines = [f"Organisation check: {len(results)} stacks, {refused} refused by their settings, {blocked} with guardrail errors"]
@@ -94,10 +126,15 @@ def render_text(results: Mapping[str, Checked | SettingsError], figures: Sequenc
         if isinstance(result, Checked):
             lines += [f"  {f.line()}" for f in result.findings]
     lines += [f.line() for f in figures]
+    lines += [migration_line(stack, peak) for stack, peak in migrations]
     return "\n".join(lines) + "\n"
 
 
-def render_json(results: Mapping[str, Checked | SettingsError], figures: Sequence[PeopleFigures]) -> str:
+def render_json(
+    results: Mapping[str, Checked | SettingsError],
+    figures: Sequence[PeopleFigures],
+    migrations: Sequence[tuple[str, MigrationPeak]] = (),
+) -> str:
     stacks = []
     for stack, result in results.items():
         checked = result if isinstance(result, Checked) else None
@@ -110,7 +147,20 @@ def render_json(results: Mapping[str, Checked | SettingsError], figures: Sequenc
                 "findings": [f.as_dict() for f in checked.findings] if checked else [],
             }
         )
-    return jsontext.dumps({"stacks": stacks, "people": [f.as_dict() for f in figures]}) + "\n"
+    migration = [
+        {
+            "stack": stack,
+            "person": p.user,
+            "migrating": p.legacy_file,
+            "total": p.total,
+            "fromPeopleStack": p.people_count,
+            "fromMigrating": p.legacy_count,
+            "fromOthers": [{"file": f, "count": n} for f, n in p.others],
+            "quota": MAX_ATTACHED_POLICIES,
+        }
+        for stack, p in migrations
+    ]
+    return jsontext.dumps({"stacks": stacks, "people": [f.as_dict() for f in figures], "migration": migration}) + "\n"
 
 
 def run(project_dir: Path, fmt: str, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -118,7 +168,10 @@ def run(project_dir: Path, fmt: str, out: TextIO | None = None, err: TextIO | No
     if not results:
         raise SettingsError([f"{project_dir}: no Pulumi.<stack>.yaml in the project; expected at least one stack file"])
     figures = [people_figures(stack, r) for stack, r in results.items() if isinstance(r, Checked) and r.loaded.kind == "people"]
-    (out or sys.stdout).write(render_json(results, figures) if fmt == "json" else render_text(results, figures))
+    migrations = migration_warnings(results)
+    (out or sys.stdout).write(
+        render_json(results, figures, migrations) if fmt == "json" else render_text(results, figures, migrations)
+    )
     for stack, result in results.items():
         if isinstance(result, Checked) and result.environments:
             (err or sys.stderr).write(f"warning: {environments_note(stack_file_name(stack), result.environments)}\n")
