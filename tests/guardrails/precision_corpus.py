@@ -261,9 +261,10 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
         "iam:PassRole on every role, only to cloudwatch.amazonaws.com: PASSROLE_STAR does not weigh iam:PassedToService",
     ),
     "aws-docs/iam-assume-tagged-role": (
-        ("ROLE_CHAINING",),
+        ("PRIVILEGE_ESCALATION", "ROLE_CHAINING"),
         "sts:AssumeRole on every role tagged Project=ExampleCorpABC: ROLE_CHAINING does not read the tag condition "
-        "(and whoever may tag a role decides which roles it reaches)",
+        "(and whoever may tag a role decides which roles it reaches); PRIVILEGE_ESCALATION: `*` names the roles that "
+        "are administrators by convention too (OrganizationAccountAccessRole, AWSControlTowerExecution: path aws-sts-1)",
     ),
     "aws-docs/iam-credentials-console": (
         ("PERMISSIONS_MANAGEMENT_WILDCARD",),
