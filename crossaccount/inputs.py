@@ -52,6 +52,11 @@ class OtherStack:
     be read: that is its own stack's error, reported when that stack is planned."""
     own_keys: frozenset[str] = frozenset()
     """The keys its own file sets (not inherited from `Pulumi.yaml`)."""
+    problems: tuple[str, ...] = ()
+    """Why its file cannot be read (when `values` is None): the read step's problems."""
+    environments: tuple[str, ...] = ()
+    """The Pulumi ESC environments its file imports, whose values no offline read and no other
+    stack's program sees."""
 
 
 @dataclass(frozen=True)

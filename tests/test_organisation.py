@@ -24,7 +24,12 @@ import yaml
 
 from crossaccount.errors import SettingsError
 from crossaccount.pipeline import Checked, check_organisation, check_stack
+from tests.hostile.test_corpus import NAMES, project_for, read_expected
+from tools.__main__ import main
 from tools.paths import PROJECT_DIR
+
+ORG_CASES = [n for n in NAMES if n.startswith("org-")]
+"""The hostile corpus's cases of the organisation (tests/hostile/cases/org-*): each a people's stack beside another stack."""
 
 SOURCE = "111122223333"
 PROD, STAGING, DATA = "444455556666", "777788889999", "555566667777"
@@ -278,23 +283,127 @@ def test_migrating_a_target_stack_to_roles_only_loses_no_access_at_any_step(proj
     assert [r.trust_document for r in new_staging.plan.roles] == [r.trust_document for r in old_staging.plan.roles]
 
 
+FIX_ZZ = (
+    "fix Pulumi.zz.yaml (python -m tools check --stack zz lists its problems), or delete it after `pulumi destroy --stack zz`; "
+    "nothing was granted or revoked"
+)
+
+
+def roles_only_invalid(*problems: str) -> str:
+    listed = "; ".join(f"Pulumi.zz.yaml: {p}" for p in problems)
+    return (
+        f"Pulumi.zz.yaml: a roles-only stack whose roles this people's stack grants, but part of it is invalid ({listed}), so "
+        f"it cannot tell which of its roles to grant, and deploying it now could revoke their grants: {FIX_ZZ}"
+    )
+
+
 @pytest.mark.parametrize(
-    "garbage",
+    ("garbage", "people_refused"),
     [
-        {"users": {"carol": {}}},  # no target, no roles
-        {"target": None, "roles": {"r": None}},
-        {"target": target(DATA), "users": ["carol"], "roles": {"r": "not a mapping"}},
-        {"target": target(DATA), "roles": {"r": {"trustedUsers": 7}}},
-        {"target": "444455556666", "users": {"carol": None}, "groups": [], "selfService": "yes"},
-        {"source": [], "target": target(DATA), "roles": {"r": role("alice")}},
+        ({"users": {"carol": {}}}, None),  # another people's stack: none of its roles are granted here
+        ({"target": target(DATA), "users": ["carol"], "roles": {"r": "not a mapping"}}, None),
+        ({"target": "444455556666", "users": {"carol": None}, "groups": [], "selfService": "yes"}, None),
+        (
+            {"target": None, "roles": {"r": None}},
+            roles_only_invalid(
+                "cross-account-roles:target: got null; expected a mapping",
+                "cross-account-roles:roles.r: got null; expected a mapping",
+            ),
+        ),
+        (
+            {"target": target(DATA), "roles": {"r": {"trustedUsers": 7}}},
+            roles_only_invalid("cross-account-roles:roles.r.trustedUsers: got 7; expected a list"),
+        ),
+        (
+            {"source": [], "target": target(DATA), "roles": {"r": role("alice")}},
+            roles_only_invalid("cross-account-roles:source: got []; expected a mapping"),
+        ),
     ],
 )
-def test_another_stack_that_cannot_be_valid_is_its_own_error_never_a_crash_here(project: Path, garbage: dict[str, Any]) -> None:
+def test_another_stack_that_cannot_be_valid_never_crashes_and_never_drops_a_grant_in_silence(
+    project: Path, garbage: dict[str, Any], people_refused: str | None
+) -> None:
+    """A roles-only stack the people's stack cannot read whole refuses the people's stack (its
+    `up` would revoke that stack's grants); any other stack's problems are its own."""
     write(project, people=people_stack(), staging=roles_stack(STAGING, **{"staging-read": role("alice")}), zz=garbage)
-    assert granted(checked(project, "people"), "alice")[-1] == f"arn:aws:iam::{STAGING}:role/staging-read"
+    if people_refused is None:
+        assert granted(checked(project, "people"), "alice")[-1] == f"arn:aws:iam::{STAGING}:role/staging-read"
+    else:
+        assert refused(project, "people") == [people_refused]
     assert checked(project, "staging").loaded.kind == "roles"
     assert refused(project, "zz")  # its own problems, when it is checked
     assert cli(project, "check", "--all").returncode == 2
+
+
+def test_a_people_stack_refuses_while_a_stack_file_cannot_be_read(project: Path) -> None:
+    write(project, people=people_stack(), staging=roles_stack(STAGING, **{"staging-read": role("alice")}))
+    (project / "Pulumi.zz.yaml").write_text("config:\n  cross-account-roles:roles: {a: [\n", encoding="utf-8")
+    (problem,) = refused(project, "people")
+    assert problem.startswith("Pulumi.zz.yaml: cannot be read (Pulumi.zz.yaml, line 3: not valid YAML")
+    assert problem.endswith(
+        "so this people's stack cannot tell which roles it holds, and deploying it now would revoke every grant of that "
+        f"stack's roles: {FIX_ZZ}"
+    )
+    assert checked(project, "staging").loaded.kind == "roles"  # a roles-only stack grants nothing in the source account
+
+
+def test_a_roles_only_stack_of_another_source_account_does_not_stop_the_people_stack(project: Path) -> None:
+    other = {**roles_stack(DATA, **{"r": {"trustedUsers": 7}}), "source": {"accountId": "999988887777", "region": "eu-north-1"}}
+    write(project, people=people_stack(), zz=other)
+    assert granted(checked(project, "people"), "alice") == [f"arn:aws:iam::{PROD}:role/prod-read"]
+
+
+def with_environment(project: Path, stack: str, environment: str) -> None:
+    path = project / f"Pulumi.{stack}.yaml"
+    path.write_text(f"environment:\n  - {environment}\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+ESC_STAGING = (
+    "warning ESC_UNSEEN Pulumi.staging.yaml: imports the Pulumi ESC environment(s) platform/staging, which neither the "
+    "offline commands nor this stack's program read: this people's stack grants only the roles written in "
+    "Pulumi.staging.yaml (a role, a target or a trust the environment sets is not granted here): keep "
+    "cross-account-roles:roles and cross-account-roles:target in Pulumi.staging.yaml itself"
+)
+
+
+def test_the_people_stack_says_which_roles_only_stack_takes_values_it_cannot_see(project: Path) -> None:
+    write(project, people=people_stack(), staging=roles_stack(STAGING, **{"staging-read": role("alice")}))
+    with_environment(project, "staging", "platform/staging")
+    people = checked(project, "people")
+    assert [f.line() for f in people.findings if f.rule_id == "ESC_UNSEEN"] == [ESC_STAGING]
+    assert not people.blocked
+    done = cli(project, "check", "--stack", "people")
+    assert done.returncode == 0
+    assert f"  {ESC_STAGING}\n" in done.stdout
+    review = cli(project, "plan", "--stack", "people", "--format", "markdown")
+    assert review.returncode == 0
+    assert (
+        "- warning `ESC_UNSEEN` at `Pulumi.staging.yaml`: imports the Pulumi ESC environment(s) platform/staging" in review.stdout
+    )
+
+
+def test_the_review_of_a_stack_that_imports_esc_says_so_in_the_markdown(project: Path) -> None:
+    write(project, people=people_stack(), staging=roles_stack(STAGING, **{"staging-read": role("alice")}))
+    with_environment(project, "staging", "platform/staging")
+    review = cli(project, "plan", "--stack", "staging", "--format", "markdown")
+    assert review.returncode == 0
+    assert (
+        "- warning `ESC_UNSEEN` at `Pulumi.staging.yaml`: imports the Pulumi ESC environment(s) platform/staging: their "
+        "values are not visible offline"
+    ) in review.stdout
+
+
+@pytest.mark.parametrize("name", ORG_CASES)
+def test_check_all_refuses_each_organisation_case_of_the_corpus_naming_the_file(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = project_for(name, tmp_path)
+    code = main(["check", "--all", "--project-dir", str(project)])
+    _out, err = capsys.readouterr()
+    assert code == 2
+    assert "Traceback" not in err
+    for line in read_expected(name)[1]:
+        assert line in err
 
 
 def test_check_all_names_the_esc_environments_it_cannot_see(project: Path) -> None:

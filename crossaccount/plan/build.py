@@ -156,6 +156,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
         password_policy=s.password_policy,
         console_sign_in_url=console_sign_in_url(s),
         kind=loaded.kind,
+        notes=loaded.notes,
         problems=tuple(problems),
     )
 

@@ -24,6 +24,7 @@ from .project import (
     project_config,
     read_engine_config,
     read_project_file,
+    read_stack_config,
     stack_dir,
     stack_file_name,
     stack_values,
@@ -105,12 +106,23 @@ def read_project(project_dir: Path, stack: str) -> ProjectFacts:
         return ProjectFacts()
     others = []
     for name in other_stack_names(folder, stack):
+        problems: tuple[str, ...] = ()
+        environments: tuple[str, ...] = ()
         try:
-            own = stack_values(folder, name)
+            own, environments = read_stack_config(folder, name)
             values: Mapping[str, Any] | None = decode_engine_config(engine_config_of({**project_values, **own})).raw
-        except SettingsError:
-            own, values = {}, None
-        others.append(OtherStack(name=name, file_name=stack_file_name(name), values=values, own_keys=frozenset(own)))
+        except SettingsError as error:
+            own, values, problems = {}, None, tuple(error.problems)
+        others.append(
+            OtherStack(
+                name=name,
+                file_name=stack_file_name(name),
+                values=values,
+                own_keys=frozenset(own),
+                problems=problems,
+                environments=environments,
+            )
+        )
     return ProjectFacts(project_values=project_values, other_stacks=tuple(others))
 
 
@@ -152,5 +164,6 @@ def read_organisation(project_dir: Path) -> dict[str, StackInput | SettingsError
 
 
 def _other(name: str, given: StackInput | SettingsError, own: frozenset[str]) -> OtherStack:
-    values = given.raw if isinstance(given, StackInput) else None
-    return OtherStack(name=name, file_name=stack_file_name(name), values=values, own_keys=own)
+    if isinstance(given, SettingsError):
+        return OtherStack(name=name, file_name=stack_file_name(name), values=None, own_keys=own, problems=tuple(given.problems))
+    return OtherStack(name=name, file_name=stack_file_name(name), values=given.raw, own_keys=own, environments=given.environments)

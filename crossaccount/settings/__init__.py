@@ -96,6 +96,8 @@ def load_settings(given: StackInput) -> LoadedSettings:
     directory = _directory(p, given, kind, problems)
     policy_files = _check_all(p, given, directory, problems)
     source_documents = _source_documents(p, given, kind, problems)
+    if kind == "people" and p.source is not None:  # whatever else is wrong here: never revoke in silence
+        problems += organisation.unseen_problems(p.source, given.project)
     if p.source is not None and not problems:  # judged across stacks once the stack itself is valid
         problems += organisation_problems(
             given.stack, kind, p.source, p.target, p.users, p.roles, given.project, p.groups if kind != "roles" else None
@@ -125,6 +127,7 @@ def load_settings(given: StackInput) -> LoadedSettings:
         people=directory if kind == "roles" else None,
         remote_roles=organisation.remote_roles(p.source, given.project) if kind == "people" else (),
         others=tuple(organisation.views(given.project)),
+        notes=tuple(organisation.unseen_notes(kind, p.source, given.project)),
     )
 
 

@@ -246,6 +246,12 @@ class StackView:
     """The self-service policy is attached to the users it creates."""
     self_service_enforces_mfa: bool = False
     """And it denies all but enrolment without MFA (`selfService.enforceMfa`)."""
+    problems: tuple[str, ...] = ()
+    """What did not parse of the keys the organisation reads (source, target, users, groups,
+    roles) and the keys it does not know: a part left out here is a grant the people's stack
+    would drop (`organisation.unseen_problems`)."""
+    environments: tuple[str, ...] = ()
+    """The Pulumi ESC environments its file imports (their values are seen by no other stack)."""
 
     def same_source(self, source: AccountSettings) -> bool:
         return self.source is not None and (self.source.account_id, self.source.partition) == (
@@ -308,6 +314,8 @@ class LoadedSettings:
     """A people's stack: the roles of the roles-only stacks, whose identity side it holds."""
     others: tuple[StackView, ...] = ()
     """The project's other stacks, as parsed (the quota of a person across stacks)."""
+    notes: tuple[tuple[str, str], ...] = ()
+    """(file, message): what this stack's offline read cannot see and says so (ESC_UNSEEN)."""
 
     def is_secret(self, *path: str) -> bool:
         return tuple(path) in self.secret_paths

@@ -29,9 +29,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from crossaccount import NAMESPACE
+from crossaccount.errors import key, show
 from crossaccount.inputs import OtherStack, ProjectFacts
 
+from .accounts import check_account
 from .models import (
+    KEYS,
     AccountSettings,
     GroupSettings,
     Kind,
@@ -43,6 +47,7 @@ from .models import (
     UserSettings,
 )
 from .parse import parse
+from .rules import check_name
 
 
 def stack_kind(raw: Mapping[str, Any]) -> Kind:
@@ -55,16 +60,27 @@ def stack_kind(raw: Mapping[str, Any]) -> Kind:
     return "people"
 
 
-def _mapping(values: Mapping[str, Any], name: str) -> dict[str, Any]:
+def _mapping(values: Mapping[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
     value = values.get(name)
+    if value is not None and not isinstance(value, dict):
+        problems.append(f"{key((name,))}: got {show(value)}; expected a mapping")
     return value if isinstance(value, dict) else {}
 
 
-def _parsed(model: Any, value: Any, name: str) -> Any:
-    """`value` as `model`, or None: another stack's problems are that stack's to report."""
+def _parsed(model: Any, value: Any, at: tuple[str, ...], problems: list[str]) -> Any:
+    """`value` as `model`, or None; what did not parse is added to `problems` (the view's)."""
     if not isinstance(value, dict):
+        problems.append(f"{key(at)}: got {show(value)}; expected a mapping")
         return None
-    return parse(model, value, (name,), [])
+    return parse(model, value, at, problems)
+
+
+def _entries(model: Any, values: Mapping[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
+    return {
+        n: parsed
+        for n, v in _mapping(values, name, problems).items()
+        if (parsed := _parsed(model, v, (name, n), problems)) is not None
+    }
 
 
 def view_of(other: OtherStack, project: ProjectFacts) -> StackView | None:
@@ -75,18 +91,36 @@ def view_of(other: OtherStack, project: ProjectFacts) -> StackView | None:
     if isinstance(cached, StackView):
         return cached
     values = other.values
-    self_service = _parsed(SelfServiceSettings, values.get("selfService", {}), "selfService")
+    problems: list[str] = [
+        f"{key((n,))}: unknown key; expected one of {', '.join(KEYS)}" for n in sorted(set(values) - set(KEYS))
+    ]
+    self_service = _parsed(SelfServiceSettings, values.get("selfService", {}), ("selfService",), [])
+    kind = stack_kind(values)
+    accounts = {
+        side: _parsed(AccountSettings, values[side], (side,), problems) if side in values else None
+        for side in ("source", "target")
+    }
+    if kind == "roles" and "target" not in values:
+        problems.append(f"{key(('target',))}: missing; expected a mapping with accountId and region")
+    for side, account in accounts.items():
+        if account is not None:
+            check_account(account, side, problems)
+    roles = _entries(RoleSettings, values, "roles", problems)
+    for name in _mapping(values, "roles", []):
+        check_name(name, ("roles", name), "role", problems)
     view = StackView(
         name=other.name,
         file_name=other.file_name,
-        kind=stack_kind(values),
-        source=_parsed(AccountSettings, values.get("source"), "source"),
-        target=_parsed(AccountSettings, values.get("target"), "target"),
-        users={n: u for n, v in _mapping(values, "users").items() if (u := _parsed(UserSettings, v, "users")) is not None},
-        groups={n: g for n, v in _mapping(values, "groups").items() if (g := _parsed(GroupSettings, v, "groups")) is not None},
-        roles={n: r for n, v in _mapping(values, "roles").items() if (r := _parsed(RoleSettings, v, "roles")) is not None},
+        kind=kind,
+        source=accounts["source"],
+        target=accounts["target"],
+        users=_entries(UserSettings, values, "users", problems),
+        groups=_entries(GroupSettings, values, "groups", problems),
+        roles=roles,
         self_service=self_service is not None and self_service.enabled,
         self_service_enforces_mfa=self_service is not None and self_service.enabled and self_service.enforce_mfa,
+        problems=tuple(problems),
+        environments=other.environments,
     )
     project.views[other.name] = view
     return view
@@ -142,3 +176,60 @@ def trusted_elsewhere(source: AccountSettings, groups: Mapping[str, GroupSetting
             if view.kind == "roles":
                 names.update(m for g in role.trusted_groups if g in groups for m in groups[g].members)
     return names
+
+
+def unseen_problems(source: AccountSettings, project: ProjectFacts) -> list[str]:
+    """For a people's stack: the other stack files whose roles it cannot see whole.
+
+    The people's stack grants the roles of every roles-only stack of its source account. A file
+    that cannot be read, or a roles-only stack whose roles, target or source do not parse, would
+    leave those roles out of the people's assume-role policies: an `up` would revoke their
+    grants without a word. The people's stack is refused instead, naming the file and what is
+    wrong in it; "keep the grants that file last had" would need the deployed state, which the
+    program cannot read before it registers anything (docs/organisation.md)."""
+    problems = []
+    for other in project.other_stacks:
+        fix = (
+            f"fix {other.file_name} (python -m tools check --stack {other.name} lists its problems), or delete it after "
+            f"`pulumi destroy --stack {other.name}`; nothing was granted or revoked"
+        )
+        if other.values is None:
+            why = "; ".join(other.problems[:2]) or "it cannot be read"
+            problems.append(
+                f"{other.file_name}: cannot be read ({why}), so this people's stack cannot tell which roles it holds, and "
+                f"deploying it now would revoke every grant of that stack's roles: {fix}"
+            )
+            continue
+        view = view_of(other, project)
+        if view is None or view.kind != "roles" or not view.problems:
+            continue
+        if view.source is not None and not view.same_source(source):
+            continue
+        listed = "; ".join(f"{other.file_name}: {p}" for p in view.problems[:3])
+        more = f" (and {len(view.problems) - 3} more)" if len(view.problems) > 3 else ""
+        problems.append(
+            f"{other.file_name}: a roles-only stack whose roles this people's stack grants, but part of it is invalid "
+            f"({listed}{more}), so it cannot tell which of its roles to grant, and deploying it now could revoke their grants: {fix}"
+        )
+    return problems
+
+
+def unseen_notes(kind: Kind, source: AccountSettings, project: ProjectFacts) -> list[tuple[str, str]]:
+    """For a people's stack, (file, what is not seen) for the ESC environments of the roles-only
+    stacks whose roles it grants: the program reads their files only, so a role an environment
+    adds is granted by no one."""
+    notes: list[tuple[str, str]] = []
+    if kind != "people":
+        return notes
+    for view in views(project):
+        if view.kind == "roles" and view.environments and (view.source is None or view.same_source(source)):
+            notes.append(
+                (
+                    view.file_name,
+                    f"imports the Pulumi ESC environment(s) {', '.join(view.environments)}, which neither the offline "
+                    f"commands nor this stack's program read: this people's stack grants only the roles written in "
+                    f"{view.file_name} (a role, a target or a trust the environment sets is not granted here): keep "
+                    f"{NAMESPACE}:roles and {NAMESPACE}:target in {view.file_name} itself",
+                )
+            )
+    return notes
