@@ -415,3 +415,55 @@ def test_check_all_names_the_esc_environments_it_cannot_see(project: Path) -> No
     assert done.stderr.startswith(
         "warning: Pulumi.staging.yaml imports the Pulumi ESC environment(s) platform/staging: their values are not visible offline"
     )
+
+
+# --- one stack's check sees the organisation ---------------------------------------------------
+
+
+def test_removing_a_person_another_stack_still_trusts_fails_the_people_stack_check(project: Path) -> None:
+    write(
+        project,
+        people={**people_stack(), "users": {"alice": {}}, "roles": {"prod-read": role("alice")}},
+        staging=roles_stack(
+            STAGING, **{"staging-read": role("alice", "bob")}, **{"staging-group": {**LIST, "trustedGroups": ["ops"]}}
+        ),
+    )
+    assert refused(project, "people") == [
+        'Pulumi.staging.yaml: cross-account-roles:roles.staging-group.trustedGroups[0]: trusts group "ops", which no '
+        "people's stack of source account 111122223333 creates (not under cross-account-roles:groups here); expected "
+        '"ops" declared here, or removed from that role\'s trustedGroups in Pulumi.staging.yaml',
+        'Pulumi.staging.yaml: cross-account-roles:roles.staging-read.trustedUsers[1]: trusts user "bob", which no '
+        "people's stack of source account 111122223333 creates (not under cross-account-roles:users here); expected "
+        '"bob" created here, or removed from that role\'s trustedUsers in Pulumi.staging.yaml',
+    ]
+    done = cli(project, "check", "--stack", "people")
+    assert done.returncode == 2
+    assert 'trustedUsers[1]: trusts user "bob"' in done.stderr
+
+
+def test_a_person_listed_with_create_false_is_named_as_such(project: Path) -> None:
+    write(
+        project,
+        people={**people_stack(), "users": {"alice": {}, "bob": {"create": False}}},
+        staging=roles_stack(STAGING, **{"staging-read": role("bob")}),
+    )
+    assert refused(project, "staging") == [
+        'cross-account-roles:roles.staging-read.trustedUsers[0]: user "bob" is listed with create: false in '
+        "Pulumi.people.yaml, so no stack creates it, and a roles-only stack trusts the people a people's stack creates; "
+        'expected "bob" created (create: true, the default) under cross-account-roles:users of Pulumi.people.yaml'
+    ]
+    assert refused(project, "people") == [
+        'Pulumi.staging.yaml: cross-account-roles:roles.staging-read.trustedUsers[0]: trusts user "bob", which no '
+        "people's stack of source account 111122223333 creates (it is listed under cross-account-roles:users.bob here "
+        'with create: false); expected "bob" created here, or removed from that role\'s trustedUsers in Pulumi.staging.yaml'
+    ]
+
+
+def test_a_roles_only_stack_names_the_people_stack_file_it_cannot_read(project: Path) -> None:
+    write(project, staging=roles_stack(STAGING, **{"staging-read": role("alice")}))
+    (project / "Pulumi.people.yaml").write_text("config: [\n", encoding="utf-8")
+    (problem,) = refused(project, "staging")
+    assert (
+        "the project has no stack that declares the users of source account 111122223333 (Pulumi.people.yaml cannot be "
+        "read: if it is the people's stack, fix it first)"
+    ) in problem

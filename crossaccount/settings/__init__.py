@@ -180,9 +180,20 @@ def _directory(p: _Parsed, given: StackInput, kind: Kind, problems: list[str]) -
         return People(users={}, groups={}, owner={}, files=())
     directory = organisation.people_of(p.source, given.project)
     if not directory.files:
+        unreadable = (
+            f" ({', '.join(directory.unreadable)} cannot be read: if it is the people's stack, fix it first)"
+            if directory.unreadable
+            else ""
+        )
+        relisting = sorted(set(directory.not_created.values()))
+        if relisting:
+            unreadable += (
+                f" ({', '.join(relisting)} lists its users with create: false only: a stack that re-lists people "
+                "created elsewhere, not a people's stack)"
+            )
         problems.append(
             f"{key(('users',))}: missing, so this stack holds only roles, trusted by the people of a people's stack; "
-            f"the project has no stack that declares the users of source account {p.source.account_id}: "
+            f"the project has no stack that declares the users of source account {p.source.account_id}{unreadable}: "
             "expected users here, or a stack file whose users this stack's roles trust"
         )
     return directory
@@ -213,7 +224,7 @@ def _check_all(p: _Parsed, given: StackInput, directory: People, problems: list[
     declared: Mapping[str, Any] | None = p.raw_users if where is None else directory.users
     if where is None and "users" not in given.raw:
         declared = None  # a roles-only stack with no people's stack: `_directory` said so
-    policy_files = check_roles(p.roles, declared, p.target, p.tags, given.policies, problems, where)
+    policy_files = check_roles(p.roles, declared, p.target, p.tags, given.policies, problems, where, directory.not_created)
     problems += trust_mode_problems(directory.users, p.roles, p.tags)
     for name, role in p.roles.items():
         check_federation(name, role, p.source, p.target, problems)

@@ -272,6 +272,10 @@ class People:
     """User or group name -> the file of the stack that declares it (`group:<name>` for groups)."""
     files: tuple[str, ...]
     """The people's stacks' files (empty: the project has none for this source account)."""
+    not_created: Mapping[str, str] = field(default_factory=dict)
+    """Users that a stack of the source account lists with `create: false` only -> that file."""
+    unreadable: tuple[str, ...] = ()
+    """The other stack files that cannot be read: one may be the people's stack."""
     mfa_enforced: frozenset[str] = frozenset()
     """The users whose people's stack attaches a self-service policy that enforces MFA
     (`selfService.enforceMfa`): AWS refuses their AssumeRole without MFA, whatever a role says."""

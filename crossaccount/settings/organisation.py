@@ -139,19 +139,32 @@ def people_of(source: AccountSettings, project: ProjectFacts) -> People:
     owner: dict[str, str] = {}
     enforced: set[str] = set()
     files = []
+    listed: dict[str, str] = {}
     for view in views(project):
+        if view.kind == "legacy" and view.same_source(source):
+            listed.update({n: view.file_name for n in view.users if n not in listed})
         if view.kind != "people" or not view.same_source(source):
             continue
         files.append(view.file_name)
         for name, user in view.users.items():
-            if user.create and name not in users:
+            if not user.create:
+                listed.setdefault(name, view.file_name)
+            elif name not in users:
                 users[name], owner[name] = user, view.file_name
                 if view.self_service_enforces_mfa:
                     enforced.add(name)
         for name, group in view.groups.items():
             if name not in groups:
                 groups[name], owner[f"group:{name}"] = group, view.file_name
-    return People(users=users, groups=groups, owner=owner, files=tuple(files), mfa_enforced=frozenset(enforced))
+    return People(
+        users=users,
+        groups=groups,
+        owner=owner,
+        files=tuple(files),
+        not_created={n: f for n, f in listed.items() if n not in users},
+        unreadable=tuple(o.file_name for o in project.other_stacks if o.values is None),
+        mfa_enforced=frozenset(enforced),
+    )
 
 
 def remote_roles(source: AccountSettings, project: ProjectFacts) -> tuple[RemoteRole, ...]:
@@ -233,3 +246,41 @@ def unseen_notes(kind: Kind, source: AccountSettings, project: ProjectFacts) -> 
                 )
             )
     return notes
+
+
+def trusted_but_not_created(
+    source: AccountSettings, users: Mapping[str, UserSettings], groups: Mapping[str, GroupSettings], project: ProjectFacts
+) -> list[str]:
+    """For a people's stack: the names the roles-only stacks of its source account trust that no
+    people's stack creates (a person removed here whom another stack still trusts). That
+    stack's trust policy would name a user who does not exist, which IAM refuses
+    (MalformedPolicyDocument) at its next `up`; the people's `make check` says so, naming the
+    other file's key, rather than only `check --all`."""
+    directory = people_of(source, project)
+    created = {n for n, u in users.items() if u.create} | set(directory.users)
+    known_groups = set(groups) | set(directory.groups)
+    problems = []
+    for view in views(project):
+        if view.kind != "roles" or not view.same_source(source):
+            continue
+        for name, role in view.roles.items():
+            for field_name, names, known, what in (
+                ("trustedUsers", role.trusted_users, created, "user"),
+                ("trustedGroups", role.trusted_groups, known_groups, "group"),
+            ):
+                for i, trusted in enumerate(names):
+                    if trusted in known:
+                        continue
+                    problems.append(
+                        f"{view.file_name}: {key(('roles', name, field_name, i))}: trusts {what} {show(trusted)}, which no "
+                        f"people's stack of source account {source.account_id} creates ({_here(trusted, what, users)}); "
+                        f"expected {show(trusted)} {'created' if what == 'user' else 'declared'} here, "
+                        f"or removed from that role's {field_name} in {view.file_name}"
+                    )
+    return problems
+
+
+def _here(name: str, what: str, users: Mapping[str, UserSettings]) -> str:
+    if what == "user" and name in users:
+        return f"it is listed under {key(('users', name))} here with create: false"
+    return f"not under {key(('users' if what == 'user' else 'groups',))} here"
