@@ -16,6 +16,8 @@ POLICY_FILE_RE = re.compile(r"^[A-Za-z0-9._-]+\.json\Z", re.ASCII)
 POLICIES_DIR, SOURCE_POLICIES_DIR = "policies", "source"
 """policies/ beside the program; policies/source/ holds the documents of the source account."""
 SELF_SERVICE_FILE = "self-service-credentials.json"
+PROJECT_FILE = "Pulumi.yaml"
+"""The project file, whose `config:` every stack inherits."""
 
 
 @dataclass(frozen=True)
@@ -85,3 +87,6 @@ class StackInput:
     project: ProjectFacts = field(default_factory=ProjectFacts)
     environments: tuple[str, ...] = ()
     """The Pulumi ESC environments its stack file imports, whose values an offline read has not seen."""
+    inherited: frozenset[str] = frozenset()
+    """The keys whose value comes from `Pulumi.yaml`'s config (the stack file does not set them):
+    a problem in one of them is reported against `Pulumi.yaml`, where the fix goes."""

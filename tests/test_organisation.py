@@ -403,7 +403,8 @@ def test_check_all_refuses_each_organisation_case_of_the_corpus_naming_the_file(
     assert code == 2
     assert "Traceback" not in err
     for line in read_expected(name)[1]:
-        assert line in err
+        # a problem of Pulumi.yaml is listed once, under "error: Pulumi.yaml: ..."
+        assert line in err or (line.startswith("Pulumi.yaml: ") and f"\n  - {line.removeprefix('Pulumi.yaml: ')}" in err)
 
 
 def test_check_all_names_the_esc_environments_it_cannot_see(project: Path) -> None:
@@ -467,3 +468,27 @@ def test_a_roles_only_stack_names_the_people_stack_file_it_cannot_read(project: 
         "the project has no stack that declares the users of source account 111122223333 (Pulumi.people.yaml cannot be "
         "read: if it is the people's stack, fix it first)"
     ) in problem
+
+
+def test_a_typo_in_pulumi_yaml_is_reported_against_pulumi_yaml_once(project: Path) -> None:
+    write(project, people=people_stack(), staging=roles_stack(STAGING, **{"staging-read": role("alice")}))
+    shared = project / "Pulumi.yaml"
+    shared.write_text(shared.read_text(encoding="utf-8").replace('"111122223333"', '"11112222333"'), encoding="utf-8")
+    typo = 'Pulumi.yaml: config cross-account-roles:source.accountId: got "11112222333"; expected exactly 12 digits as a quoted string'
+    assert refused(project, "people") == [typo]  # not also as a problem of Pulumi.staging.yaml
+    assert refused(project, "staging") == [typo]
+    done = cli(project, "check", "--all")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "error: Pulumi.yaml: 1 problem(s), in the config every stack inherits\n"
+        f"  - {typo.removeprefix('Pulumi.yaml: ')} (stops Pulumi.people.yaml, Pulumi.staging.yaml)\n"
+    )
+    assert "Pulumi.people.yaml: refused, 1 problem(s) in its settings (listed on stderr; 1 of them in Pulumi.yaml)" in done.stdout
+
+
+def test_a_key_a_stack_sets_itself_is_its_own_problem_not_pulumi_yaml(project: Path) -> None:
+    write(project, people={**people_stack(), "source": {"accountId": "1", "region": "eu-north-1"}})
+    assert (
+        refused(project, "people")[0]
+        == 'cross-account-roles:source.accountId: got "1"; expected exactly 12 digits as a quoted string'
+    )

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from crossaccount import NAMESPACE
 from crossaccount.errors import SettingsError, key, show
 from crossaccount.iam import IAM_NAME_RE
-from crossaccount.inputs import SELF_SERVICE_FILE, PolicyFile, StackInput
+from crossaccount.inputs import PROJECT_FILE, SELF_SERVICE_FILE, PolicyFile, StackInput
 
 from . import organisation, people
 from .accounts import check_account, check_partitions
@@ -103,7 +104,7 @@ def load_settings(given: StackInput) -> LoadedSettings:
             given.stack, kind, p.source, p.target, p.users, p.roles, given.project, p.groups if kind != "roles" else None
         )
     if problems or p.source is None or p.target is None:
-        raise SettingsError(problems)
+        raise SettingsError(project_file_first(problems, given.inherited))
     settings = StackSettings.model_validate(
         {
             "source": p.source,
@@ -129,6 +130,14 @@ def load_settings(given: StackInput) -> LoadedSettings:
         others=tuple(organisation.views(given.project)),
         notes=tuple(organisation.unseen_notes(kind, p.source, given.project)),
     )
+
+
+def project_file_first(problems: list[str], inherited: frozenset[str]) -> list[str]:
+    """Each problem of a key the stack inherits from `Pulumi.yaml`, named as that file's (where
+    the fix goes, and the same problem for every stack), before the stack's own."""
+    heads = tuple(f"{NAMESPACE}:{k}{end}" for k in sorted(inherited) for end in (":", ".", "["))
+    project = [f"{PROJECT_FILE}: config {p}" for p in problems if p.startswith(heads)]
+    return [*project, *(p for p in problems if not p.startswith(heads))]
 
 
 def _parse_all(raw: Mapping[str, Any], problems: list[str], kind: Kind) -> _Parsed:

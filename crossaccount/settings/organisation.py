@@ -214,12 +214,16 @@ def unseen_problems(source: AccountSettings, project: ProjectFacts) -> list[str]
             )
             continue
         view = view_of(other, project)
-        if view is None or view.kind != "roles" or not view.problems:
+        if view is None or view.kind != "roles" or (view.source is not None and not view.same_source(source)):
             continue
-        if view.source is not None and not view.same_source(source):
+        inherited = tuple(
+            f"{NAMESPACE}:{k}{end}" for k in project.project_values if k not in other.own_keys for end in (":", ".", "[")
+        )
+        own = [p for p in view.problems if not p.startswith(inherited)]  # Pulumi.yaml's: this stack's own too
+        if not own:
             continue
-        listed = "; ".join(f"{other.file_name}: {p}" for p in view.problems[:3])
-        more = f" (and {len(view.problems) - 3} more)" if len(view.problems) > 3 else ""
+        listed = "; ".join(f"{other.file_name}: {p}" for p in own[:3])
+        more = f" (and {len(own) - 3} more)" if len(own) > 3 else ""
         problems.append(
             f"{other.file_name}: a roles-only stack whose roles this people's stack grants, but part of it is invalid "
             f"({listed}{more}), so it cannot tell which of its roles to grant, and deploying it now could revoke their grants: {fix}"
