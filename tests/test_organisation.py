@@ -492,3 +492,69 @@ def test_a_key_a_stack_sets_itself_is_its_own_problem_not_pulumi_yaml(project: P
         refused(project, "people")[0]
         == 'cross-account-roles:source.accountId: got "1"; expected exactly 12 digits as a quoted string'
     )
+
+
+# --- every collision the account would meet, before `up` ---------------------------------------
+
+
+def test_a_derived_policy_name_two_stacks_create_in_one_account_is_refused_ignoring_case(project: Path) -> None:
+    (project / "policies" / "b-c.json").write_text((project / "policies" / "role_permissions_policy.json").read_text())
+    (project / "policies" / "c.json").write_text((project / "policies" / "role_permissions_policy.json").read_text())
+    write(
+        project,
+        people=people_stack(),
+        one=roles_stack(DATA, **{"A": {"trustedUsers": ["alice"], "policyFiles": ["b-c.json"]}}),
+        two=roles_stack(DATA, **{"a-B": {"trustedUsers": ["alice"], "policyFiles": ["c.json"]}}),
+    )
+    assert refused(project, "one") == [
+        f"cross-account-roles:roles.A.policyFiles[0]: the policy 'A-b-c' it creates in account {DATA} has the name of the "
+        "policy 'a-B-c' that Pulumi.two.yaml creates there (cross-account-roles:roles.a-B.policyFiles[0]); IAM names ignore "
+        "case, and the second `up` would fail (EntityAlreadyExists): rename the role, the policy file, the user or one of "
+        "the stacks"
+    ]
+    assert len(refused(project, "two")) == 1
+    assert cli(project, "check", "--all").returncode == 2
+
+
+def test_a_roles_only_stack_in_the_source_account_meets_the_people_stack_names(project: Path) -> None:
+    (project / "policies" / "assume-roles-people.json").write_text(
+        (project / "policies" / "role_permissions_policy.json").read_text()
+    )
+    write(
+        project,
+        people=people_stack(),
+        home=roles_stack(SOURCE, **{"alice": {"trustedUsers": ["bob"], "policyFiles": ["assume-roles-people.json"]}}),
+    )
+    assert refused(project, "people") == [
+        f"cross-account-roles:users.alice: the policy 'alice-assume-roles-people' it creates in account {SOURCE} has the "
+        "name of the policy 'alice-assume-roles-people' that Pulumi.home.yaml creates there "
+        "(cross-account-roles:roles.alice.policyFiles[0]); IAM names ignore case, and the second `up` would fail "
+        "(EntityAlreadyExists): rename the role, the policy file, the user or one of the stacks"
+    ]
+    assert refused(project, "home") == [
+        f"cross-account-roles:roles.alice.policyFiles[0]: the policy 'alice-assume-roles-people' it creates in account "
+        f"{SOURCE} has the name of the policy 'alice-assume-roles-people' that Pulumi.people.yaml creates there "
+        "(cross-account-roles:users.alice); IAM names ignore case, and the second `up` would fail (EntityAlreadyExists): "
+        "rename the role, the policy file, the user or one of the stacks"
+    ]
+
+
+def test_a_packed_part_of_a_person_meets_a_legacy_stack_policy_of_that_name(project: Path) -> None:
+    many = {f"{'r' * 60}{i:03d}": role("alice", path="/" + "p" * 40 + "/") for i in range(80)}
+    write(
+        project,
+        people=people_stack(),
+        data=roles_stack(DATA, **many),
+        **{"people-1": {"target": target(STAGING), "users": {"alice": {"create": False}}, "roles": {"old": role("alice")}}},
+    )
+    people = refused(project, "people")
+    assert people == [
+        f"cross-account-roles:users.alice: the policy 'alice-assume-roles-people-1' it creates in account {SOURCE} has the "
+        "name of the policy 'alice-assume-roles-people-1' that Pulumi.people-1.yaml creates there "
+        "(cross-account-roles:users.alice); IAM names ignore case, and the second `up` would fail (EntityAlreadyExists): "
+        "rename the role, the policy file, the user or one of the stacks"
+    ]
+    assert refused(project, "people-1")[0].startswith(
+        "cross-account-roles:users.alice: the policy 'alice-assume-roles-people-1' it creates in account "
+        f"{SOURCE} has the name of the policy 'alice-assume-roles-people-1' that Pulumi.people.yaml creates there"
+    )

@@ -53,6 +53,7 @@ from .model import (
     UserPlan,
 )
 from .names import group_policy_name, role_policy_name, self_service_policy_name, user_policy_name
+from .organisation import policy_name_collisions
 from .packing import pack
 from .route import MfaSession, decide_mfa, mfa_session_profile, session_seconds
 
@@ -146,6 +147,8 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     problems += policy_name_problems(roles, users, same_account=same_account)
     problems += source_policy_name_problems(users, groups, self_service, roles if same_account else [])
     problems += self_service_size_problems(self_service, sorted({u.path for u in users if u.self_service}))
+    if loaded.others:
+        problems += policy_name_collisions(loaded, roles, users, groups, self_service)
     return StackPlan(
         stack=loaded.stack,
         settings=s,
