@@ -179,7 +179,7 @@ def _directory(p: _Parsed, given: StackInput, kind: Kind, problems: list[str]) -
     those of the people's stacks of its source account (`organisation.people_of`)."""
     if kind != "roles":
         return People(users=p.users, groups=p.groups, owner={}, files=())
-    for name in ("groups", "passwordPolicy"):
+    for name in ("groups", "passwordPolicy", "selfService"):
         if name in given.raw:
             problems.append(
                 f"{key((name,))}: set in a stack without users, which holds only roles in its target account; "
