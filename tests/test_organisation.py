@@ -558,3 +558,52 @@ def test_a_packed_part_of_a_person_meets_a_legacy_stack_policy_of_that_name(proj
         "cross-account-roles:users.alice: the policy 'alice-assume-roles-people-1' it creates in account "
         f"{SOURCE} has the name of the policy 'alice-assume-roles-people-1' that Pulumi.people.yaml creates there"
     )
+
+
+def tag_role(value: str, *users: str) -> dict[str, Any]:
+    return {**role(*users), "trust": "tag", "trustedTag": {"key": "team", "value": value}}
+
+
+def test_roles_of_two_stacks_trusting_one_user_by_one_tag_key_with_two_values_are_refused(project: Path) -> None:
+    write(
+        project,
+        people=people_stack(),
+        staging=roles_stack(STAGING, **{"staging-read": tag_role("data", "alice")}),
+        data=roles_stack(DATA, **{"data-read": tag_role("ops", "alice", "bob")}),
+    )
+    assert refused(project, "staging") == [
+        "cross-account-roles:roles.staging-read.trustedTag: trusts user 'alice' by tag team=data, and other stacks by "
+        "team=ops for Pulumi.data.yaml: cross-account-roles:roles.data-read.trustedTag; the user carries one value per key "
+        "(ignoring case), so one of the roles is unreachable: expected the same trustedTag"
+    ]
+    assert len(refused(project, "data")) == 1
+    assert refused(project, "people") == [
+        "cross-account-roles:users.alice: roles trust this user by tag with different values (team=ops for "
+        "Pulumi.data.yaml: cross-account-roles:roles.data-read.trustedTag; team=data for Pulumi.staging.yaml: "
+        "cross-account-roles:roles.staging-read.trustedTag); the user carries one value per key (ignoring case), so one "
+        "of the roles is unreachable: expected the same trustedTag"
+    ]
+
+
+def test_one_tag_value_across_stacks_is_accepted(project: Path) -> None:
+    write(
+        project,
+        people=people_stack(),
+        staging=roles_stack(STAGING, **{"staging-read": tag_role("data", "alice")}),
+        data=roles_stack(DATA, **{"data-read": tag_role("data", "alice")}),
+    )
+    assert checked(project, "people").loaded.kind == "people"
+    assert checked(project, "staging").loaded.kind == "roles"
+
+
+def test_every_stack_sizes_a_person_s_mfa_session_by_the_shortest_age_any_of_their_roles_demands(project: Path) -> None:
+    write(
+        project,
+        people=people_stack(),
+        staging=roles_stack(STAGING, **{"staging-read": role("alice", mfaMaxAgeSeconds=900)}),
+        data=roles_stack(DATA, **{"data-read": role("alice", mfaMaxAgeSeconds=1800)}),
+    )
+    for stack in ("people", "staging", "data"):
+        (alice,) = [u for u in checked(project, stack).plan.users if u.name == "alice"]
+        assert alice.mfa_session is not None, stack
+        assert alice.mfa_session.duration_seconds == 900, stack

@@ -114,6 +114,24 @@ def _mfa_enforced(loaded: LoadedSettings) -> frozenset[str]:
     return frozenset(n for n, u in s.users.items() if u.create)
 
 
+def _mfa_ages_elsewhere(loaded: LoadedSettings, user: str) -> list[int]:
+    """The `mfaMaxAgeSeconds` of the roles of the project's other stacks (of this source account)
+    that trust `user` with MFA: every stack writes the same session profile for the person, so
+    each sizes it by the shortest age any of their roles demands, in any stack (a longer session
+    would be refused by that role's trust policy once it is older than its age)."""
+    source = loaded.settings.source
+    groups = loaded.people.groups if loaded.people is not None else loaded.settings.groups
+    ages = []
+    for view in loaded.others:
+        if not view.same_source(source):
+            continue
+        for role in view.roles.values():
+            trusted = user in role.trusted_users or any(g in groups and user in groups[g].members for g in role.trusted_groups)
+            if trusted and role.require_mfa and role.mfa_max_age_seconds is not None:
+                ages.append(role.mfa_max_age_seconds)
+    return ages
+
+
 def _with_mfa(loaded: LoadedSettings, arns: _Arns) -> _Arns:
     """`arns` with who must sign in with MFA, and each such user's one session step."""
     enforced = _mfa_enforced(loaded)
@@ -126,6 +144,7 @@ def _with_mfa(loaded: LoadedSettings, arns: _Arns) -> _Arns:
         ]
         if needing:
             ages = [r.mfa_max_age_seconds for r in needing if r.require_mfa and r.mfa_max_age_seconds is not None]
+            ages += _mfa_ages_elsewhere(loaded, user)
             profile = arns.profiles[user]
             sessions[user] = MfaSession(profile, mfa_session_profile(profile), arns.mfa_serials[user], session_seconds(ages))
     return replace(arns, mfa_enforced=enforced, sessions=sessions)

@@ -288,3 +288,46 @@ def _here(name: str, what: str, users: Mapping[str, UserSettings]) -> str:
     if what == "user" and name in users:
         return f"it is listed under {key(('users', name))} here with create: false"
     return f"not under {key(('users' if what == 'user' else 'groups',))} here"
+
+
+def tag_conflicts(kind: Kind, source: AccountSettings, roles: Mapping[str, RoleSettings], project: ProjectFacts) -> list[str]:
+    """Roles of different stacks that trust one user by the same tag key (ignoring case) with
+    different values (`trust: tag`): the people's stack puts one value on the user, so one of
+    the roles is unreachable. A roles-only stack names its role's key and the other file's; the
+    people's stack, which tags the user, names the user and both."""
+    demands: dict[tuple[str, str], list[tuple[str, str, str | None]]] = {}  # (user, key) -> [(k=v, where, file)]
+
+    def collect(role_map: Mapping[str, RoleSettings], file_name: str | None) -> None:
+        for name, role in role_map.items():
+            if role.trust != "tag" or role.trusted_tag is None:
+                continue
+            tag = role.trusted_tag
+            for user in role.trusted_users:
+                where = key(("roles", name, "trustedTag"))
+                demands.setdefault((user, tag.key.lower()), []).append((f"{tag.key}={tag.value}", where, file_name))
+
+    collect(roles, None)
+    for view in views(project):
+        if view.kind in ("roles", "people") and view.same_source(source):
+            collect(view.roles, view.file_name)
+    problems = []
+    for (user, _), found in sorted(demands.items()):
+        if len({tag for tag, _, _ in found}) < 2 or all(f is None for _, _, f in found):
+            continue  # one value, or only this stack's roles (trust_mode_problems)
+        shown = "; ".join(f"{tag} for {f or 'this stack'}: {where}" for tag, where, f in found)
+        if kind == "people":
+            problems.append(
+                f"{key(('users', user))}: roles trust this user by tag with different values ({shown}); the user "
+                "carries one value per key (ignoring case), so one of the roles is unreachable: expected the same trustedTag"
+            )
+            continue
+        for tag, where, file_name in found:
+            if file_name is not None:
+                continue
+            others = "; ".join(f"{t} for {f}: {w}" for t, w, f in found if f is not None and t != tag)
+            if others:
+                problems.append(
+                    f"{where}: trusts user {user!r} by tag {tag}, and other stacks by {others}; the user carries one value "
+                    "per key (ignoring case), so one of the roles is unreachable: expected the same trustedTag"
+                )
+    return problems
