@@ -607,3 +607,50 @@ def test_every_stack_sizes_a_person_s_mfa_session_by_the_shortest_age_any_of_the
         (alice,) = [u for u in checked(project, stack).plan.users if u.name == "alice"]
         assert alice.mfa_session is not None, stack
         assert alice.mfa_session.duration_seconds == 900, stack
+
+
+# --- layouts a team really has -----------------------------------------------------------------
+
+
+def test_a_people_stack_with_no_roles_of_its_own_needs_no_target(project: Path) -> None:
+    write(
+        project,
+        people={"users": {"alice": {}, "bob": {}}},
+        staging=roles_stack(STAGING, **{"staging-read": role("alice", "bob")}),
+    )
+    people = checked(project, "people")
+    assert people.plan.roles == ()
+    assert granted(people, "alice") == [f"arn:aws:iam::{STAGING}:role/staging-read"]
+    done = cli(project, "plan", "--stack", "people", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(done.stdout)
+    providers = [r for r in plan["resources"] if r["type"] == "pulumi:providers:aws"]
+    assert [p["name"] for p in providers] == ["access-source"]  # no provider for a target it has not
+    assert plan["outputs"]["roles"] == {}
+    assert plan["outputs"]["targetAccountId"] == plan["outputs"]["sourceAccountId"] == SOURCE
+    assert checked(project, "staging").loaded.kind == "roles"
+
+
+def test_a_people_stack_with_no_roles_still_refuses_a_person_no_role_trusts(project: Path) -> None:
+    write(project, people={"users": {"alice": {}, "carol": {}}}, staging=roles_stack(STAGING, **{"r": role("alice")}))
+    assert refused(project, "people") == [
+        "cross-account-roles:users.carol: no role lists this user in trustedUsers or one of its groups in trustedGroups; "
+        "expected every declared user to be trusted by a role"
+    ]
+
+
+def test_verify_takes_a_roles_only_stack_s_own_outputs(project: Path) -> None:
+    from tools.commands.verify.common import VerifyError
+    from tools.commands.verify.outputs import check_outputs_match, parse_outputs
+
+    write(project, people=people_stack(), staging=roles_stack(STAGING, **{"staging-read": role("alice")}))
+    done = cli(project, "plan", "--stack", "staging", "--format", "json")
+    own = json.loads(done.stdout)["outputs"]
+    staging = checked(project, "staging")
+    check_outputs_match(
+        staging.plan, parse_outputs(own, "outputs.json"), "outputs.json"
+    )  # before: "user 'alice', which Pulumi.staging.yaml does not declare"
+    other = {**own, "users": {**own["users"], "bob": own["users"]["alice"]}}
+    with pytest.raises(VerifyError) as error:
+        check_outputs_match(staging.plan, parse_outputs(other, "outputs.json"), "outputs.json")
+    assert "user 'bob', whom no role of Pulumi.staging.yaml trusts" in str(error.value)
