@@ -111,8 +111,10 @@ class CrossAccountAccess(pulumi.ComponentResource):
         source = None if plan.kind == "roles" else _provider(f"{name}{SOURCE_SUFFIX}", settings.source, plan.stack, self)
         self.source_provider = source
         # A people's stack with no roles of its own (no target): nothing to create in a target account.
-        people_only = source is not None and not plan.roles and settings.target == settings.source
-        self.target_provider = source if people_only else _provider(f"{name}{TARGET_SUFFIX}", settings.target, plan.stack, self)
+        if source is not None and not plan.roles and settings.target == settings.source:
+            self.target_provider = source
+        else:
+            self.target_provider = _provider(f"{name}{TARGET_SUFFIX}", settings.target, plan.stack, self)
         in_source = pulumi.ResourceOptions(parent=self, provider=source)
 
         users: dict[str, aws.iam.User] = {}
