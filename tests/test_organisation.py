@@ -654,3 +654,28 @@ def test_verify_takes_a_roles_only_stack_s_own_outputs(project: Path) -> None:
     with pytest.raises(VerifyError) as error:
         check_outputs_match(staging.plan, parse_outputs(other, "outputs.json"), "outputs.json")
     assert "user 'bob', whom no role of Pulumi.staging.yaml trusts" in str(error.value)
+
+
+def test_the_comment_says_which_stack_files_take_values_no_offline_read_sees(project: Path, tmp_path: Path) -> None:
+    write(project, people=people_stack(), staging=roles_stack(STAGING, **{"staging-read": role("alice")}))
+    with_environment(project, "staging", "platform/staging")
+    artifact = tmp_path / "review"
+    for stack in ("people", "staging"):
+        assert cli(project, "plan", "--stack", stack, "--format", "markdown", "--artifact", str(artifact)).returncode == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "tools", "comment", str(artifact)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    theirs, own = (line for line in done.stdout.splitlines() if "ESC_UNSEEN" in line)  # the people's review first
+    assert own.startswith(
+        "- warning `ESC_UNSEEN` at `Pulumi.staging.yaml`: imports the Pulumi ESC environment(s) platform/staging: their values are not visible offline"
+    )
+    assert theirs.startswith(
+        "- warning `ESC_UNSEEN` at `Pulumi.staging.yaml`: imports the Pulumi ESC environment(s) platform/staging, which neither "
+        "the offline commands nor this stack's program read: this people's stack grants only the roles written in"
+    )
