@@ -75,7 +75,7 @@ def check(given: StackInput, outcome: str = "nothing was created") -> Checked:
         loaded = load_settings(given)
         if given.environments:
             own = environments_finding(given.stack, given.environments)
-            loaded = replace(loaded, notes=((own.location, own.message), *loaded.notes))
+            loaded = replace(loaded, notes=((own.rule_id, own.location, own.message), *loaded.notes))
         plan = plan_of(loaded, outcome)
     except SettingsError as error:
         raise SettingsError(with_environments(error.problems, given.stack, given.environments), outcome) from None

@@ -679,3 +679,30 @@ def test_the_comment_says_which_stack_files_take_values_no_offline_read_sees(pro
         "- warning `ESC_UNSEEN` at `Pulumi.staging.yaml`: imports the Pulumi ESC environment(s) platform/staging, which neither "
         "the offline commands nor this stack's program read: this people's stack grants only the roles written in"
     )
+
+
+def test_two_stacks_on_one_account_are_remarked_and_refused_only_where_names_collide(project: Path) -> None:
+    write(
+        project,
+        people=people_stack(),
+        one=roles_stack(DATA, **{"one-read": role("alice")}),
+        two=roles_stack(DATA, **{"two-read": role("bob")}),
+    )
+    one = checked(project, "one")
+    assert [f.line() for f in one.findings if f.rule_id == "ORG_SHARED_ACCOUNT"] == [
+        f"warning ORG_SHARED_ACCOUNT cross-account-roles:target.accountId: Pulumi.two.yaml also creates roles in account {DATA}; "
+        "no name collides, so both stacks may deploy there: expected one stack per account unless that is meant (a copied "
+        "stack file whose accountId was not changed deploys its roles, and their trust, into the wrong account)"
+    ]
+    assert not one.blocked
+    assert [f.rule_id for f in checked(project, "people").findings] == []  # its target is another account
+    write(
+        project,
+        people=people_stack(),
+        one=roles_stack(DATA, **{"read": role("alice")}),
+        two=roles_stack(DATA, **{"Read": role("bob")}),
+    )
+    assert refused(project, "one") == [
+        f"cross-account-roles:roles.read: Pulumi.two.yaml also creates a role of this name in target account {DATA} (IAM names "
+        "ignore case); expected each role of an account in one stack"
+    ]

@@ -25,6 +25,13 @@ declare(
     "stack files",
     waivable=False,
 )
+declare(
+    "ORG_SHARED_ACCOUNT",
+    WARNING,
+    "two stacks create roles in one target account (no name collides: a collision is a settings error)",
+    "stack files",
+    waivable=False,
+)
 
 
 def subjects_for(plan: StackPlan) -> Subjects:
@@ -135,5 +142,5 @@ def _people_subjects(
 def check_plan(plan: StackPlan) -> list[Finding]:
     """Every finding for the stack's plan, waivers applied, in a stable order; and a warning
     for each Pulumi ESC environment whose values the stack's offline read cannot see."""
-    notes = [Finding("ESC_UNSEEN", WARNING, where, message) for where, message in plan.notes]
+    notes = [Finding(rule_id, WARNING, where, message) for rule_id, where, message in plan.notes]
     return sort_findings([*run_rules(subjects_for(plan)), *notes])

@@ -128,7 +128,10 @@ def load_settings(given: StackInput) -> LoadedSettings:
         people=directory if kind == "roles" else None,
         remote_roles=organisation.remote_roles(p.source, given.project) if kind == "people" else (),
         others=tuple(organisation.views(given.project)),
-        notes=tuple(organisation.unseen_notes(kind, p.source, given.project)),
+        notes=(
+            *organisation.unseen_notes(kind, p.source, given.project),
+            *organisation.shared_account_notes(p.target, p.roles, given.project),
+        ),
     )
 
 

@@ -318,8 +318,9 @@ class LoadedSettings:
     """A people's stack: the roles of the roles-only stacks, whose identity side it holds."""
     others: tuple[StackView, ...] = ()
     """The project's other stacks, as parsed (the quota of a person across stacks)."""
-    notes: tuple[tuple[str, str], ...] = ()
-    """(file, message): what this stack's offline read cannot see and says so (ESC_UNSEEN)."""
+    notes: tuple[tuple[str, str, str], ...] = ()
+    """(rule id, where, message): warnings about this stack among the others (ESC_UNSEEN,
+    ORG_SHARED_ACCOUNT), shown as guardrail findings."""
 
     def is_secret(self, *path: str) -> bool:
         return tuple(path) in self.secret_paths

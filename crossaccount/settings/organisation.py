@@ -231,17 +231,18 @@ def unseen_problems(source: AccountSettings, project: ProjectFacts) -> list[str]
     return problems
 
 
-def unseen_notes(kind: Kind, source: AccountSettings, project: ProjectFacts) -> list[tuple[str, str]]:
+def unseen_notes(kind: Kind, source: AccountSettings, project: ProjectFacts) -> list[tuple[str, str, str]]:
     """For a people's stack, (file, what is not seen) for the ESC environments of the roles-only
     stacks whose roles it grants: the program reads their files only, so a role an environment
     adds is granted by no one."""
-    notes: list[tuple[str, str]] = []
+    notes: list[tuple[str, str, str]] = []
     if kind != "people":
         return notes
     for view in views(project):
         if view.kind == "roles" and view.environments and (view.source is None or view.same_source(source)):
             notes.append(
                 (
+                    "ESC_UNSEEN",
                     view.file_name,
                     f"imports the Pulumi ESC environment(s) {', '.join(view.environments)}, which neither the offline "
                     f"commands nor this stack's program read: this people's stack grants only the roles written in "
@@ -331,3 +332,26 @@ def tag_conflicts(kind: Kind, source: AccountSettings, roles: Mapping[str, RoleS
                     "per key (ignoring case), so one of the roles is unreachable: expected the same trustedTag"
                 )
     return problems
+
+
+def shared_account_notes(
+    target: AccountSettings, roles: Mapping[str, RoleSettings], project: ProjectFacts
+) -> list[tuple[str, str, str]]:
+    """A warning (ORG_SHARED_ACCOUNT) for each other stack that also creates roles in this
+    stack's target account. Where two stacks would create one name there, that is an error
+    (`organisation_problems`, `crossaccount.plan.organisation`); otherwise both may deploy
+    there, but the usual cause is a copied stack file whose accountId was not changed, which
+    would put its roles, and their trust, into the wrong account."""
+    if not roles:
+        return []
+    return [
+        (
+            "ORG_SHARED_ACCOUNT",
+            key(("target", "accountId")),
+            f"{view.file_name} also creates roles in account {target.account_id}; no name collides, so both stacks may "
+            "deploy there: expected one stack per account unless that is meant (a copied stack file whose accountId was "
+            "not changed deploys its roles, and their trust, into the wrong account)",
+        )
+        for view in views(project)
+        if view.roles and view.target is not None and view.target.account_id == target.account_id
+    ]
