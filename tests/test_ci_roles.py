@@ -1,8 +1,9 @@
 """The two CI roles each account needs (ci-roles/): what their trust and permissions say.
 
 Invariant: only GitHub's OIDC provider of the same account is trusted, for exactly this
-repository and exactly one event each (pull requests: the read-only preview role; pushes to
-main: the deploy role), with the audience AWS's STS; the preview role cannot change IAM; the
+repository and exactly one GitHub environment each (`preview`, whose reviewers approve each run:
+the read-only preview role; `deploy`, which admits only `main`: the deploy role), with the
+audience AWS's STS, never a subject any pull-request job has without approval; the preview role cannot change IAM; the
 deploy role cannot change the CI roles, their policies or the OIDC provider; every action is
 one IAM knows; the permission files are what components/permissions.py gives, and docs/ci.md
 links them and lists every resource type of that table.
@@ -34,23 +35,51 @@ def load(name: str) -> Any:
 @pytest.mark.parametrize(
     ("name", "subject"),
     [
-        ("preview-trust.json", "repo:<OWNER>/<REPO>:pull_request"),
-        ("deploy-trust.json", "repo:<OWNER>/<REPO>:ref:refs/heads/main"),
+        ("preview-trust.json", "repo:<OWNER>/<REPO>:environment:preview"),
+        ("deploy-trust.json", "repo:<OWNER>/<REPO>:environment:deploy"),
     ],
 )
-def test_each_role_trusts_only_githubs_oidc_provider_for_this_repository_and_one_event(name: str, subject: str) -> None:
+def test_each_role_trusts_only_githubs_oidc_provider_for_this_repository_and_one_environment(name: str, subject: str) -> None:
     (statement,) = load(name)["Statement"]
     assert statement["Effect"] == "Allow"
     assert statement["Principal"] == {"Federated": PROVIDER}
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
-    # StringEquals, never StringLike: no wildcard can widen the subject to other branches,
-    # other events or other repositories.
+    # StringEquals, never StringLike: no wildcard can widen the subject to other environments,
+    # branches, events or repositories.
     assert statement["Condition"] == {
         "StringEquals": {
             "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
             "token.actions.githubusercontent.com:sub": subject,
         }
     }
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "repo:<OWNER>/<REPO>:pull_request",  # any job of any pull request, as its branch writes it
+        "repo:<OWNER>/<REPO>:ref:refs/heads/main",  # push to main, but also pull_request_target and workflow_run
+        "repo:<OWNER>/<REPO>:ref:refs/heads/feature",  # a workflow a branch pusher adds to their branch
+        "repo:<OWNER>/<REPO>:environment:Preview",  # StringEquals is case-sensitive
+        "repo:<OWNER>/<REPO>:environment:preview-x",
+        "repo:<OTHER>/<REPO>:environment:deploy",
+    ],
+)
+def test_no_role_admits_a_subject_a_job_has_without_its_environment(subject: str) -> None:
+    """The subjects a branch pusher can give a job without a reviewer's approval (no
+    environment, or a trigger that runs the base branch's ref) match no trust."""
+    for name in ("preview-trust.json", "deploy-trust.json"):
+        (statement,) = load(name)["Statement"]
+        assert statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] != subject
+
+
+def test_the_two_roles_trust_different_environments_so_the_preview_can_never_obtain_the_deploy_role() -> None:
+    subjects = [
+        load(n)["Statement"][0]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"]
+        for n in ("preview-trust.json", "deploy-trust.json")
+    ]
+    assert subjects == [ci_roles.subject(ci_roles.PREVIEW_ENVIRONMENT), ci_roles.subject(ci_roles.DEPLOY_ENVIRONMENT)]
+    assert subjects[0] != subjects[1]
 
 
 def actions(document: Any, effect: str = "Allow") -> list[str]:
@@ -129,8 +158,8 @@ def test_group_memberships_are_granted_on_the_group_and_listed_on_the_user() -> 
 
 
 def test_the_files_are_what_the_component_permissions_table_gives() -> None:
-    """ci-roles/*-permissions.json are generated (python -m tools.commands.ci_roles): a row added
-    to components/permissions.py without regenerating them fails here."""
+    """ci-roles/*.json are generated (python -m tools.commands.ci_roles): a row added to
+    components/permissions.py, or a trust changed by hand, without regenerating fails here."""
     for name, text in ci_roles.files().items():
         assert (ROLES / name).read_text(encoding="utf-8") == text, f"ci-roles/{name}: run python -m tools.commands.ci_roles"
     assert ci_roles.main(["--check"]) == 0
@@ -142,7 +171,21 @@ def test_the_check_reports_a_stale_file(tmp_path: Path, capsys: pytest.CaptureFi
     (tmp_path / ci_roles.PREVIEW_FILE).write_text("{}\n", encoding="utf-8")
     assert ci_roles.main(["--check"], roles_dir=tmp_path) == 1
     assert capsys.readouterr().err == (
-        "error: ci-roles/preview-permissions.json differs from components/permissions.py; run python -m tools.commands.ci_roles\n"
+        "error: ci-roles/preview-permissions.json differs from what tools/commands/ci_roles.py writes; "
+        "run python -m tools.commands.ci_roles\n"
+    )
+
+
+def test_the_check_reports_a_trust_widened_by_hand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A trust edited back to every pull request's jobs is caught like a stale permission file."""
+    for name, text in ci_roles.files().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    widened = ci_roles.files()[ci_roles.PREVIEW_TRUST_FILE].replace(":environment:preview", ":pull_request")
+    (tmp_path / ci_roles.PREVIEW_TRUST_FILE).write_text(widened, encoding="utf-8")
+    assert ci_roles.main(["--check"], roles_dir=tmp_path) == 1
+    assert capsys.readouterr().err == (
+        "error: ci-roles/preview-trust.json differs from what tools/commands/ci_roles.py writes; "
+        "run python -m tools.commands.ci_roles\n"
     )
 
 

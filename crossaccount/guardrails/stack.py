@@ -67,6 +67,8 @@ def subjects_for(plan: StackPlan) -> Subjects:
                         PolicyDocument("managed", f"policies/{p.file_name}", p.document) for p in role.policies
                     ),
                     mfa_required_by_identity=tuple(a.user for a in role.access if a.mfa.reason),
+                    arn=role.arn,
+                    policy_arns=tuple(p.arn for p in role.policies),
                 ),
                 scope,
             )

@@ -75,6 +75,7 @@ class _Parsed:
     groups: dict[str, GroupSettings]
     self_service: SelfServiceSettings | None
     password_policy: PasswordPolicySettings | None
+    require_pgp_key: bool = True
 
     @property
     def complete(self) -> bool:
@@ -116,6 +117,7 @@ def load_settings(given: StackInput) -> LoadedSettings:
             "groups": p.groups,
             "selfService": p.self_service,
             "passwordPolicy": p.password_policy,
+            "requirePgpKey": p.require_pgp_key,
         }
     )
     return LoadedSettings(
@@ -171,6 +173,10 @@ def _parse_all(raw: Mapping[str, Any], problems: list[str], kind: Kind) -> _Pars
     password_policy = (
         parse(PasswordPolicySettings, raw["passwordPolicy"], ("passwordPolicy",), problems) if "passwordPolicy" in raw else None
     )
+    require_pgp_key = raw.get("requirePgpKey", True)
+    if not isinstance(require_pgp_key, bool):
+        problems.append(f"{key(('requirePgpKey',))}: got {show(require_pgp_key)}; expected true or false")
+        require_pgp_key = False  # one error for the one mistake: nothing is created either way
     return _Parsed(
         source,
         target,
@@ -184,6 +190,7 @@ def _parse_all(raw: Mapping[str, Any], problems: list[str], kind: Kind) -> _Pars
         groups,
         self_service,
         password_policy,
+        require_pgp_key,
     )
 
 
@@ -262,7 +269,9 @@ def _source_documents(p: _Parsed, given: StackInput, kind: Kind, problems: list[
     password policy's one owner across the project."""
     if kind == "roles" or p.source is None or p.self_service is None or len(p.groups) != len(p.raw_groups):
         return {}
-    people.check_people(p.source, p.users, p.roles, p.groups, p.self_service, p.password_policy, problems)
+    people.check_people(
+        p.source, p.users, p.roles, p.groups, p.self_service, p.password_policy, problems, require_pgp_key=p.require_pgp_key
+    )
     documents: dict[str, PolicyFile] = {}
     if p.self_service.enabled and any(u.create for u in p.users.values()):
         document = self_service_document(given.source_policies, problems)

@@ -24,7 +24,18 @@ from crossaccount.iam import (
 )
 from crossaccount.inputs import PolicyFile
 
-KEYS = ("source", "target", "users", "roles", "tags", "policyWaivers", "groups", "selfService", "passwordPolicy")
+KEYS = (
+    "source",
+    "target",
+    "users",
+    "roles",
+    "tags",
+    "policyWaivers",
+    "groups",
+    "selfService",
+    "passwordPolicy",
+    "requirePgpKey",
+)
 """The top-level keys under the `cross-account-roles:` namespace."""
 
 
@@ -223,6 +234,11 @@ class StackSettings(_Model):
     self_service: SelfServiceSettings = Field(default_factory=SelfServiceSettings, description="Self-service credentials.")
     password_policy: PasswordPolicySettings | None = Field(
         None, description="The source account's password policy, owned by this stack when set."
+    )
+    require_pgp_key: bool = Field(
+        True,
+        description="Every user this stack gives a new console password (consoleAccess) needs a pgpKey, so the password "
+        "never sits in the stack's state; false: it does, readable by whoever holds the state's key (docs/ci.md).",
     )
 
 

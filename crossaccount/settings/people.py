@@ -65,10 +65,12 @@ def check_people(
     self_service: SelfServiceSettings,
     password_policy: PasswordPolicySettings | None,
     problems: list[str],
+    *,
+    require_pgp_key: bool = True,
 ) -> None:
     """Every problem with groups, trusted roles, console sign-in and the password policy."""
     _check_groups(users, roles, groups, (source.partition, source.account_id), problems)
-    _check_users(users, groups, self_service, problems)
+    _check_users(users, groups, self_service, problems, require_pgp_key)
     check_role_principals(source, roles, groups, problems)
     if password_policy is not None:
         _check_password_policy(password_policy, problems)
@@ -107,6 +109,7 @@ def _check_users(
     groups: Mapping[str, GroupSettings],
     self_service: SelfServiceSettings,
     problems: list[str],
+    require_pgp_key: bool,
 ) -> None:
     for name, user in users.items():
         at = ("users", name)
@@ -118,6 +121,16 @@ def _check_users(
         if user.console_access and not user.create:
             problems.append(
                 f"{key((*at, 'consoleAccess'))}: set on a user with create: false; the console password belongs to the stack that owns the user"
+            )
+        if require_pgp_key and user.console_access and user.create and not user.import_ and user.pgp_key is None:
+            # The provider generates the password at create and keeps it in the state, in the
+            # clear but for the state's secrets encryption, unless a PGP key encrypts it
+            # (terraform-provider-aws, iam/user_login_profile.go: encrypted_password).
+            problems.append(
+                f"{key((*at, 'consoleAccess'))}: true without pgpKey, and {key(('requirePgpKey',))} is true (the default); "
+                f"{name}'s initial console password would sit in the stack's state, readable by whoever holds the state's "
+                "key, who could sign in first and enrol their own MFA device: expected pgpKey (keybase:<user> or the "
+                f"person's base64 PGP public key), or {key(('requirePgpKey',))}: false to accept that (docs/ci.md)"
             )
         if user.pgp_key is not None:
             if not user.console_access:

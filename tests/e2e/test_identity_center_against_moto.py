@@ -28,6 +28,7 @@ from botocore.awsrequest import AWSResponse
 
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.e2e.conftest import Deployed
+from tests.fake_time import FakeTime
 from tools.commands import verify
 
 ROLE_NAME = "s3-list-role"
@@ -66,8 +67,10 @@ def sso_session(deployed: Deployed, permission_set: str, inline_policy: str | No
     )
 
 
-def verify_with(deployed: Deployed, session: boto3.Session) -> verify.Report:
-    options = verify.Options(endpoint_url=deployed.moto.endpoint, progress=lambda _: None)
+def verify_with(deployed: Deployed, session: boto3.Session, time: FakeTime | None = None) -> verify.Report:
+    """verify on the test clock: a retry "while IAM propagates" moves the clock, never waits."""
+    time = time or FakeTime()
+    options = verify.Options(endpoint_url=deployed.moto.endpoint, progress=lambda _: None, sleep=time.sleep, clock=time.clock)
     return verify.verify_stack(deployed.loaded, deployed.outputs, session, options)
 
 
@@ -93,10 +96,12 @@ def test_the_permission_sets_session_assumes_the_role_with_the_inline_policy_the
 
 def test_without_the_inline_policy_the_permission_sets_session_is_denied(deploy: Any) -> None:
     deployed = deploy(with_permission_set())
-    report = verify_with(deployed, sso_session(deployed, "DataEngineers", None))
+    time = FakeTime()
+    report = verify_with(deployed, sso_session(deployed, "DataEngineers", None), time)
     first = report.results[0]
     assert (first.check, first.status, first.code) == ("assume-role", "fail", "AccessDenied")
     assert not report.ok
+    assert time.sleeps == [1, 2, 4, 8, 16, 16, 13]  # retried for 60 s of the test clock as IAM propagates, then failed
 
 
 def test_the_session_of_a_permission_set_the_role_does_not_trust_is_skipped(deploy: Any) -> None:

@@ -650,6 +650,226 @@ ESCALATION: list[CorpusCase] = [
         ("ec2instanceconnect-003",),
         ("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess",),
     ),
+    # --- issue 29: recall (each new path), read again 2026-12-07 -------------------------------
+    one(
+        "assign-any-permission-set",
+        f"{HT} aws-sso-and-identitystore-privesc sso:CreateAccountAssignment",
+        ("ht-sso-1",),
+        allow(["sso:CreateAccountAssignment", "sso:ListPermissionSets", "sso:ListInstances"], "*"),
+    ),
+    one(
+        "join-identity-store-group",
+        f"{HT} aws-sso-and-identitystore-privesc identitystore:CreateGroupMembership",
+        ("ht-sso-2",),
+        allow(["identitystore:CreateGroupMembership", "identitystore:ListGroups"], "*"),
+    ),
+    one(
+        "permission-set-customer-policy",
+        f"{HT} aws-sso-and-identitystore-privesc sso:AttachCustomerManagedPolicyReferenceToPermissionSet",
+        ("ht-sso-3",),
+        allow(["sso:AttachCustomerManagedPolicyReferenceToPermissionSet", "sso:ProvisionPermissionSet"], "*"),
+    ),
+    one(
+        "permission-set-drop-boundary",
+        f"{HT} aws-sso-and-identitystore-privesc sso:DeletePermissionBoundaryFromPermissionSet",
+        ("ht-sso-4",),
+        allow("sso:DeletePermissionsBoundaryFromPermissionSet", "arn:aws:sso:::permissionSet/ssoins-*/*"),
+    ),
+    one(
+        "permission-set-replace-boundary",
+        f"{AWS} singlesignon/latest/userguide/permissionsetsboundaries.html",
+        ("aws-sso-1",),
+        allow("sso:Put*", "*"),
+    ),
+    CorpusCase(
+        "sso-directory-administrator",
+        f"{HT} identitystore:CreateGroupMembership (AWSSSODirectoryAdministrator)",
+        {},
+        ("ht-sso-2",),
+        ("arn:aws:iam::aws:policy/AWSSSODirectoryAdministrator",),
+    ),
+    one(
+        "eks-access-policy-any-cluster",
+        "Datadog Security Labs eks-cluster-access-management-deep-dive",
+        ("dsl-eks-2",),
+        allow(["eks:CreateAccessEntry", "eks:AssociateAccessPolicy", "eks:ListAccessEntries"], f"arn:aws:eks:{R}:{A}:*"),
+    ),
+    one(
+        "eks-access-entry-groups",
+        "Datadog Security Labs eks-cluster-access-management-deep-dive (kubernetesGroups)",
+        ("dsl-eks-3",),
+        allow("eks:UpdateAccessEntry", f"arn:aws:eks:{R}:{A}:access-entry/prod/*"),
+    ),
+    one(
+        "eks-pod-identity",
+        f"{AWS} eks/latest/userguide/pod-id-association.html",
+        ("aws-eks-1",),
+        passrole(),
+        allow(["eks:CreatePodIdentityAssociation", "eks:DescribeCluster"], f"arn:aws:eks:{R}:{A}:cluster/*"),
+    ),
+    one(
+        "cognito-identity-pool-providers",
+        f"{HT} aws-cognito-privesc cognito-identity:update-identity-pool",
+        ("ht-cognito-1",),
+        allow(
+            ["cognito-identity:UpdateIdentityPool", "cognito-identity:DescribeIdentityPool"],
+            f"arn:aws:cognito-identity:{R}:{A}:identitypool/*",
+        ),
+    ),
+    one(
+        "cognito-admin-groups",
+        f"{HT} aws-cognito-privesc cognito-idp:AdminAddUserToGroup",
+        ("ht-cognito-2",),
+        allow("cognito-idp:Admin*", f"arn:aws:cognito-idp:{R}:{A}:userpool/*"),
+    ),
+    one(
+        "cognito-group-role",
+        f"{HT} aws-cognito-privesc cognito-idp:CreateGroup, iam:PassRole",
+        ("ht-cognito-3", "ht-cognito-4"),
+        passrole(),
+        allow(["cognito-idp:CreateGroup", "cognito-idp:UpdateGroup"], f"arn:aws:cognito-idp:{R}:{A}:userpool/*"),
+    ),
+    one(
+        "launch-template-version-scale-out",
+        f"{AWS} autoscaling/ec2/userguide/launch-templates.html ($Latest)",
+        ("aws-ec2-1",),
+        allow("ec2:CreateLaunchTemplateVersion", f"arn:aws:ec2:{R}:{A}:launch-template/*"),
+        allow("autoscaling:SetDesiredCapacity", "*"),
+    ),
+    one(
+        "launch-template-version-update-group",
+        f"{AWS} autoscaling/ec2/userguide/launch-templates.html",
+        ("aws-ec2-2",),
+        allow(["ec2:CreateLaunchTemplateVersion", "autoscaling:UpdateAutoScalingGroup"], "*"),
+    ),
+    one(
+        "state-machine-sync",
+        f"{AWS} step-functions API_StartSyncExecution ({PR} PassRole+StepFunctionsCreateStateMachine+StartExecution)",
+        ("aws-states-1",),
+        passrole(),
+        allow(["states:CreateStateMachine", "states:StartSyncExecution"], f"arn:aws:states:{R}:{A}:stateMachine:*"),
+    ),
+    one(
+        "state-machine-update-sync",
+        f"{AWS} step-functions API_StartSyncExecution ({PR} StepFunctionsUpdateStateMachine+StartExecution)",
+        ("aws-states-2",),
+        allow(["states:UpdateStateMachine", "states:StartSyncExecution"], f"arn:aws:states:{R}:{A}:stateMachine:*"),
+    ),
+    one(
+        "emr-steps",
+        f"{AWS} emr/latest/ManagementGuide/emr-add-steps.html",
+        ("aws-emr-1",),
+        allow(
+            ["elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep"], f"arn:aws:elasticmapreduce:{R}:{A}:cluster/*"
+        ),
+    ),
+    one(
+        "ssh-keys-for-anyone",
+        f"{HT} aws-iam-privesc iam:UploadSSHPublicKey",
+        ("ht-iam-4",),
+        allow("iam:UploadSSHPublicKey", f"arn:aws:iam::{A}:user/*"),
+    ),
+    one(
+        "instance-connect-without-describe",
+        f"{PF} ec2instanceconnect-003 (step 1 is finding an instance id)",
+        ("ec2instanceconnect-003",),
+        allow("ec2-instance-connect:SendSSHPublicKey", f"arn:aws:ec2:{R}:{A}:instance/*"),
+    ),
+    one(
+        "chef-recipes-everywhere",
+        f"{PF} ssm-002 (AWS-ApplyChefRecipes runs the recipes its caller names)",
+        ("ssm-002",),
+        allow(
+            "ssm:SendCommand",
+            [f"arn:aws:ec2:{R}:{A}:instance/*", f"arn:aws:ssm:{R}::document/AWS-ApplyChefRecipes"],
+        ),
+    ),
+    one(
+        "patch-with-hooks-association",
+        f"{AWS} systems-manager patch-manager-aws-runpatchbaselinewithhooks.html (hooks run any document)",
+        ("aws-ssm-1",),
+        allow(
+            "ssm:CreateAssociation",
+            [f"arn:aws:ec2:{R}:{A}:instance/*", f"arn:aws:ssm:{R}::document/AWS-RunPatchBaselineWithHooks"],
+        ),
+    ),
+    one(
+        "organization-access-role",
+        f"{AWS} organizations orgs_manage_accounts_access.html (OrganizationAccountAccessRole)",
+        ("aws-sts-1",),
+        allow("sts:AssumeRole", "arn:aws:iam::*:role/OrganizationAccountAccessRole"),
+    ),
+    one(
+        "cdk-execution-role",
+        f"{AWS} cdk bootstrapping-env.html (cdk-*-cfn-exec-role-*)",
+        ("aws-sts-1",),
+        allow("sts:AssumeRole", f"arn:aws:iam::{A}:role/cdk-hnb659fds-cfn-exec-role-{A}-{R}"),
+    ),
+    one(
+        "control-tower-execution",
+        f"{AWS} controltower roles-how.html (AWSControlTowerExecution)",
+        ("aws-sts-1",),
+        allow(
+            "sts:AssumeRole", [f"arn:aws:iam::{A}:role/app-deployer", "arn:aws:iam::210987654321:role/AWSControlTowerExecution"]
+        ),
+    ),
+    # --- issue 29: decoys (a Deny that seems to cancel the Allow and does not) ------------------
+    one(
+        "decoy-deny-one-character-roles",
+        "issue 29: a Deny on role/? does not cover role/* (pattern_covers)",
+        ("ec2-001",),
+        passrole(),
+        allow("ec2:RunInstances", "*"),
+        deny("iam:PassRole", f"arn:aws:iam::{A}:role/?"),
+    ),
+    one(
+        "decoy-deny-other-case",
+        "issue 29: ARNs match with case (IAM User Guide, reference_policies_elements_resource.html)",
+        ("iam-005",),
+        allow("iam:PutRolePolicy", f"arn:aws:iam::{A}:role/admin-*"),
+        deny("iam:PutRolePolicy", f"arn:aws:iam::{A}:role/Admin-*"),
+    ),
+    one(
+        "decoy-deny-narrower-pattern",
+        "issue 29: a Deny on role/app-?* leaves role/app- and every other role",
+        ("iam-009",),
+        allow("iam:AttachRolePolicy", f"arn:aws:iam::{A}:role/app*"),
+        deny("iam:AttachRolePolicy", f"arn:aws:iam::{A}:role/app-?*"),
+    ),
+    one(
+        "decoy-deny-not-resource-pattern",
+        "issue 29: a Deny with NotResource role/app-* leaves every app- role",
+        ("ec2-001",),
+        passrole(),
+        allow("ec2:RunInstances", "*"),
+        {"Effect": "Deny", "Action": "iam:PassRole", "NotResource": f"arn:aws:iam::{A}:role/app-*"},
+    ),
+    one(
+        "decoy-service-linked-lookalike",
+        "issue 29: role/*aws-service-role/* is not under the service-linked path",
+        ("iam-005",),
+        allow("iam:PutRolePolicy", f"arn:aws:iam::{A}:role/*aws-service-role/*"),
+    ),
+    one(
+        "decoy-policy-arn-pattern",
+        "issue 29: an iam:PolicyARN pattern that can name AdministratorAccess",
+        ("iam-009",),
+        allow(
+            "iam:AttachRolePolicy",
+            ROLE_ANY,
+            Condition={"ArnLike": {"iam:PolicyARN": "arn:aws:iam::aws:policy/*Access"}},
+        ),
+    ),
+    one(
+        "decoy-policy-arn-customer",
+        "issue 29: an iam:PolicyARN naming a customer managed policy cannot be judged",
+        ("iam-009",),
+        allow(
+            "iam:AttachRolePolicy",
+            ROLE_ANY,
+            Condition={"ArnEquals": {"iam:PolicyARN": f"arn:aws:iam::{A}:policy/ReadOnlyAccess"}},
+        ),
+    ),
 ]
 
 LEAST_PRIVILEGE: list[CorpusCase] = [
@@ -865,5 +1085,41 @@ LEAST_PRIVILEGE: list[CorpusCase] = [
     ),
     CorpusCase(
         "read-only-access", f"{AWS} job function policies: ReadOnlyAccess", {}, (), ("arn:aws:iam::aws:policy/ReadOnlyAccess",)
+    ),
+    # --- issue 29: precision ---------------------------------------------------------------------
+    one(
+        "attach-read-only-policies",
+        f"{AWS} reference_policies_examples_iam_limit-managed.html (iam:PolicyARN)",
+        (),
+        allow(
+            ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+            f"arn:aws:iam::{A}:role/app-*",
+            Condition={
+                "ArnEquals": {
+                    "iam:PolicyARN": ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/SecurityAudit"]
+                }
+            },
+        ),
+    ),
+    one(
+        "service-linked-roles",
+        f"{AWS} id_roles_update-role-permissions.html (service-linked roles cannot be edited)",
+        (),
+        allow(
+            ["iam:UpdateRoleDescription", "iam:PutRolePolicy", "iam:AttachRolePolicy"],
+            f"arn:aws:iam::{A}:role/aws-service-role/*",
+        ),
+    ),
+    one(
+        "assume-app-roles",
+        "issue 29: sts:AssumeRole on roles that are not administrators by convention",
+        (),
+        allow("sts:AssumeRole", [f"arn:aws:iam::{A}:role/app-deployer", f"arn:aws:iam::{A}:role/cdk-readonly"]),
+    ),
+    one(
+        "ssh-keys-for-oneself",
+        f"{AWS} IAMUserSSHKeys: a user's own SSH keys",
+        (),
+        allow(["iam:UploadSSHPublicKey", "iam:ListSSHPublicKeys"], f"arn:aws:iam::{A}:user/${{aws:username}}"),
     ),
 ]

@@ -344,20 +344,25 @@ SEND_SSH_KEY = {
 
 
 def test_an_aws_managed_policy_and_a_file_can_complete_a_method_together() -> None:
-    """AmazonEC2ReadOnlyAccess gives ec2:DescribeInstances on "*"; the file adds SendSSHPublicKey on every instance."""
+    """ReadOnlyAccess gives ecs:DescribeTasks on "*"; the file adds ecs:ExecuteCommand on every task."""
+    execute = {"Effect": "Allow", "Action": "ecs:ExecuteCommand", "Resource": f"arn:aws:ecs:eu-north-1:{ACCOUNT}:task/*"}
     role = Entity(
         kind="role",
         where="cross-account-roles:roles.r",
-        managed_policy_arns=(
-            ("cross-account-roles:roles.r.managedPolicyArns[0]", "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess"),
-        ),
-        permission_documents=(file("ssh.json", SEND_SSH_KEY),),
+        managed_policy_arns=(("cross-account-roles:roles.r.managedPolicyArns[0]", "arn:aws:iam::aws:policy/ReadOnlyAccess"),),
+        permission_documents=(file("exec.json", execute),),
     )
     (message,) = across(role)
-    assert message.startswith("together, its policies grant the privilege-escalation path ec2instanceconnect-003 ")
-    assert "[pathfinding.cloud ec2instanceconnect-003, cloudsplaining EC2InstanceConnectSendSSHPublicKey, " in message
-    assert "policies/ssh.json, Statement[0] allows ec2-instance-connect:SendSSHPublicKey" in message
-    assert "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess, Statement[" in message
+    assert message.startswith("together, its policies grant the privilege-escalation path cs-ECSExecuteCommandOnRunningTask ")
+    assert "[cloudsplaining ECSExecuteCommandOnRunningTask, prowler ECS+ExecuteCommand]" in message
+    assert "policies/exec.json, Statement[0] allows ecs:ExecuteCommand" in message
+    assert "arn:aws:iam::aws:policy/ReadOnlyAccess, Statement[" in message
+
+
+def test_ec2_instance_connect_needs_no_describe_instances() -> None:
+    """An instance id known otherwise is enough (issue 29): SendSSHPublicKey on every instance is the path alone."""
+    (message,) = [f.message for f in findings(file("ssh.json", SEND_SSH_KEY)) if f.rule_id == "PRIVILEGE_ESCALATION"]
+    assert message.startswith("grants the privilege-escalation path ec2instanceconnect-003 EC2InstanceConnectSendSSHPublicKey ")
 
 
 def test_a_method_one_file_grants_alone_is_that_files_finding_only() -> None:

@@ -6,11 +6,16 @@
 SPEC.json is what `floor_spec` makes from one recorded run of the real program: for each
 resource its type, name, parent, provider, inputs, the inputs that are another resource's
 output (`role=resource.name`, `policy_arn=document.arn`), its `depends_on` and its options
-(`retainOnDelete`, `import`, ...). The bare
-program registers exactly those, with the same `pulumi_aws` classes, under the same
-recording mocks and with the same process-level tuning (`tools.offline.mocks.run_program`: the
-collector paused during the run, one event loop): no settings, no guardrails, no documents,
-no outputs. What the program takes beyond this is its own overhead.
+(`retainOnDelete`, `import`, ...). The bare program registers exactly those, with the same
+`pulumi_aws` classes: no settings, no guardrails, no documents, no outputs.
+
+What `make bench` times (`run_sdk_floor`) is that bare program under the SDK's own mocks,
+`pulumi.runtime.set_mocks` with a `Mocks` that answers each resource with its inputs and
+records nothing, with the same process-level tuning as `make plan` (the collector paused and
+the run's objects frozen, no per-resource stack trace, one event loop). So the floor owes
+nothing to the program's own recording mocks, and what `make plan` takes beyond it is the
+program's overhead, its recording mocks included. `run_floor` (the same bare program under the
+recording mocks) is what the tests compare with the program, resource by resource.
 
 This module imports only the Pulumi SDK, `pulumi_aws` and the mocks, so that its start-up is
 the SDK's and nothing of the program's.
@@ -23,6 +28,8 @@ from tools import startup
 if __name__ == "__main__":
     startup.loading()  # before the imports below, as `python -m tools` (tools/startup.py)
 
+import asyncio
+import contextvars
 import json
 import re
 import sys
@@ -32,8 +39,10 @@ from typing import Any, cast
 
 import pulumi
 import pulumi_aws as aws
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
 
-from tools.offline.mocks import PROVIDER_TYPE, ProgramRun, Registration, run_program
+from tools.offline.mocks import PROVIDER_TYPE, ProgramRun, Registration, no_stack_traces, paused_gc, run_program
 
 CLASSES: dict[str, Any] = {
     PROVIDER_TYPE: aws.Provider,
@@ -130,6 +139,41 @@ def run_floor(spec: Sequence[dict[str, Any]], stack: str = "bench", collect: boo
     return run_program(stack, {}, program=lambda: bare_program(spec), collect=collect)
 
 
+class CountingMocks(pulumi.runtime.Mocks):
+    """The SDK's mocks at their plainest: each resource's id is its name, its state its inputs."""
+
+    def __init__(self) -> None:
+        self.resources = 0
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        self.resources += 1
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+def run_sdk_floor(spec: Sequence[dict[str, Any]], stack: str = "bench", collect: bool = False) -> int:
+    """The bare program under `pulumi.runtime.set_mocks` (the SDK's MockMonitor), tuned as `make
+    plan` is; returns how many resources the mocks were asked to create."""
+    mocks = CountingMocks()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    with paused_gc(collect), no_stack_traces():
+        try:
+
+            def run() -> None:
+                pulumi.runtime.set_mocks(mocks, project="cross-account-roles", stack=stack, preview=False)
+                _sync_await(run_pulumi_func(lambda: bare_program(spec)))  # as tools.offline.mocks runs the program
+
+            contextvars.Context().run(run)
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+            asyncio.set_event_loop(None)
+    return mocks.resources
+
+
 def same_resources(a: Sequence[Registration], b: Sequence[Registration]) -> bool:
     """The floor registered what the program did: URNs, types, providers and inputs."""
     return [(r.urn, r.type, r.provider, r.inputs, r.options) for r in a] == [
@@ -152,8 +196,7 @@ def main(argv: Sequence[str]) -> int:
         record(Path(argv[1]), argv[2], Path(argv[3]))
         return 0
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    run = run_floor(spec, collect=False)
-    print(len(run.registrations))
+    print(run_sdk_floor(spec))
     return 0
 
 

