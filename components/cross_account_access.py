@@ -110,7 +110,11 @@ class CrossAccountAccess(pulumi.ComponentResource):
         settings = plan.settings
         source = None if plan.kind == "roles" else _provider(f"{name}{SOURCE_SUFFIX}", settings.source, plan.stack, self)
         self.source_provider = source
-        self.target_provider = _provider(f"{name}{TARGET_SUFFIX}", settings.target, plan.stack, self)
+        # A people's stack with no roles of its own (no target): nothing to create in a target account.
+        if source is not None and not plan.roles and settings.target == settings.source:
+            self.target_provider = source
+        else:
+            self.target_provider = _provider(f"{name}{TARGET_SUFFIX}", settings.target, plan.stack, self)
         in_source = pulumi.ResourceOptions(parent=self, provider=source)
 
         users: dict[str, aws.iam.User] = {}

@@ -19,6 +19,8 @@ SELF_SERVICE_FILE = "self-service-credentials.json"
 UNDECRYPTED = "undecrypted-secret"
 """What an offline read hands on in place of a `secure:` value it never decrypts (another
 stack's secret `externalId`, as the people's stack reads it)."""
+PROJECT_FILE = "Pulumi.yaml"
+"""The project file, whose `config:` every stack inherits."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,11 @@ class OtherStack:
     be read: that is its own stack's error, reported when that stack is planned."""
     own_keys: frozenset[str] = frozenset()
     """The keys its own file sets (not inherited from `Pulumi.yaml`)."""
+    problems: tuple[str, ...] = ()
+    """Why its file cannot be read (when `values` is None): the read step's problems."""
+    environments: tuple[str, ...] = ()
+    """The Pulumi ESC environments its file imports, whose values no offline read and no other
+    stack's program sees."""
 
 
 @dataclass(frozen=True)
@@ -83,3 +90,6 @@ class StackInput:
     project: ProjectFacts = field(default_factory=ProjectFacts)
     environments: tuple[str, ...] = ()
     """The Pulumi ESC environments its stack file imports, whose values an offline read has not seen."""
+    inherited: frozenset[str] = frozenset()
+    """The keys whose value comes from `Pulumi.yaml`'s config (the stack file does not set them):
+    a problem in one of them is reported against `Pulumi.yaml`, where the fix goes."""

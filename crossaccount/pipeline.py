@@ -16,12 +16,12 @@ engine's resources, not a stack's settings: it shares the last step, the same gu
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
-from .guardrails import Finding, GuardrailError, check_plan
+from .guardrails import WARNING, Finding, GuardrailError, check_plan
 from .guardrails import enforce as enforce_findings
 from .inputs import StackInput
 from .plan import StackPlan, build_stack_plan
@@ -38,6 +38,7 @@ __all__ = [
     "check_stack",
     "check_values",
     "enforce",
+    "environments_finding",
     "load_values",
     "plan_of",
     "with_environments",
@@ -72,10 +73,19 @@ def check(given: StackInput, outcome: str = "nothing was created") -> Checked:
     """Settings -> plan -> guardrails for what the read step read."""
     try:
         loaded = load_settings(given)
+        if given.environments:
+            own = environments_finding(given.stack, given.environments)
+            loaded = replace(loaded, notes=((own.rule_id, own.location, own.message), *loaded.notes))
         plan = plan_of(loaded, outcome)
     except SettingsError as error:
         raise SettingsError(with_environments(error.problems, given.stack, given.environments), outcome) from None
     return Checked(loaded=loaded, plan=plan, findings=tuple(check_plan(plan)), environments=given.environments)
+
+
+def environments_finding(stack: str, environments: tuple[str, ...]) -> Finding:
+    """The warning (ESC_UNSEEN) of an offline read of a stack whose file imports ESC environments."""
+    file_name = stack_file_name(stack)
+    return Finding("ESC_UNSEEN", WARNING, file_name, environments_note(file_name, environments).removeprefix(f"{file_name} "))
 
 
 def with_environments(problems: list[str], stack: str, environments: tuple[str, ...]) -> list[str]:

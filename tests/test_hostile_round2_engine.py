@@ -662,14 +662,18 @@ def test_a_shells_pulumi_config_changes_nothing_in_plan_or_check(
 def test_an_environment_adds_nothing_the_offline_commands_did_not_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """With `environment:` the plan is the stack file's own, and says so on stderr only."""
+    """With `environment:` the plan is the stack file's own, and says so: on stderr, and in the
+    plan's findings (ESC_UNSEEN), which the review's Markdown shows."""
     plain = project_of(BY_NAME["project-one-spelling-bare"], tmp_path / "plain")
     esc = project_of(BY_NAME["esc-inline-values"], tmp_path / "esc")
     (plain / FILE).write_text(
         (esc / FILE).read_text(encoding="utf-8").split("\nconfig:", 1)[1].join(["config:", ""]), encoding="utf-8"
     )
     (plain / "Pulumi.yaml").write_text(PROJECT, encoding="utf-8")
-    assert plan_json(esc, capsys) == plan_json(plain, capsys)
+    with_esc, without = json.loads(plan_json(esc, capsys)), json.loads(plan_json(plain, capsys))
+    assert [(f["rule_id"], f["location"]) for f in with_esc.pop("findings")] == [("ESC_UNSEEN", FILE)]
+    assert without.pop("findings") == []
+    assert with_esc == without
     assert '"team"' not in plan_json(esc, capsys)  # the environment's inline tag was never pretended
 
 

@@ -520,3 +520,55 @@ def test_the_plan_of_a_federated_role_is_the_same_bytes_every_run() -> None:
     first, second = (render_json(run_program("utils", everyone())) for _ in range(2))
     assert first == second
     assert "AWSReservedSSO_DataEngineers_????????????????" in first
+
+
+# --- a setting that does nothing is refused ------------------------------------------------
+
+
+def test_mfa_settings_and_an_external_id_are_accepted_where_a_principal_uses_them(run: Callable[..., ProgramRun]) -> None:
+    """The control: with a user beside the permission set, requireMfa and mfaMaxAgeSeconds
+    reach the user's statement; a permission set's role calls AssumeRole, which can send an
+    external id."""
+    result = run(permission_set(requireMfa=True, mfaMaxAgeSeconds=3600))
+    assert trust_of(result)["Statement"][0]["Condition"]["NumericLessThan"] == {"aws:MultiFactorAuthAge": "3600"}
+    assert run(only_federated(permission_set(externalId="partner-1234"))).registrations
+
+
+PERMISSION_SET = {"trustedPermissionSets": ["DataEngineers"], "ssoRegion": "eu-west-1", "ssoStartUrl": START_URL}
+
+
+@pytest.mark.parametrize(
+    ("settings", "problem"),
+    [
+        (
+            {**PERMISSION_SET, "requireMfa": True},
+            "cross-account-roles:roles.s3-list-role.requireMfa: set on a role whose only principals are trustedPermissionSets, "
+            "who sign in elsewhere; their statements carry no MFA condition (IAM Identity Center or the identity provider "
+            "enforces MFA at sign-in: docs/identity-center.md), so it does nothing: remove requireMfa, and require MFA where "
+            "they sign in",
+        ),
+        (
+            {**PERMISSION_SET, "mfaMaxAgeSeconds": 900},
+            "cross-account-roles:roles.s3-list-role.mfaMaxAgeSeconds: set on a role whose only principals are "
+            "trustedPermissionSets, who sign in elsewhere;",
+        ),
+        (
+            {"trustedSamlProviders": [SAML_ARN], "externalId": "partner-1234"},
+            "cross-account-roles:roles.s3-list-role.externalId: set on a role whose only principals are trustedSamlProviders; "
+            "they assume it with AssumeRoleWithSAML or AssumeRoleWithWebIdentity, which take no ExternalId, so no principal "
+            "can send it: remove externalId (it is for a third party that calls AssumeRole), or trust that principal by "
+            "trustedRoles",
+        ),
+        (
+            {**PERMISSION_SET, "ssoStartUrl": "https://start.us-gov-home.awsapps.com/directory/d-1234567890"},
+            'cross-account-roles:roles.s3-list-role.ssoStartUrl: got "https://start.us-gov-home.awsapps.com/directory/'
+            "d-1234567890\", an AWS access portal of partition aws-us-gov; expected a portal of the source account's "
+            "partition aws (source.region eu-north-1), e.g. https://d-1234567890.awsapps.com/start: the permission sets' "
+            "roles are in the source account, and a portal of another partition signs no one in there",
+        ),
+    ],
+)
+def test_a_setting_that_does_nothing_is_refused_with_its_key(settings: dict[str, Any], problem: str) -> None:
+    problems = problems_of(only_federated(with_role(**settings)))
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(problem)

@@ -13,6 +13,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from crossaccount.plan import stack_outputs
 from crossaccount.settings.models import LoadedSettings
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.fake_time import FakeTime
+from tests.hostile.test_corpus import OUTPUTS as HOSTILE_OUTPUTS
 from tools.commands import verify
 from tools.offline.mocks import PROJECT_DIR
 
@@ -521,3 +523,110 @@ def test_a_refused_mfa_code_stops_verify_at_its_one_get_session_token_without_ec
         f"run again with a fresh one): AccessDenied: {refused}"
     )
     stubber.assert_no_pending_responses()
+
+
+# --- every credential route fails cleanly: one error naming the profile or path, exit 2, no prompt ---
+
+
+CREDENTIAL_ROUTES = (
+    "[profile sso]\nsso_session = acme\nsso_account_id = 111122223333\nsso_role_name = DataEngineers\nregion = eu-north-1\n"
+    "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-1\n"
+    "[profile base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = secret\n"
+    "[profile mfa]\nrole_arn = arn:aws:iam::111122223333:role/deployer\nsource_profile = base\n"
+    "mfa_serial = arn:aws:iam::111122223333:mfa/random_user\n"
+    "[profile chained]\nrole_arn = arn:aws:iam::111122223333:role/reader\nsource_profile = mfa\n"
+    "[profile web]\nrole_arn = arn:aws:iam::111122223333:role/ci\nweb_identity_token_file = {home}/no-such-token\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("profile", "error"),
+    [
+        (
+            "sso",
+            "error: profile sso: an IAM Identity Center (SSO) profile without a valid sign-in (Error loading SSO Token: "
+            "Token for acme does not exist); run `aws sso login --profile sso` first, then verify again\n",
+        ),
+        (
+            "mfa",
+            "error: profile mfa (--profile): assumes arn:aws:iam::111122223333:role/deployer with mfa_serial "
+            "arn:aws:iam::111122223333:mfa/random_user, so boto3 would prompt on the terminal for an MFA code (and fail "
+            "where there is none, as in CI); verify never prompts through a profile: give the trusted user's own profile "
+            "or keys, and the code with --mfa-token (verify makes the one MFA session itself)\n",
+        ),
+        (
+            "chained",
+            "error: profile chained (--profile), through its source_profile mfa: assumes arn:aws:iam::111122223333:role/deployer",
+        ),
+        (
+            "web",
+            "error: profile web (--profile): web_identity_token_file {home}/no-such-token is not a file; expected the OIDC "
+            "token your CI job writes there before verify runs (or a profile with a trusted user's credentials)\n",
+        ),
+    ],
+)
+def test_each_credential_route_fails_with_one_error_naming_the_profile_and_never_prompts(
+    walkthrough_project: Path, tmp_path: Path, profile: str, error: str
+) -> None:
+    (tmp_path / "config").write_text(CREDENTIAL_ROUTES.format(home=tmp_path), encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tools",
+            "verify",
+            "--stack",
+            "utils",
+            "--project-dir",
+            str(walkthrough_project),
+            "--outputs",
+            str(HOSTILE_OUTPUTS),
+            "--profile",
+            profile,
+            "--mfa-token",
+            "123456",
+            "--wait",
+            "0",
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        stdin=subprocess.DEVNULL,  # not a terminal, as in CI: a prompt would fail or hang
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "AWS_CONFIG_FILE": str(tmp_path / "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        },
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines(keepends=True) if line.startswith("error: ")]
+    assert len(errors) == 1
+    assert errors[0].startswith(error.format(home=tmp_path))
+
+
+def test_a_project_dir_without_the_program_is_refused_by_verify_and_plan(walkthrough_project: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "stacks"
+    folder.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.utils.yaml"):
+        (folder / name).write_text((walkthrough_project / name).read_text(encoding="utf-8"), encoding="utf-8")
+    problem = (
+        f"--project-dir {folder}: no __main__.py in it; expected the project's folder, the one with Pulumi.yaml, "
+        "__main__.py and policies/ (a stackConfigDir folder holds only the stack files: give its parent)"
+    )
+    for command in (["verify", "--outputs", str(HOSTILE_OUTPUTS)], ["plan"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "tools", *command, "--stack", "utils", "--project-dir", str(folder)],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert problem in done.stderr

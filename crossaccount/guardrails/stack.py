@@ -15,8 +15,23 @@ from crossaccount.errors import key
 from crossaccount.inputs import SELF_SERVICE_FILE, SOURCE_POLICIES_DIR
 from crossaccount.plan import StackPlan
 
-from .model import Entity, Finding, PolicyDocument
+from .model import WARNING, Entity, Finding, PolicyDocument, declare, sort_findings
 from .runner import Subjects, WaiverScope, run_rules
+
+declare(
+    "ESC_UNSEEN",
+    WARNING,
+    "a stack file that imports a Pulumi ESC environment, whose values no offline command (and no other stack's program) reads",
+    "stack files",
+    waivable=False,
+)
+declare(
+    "ORG_SHARED_ACCOUNT",
+    WARNING,
+    "two stacks create roles in one target account (no name collides: a collision is a settings error)",
+    "stack files",
+    waivable=False,
+)
 
 
 def subjects_for(plan: StackPlan) -> Subjects:
@@ -127,5 +142,7 @@ def _people_subjects(
 
 
 def check_plan(plan: StackPlan) -> list[Finding]:
-    """Every finding for the stack's plan, waivers applied, in a stable order."""
-    return run_rules(subjects_for(plan))
+    """Every finding for the stack's plan, waivers applied, in a stable order; and a warning
+    for each Pulumi ESC environment whose values the stack's offline read cannot see."""
+    notes = [Finding(rule_id, WARNING, where, message) for rule_id, where, message in plan.notes]
+    return sort_findings([*run_rules(subjects_for(plan)), *notes])

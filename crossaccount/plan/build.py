@@ -57,6 +57,7 @@ from .model import (
     UserPlan,
 )
 from .names import group_policy_name, role_policy_name, self_service_policy_name, user_policy_name
+from .organisation import policy_name_collisions
 from .packing import pack
 from .route import MfaSession, decide_mfa, mfa_session_profile, session_seconds
 
@@ -215,6 +216,8 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
     problems += policy_name_problems(roles, users, same_account=same_account)
     problems += source_policy_name_problems(users, groups, self_service, roles if same_account else [])
     problems += self_service_size_problems(self_service, sorted({u.path for u in users if u.self_service}))
+    if loaded.others:
+        problems += policy_name_collisions(loaded, roles, users, groups, self_service)
     return StackPlan(
         stack=loaded.stack,
         settings=s,
@@ -225,6 +228,7 @@ def build_stack_plan(loaded: LoadedSettings) -> StackPlan:
         password_policy=s.password_policy,
         console_sign_in_url=console_sign_in_url(s),
         kind=loaded.kind,
+        notes=loaded.notes,
         problems=tuple(problems),
     )
 

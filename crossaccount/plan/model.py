@@ -211,6 +211,9 @@ class StackPlan:
     kind: str = "people"
     """`people`, `roles` (a roles-only stack: nothing in the source account) or `legacy`
     (`crossaccount.settings.organisation`)."""
+    notes: tuple[tuple[str, str, str], ...] = ()
+    """(rule id, where, message): warnings about the stack among the others (ESC_UNSEEN: what
+    the offline read cannot see; ORG_SHARED_ACCOUNT), in every output, the review included."""
     problems: tuple[str, ...] = ()
     """What the settings alone could not see and AWS or the engine would refuse (two derived
     names that collide, more policies than a user takes), each naming its stack key. A plan

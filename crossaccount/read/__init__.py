@@ -13,17 +13,26 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from crossaccount import NAMESPACE
 from crossaccount.errors import SettingsError
-from crossaccount.inputs import POLICIES_DIR, SOURCE_POLICIES_DIR, OtherStack, PolicyFolder, ProjectFacts, StackInput
+from crossaccount.inputs import (
+    POLICIES_DIR,
+    PROJECT_FILE,
+    SOURCE_POLICIES_DIR,
+    OtherStack,
+    PolicyFolder,
+    ProjectFacts,
+    StackInput,
+)
 
-from .engine import EngineConfig, decode_engine_config, engine_config_of
+from .engine import EngineConfig, decode_engine_config, encode_value, engine_config_of
 from .policies import read_policy_folder
 from .project import (
-    PROJECT_FILE,
     other_stack_names,
     project_config,
     read_engine_config,
     read_project_file,
+    read_stack_config,
     stack_dir,
     stack_file_name,
     stack_values,
@@ -63,7 +72,24 @@ def read_stack(project_dir: Path, stack: str, config: EngineConfig | None = None
         secret_paths=decoded.secret_paths,
         project=read_project(project_dir, stack),
         environments=config.environments,
+        inherited=_inherited(project_dir, stack, config),
     )
+
+
+def _inherited(project_dir: Path, stack: str, config: EngineConfig) -> frozenset[str]:
+    """The keys of `Pulumi.yaml`'s config that the stack file does not set and whose value the
+    engine passed is that of `Pulumi.yaml` (none when a file cannot be read: that is the stack's
+    own error, reported where it is read)."""
+    try:
+        folder = stack_dir(project_dir)
+        if not (folder / stack_file_name(stack)).is_file():
+            return frozenset()
+        project = project_config(project_dir)
+        own = stack_values(folder, stack)
+    except SettingsError:
+        return frozenset()
+    passed = config.values
+    return frozenset(k for k in project if k not in own and passed.get(f"{NAMESPACE}:{k}") == encode_value(project[k])[0])
 
 
 def read_values(
@@ -105,12 +131,23 @@ def read_project(project_dir: Path, stack: str) -> ProjectFacts:
         return ProjectFacts()
     others = []
     for name in other_stack_names(folder, stack):
+        problems: tuple[str, ...] = ()
+        environments: tuple[str, ...] = ()
         try:
-            own = stack_values(folder, name)
+            own, environments = read_stack_config(folder, name)
             values: Mapping[str, Any] | None = decode_engine_config(engine_config_of({**project_values, **own})).raw
-        except SettingsError:
-            own, values = {}, None
-        others.append(OtherStack(name=name, file_name=stack_file_name(name), values=values, own_keys=frozenset(own)))
+        except SettingsError as error:
+            own, values, problems = {}, None, tuple(error.problems)
+        others.append(
+            OtherStack(
+                name=name,
+                file_name=stack_file_name(name),
+                values=values,
+                own_keys=frozenset(own),
+                problems=problems,
+                environments=environments,
+            )
+        )
     return ProjectFacts(project_values=project_values, other_stacks=tuple(others))
 
 
@@ -141,6 +178,7 @@ def read_organisation(project_dir: Path) -> dict[str, StackInput | SettingsError
             source_policies=source,
             secret_paths=decoded.secret_paths,
             environments=config.environments,
+            inherited=frozenset(k for k in project_values if k not in own[name]),
         )
     views: dict[str, Any] = {}
     for name, given in read.items():
@@ -152,5 +190,6 @@ def read_organisation(project_dir: Path) -> dict[str, StackInput | SettingsError
 
 
 def _other(name: str, given: StackInput | SettingsError, own: frozenset[str]) -> OtherStack:
-    values = given.raw if isinstance(given, StackInput) else None
-    return OtherStack(name=name, file_name=stack_file_name(name), values=values, own_keys=own)
+    if isinstance(given, SettingsError):
+        return OtherStack(name=name, file_name=stack_file_name(name), values=None, own_keys=own, problems=tuple(given.problems))
+    return OtherStack(name=name, file_name=stack_file_name(name), values=given.raw, own_keys=own, environments=given.environments)

@@ -17,11 +17,10 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from crossaccount import NAMESPACE
+from crossaccount.inputs import PROJECT_FILE
 
 from .engine import EngineConfig, contains_secure, encode_value
 from .yaml import StackFileError, load_yaml
-
-PROJECT_FILE = "Pulumi.yaml"
 
 
 def _our_key(raw_key: str, file_name: str, project_level: bool) -> str | None:

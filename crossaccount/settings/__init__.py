@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from crossaccount import NAMESPACE
 from crossaccount.errors import SettingsError, key, show
 from crossaccount.iam import IAM_NAME_RE
-from crossaccount.inputs import SELF_SERVICE_FILE, PolicyFile, StackInput
+from crossaccount.inputs import PROJECT_FILE, SELF_SERVICE_FILE, PolicyFile, StackInput
 
 from . import organisation, people
 from .accounts import check_account, check_partitions
@@ -97,12 +98,14 @@ def load_settings(given: StackInput) -> LoadedSettings:
     directory = _directory(p, given, kind, problems)
     policy_files = _check_all(p, given, directory, problems)
     source_documents = _source_documents(p, given, kind, problems)
+    if kind == "people" and p.source is not None:  # whatever else is wrong here: never revoke in silence
+        problems += organisation.unseen_problems(p.source, given.project)
     if p.source is not None and not problems:  # judged across stacks once the stack itself is valid
         problems += organisation_problems(
             given.stack, kind, p.source, p.target, p.users, p.roles, given.project, p.groups if kind != "roles" else None
         )
     if problems or p.source is None or p.target is None:
-        raise SettingsError(problems)
+        raise SettingsError(project_file_first(problems, given.inherited))
     settings = StackSettings.model_validate(
         {
             "source": p.source,
@@ -127,19 +130,41 @@ def load_settings(given: StackInput) -> LoadedSettings:
         people=directory if kind == "roles" else None,
         remote_roles=organisation.remote_roles(p.source, given.project) if kind == "people" else (),
         others=tuple(organisation.views(given.project)),
+        notes=(
+            *organisation.unseen_notes(kind, p.source, given.project),
+            *organisation.shared_account_notes(p.target, p.roles, given.project),
+        ),
     )
+
+
+def project_file_first(problems: list[str], inherited: frozenset[str]) -> list[str]:
+    """Each problem of a key the stack inherits from `Pulumi.yaml`, named as that file's (where
+    the fix goes, and the same problem for every stack), before the stack's own."""
+    heads = tuple(f"{NAMESPACE}:{k}{end}" for k in sorted(inherited) for end in (":", ".", "["))
+    project = [f"{PROJECT_FILE}: config {p}" for p in problems if p.startswith(heads)]
+    return [*project, *(p for p in problems if not p.startswith(heads))]
+
+
+def people_only(raw: Mapping[str, Any], kind: Kind) -> bool:
+    """A people's stack with no roles of its own: no `target` and no `roles`. Its target is its
+    source account (nothing is created there but what the source side creates)."""
+    return kind == "people" and "target" not in raw and "roles" not in raw
 
 
 def _parse_all(raw: Mapping[str, Any], problems: list[str], kind: Kind) -> _Parsed:
     source = parse(AccountSettings, raw.get("source"), ("source",), problems) if "source" in raw else None
     target = parse(AccountSettings, raw.get("target"), ("target",), problems) if "target" in raw else None
+    if people_only(raw, kind):
+        target = source
     for side in ("source", "target"):
-        if side not in raw:
+        if side not in raw and not (side == "target" and people_only(raw, kind)):
             problems.append(f"{key((side,))}: missing; expected a mapping with accountId and region")
     tags = parse_tags(raw.get("tags", {}), problems)
     policy_waivers = parse_policy_waivers(raw.get("policyWaivers", {}), problems)
     raw_users = parse_mapping(raw, "users", problems) if kind != "roles" else {}
-    raw_roles = parse_mapping(raw, "roles", problems)
+    raw_roles = (
+        parse_optional_mapping(raw, "roles", problems) if people_only(raw, kind) else parse_mapping(raw, "roles", problems)
+    )
     users = {n: u for n, v in raw_users.items() if (u := parse(UserSettings, v, ("users", n), problems))}
     roles = {n: r for n, v in raw_roles.items() if (r := parse(RoleSettings, v, ("roles", n), problems))}
     raw_groups = parse_optional_mapping(raw, "groups", problems)
@@ -174,7 +199,7 @@ def _directory(p: _Parsed, given: StackInput, kind: Kind, problems: list[str]) -
     those of the people's stacks of its source account (`organisation.people_of`)."""
     if kind != "roles":
         return People(users=p.users, groups=p.groups, owner={}, files=())
-    for name in ("groups", "passwordPolicy"):
+    for name in ("groups", "passwordPolicy", "selfService"):
         if name in given.raw:
             problems.append(
                 f"{key((name,))}: set in a stack without users, which holds only roles in its target account; "
@@ -184,9 +209,20 @@ def _directory(p: _Parsed, given: StackInput, kind: Kind, problems: list[str]) -
         return People(users={}, groups={}, owner={}, files=())
     directory = organisation.people_of(p.source, given.project)
     if not directory.files:
+        unreadable = (
+            f" ({', '.join(directory.unreadable)} cannot be read: if it is the people's stack, fix it first)"
+            if directory.unreadable
+            else ""
+        )
+        relisting = sorted(set(directory.not_created.values()))
+        if relisting:
+            unreadable += (
+                f" ({', '.join(relisting)} lists its users with create: false only: a stack that re-lists people "
+                "created elsewhere, not a people's stack)"
+            )
         problems.append(
             f"{key(('users',))}: missing, so this stack holds only roles, trusted by the people of a people's stack; "
-            f"the project has no stack that declares the users of source account {p.source.account_id}: "
+            f"the project has no stack that declares the users of source account {p.source.account_id}{unreadable}: "
             "expected users here, or a stack file whose users this stack's roles trust"
         )
     return directory
@@ -212,12 +248,13 @@ def _check_all(p: _Parsed, given: StackInput, directory: People, problems: list[
         check_name(name, ("roles", name), "role", problems)
     trusted = {u for r in p.roles.values() for u in people.trusted_user_names(r, p.groups)}
     trusted |= organisation.trusted_elsewhere(p.source, p.groups, given.project) if p.source is not None else set()
-    check_users(p.users, p.tags, trusted if p.raw_roles and p.complete else None, problems)
+    judged = (p.raw_roles and p.complete) or people_only(given.raw, organisation.stack_kind(given.raw))
+    check_users(p.users, p.tags, trusted if judged else None, problems)
     where = ", ".join(directory.files) if directory.files else None
     declared: Mapping[str, Any] | None = p.raw_users if where is None else directory.users
     if where is None and "users" not in given.raw:
         declared = None  # a roles-only stack with no people's stack: `_directory` said so
-    policy_files = check_roles(p.roles, declared, p.target, p.tags, given.policies, problems, where)
+    policy_files = check_roles(p.roles, declared, p.target, p.tags, given.policies, problems, where, directory.not_created)
     problems += trust_mode_problems(directory.users, p.roles, p.tags)
     for name, role in p.roles.items():
         check_federation(name, role, p.source, p.target, problems)

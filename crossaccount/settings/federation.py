@@ -47,6 +47,47 @@ EXAMPLE_REGIONS = {"aws": "eu-west-1", "aws-cn": "cn-north-1", "aws-us-gov": "us
 FEDERATED_KEYS = ("trustedPermissionSets", "trustedSamlProviders", "trustedOidcProviders")
 
 
+_PORTAL_EXAMPLE = {
+    "aws": "https://d-1234567890.awsapps.com/start",
+    "aws-cn": "https://d-1234567890.awsapps.cn/start",
+    "aws-us-gov": "https://start.us-gov-home.awsapps.com/directory/d-1234567890",
+}
+
+
+def start_url_partition(start_url: str) -> str:
+    """The partition of an AWS access portal URL that `START_URL_RE` matches."""
+    match = START_URL_RE.match(start_url)
+    if match is not None and match["gov"]:
+        return "aws-us-gov"
+    return "aws-cn" if ".awsapps.cn/" in start_url else "aws"
+
+
+def _check_does_something(at: tuple[str, ...], role: RoleSettings, problems: list[str]) -> None:
+    """A setting that would do nothing is refused: MFA settings on a role whose only principals
+    sign in elsewhere (their statements carry no MFA condition: IAM Identity Center and the
+    identity provider enforce MFA at sign-in), and an external id no principal can send
+    (AssumeRoleWithSAML and AssumeRoleWithWebIdentity take no ExternalId parameter:
+    https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html,
+    https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html)."""
+    federated = federated_keys(role)
+    if not federated or role.trusted_users or role.trusted_groups or role.trusted_roles:
+        return
+    listed = " and ".join(federated)
+    for setting, field in (("requireMfa", "require_mfa"), ("mfaMaxAgeSeconds", "mfa_max_age_seconds")):
+        if field in role.model_fields_set:
+            problems.append(
+                f"{key((*at, setting))}: set on a role whose only principals are {listed}, who sign in elsewhere; their "
+                "statements carry no MFA condition (IAM Identity Center or the identity provider enforces MFA at sign-in: "
+                f"docs/identity-center.md), so it does nothing: remove {setting}, and require MFA where they sign in"
+            )
+    if role.external_id is not None and not role.trusted_permission_sets:
+        problems.append(
+            f"{key((*at, 'externalId'))}: set on a role whose only principals are {listed}; they assume it with "
+            "AssumeRoleWithSAML or AssumeRoleWithWebIdentity, which take no ExternalId, so no principal can send it: "
+            "remove externalId (it is for a third party that calls AssumeRole), or trust that principal by trustedRoles"
+        )
+
+
 def sso_session_name(start_url: str) -> str:
     """The `[sso-session <name>]` the outputs' profiles use: the portal's id or alias."""
     match = START_URL_RE.match(start_url)
@@ -68,6 +109,7 @@ def check_federation(
     if target is not None:
         _check_saml(at, role, target, problems)
         _check_oidc(at, role, target, problems)
+    _check_does_something(at, role, problems)
     if role.require_source_identity and federated_keys(role):
         problems.append(
             f"{key((*at, 'requireSourceIdentity'))}: true with {' and '.join(federated_keys(role))}; the source identity is "
@@ -102,6 +144,13 @@ def _check_permission_sets(at: tuple[str, ...], role: RoleSettings, source: Acco
         problems.append(
             f"{key((*at, 'ssoStartUrl'))}: got {show(role.sso_start_url)}; expected the AWS access portal URL, "
             "https://<identity store id or alias>.awsapps.com/start"
+        )
+    elif source is not None and start_url_partition(role.sso_start_url) != source.partition:
+        problems.append(
+            f"{key((*at, 'ssoStartUrl'))}: got {show(role.sso_start_url)}, an AWS access portal of partition "
+            f"{start_url_partition(role.sso_start_url)}; expected a portal of the source account's partition {source.partition} "
+            f"(source.region {source.region}), e.g. {_PORTAL_EXAMPLE[source.partition]}: the permission sets' roles are in "
+            "the source account, and a portal of another partition signs no one in there"
         )
 
 

@@ -267,6 +267,12 @@ class StackView:
     """The self-service policy is attached to the users it creates."""
     self_service_enforces_mfa: bool = False
     """And it denies all but enrolment without MFA (`selfService.enforceMfa`)."""
+    problems: tuple[str, ...] = ()
+    """What did not parse of the keys the organisation reads (source, target, users, groups,
+    roles) and the keys it does not know: a part left out here is a grant the people's stack
+    would drop (`organisation.unseen_problems`)."""
+    environments: tuple[str, ...] = ()
+    """The Pulumi ESC environments its file imports (their values are seen by no other stack)."""
 
     def same_source(self, source: AccountSettings) -> bool:
         return self.source is not None and (self.source.account_id, self.source.partition) == (
@@ -287,6 +293,10 @@ class People:
     """User or group name -> the file of the stack that declares it (`group:<name>` for groups)."""
     files: tuple[str, ...]
     """The people's stacks' files (empty: the project has none for this source account)."""
+    not_created: Mapping[str, str] = field(default_factory=dict)
+    """Users that a stack of the source account lists with `create: false` only -> that file."""
+    unreadable: tuple[str, ...] = ()
+    """The other stack files that cannot be read: one may be the people's stack."""
     mfa_enforced: frozenset[str] = frozenset()
     """The users whose people's stack attaches a self-service policy that enforces MFA
     (`selfService.enforceMfa`): AWS refuses their AssumeRole without MFA, whatever a role says."""
@@ -329,6 +339,9 @@ class LoadedSettings:
     """A people's stack: the roles of the roles-only stacks, whose identity side it holds."""
     others: tuple[StackView, ...] = ()
     """The project's other stacks, as parsed (the quota of a person across stacks)."""
+    notes: tuple[tuple[str, str, str], ...] = ()
+    """(rule id, where, message): warnings about this stack among the others (ESC_UNSEEN,
+    ORG_SHARED_ACCOUNT), shown as guardrail findings."""
 
     def is_secret(self, *path: str) -> bool:
         return tuple(path) in self.secret_paths

@@ -78,6 +78,9 @@ def organisation_problems(
                     f"{key(('users', name))}: {owners[name.lower()]} also creates this user in source account "
                     f"{source.account_id}; exactly one stack owns each person: remove it from one of them"
                 )
+        problems += organisation.trusted_but_not_created(source, users, groups or {}, project)
+    if kind != "legacy":
+        problems += organisation.tag_conflicts(kind, source, roles, project)
     problems += _group_owner_problems(source, groups or {}, others)
     if target is not None:
         created = {

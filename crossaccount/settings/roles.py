@@ -41,6 +41,7 @@ def check_roles(
     policies: PolicyFolder,
     problems: list[str],
     declared_where: str | None = None,
+    not_created: Mapping[str, str] | None = None,
 ) -> dict[str, PolicyFile]:
     """Every role's problems, in the order of its keys; returns the documents its policyFiles name."""
     found: dict[str, PolicyFile] = {}
@@ -61,7 +62,9 @@ def check_roles(
                 "trustedSamlProviders or trustedOidcProviders; expected at least one principal"
             )
         if declared_users is not None:  # None: no people to judge against, already its own problem
-            check_declared(role.trusted_users, declared_users, (*at, "trustedUsers"), "user", "users", problems, declared_where)
+            check_declared(
+                role.trusted_users, declared_users, (*at, "trustedUsers"), "user", "users", problems, declared_where, not_created
+            )
         _check_permission_sources(role, at, target, problems)
         resolve_role_files(role, at, policies, found, seen, problems)
         check_waivers(role.waivers, (*at, "waivers"), problems)

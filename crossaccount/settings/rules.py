@@ -84,12 +84,20 @@ def check_declared(
     under: str,
     problems: list[str],
     where: str | None = None,
+    not_created: Mapping[str, str] | None = None,
 ) -> None:
     """Each name in a list (trustedUsers, trustedGroups, a group's members) is declared under
-    `under` (of `where`, the people's stacks, for a roles-only stack), and listed once."""
+    `under` (of `where`, the people's stacks, for a roles-only stack), and listed once.
+    `not_created`: name -> the file that lists that user with `create: false` only."""
     declared_at = key((under,)) if where is None else f"{key((under,))} of {where}"
     for i, name in enumerate(names):
-        if name not in declared:
+        if name not in declared and not_created and name in not_created:
+            problems.append(
+                f"{key((*path, i))}: {what} {show(name)} is listed with create: false in {not_created[name]}, so no stack "
+                f"creates it, and a roles-only stack trusts the people a people's stack creates; expected {show(name)} "
+                f"created (create: true, the default) under {declared_at}"
+            )
+        elif name not in declared:
             shown = sorted(declared)
             expected = ", ".join(shown[:20]) + (f" and {len(shown) - 20:,} more" if len(shown) > 20 else "")
             problems.append(

@@ -13,6 +13,7 @@ import pytest
 
 from crossaccount.guardrails import RULES, WARNING, Finding, GuardrailError, check_plan
 from crossaccount.pipeline import load_values, plan_of
+from tests import test_organisation
 from tests.guardrails.corpus import StackCase, resource_cases, stack_cases
 from tools.offline.mocks import ProgramError, ProgramRun
 
@@ -68,9 +69,19 @@ def test_a_guardrail_warning_is_shown_and_the_program_goes_on(
     assert any(f"guardrails: warning {case.rule} {case.location}: " in m for m in caplog.messages), caplog.messages
 
 
+PROJECT_RULES = {
+    "ESC_UNSEEN": test_organisation.test_the_people_stack_says_which_roles_only_stack_takes_values_it_cannot_see,
+    "ORG_SHARED_ACCOUNT": test_organisation.test_two_stacks_on_one_account_are_remarked_and_refused_only_where_names_collide,
+}
+"""Rules about a stack among the project's files (an `environment:` import, another stack on
+the same account): a case needs stack files, so each is tested in tests/test_organisation.py."""
+
+
 def test_the_bad_corpus_covers_every_rule() -> None:
     covered = {c.rule for c in BAD} | {c.rule for c in resource_cases("bad")}
-    assert covered == set(RULES)
+    assert covered | set(PROJECT_RULES) == set(RULES)
+    assert not covered & set(PROJECT_RULES)
+    assert all(RULES[rule].subject == "stack files" for rule in PROJECT_RULES)
 
 
 @pytest.mark.parametrize("case", GOOD, ids=lambda c: c.name)

@@ -29,6 +29,7 @@ from typing import Any, TextIO
 from crossaccount.errors import SettingsError
 from crossaccount.guardrails import summarise
 from crossaccount.iam import MANAGED_POLICY_SIZE, MAX_ATTACHED_POLICIES, non_whitespace_length
+from crossaccount.inputs import PROJECT_FILE
 from crossaccount.pipeline import Checked, check_organisation
 from crossaccount.plan.organisation import MigrationPeak, migration_peaks, policies_elsewhere
 from crossaccount.read.project import environments_note, stack_file_name
@@ -109,7 +110,9 @@ def migration_line(stack: str, peak: MigrationPeak) -> str:
 
 def _stack_line(stack: str, result: Checked | SettingsError) -> str:
     if isinstance(result, SettingsError):
-        return f"{stack_file_name(stack)}: refused, {len(result.problems)} problem(s) in its settings (listed on stderr)"
+        project = sum(p.startswith(f"{PROJECT_FILE}: ") for p in result.problems)
+        of_them = f"; {project} of them in {PROJECT_FILE}" if project else ""
+        return f"{stack_file_name(stack)}: refused, {len(result.problems)} problem(s) in its settings (listed on stderr{of_them})"
     return f"{stack_file_name(stack)} ({KINDS[result.loaded.kind]}): {summarise(result.findings)}"
 
 
@@ -176,9 +179,25 @@ def run(project_dir: Path, fmt: str, out: TextIO | None = None, err: TextIO | No
         if isinstance(result, Checked) and result.environments:
             (err or sys.stderr).write(f"warning: {environments_note(stack_file_name(stack), result.environments)}\n")
     refused = {s: r for s, r in results.items() if isinstance(r, SettingsError)}
-    for stack, error in refused.items():
-        listing = "".join(f"\n  - {p}" for p in error.problems)
-        (err or sys.stderr).write(f"error: {stack_file_name(stack)}: {len(error.problems)} problem(s){listing}\n")
+    _report_refused(refused, err or sys.stderr)
     if refused:
         return 2
     return 1 if any(isinstance(r, Checked) and r.blocked for r in results.values()) else 0
+
+
+def _report_refused(refused: Mapping[str, SettingsError], err: TextIO) -> None:
+    """Each refused stack's problems under its file; a problem of `Pulumi.yaml` (a key every
+    stack inherits) once, under `Pulumi.yaml`, with the stacks it stops."""
+    project: dict[str, list[str]] = {}
+    for stack, error in refused.items():
+        for problem in error.problems:
+            if problem.startswith(f"{PROJECT_FILE}: "):
+                project.setdefault(problem, []).append(stack_file_name(stack))
+    if project:
+        listing = "".join(f"\n  - {p.removeprefix(PROJECT_FILE + ': ')} (stops {', '.join(f)})" for p, f in project.items())
+        err.write(f"error: {PROJECT_FILE}: {len(project)} problem(s), in the config every stack inherits{listing}\n")
+    for stack, error in refused.items():
+        own = [p for p in error.problems if p not in project]
+        if own:
+            listing = "".join(f"\n  - {p}" for p in own)
+            err.write(f"error: {stack_file_name(stack)}: {len(own)} problem(s){listing}\n")

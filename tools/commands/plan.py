@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from crossaccount.errors import SettingsError
-from crossaccount.pipeline import with_environments
+from crossaccount.guardrails import sort_findings
+from crossaccount.pipeline import environments_finding, with_environments
 from crossaccount.read.project import environments_note, read_engine_config, stack_file_name
 from tools.offline.errors import ProgramError
 from tools.offline.mocks import ProgramRun, run_program
@@ -99,6 +100,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     # The findings are those of the program's own guardrail run: the stack file is read once
     # and the rules run once (they ran before the first resource was registered).
     findings = program_run.findings
+    if config.environments:  # the review says it too, in its findings: the program under the engine sees the values
+        findings = tuple(sort_findings([*findings, environments_finding(args.stack, config.environments)]))
     if args.format != "markdown":
         out.write(RENDERERS[args.format](program_run, findings))
         return 0

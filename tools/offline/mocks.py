@@ -31,7 +31,8 @@ from pulumi.runtime.sync_await import _sync_await
 
 from components.naming import SOURCE_SUFFIX, TARGET_SUFFIX
 from crossaccount import NAMESPACE
-from tools.paths import PROGRAM, PROJECT_DIR
+from crossaccount.errors import SettingsError
+from tools.paths import PROGRAM, PROJECT_DIR, program_problem
 
 from .errors import ProgramError
 from .registration import ProgramRun, Registration
@@ -358,11 +359,13 @@ def run_program(
     benchmark's floor): the run's objects are left to the process's end instead of being
     collected (see `paused_gc`).
     """
+    path = DEFAULT_PROGRAM[0] if program_path is None else program_path
+    if program is None and not path.is_file():
+        raise SettingsError([program_problem(path.parent) or f"{path}: not a file; expected the program"], "nothing was run")
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     with paused_gc(collect), no_stack_traces():
         try:
-            path = DEFAULT_PROGRAM[0] if program_path is None else program_path
             return contextvars.Context().run(_run, stack, config_for(raw_config), program, path)
         finally:
             loop.run_until_complete(loop.shutdown_asyncgens())

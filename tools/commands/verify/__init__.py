@@ -28,7 +28,7 @@ from typing import TextIO
 
 from crossaccount.pipeline import check_stack, enforce
 from crossaccount.read.project import environments_note, stack_file_name
-from tools.paths import PROJECT_DIR
+from tools.paths import PROJECT_DIR, program_problem
 
 from .aws_config import check_endpoints
 from .checks import Call, resolve_checks, with_bucket_location
@@ -134,6 +134,8 @@ def run(
         wait = check_options(args.mfa_token, args.wait)  # usage first, before the stack is read
         check_endpoints(args.endpoint_url, environ)
         project_dir = getattr(args, "project_dir", PROJECT_DIR)
+        if (problem := program_problem(project_dir)) is not None:
+            raise VerifyError(problem)
         # The same pipeline as the program's: a stack that `up` refuses (settings, plan or
         # guardrails) is refused here, before any AWS call.
         checked = check_stack(project_dir, args.stack, outcome="no AWS call was made")

@@ -26,6 +26,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from botocore.exceptions import (
@@ -134,3 +135,54 @@ PROCESS_OUTPUT = (
     'the JSON object {"Version": 1, "AccessKeyId": "...", "SecretAccessKey": "...", ...} of '
     "https://docs.aws.amazon.com/cli/v1/userguide/cli-configure-sourcing-external.html"
 )
+
+
+def sso_problem(profile: str | None, error: BotoCoreError) -> str:
+    """An IAM Identity Center profile whose cached sign-in is missing or expired (botocore's
+    `SSOTokenLoadError`, `UnauthorizedSSOTokenError`, `TokenRetrievalError`)."""
+    name = profile or "default"
+    return (
+        f"profile {name}: an IAM Identity Center (SSO) profile without a valid sign-in ({error}); run "
+        f"`aws sso login --profile {name}` first, then verify again"
+    )
+
+
+def profile_chain_problem(
+    profiles: Mapping[str, Mapping[str, object]], chosen: str | None, origin: str, environ: Mapping[str, str]
+) -> str | None:
+    """What in the chosen profile (and the `source_profile`s it assumes a role from) would make
+    botocore prompt on the terminal or fail without a clear error, read before any credential is
+    loaded (botocore 1.44 `credentials.py`):
+
+    - `AssumeRoleProvider` with `mfa_serial` asks for the code with `getpass.getpass`, which
+      reads the terminal, or raises EOFError with no terminal (CI): verify never prompts there;
+    - `AssumeRoleWithWebIdentityProvider` opens `web_identity_token_file` only when the
+      credentials are first used, and a missing file raises a bare FileNotFoundError.
+    """
+    name, seen = chosen, set()
+    while name is not None and name not in seen:
+        seen.add(name)
+        profile = profiles.get(name, {})
+        at = origin if name == chosen else f"{origin}, through its source_profile {name}"
+        token_file = profile.get("web_identity_token_file")
+        if isinstance(token_file, str) and not Path(token_file).expanduser().is_file():
+            return (
+                f"{at}: web_identity_token_file {token_file} is not a file; expected the OIDC token your CI job writes "
+                "there before verify runs (or a profile with a trusted user's credentials)"
+            )
+        serial = profile.get("mfa_serial")
+        if profile.get("role_arn") and serial:
+            return (
+                f"{at}: assumes {profile['role_arn']} with mfa_serial {serial}, so boto3 would prompt on the terminal for "
+                "an MFA code (and fail where there is none, as in CI); verify never prompts through a profile: give the "
+                "trusted user's own profile or keys, and the code with --mfa-token (verify makes the one MFA session itself)"
+            )
+        source = profile.get("source_profile")
+        name = source if isinstance(source, str) and profile.get("role_arn") else None
+    token_file = environ.get("AWS_WEB_IDENTITY_TOKEN_FILE")
+    if chosen is None and token_file and environ.get("AWS_ROLE_ARN") and not Path(token_file).is_file():
+        return (
+            f"AWS_WEB_IDENTITY_TOKEN_FILE {token_file} is not a file; expected the OIDC token your CI job writes there "
+            "before verify runs"
+        )
+    return None

@@ -14,13 +14,23 @@ from botocore.exceptions import (
     ConfigParseError,
     NoCredentialsError,
     ProfileNotFound,
+    SSOError,
+    TokenRetrievalError,
 )
 
 from crossaccount.errors import key
 from crossaccount.plan.route import MfaSession
 from crossaccount.settings.models import LoadedSettings
 
-from .aws_config import PROCESS_OUTPUT, is_mfa_code, mfa_code_problem, process_problem, session_problem
+from .aws_config import (
+    PROCESS_OUTPUT,
+    is_mfa_code,
+    mfa_code_problem,
+    process_problem,
+    profile_chain_problem,
+    session_problem,
+    sso_problem,
+)
 from .common import MFA_REFUSED_MARKER, VerifyError
 from .report import error_code, error_message
 from .retry import Retried, with_backoff
@@ -31,16 +41,22 @@ def _caller(run: _Run, source: boto3.Session) -> str:
     """The source credentials' ARN; `VerifyError` if there are none or STS refuses them."""
     try:
         credentials = source.get_credentials()
+        frozen = credentials.get_frozen_credentials() if credentials is not None else None
+    except SSOError as exc:  # SSOTokenLoadError, UnauthorizedSSOTokenError: no sign-in, or an expired one
+        raise VerifyError(sso_problem(source.profile_name, exc)) from None
+    except TokenRetrievalError as exc:
+        raise VerifyError(sso_problem(source.profile_name, exc)) from None
     except BotoCoreError as exc:
         raise VerifyError(f"the source credentials cannot be loaded: {exc}") from None
+    except OSError as exc:  # a credential file botocore opens itself (web_identity_token_file)
+        raise VerifyError(f"profile {source.profile_name}: the source credentials cannot be loaded: {exc}") from None
     except (ValueError, AttributeError) as exc:  # a credential_process's output (aws_config's docstring)
         raise VerifyError(process_problem(f"profile {source.profile_name}", exc)) from None
-    if credentials is None:
+    if credentials is None or frozen is None:
         raise VerifyError(
             "no source credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, pass --profile, "
             "or set source.profile in the stack settings; expected the credentials of a trusted user"
         )
-    frozen = credentials.get_frozen_credentials()
     keys = (("AccessKeyId", frozen.access_key), ("SecretAccessKey", frozen.secret_key), ("SessionToken", frozen.token))
     for name, value in keys:
         if not isinstance(value, str | None):
@@ -228,10 +244,14 @@ def source_session(loaded: LoadedSettings, profile: str | None, environ: Mapping
     else:
         chosen, origin = None, "boto3's default credential chain"
     try:
-        return boto3.Session(profile_name=chosen, region_name=region), origin
+        session = boto3.Session(profile_name=chosen, region_name=region)
+        problem = profile_chain_problem(session._session.full_config.get("profiles", {}), chosen, origin, environ)
     except ProfileNotFound:
         raise VerifyError(
             f"{origin}: no such profile in ~/.aws/config or ~/.aws/credentials; expected a profile with a trusted user's credentials"
         ) from None
     except ConfigParseError as exc:
         raise VerifyError(session_problem(exc)) from None
+    if problem is not None:
+        raise VerifyError(problem)
+    return session, origin

@@ -135,9 +135,14 @@ def check_outputs_match(plan: StackPlan, outputs: StackOutputs, where: str) -> N
         if found != account:
             problems.append(f"{side}AccountId is {found!r} but {file_name} says {side}.accountId {account!r}")
     problems += [f"no role {name!r}, which {file_name} declares" for name in s.roles if name not in outputs.roles]
-    problems += [f"no user {name!r}, which {file_name} declares" for name in s.users if name not in outputs.users]
     problems += [f"role {name!r}, which {file_name} does not declare" for name in outputs.roles if name not in s.roles]
-    problems += [f"user {name!r}, which {file_name} does not declare" for name in outputs.users if name not in s.users]
+    if plan.kind == "roles":  # its outputs name the people of the people's stack whom its roles trust
+        trusted = {u.name for u in plan.users}
+        problems += [f"no user {name!r}, whom a role of {file_name} trusts" for name in sorted(trusted - set(outputs.users))]
+        problems += [f"user {name!r}, whom no role of {file_name} trusts" for name in outputs.users if name not in trusted]
+    else:
+        problems += [f"no user {name!r}, which {file_name} declares" for name in s.users if name not in outputs.users]
+        problems += [f"user {name!r}, which {file_name} does not declare" for name in outputs.users if name not in s.users]
     # The ARNs verify assumes and compares with must be the ones these settings imply
     # (account, partition, path, name): never a role of another account or path.
     for role in plan.roles:
