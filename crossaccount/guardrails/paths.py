@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..errors import show
 
@@ -94,6 +94,8 @@ _ID = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)+\Z", re.ASCII)
 _ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9]+\Z", re.ASCII)
 _SERVICE = re.compile(r"[a-z0-9.-]+\.amazonaws\.com\Z", re.ASCII)
 _TYPES: dict[type, str] = {str: "a string", dict: "an object", list: "a list"}
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""Control characters, bidirectional overrides and lone surrogates: a finding prints the catalogue's text."""
 
 
 class _Object(dict[str, Any]):
@@ -137,22 +139,31 @@ def _strings(where: str, value: Any, pattern: re.Pattern[str] | None = None, exp
     """A list of distinct non-empty strings (each matching `pattern`, when given)."""
     items = _typed(where, value, list)
     for item in items:
-        if not isinstance(item, str) or not item.strip() or (pattern is not None and pattern.match(item) is None):
-            raise CatalogueError(f"{SHOWN}: {where}: {show(item)} is not {expected or 'a non-empty string'}")
+        if not _plain(item) or (pattern is not None and pattern.match(item) is None):
+            raise CatalogueError(f"{SHOWN}: {where}: {show(item)} is not {expected or _PLAIN}")
     duplicate = next((item for i, item in enumerate(items) if item in items[:i]), None)
     if duplicate is not None:
         raise CatalogueError(f"{SHOWN}: {where}: {show(duplicate)} is listed twice; each once")
     return tuple(items)
 
 
+_PLAIN = "non-empty printable text (no control character, bidirectional override or lone surrogate)"
+
+
+def _plain(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and bool(value.strip()) and _UNPRINTABLE.search(value) is None
+
+
 def _text(where: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise CatalogueError(f"{SHOWN}: {where}: {show(value)} is not a non-empty string")
+    if not _plain(value):
+        raise CatalogueError(f"{SHOWN}: {where}: {show(value)} is not {_PLAIN}")
     return value
 
 
 def _source(key: str, value: Any) -> Source:
     where = f"sources[{show(key)}]"
+    if not _plain(key):
+        raise CatalogueError(f"{SHOWN}: {where}: the key is not {_PLAIN}")
     _keys(where, _typed(where, value, dict), tuple(_SOURCE))
     return Source(*(_text(f"{where} {k}", value[k]) for k in _SOURCE))
 
@@ -160,7 +171,7 @@ def _source(key: str, value: Any) -> Source:
 def _cited(where: str, value: Any, sources: Mapping[str, Source]) -> tuple[tuple[str, str], ...]:
     cited: list[tuple[str, str]] = []
     for i, pair in enumerate(_typed(where, value, list)):
-        if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(p, str) and p.strip() for p in pair):
+        if not isinstance(pair, list) or len(pair) != 2 or not all(_plain(p) for p in pair):
             raise CatalogueError(f"{SHOWN}: {where}[{i}]: {show(pair)} is not [source key, identifier there]")
         if pair[0] not in sources:
             raise CatalogueError(

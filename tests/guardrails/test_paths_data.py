@@ -174,6 +174,7 @@ FROZEN_IDS = [
     "aws-emr-1",
 ]
 FILE = "crossaccount/data/escalation-paths.json"
+PLAIN = "non-empty printable text (no control character, bidirectional override or lone surrogate)"
 
 
 def test_the_catalogue_is_the_frozen_one_every_path_by_id_and_every_source_by_count() -> None:
@@ -280,13 +281,18 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], Any], str]] = [
     ),
     (
         "an id that is not one",
-        _row("iam-001", lambda r: r.update(id="iam 001\u001b[31m")),
-        'paths[54] (id "iam 001\\u001b[31m") id: "iam 001\\u001b[31m" is not an id (letters and digits in two or more parts joined by -)',
+        _row("iam-001", lambda r: r.update(id="iam 001")),
+        'paths[54] (id "iam 001") id: "iam 001" is not an id (letters and digits in two or more parts joined by -)',
+    ),
+    (
+        "an id that colours the terminal",
+        _row("iam-001", lambda r: r.update(id="iam-001\u001b[31m")),
+        'paths[54] (id "iam-001\\u001b[31m") id: "iam-001\\u001b[31m" is not ' + PLAIN,
     ),
     (
         "a title that is a number",
         _row("iam-001", lambda r: r.update(title=7)),
-        'paths[54] (id "iam-001") title: 7 is not a non-empty string',
+        'paths[54] (id "iam-001") title: 7 is not ' + PLAIN,
     ),
     (
         "a source the file does not list",
@@ -314,6 +320,27 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], Any], str]] = [
         "passed_to that is not a service principal",
         _row("lambda-001", lambda r: r.update(passed_to=["*"])),
         'paths[75] (id "lambda-001") passed_to: "*" is not a service principal (NAME.amazonaws.com)',
+    ),
+    (
+        "a title that turns the terminal's text around",
+        _row("iam-001", lambda r: r.update(title="CreatePolicyVersion\u202esafe")),
+        'paths[54] (id "iam-001") title: "CreatePolicyVersion\\u202esafe" is not ' + PLAIN,
+    ),
+    (
+        "a title with a lone surrogate",
+        _row("iam-001", lambda r: r.update(title="\ud800")),
+        'paths[54] (id "iam-001") title: "\\ud800" is not ' + PLAIN,
+    ),
+    (
+        "a source identifier with a line break",
+        _row("iam-001", lambda r: r["sources"][0].__setitem__(1, "iam-001\n  - PRIVILEGE_ESCALATION: none")),
+        'paths[54] (id "iam-001") sources[0]: ["pathfinding.cloud", "iam-001\\n  - PRIVILEGE_ESCALATION: none"] is not '
+        "[source key, identifier there]",
+    ),
+    (
+        "a source key with an escape sequence",
+        lambda d: d["sources"].update({"\u001b[2J": {"name": "n", "url": "u", "version": "v"}}),
+        'sources["\\u001b[2J"]: the key is not ' + PLAIN,
     ),
     ("a row that is not an object", lambda d: d["paths"].insert(0, "iam-001"), 'paths[0]: "iam-001" is not an object'),
     (
