@@ -15,7 +15,7 @@ import pytest
 
 from crossaccount.guardrails import check_plan
 from crossaccount.pipeline import check_stack, load_values, plan_of
-from tests.conftest import walkthrough_settings
+from tests.conftest import FIXTURE_PROJECT, walkthrough_settings
 from tools.offline.mocks import PROJECT_DIR
 
 RULE = "MFA_REQUIRED_BY_SELF_SERVICE"
@@ -83,7 +83,9 @@ ROLES_ONLY = (
     ("people_extra", "reported"), [("", True), ("  cross-account-roles:selfService:\n    enforceMfa: false\n", False)]
 )
 def test_a_roles_only_stack_reads_the_peoples_self_service_setting(project: Path, people_extra: str, reported: bool) -> None:
-    people = (PROJECT_DIR / "Pulumi.utils.yaml").read_text(encoding="utf-8")
+    people = (FIXTURE_PROJECT / "Pulumi.utils.yaml").read_text(
+        encoding="utf-8"
+    )  # the tests' own copy, never the example users edit
     (project / "Pulumi.utils.yaml").write_text(people + people_extra, encoding="utf-8")
     (project / "Pulumi.machines.yaml").write_text(ROLES_ONLY, encoding="utf-8")
     checked = check_stack(project, "machines")
