@@ -24,14 +24,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..iam import PERMISSION_SET_ROLE_PATTERN_RE
 from .model import ERROR, PolicyDocument, as_list, document_rule, show
 
-PERMISSION_SET_PATTERN_RE = re.compile(
-    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):role/aws-reserved/sso\.amazonaws\.com/"
-    r"(?:[a-z]{2}(?:-gov)?-[a-z]+-\d/)?AWSReservedSSO_[\w+=,.@-]{1,32}_\?{16}\Z",
-    re.ASCII,
-)
-"""The role of exactly one permission set: its name holds no wildcard, its suffix is 16 `?`."""
 PROVIDER_ARN_RE = re.compile(
     r"^arn:(?P<partition>[^:]*):iam::(?P<account>[^:]*):(?P<kind>saml-provider|oidc-provider)/(?P<rest>.+)\Z", re.DOTALL
 )
@@ -62,7 +57,7 @@ def permission_set_statement(statement: Mapping[str, Any]) -> bool:
     if root is None or len(narrowing) != 1 or narrowing[0][0] != "arnlike" or not narrowing[0][1]:
         return False
     for value in narrowing[0][1]:
-        match = PERMISSION_SET_PATTERN_RE.match(value) if isinstance(value, str) else None
+        match = PERMISSION_SET_ROLE_PATTERN_RE.match(value) if isinstance(value, str) else None
         if match is None or (match["partition"], match["account"]) != (root[1], root[2]):
             return False
     return True
