@@ -36,6 +36,7 @@ from crossaccount.iam import (
     non_whitespace_length,
 )
 from crossaccount.iam import POLICY_VERSION as VERSION
+from crossaccount.settings.parse import WHOLE_NUMBERS
 
 from .model import ERROR, Entity, PolicyDocument, Unwaivable, as_list, document_rule, entity_rule, show
 
@@ -512,7 +513,7 @@ def max_session_duration(entity: Entity) -> Iterator[tuple[str, str]]:
     if number is None or number != int(number) or not MIN_SESSION <= number <= MAX_SESSION:
         yield (
             entity.at("maxSessionDuration"),
-            f"got {show(value)}; expected a whole number of seconds from {MIN_SESSION:,} (1 hour) to {MAX_SESSION:,} (12 hours)",
+            f"got {show(value)}; expected {WHOLE_NUMBERS['maxSessionDuration']}",
         )
 
 
