@@ -1,6 +1,6 @@
 """Trust in the people an organisation already signs in: IAM Identity Center permission sets,
 SAML and OIDC providers. The rules refuse the known mistakes of a federated trust, and
-`permission_set_statement` tells `security` which statements need no MFA condition.
+`is_permission_set_statement` tells `security` which statements need no MFA condition.
 
 - A permission set's statement trusts the source account's root narrowed with `ArnLike
   aws:PrincipalArn` to the role IAM Identity Center creates for exactly one permission set
@@ -45,7 +45,7 @@ def _conditions(statement: Mapping[str, Any]) -> list[tuple[str, str, str, list[
     return found
 
 
-def permission_set_statement(statement: Mapping[str, Any]) -> bool:
+def is_permission_set_statement(statement: Mapping[str, Any]) -> bool:
     """The statement trusts an account's root narrowed to the Identity Center roles of named
     permission sets of that same account, and to nothing else."""
     principal = statement.get("Principal")
@@ -74,7 +74,7 @@ def _providers(statement: Mapping[str, Any]) -> Iterator[re.Match[str]]:
             yield match
 
 
-def _pinned(statement: Mapping[str, Any], condition_key: str) -> bool:
+def _is_pinned(statement: Mapping[str, Any], condition_key: str) -> bool:
     """A plain StringEquals on the key, whose every value is literal text."""
     return any(
         op == "stringequals"
@@ -97,7 +97,7 @@ def trust_provider_audience_missing(doc: PolicyDocument) -> Iterator[tuple[str, 
         for provider in _providers(statement):
             saml = provider["kind"] == "saml-provider"
             audience = "SAML:aud" if saml else f"{provider['rest']}:aud"
-            if not _pinned(statement, audience):
+            if not _is_pinned(statement, audience):
                 example = "https://signin.aws.amazon.com/saml" if saml else "sts.amazonaws.com"
                 yield (
                     doc.at(i),
@@ -117,7 +117,7 @@ def trust_oidc_subject_unpinned(doc: PolicyDocument) -> Iterator[tuple[str, str]
     for i, statement in doc.statements():
         for provider in _providers(statement):
             subject = f"{provider['rest']}:sub"
-            if provider["kind"] == "oidc-provider" and not _pinned(statement, subject):
+            if provider["kind"] == "oidc-provider" and not _is_pinned(statement, subject):
                 found = [f"{op} {show(values)}" for op, low, _, values in _conditions(statement) if low == subject.lower()]
                 yield (
                     doc.at(i),

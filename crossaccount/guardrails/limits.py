@@ -291,11 +291,11 @@ def trust_principal(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
         for kind, values in principal.items():
             if kind not in PRINCIPAL_TYPES:
                 yield doc.at(i), f"{element} type {show(kind)} is unknown; expected one of {', '.join(PRINCIPAL_TYPES)}"
-            elif not as_list(values) or not all(_principal_value(kind, v) for v in as_list(values)):
+            elif not as_list(values) or not all(_is_principal_value(kind, v) for v in as_list(values)):
                 yield doc.at(i), f"{element}.{kind} is {show(values)}; expected a string or a list of strings"
 
 
-def _principal_value(kind: str, value: Any) -> bool:
+def _is_principal_value(kind: str, value: Any) -> bool:
     """A non-empty string; an account id written as a number is ACCOUNT_ID_FORMAT's to report."""
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     return (isinstance(value, str) and bool(value)) or (kind == "AWS" and is_number)
