@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..iam import PERMISSION_SET_ROLE_PATTERN_RE
+from ..iam import PERMISSION_SET_ROLE_PATTERN_RE, saml_audience
 from .model import ERROR, PolicyDocument, as_list, document_rule, show
 
 PROVIDER_ARN_RE = re.compile(
@@ -98,7 +98,7 @@ def trust_provider_audience_missing(doc: PolicyDocument) -> Iterator[tuple[str, 
             saml = provider["kind"] == "saml-provider"
             audience = "SAML:aud" if saml else f"{provider['rest']}:aud"
             if not _is_pinned(statement, audience):
-                example = "https://signin.aws.amazon.com/saml" if saml else "sts.amazonaws.com"
+                example = saml_audience("aws") if saml else "sts.amazonaws.com"
                 yield (
                     doc.at(i),
                     f"Federated {show(provider[0])} without StringEquals {audience}: every assertion or token the provider "
