@@ -37,6 +37,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crossaccount.resource_types import (
+    ACCOUNT_PASSWORD_POLICY,
+    GROUP,
+    GROUP_POLICY_ATTACHMENT,
+    POLICY,
+    PROVIDER,
+    ROLE,
+    ROLE_POLICY_ATTACHMENT,
+    USER,
+    USER_GROUP_MEMBERSHIP,
+    USER_LOGIN_PROFILE,
+    USER_POLICY_ATTACHMENT,
+)
+
 ACCOUNT = "<ACCOUNT_ID>"
 """The placeholder the ci-roles/ files carry for the account id (replaced when a role is made)."""
 
@@ -74,14 +88,14 @@ class ResourcePermissions:
         return self.create + self.read + self.update + (() if self.retained else self.delete)
 
 
-PROVIDER_TYPE = "pulumi:providers:aws"
+PROVIDER_TYPE = PROVIDER
 
 PERMISSIONS: dict[str, ResourcePermissions] = {
     # The explicit provider of each account: `allowed_account_ids` makes it call
     # sts:GetCallerIdentity, which needs no permission (STS API reference, GetCallerIdentity:
     # "No permissions are required to perform this operation").
     PROVIDER_TYPE: ResourcePermissions(source="(provider configuration; no IAM call)", resources=()),
-    "aws:iam/user:User": ResourcePermissions(
+    USER: ResourcePermissions(
         source="user.go",
         resources=(USERS, GROUPS),  # GROUPS: the delete's RemoveUserFromGroup (never granted: retained)
         # CreateUser with Tags needs iam:TagUser too (IAM User Guide, "Permissions required to
@@ -94,7 +108,7 @@ PERMISSIONS: dict[str, ResourcePermissions] = {
         delete=("iam:ListGroupsForUser", "iam:RemoveUserFromGroup", "iam:DeleteUser"),
         retained=True,
     ),
-    "aws:iam/role:Role": ResourcePermissions(
+    ROLE: ResourcePermissions(
         source="role.go",
         resources=(ROLES,),
         # CreateRole carries the trust policy, the boundary and the tags (TagRole for tags).
@@ -115,7 +129,7 @@ PERMISSIONS: dict[str, ResourcePermissions] = {
         # program's roles is in one, and a role someone put there is not deleted from under it.
         delete=("iam:ListInstanceProfilesForRole", "iam:DeleteRole"),
     ),
-    "aws:iam/policy:Policy": ResourcePermissions(
+    POLICY: ResourcePermissions(
         source="policy.go",
         resources=(POLICIES,),
         create=("iam:CreatePolicy", "iam:TagPolicy"),
@@ -131,21 +145,21 @@ PERMISSIONS: dict[str, ResourcePermissions] = {
         ),
         delete=("iam:ListPolicyVersions", "iam:DeletePolicyVersion", "iam:DeletePolicy"),
     ),
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ResourcePermissions(
+    ROLE_POLICY_ATTACHMENT: ResourcePermissions(
         source="role_policy_attachment.go",
         resources=(ROLES,),
         create=("iam:AttachRolePolicy",),
         read=("iam:ListAttachedRolePolicies",),
         delete=("iam:DetachRolePolicy",),
     ),
-    "aws:iam/userPolicyAttachment:UserPolicyAttachment": ResourcePermissions(
+    USER_POLICY_ATTACHMENT: ResourcePermissions(
         source="user_policy_attachment.go",
         resources=(USERS,),
         create=("iam:AttachUserPolicy",),
         read=("iam:ListAttachedUserPolicies",),
         delete=("iam:DetachUserPolicy",),
     ),
-    "aws:iam/group:Group": ResourcePermissions(
+    GROUP: ResourcePermissions(
         source="group.go",
         resources=(GROUPS,),
         create=("iam:CreateGroup",),
@@ -153,14 +167,14 @@ PERMISSIONS: dict[str, ResourcePermissions] = {
         update=("iam:UpdateGroup",),
         delete=("iam:DeleteGroup",),
     ),
-    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": ResourcePermissions(
+    GROUP_POLICY_ATTACHMENT: ResourcePermissions(
         source="group_policy_attachment.go",
         resources=(GROUPS,),
         create=("iam:AttachGroupPolicy",),
         read=("iam:ListAttachedGroupPolicies",),
         delete=("iam:DetachGroupPolicy",),
     ),
-    "aws:iam/userGroupMembership:UserGroupMembership": ResourcePermissions(
+    USER_GROUP_MEMBERSHIP: ResourcePermissions(
         source="user_group_membership.go",
         # AddUserToGroup and RemoveUserFromGroup act on the group; ListGroupsForUser on the user.
         resources=(USERS, GROUPS),
@@ -169,7 +183,7 @@ PERMISSIONS: dict[str, ResourcePermissions] = {
         update=("iam:AddUserToGroup", "iam:RemoveUserFromGroup"),
         delete=("iam:RemoveUserFromGroup",),
     ),
-    "aws:iam/userLoginProfile:UserLoginProfile": ResourcePermissions(
+    USER_LOGIN_PROFILE: ResourcePermissions(
         source="user_login_profile.go",
         resources=(USERS,),
         create=("iam:CreateLoginProfile",),
@@ -181,7 +195,7 @@ PERMISSIONS: dict[str, ResourcePermissions] = {
         delete=("iam:DeleteLoginProfile",),
         retained=True,
     ),
-    "aws:iam/accountPasswordPolicy:AccountPasswordPolicy": ResourcePermissions(
+    ACCOUNT_PASSWORD_POLICY: ResourcePermissions(
         source="account_password_policy.go",
         resources=(EVERYTHING,),
         # Create is an update of the account's one policy, followed by a read.

@@ -46,7 +46,8 @@ PATTERN_CHARACTERS = ("*", "?", "${")
 or a tag pasted into a policy, each is a wildcard or a policy variable."""
 
 # --- IAM Identity Center ------------------------------------------------------------------------
-PERMISSION_SET_NAME_RE = re.compile(r"^[\w+=,.@-]{1,32}\Z", re.ASCII)
+_PERMISSION_SET_NAME = r"[\w+=,.@-]{1,32}"
+PERMISSION_SET_NAME_RE = re.compile(rf"^{_PERMISSION_SET_NAME}\Z", re.ASCII)
 """IAM Identity Center's CreatePermissionSet: 1 to 32 characters of letters, digits and +=,.@_-
 (https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PermissionSet.html)."""
 SSO_ROLE_SUFFIX_LENGTH = 16
@@ -56,6 +57,28 @@ https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissions
 15 + 32 + 1 + 16 = 64, the longest role name, for the longest permission set name)."""
 SSO_HOME_REGION_WITHOUT_SEGMENT = "us-east-1"
 """Where the identity source is hosted in us-east-1, the role's path has no region segment (same page)."""
+SSO_ROLE_PATH = "/aws-reserved/sso.amazonaws.com/"
+"""The path of every role Identity Center creates (then `<region>/`, except for us-east-1).
+Only AWS creates roles under `aws-reserved/`."""
+SSO_ROLE_PREFIX = "AWSReservedSSO_"
+"""A permission set's role is named `AWSReservedSSO_<permission set>_<suffix>`."""
+PERMISSION_SET_ROLE_PATTERN_RE = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):role"
+    + re.escape(SSO_ROLE_PATH)
+    + rf"(?:[a-z]{{2}}(?:-gov)?-[a-z]+-\d/)?{SSO_ROLE_PREFIX}(?P<permission_set>{_PERMISSION_SET_NAME})"
+    + rf"_\?{{{SSO_ROLE_SUFFIX_LENGTH}}}\Z",
+    re.ASCII,
+)
+"""The ArnLike pattern of the role of exactly one permission set (`permission_set_role_pattern`):
+its name holds no wildcard, its suffix is 16 `?`."""
+PERMISSION_SET_SESSION_RE = re.compile(
+    r"^arn:(?:aws|aws-cn|aws-us-gov):sts::(?P<account>\d{12}):assumed-role/"
+    + rf"{SSO_ROLE_PREFIX}(?P<permission_set>{_PERMISSION_SET_NAME})_[A-Za-z0-9]{{{SSO_ROLE_SUFFIX_LENGTH}}}"
+    + r"/(?P<session>[^/]+)\Z",
+    re.ASCII,
+)
+"""A session of a permission set's role (the ARN of an assumed-role session carries the role's
+name, not its path): its name says the permission set."""
 
 # --- sessions ----------------------------------------------------------------------------------
 MIN_SESSION_NAME = 2
@@ -64,9 +87,21 @@ MIN_SESSION, MAX_SESSION = 3600, 43200
 """A role's MaxSessionDuration, in seconds."""
 ROLE_CHAINING_MAX = 3600
 """A role assumed with another role's session (role chaining) gets at most 1 hour, whatever its
-MaxSessionDuration (IAM User Guide, "Methods to assume a role")."""
-MFA_AGE_RANGE = (900, 129600)
-"""aws:MultiFactorAuthAge bounds this program accepts: 15 minutes to 36 hours (GetSessionToken's longest session)."""
+MaxSessionDuration (IAM User Guide, "Methods to assume a role"). That holds for an AssumeRole
+signed with any temporary credentials, a GetSessionToken session included: AWS answers a longer
+DurationSeconds with "ValidationError: The requested DurationSeconds exceeds the 1 hour session
+limit for roles assumed by role chaining" (AssumeRole's DurationSeconds:
+https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html; reported with
+GetSessionToken sessions in 99designs/aws-vault#263 and its USAGE.md, "Assuming a role for more
+than 1h", and mmmorris1975/aws-runas#11). The AWS CLI and boto3 assume the role again when its
+session ends, as long as the MFA session lasts."""
+SESSION_TOKEN_RANGE = (900, 129600)
+"""GetSessionToken's DurationSeconds for an IAM user: 15 minutes to 36 hours."""
+SESSION_TOKEN_DEFAULT = 43200
+"""GetSessionToken's default for an IAM user (12 hours), which `aws configure mfa-login` also uses."""
+MFA_AGE_RANGE = SESSION_TOKEN_RANGE
+"""aws:MultiFactorAuthAge bounds this program accepts: 15 minutes to 36 hours (GetSessionToken's
+shortest and longest session: an MFA session cannot be older than that)."""
 
 # --- sizes and counts --------------------------------------------------------------------------
 MANAGED_POLICY_SIZE = 6144
@@ -136,9 +171,7 @@ def permission_set_role_pattern(partition: str, account_id: str, sso_region: str
     """
     region = "" if sso_region == SSO_HOME_REGION_WITHOUT_SEGMENT else f"{sso_region}/"
     suffix = "?" * SSO_ROLE_SUFFIX_LENGTH
-    return (
-        f"arn:{partition}:iam::{account_id}:role/aws-reserved/sso.amazonaws.com/{region}AWSReservedSSO_{permission_set}_{suffix}"
-    )
+    return f"arn:{partition}:iam::{account_id}:role{SSO_ROLE_PATH}{region}{SSO_ROLE_PREFIX}{permission_set}_{suffix}"
 
 
 def non_whitespace_length(text: str) -> int:

@@ -70,22 +70,22 @@ from crossaccount.guardrails import (
     Finding,
     PolicyDocument,
 )
+from crossaccount.resource_types import (
+    GROUP,
+    GROUP_POLICY,
+    GROUP_POLICY_ATTACHMENT,
+    POLICY,
+    ROLE,
+    ROLE_POLICY,
+    ROLE_POLICY_ATTACHMENT,
+    USER,
+    USER_POLICY,
+    USER_POLICY_ATTACHMENT,
+)
 
-ROLE = "aws:iam/role:Role"
-USER = "aws:iam/user:User"
-GROUP = "aws:iam/group:Group"
-POLICY = "aws:iam/policy:Policy"
-INLINE_POLICIES = {
-    "aws:iam/rolePolicy:RolePolicy": "role",
-    "aws:iam/userPolicy:UserPolicy": "user",
-    "aws:iam/groupPolicy:GroupPolicy": "group",
-}
+INLINE_POLICIES = {ROLE_POLICY: "role", USER_POLICY: "user", GROUP_POLICY: "group"}
 """Inline policy resource type -> the input naming its entity."""
-ATTACHMENTS = {
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "role",
-    "aws:iam/userPolicyAttachment:UserPolicyAttachment": "user",
-    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "group",
-}
+ATTACHMENTS = {ROLE_POLICY_ATTACHMENT: "role", USER_POLICY_ATTACHMENT: "user", GROUP_POLICY_ATTACHMENT: "group"}
 """Attachment resource type -> the input naming its entity."""
 ENTITY_TYPES = {ROLE: "role", USER: "user", GROUP: "group"}
 

@@ -196,8 +196,8 @@ def test_zero_stays_refused_in_the_settings_null_is_the_way_to_say_off() -> None
         run_program("utils", raw)
     assert isinstance(failed.value.__cause__, SettingsError)
     assert failed.value.__cause__.problems == [
-        "cross-account-roles:passwordPolicy.passwordReusePrevention: got 0; expected 1 to 24, or null",
-        "cross-account-roles:passwordPolicy.maxPasswordAge: got 0; expected 1 to 1095 days, or null",
+        "cross-account-roles:passwordPolicy.passwordReusePrevention: got 0; expected a whole number from 1 to 24, or null",
+        "cross-account-roles:passwordPolicy.maxPasswordAge: got 0; expected a whole number of days from 1 to 1,095, or null",
     ]
 
 

@@ -23,7 +23,7 @@ PACKAGES = ("crossaccount", "components", "tools", "policypack")
 
 GROUPS: dict[str, tuple[str, ...]] = {
     # group: the groups it may import (itself included implicitly)
-    "base": (),  # crossaccount/__init__, iam, errors, inputs: IAM's limits, the error vocabulary, the read step's data
+    "base": (),  # crossaccount/__init__, iam, resource_types, errors, inputs: IAM's limits, the error vocabulary, the read step's data
     "read": ("base",),
     "settings": ("base",),
     "plan": ("base", "settings"),
@@ -48,7 +48,7 @@ def group_of(module: str) -> str:
     if module == "__main__":
         return "program"
     if parts[0] == "crossaccount":
-        if len(parts) == 1 or parts[1] in ("iam", "errors", "inputs"):
+        if len(parts) == 1 or parts[1] in ("iam", "resource_types", "errors", "inputs"):
             return "base"
         return "pipeline" if parts[1] == "pipeline" else parts[1]
     if parts[0] == "tools":

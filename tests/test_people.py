@@ -562,9 +562,9 @@ def test_password_policy_values_out_of_range_are_refused() -> None:
     raw = walkthrough_settings()
     raw["passwordPolicy"] = {"minimumPasswordLength": 4, "passwordReusePrevention": 25, "maxPasswordAge": 0}
     assert problems_of(raw) == [
-        "cross-account-roles:passwordPolicy.minimumPasswordLength: got 4; expected 6 to 128",
-        "cross-account-roles:passwordPolicy.passwordReusePrevention: got 25; expected 1 to 24, or null",
-        "cross-account-roles:passwordPolicy.maxPasswordAge: got 0; expected 1 to 1095 days, or null",
+        "cross-account-roles:passwordPolicy.minimumPasswordLength: got 4; expected a whole number from 6 to 128",
+        "cross-account-roles:passwordPolicy.passwordReusePrevention: got 25; expected a whole number from 1 to 24, or null",
+        "cross-account-roles:passwordPolicy.maxPasswordAge: got 0; expected a whole number of days from 1 to 1,095, or null",
     ]
 
 

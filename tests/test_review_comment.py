@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
+from crossaccount.resource_types import ROLE
 from tests.test_plan import run_cli
 from tests.test_review import plan_of
 from tools.benchmark.bench import generated_settings
 from tools.render.budget import COMMENT_CHARS, size
 from tools.render.comment import MARKER, StackPlans, empty_plan, render_comment
 from tools.render.plan_diff import diff_plans
-from tools.render.review import ROLE
 
 Plans = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
 TABLE_HEAD = ["| stack | widened | narrowed | other access changes | resources changed |", "| --- | --- | --- | --- | --- |"]

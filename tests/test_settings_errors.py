@@ -89,12 +89,12 @@ CASES: list[tuple[str, Mutation, str]] = [
     (
         "session duration below an hour",
         lambda s: role(s).update(maxSessionDuration=60),
-        "cross-account-roles:roles.s3-list-role.maxSessionDuration: got 60; expected 3600 to 43200 seconds",
+        "cross-account-roles:roles.s3-list-role.maxSessionDuration: got 60; expected a whole number of seconds from 3,600 (1 hour) to 43,200 (12 hours)",
     ),
     (
         "session duration above twelve hours",
         lambda s: role(s).update(maxSessionDuration=43201),
-        "cross-account-roles:roles.s3-list-role.maxSessionDuration: got 43201; expected 3600 to 43200 seconds",
+        "cross-account-roles:roles.s3-list-role.maxSessionDuration: got 43201; expected a whole number of seconds from 3,600 (1 hour) to 43,200 (12 hours)",
     ),
     (
         "trusted user not declared",
@@ -207,9 +207,9 @@ def test_every_problem_is_reported_in_one_error() -> None:
     role(raw)["maxSessionDuration"] = 60
     role(raw)["trustedUsers"] = ["random_user", "bob"]
     assert problems_of(raw) == [
+        "cross-account-roles:roles.s3-list-role.maxSessionDuration: got 60; expected a whole number of seconds from 3,600 (1 hour) to 43,200 (12 hours)",
         'cross-account-roles:source.accountId: got "1"; expected exactly 12 digits as a quoted string',
         'cross-account-roles:target.region: got "north"; expected an AWS region such as eu-north-1',
-        "cross-account-roles:roles.s3-list-role.maxSessionDuration: got 60; expected 3600 to 43200 seconds",
         'cross-account-roles:roles.s3-list-role.trustedUsers[1]: user "bob" is not declared under cross-account-roles:users; '
         "expected one of random_user",
     ]
@@ -236,7 +236,7 @@ def test_the_error_message_lists_the_problems_and_says_nothing_was_created() -> 
         run_program("utils", raw)
     assert str(caught.value) == (
         "1 problem(s) in the stack settings; nothing was created:\n"
-        "  - cross-account-roles:roles.s3-list-role.maxSessionDuration: got 60; expected 3600 to 43200 seconds"
+        "  - cross-account-roles:roles.s3-list-role.maxSessionDuration: got 60; expected a whole number of seconds from 3,600 (1 hour) to 43,200 (12 hours)"
     )
 
 
@@ -303,4 +303,58 @@ def test_derived_policy_names_that_collide_are_refused(project: Path) -> None:
     assert problems_of(raw, project / "__main__.py") == [
         "cross-account-roles:roles.a-b.policyFiles[0]: policy name 'a-b-c' is also the name derived at "
         "cross-account-roles:roles.a.policyFiles[0]; rename one of the files"
+    ]
+
+
+# Each number setting: where it lives, its key, the bounds IAM sets (written here by hand, from
+# ../shared/IAM-FACTS.md, so that a wrong number in crossaccount/iam.py fails), and the one text.
+NUMBER_SETTINGS = [
+    ("roles", "maxSessionDuration", 3600, 43200, "a whole number of seconds from 3,600 (1 hour) to 43,200 (12 hours)"),
+    ("roles", "mfaMaxAgeSeconds", 900, 129600, "a whole number of seconds from 900 to 129,600"),
+    ("passwordPolicy", "minimumPasswordLength", 6, 128, "a whole number from 6 to 128"),
+    ("passwordPolicy", "passwordReusePrevention", 1, 24, "a whole number from 1 to 24, or null"),
+    ("passwordPolicy", "maxPasswordAge", 1, 1095, "a whole number of days from 1 to 1,095, or null"),
+]
+
+
+def _with_number(where: str, name: str, value: Any) -> dict[str, Any]:
+    raw = walkthrough_settings()
+    if where == "roles":
+        role(raw)[name] = value
+        return raw
+    raw["passwordPolicy"] = {name: value}
+    return raw
+
+
+def _full_key(where: str, name: str) -> str:
+    return f"cross-account-roles:{'roles.s3-list-role' if where == 'roles' else 'passwordPolicy'}.{name}"
+
+
+@pytest.mark.parametrize(("where", "name", "low", "high", "expected"), NUMBER_SETTINGS, ids=[n[1] for n in NUMBER_SETTINGS])
+def test_a_number_setting_takes_both_its_bounds_and_nothing_beyond(
+    where: str, name: str, low: int, high: int, expected: str
+) -> None:
+    for inside in (low, high):
+        run_program("utils", _with_number(where, name, inside))  # raises ProgramError if refused
+    for outside in (low - 1, high + 1):
+        assert problems_of(_with_number(where, name, outside)) == [
+            f"{_full_key(where, name)}: got {outside}; expected {expected}"
+        ]
+
+
+@pytest.mark.parametrize(("where", "name", "low", "high", "expected"), NUMBER_SETTINGS, ids=[n[1] for n in NUMBER_SETTINGS])
+def test_a_number_setting_of_the_wrong_type_gets_the_same_expectation(
+    where: str, name: str, low: int, high: int, expected: str
+) -> None:
+    assert problems_of(_with_number(where, name, "ten")) == [f'{_full_key(where, name)}: got "ten"; expected {expected}']
+
+
+def test_a_number_out_of_bounds_does_not_hide_the_same_roles_other_problems() -> None:
+    raw = walkthrough_settings()
+    role(raw).update(mfaMaxAgeSeconds=60, requireMfa=False, trustedUsers=["random_user", "bob"])
+    assert problems_of(raw) == [
+        "cross-account-roles:roles.s3-list-role.mfaMaxAgeSeconds: got 60; expected a whole number of seconds from 900 to 129,600",
+        "cross-account-roles:roles.s3-list-role.mfaMaxAgeSeconds: set while requireMfa is false; expected requireMfa: true",
+        'cross-account-roles:roles.s3-list-role.trustedUsers[1]: user "bob" is not declared under cross-account-roles:users; '
+        "expected one of random_user",
     ]

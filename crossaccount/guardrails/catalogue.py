@@ -278,7 +278,7 @@ def is_arn(resource: str) -> bool:
     return resource.startswith("arn:") and resource.count(":") >= 5
 
 
-def broad(resource: str) -> bool:
+def is_broad(resource: str) -> bool:
     """`"*"`, or an ARN with a wildcard in its account or resource part (`role/*`, `policy/team-*`,
     `arn:aws:iam::*:role/x`): a statement on it reaches resources nobody listed."""
     if resource == "*":
@@ -292,7 +292,7 @@ def broad(resource: str) -> bool:
 _EVERY_NAME = re.compile(r"[*?/:]*\*[*?/:]*")
 
 
-def every_resource(resource: str) -> bool:
+def is_every_resource(resource: str) -> bool:
     """`"*"`, or an ARN whose resource part is nothing but wildcards (`arn:aws:s3:::*`,
     `arn:aws:iam::444455556666:*`, `arn:*:*:*:*:*`): `"*"` written otherwise."""
     return resource == "*" or (is_arn(resource) and _EVERY_NAME.fullmatch(resource.split(":", 5)[5]) is not None)
@@ -404,7 +404,7 @@ def _one_resource_patterns(action_name: str) -> tuple[re.Pattern[str], ...]:
 
 
 @lru_cache(maxsize=65536)
-def one_resource(action_name: str, resource: str) -> bool:
+def names_one_resource(action_name: str, resource: str) -> bool:
     """Whether a Resource value with wildcards still names one resource for this action: its
     account is written out and its wildcards lie only in a qualifier (`stack/app-prod/*` is the
     stack app-prod, whatever its id; `function:orders-api:*` the versions and aliases of one function)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from ..iam import POLICY_VERSION
 from .escalation import describe_paths, escalations
 from .managed import AWS_MANAGED_RE, aws_managed_policies
 from .model import ERROR, Entity, PolicyDocument, entity_rule
@@ -50,7 +51,7 @@ def escalation_across_policies(entity: Entity) -> Iterator[tuple[str, str]]:
         for i, statement in doc.statements():
             origin.append(doc.at(i))
             statements.append(statement)
-    together = PolicyDocument("managed", entity.name_at, json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    together = PolicyDocument("managed", entity.name_at, json.dumps({"Version": POLICY_VERSION, "Statement": statements}))
     found = [f for f in escalations(together) if {p.id for p in f.paths} - alone]
     paths = {p.id: p for f in found for p in f.paths if p.id not in alone}
     if paths:

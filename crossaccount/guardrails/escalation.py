@@ -39,7 +39,7 @@ when, and the path should be seen either way):
   cluster-admin, admin and edit likewise (`associates_only_harmless`);
 - a Deny without conditions cancels a grant only where it covers every name the grant's pattern
   can name (`catalogue.pattern_covers`: `role/?` does not cover `role/*`), or, with NotResource,
-  leaves of it only resources named one by one (`denied`).
+  leaves of it only resources named one by one (`is_denied`).
 
 IAM and STS actions on roles under `role/aws-service-role/` open no path: only their service can
 create or change them (`SERVICE_LINKED_ROLES`). A role that names itself exactly is `selfchange`'s.
@@ -58,14 +58,14 @@ from .catalogue import (
     acts_on,
     arn_format,
     arn_matches,
-    broad,
     condition_keys,
     covers,
     has_wildcard,
     is_arn,
+    is_broad,
     listed,
     matches,
-    one_resource,
+    names_one_resource,
     overlaps,
     pattern_covers,
     strings,
@@ -198,7 +198,7 @@ def _names_re(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(f"(?:{body})", re.DOTALL)
 
 
-def _dangerous_name(resource: str, names: tuple[str, ...]) -> bool:
+def _is_dangerous_name(resource: str, names: tuple[str, ...]) -> bool:
     """Whether the Resource can name one of the dangerous resources (their resource parts, `document/AWS-RunShellScript`,
     `role/cdk-*-cfn-exec-role-*`); a policy variable in it may be any value. A name without wildcards
     (nearly every one: a user's assume-role policy lists exact roles) is one match of one expression."""
@@ -210,7 +210,7 @@ def _dangerous_name(resource: str, names: tuple[str, ...]) -> bool:
     return any(overlaps(name, part) for name in names)
 
 
-def _service_linked(action_name: str, resource: str) -> bool:
+def _is_service_linked(action_name: str, resource: str) -> bool:
     """An IAM or STS action on roles under `role/aws-service-role/` only (the path is written out, so the
     wildcards that follow stay under it): no customer can create or change them (`SERVICE_LINKED_ROLES`)."""
     if action_name.split(":", 1)[0].lower() not in ("iam", "sts") or not is_arn(resource):
@@ -219,7 +219,7 @@ def _service_linked(action_name: str, resource: str) -> bool:
     return parts[2] == "iam" and parts[5].startswith(SERVICE_LINKED_ROLES)
 
 
-def _own_user(resource: str) -> bool:
+def _is_own_user(resource: str) -> bool:
     """`arn:aws:iam::<account or *>:user/${aws:username}`: the caller's own user, whatever the account
     field says (an IAM user is only reached from its own account). Attaching or putting a policy
     there is self-escalation (pathfinding.cloud's category); making credentials there is not."""
@@ -235,19 +235,19 @@ def _on(statement: Mapping[str, Any], requirement: Requirement) -> list[str]:
     types, names = RESOURCE_REQUIREMENTS.get(action_name, ((None, ()),))[k]
     found = []
     for r in strings(statement, "Resource") or []:
-        if names and r != "*" and not _dangerous_name(r, names) and not (types and "document" in types):
+        if names and r != "*" and not _is_dangerous_name(r, names) and not (types and "document" in types):
             continue  # a role that is not an administrator by convention (checked first: the cheap test)
-        if not acts_on(action_name, r, types) or _service_linked(action_name, r):
+        if not acts_on(action_name, r, types) or _is_service_linked(action_name, r):
             continue
         if names:
             # a document: any document (a wildcard), or one that runs any command; a role: one that is
             # an administrator by convention (its account does not matter)
-            if r == "*" or _dangerous_name(r, names) or (is_arn(r) and has_wildcard(r.split(":", 5)[5])):
+            if r == "*" or _is_dangerous_name(r, names) or (is_arn(r) and has_wildcard(r.split(":", 5)[5])):
                 found.append(r)
-        elif _own_user(r):  # the caller: self-escalation, except for credentials it already holds
+        elif _is_own_user(r):  # the caller: self-escalation, except for credentials it already holds
             if action_name not in OWN_CREDENTIALS:
                 found.append(r)
-        elif broad(r) and not one_resource(action_name, r):
+        elif is_broad(r) and not names_one_resource(action_name, r):
             found.append(r)
     return found
 
@@ -262,12 +262,12 @@ def _leaves_named(kept: list[str] | None, action_name: str, resource: str) -> bo
     for entry in kept:
         if not overlaps(POLICY_VARIABLE.sub("*", entry), allowed):
             continue
-        if "${" in entry or (broad(entry) and not one_resource(action_name, entry)):
+        if "${" in entry or (is_broad(entry) and not names_one_resource(action_name, entry)):
             return False
     return True
 
 
-def denied(denies: list[Mapping[str, Any]], action_name: str, resource: str) -> bool:
+def is_denied(denies: list[Mapping[str, Any]], action_name: str, resource: str) -> bool:
     """Whether a Deny without conditions covers the action on every resource the Allow's `resource` can
     name (`pattern_covers`: a Deny on `role/?` does not cancel an Allow on `role/*`), or, through
     NotResource, denies all of it but resources named one by one."""
@@ -295,7 +295,7 @@ def judge_policy_arns_with(judge: PolicyJudge) -> None:
     _policy_judge[:] = [judge]
 
 
-def _harmless_policy(policy_arn: str) -> bool:
+def _is_harmless_policy(policy_arn: str) -> bool:
     return bool(_policy_judge) and _policy_judge[0](policy_arn)
 
 
@@ -314,10 +314,10 @@ def associates_only_harmless(statement: Mapping[str, Any]) -> bool:
 
 def attaches_only_harmless(statement: Mapping[str, Any]) -> bool:
     """An `iam:PolicyARN` condition (StringEquals, ArnEquals or their Like forms) that lets the statement
-    attach only policies that grant no path (`_harmless_policy`): AWS's documented way to let someone
+    attach only policies that grant no path (`_is_harmless_policy`): AWS's documented way to let someone
     attach named policies (IAM User Guide, reference_policies_examples_iam_limit-managed.html)."""
     values = _exact_values(statement, POLICY_ARN_KEY)
-    return values is not None and all(_harmless_policy(v) for v in values)
+    return values is not None and all(_is_harmless_policy(v) for v in values)
 
 
 def _statement_grants(statement: Mapping[str, Any], denies: list[Mapping[str, Any]]) -> dict[Requirement, Grant]:
@@ -356,7 +356,7 @@ def _statement_grants(statement: Mapping[str, Any], denies: list[Mapping[str, An
             continue
         if action_name == "eks:AssociateAccessPolicy" and associates_only_harmless(statement):
             continue
-        resources = [r for r in on if not denied(denies, action_name, r)]
+        resources = [r for r in on if not is_denied(denies, action_name, r)]
         if resources:
             found[requirement] = Grant(through, resources, services=passed if action_name == PASS_ROLE else None, bounded=bounded)
     return found
@@ -401,11 +401,11 @@ def _boundary_unlocked(denies: list[Mapping[str, Any]], bounded: list[tuple[str,
         kinds = [k for k in ("Role", "User") if k in action_name] or ["Role", "User"]
         for kind in kinds:
             lock = f"iam:Delete{kind}PermissionsBoundary"
-            if not all(denied(denies, lock, r) for r in grant.resources):
+            if not all(is_denied(denies, lock, r) for r in grant.resources):
                 missing.append(f"{lock} on {listed(grant.resources, 2)}")
         for boundary in sorted(grant.bounded or ()):
             for change in BOUNDARY_POLICY_CHANGES:
-                if not denied(denies, change, boundary):
+                if not is_denied(denies, change, boundary):
                     missing.append(f"{change} on {boundary}")
     return sorted(set(missing))
 

@@ -1,6 +1,6 @@
 """Trust in the people an organisation already signs in: IAM Identity Center permission sets,
 SAML and OIDC providers. The rules refuse the known mistakes of a federated trust, and
-`permission_set_statement` tells `security` which statements need no MFA condition.
+`is_permission_set_statement` tells `security` which statements need no MFA condition.
 
 - A permission set's statement trusts the source account's root narrowed with `ArnLike
   aws:PrincipalArn` to the role IAM Identity Center creates for exactly one permission set
@@ -24,14 +24,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..iam import PERMISSION_SET_ROLE_PATTERN_RE, saml_audience
 from .model import ERROR, PolicyDocument, as_list, document_rule, show
 
-PERMISSION_SET_PATTERN_RE = re.compile(
-    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):role/aws-reserved/sso\.amazonaws\.com/"
-    r"(?:[a-z]{2}(?:-gov)?-[a-z]+-\d/)?AWSReservedSSO_[\w+=,.@-]{1,32}_\?{16}\Z",
-    re.ASCII,
-)
-"""The role of exactly one permission set: its name holds no wildcard, its suffix is 16 `?`."""
 PROVIDER_ARN_RE = re.compile(
     r"^arn:(?P<partition>[^:]*):iam::(?P<account>[^:]*):(?P<kind>saml-provider|oidc-provider)/(?P<rest>.+)\Z", re.DOTALL
 )
@@ -50,7 +45,7 @@ def _conditions(statement: Mapping[str, Any]) -> list[tuple[str, str, str, list[
     return found
 
 
-def permission_set_statement(statement: Mapping[str, Any]) -> bool:
+def is_permission_set_statement(statement: Mapping[str, Any]) -> bool:
     """The statement trusts an account's root narrowed to the Identity Center roles of named
     permission sets of that same account, and to nothing else."""
     principal = statement.get("Principal")
@@ -62,7 +57,7 @@ def permission_set_statement(statement: Mapping[str, Any]) -> bool:
     if root is None or len(narrowing) != 1 or narrowing[0][0] != "arnlike" or not narrowing[0][1]:
         return False
     for value in narrowing[0][1]:
-        match = PERMISSION_SET_PATTERN_RE.match(value) if isinstance(value, str) else None
+        match = PERMISSION_SET_ROLE_PATTERN_RE.match(value) if isinstance(value, str) else None
         if match is None or (match["partition"], match["account"]) != (root[1], root[2]):
             return False
     return True
@@ -79,7 +74,7 @@ def _providers(statement: Mapping[str, Any]) -> Iterator[re.Match[str]]:
             yield match
 
 
-def _pinned(statement: Mapping[str, Any], condition_key: str) -> bool:
+def _is_pinned(statement: Mapping[str, Any], condition_key: str) -> bool:
     """A plain StringEquals on the key, whose every value is literal text."""
     return any(
         op == "stringequals"
@@ -102,8 +97,8 @@ def trust_provider_audience_missing(doc: PolicyDocument) -> Iterator[tuple[str, 
         for provider in _providers(statement):
             saml = provider["kind"] == "saml-provider"
             audience = "SAML:aud" if saml else f"{provider['rest']}:aud"
-            if not _pinned(statement, audience):
-                example = "https://signin.aws.amazon.com/saml" if saml else "sts.amazonaws.com"
+            if not _is_pinned(statement, audience):
+                example = saml_audience("aws") if saml else "sts.amazonaws.com"
                 yield (
                     doc.at(i),
                     f"Federated {show(provider[0])} without StringEquals {audience}: every assertion or token the provider "
@@ -122,7 +117,7 @@ def trust_oidc_subject_unpinned(doc: PolicyDocument) -> Iterator[tuple[str, str]
     for i, statement in doc.statements():
         for provider in _providers(statement):
             subject = f"{provider['rest']}:sub"
-            if provider["kind"] == "oidc-provider" and not _pinned(statement, subject):
+            if provider["kind"] == "oidc-provider" and not _is_pinned(statement, subject):
                 found = [f"{op} {show(values)}" for op, low, _, values in _conditions(statement) if low == subject.lower()]
                 yield (
                     doc.at(i),

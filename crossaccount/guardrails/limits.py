@@ -36,6 +36,7 @@ from crossaccount.iam import (
     non_whitespace_length,
 )
 from crossaccount.iam import POLICY_VERSION as VERSION
+from crossaccount.settings.parse import WHOLE_NUMBERS
 
 from .model import ERROR, Entity, PolicyDocument, Unwaivable, as_list, document_rule, entity_rule, show
 
@@ -290,11 +291,11 @@ def trust_principal(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
         for kind, values in principal.items():
             if kind not in PRINCIPAL_TYPES:
                 yield doc.at(i), f"{element} type {show(kind)} is unknown; expected one of {', '.join(PRINCIPAL_TYPES)}"
-            elif not as_list(values) or not all(_principal_value(kind, v) for v in as_list(values)):
+            elif not as_list(values) or not all(_is_principal_value(kind, v) for v in as_list(values)):
                 yield doc.at(i), f"{element}.{kind} is {show(values)}; expected a string or a list of strings"
 
 
-def _principal_value(kind: str, value: Any) -> bool:
+def _is_principal_value(kind: str, value: Any) -> bool:
     """A non-empty string; an account id written as a number is ACCOUNT_ID_FORMAT's to report."""
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     return (isinstance(value, str) and bool(value)) or (kind == "AWS" and is_number)
@@ -512,7 +513,7 @@ def max_session_duration(entity: Entity) -> Iterator[tuple[str, str]]:
     if number is None or number != int(number) or not MIN_SESSION <= number <= MAX_SESSION:
         yield (
             entity.at("maxSessionDuration"),
-            f"got {show(value)}; expected a whole number of seconds from {MIN_SESSION:,} (1 hour) to {MAX_SESSION:,} (12 hours)",
+            f"got {show(value)}; expected {WHOLE_NUMBERS['maxSessionDuration']}",
         )
 
 

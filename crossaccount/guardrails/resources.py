@@ -6,21 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..resource_types import GROUP_MEMBERSHIP, POLICY_ATTACHMENT, exclusive_type
 from .model import ERROR, EngineResource, resource_rule
 
-EXCLUSIVE_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
+EXCLUSIVE_ATTACHMENT = POLICY_ATTACHMENT
 EXCLUSIVE_RESOURCES = {
     EXCLUSIVE_ATTACHMENT: (
         "aws.iam.PolicyAttachment takes exclusive control of the policy across the whole account and detaches it "
         "from every user, role and group it does not list; use RolePolicyAttachment, UserPolicyAttachment or "
         "GroupPolicyAttachment"
     ),
-    "aws:iam/groupMembership:GroupMembership": (
+    GROUP_MEMBERSHIP: (
         "aws.iam.GroupMembership takes exclusive control of the group's members and removes every user it does not "
         "list; use UserGroupMembership"
     ),
     **{
-        f"aws:iam/{entity}{kind}Exclusive:{entity.title()}{kind}Exclusive": (
+        exclusive_type(entity, kind): (
             f"aws.iam.{entity.title()}{kind}Exclusive removes from the {entity} every "
             f"{'attached managed policy' if kind == 'PolicyAttachments' else 'inline policy'} it does not list, "
             f"including those other stacks or people added; use {entity.title()}PolicyAttachment"
@@ -31,7 +32,6 @@ EXCLUSIVE_RESOURCES = {
 }
 """Resources that take exclusive control of an IAM relationship (the provider's `*Exclusive` resources and the
 two classic ones): each would silently undo what another stack or a person set up."""
-PROVIDER_PREFIX = "pulumi:providers:"
 DEFAULT_PROVIDER_PREFIX = "default"
 """The engine names a default provider `default` or `default_<version>` (pulumi's `IsDefaultProvider`)."""
 

@@ -5,7 +5,7 @@ Everything these rules know about actions comes from the IAM action catalogue
 resources (so `s3:ListAllMyBuckets` on `*` passes), its access level, and which actions a
 pattern such as `iam:*Role*` covers. Every action is matched as IAM matches it (`*` and `?`
 anywhere, any case) and every resource with a wildcard in its account or resource part is
-treated like `"*"` (`catalogue.broad`), however it is written.
+treated like `"*"` (`catalogue.is_broad`), however it is written.
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ from .catalogue import (
     Action,
     acts_on,
     arn_format,
-    broad,
     covered_services,
-    every_resource,
     expand,
     has_wildcard,
+    is_broad,
+    is_every_resource,
     listed,
     matches,
     resource_condition_keys,
     strings,
 )
-from .federation import permission_set_statement
+from .federation import is_permission_set_statement
 from .model import ERROR, WARNING, PolicyDocument, as_list, document_rule, show
 
 WHOLE_ACCOUNT_RE = re.compile(r"^(\d{12}|arn:aws(-cn|-us-gov)?:iam::\d{12}:root)\Z", re.ASCII)
@@ -65,7 +65,7 @@ def _conditions(statement: Mapping[str, Any]) -> Iterator[tuple[str, str, list[A
                 yield str(operator).lower(), str(cond_key).lower(), as_list(values)
 
 
-def _narrowed_by_principal_arn(statement: Mapping[str, Any]) -> bool:
+def _is_narrowed_by_principal_arn(statement: Mapping[str, Any]) -> bool:
     """An `ArnEquals`/`ArnLike` (or String...) `aws:PrincipalArn` condition names who, within the account."""
     return any(
         op.split(":")[-1] in PRINCIPAL_ARN_OPERATORS and key == "aws:principalarn" and values and "*" not in values
@@ -73,7 +73,7 @@ def _narrowed_by_principal_arn(statement: Mapping[str, Any]) -> bool:
     )
 
 
-def _narrowed_by_principal_tag(statement: Mapping[str, Any]) -> bool:
+def _is_narrowed_by_principal_tag(statement: Mapping[str, Any]) -> bool:
     """A `StringEquals aws:PrincipalTag/<key>` condition: whoever carries the tag (`trust: tag`)."""
     return any(
         op.split(":")[-1] == "stringequals" and key.startswith("aws:principaltag/") and values and "*" not in values
@@ -109,7 +109,7 @@ def trust_principal_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if doc.is_identity:
         return
     for i, statement in doc.statements():
-        if _allows(statement) and "*" in _aws_principals(statement) and not _narrowed_by_principal_arn(statement):
+        if _allows(statement) and "*" in _aws_principals(statement) and not _is_narrowed_by_principal_arn(statement):
             yield (
                 doc.at(i),
                 'Principal "*" lets every AWS account assume the role; trust the exact user ARNs (trustedUsers), '
@@ -126,7 +126,7 @@ def trust_whole_account(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if doc.is_identity:
         return
     for i, statement in doc.statements():
-        if not _allows(statement) or _narrowed_by_principal_arn(statement) or _narrowed_by_principal_tag(statement):
+        if not _allows(statement) or _is_narrowed_by_principal_arn(statement) or _is_narrowed_by_principal_tag(statement):
             continue
         for principal in _aws_principals(statement):
             if isinstance(principal, str) and WHOLE_ACCOUNT_RE.match(principal):
@@ -148,7 +148,7 @@ def trust_account_wide(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if doc.is_identity:
         return
     for i, statement in doc.statements():
-        if permission_set_statement(statement):
+        if is_permission_set_statement(statement):
             continue  # only AWS creates roles under aws-reserved/: no one can make a role match
         narrowing = _account_wide_narrowing(statement) if _allows(statement) else None
         if narrowing is None:
@@ -174,13 +174,13 @@ def _requires_mfa(statement: Mapping[str, Any]) -> bool:
 
 @document_rule("TRUST_WITHOUT_MFA", WARNING, "a trust statement that lets users assume the role without MFA")
 def trust_without_mfa(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
-    """Not for a permission set's statement (`federation.permission_set_statement`): an IAM
+    """Not for a permission set's statement (`federation.is_permission_set_statement`): an IAM
     Identity Center session carries no aws:MultiFactorAuthPresent, since MFA is enforced when
     the person signs in to Identity Center; the condition would refuse everyone."""
     if doc.is_identity:
         return
     for i, statement in doc.statements():
-        if permission_set_statement(statement):
+        if is_permission_set_statement(statement):
             continue
         if _allows(statement) and _aws_principals(statement) and not _requires_mfa(statement):
             yield (
@@ -316,7 +316,7 @@ def _scopable_on_every(statement: Mapping[str, Any]) -> tuple[list[str], dict[st
     it (`aws:ResourceTag/...`, `ec2:CreateAction`). An action whose resource types are all
     optional (`s3:GetObject`: an object or an access point's object) is scopable all the same:
     the catalogue marks alternatives optional, and every request names one of them."""
-    every = [r for r in strings(statement, "Resource") or [] if every_resource(r)]
+    every = [r for r in strings(statement, "Resource") or [] if is_every_resource(r)]
     errors: dict[str, Action] = {}
     warnings: dict[str, Action] = {}
     if not _allows(statement) or not every:
@@ -391,11 +391,11 @@ def resource_star_scopable(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
 
 
 def _broadly(statement: Mapping[str, Any], action_name: str) -> list[str]:
-    """The statement's wildcard resources (`broad`) on which it grants `action_name`: the
+    """The statement's wildcard resources (`is_broad`) on which it grants `action_name`: the
     NotResource element itself when it has one (it grants everything not listed)."""
     if "NotResource" in statement:
         return [f"NotResource {show(statement['NotResource'])}"]
-    return [r for r in strings(statement, "Resource") or [] if broad(r) and acts_on(action_name, r)]
+    return [r for r in strings(statement, "Resource") or [] if is_broad(r) and acts_on(action_name, r)]
 
 
 @document_rule(

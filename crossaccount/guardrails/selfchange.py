@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .catalogue import broad, is_arn, matches, overlaps, strings
-from .escalation import POLICY_VARIABLE, attaches_only_harmless, denied, unconditional_denies
+from .catalogue import is_arn, is_broad, matches, overlaps, strings
+from .escalation import POLICY_VARIABLE, attaches_only_harmless, is_denied, unconditional_denies
 from .managed import AWS_MANAGED_RE
 from .model import ERROR, Entity, PolicyDocument, entity_rule, show
 
@@ -92,8 +92,8 @@ def _changes(
                 continue
             for target in owned:
                 # a wildcard is PRIVILEGE_ESCALATION's finding; a named resource is this rule's
-                named = [r for r in strings(statement, "Resource") or [] if not broad(r) and _names_it(r, target)]
-                if named and not denied(denies, action_name, target):
+                named = [r for r in strings(statement, "Resource") or [] if not is_broad(r) and _names_it(r, target)]
+                if named and not is_denied(denies, action_name, target):
                     found.append(f"{action_name} ({what})")
                     resources += named
                     break

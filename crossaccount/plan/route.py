@@ -29,18 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-CHAINED_ROLE_SECONDS = 3_600
-"""The longest role session STS grants to an AssumeRole signed with temporary credentials, a
-GetSessionToken session included: AWS answers a longer DurationSeconds with "ValidationError: The
-requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining"
-(AssumeRole's DurationSeconds: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html;
-reported with GetSessionToken sessions in 99designs/aws-vault#263 and its USAGE.md, "Assuming a
-role for more than 1h", and mmmorris1975/aws-runas#11). The AWS CLI and boto3 assume the role
-again when its session ends, as long as the MFA session lasts."""
-DEFAULT_SESSION_SECONDS = 43_200
-"""GetSessionToken's default for an IAM user (12 hours), which `mfa-login` also uses."""
-SESSION_SECONDS_RANGE = (900, 129_600)
-"""GetSessionToken's DurationSeconds for an IAM user: 15 minutes to 36 hours."""
+from crossaccount.iam import MIN_SESSION_NAME, ROLE_CHAINING_MAX, SESSION_TOKEN_DEFAULT, SESSION_TOKEN_RANGE
 
 
 @dataclass(frozen=True)
@@ -127,12 +116,12 @@ class AssumeRoute:
 
 def role_session_seconds(max_session_duration: int, signed_with_session: bool) -> int:
     """The role's `maxSessionDuration`, at most an hour when AssumeRole is signed with a session."""
-    return min(max_session_duration, CHAINED_ROLE_SECONDS) if signed_with_session else max_session_duration
+    return min(max_session_duration, ROLE_CHAINING_MAX) if signed_with_session else max_session_duration
 
 
 def session_name(user: str) -> str:
     """The role session name: the user's name (STS needs at least 2 characters)."""
-    return user if len(user) >= 2 else f"{user}-session"
+    return user if len(user) >= MIN_SESSION_NAME else f"{user}-session"
 
 
 def mfa_session_profile(profile: str) -> str:
@@ -143,5 +132,5 @@ def mfa_session_profile(profile: str) -> str:
 def session_seconds(max_ages: list[int]) -> int:
     """The session's length: the shortest `mfaMaxAgeSeconds` of the roles it serves (a session
     older than that is refused by their trust policy anyway), else GetSessionToken's default."""
-    low, high = SESSION_SECONDS_RANGE
-    return max(low, min(high, *max_ages)) if max_ages else DEFAULT_SESSION_SECONDS
+    low, high = SESSION_TOKEN_RANGE
+    return max(low, min(high, *max_ages)) if max_ages else SESSION_TOKEN_DEFAULT

@@ -317,7 +317,7 @@ def other_stack_names(folder: Path, stack: str) -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in folder.glob("Pulumi.*.yaml") if p.name != own)
 
 
-def merged_any(declared: ProjectConfig, own: dict[str, Any], environments: tuple[str, ...], stack_file: Path) -> bool:
+def has_any_config(declared: ProjectConfig, own: dict[str, Any], environments: tuple[str, ...], stack_file: Path) -> bool:
     """Whether the engine's configuration for the stack holds anything at all (any namespace)."""
     if declared.values or declared.others or own or environments:
         return True
@@ -355,7 +355,7 @@ def read_engine_config(project_dir: Path, stack: str) -> EngineConfig:
     own, environments = read_stack_config(stacks, stack)
     file_name = stack_file_name(stack)
     missing = [raw for name, raw in sorted(declared.required.items()) if name not in own]
-    if not merged_any(declared, own, environments, stacks / file_name):
+    if not has_any_config(declared, own, environments, stacks / file_name):
         _no_config_at_all(file_name)
     if missing:
         unseen = f"; {environments_note(file_name, environments)}" if environments else ""

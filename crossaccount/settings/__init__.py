@@ -145,7 +145,7 @@ def project_file_first(problems: list[str], inherited: frozenset[str]) -> list[s
     return [*project, *(p for p in problems if not p.startswith(heads))]
 
 
-def people_only(raw: Mapping[str, Any], kind: Kind) -> bool:
+def is_people_only(raw: Mapping[str, Any], kind: Kind) -> bool:
     """A people's stack with no roles of its own: no `target` and no `roles`. Its target is its
     source account (nothing is created there but what the source side creates)."""
     return kind == "people" and "target" not in raw and "roles" not in raw
@@ -154,16 +154,16 @@ def people_only(raw: Mapping[str, Any], kind: Kind) -> bool:
 def _parse_all(raw: Mapping[str, Any], problems: list[str], kind: Kind) -> _Parsed:
     source = parse(AccountSettings, raw.get("source"), ("source",), problems) if "source" in raw else None
     target = parse(AccountSettings, raw.get("target"), ("target",), problems) if "target" in raw else None
-    if people_only(raw, kind):
+    if is_people_only(raw, kind):
         target = source
     for side in ("source", "target"):
-        if side not in raw and not (side == "target" and people_only(raw, kind)):
+        if side not in raw and not (side == "target" and is_people_only(raw, kind)):
             problems.append(f"{key((side,))}: missing; expected a mapping with accountId and region")
     tags = parse_tags(raw.get("tags", {}), problems)
     policy_waivers = parse_policy_waivers(raw.get("policyWaivers", {}), problems)
     raw_users = parse_mapping(raw, "users", problems) if kind != "roles" else {}
     raw_roles = (
-        parse_optional_mapping(raw, "roles", problems) if people_only(raw, kind) else parse_mapping(raw, "roles", problems)
+        parse_optional_mapping(raw, "roles", problems) if is_people_only(raw, kind) else parse_mapping(raw, "roles", problems)
     )
     users = {n: u for n, v in raw_users.items() if (u := parse(UserSettings, v, ("users", n), problems))}
     roles = {n: r for n, v in raw_roles.items() if (r := parse(RoleSettings, v, ("roles", n), problems))}
@@ -248,7 +248,7 @@ def _check_all(p: _Parsed, given: StackInput, directory: People, problems: list[
         check_name(name, ("roles", name), "role", problems)
     trusted = {u for r in p.roles.values() for u in people.trusted_user_names(r, p.groups)}
     trusted |= organisation.trusted_elsewhere(p.source, p.groups, given.project) if p.source is not None else set()
-    judged = (p.raw_roles and p.complete) or people_only(given.raw, organisation.stack_kind(given.raw))
+    judged = (p.raw_roles and p.complete) or is_people_only(given.raw, organisation.stack_kind(given.raw))
     check_users(p.users, p.tags, trusted if judged else None, problems)
     where = ", ".join(directory.files) if directory.files else None
     declared: Mapping[str, Any] | None = p.raw_users if where is None else directory.users

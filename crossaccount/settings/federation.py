@@ -25,6 +25,8 @@ from crossaccount.iam import (
     REGION_RE,
     SAML_PROVIDER_ARN_RE,
     SIGNIN_HOSTS,
+    SSO_HOME_REGION_WITHOUT_SEGMENT,
+    SSO_ROLE_PATH,
     partition_of,
     saml_regional_audience,
 )
@@ -159,7 +161,7 @@ def _check_sso_region(at: tuple[str, ...], region: str | None, source: AccountSe
     if region is None:
         problems.append(
             f"{where}: missing; trustedPermissionSets needs the region of the IAM Identity Center instance, e.g. eu-west-1 "
-            "(its roles are under aws-reserved/sso.amazonaws.com/<region>/, without the region for us-east-1)"
+            f"(its roles are under {SSO_ROLE_PATH.lstrip('/')}<region>/, without the region for {SSO_HOME_REGION_WITHOUT_SEGMENT})"
         )
     elif not REGION_RE.match(region):
         problems.append(f"{where}: got {show(region)}; expected an AWS region, e.g. eu-west-1")

@@ -109,16 +109,27 @@ class PasswordPolicySettings(_Model):
     all four character classes), https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html
     """
 
-    minimum_password_length: int = Field(14, description=f"{PASSWORD_LENGTH_RANGE[0]} to {PASSWORD_LENGTH_RANGE[1]}.")
+    minimum_password_length: int = Field(
+        14,
+        ge=PASSWORD_LENGTH_RANGE[0],
+        le=PASSWORD_LENGTH_RANGE[1],
+        description=f"{PASSWORD_LENGTH_RANGE[0]} to {PASSWORD_LENGTH_RANGE[1]}.",
+    )
     require_uppercase_characters: bool = True
     require_lowercase_characters: bool = True
     require_numbers: bool = True
     require_symbols: bool = True
     password_reuse_prevention: int | None = Field(
-        24, description=f"{REUSE_RANGE[0]} to {REUSE_RANGE[1]} previous passwords; null: none (sent as 0, AWS's off)."
+        24,
+        ge=REUSE_RANGE[0],
+        le=REUSE_RANGE[1],
+        description=f"{REUSE_RANGE[0]} to {REUSE_RANGE[1]} previous passwords; null: none (sent as 0, AWS's off).",
     )
     max_password_age: int | None = Field(
-        90, description=f"{MAX_AGE_RANGE[0]} to {MAX_AGE_RANGE[1]:,} days; null: passwords never expire (sent as 0, AWS's off)."
+        90,
+        ge=MAX_AGE_RANGE[0],
+        le=MAX_AGE_RANGE[1],
+        description=f"{MAX_AGE_RANGE[0]} to {MAX_AGE_RANGE[1]:,} days; null: passwords never expire (sent as 0, AWS's off).",
     )
     allow_users_to_change_password: bool = True
     hard_expiry: bool = Field(False, description="True: an expired password can only be reset by an administrator.")
@@ -194,12 +205,17 @@ class RoleSettings(_Model):
     managed_policy_arns: list[str] = Field(default_factory=list, description="Existing managed policies to attach.")
     require_mfa: bool = Field(True, description="Trust only sessions signed in with MFA.")
     mfa_max_age_seconds: int | None = Field(
-        None, description=f"Also require MFA no older than this: {MFA_AGE_RANGE[0]:,} to {MFA_AGE_RANGE[1]:,} seconds."
+        None,
+        ge=MFA_AGE_RANGE[0],
+        le=MFA_AGE_RANGE[1],
+        description=f"Also require MFA no older than this: {MFA_AGE_RANGE[0]:,} to {MFA_AGE_RANGE[1]:,} seconds.",
     )
     external_id: str | None = Field(None, description="Require this sts:ExternalId (third parties).")
     allow_session_tags: bool = Field(False, description="Allow sts:TagSession.")
     require_source_identity: bool = Field(False, description="Require source identity = the user name.")
-    max_session_duration: int = Field(MIN_SESSION, description=f"Longest session, {MIN_SESSION:,} to {MAX_SESSION:,} seconds.")
+    max_session_duration: int = Field(
+        MIN_SESSION, ge=MIN_SESSION, le=MAX_SESSION, description=f"Longest session, {MIN_SESSION:,} to {MAX_SESSION:,} seconds."
+    )
     path: str = Field("/", description="The role's IAM path.")
     permissions_boundary: str | None = Field(None, description="ARN of a permissions boundary policy.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on the role and its policies.")

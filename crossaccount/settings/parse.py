@@ -18,10 +18,14 @@ WHOLE_NUMBERS: Mapping[str, str] = {
     "maxSessionDuration": f"a whole number of seconds from {MIN_SESSION:,} (1 hour) to {MAX_SESSION:,} (12 hours)",
     "mfaMaxAgeSeconds": f"a whole number of seconds from {MFA_AGE_RANGE[0]:,} to {MFA_AGE_RANGE[1]:,}",
     "minimumPasswordLength": f"a whole number from {PASSWORD_LENGTH_RANGE[0]} to {PASSWORD_LENGTH_RANGE[1]}",
-    "passwordReusePrevention": f"a whole number from {REUSE_RANGE[0]} to {REUSE_RANGE[1]}",
-    "maxPasswordAge": f"a whole number of days from {MAX_AGE_RANGE[0]} to {MAX_AGE_RANGE[1]:,}",
+    "passwordReusePrevention": f"a whole number from {REUSE_RANGE[0]} to {REUSE_RANGE[1]}, or null",
+    "maxPasswordAge": f"a whole number of days from {MAX_AGE_RANGE[0]} to {MAX_AGE_RANGE[1]:,}, or null",
 }
-"""The number settings, with the range each takes (crossaccount.iam)."""
+"""What each number setting expects, for a value of the wrong type and one out of range alike.
+The bounds themselves are the fields' own (`Field(ge=, le=)` in crossaccount.settings.models),
+with the numbers of crossaccount.iam; tests/test_settings_errors.py checks the two agree."""
+NUMBER_ERRORS = ("int_type", "int_from_float", "int_parsing", "greater_than_equal", "less_than_equal")
+"""Pydantic's findings about a number setting: not a whole number, or outside its field's bounds."""
 _NUMBER_TEXT_RE = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z", re.ASCII)
 
 
@@ -45,7 +49,7 @@ def expected_type(item: Any, loc: tuple[Any, ...]) -> str:
         return f'a string; {json.dumps(value)} unquoted is a boolean to the engine: quote it, e.g. "{json.dumps(value)}"'
     if item["type"] == "string_type" and isinstance(value, int | float):
         return f'a string; {value} unquoted is a number to the engine: quote it, e.g. "{value}"'
-    if item["type"] in ("int_type", "int_from_float", "int_parsing"):
+    if item["type"] in NUMBER_ERRORS:
         return whole_number(value, loc)
     return {
         "string_type": "a string",
@@ -74,12 +78,35 @@ _TAGS = TypeAdapter(dict[str, str], config=ConfigDict(strict=True))
 _POLICY_WAIVERS = TypeAdapter(dict[str, dict[str, str]], config=ConfigDict(strict=True))
 
 
+BOUND_ERRORS = {"greater_than_equal": "ge", "less_than_equal": "le"}
+"""Pydantic's findings of a number outside its field's `Field(ge=, le=)`, and the bound each names."""
+
+
 def parse(model: type[_M], value: Any, at: tuple[str | int, ...], problems: list[str]) -> _M | None:
-    """One part of the settings, or None with its problems added (the other parts still get checked)."""
+    """One part of the settings, or None with its problems added (the other parts still get checked).
+
+    A part whose only problems are numbers out of bounds is still returned, each number held at
+    the bound it crossed, so that the checks after this one report that part's other problems too
+    (the problems already say what was wrong; nothing is built from a stack with problems)."""
     try:
         return model.model_validate(value)
     except ValidationError as error:
         problems.extend(pydantic_problems(error, at))
+        return _within_bounds(model, value, error)
+
+
+def _within_bounds(model: type[_M], value: Any, error: ValidationError) -> _M | None:
+    items = error.errors()
+    if not isinstance(value, dict) or not all(item["type"] in BOUND_ERRORS for item in items):
+        return None
+    held = dict(value)
+    for item in items:
+        if len(item["loc"]) != 1 or item["loc"][0] not in held:
+            return None
+        held[item["loc"][0]] = item.get("ctx", {})[BOUND_ERRORS[item["type"]]]
+    try:
+        return model.model_validate(held)
+    except ValidationError:
         return None
 
 

@@ -20,11 +20,8 @@ from collections.abc import Mapping
 from crossaccount.errors import key, show
 from crossaccount.iam import (
     GROUP_NAME_RE,
-    MAX_AGE_RANGE,
     MAX_ATTACHED_POLICIES,
     MAX_GROUPS_PER_USER,
-    PASSWORD_LENGTH_RANGE,
-    REUSE_RANGE,
     ROLE_ARN_RE,
 )
 
@@ -72,8 +69,6 @@ def check_people(
     _check_groups(users, roles, groups, (source.partition, source.account_id), problems)
     _check_users(users, groups, self_service, problems, require_pgp_key)
     check_role_principals(source, roles, groups, problems)
-    if password_policy is not None:
-        _check_password_policy(password_policy, problems)
 
 
 def _check_groups(
@@ -230,19 +225,4 @@ def _check_role_principals(
     if role.require_mfa_for_roles is not None and not role.trusted_roles:
         problems.append(
             f"{key((*at, 'requireMfaForRoles'))}: set on a role without trustedRoles; expected trustedRoles, or remove it"
-        )
-
-
-def _check_password_policy(policy: PasswordPolicySettings, problems: list[str]) -> None:
-    at = ("passwordPolicy",)
-    low, high = PASSWORD_LENGTH_RANGE
-    if not low <= policy.minimum_password_length <= high:
-        problems.append(f"{key((*at, 'minimumPasswordLength'))}: got {policy.minimum_password_length}; expected {low} to {high}")
-    if policy.password_reuse_prevention is not None and not REUSE_RANGE[0] <= policy.password_reuse_prevention <= REUSE_RANGE[1]:
-        problems.append(
-            f"{key((*at, 'passwordReusePrevention'))}: got {policy.password_reuse_prevention}; expected {REUSE_RANGE[0]} to {REUSE_RANGE[1]}, or null"
-        )
-    if policy.max_password_age is not None and not MAX_AGE_RANGE[0] <= policy.max_password_age <= MAX_AGE_RANGE[1]:
-        problems.append(
-            f"{key((*at, 'maxPasswordAge'))}: got {policy.max_password_age}; expected {MAX_AGE_RANGE[0]} to {MAX_AGE_RANGE[1]} days, or null"
         )

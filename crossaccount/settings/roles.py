@@ -15,9 +15,6 @@ from crossaccount.iam import (
     MAX_ATTACHED_POLICIES,
     MAX_ATTACHED_POLICIES_RAISED,
     MAX_DESCRIPTION,
-    MAX_SESSION,
-    MFA_AGE_RANGE,
-    MIN_SESSION,
     POLICY_ARN_RE,
     arn_partition,
 )
@@ -90,16 +87,8 @@ def _check_role_entity(name: str, role: RoleSettings, problems: list[str]) -> No
 
 def _check_session(role: RoleSettings, at: tuple[str, ...], problems: list[str]) -> None:
     """maxSessionDuration and mfaMaxAgeSeconds."""
-    if not MIN_SESSION <= role.max_session_duration <= MAX_SESSION:
-        problems.append(
-            f"{key((*at, 'maxSessionDuration'))}: got {role.max_session_duration}; expected {MIN_SESSION} to {MAX_SESSION} seconds"
-        )
-    if role.mfa_max_age_seconds is not None:
-        if not role.require_mfa:
-            problems.append(f"{key((*at, 'mfaMaxAgeSeconds'))}: set while requireMfa is false; expected requireMfa: true")
-        low, high = MFA_AGE_RANGE
-        if not low <= role.mfa_max_age_seconds <= high:
-            problems.append(f"{key((*at, 'mfaMaxAgeSeconds'))}: got {role.mfa_max_age_seconds}; expected {low} to {high} seconds")
+    if role.mfa_max_age_seconds is not None and not role.require_mfa:
+        problems.append(f"{key((*at, 'mfaMaxAgeSeconds'))}: set while requireMfa is false; expected requireMfa: true")
 
 
 def _check_boundary(role: RoleSettings, at: tuple[str, ...], target: AccountSettings | None, problems: list[str]) -> None:

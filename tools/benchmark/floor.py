@@ -42,15 +42,16 @@ import pulumi_aws as aws
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from crossaccount.resource_types import POLICY, ROLE, ROLE_POLICY_ATTACHMENT, USER, USER_POLICY_ATTACHMENT
 from tools.offline.mocks import PROVIDER_TYPE, ProgramRun, Registration, no_stack_traces, paused_gc, run_program
 
 CLASSES: dict[str, Any] = {
     PROVIDER_TYPE: aws.Provider,
-    "aws:iam/user:User": aws.iam.User,
-    "aws:iam/role:Role": aws.iam.Role,
-    "aws:iam/policy:Policy": aws.iam.Policy,
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": aws.iam.RolePolicyAttachment,
-    "aws:iam/userPolicyAttachment:UserPolicyAttachment": aws.iam.UserPolicyAttachment,
+    USER: aws.iam.User,
+    ROLE: aws.iam.Role,
+    POLICY: aws.iam.Policy,
+    ROLE_POLICY_ATTACHMENT: aws.iam.RolePolicyAttachment,
+    USER_POLICY_ATTACHMENT: aws.iam.UserPolicyAttachment,
 }
 REFERENCE_ATTRIBUTES = ("arn", "name")
 """An input equal to one of these outputs of a resource it depends on was passed as that output."""

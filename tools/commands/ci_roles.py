@@ -36,6 +36,7 @@ from typing import Any
 
 from components.permissions import ACCOUNT, EVERYTHING, GROUPS, PERMISSIONS, POLICIES, ROLES, USERS, ResourcePermissions
 from crossaccount.guardrails import catalogue
+from crossaccount.iam import POLICY_VERSION
 from tools.paths import PROJECT_DIR
 
 ROLES_DIR = PROJECT_DIR / "ci-roles"
@@ -150,12 +151,12 @@ def _by_type(select: str) -> dict[str, tuple[str, ...]]:
 
 def deploy_document() -> dict[str, Any]:
     """ci-roles/deploy-permissions.json: create, read, update and delete what the program makes."""
-    return {"Version": "2012-10-17", "Statement": [*_statements("Manage", _by_type("deploy")), DENY_CI, DEPLOY_STATE]}
+    return {"Version": POLICY_VERSION, "Statement": [*_statements("Manage", _by_type("deploy")), DENY_CI, DEPLOY_STATE]}
 
 
 def preview_document() -> dict[str, Any]:
     """ci-roles/preview-permissions.json: read what the program makes, read the state, take the lock."""
-    return {"Version": "2012-10-17", "Statement": [*_statements("Read", _by_type("preview")), *PREVIEW_STATE]}
+    return {"Version": POLICY_VERSION, "Statement": [*_statements("Read", _by_type("preview")), *PREVIEW_STATE]}
 
 
 def subject(environment: str) -> str:
@@ -166,7 +167,7 @@ def subject(environment: str) -> str:
 def trust_document(environment: str, sid: str) -> dict[str, Any]:
     """Only GitHub's OIDC provider of the same account, for STS, for jobs of `environment`."""
     return {
-        "Version": "2012-10-17",
+        "Version": POLICY_VERSION,
         "Statement": [
             {
                 "Sid": sid,

@@ -32,6 +32,17 @@ from pulumi.runtime.sync_await import _sync_await
 from components.naming import SOURCE_SUFFIX, TARGET_SUFFIX
 from crossaccount import NAMESPACE
 from crossaccount.errors import SettingsError
+from crossaccount.resource_types import (
+    GROUP,
+    POLICY,
+    PROVIDER,
+    ROLE,
+    ROLE_POLICY_ATTACHMENT,
+    SECRET,
+    USER,
+    USER_LOGIN_PROFILE,
+    USER_POLICY_ATTACHMENT,
+)
 from tools.paths import PROGRAM, PROJECT_DIR, program_problem
 
 from .errors import ProgramError
@@ -41,8 +52,7 @@ if TYPE_CHECKING:
     from crossaccount.read.engine import EngineConfig
 
 PROJECT = NAMESPACE
-PROVIDER_TYPE = "pulumi:providers:aws"
-SECRET = "[secret]"
+PROVIDER_TYPE = PROVIDER
 MOCK_PASSWORD = "Mock-Initial-Password-1!"
 """The mocks' stand-in for a login profile's generated password: tests check it never shows."""
 __all__ = ["PROGRAM", "PROJECT_DIR", "ProgramError", "ProgramRun", "RecordingMocks", "Registration", "run_program"]
@@ -167,16 +177,16 @@ class RecordingMocks(pulumi.runtime.Mocks):
         region = str(provider.state.get("region", ""))
         partition = "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
         path = inputs.get("path", "/")
-        if type_ in ("aws:iam/user:User", "aws:iam/role:Role", "aws:iam/policy:Policy"):
+        if type_ in (USER, ROLE, POLICY):
             kind = type_.rsplit(":", maxsplit=1)[-1].lower()
             arn = f"arn:{partition}:iam::{account}:{kind}{path}{inputs['name']}"
             state.update(arn=arn, path=path)
             return (arn if kind == "policy" else inputs["name"]), state
-        if type_ == "aws:iam/group:Group":
+        if type_ == GROUP:
             arn = f"arn:{partition}:iam::{account}:group{path}{inputs['name']}"
             state.update(arn=arn, path=path)
             return inputs["name"], state
-        if type_ == "aws:iam/userLoginProfile:UserLoginProfile":
+        if type_ == USER_LOGIN_PROFILE:
             # What the provider computes at create: a generated password, or (with pgpKey) the
             # password encrypted to the key and the key's fingerprint. Stand-ins, never shown.
             if inputs.get("pgpKey"):
@@ -184,9 +194,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
             else:
                 state.update(password=MOCK_PASSWORD)
             return inputs["user"], state
-        if type_ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+        if type_ == ROLE_POLICY_ATTACHMENT:
             return f"{inputs['role']}-{inputs['policyArn']}", state
-        if type_ == "aws:iam/userPolicyAttachment:UserPolicyAttachment":
+        if type_ == USER_POLICY_ATTACHMENT:
             return f"{inputs['user']}-{inputs['policyArn']}", state
         return f"{name}-id", state
 

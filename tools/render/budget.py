@@ -38,14 +38,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crossaccount.resource_types import POLICY, ROLE, USER
+
 from . import jsontext
 from .escape import code
 from .plan_diff import PlanDiff, ResourceChange
 from .plan_index import indexed
 from .review import (
-    POLICY,
-    ROLE,
-    USER,
     Grant,
     _change_lines,
     _summary,

@@ -21,15 +21,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .policy_docs import statements
+from crossaccount.resource_types import (
+    GROUP,
+    GROUP_MEMBERSHIP,
+    GROUP_POLICY,
+    GROUP_POLICY_ATTACHMENT,
+    POLICY,
+    PROVIDER,
+    USER_GROUP_MEMBERSHIP,
+)
 
-GROUP = "aws:iam/group:Group"
-GROUP_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
-GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
-USER_GROUP_MEMBERSHIP = "aws:iam/userGroupMembership:UserGroupMembership"
-GROUP_MEMBERSHIP = "aws:iam/groupMembership:GroupMembership"
-POLICY = "aws:iam/policy:Policy"
-PROVIDER = "pulumi:providers:aws"
+from .policy_docs import statements
 
 
 def allows_assume(action: str) -> bool:
@@ -81,7 +83,7 @@ def group_facts(plan: Mapping[str, Any]) -> dict[str, GroupFacts]:
         inputs, type_ = _inputs(r), r.get("type")
         if type_ == GROUP and (name := _text(inputs.get("name")) or _text(r.get("name"))):
             names.add(name)
-        elif type_ == GROUP_ATTACHMENT and (group := _text(inputs.get("group"))):
+        elif type_ == GROUP_POLICY_ATTACHMENT and (group := _text(inputs.get("group"))):
             if arn := _text(inputs.get("policyArn")):
                 policies.setdefault(group, set()).add(arn)
         elif type_ == GROUP_POLICY and (group := _text(inputs.get("group"))):

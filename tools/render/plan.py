@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from crossaccount.guardrails import Finding, summarise
+from crossaccount.resource_types import PROVIDER
 from tools.offline.registration import ProgramRun, Registration
 
 from . import jsontext
@@ -58,7 +59,7 @@ def render_json(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
 
 def _accounts(run: ProgramRun) -> dict[str, Registration]:
     """Side (`source`/`target`) -> its provider registration."""
-    providers = {r.name: r for r in run.registrations if r.type == "pulumi:providers:aws"}
+    providers = {r.name: r for r in run.registrations if r.type == PROVIDER}
     sides: dict[str, Registration] = {}
     for r in run.registrations:
         if r.account and r.provider in providers:
@@ -105,7 +106,7 @@ def render_text(run: ProgramRun, findings: Sequence[Finding] = ()) -> str:
             for k in sorted(r.inputs):
                 if k != "name":
                     lines += _value_lines(k, r.inputs[k], "      ")
-    unplaced = [r for r in run.registrations if r.account is None and r.type != "pulumi:providers:aws"]
+    unplaced = [r for r in run.registrations if r.account is None and r.type != PROVIDER]
     if unplaced:
         lines += ["", "not in an account:"]
         lines += [f"  + {r.type}  {r.name}" for r in unplaced]

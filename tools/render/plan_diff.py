@@ -23,9 +23,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from .group_access import (
+from crossaccount.iam import PERMISSION_SET_ROLE_PATTERN_RE
+from crossaccount.resource_types import (
+    GROUP,
     GROUP_POLICY,
+    GROUP_POLICY_ATTACHMENT,
     POLICY,
+    ROLE,
+    ROLE_POLICY_ATTACHMENT,
+    SECRET,
+    USER,
+    USER_GROUP_MEMBERSHIP,
+    USER_POLICY_ATTACHMENT,
+)
+
+from .group_access import (
     GroupFacts,
     account_ids,
     assumable_roles,
@@ -33,7 +45,7 @@ from .group_access import (
     policy_documents,
     policy_key,
 )
-from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
+from .policy_docs import Statement, statements
 
 # Inputs the AWS provider cannot update in place: a change replaces the resource (delete and
 # create, a new ARN). From the schemas of terraform-provider-aws, which pulumi-aws wraps
@@ -45,22 +57,18 @@ from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
 # group_policy.go: name, name_prefix, group ForceNew, policy updated; user_group_membership.go:
 # user ForceNew, groups updated (AddUserToGroup / RemoveUserFromGroup).
 FORCE_NEW: Mapping[str, tuple[str, ...]] = {
-    "aws:iam/group:Group": (),
-    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": ("group", "policyArn"),
-    "aws:iam/groupPolicy:GroupPolicy": ("name", "namePrefix", "group"),
-    "aws:iam/userGroupMembership:UserGroupMembership": ("user",),
-    "aws:iam/role:Role": ("name", "namePrefix", "path"),
-    "aws:iam/policy:Policy": ("name", "namePrefix", "path", "description"),
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("role", "policyArn"),
-    "aws:iam/userPolicyAttachment:UserPolicyAttachment": ("user", "policyArn"),
-    "aws:iam/user:User": (),
+    GROUP: (),
+    GROUP_POLICY_ATTACHMENT: ("group", "policyArn"),
+    GROUP_POLICY: ("name", "namePrefix", "group"),
+    USER_GROUP_MEMBERSHIP: ("user",),
+    ROLE: ("name", "namePrefix", "path"),
+    POLICY: ("name", "namePrefix", "path", "description"),
+    ROLE_POLICY_ATTACHMENT: ("role", "policyArn"),
+    USER_POLICY_ATTACHMENT: ("user", "policyArn"),
+    USER: (),
 }
 DOCUMENT_INPUTS = ("assumeRolePolicy", "policy")
-SECRET = "[secret]"  # how the plan shows a secret input (tools.offline.mocks)
-ATTACHMENTS = {
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "role",
-    "aws:iam/userPolicyAttachment:UserPolicyAttachment": "user",
-}
+ATTACHMENTS = {ROLE_POLICY_ATTACHMENT: "role", USER_POLICY_ATTACHMENT: "user"}
 Effect = Literal["widens", "narrows", "other"]
 Action = Literal["add", "remove", "forget", "replace", "update"]
 """`forget`: a resource that leaves the plan with `retainOnDelete` (a person's user or login
@@ -356,7 +364,7 @@ def _federated_note(s: Statement) -> str:
     """Who a permission set's or identity provider's statement lets in, in the reviewer's words:
     ` (permission set DataEngineers)`, ` (SAML provider Okta)`, ` (OIDC provider <url>, sub <subject>)`."""
     values = {k.lower(): v for _, k, v in s.condition}
-    names = [m.group(1) for v in values.get("aws:principalarn", ()) if (m := SSO_ROLE_PATTERN.match(v))]
+    names = [m["permission_set"] for v in values.get("aws:principalarn", ()) if (m := PERMISSION_SET_ROLE_PATTERN_RE.match(v))]
     if names:
         return f" (permission set {', '.join(names)})"
     notes = []
@@ -586,7 +594,7 @@ def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Ac
             elif doc_a != doc_b:  # the same text has no change (and is not parsed: 4,800 documents at 4,000 x 400)
                 out += document_changes(label, doc_a, doc_b)
         out += _attachment_changes(urn, a, b)
-        if a and b and r["type"] == "aws:iam/role:Role":
+        if a and b and r["type"] == ROLE:
             out += _role_changes(a, b)
     out = _through_groups(out, groups_a, groups_b) + _group_changes(base, head, groups_a, groups_b)
     return sorted(out, key=lambda c: c.where)  # stable: within one document, the statements' order

@@ -15,13 +15,13 @@ from crossaccount import NAMESPACE
 from crossaccount.errors import show
 from crossaccount.read import json_file
 from crossaccount.read.policies import MAX_POLICY_DEPTH
+from crossaccount.resource_types import SECRET
 
 EXPECTED = "expected the output of make plan FORMAT=json"
 MAX_PLAN_BYTES = 64 << 20
 """A plan of 4,000 users and 400 roles is about 20 MB; a larger file is not a plan."""
 MAX_PLAN_DEPTH = 32
 """A plan nests 5 deep (outputs, users, a user, its roles, a role); documents are JSON text inside it."""
-SECRET = "[secret]"  # how the plan shows a secret input (tools.offline.mocks)
 PROJECT = NAMESPACE
 """The project every plan of this program names (Pulumi.yaml's `name` is the settings' namespace)."""
 

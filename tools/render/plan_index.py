@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-PROVIDER = "pulumi:providers:aws"
+from crossaccount.resource_types import PROVIDER
 
 
 class PlanIndex:

@@ -11,7 +11,6 @@ Pure: plain data in, plain data out (no Pulumi import).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +18,6 @@ from typing import Any
 # The fields of a statement that list what it applies to, and how IAM compares their values.
 LIST_FIELDS = ("Action", "NotAction", "Resource", "NotResource")
 PRINCIPAL_FIELDS = ("Principal", "NotPrincipal")
-SSO_ROLE_PATTERN = re.compile(
-    r"^arn:[a-z-]+:iam::\d{12}:role/aws-reserved/sso\.amazonaws\.com/(?:[a-z0-9-]+/)?AWSReservedSSO_(.+)_\?{16}$"
-)
-"""The ArnLike value of a permission set's trust statement (crossaccount.guardrails.federation)."""
 
 
 def _strings(value: Any) -> tuple[str, ...]:

@@ -25,6 +25,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crossaccount.guardrails.model import Finding, summarise
+from crossaccount.iam import PERMISSION_SET_ROLE_PATTERN_RE
+from crossaccount.resource_types import (
+    POLICY,
+    PROVIDER,
+    ROLE,
+    ROLE_POLICY_ATTACHMENT,
+    SECRET,
+    USER,
+    USER_POLICY_ATTACHMENT,
+)
 
 from . import jsontext
 from .escape import code, fence, html, html_code, label, text, visible
@@ -39,14 +49,8 @@ from .group_access import (
 from .options import option_marks
 from .plan_diff import AccessChange, PlanDiff, ResourceChange, diff_plans
 from .plan_index import active, indexed
-from .policy_docs import SSO_ROLE_PATTERN, Statement, statements
+from .policy_docs import Statement, statements
 
-SECRET = "[secret]"
-ROLE = "aws:iam/role:Role"
-USER = "aws:iam/user:User"
-POLICY = "aws:iam/policy:Policy"
-ROLE_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-PROVIDER = "pulumi:providers:aws"
 FROM_FILE = re.compile(r"from (policies/[A-Za-z0-9._-]+\.json)")
 USER_ARN = re.compile(r"^arn:[a-z-]+:iam::(\d{12}):user(/(?:[^/]+/)*)?([^/]+)$")
 FEDERATED_ACTIONS = {"sts:assumerolewithsaml": "AssumeRoleWithSAML", "sts:assumerolewithwebidentity": "AssumeRoleWithWebIdentity"}
@@ -158,7 +162,7 @@ def _policies_by_role(plan: Mapping[str, Any]) -> tuple[dict[str, tuple[str, str
             else:
                 created[tail] = (f"policy {code(_name(r), cell=True)}", f"policy {_name(r)}")
     attached: dict[str, list[str]] = {}
-    for a in _resources(plan, ROLE_ATTACHMENT):
+    for a in _resources(plan, ROLE_POLICY_ATTACHMENT):
         inputs = a.get("inputs", {})
         if isinstance(inputs.get("role"), str):
             attached.setdefault(inputs["role"], []).append(str(inputs.get("policyArn")))
@@ -249,7 +253,6 @@ def _access_grants(plan: Mapping[str, Any]) -> list[Grant]:
 
 
 ROLE_ARN = re.compile(r"^arn:[a-z-]+:iam::(\d{12}):role(/(?:[^/]+/)*)?([^/]+)$")
-USER_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
 
 
 def _grants_elsewhere(plan: Mapping[str, Any], created_users: set[str]) -> list[Grant]:
@@ -267,7 +270,7 @@ def _grants_elsewhere(plan: Mapping[str, Any], created_users: set[str]) -> list[
             inputs = policy.get("inputs", {})
             policies[f"{source}:policy{inputs.get('path') or '/'}{_name(policy)}"] = inputs.get("policy")
     grants: dict[tuple[str, str], Grant] = {}
-    for attachment in _resources(plan, USER_ATTACHMENT):
+    for attachment in _resources(plan, USER_POLICY_ATTACHMENT):
         inputs = attachment.get("inputs", {})
         user, arn = str(inputs.get("user")), str(inputs.get("policyArn"))
         for s in statements(policies.get(arn.split("iam::", 1)[-1])):
@@ -301,7 +304,7 @@ def _federated(row: Grant, kind: str, arn: str, s: Statement, actions: set[str])
     (not in the trust policy: Identity Center and SAML/OIDC sessions carry no
     aws:MultiFactorAuthPresent, docs/identity-center.md)."""
     values = {k.lower(): v for _, k, v in s.condition}
-    patterns = [m.group(1) for v in values.get("aws:principalarn", ()) if (m := SSO_ROLE_PATTERN.match(v))]
+    patterns = [m["permission_set"] for v in values.get("aws:principalarn", ()) if (m := PERMISSION_SET_ROLE_PATTERN_RE.match(v))]
     if kind == "AWS" and patterns and len(patterns) == len(values["aws:principalarn"]):
         return replace(
             row,
@@ -379,8 +382,7 @@ def _grants_from_identity_policies(
     allows sts:AssumeRole on the role's ARN; what only the trust says is shown as [secret]."""
     tail = f":iam::{base.account}:role{role.get('inputs', {}).get('path', '/')}{_name(role)}"
     users_by_policy = {
-        str(a["inputs"].get("policyArn")): str(a["inputs"].get("user"))
-        for a in _resources(plan, "aws:iam/userPolicyAttachment:UserPolicyAttachment")
+        str(a["inputs"].get("policyArn")): str(a["inputs"].get("user")) for a in _resources(plan, USER_POLICY_ATTACHMENT)
     }
     source = _accounts(plan).get("source", "?")
     grants = []

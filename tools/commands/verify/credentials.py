@@ -3,7 +3,6 @@ and the external ids a secret setting needs."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from botocore.exceptions import (
 )
 
 from crossaccount.errors import key
+from crossaccount.iam import PERMISSION_SET_SESSION_RE
 from crossaccount.plan.route import MfaSession
 from crossaccount.settings.models import LoadedSettings
 
@@ -107,15 +107,6 @@ def _stack_user(run: _Run, caller: str) -> str | None:
     return next((name for name, user in run.outputs.users.items() if user.arn == caller), None)
 
 
-SSO_SESSION_RE = re.compile(
-    r"^arn:(?:aws|aws-cn|aws-us-gov):sts::(?P<account>\d{12}):assumed-role/"
-    r"AWSReservedSSO_(?P<permission_set>[\w+=,.@-]{1,32})_[A-Za-z0-9]{16}/(?P<session>[^/]+)\Z",
-    re.ASCII,
-)
-"""A session of an IAM Identity Center permission set's role (the ARN of an assumed-role
-session carries the role's name, not its path): its name says the permission set."""
-
-
 @dataclass(frozen=True)
 class SsoCaller:
     """The source credentials are a session of a permission set's role (an `sso_session` profile)."""
@@ -127,7 +118,7 @@ class SsoCaller:
 
 def sso_caller(run: _Run, caller: str) -> SsoCaller | None:
     """The permission set whose Identity Center role the caller's session is, in the source account."""
-    match = SSO_SESSION_RE.match(caller)
+    match = PERMISSION_SET_SESSION_RE.match(caller)
     if match is None or match["account"] != run.loaded.settings.source.account_id:
         return None
     return SsoCaller(match["permission_set"], match["session"])
