@@ -253,12 +253,16 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
     # Refused by the other rules' judgement (outside RESOURCE_STAR)
     "aws-docs/iam-limit-managed": (
         ("PRIVILEGE_ESCALATION",),
-        "iam:AttachUserPolicy limited by iam:PolicyARN to two named policies: as powerful as those policies, which "
-        "the escalation rules do not yet judge (issue 29, the escalation side)",
+        "right: iam:AttachUserPolicy on every user, limited by iam:PolicyARN to arn:aws:iam::*:policy/policy-name-1 "
+        "and -2, customer managed policies of any account whose content the guardrails cannot know (whoever edits "
+        "them decides what is attached); named AWS managed policies that grant no path are judged and pass",
     ),
     "aws-docs/iam-passrole-service": (
         ("PASSROLE_STAR",),
-        "iam:PassRole on every role, only to cloudwatch.amazonaws.com: PASSROLE_STAR does not weigh iam:PassedToService",
+        'right: iam:PassRole on "*" (every role, an administrator\'s included), if only to cloudwatch.amazonaws.com; '
+        "PASSROLE_STAR is quiet where iam:PassedToService pins one service and the role ARN starts with a name or path "
+        "(role/app-*), and what a service does with an administrator's role is not known to the guardrails "
+        "(API Gateway's AWS integrations, EventBridge targets act with it and are in no path)",
     ),
     "aws-docs/iam-assume-tagged-role": (
         ("PRIVILEGE_ESCALATION", "ROLE_CHAINING"),

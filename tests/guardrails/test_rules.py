@@ -297,6 +297,68 @@ def test_pass_role_on_one_role_is_not_passrole_star() -> None:
     assert ids(doc(allow("iam:PassRole", "arn:aws:iam::444455556666:role/reports-function"))) == []
 
 
+LAMBDA_ONLY = {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:iam::444455556666:role/reports-*",
+        "arn:aws:iam::*:role/service-role/reports-?",
+        "arn:aws:iam::444455556666:role/r*",
+    ],
+)
+def test_pass_role_on_named_roles_only_to_one_service_is_not_passrole_star(resource: str) -> None:
+    """AWS checks iam:PassedToService on each pass (IAM User Guide, reference_policies_iam-condition-keys.html)."""
+    assert "PASSROLE_STAR" not in ids(doc(allow("iam:PassRole", resource, Condition=LAMBDA_ONLY)))
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "*",
+        "arn:aws:iam::444455556666:role/*",
+        "arn:aws:iam::444455556666:role/?*",
+        "arn:aws:iam::444455556666:role/?eports-*",
+    ],
+)
+def test_pass_role_on_every_role_is_passrole_star_even_to_one_service(resource: str) -> None:
+    found = [f for f in findings(doc(allow("iam:PassRole", resource, Condition=LAMBDA_ONLY))) if f.rule_id == "PASSROLE_STAR"]
+    assert [f.message for f in found] == [
+        f"iam:PassRole on {resource} lets the holder hand any role, an administrator's included, to "
+        '"lambda.amazonaws.com" (its iam:PassedToService condition), which then acts with it; list the exact role ARNs '
+        "it may pass, or a pattern that starts with their name or path (role/app-*)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringLike": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        {"StringEquals": {"iam:PassedToService": "*.amazonaws.com"}},
+        {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}},
+        {"StringEqualsIfExists": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        {"StringNotEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        {"ForAnyValue:StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        {"StringEquals": {"iam:PassedToService": "${aws:username}"}},
+        {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+    ],
+)
+def test_a_condition_that_does_not_pin_one_service_leaves_passrole_star(condition: dict[str, Any]) -> None:
+    statement = allow("iam:PassRole", "arn:aws:iam::444455556666:role/reports-*", Condition=condition)
+    assert "PASSROLE_STAR" in ids(doc(statement))
+
+
+def test_pass_role_with_not_resource_to_one_service_is_passrole_star() -> None:
+    statement = {
+        "Effect": "Allow",
+        "Action": "iam:PassRole",
+        "NotResource": "arn:aws:iam::444455556666:role/admin",
+        "Condition": LAMBDA_ONLY,
+    }
+    assert "PASSROLE_STAR" in ids(doc(statement))
+
+
 @pytest.mark.parametrize("value", ["false", False, ["false"]])
 def test_a_deny_on_mfa_false_is_reported(value: Any) -> None:
     deny = {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": value}}}
