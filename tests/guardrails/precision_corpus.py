@@ -195,7 +195,7 @@ TAGS = (
 )
 EC2_PATHS = "ec2-002 (an instance's user data changed, then restarted) and ec2-004 (a launch template's new version)"
 REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
-    # Measured on 2026-12-07 (issue 29): the published policies the guardrails still refuse, the
+    # Measured on 2026-12-07 (issue 29, both passes): the published policies the guardrails still refuse, the
     # rule ids of their errors, and why. The test asserts exactly these, so that a change shows.
     # Genuine escalations
     "aws-docs/ec2-region": (
@@ -284,7 +284,8 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "aws-docs/s3-deny-except-bucket": (
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "s3:* on one bucket: its bucket policy and ACLs included",
+        "s3:* on one bucket: s3:PutBucketPolicy, PutBucketAcl and PutObjectAcl on it let the holder open that bucket to "
+        "any account or to everyone; kept (issue 29's second pass): list the actions the role needs",
     ),
     "aws-docs/s3-federated-home-directory-console": (
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
