@@ -299,10 +299,6 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
         ("RESOURCE_MISMATCH", "RESOURCE_STAR"),
         "s3:* on every bucket but one (a Deny); an ARN matches nothing one action acts on",
     ),
-    "aws-docs/iam-policy-sim-path-console": (
-        ("RESOURCE_MISMATCH",),
-        "an ARN that matches nothing one of its actions acts on",
-    ),
     # The example's own placeholders or names the catalogue does not know
     "aws-docs/aws-dates": (("UNKNOWN_ACTION",), "the placeholder action service-prefix:action-name left in the example"),
     "aws-docs/aws-mfa-dates": (("ACTION_WILDCARD", "UNKNOWN_ACTION"), "the placeholder actions service-prefix-1:* left in it"),

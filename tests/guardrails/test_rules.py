@@ -212,6 +212,37 @@ def test_a_pattern_on_the_wrong_resource_is_one_mismatch_not_one_per_action() ->
     assert mismatches[0].message.startswith("no Resource matches what ec2:*, s3:GetObject act on ")
 
 
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("iam:ListUsers", "arn:aws:iam::*:user/Department/Development/*"),
+        ("iam:ListUsers", "arn:aws:iam::444455556666:user/"),
+        ("iam:listusers", "arn:aws:iam::444455556666:user/Department/"),
+        ("iam:ListRoles", "arn:aws:iam::444455556666:role/service-role/*"),
+        ("iam:ListGroups", "arn:aws:iam::444455556666:group/"),
+    ],
+)
+def test_an_iam_path_listing_on_the_path_it_lists_is_no_mismatch(action: str, resource: str) -> None:
+    """IAM authorizes ListUsers on `user/<PathPrefix>` ("not authorized to perform: iam:ListUsers on
+    resource: arn:aws:iam::123456789012:user/"), as the IAM User Guide's own
+    reference_policies_examples_iam_policy-sim-path-console.html grants it."""
+    assert ids(doc(allow(action, resource))) == []
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("iam:ListUsers", "arn:aws:iam::444455556666:user/Bob"),
+        ("iam:ListUsers", "arn:aws:iam::444455556666:role/"),
+        ("iam:ListUsers", "arn:aws:s3:::user/"),
+        ("iam:ListRoles", "arn:aws:iam::444455556666:user/"),
+        ("iam:ListPolicies", "arn:aws:iam::444455556666:policy/"),
+    ],
+)
+def test_an_iam_listing_on_another_path_or_a_name_is_still_a_mismatch(action: str, resource: str) -> None:
+    assert ids(doc(allow(action, resource))) == ["RESOURCE_MISMATCH"]
+
+
 # --- trust --------------------------------------------------------------------------------
 
 
