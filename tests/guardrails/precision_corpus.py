@@ -272,15 +272,20 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "aws-docs/iam-credentials-console": (
         ("PERMISSIONS_MANAGEMENT_WILDCARD",),
-        "iam:*AccessKey*-style patterns on the user's own ARN cover Permissions management actions",
+        "kept: iam:*AccessKey*, *ServiceSpecificCredential* and *SigningCertificate* on the caller's own user give it "
+        "no power it lacks today, but the wildcards take whatever AWS files under those names later; the exact "
+        "actions (iam:CreateAccessKey, iam:UpdateAccessKey...) say the same and pass",
     ),
     "aws-docs/dynamodb-specific-table": (
         ("PERMISSIONS_MANAGEMENT_WILDCARD", "RESOURCE_MISMATCH"),
-        "dynamodb:* patterns on one table cover its resource policy; an ARN matches nothing one action acts on",
+        "kept: dynamodb:Delete* and Update* on MyTable take DeleteResourcePolicy and UpdateAbacStatus (who may use the "
+        "table); dynamodb:DescribeStream acts on the table's streams (table/MyTable/stream/*), so on table/MyTable "
+        "the example grants it nothing",
     ),
     "aws-docs/rds-region": (
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD", "RESOURCE_STAR"),
-        "rds:* in one region: every RDS action",
+        "kept: rds:* in one region: every RDS action, rds:ModifyDBSnapshotAttribute (a snapshot shared with any "
+        "account) and rds:AddRoleToDBCluster among them, and those AWS adds later",
     ),
     "aws-docs/s3-deny-except-bucket": (
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
@@ -289,15 +294,19 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "aws-docs/s3-federated-home-directory-console": (
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "s3:* on a home folder: object ACLs included",
+        "kept: s3:* on a home folder: s3:PutObjectAcl shares its objects with any account or everyone, "
+        "s3:BypassGovernanceRetention deletes what retention keeps, and those AWS adds later",
     ),
     "aws-docs/s3-home-directory-console": (
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "s3:* on a home folder: object ACLs included",
+        "kept: s3:* on a home folder: s3:PutObjectAcl shares its objects with any account or everyone, "
+        "s3:BypassGovernanceRetention deletes what retention keeps, and those AWS adds later",
     ),
     "aws-docs/s3-full-access-except-production": (
         ("RESOURCE_MISMATCH", "RESOURCE_STAR"),
-        "s3:* on every bucket but one (a Deny); an ARN matches nothing one action acts on",
+        "kept: s3:PutObject, PutObjectAcl and DeleteObject on arn:aws:s3:::*/* (every object of every bucket that "
+        "lets this account in, another account's included; the Deny spares only Production); RESOURCE_MISMATCH: the "
+        'catalogue has s3:ListAllMyBuckets on "*" only, while it is written on arn:aws:s3:::* (not settled here)',
     ),
     # The example's own placeholders or names the catalogue does not know
     "aws-docs/aws-dates": (("UNKNOWN_ACTION",), "the placeholder action service-prefix:action-name left in the example"),
