@@ -924,7 +924,7 @@ HOSTILE_TEXT = "<!-- [x](http://evil) @octocat #123 </details> | `a` *b* &lt; \u
 """One string of every kind of markup a file's text might smuggle into the review."""
 REVIEW_CASES: list[str] = []
 """The cases whose Markdown stdout tests/test_review_escaping.py renders as GitHub does."""
-WIDE = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+WIDE = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "*"}]})
 
 
 def review(name: str, args: tuple[str, ...], files: dict[str, bytes | str | Maker], stdout: str, why: str) -> None:

@@ -9,7 +9,7 @@ pass every rule with no finding at all.
 The spellings vary as in real policies: exact actions on scoped wildcard ARNs, prefix and
 service wildcards, NotAction, a path split over statements, over files, or between a file and an
 AWS managed policy. Written for this repository on 2026-12-02 from the sources named in
-`crossaccount/guardrails/paths.py` (pathfinding.cloud, prowler, cloudsplaining, iam-vulnerable,
+`crossaccount/data/escalation-paths.json` (pathfinding.cloud, prowler, cloudsplaining, iam-vulnerable,
 PMapper, HackTricks, AWS documentation); no source's own test policies are copied.
 """
 

@@ -214,6 +214,7 @@ def test_a_published_copy_runs_outside_the_repository(tmp_path: Path) -> None:
     copy = tmp_path / "published"
     written = dist.build(copy)
     assert copy / "crossaccount" / "guardrails" / "limits.py" in written
+    assert copy / "crossaccount" / "data" / "escalation-paths.json" in written  # the escalation catalogue (issue 31)
     assert not [p for p in written if "__pycache__" in p.parts]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
