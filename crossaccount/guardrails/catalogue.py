@@ -523,15 +523,38 @@ def resource_condition_keys(action_name: str) -> frozenset[str]:
     return condition_keys(action_name) | frozenset(of_types)
 
 
+PATH_LISTS = {"iam:listusers": "user", "iam:listroles": "role", "iam:listgroups": "group"}
+"""IAM list actions the catalogue lists with no resource type that IAM nonetheless authorizes on
+the ARN of the path they list, `arn:aws:iam::<account>:user/` or `user<PathPrefix>` (a path
+prefix begins and ends with "/"): its AccessDenied reads "not authorized to perform: iam:ListUsers
+on resource: arn:aws:iam::123456789012:user/", and the IAM User Guide's own example
+(reference_policies_examples_iam_policy-sim-path-console.html) grants iam:ListUsers on
+`arn:aws:iam::*:user/Department/Development/*`."""
+
+
+def _lists_path(action_name: str, resource: str) -> bool:
+    """Whether the Resource can name the path an IAM path-listing action (`PATH_LISTS`) is authorized on."""
+    kind = PATH_LISTS.get(action_name.lower())
+    if kind is None or not is_arn(resource):
+        return False
+    parts = resource.split(":", 5)
+    if not (parts[2] == "iam" or (has_wildcard(parts[2]) and overlaps(parts[2], "iam"))):
+        return False
+    return overlaps(parts[5], f"{kind}/") or overlaps(parts[5], f"{kind}/*/")
+
+
 @lru_cache(maxsize=65536)
 def acts_on(action_name: str, resource: str, types: tuple[str, ...] | None = None) -> bool:
     """Whether the action, granted on this Resource value, is granted on anything (IAM ignores an
-    action whose resources match none of the statement's); only on those resource types, if given."""
+    action whose resources match none of the statement's); only on those resource types, if given.
+    IAM's path-listing actions act on the path's ARN too (`PATH_LISTS`)."""
     if resource == "*":
         return True
     entry = action(action_name)
     if entry is None or not is_arn(resource):
         return False
+    if types is None and _lists_path(entry.name, resource):
+        return True
     return any(
         arn_matches(resource_type, arn_format, resource)
         for resource_type, arn_format in entry.resources

@@ -25,6 +25,7 @@ from .catalogue import (
     covered_services,
     expand,
     has_wildcard,
+    is_arn,
     is_broad,
     is_every_resource,
     listed,
@@ -398,8 +399,34 @@ def _broadly(statement: Mapping[str, Any], action_name: str) -> list[str]:
     return [r for r in strings(statement, "Resource") or [] if is_broad(r) and acts_on(action_name, r)]
 
 
+PASSED_TO_SERVICE_KEY = "iam:passedtoservice"
+_NAMED_ROLES = re.compile(r"role/[^*?$]")
+"""A role ARN's resource part that starts with a written-out name or path (`role/app-*`,
+`role/service-role/*`), not a wildcard or a policy variable (`role/*`, `role/?*`, `role/${...}`)."""
+
+
+def _one_service(statement: Mapping[str, Any]) -> str | None:
+    """The one service an `iam:PassedToService` condition pins: `StringEquals` (which requires the
+    key, case-sensitive) with one exact value. The Like, IfExists, negated and set forms are not
+    read (they may allow any service, or a request without the key)."""
+    for op, key, values in _conditions(statement):
+        if key == PASSED_TO_SERVICE_KEY and op == "stringequals" and len(values) == 1:
+            value = values[0]
+            if isinstance(value, str) and value and not has_wildcard(value) and "${" not in value:
+                return value
+    return None
+
+
+def _names_roles(resource: str) -> bool:
+    """Whether a role ARN's name starts with written-out characters (`_NAMED_ROLES`)."""
+    return is_arn(resource) and _NAMED_ROLES.match(resource.split(":", 5)[5]) is not None
+
+
 @document_rule(
-    "PASSROLE_STAR", ERROR, 'an Allow of iam:PassRole on "*" or on any role ARN with a wildcard (`role/*`, `role/app-*`)'
+    "PASSROLE_STAR",
+    ERROR,
+    'an Allow of iam:PassRole on "*" or on any role ARN with a wildcard (`role/*`, `role/app-*`), unless an '
+    "iam:PassedToService condition pins one service and each ARN starts with a written-out name (`role/app-*`)",
 )
 def passrole_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if not doc.is_identity:
@@ -407,7 +434,19 @@ def passrole_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     for i, statement in doc.statements():
         matching = [a for a in _actions(statement) if matches(a, "iam:PassRole")]
         resources = _broadly(statement, "iam:PassRole") if _allows(statement) and matching else []
-        if resources:
+        service = _one_service(statement)
+        if service is not None:
+            # AWS checks iam:PassedToService on each pass (IAM User Guide, reference_policies_iam-condition-keys.html
+            # #ck_PassedToService): only roles named as the pattern reads, only to that service
+            resources = [r for r in resources if not _names_roles(r)]
+        if resources and service is not None:
+            yield (
+                doc.at(i),
+                f"{listed(matching)} on {listed(resources)} lets the holder hand any role, an administrator's included, to "
+                f"{show(service)} (its iam:PassedToService condition), which then acts with it; list the exact role ARNs "
+                "it may pass, or a pattern that starts with their name or path (role/app-*)",
+            )
+        elif resources:
             yield (
                 doc.at(i),
                 f"{listed(matching)} on {listed(resources)} lets the holder hand any role it matches, an administrator's "

@@ -195,7 +195,7 @@ TAGS = (
 )
 EC2_PATHS = "ec2-002 (an instance's user data changed, then restarted) and ec2-004 (a launch template's new version)"
 REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
-    # Measured on 2026-12-07 (issue 29): the published policies the guardrails still refuse, the
+    # Measured on 2026-12-07 (issue 29, both passes): the published policies the guardrails still refuse, the
     # rule ids of their errors, and why. The test asserts exactly these, so that a change shows.
     # Genuine escalations
     "aws-docs/ec2-region": (
@@ -253,12 +253,16 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
     # Refused by the other rules' judgement (outside RESOURCE_STAR)
     "aws-docs/iam-limit-managed": (
         ("PRIVILEGE_ESCALATION",),
-        "iam:AttachUserPolicy limited by iam:PolicyARN to two named policies: as powerful as those policies, which "
-        "the escalation rules do not yet judge (issue 29, the escalation side)",
+        "right: iam:AttachUserPolicy on every user, limited by iam:PolicyARN to arn:aws:iam::*:policy/policy-name-1 "
+        "and -2, customer managed policies of any account whose content the guardrails cannot know (whoever edits "
+        "them decides what is attached); named AWS managed policies that grant no path are judged and pass",
     ),
     "aws-docs/iam-passrole-service": (
         ("PASSROLE_STAR",),
-        "iam:PassRole on every role, only to cloudwatch.amazonaws.com: PASSROLE_STAR does not weigh iam:PassedToService",
+        'right: iam:PassRole on "*" (every role, an administrator\'s included), if only to cloudwatch.amazonaws.com; '
+        "PASSROLE_STAR is quiet where iam:PassedToService pins one service and the role ARN starts with a name or path "
+        "(role/app-*), and what a service does with an administrator's role is not known to the guardrails "
+        "(API Gateway's AWS integrations, EventBridge targets act with it and are in no path)",
     ),
     "aws-docs/iam-assume-tagged-role": (
         ("PRIVILEGE_ESCALATION", "ROLE_CHAINING"),
@@ -268,35 +272,41 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "aws-docs/iam-credentials-console": (
         ("PERMISSIONS_MANAGEMENT_WILDCARD",),
-        "iam:*AccessKey*-style patterns on the user's own ARN cover Permissions management actions",
+        "kept: iam:*AccessKey*, *ServiceSpecificCredential* and *SigningCertificate* on the caller's own user give it "
+        "no power it lacks today, but the wildcards take whatever AWS files under those names later; the exact "
+        "actions (iam:CreateAccessKey, iam:UpdateAccessKey...) say the same and pass",
     ),
     "aws-docs/dynamodb-specific-table": (
         ("PERMISSIONS_MANAGEMENT_WILDCARD", "RESOURCE_MISMATCH"),
-        "dynamodb:* patterns on one table cover its resource policy; an ARN matches nothing one action acts on",
+        "kept: dynamodb:Delete* and Update* on MyTable take DeleteResourcePolicy and UpdateAbacStatus (who may use the "
+        "table); dynamodb:DescribeStream acts on the table's streams (table/MyTable/stream/*), so on table/MyTable "
+        "the example grants it nothing",
     ),
     "aws-docs/rds-region": (
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD", "RESOURCE_STAR"),
-        "rds:* in one region: every RDS action",
+        "kept: rds:* in one region: every RDS action, rds:ModifyDBSnapshotAttribute (a snapshot shared with any "
+        "account) and rds:AddRoleToDBCluster among them, and those AWS adds later",
     ),
     "aws-docs/s3-deny-except-bucket": (
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "s3:* on one bucket: its bucket policy and ACLs included",
+        "s3:* on one bucket: s3:PutBucketPolicy, PutBucketAcl and PutObjectAcl on it let the holder open that bucket to "
+        "any account or to everyone; kept (issue 29's second pass): list the actions the role needs",
     ),
     "aws-docs/s3-federated-home-directory-console": (
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "s3:* on a home folder: object ACLs included",
+        "kept: s3:* on a home folder: s3:PutObjectAcl shares its objects with any account or everyone, "
+        "s3:BypassGovernanceRetention deletes what retention keeps, and those AWS adds later",
     ),
     "aws-docs/s3-home-directory-console": (
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "s3:* on a home folder: object ACLs included",
+        "kept: s3:* on a home folder: s3:PutObjectAcl shares its objects with any account or everyone, "
+        "s3:BypassGovernanceRetention deletes what retention keeps, and those AWS adds later",
     ),
     "aws-docs/s3-full-access-except-production": (
         ("RESOURCE_MISMATCH", "RESOURCE_STAR"),
-        "s3:* on every bucket but one (a Deny); an ARN matches nothing one action acts on",
-    ),
-    "aws-docs/iam-policy-sim-path-console": (
-        ("RESOURCE_MISMATCH",),
-        "an ARN that matches nothing one of its actions acts on",
+        "kept: s3:PutObject, PutObjectAcl and DeleteObject on arn:aws:s3:::*/* (every object of every bucket that "
+        "lets this account in, another account's included; the Deny spares only Production); RESOURCE_MISMATCH: the "
+        'catalogue has s3:ListAllMyBuckets on "*" only, while it is written on arn:aws:s3:::* (not settled here)',
     ),
     # The example's own placeholders or names the catalogue does not know
     "aws-docs/aws-dates": (("UNKNOWN_ACTION",), "the placeholder action service-prefix:action-name left in the example"),

@@ -212,6 +212,37 @@ def test_a_pattern_on_the_wrong_resource_is_one_mismatch_not_one_per_action() ->
     assert mismatches[0].message.startswith("no Resource matches what ec2:*, s3:GetObject act on ")
 
 
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("iam:ListUsers", "arn:aws:iam::*:user/Department/Development/*"),
+        ("iam:ListUsers", "arn:aws:iam::444455556666:user/"),
+        ("iam:listusers", "arn:aws:iam::444455556666:user/Department/"),
+        ("iam:ListRoles", "arn:aws:iam::444455556666:role/service-role/*"),
+        ("iam:ListGroups", "arn:aws:iam::444455556666:group/"),
+    ],
+)
+def test_an_iam_path_listing_on_the_path_it_lists_is_no_mismatch(action: str, resource: str) -> None:
+    """IAM authorizes ListUsers on `user/<PathPrefix>` ("not authorized to perform: iam:ListUsers on
+    resource: arn:aws:iam::123456789012:user/"), as the IAM User Guide's own
+    reference_policies_examples_iam_policy-sim-path-console.html grants it."""
+    assert ids(doc(allow(action, resource))) == []
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("iam:ListUsers", "arn:aws:iam::444455556666:user/Bob"),
+        ("iam:ListUsers", "arn:aws:iam::444455556666:role/"),
+        ("iam:ListUsers", "arn:aws:s3:::user/"),
+        ("iam:ListRoles", "arn:aws:iam::444455556666:user/"),
+        ("iam:ListPolicies", "arn:aws:iam::444455556666:policy/"),
+    ],
+)
+def test_an_iam_listing_on_another_path_or_a_name_is_still_a_mismatch(action: str, resource: str) -> None:
+    assert ids(doc(allow(action, resource))) == ["RESOURCE_MISMATCH"]
+
+
 # --- trust --------------------------------------------------------------------------------
 
 
@@ -295,6 +326,68 @@ def test_pass_role_on_star_is_reported_however_the_action_is_written(action: str
 
 def test_pass_role_on_one_role_is_not_passrole_star() -> None:
     assert ids(doc(allow("iam:PassRole", "arn:aws:iam::444455556666:role/reports-function"))) == []
+
+
+LAMBDA_ONLY = {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:iam::444455556666:role/reports-*",
+        "arn:aws:iam::*:role/service-role/reports-?",
+        "arn:aws:iam::444455556666:role/r*",
+    ],
+)
+def test_pass_role_on_named_roles_only_to_one_service_is_not_passrole_star(resource: str) -> None:
+    """AWS checks iam:PassedToService on each pass (IAM User Guide, reference_policies_iam-condition-keys.html)."""
+    assert "PASSROLE_STAR" not in ids(doc(allow("iam:PassRole", resource, Condition=LAMBDA_ONLY)))
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "*",
+        "arn:aws:iam::444455556666:role/*",
+        "arn:aws:iam::444455556666:role/?*",
+        "arn:aws:iam::444455556666:role/?eports-*",
+    ],
+)
+def test_pass_role_on_every_role_is_passrole_star_even_to_one_service(resource: str) -> None:
+    found = [f for f in findings(doc(allow("iam:PassRole", resource, Condition=LAMBDA_ONLY))) if f.rule_id == "PASSROLE_STAR"]
+    assert [f.message for f in found] == [
+        f"iam:PassRole on {resource} lets the holder hand any role, an administrator's included, to "
+        '"lambda.amazonaws.com" (its iam:PassedToService condition), which then acts with it; list the exact role ARNs '
+        "it may pass, or a pattern that starts with their name or path (role/app-*)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringLike": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        {"StringEquals": {"iam:PassedToService": "*.amazonaws.com"}},
+        {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}},
+        {"StringEqualsIfExists": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        {"StringNotEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        {"ForAnyValue:StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        {"StringEquals": {"iam:PassedToService": "${aws:username}"}},
+        {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+    ],
+)
+def test_a_condition_that_does_not_pin_one_service_leaves_passrole_star(condition: dict[str, Any]) -> None:
+    statement = allow("iam:PassRole", "arn:aws:iam::444455556666:role/reports-*", Condition=condition)
+    assert "PASSROLE_STAR" in ids(doc(statement))
+
+
+def test_pass_role_with_not_resource_to_one_service_is_passrole_star() -> None:
+    statement = {
+        "Effect": "Allow",
+        "Action": "iam:PassRole",
+        "NotResource": "arn:aws:iam::444455556666:role/admin",
+        "Condition": LAMBDA_ONLY,
+    }
+    assert "PASSROLE_STAR" in ids(doc(statement))
 
 
 @pytest.mark.parametrize("value", ["false", False, ["false"]])
