@@ -368,13 +368,16 @@ def load_yaml(path: Path, what: str) -> Any:
     known = (str(path), what, text)
     if known in _READ:
         return copy.deepcopy(_READ[known])
-    _READ.clear()  # one file remembered per text: what a project read reads twice (the stack's own file)
+    if len(_READ) >= _REMEMBERED:
+        del _READ[next(iter(_READ))]  # the oldest first
     _READ[known] = _parsed(text, file_name, what)
     return copy.deepcopy(_READ[known])
 
 
+_REMEMBERED = 64
+"""How many files `_READ` keeps: an organisation's stack files and Pulumi.yaml (51 in `make bench-org`)."""
 _READ: dict[tuple[str, str, str], Any] = {}
-"""The last file read, by path, kind and exact text: `read_engine_config` and `read_project`
+"""The last files read (at most `_REMEMBERED`), by path, kind and exact text: `read_engine_config` and `read_project`
 read a stack's own file and its neighbours, and the organisation check reads each file as the
 engine merges it and for the keys it sets; the pure-Python parser is the cost (about 0.1 s for
 a 20 KB file), the text comparison is not. Keyed by the text itself, so an edited file is read anew."""
