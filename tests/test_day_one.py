@@ -23,19 +23,8 @@ import yaml
 
 from crossaccount.pipeline import Checked, check_stack
 from crossaccount.plan.outputs import stack_outputs
+from tests.test_organisation import DATA, PROD, SOURCE, STAGING, role, target  # the organisation tests' stack builders
 from tools.paths import PROJECT_DIR
-
-SOURCE = "111122223333"
-PROD, STAGING, DATA = "444455556666", "777788889999", "555566667777"
-LIST = {"policyFiles": ["role_permissions_policy.json"]}
-
-
-def role(*trusted: str, **extra: Any) -> dict[str, Any]:
-    return {"trustedUsers": list(trusted), **LIST, **extra}
-
-
-def target(account: str) -> dict[str, Any]:
-    return {"accountId": account, "region": "eu-north-1"}
 
 
 @pytest.fixture
