@@ -28,7 +28,7 @@ from crossaccount.plan import stack_outputs
 from crossaccount.settings.models import LoadedSettings
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.fake_time import FakeTime
-from tests.hostile.test_corpus import OUTPUTS as HOSTILE_OUTPUTS
+from tests.hostile.harness import OUTPUTS as HOSTILE_OUTPUTS
 from tools.commands import verify
 from tools.offline.mocks import PROJECT_DIR
 
