@@ -42,6 +42,7 @@ from tests.conftest import (
     stack_settings,
     walkthrough_settings,
 )
+from tests.fake_time import fake_clock
 from tests.hostile.harness import stack_file_texts
 from tools.offline.mocks import PROJECT_DIR, run_program
 
@@ -440,7 +441,7 @@ def test_verify_sends_the_given_external_id_and_scrubs_it_from_what_aws_says(pro
     session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name="eu-north-1")
     session.events.register("before-parameter-build.sts.AssumeRole", request)
     session.events.register("before-call.sts", aws)
-    options = verify.Options(external_ids={"s3-list-role": "partner-7f3a9"}, progress=lambda _: None)
+    options = verify.Options(external_ids={"s3-list-role": "partner-7f3a9"}, progress=lambda _: None, **fake_clock())
     report = verify.verify_stack(loaded, outputs, session, options)
 
     assert [p["ExternalId"] for p in sent] == ["partner-7f3a9"]
