@@ -91,6 +91,9 @@ class Ends:
     """The start of a line stdout must hold; "" when stdout must be empty."""
     separate: bool = False
     """Run as its own process with a timeout (a case that could hang)."""
+    keys: bool = True
+    """AWS keys in the environment (verify's AWS side is the case); False: none anywhere, so the error
+    is proved to come before verify looks for credentials."""
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,7 @@ def aws_environment(case: Case, project: Path) -> dict[str, str]:
         "AWS_EC2_METADATA_DISABLED": "true",
     }
     expect = case.expect
-    if not (isinstance(expect, Ends) and "--profile" in expect.args):
+    if isinstance(expect, Ends) and expect.keys and "--profile" not in expect.args:
         env |= {"AWS_ACCESS_KEY_ID": KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
     return env | dict(case.env)
 
