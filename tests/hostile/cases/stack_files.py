@@ -239,7 +239,7 @@ case(
     ['cross-account-roles:roles.s3-list-role.allowSessionTags: got "on"; expected true or false'],
     {STACK: stack(roles=role_with("allowSessionTags: on"))},
 )
-# `environment:` (Pulumi ESC) is read, with a warning: tests/test_hostile_round2_engine.py
+# `environment:` (Pulumi ESC) is read, with a warning: tests/hostile/cases/engine.py (esc-*)
 case(
     "stack-key-without-namespace",
     ["Pulumi.hostile.yaml: config key 'region' has no namespace"],
