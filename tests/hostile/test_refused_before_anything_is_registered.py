@@ -66,6 +66,8 @@ def assert_the_program_refused(case: Case, program: ProgramOutcome) -> None:
     for line in refused.lines:
         if not line.startswith(ESC_LINE):
             assert line in program.text, f"program: expected {line!r} in\n{program.text}"
+    if refused.exact is not None:  # `pulumi up` prints the program's error as the commands do
+        assert f"error: {program.text}" == refused.exact
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=lambda c: c.name)
