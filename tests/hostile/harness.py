@@ -6,7 +6,7 @@ an outputs file, a base plan) beside the real program, and what must happen:
 - `Refused`: the program, `plan`, `check` and `verify` each refuse the stack with one error
   that holds every line given (the exact error where `exact` is set), before anything is
   registered (tests/hostile/test_refused_before_anything_is_registered.py);
-- `Accepted`: all of them accept it, with at most the one warning given
+- `Accepted`: the program, `check` and `plan` accept it, with at most the one warning given
   (tests/hostile/test_the_engine_reads_what_we_read.py);
 - `Ends`: one command line ends with its exit code and exactly its error
   (tests/hostile/test_each_file_and_option_ends_in_its_one_error.py);
@@ -118,6 +118,8 @@ Expectation = Refused | Accepted | Ends | Reported
 
 @dataclass(frozen=True)
 class Case:
+    """A project's files (`files`, over the real program, policies/ and the tests' Pulumi.yaml) and what must happen."""
+
     name: str
     files: Mapping[str, Content]
     expect: Expectation
