@@ -20,13 +20,12 @@ def test_no_test_imports_a_real_clock() -> None:
     found = []
     for path, tree in sources():
         for node in ast.walk(tree):
-            names = (
-                [a.name for a in node.names]
-                if isinstance(node, ast.Import)
-                else [node.module or ""]
-                if isinstance(node, ast.ImportFrom)
-                else []
-            )
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
             found += [f"{path.relative_to(TESTS)}:{node.lineno} {name}" for name in names if name.split(".")[0] in REAL_WAITS]
     assert found == []
 
