@@ -28,6 +28,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "settings": ("base",),
     "plan": ("base", "settings"),
     "guardrails": ("base", "settings", "plan"),
+    "access": ("base",),  # crossaccount/access: the evaluator and its types (issue 30)
     "pipeline": ("base", "read", "settings", "plan", "guardrails"),
     "components": ("base", "read", "settings", "plan", "guardrails", "pipeline"),
     "policypack": ("base", "guardrails"),
@@ -154,6 +155,7 @@ FILE_CALLS = {
     "unlink",
 }
 PURE = [
+    "crossaccount/access",
     "crossaccount/settings",
     "crossaccount/plan",
     "crossaccount/pipeline.py",
