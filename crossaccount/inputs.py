@@ -93,3 +93,26 @@ class StackInput:
     inherited: frozenset[str] = frozenset()
     """The keys whose value comes from `Pulumi.yaml`'s config (the stack file does not set them):
     a problem in one of them is reported against `Pulumi.yaml`, where the fix goes."""
+
+
+class OrganisationError(ValueError):
+    """The `--organisation DIR` folder cannot be used: every problem found, each naming the file,
+    the key and the value, and what is expected (crossaccount/read/organisation.py reads the
+    files, crossaccount/access/organisation.py reads what they say)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        listing = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the organisation's folder; its policies were not read:\n{listing}")
+
+
+@dataclass(frozen=True)
+class OrganisationFolder:
+    """The files of an `--organisation DIR` folder as the read step parsed them (strict JSON)."""
+
+    where: str
+    """The folder as problems name it (what the user typed, ending in `/`)."""
+    files: Mapping[str, Any]
+    """File name (`roots.json`, `policy-p-abc12345.json`, ...) -> its JSON, as AWS's CLI printed it."""
+    contents: Mapping[str, Any] = field(default_factory=dict)
+    """`policy-<id>.json` -> its `Policy.Content` (a JSON document in a string) parsed strictly."""
