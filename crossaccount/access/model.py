@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from crossaccount.errors import key
 from crossaccount.guardrails import catalogue
+from crossaccount.guardrails.managed import AWS_MANAGED_RE, aws_managed_policies
 from crossaccount.iam import OIDC_PROVIDER_ARN_RE, SAML_PROVIDER_ARN_RE
 from crossaccount.plan.model import RolePlan, StackPlan
 from crossaccount.settings.models import RoleSettings
@@ -267,8 +268,9 @@ ManagedLookup = Callable[[str], "Mapping[str, Any] | None"]
 """An AWS managed policy's ARN -> its default version's document (None: not in the copy)."""
 
 
-def build_model(plans: Mapping[str, StackPlan], managed: ManagedLookup) -> AccessModel:
+def build_model(plans: Mapping[str, StackPlan], managed: ManagedLookup | None = None) -> AccessModel:
     """The model of the project whose stacks planned to `plans` (stack -> plan)."""
+    managed = managed or aws_managed_document
     created = {p.arn.lower(): (stack, p) for stack, plan in plans.items() for r in plan.roles for p in r.policies}
     roles: dict[str, Role] = {}
     for stack in sorted(plans):
@@ -855,9 +857,9 @@ def _actions(statement: Mapping[str, Any], wanted: str) -> list[str]:
 def _resources(statement: Mapping[str, Any], wanted: str) -> list[str]:
     if "Resource" in statement:
         found = [witness(p, wanted) for p in _listed(statement, "Resource")]
-        return list(dict.fromkeys(r for r in found if r is not None))
+        return list(dict.fromkeys(r or "*" for r in found if r is not None))
     excluded = _listed(statement, "NotResource")
-    own = witness(wanted, wanted)
+    own = witness(wanted, wanted) or "*"
     return [own] if own is not None and not any(glob_match(x, own) for x in excluded) else []
 
 
@@ -898,3 +900,16 @@ def who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
             if hop.decision.allowed:
                 asker._walk(principal, (role,), (hop,), found, lambda r: r.arn.lower() in useful)
     return [p for p in found if p.allowed]
+
+
+def aws_managed_document(arn: str) -> Mapping[str, Any] | None:
+    """The default version's document of the AWS managed policy `arn`, from the copy of IAM's
+    answer (crossaccount/data/aws-managed-policies.json), or None when it is not one or not there."""
+    found = AWS_MANAGED_RE.match(arn)
+    if found is None:
+        return None
+    record = aws_managed_policies().get(found.group(2))
+    if record is None or str(record.get("Arn", "")).split(":", 2)[2] != arn.split(":", 2)[2]:
+        return None
+    document: Mapping[str, Any] = record["Document"]
+    return document
