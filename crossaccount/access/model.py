@@ -763,7 +763,7 @@ class Asker:
     def _conditions(self, principal: Principal, chain: tuple[Role, ...], allowed: bool, without: bool | None) -> tuple[str, ...]:
         found: list[str] = []
         if allowed and without is False:
-            found.append("MFA (denied without it)")
+            found.append("MFA")
         for role in chain:
             s = role.settings
             if s.mfa_max_age_seconds is not None:
