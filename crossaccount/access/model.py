@@ -279,8 +279,8 @@ def build_model(plans: Mapping[str, StackPlan], managed: ManagedLookup | None = 
     principals = _people(plans, managed)
     _add_trusted(principals, plans, roles)
     by_trusted: dict[str, list[str]] = {}
-    for arn, role in sorted(roles.items()):
-        for name in sorted(role.trusted or ()):
+    for arn, model_role in sorted(roles.items()):
+        for name in sorted(model_role.trusted or ()):
             by_trusted.setdefault(name, []).append(arn)
     return AccessModel(
         principals=dict(sorted(principals.items())),
@@ -353,8 +353,8 @@ def _people(plans: Mapping[str, StackPlan], managed: ManagedLookup) -> dict[str,
             docs = [Policy(_document(a.document), f"{where} (policy {a.name})", "identity") for a in g.assume_policies]
             notes: list[str] = []
             for arn in g.managed_policy_arns:
-                found = _managed(arn, managed, {}, "identity")
-                docs.append(found) if isinstance(found, Policy) else notes.append(found)
+                attached = _managed(arn, managed, {}, "identity")
+                docs.append(attached) if isinstance(attached, Policy) else notes.append(attached)
             group_members[g.arn.lower()] = (g.name, where, list(g.members), docs, notes)
         for u in plan.users:
             arn = u.arn.lower()
@@ -366,8 +366,8 @@ def _people(plans: Mapping[str, StackPlan], managed: ManagedLookup) -> dict[str,
                 mine.append(
                     Policy(_document(ss.document), f"{_file(stack)} {key(('selfService',))} (policy {ss.name})", "identity")
                 )
-            for g in u.groups:
-                group = groups.get(g)
+            for group_name in u.groups:
+                group = groups.get(group_name)
                 if group is not None:
                     mine += group_members[group.arn.lower()][3]
             if arn not in first or (u.create and not first[arn][4]):

@@ -20,13 +20,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from crossaccount.access.model import PathAnswer, Question, who_can
+from crossaccount.access.model import WITH_MFA, PathAnswer, Question, who_can
 from crossaccount.access.types import UnsupportedPolicy
 from crossaccount.errors import SettingsError
 from tools.commands.can import (
     NOT_CONSIDERED,
     OUTCOME,
-    WITH_MFA,
     add_common,
     context_line,
     in_stack,
