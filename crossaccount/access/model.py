@@ -51,6 +51,12 @@ ARN_ACCOUNT = re.compile(r"^arn:[^:]*:[^:]*:[^:]*:(\d{12}):")
 class ControlPolicies(Protocol):
     """The organisation's SCPs and RCPs (crossaccount.access.organisation): per level, root first."""
 
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def accounts(self) -> Mapping[str, str]: ...
+
     def scps(self, account: str) -> Sequence[Sequence[Policy]]: ...
 
     def rcps(self, account: str) -> Sequence[Sequence[Policy]]: ...
@@ -551,8 +557,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Answer:
-    """`can`'s answer for one principal: every path that allows (or, when none does, why each
-    candidate path is denied)."""
+    """`can`'s answer for one principal: every path it has, allowed or denied (`shown` picks
+    those an answer shows)."""
 
     principal: Principal
     question: Question
@@ -611,6 +617,11 @@ class Asker:
         route.update(role.federated.get(principal.arn.lower(), {}))
         return route
 
+    def _org(self, account: str) -> dict[str, tuple[str, ...]]:
+        """aws:PrincipalOrgID of a principal of an account of the organisation given (RCPs read it)."""
+        organisation = self.question.organisation
+        return {"aws:PrincipalOrgID": (organisation.id,)} if organisation is not None and account in organisation.accounts else {}
+
     def _scps(self, account: str) -> Sequence[Sequence[Policy]]:
         organisation = self.question.organisation
         return organisation.scps(account) if organisation is not None else ()
@@ -622,7 +633,9 @@ class Asker:
     # steps ---------------------------------------------------------------------------------
     def assume(self, principal: Principal, role: Role, mfa: bool) -> Step:
         """The principal (a person, or a role's session when chaining) asks STS for `role`."""
-        context = merge_context(self.base(mfa), principal.context, self._route(principal, role), self.question.context)
+        context = merge_context(
+            self.base(mfa), self._org(principal.account), principal.context, self._route(principal, role), self.question.context
+        )
         request = Request(principal.caller, principal.assume_action, role.arn, role.account, context)
         identity = principal.identity if principal.caller.kind != "Federated" else ()
         decision = evaluate(
@@ -641,7 +654,9 @@ class Asker:
         cached = self._permission.get((role.arn, mfa))
         if cached is not None:
             return cached
-        context = merge_context(self.base(mfa), _role_keys(role.arn, role.account), self.question.context)
+        context = merge_context(
+            self.base(mfa), self._org(role.account), _role_keys(role.arn, role.account), self.question.context
+        )
         caller = Caller("AWS", role.arn, _session(role.arn, role.name), role.account)
         step: Step | None = None
         for action, resource in candidates(role, self.question.action, self.question.resource):
@@ -872,9 +887,14 @@ def can(model: AccessModel, principal: Principal, question: Question, asker: Ask
     else:
         paths = asker.paths(principal)
     allowed = any(p.allowed for p in paths)
-    shown = tuple(p for p in paths if p.allowed) if allowed else tuple(paths)
-    notes = tuple(dict.fromkeys(n for p in shown for n in p.notes))
-    return Answer(principal, question, allowed, shown, notes)
+    notes = tuple(dict.fromkeys(n for p in paths for n in p.notes))
+    return Answer(principal, question, allowed, tuple(paths), notes)
+
+
+def shown(paths: Sequence[PathAnswer]) -> tuple[bool, tuple[PathAnswer, ...]]:
+    """(allowed, the paths an answer shows): those that allow, or, when none does, every path with why it is denied."""
+    allowed = any(p.allowed for p in paths)
+    return allowed, tuple(p for p in paths if p.allowed) if allowed else tuple(paths)
 
 
 def who_can(model: AccessModel, question: Question) -> list[PathAnswer]:

@@ -36,6 +36,7 @@ from crossaccount.access.model import (
     Question,
     build_model,
     can,
+    shown,
     statement_dict,
     statement_text,
 )
@@ -213,14 +214,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path =
         answer = can(model, principal, question)
     except UnsupportedPolicy as error:
         raise SettingsError([f"a policy the evaluator cannot read: {error}"], OUTCOME) from None
-    shown = [p for p in answer.paths if in_stack(p, model, args.stack)]
-    allowed = any(p.allowed for p in shown)
-    if not allowed and answer.allowed:  # allowed only through other stacks' roles: show why these are denied
-        shown = []
+    allowed, paths = shown([p for p in answer.paths if in_stack(p, model, args.stack)])
     text = (
-        render_json(answer, shown, allowed, args.organisation)
+        render_json(answer, paths, allowed, args.organisation)
         if args.format == "json"
-        else render_text(answer, shown, allowed, organisation is not None)
+        else render_text(answer, paths, allowed, organisation is not None)
     )
     (out or sys.stdout).write(text)
     if args.expect is not None and (args.expect == "allow") != allowed:
