@@ -42,7 +42,7 @@ DELETE_PROD = {
 BOUNDARY = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "UpToBuckets", "Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "*"},
+        {"Sid": "UpToBuckets", "Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::prod-*"},
         {"Sid": "NeverTheCriticalOne", "Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::prod-critical"},
     ],
 }

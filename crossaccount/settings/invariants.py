@@ -27,7 +27,11 @@ def parse_invariants(raw: dict[str, Any], problems: list[str]) -> list[AccessInv
         return []
     found: list[AccessInvariant] = []
     names: dict[str, int] = {}
-    for i, item in enumerate(value):
+    for i, given in enumerate(value):
+        item = given
+        if isinstance(given, dict) and "allow" in given and not isinstance(given["allow"], list) and given["allow"] != "none":
+            problems.append(f"{key((KEY, i, 'allow'))}: got {show(given['allow'])}; expected a list of principals, or none")
+            item = {**given, "allow": "none"}  # one problem for the one mistake; the rest is still checked
         invariant = parse(AccessInvariant, item, (KEY, i), problems)
         if invariant is None:
             continue
