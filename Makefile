@@ -14,7 +14,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan review check check-all verify bench-org bench-guardrails bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
+.PHONY: plan review check check-all can who-can verify bench-org bench-guardrails bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
 
 venv: $(VENV)/.installed
 dev-venv: $(VENV)/.installed-dev
@@ -72,6 +72,17 @@ check: venv
 # in one account, each person's managed policies over all stacks): exit 2 / 1 / 0 like check.
 check-all: venv
 	@$(PY) -m tools check --all --format $(FORMAT)
+
+# Who can do what, offline, from the plans of every stack (docs/access.md):
+# make can WHO=random_user ACTION=s3:ListAllMyBuckets RESOURCE='*' [ROLES_OF=staging] [CONTEXT="k=v k2=v2"]
+#          [ORG=org-folder] [EXPECT=allow|deny] [FORMAT=json]
+# make who-can ACTION=s3:DeleteBucket RESOURCE='arn:aws:s3:::prod-*' [ROLES_OF=...] [CONTEXT=...] [ORG=...] [FORMAT=json]
+ACCESS_OPTIONS = $(if $(ROLES_OF),--stack $(ROLES_OF)) $(foreach c,$(CONTEXT),--context $(c)) $(if $(ORG),--organisation $(ORG)) --format $(FORMAT)
+can: venv
+	@$(PY) -m tools can '$(WHO)' '$(ACTION)' '$(RESOURCE)' $(ACCESS_OPTIONS) $(if $(EXPECT),--expect $(EXPECT))
+
+who-can: venv
+	@$(PY) -m tools who-can '$(ACTION)' '$(RESOURCE)' $(ACCESS_OPTIONS)
 
 # make verify STACK=utils [FORMAT=json] [OUTPUTS=outputs.json] [MFA=123456]
 verify: venv

@@ -583,6 +583,16 @@ class Answer:
         return tuple(seen)
 
 
+def base_context(mfa: bool) -> dict[str, tuple[str, ...]]:
+    """What a request carries before the principal's keys and `--context`: `WITH_MFA`, or without its MFA keys."""
+    return dict(WITH_MFA) if mfa else {k: v for k, v in WITH_MFA.items() if k not in MFA_KEYS}
+
+
+def question_context(question: Question) -> dict[str, tuple[str, ...]]:
+    """The context the answer is for (the MFA side): the base, then the person's `--context`."""
+    return merge_context(base_context(not question.pins_mfa), question.context)
+
+
 def merge_context(*layers: Context) -> dict[str, tuple[str, ...]]:
     """Later layers win; keys compared ignoring case, as AWS compares condition key names."""
     merged: dict[str, tuple[str, str, tuple[str, ...]]] = {}
@@ -604,9 +614,7 @@ class Asker:
 
     # context -------------------------------------------------------------------------------
     def base(self, mfa: bool) -> dict[str, tuple[str, ...]]:
-        if mfa or self.question.pins_mfa:
-            return dict(WITH_MFA)
-        return {k: v for k, v in WITH_MFA.items() if k not in MFA_KEYS}
+        return base_context(mfa and not self.question.pins_mfa)
 
     def _route(self, principal: Principal, role: Role) -> dict[str, tuple[str, ...]]:
         route: dict[str, tuple[str, ...]] = {}

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from crossaccount.access.model import (
-    WITH_MFA,
     AccessModel,
     Answer,
     ControlPolicies,
@@ -36,6 +35,7 @@ from crossaccount.access.model import (
     Question,
     build_model,
     can,
+    question_context,
     shown,
     statement_dict,
     statement_text,
@@ -138,8 +138,7 @@ def in_stack(path: PathAnswer, model: AccessModel, stack: str | None) -> bool:
 
 
 def context_line(question: Question) -> str:
-    shown = {**({} if question.pins_mfa else WITH_MFA), **question.context}
-    pairs = ", ".join(f"{k}={'|'.join(v)}" for k, v in shown.items())
+    pairs = ", ".join(f"{k}={'|'.join(v)}" for k, v in question_context(question).items())
     mfa = "" if question.pins_mfa else "; each path also says whether it holds without MFA"
     return f"context: {visible(pairs)} and each principal's own keys (aws:PrincipalArn, aws:username, tags){mfa}"
 
@@ -199,7 +198,7 @@ def render_json(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, orga
         "through": list(through),
         "because": list(because.values()),
         "paths": [p.as_dict() for p in paths],
-        "context": {k: list(v) for k, v in {**({} if answer.question.pins_mfa else WITH_MFA), **answer.question.context}.items()},
+        "context": {k: list(v) for k, v in question_context(answer.question).items()},
         "organisation": str(organisation) if organisation is not None else None,
         "notes": [NOT_CONSIDERED] if organisation is None else [],
     }

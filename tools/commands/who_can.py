@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from crossaccount.access.model import WITH_MFA, PathAnswer, Question, who_can
+from crossaccount.access.model import PathAnswer, Question, question_context, who_can
 from crossaccount.access.types import UnsupportedPolicy
 from crossaccount.errors import SettingsError
 from tools.commands.can import (
@@ -63,7 +63,7 @@ def render_json(question: Question, paths: Sequence[PathAnswer], organisation: P
         "resource": question.resource,
         "principals": sorted({p.principal.label for p in paths}),
         "paths": [p.as_dict() for p in paths],
-        "context": {k: list(v) for k, v in {**({} if question.pins_mfa else WITH_MFA), **question.context}.items()},
+        "context": {k: list(v) for k, v in question_context(question).items()},
         "organisation": str(organisation) if organisation is not None else None,
         "notes": [NOT_CONSIDERED] if organisation is None else [],
     }
