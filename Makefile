@@ -14,7 +14,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan review check check-all can who-can verify bench-org bench-guardrails bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
+.PHONY: plan review check check-all can who-can verify bench-org bench-access bench-guardrails bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
 
 venv: $(VENV)/.installed
 dev-venv: $(VENV)/.installed-dev
@@ -105,6 +105,10 @@ managed-policies: venv
 # The whole organisation: 1,000 people, a people's stack and 50 roles-only stacks of 8 roles (JSON figures).
 bench-org: dev-venv
 	@$(PY) -m tools.benchmark.organisation $(if $(REPEAT),--repeat $(REPEAT))
+
+# The access model on the same organisation: build, one `can`, `who-can` over everyone (JSON figures).
+bench-access: dev-venv
+	@$(PY) -m tools.benchmark.access $(if $(REPEAT),--repeat $(REPEAT))
 
 # These guardrails, cloudsplaining and Parliament on the escalation and precision corpora, in one run;
 # WRITE=docs/guardrails.md writes the table between its compare markers.

@@ -54,7 +54,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "render",
         "offline",
     ),
-    "benchmark": ("base", "tools-base", "offline", "commands"),
+    # access, pipeline: tools/benchmark/access.py times the access model in-process (make bench-access)
+    "benchmark": ("base", "tools-base", "offline", "commands", "access", "pipeline"),
     "cli": ("base", "guardrails", "tools-base", "offline", "commands", "benchmark"),
 }
 
