@@ -66,9 +66,11 @@ def compile_pattern(
 ) -> re.Pattern[str] | None:
     """`text` as an anchored regular expression: `*` and `?` as wildcards when `wildcards`, policy
     variables substituted as literal text when `variables`; None when a variable has no value."""
+    if not variables or "${" not in text:
+        return _plain(text, wildcards, ignore_case)
     parts: list[str] = []
     position = 0
-    for found in _VARIABLE.finditer(text) if variables else ():
+    for found in _VARIABLE.finditer(text):
         parts.append(_literal_or_wild(text[position : found.start()], wildcards))
         value = _variable_value(found.group(1), context)
         if value is None:
@@ -77,6 +79,12 @@ def compile_pattern(
         position = found.end()
     parts.append(_literal_or_wild(text[position:], wildcards))
     return _compiled("".join(parts), ignore_case)
+
+
+@lru_cache(maxsize=8192)
+def _plain(text: str, wildcards: bool, ignore_case: bool) -> re.Pattern[str]:
+    """A pattern without policy variables, compiled once (the same patterns recur in every request)."""
+    return _compiled(_literal_or_wild(text, wildcards), ignore_case)
 
 
 @lru_cache(maxsize=4096)
@@ -179,6 +187,10 @@ def _binary(value: str, wanted: str, context: Context, variables: bool) -> bool:
     return value == wanted
 
 
+def _arn(value: str, wanted: str, context: Context, variables: bool) -> bool:
+    return arn_matches(wanted, value, context, variables)
+
+
 def _ip_match(value: str, wanted: str, context: Context, variables: bool) -> bool:
     del context, variables
     return _ip(value, wanted)
@@ -211,10 +223,10 @@ OPERATORS: dict[str, tuple[Matcher, bool]] = {
     "IpAddress": (_ip_match, False),
     "NotIpAddress": (_ip_match, True),
     # ArnEquals and ArnLike behave alike: both read wildcards in each part (the operators page).
-    "ArnEquals": (arn_matches, False),
-    "ArnLike": (arn_matches, False),
-    "ArnNotEquals": (arn_matches, True),
-    "ArnNotLike": (arn_matches, True),
+    "ArnEquals": (_arn, False),
+    "ArnLike": (_arn, False),
+    "ArnNotEquals": (_arn, True),
+    "ArnNotLike": (_arn, True),
 }
 
 
