@@ -611,6 +611,7 @@ class Asker:
         self.question = question
         self._permission: dict[tuple[str, bool], Step] = {}
         self._edges: dict[str, tuple[str, ...]] = {}
+        self._identity_deny: dict[str, bool] = {}
 
     # context -------------------------------------------------------------------------------
     def base(self, mfa: bool) -> dict[str, tuple[str, ...]]:
@@ -778,10 +779,27 @@ class Asker:
         me = principal
         for i, role in enumerate(chain):
             own = i == 0 and principal.role_arn is not None and role.arn == principal.role_arn
-            if not own and not self.assume(me, role, False).decision.allowed:
+            if not own and (self._denies_any_role(me) or not self.assume(me, role, False).decision.allowed):
                 return False
             me = self.model.principals[f"role:{role.arn.lower()}"]
         return self.permission(chain[-1], False).decision.allowed
+
+    def _denies_any_role(self, principal: Principal) -> bool:
+        """Whether the principal's own policies deny its assume action without MFA whatever the
+        role (the self-service Deny): an explicit Deny wins over anything the role's trust says,
+        so one evaluation answers for every role. Only when each Deny statement of its policies
+        names Resource "*" (else the role's ARN could matter, and each role is evaluated)."""
+        cached = self._identity_deny.get(principal.arn)
+        if cached is not None:
+            return cached
+        denies = False
+        if principal.caller.kind != "Federated" and all(_any_resource(p) for p in principal.identity):
+            context = merge_context(self.base(False), self._org(principal.account), principal.context, self.question.context)
+            request = Request(principal.caller, principal.assume_action, "*", principal.account, context)
+            decision = evaluate(request, identity=principal.identity, boundary=principal.boundary)
+            denies = any(ref.effect == "Deny" for ref in decision.because)
+        self._identity_deny[principal.arn] = denies
+        return denies
 
     def _conditions(self, principal: Principal, chain: tuple[Role, ...], allowed: bool, without: bool | None) -> tuple[str, ...]:
         found: list[str] = []
@@ -806,6 +824,13 @@ def _notes(principal: Principal, chain: tuple[Role, ...]) -> tuple[str, ...]:
     for role in chain:
         notes += [f"{role.name}: {u}" for u in role.unknown]
     return tuple(notes)
+
+
+def _any_resource(policy: Policy) -> bool:
+    """Every Deny statement of the policy names Resource "*" (and no NotResource)."""
+    return all(
+        _listed(s, "Resource") == ["*"] and "NotResource" not in s for s in _statements(policy) if s.get("Effect") == "Deny"
+    )
 
 
 def _statements(policy: Policy) -> list[Mapping[str, Any]]:
