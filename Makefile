@@ -14,7 +14,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan review check check-all can who-can verify bench-org bench-access bench-guardrails bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
+.PHONY: plan review analyze check check-all can who-can verify bench-org bench-access bench-guardrails bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
 
 venv: $(VENV)/.installed
 dev-venv: $(VENV)/.installed-dev
@@ -64,6 +64,13 @@ OUT ?= review
 review: venv
 	@$(PY) -m tools review --project-dir . --base $(BASE) --out $(OUT) > review.md
 	@echo "review.md: the comment; $(OUT)/: each stack's whole review and plan" >&2
+
+# make analyze [BASE=origin/main] [OUT=review] [PROFILE=ci-analyze] [REGION=us-east-1] [DRY_RUN=1]
+#              [DENY_ACTIONS="iam:CreateUser iam:PassRole"] [RESOURCES="*"]
+# Optional, calls AWS and is charged per custom policy check (docs/analyze.md): make review, then IAM
+# Access Analyzer's checks of each policy document the change adds or changes; nothing changed: no call.
+analyze: review
+	@$(PY) -m tools analyze --review-dir $(OUT) $(if $(PROFILE),--profile $(PROFILE)) $(if $(REGION),--region $(REGION)) $(if $(DRY_RUN),--dry-run) $(foreach a,$(DENY_ACTIONS),--deny-action '$(a)') $(foreach r,$(RESOURCES),--resource '$(r)') --format $(FORMAT)
 
 check: venv
 	@$(PY) -m tools check --stack $(STACK) --format $(FORMAT)

@@ -11,7 +11,7 @@ import pytest
 
 from crossaccount.access.organisation import Organisation, read_organisation
 from crossaccount.access.types import Policy
-from crossaccount.inputs import OrganisationError
+from crossaccount.inputs import OrganisationError, OrganisationFolder
 from crossaccount.read.organisation import read_organisation_folder
 from tests.organisation_folder import (
     DENY_EXTERNAL_S3,
@@ -326,3 +326,45 @@ def test_a_folder_that_is_not_a_folder(tmp_path: Path) -> None:
         "nowhere/: cannot be read as a folder (No such file or directory); "
         "expected what `aws organizations ... --output json` prints (docs/organisation-policies.md)"
     ]
+
+
+def _paths(value: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += _paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += _paths(v, (*path, i))
+    return found
+
+
+def _replaced(value: object, path: tuple[str | int, ...], new: object) -> object:
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)  # type: ignore[call-overload]
+    copy[path[0]] = _replaced(copy[path[0]], path[1:], new)
+    return copy
+
+
+def test_any_value_of_any_file_replaced_is_read_or_refused_never_a_crash() -> None:
+    """Every key of every file, replaced by each JSON type: the reader returns an organisation or
+    raises its one OrganisationError; never a KeyError, TypeError or AttributeError."""
+    files = example().files()
+    contents = {n: json.loads(d["Policy"]["Content"]) for n, d in files.items() if n.startswith("policy-")}
+    replacements: list[object] = [None, 7, "x", [], {}, [{}], {"Id": 1}]
+    tried, refused = 0, []
+    for name, data in files.items():
+        for path in _paths(data):
+            for new in replacements:
+                mutated = {**files, name: _replaced(data, path, new)}
+                dropped = path[:2] in ((), ("Policy",), ("Policy", "Content"))
+                kept = {n: c for n, c in contents.items() if not (n == name and dropped)}
+                try:
+                    read_organisation(OrganisationFolder("org/", mutated, kept))
+                except OrganisationError as error:
+                    refused.append(error.problems)
+                tried += 1
+    assert tried > 1_000
+    assert len(refused) > tried // 2
+    assert all(problems and all(p.startswith("org/") for p in problems) for problems in refused)

@@ -36,6 +36,10 @@ COMMANDS = {
     "bench": ("tools.benchmark.bench", "time the program under the mocks for stacks of growing size"),
     "policypack": ("tools.commands.policypack", "write a copy of the policy pack that runs without this repository"),
     "managed-policies": ("tools.commands.managed_policies", "refresh the copy of AWS's managed policies from IAM's API"),
+    "analyze": (
+        "tools.commands.analyze",
+        "optional: IAM Access Analyzer's checks of the changed policy documents (calls AWS, charged)",
+    ),
     "docs": ("tools.commands.docs", "write the tables of docs/ that restate the code (settings, rules) from the code"),
 }
 

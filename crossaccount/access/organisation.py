@@ -133,15 +133,20 @@ class _Reader:
             return None
         return value
 
-    def listing(self, name: str, key: str) -> list[Any]:
+    def listing(self, name: str, key: str) -> list[Any] | None:
         """The list under `key` of a listing file, every page of it (the CLI joins the pages,
-        and prints a NextToken only when told to stop part-way: --max-items, --no-paginate)."""
+        and prints a NextToken only when told to stop part-way: --max-items, --no-paginate);
+        None (reported) when the file has no such list."""
         data = self.folder.files.get(name)
         if not isinstance(data, dict) or not isinstance(data.get(key), list):
+            found = data.get(key) if isinstance(data, dict) else data
             self.problem(
-                name, (key,), data.get(key) if isinstance(data, dict) else data, f"a list (the top level: {{{key!r}: [...]}})"
+                name,
+                (key,) if isinstance(data, dict) else (),
+                found,
+                f"a list under {key!r} (what the CLI prints: {{{key!r}: [...]}})",
             )
-            return []
+            return None
         if "NextToken" in data:
             self.problem(
                 name,
@@ -183,11 +188,9 @@ class _Reader:
     def root(self) -> tuple[str | None, frozenset[ControlKind]]:
         name = "roots.json"
         roots = self.listing(name, "Roots")
-        if not roots:
-            if name in self.folder.files and isinstance(self.folder.files[name].get("Roots"), list):
-                self.problem(name, ("Roots",), roots, "exactly one root (an organisation has one)")
+        if roots is None:
             return None, frozenset()
-        if len(roots) > 1:
+        if len(roots) != 1:
             self.problem(
                 name,
                 ("Roots",),
@@ -200,13 +203,15 @@ class _Reader:
         if not isinstance(types, list) or not all(isinstance(t, dict) for t in types):
             self.problem(name, ("Roots", 0, "PolicyTypes"), types, "a list of {Type, Status} (what list-roots prints)")
             return root_id, frozenset()
-        pairs = {(t.get("Type"), t.get("Status")) for t in types}
+        pairs = {
+            (t.get("Type"), t.get("Status")) for t in types if isinstance(t.get("Type"), str) and isinstance(t.get("Status"), str)
+        }
         return root_id, frozenset(k for k, t in POLICY_TYPES.items() if (t, "ENABLED") in pairs)
 
     def accounts(self) -> dict[str, str]:
         name = "accounts.json"
         found: dict[str, str] = {}
-        for i, account in enumerate(self.listing(name, "Accounts")):
+        for i, account in enumerate(self.listing(name, "Accounts") or []):
             account_id = self.field(name, account, ("Accounts", i, "Id"), ACCOUNT_ID, "an account id (12 digits)")
             if account_id is None:
                 continue
@@ -219,7 +224,7 @@ class _Reader:
     def policies(self, kind: ControlKind, attached: dict[tuple[ControlKind, str], list[Policy]]) -> None:
         name = f"policies-{POLICY_TYPES[kind]}.json"
         seen: set[str] = set()
-        for i, summary in enumerate(self.listing(name, "Policies")):
+        for i, summary in enumerate(self.listing(name, "Policies") or []):
             policy_id = self.field(
                 name, summary, ("Policies", i, "Id"), POLICY_ID, "a policy id (p- and 8 to 128 letters, digits or _)"
             )
@@ -286,9 +291,9 @@ class _Reader:
             self.missing(name, f"{policy_id} is listed", f"list-targets-for-policy --policy-id {policy_id}")
             return []
         found: list[str] = []
-        for i, target in enumerate(self.listing(name, "Targets")):
+        for i, target in enumerate(self.listing(name, "Targets") or []):
             kind = target.get("Type") if isinstance(target, dict) else None
-            if kind not in TARGET_ID:
+            if not isinstance(kind, str) or kind not in TARGET_ID:
                 self.problem(name, ("Targets", i, "Type"), kind, "ACCOUNT, ORGANIZATIONAL_UNIT or ROOT")
                 continue
             target_id = self.field(
@@ -332,6 +337,8 @@ class _Reader:
             self.missing(name, why, f"list-parents --child-id {child}")
             return None
         parents = self.listing(name, "Parents")
+        if parents is None:
+            return None
         if len(parents) != 1:
             ids = [p.get("Id") if isinstance(p, dict) else p for p in parents]
             self.problem(name, ("Parents",), ids, "exactly one parent (an account or OU has one)")
