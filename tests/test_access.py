@@ -12,6 +12,8 @@ the identity policy and the boundary, and an explicit Deny in either wins).
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any
@@ -139,7 +141,7 @@ def test_can_names_both_roles_and_the_exact_statements_of_each_path(
         ("policies/staging_artifacts_read.json", 0),
     ]
     assert {p["withoutMfa"] for p in result["paths"]} == {"denied"}
-    assert result["notes"] == ["SCPs and RCPs were not considered (give --organisation DIR: docs/access.md)"]
+    assert result["notes"] == ["SCPs and RCPs were not considered (give --organisation DIR: docs/organisation-policies.md)"]
 
 
 def test_can_text_is_the_documented_answer(fixture_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -156,7 +158,7 @@ def test_can_text_is_the_documented_answer(fixture_project: Path, capsys: pytest
         "    Allow policies/staging_artifacts_read.json Statement[2] (ReadTheArtifacts)\n"
         "context: aws:MultiFactorAuthPresent=true, aws:MultiFactorAuthAge=0, aws:SecureTransport=true and each "
         "principal's own keys (aws:PrincipalArn, aws:username, tags); each path also says whether it holds without MFA\n"
-        "SCPs and RCPs were not considered (give --organisation DIR: docs/access.md)\n"
+        "SCPs and RCPs were not considered (give --organisation DIR: docs/organisation-policies.md)\n"
     )
 
 
@@ -383,3 +385,14 @@ def test_witness_is_a_string_both_patterns_match() -> None:
     assert witness("arn:aws:s3:::prod-*", "arn:aws:s3:::*-logs") == "arn:aws:s3:::prod-logs"
     assert witness("iam:Get*", "iam:*User", ignore_case=True) == "iam:GetUser"
     assert witness("s3:Get*", "s3:Put*") is None
+
+
+def test_the_examples_of_docs_access_md_are_the_commands_real_output(
+    fixture_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "access.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```console\n\$ python -m tools ((?:can|who-can) [^\n]*)\n(.*?)```", page, re.DOTALL)
+    assert len(blocks) == 3
+    for command, shown in blocks:
+        code, out, _ = run(capsys, fixture_project, *shlex.split(command))
+        assert (code, out) == (0, shown), command

@@ -54,7 +54,7 @@ from tools.render.escape import visible
 
 FORMATS = ("text", "json")
 CONTEXT_KEY = re.compile(r"^[A-Za-z0-9_.-]+:[\x21-\x7e]+\Z", re.ASCII)
-NOT_CONSIDERED = "SCPs and RCPs were not considered (give --organisation DIR: docs/access.md)"
+NOT_CONSIDERED = "SCPs and RCPs were not considered (give --organisation DIR: docs/organisation-policies.md)"
 OUTCOME = "nothing was evaluated"
 
 
