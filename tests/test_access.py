@@ -320,6 +320,38 @@ def test_the_model_is_built_once_and_answers_many_questions(project: Path) -> No
     assert (first.allowed, second.allowed) == (True, False)
 
 
+def test_permission_sets_and_providers_are_principals_with_what_the_trust_pins(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A permission set's role (the trust's ArnLike pattern, the suffix as zeros), a SAML and an
+    OIDC provider of the target account: each reaches the role, the answer names what is taken
+    on trust (identity-center.md)."""
+    stacks = people()
+    oidc = f"arn:aws:iam::{PROD}:oidc-provider/token.actions.githubusercontent.com"
+    saml = f"arn:aws:iam::{PROD}:saml-provider/Okta"
+    stacks["roles"]["prod-read"].update(
+        trustedPermissionSets=["ReadOnly"],
+        ssoRegion="eu-west-1",
+        ssoStartUrl="https://acme.awsapps.com/start",
+        trustedSamlProviders=[saml],
+        trustedOidcProviders=[{"arn": oidc, "audience": "sts.amazonaws.com", "subject": "repo:acme/app:ref:refs/heads/main"}],
+    )
+    write(project, people=stacks)
+    result = answer(capsys, project, "who-can", "s3:ListAllMyBuckets", "*")
+    read = f"arn:aws:iam::{PROD}:role/prod-read"
+    rows = {p["principal"]: p for p in result["paths"] if p["through"] == [read]}
+    assert sorted(rows) == ["alice", f"oidc:{oidc}", "permission-set:ReadOnly", f"saml:{saml}"]
+    assert rows[f"oidc:{oidc}"]["conditions"] == [
+        "token token.actions.githubusercontent.com:aud = sts.amazonaws.com (prod-read)",
+        "token token.actions.githubusercontent.com:sub = repo:acme/app:ref:refs/heads/main (prod-read)",
+    ]
+    assert rows["permission-set:ReadOnly"]["principalArn"] == (
+        f"arn:aws:iam::{SOURCE}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnly_0000000000000000"
+    )
+    assert rows["permission-set:ReadOnly"]["withoutMfa"] == "allowed"  # Identity Center enforces MFA at sign-in
+    assert rows["permission-set:ReadOnly"]["notes"][0].startswith("permission set ReadOnly: its role is ")
+
+
 # --- hostile input -------------------------------------------------------------------------------
 
 
