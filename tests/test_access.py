@@ -352,6 +352,17 @@ def test_permission_sets_and_providers_are_principals_with_what_the_trust_pins(
     assert rows["permission-set:ReadOnly"]["notes"][0].startswith("permission set ReadOnly: its role is ")
 
 
+def test_a_secret_external_id_is_never_printed(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stacks = people()
+    stacks["roles"]["vendor"]["externalId"] = {"secure": "v1:c2VjcmV0LWNpcGhlcnRleHQ="}
+    write(project, people=stacks)
+    code, out, _ = run(capsys, project, "can", "bob", "s3:ListAllMyBuckets", "*")
+    assert code == 0
+    assert "conditions: MFA; sts:ExternalId [secret] (vendor)" in out
+    assert "c2VjcmV0" not in out
+    assert "c2VjcmV0" not in run(capsys, project, "who-can", "s3:ListAllMyBuckets", "*", "--format", "json")[1]
+
+
 # --- hostile input -------------------------------------------------------------------------------
 
 
