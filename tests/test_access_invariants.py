@@ -159,3 +159,22 @@ def test_two_invariants_whose_names_differ_only_by_case_are_refused(project: Pat
         'cross-account-roles:accessInvariants[1].name: "no-iam" is also the name of cross-account-roles:accessInvariants[0]'
         in err
     )
+
+
+def test_invariants_are_not_judged_while_another_stack_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    prod = {
+        "target": {"accountId": "555566667777", "region": "eu-north-1"},
+        "roles": {"reader": {"trustedUsers": ["alice"], "policyFiles": ["role_permissions_policy.json"]}},
+        "accessInvariants": [{"name": "no-iam", "action": "iam:*", "resource": "*", "allow": "none"}],
+    }
+    broken = {
+        "target": {"accountId": "666677778888", "region": "eu-north-1"},
+        "roles": {"r": {"trustedUsers": ["alice"], "maxSessionDuration": 5}},
+    }
+    write(project, people=people(), prod=prod, broken=broken)
+    code, out, _ = run(capsys, project, "check", "--stack", "prod")
+    assert code == 1
+    assert (
+        "error ACCESS_INVARIANT cross-account-roles:accessInvariants: not checked: Pulumi.broken.yaml, Pulumi.people.yaml "
+        "are refused by their settings, and the access model needs every stack"
+    ) in out

@@ -98,7 +98,8 @@ def not_checked(invariants: Sequence[AccessInvariant], refused: Sequence[str]) -
             RULE,
             ERROR,
             key((KEY,)),
-            f"not checked: {', '.join(refused)} refused by its settings, and the access model needs every stack "
+            f"not checked: {', '.join(refused)} {'is' if len(refused) == 1 else 'are'} refused by "
+            f"{'its' if len(refused) == 1 else 'their'} settings, and the access model needs every stack "
             "(a refused stack's roles and grants would be missing); fix that stack first",
         )
     ]
