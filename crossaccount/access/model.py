@@ -646,7 +646,9 @@ class Asker:
             self.base(mfa), self._org(principal.account), principal.context, self._route(principal, role), self.question.context
         )
         request = Request(principal.caller, principal.assume_action, role.arn, role.account, context)
-        identity = principal.identity if principal.caller.kind != "Federated" else ()
+        identity = tuple(_narrowed(p, principal.assume_action, role.arn) for p in principal.identity)
+        if principal.caller.kind == "Federated":
+            identity = ()
         decision = evaluate(
             request,
             identity=identity,
@@ -824,6 +826,70 @@ def _notes(principal: Principal, chain: tuple[Role, ...]) -> tuple[str, ...]:
     for role in chain:
         notes += [f"{role.name}: {u}" for u in role.unknown]
     return tuple(notes)
+
+
+PLACEHOLDER: Mapping[str, Any] = {"Effect": "Allow", "Action": "none:NeverMatches", "Resource": "arn:none:none:::none"}
+"""What stands in for a statement that cannot apply to a request (`_narrowed`): its index stays."""
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A policy's statements as `_narrowed` reads them: per statement, its Action patterns (None:
+    NotAction) and its exact Resource ARNs apart from its patterns (None: NotResource or none)."""
+
+    statements: tuple[tuple[Mapping[str, Any], tuple[str, ...] | None, frozenset[str] | None, tuple[str, ...]], ...]
+
+
+_PREPARED: dict[int, tuple[Policy, _Prepared]] = {}
+
+
+def _prepared(policy: Policy) -> _Prepared:
+    found = _PREPARED.get(id(policy))
+    if found is not None and found[0] is policy:
+        return found[1]
+    rows = []
+    for s in _statements(policy):
+        actions = tuple(_listed(s, "Action")) if "Action" in s else None
+        if "Resource" in s and "NotResource" not in s:
+            listed = _listed(s, "Resource")
+            exact = frozenset(r for r in listed if not is_pattern(r) and "${" not in r)
+            rows.append((s, actions, exact, tuple(r for r in listed if r not in exact)))
+        else:
+            rows.append((s, actions, None, ()))
+    prepared = _Prepared(tuple(rows))
+    _PREPARED[id(policy)] = (policy, prepared)
+    return prepared
+
+
+def _narrowed(policy: Policy, action: str, resource: str) -> Policy:
+    """`policy` as it applies to one request for `action` on the exact `resource`: a statement
+    whose Action cannot match, or whose Resource names none that can, stands as `PLACEHOLDER`
+    (its index kept, so every statement named still is the policy's own); a Resource list keeps
+    only what may match (by the wildcard match, which lets `*` span colons and so keeps at least
+    what IAM's part-by-part match would). The decision on that request is the same; the
+    evaluation is faster on long lists (a person's assume-role policy names every role)."""
+    if not isinstance(policy.document, Mapping) or not isinstance(policy.document.get("Statement"), list):
+        return policy
+    changed = False
+    statements: list[Mapping[str, Any]] = []
+    for statement, actions, exact, patterns in _prepared(policy).statements:
+        if actions is not None and not any(glob_match(a, action, ignore_case=True) for a in actions):
+            statements.append(PLACEHOLDER)
+            changed = True
+            continue
+        if exact is None:
+            statements.append(statement)
+            continue
+        kept = [resource] if resource in exact else []
+        kept += [p for p in patterns if "${" in p or glob_match(p, resource)]
+        if len(kept) == len(exact) + len(patterns):
+            statements.append(statement)
+            continue
+        changed = True
+        statements.append({**statement, "Resource": kept} if kept else PLACEHOLDER)
+    if not changed:
+        return policy
+    return Policy({**policy.document, "Statement": statements}, policy.source, policy.kind)
 
 
 def _any_resource(policy: Policy) -> bool:

@@ -35,33 +35,38 @@ from tools.benchmark.organisation import add_arguments, organisation, write_proj
 T = TypeVar("T")
 
 
-def best_of(repeat: int, work: Callable[[], T]) -> tuple[float, T]:
-    best, result = float("inf"), None
+def best_of(repeat: int, work: Callable[[], T]) -> tuple[float, T, float]:
+    """(the minimum wall clock, the result, the minimum CPU time of this process) of `repeat` runs:
+    on a shared machine the CPU time is the figure that does not depend on the other processes."""
+    best, best_cpu, result = float("inf"), float("inf"), None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = work()
-        best = min(best, time.perf_counter() - start)
+        best, best_cpu = min(best, time.perf_counter() - start), min(best_cpu, time.process_time() - cpu)
     assert result is not None
-    return best, result
+    return best, result, best_cpu
 
 
 def measure(directory: Path, repeat: int, person: str) -> dict[str, Any]:
-    plans_s, results = best_of(1, lambda: check_organisation(directory))
+    plans_s, results, _ = best_of(1, lambda: check_organisation(directory))
     plans = {s: r.plan for s, r in results.items() if isinstance(r, Checked)}
-    build_s, model = best_of(repeat, lambda: build_model(plans))
+    build_s, model, build_cpu = best_of(repeat, lambda: build_model(plans))
     question = Question("s3:ListAllMyBuckets", "*")
     principal = find(model.principals, person)
-    can_s, answer = best_of(repeat, lambda: can(model, principal, question))
-    who_s, paths = best_of(repeat, lambda: who_can(model, question))
+    can_s, answer, can_cpu = best_of(repeat, lambda: can(model, principal, question))
+    who_s, paths, who_cpu = best_of(repeat, lambda: who_can(model, question))
     return {
         "stacks_planned": len(plans),
         "plans_seconds": round(plans_s, 2),
         "model_build_seconds": round(build_s, 3),
+        "model_build_cpu_seconds": round(build_cpu, 3),
         "principals": len(model.principals),
         "roles": len(model.roles),
         "can_seconds": round(can_s, 3),
+        "can_cpu_seconds": round(can_cpu, 3),
         "can_paths_allowed": sum(p.allowed for p in answer.paths),
         "who_can_seconds": round(who_s, 3),
+        "who_can_cpu_seconds": round(who_cpu, 3),
         "who_can_principals": len({p.principal.arn for p in paths}),
         "who_can_paths": len(paths),
     }
