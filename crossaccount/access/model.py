@@ -847,7 +847,7 @@ def _prepared(policy: Policy) -> _Prepared:
     found = _PREPARED.get(id(policy))
     if found is not None and found[0] is policy:
         return found[1]
-    rows = []
+    rows: list[tuple[Mapping[str, Any], tuple[str, ...] | None, frozenset[str] | None, tuple[str, ...]]] = []
     for s in _statements(policy):
         actions = tuple(_listed(s, "Action")) if "Action" in s else None
         if "Resource" in s and "NotResource" not in s:
