@@ -21,9 +21,10 @@ from typing import Any
 import pytest
 import yaml
 
-from crossaccount.access.model import AccessModel, Question, build_model, can, witness
+from crossaccount.access.evaluate import evaluate
+from crossaccount.access.model import AccessModel, Asker, Question, build_model, can, merge_context, witness
 from crossaccount.access.principals import Principal, find
-from crossaccount.access.types import Caller
+from crossaccount.access.types import Caller, Request
 from crossaccount.errors import SettingsError
 from crossaccount.pipeline import Checked, check_organisation
 from tests.organisation_folder import example
@@ -439,3 +440,23 @@ def test_the_examples_of_docs_access_md_are_the_commands_real_output(
     for command, shown in blocks:
         code, out, _ = run(capsys, fixture_project, *shlex.split(command))
         assert (code, out) == (0, shown), command
+
+
+@pytest.mark.parametrize("mfa", [True, False])
+def test_narrowing_a_persons_policies_never_changes_a_decision(project: Path, mfa: bool) -> None:
+    """Every (person, role) AssumeRole request: the narrowed identity policies (`_narrowed`) and
+    the policies as deployed give the same decision, by the same statements."""
+    model = model_of(project)
+    asker = Asker(model, Question("s3:DeleteBucket", "arn:aws:s3:::prod-logs"))
+    people = [p for p in model.principals.values() if p.kind == "user"]
+    compared = 0
+    for person in people:
+        for role in model.roles.values():
+            narrowed = asker.assume(person, role, mfa).decision
+            external = role.settings.external_id
+            context = merge_context(asker.base(mfa), person.context, {"sts:ExternalId": (external,)} if external else {})
+            request = Request(person.caller, "sts:AssumeRole", role.arn, role.account, context)
+            whole = evaluate(request, identity=person.identity, resource=(role.trust,))
+            assert (narrowed.allowed, narrowed.because) == (whole.allowed, whole.because), (person.name, role.name)
+            compared += 1
+    assert compared == 3 * 5
