@@ -612,6 +612,7 @@ class Asker:
         self._permission: dict[tuple[str, bool], Step] = {}
         self._edges: dict[str, tuple[str, ...]] = {}
         self._identity_deny: dict[str, bool] = {}
+        self._idle_policies: dict[tuple[str, bool], frozenset[int]] = {}
 
     # context -------------------------------------------------------------------------------
     def base(self, mfa: bool) -> dict[str, tuple[str, ...]]:
@@ -646,7 +647,8 @@ class Asker:
             self.base(mfa), self._org(principal.account), principal.context, self._route(principal, role), self.question.context
         )
         request = Request(principal.caller, principal.assume_action, role.arn, role.account, context)
-        identity = tuple(_narrowed(p, principal.assume_action, role.arn) for p in principal.identity)
+        idle = self._idle(principal, mfa)
+        identity = tuple(_narrowed(p, principal.assume_action, role.arn) for p in principal.identity if id(p) not in idle)
         if principal.caller.kind == "Federated":
             identity = ()
         decision = evaluate(
@@ -786,6 +788,26 @@ class Asker:
             me = self.model.principals[f"role:{role.arn.lower()}"]
         return self.permission(chain[-1], False).decision.allowed
 
+    def _idle(self, principal: Principal, mfa: bool) -> frozenset[int]:
+        """The principal's identity policies that apply to none of its AssumeRole requests, whatever
+        the role, in this context: each statement of theirs that could match the action names
+        Resource "*" and no condition key a role's route sets (sts:*, a provider's), so one
+        evaluation of them alone answers for every role; left out of each role's evaluation, the
+        decision is the same. At least one policy is kept, so a denial says what it says."""
+        cached = self._idle_policies.get((principal.arn, mfa))
+        if cached is not None:
+            return cached
+        constant = [p for p in principal.identity if _role_independent(p, principal.assume_action)]
+        idle: frozenset[int] = frozenset()
+        if constant and len(constant) < len(principal.identity) and principal.caller.kind != "Federated":
+            context = merge_context(self.base(mfa), self._org(principal.account), principal.context, self.question.context)
+            request = Request(principal.caller, principal.assume_action, "*", principal.account, context)
+            decision = evaluate(request, identity=tuple(constant))
+            if not decision.allowed and not decision.because:
+                idle = frozenset(id(p) for p in constant)
+        self._idle_policies[(principal.arn, mfa)] = idle
+        return idle
+
     def _denies_any_role(self, principal: Principal) -> bool:
         """Whether the principal's own policies deny its assume action without MFA whatever the
         role (the self-service Deny): an explicit Deny wins over anything the role's trust says,
@@ -890,6 +912,24 @@ def _narrowed(policy: Policy, action: str, resource: str) -> Policy:
     if not changed:
         return policy
     return Policy({**policy.document, "Statement": statements}, policy.source, policy.kind)
+
+
+ROUTE_KEYS = re.compile(r"sts:|saml:|:aud|:sub|:amr|\$\{", re.IGNORECASE)
+"""Condition keys a role's route sets (ExternalId, source identity, a provider's token) and policy
+variables: a statement reading one may answer differently for each role."""
+
+
+def _role_independent(policy: Policy, action: str) -> bool:
+    """Each statement of `policy` that could match `action` names Resource "*" (no NotResource)
+    and reads no key a role's route sets (`ROUTE_KEYS`)."""
+    for statement in _statements(policy):
+        if "Action" in statement and not any(glob_match(a, action, ignore_case=True) for a in _listed(statement, "Action")):
+            continue
+        if _listed(statement, "Resource") != ["*"] or "NotResource" in statement:
+            return False
+        if ROUTE_KEYS.search(json.dumps(statement.get("Condition", {}))):
+            return False
+    return True
 
 
 def _any_resource(policy: Policy) -> bool:
