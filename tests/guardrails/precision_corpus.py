@@ -270,12 +270,6 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
         "(and whoever may tag a role decides which roles it reaches); PRIVILEGE_ESCALATION: `*` names the roles that "
         "are administrators by convention too (OrganizationAccountAccessRole, AWSControlTowerExecution: path aws-sts-1)",
     ),
-    "aws-docs/iam-credentials-console": (
-        ("PERMISSIONS_MANAGEMENT_WILDCARD",),
-        "kept: iam:*AccessKey*, *ServiceSpecificCredential* and *SigningCertificate* on the caller's own user give it "
-        "no power it lacks today, but the wildcards take whatever AWS files under those names later; the exact "
-        "actions (iam:CreateAccessKey, iam:UpdateAccessKey...) say the same and pass",
-    ),
     "aws-docs/dynamodb-specific-table": (
         ("PERMISSIONS_MANAGEMENT_WILDCARD", "RESOURCE_MISMATCH"),
         "kept: dynamodb:Delete* and Update* on MyTable take DeleteResourcePolicy and UpdateAbacStatus (who may use the "
@@ -286,21 +280,6 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD", "RESOURCE_STAR"),
         "kept: rds:* in one region: every RDS action, rds:ModifyDBSnapshotAttribute (a snapshot shared with any "
         "account) and rds:AddRoleToDBCluster among them, and those AWS adds later",
-    ),
-    "aws-docs/s3-deny-except-bucket": (
-        ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "s3:* on one bucket: s3:PutBucketPolicy, PutBucketAcl and PutObjectAcl on it let the holder open that bucket to "
-        "any account or to everyone; kept (issue 29's second pass): list the actions the role needs",
-    ),
-    "aws-docs/s3-federated-home-directory-console": (
-        ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "kept: s3:* on a home folder: s3:PutObjectAcl shares its objects with any account or everyone, "
-        "s3:BypassGovernanceRetention deletes what retention keeps, and those AWS adds later",
-    ),
-    "aws-docs/s3-home-directory-console": (
-        ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "kept: s3:* on a home folder: s3:PutObjectAcl shares its objects with any account or everyone, "
-        "s3:BypassGovernanceRetention deletes what retention keeps, and those AWS adds later",
     ),
     "aws-docs/s3-full-access-except-production": (
         ("RESOURCE_MISMATCH", "RESOURCE_STAR"),
