@@ -188,6 +188,20 @@ def _managed() -> list[PublishedPolicy]:
 
 PUBLISHED: list[PublishedPolicy] = [*_aws_docs(), *PROJECTS, *_managed()]
 
+ESCALATING = frozenset(
+    {
+        "aws-docs/ec2-region",
+        "aws-docs/ec2-require-mfa",
+        "aws-docs/iam-multiple-services-console",
+        "aws-docs/iam-manage-group-membership",
+        "aws-docs/iam-users-manage-group",
+        "managed/DatabaseAdministrator",
+    }
+)
+"""Published, but escalating: policies AWS publishes that grant a path to more power (each one's
+path is in its `REFUSED` reason). Refusing them is right, so they are counted apart: the headline is
+"published least-privilege policies passed: N of M", M the corpus without these (`LEAST_PRIVILEGE`)."""
+
 W = 'writes on "*" that the catalogue says can be limited to named resources, with no condition narrowing them'
 TAGS = (
     "iam:TagUser or iam:TagRole on every user or role: the condition limits which tags are written, not which "
@@ -293,3 +307,6 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
     "aws-docs/ec2-start-stop-tags": (("ACCOUNT_ID_FORMAT",), "the placeholder account-id left in the ARN"),
     "projects/aws-efs-csi-driver": (("UNKNOWN_ACTION",), "its s3files: actions are newer than the catalogue of 2026-04"),
 }
+
+LEAST_PRIVILEGE: list[PublishedPolicy] = [p for p in PUBLISHED if p.name not in ESCALATING]
+"""The published policies that claim least privilege and grant no path: every one should pass."""
