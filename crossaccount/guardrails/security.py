@@ -33,6 +33,7 @@ from .catalogue import (
     resource_condition_keys,
     strings,
 )
+from .escalation import is_denied, unconditional_denies
 from .federation import is_permission_set_statement
 from .model import ERROR, WARNING, PolicyDocument, as_list, document_rule, show
 
@@ -555,15 +556,19 @@ def _names_roles(resource: str) -> bool:
 @document_rule(
     "PASSROLE_STAR",
     ERROR,
-    'an Allow of iam:PassRole on "*" or on any role ARN with a wildcard (`role/*`, `role/app-*`), unless an '
-    "iam:PassedToService condition pins one service and each ARN starts with a written-out name (`role/app-*`)",
+    'an Allow of iam:PassRole on "*" or on any role ARN with a wildcard (`role/*`, `role/app-*`), unless a Deny leaves '
+    "only named roles, or an iam:PassedToService condition pins one service and each ARN starts with a written-out name",
 )
 def passrole_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if not doc.is_identity:
         return
+    denies = unconditional_denies(list(doc.statements()))
     for i, statement in doc.statements():
         matching = [a for a in _actions(statement) if matches(a, "iam:PassRole")]
         resources = _broadly(statement, "iam:PassRole") if _allows(statement) and matching else []
+        # a Deny without conditions that covers the pattern, or whose NotResource leaves only roles named
+        # one by one (issue 29): what the Allow still grants is those named roles
+        resources = [r for r in resources if r.startswith("NotResource ") or not is_denied(denies, "iam:PassRole", r)]
         service = _one_service(statement)
         if service is not None:
             # AWS checks iam:PassedToService on each pass (IAM User Guide, reference_policies_iam-condition-keys.html

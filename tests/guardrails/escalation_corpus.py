@@ -870,6 +870,77 @@ ESCALATION: list[CorpusCase] = [
             Condition={"ArnEquals": {"iam:PolicyARN": f"arn:aws:iam::{A}:policy/ReadOnlyAccess"}},
         ),
     ),
+    # --- issue 29, third pass: recall (removing a restriction, user-pool takeover) and decoys -------
+    one(
+        "permission-set-detach-deny-policy",
+        f"{HT} aws-sso-and-identitystore-privesc sso:DetachManagedPolicyFromPermissionSet",
+        ("ht-sso-5",),
+        allow(
+            ["sso:DetachManagedPolicyFromPermissionSet", "sso:ListManagedPoliciesInPermissionSet"],
+            "arn:aws:sso:::permissionSet/ssoins-*/*",
+        ),
+    ),
+    one(
+        "permission-set-detach-anything",
+        f"{HT} aws-sso-and-identitystore-privesc sso:DetachCustomerManagedPolicyReferenceFromPermissionSet",
+        ("ht-sso-5", "ht-sso-6"),
+        allow("sso:Detach*", "*"),
+    ),
+    one(
+        "permission-set-delete-inline-denies",
+        f"{HT} aws-sso-and-identitystore-privesc sso:DeleteInlinePolicyFromPermissionSet",
+        ("ht-sso-7",),
+        allow(
+            ["sso:DeleteInlinePolicyFromPermissionSet", "sso:GetInlinePolicyForPermissionSet"],
+            ["arn:aws:sso:::instance/ssoins-1111222233334444", "arn:aws:sso:::permissionSet/ssoins-1111222233334444/*"],
+        ),
+    ),
+    one(
+        "cognito-set-any-password",
+        f"{HT} aws-cognito-privesc cognito-idp:AdminSetUserPassword",
+        ("ht-cognito-5",),
+        allow(["cognito-idp:AdminSetUserPassword", "cognito-idp:ListUsers"], f"arn:aws:cognito-idp:{R}:{A}:userpool/*"),
+    ),
+    one(
+        "cognito-rewrite-claims",
+        f"{HT} aws-cognito-privesc cognito-idp:AdminUpdateUserAttributes; {AWS} cognito role-based-access-control.html",
+        ("ht-cognito-6",),
+        allow(
+            ["cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminGetUser"],
+            f"arn:aws:cognito-idp:{R}:{A}:userpool/{R}_*",
+        ),
+    ),
+    one(
+        "decoy-deny-other-instance",
+        "issue 29: a Deny on one Identity Center instance leaves the others",
+        ("ht-sso-7",),
+        allow("sso:DeleteInlinePolicyFromPermissionSet", "arn:aws:sso:::permissionSet/*/*"),
+        deny("sso:DeleteInlinePolicyFromPermissionSet", "arn:aws:sso:::permissionSet/ssoins-1111222233334444/*"),
+    ),
+    one(
+        "decoy-deny-one-user-pool",
+        "issue 29: a Deny on userpool/eu-west-1_? names one-character pool ids, no real pool",
+        ("ht-cognito-5",),
+        allow("cognito-idp:AdminSetUserPassword", f"arn:aws:cognito-idp:{R}:{A}:userpool/*"),
+        deny("cognito-idp:AdminSetUserPassword", f"arn:aws:cognito-idp:{R}:{A}:userpool/{R}_?"),
+    ),
+    one(
+        "decoy-ecs-deploy-deny-leaves-a-pattern",
+        f"{PF} ecs-004: the Deny's NotResource role/ecs-task-* leaves every role so named",
+        ("ecs-004", "prowler-PassRole-ECS-RunTask"),
+        allow(["ecs:RegisterTaskDefinition", "ecs:RunTask", "ecs:DescribeTasks"], "*"),
+        passrole(),
+        {"Effect": "Deny", "Action": "iam:PassRole", "NotResource": f"arn:aws:iam::{A}:role/ecs-task-*"},
+    ),
+    one(
+        "decoy-ecs-update-service-deny-other-case",
+        f"{HT} aws-ecs-privesc (RegisterTaskDefinition, UpdateService): a Deny on role/Admin* leaves role/admin*",
+        ("ht-ecs-1",),
+        allow("ecs:RegisterTaskDefinition", "*"),
+        allow("ecs:UpdateService", f"arn:aws:ecs:{R}:{A}:service/prod/*"),
+        passrole(),
+        deny("iam:PassRole", f"arn:aws:iam::{A}:role/Admin*"),
+    ),
 ]
 
 LEAST_PRIVILEGE: list[CorpusCase] = [
@@ -1115,6 +1186,21 @@ LEAST_PRIVILEGE: list[CorpusCase] = [
         "issue 29: sts:AssumeRole on roles that are not administrators by convention",
         (),
         allow("sts:AssumeRole", [f"arn:aws:iam::{A}:role/app-deployer", f"arn:aws:iam::{A}:role/cdk-readonly"]),
+    ),
+    one(
+        "ecs-deploy-passrole-narrowed-by-deny",
+        "issue 29: a Deny with NotResource that leaves only named roles (aws-actions/amazon-ecs-deploy-task-definition)",
+        (),
+        allow(
+            ["ecs:RegisterTaskDefinition", "ecs:RunTask", "ecs:DescribeTasks"],
+            [f"arn:aws:ecs:{R}:{A}:task-definition/orders:*", f"arn:aws:ecs:{R}:{A}:task/prod/*"],
+        ),
+        passrole(),
+        {
+            "Effect": "Deny",
+            "Action": "iam:PassRole",
+            "NotResource": [f"arn:aws:iam::{A}:role/orders-task", f"arn:aws:iam::{A}:role/orders-execution"],
+        },
     ),
     one(
         "ssh-keys-for-oneself",

@@ -19,9 +19,9 @@ import pytest
 from crossaccount.guardrails.paths import DATA_FILE, PATHS, READ, SOURCES, CatalogueError, EscalationPath, catalogue
 
 FROZEN_COUNT_BY_SOURCE = {
-    "AWS documentation": 17,
+    "AWS documentation": 18,
     "Datadog Security Labs": 2,
-    "HackTricks": 25,
+    "HackTricks": 30,
     "PMapper": 18,
     "ai-redteam cybersec-wiki": 1,
     "cloudsplaining": 59,
@@ -159,6 +159,9 @@ FROZEN_IDS = [
     "ht-sso-2",
     "ht-sso-3",
     "ht-sso-4",
+    "ht-sso-5",
+    "ht-sso-6",
+    "ht-sso-7",
     "aws-sso-1",
     "dsl-eks-2",
     "dsl-eks-3",
@@ -167,6 +170,8 @@ FROZEN_IDS = [
     "ht-cognito-2",
     "ht-cognito-3",
     "ht-cognito-4",
+    "ht-cognito-5",
+    "ht-cognito-6",
     "aws-ec2-1",
     "aws-ec2-2",
     "aws-states-1",
@@ -178,7 +183,7 @@ PLAIN = "non-empty printable text (no control character, bidirectional override 
 
 
 def test_the_catalogue_is_the_frozen_one_every_path_by_id_and_every_source_by_count() -> None:
-    assert len(PATHS) == 141
+    assert len(PATHS) == 146
     assert [p.id for p in PATHS] == FROZEN_IDS
     assert dict(sorted(Counter(s for p in PATHS for s, _ in p.sources).items())) == FROZEN_COUNT_BY_SOURCE
     assert READ == "2026-12-07"

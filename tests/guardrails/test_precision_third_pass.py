@@ -141,3 +141,41 @@ def test_a_wildcard_on_ones_own_user_that_covers_policies_stays_an_error() -> No
 
 def test_own_credentials_beside_another_resource_are_judged_as_written() -> None:
     assert "PERMISSIONS_MANAGEMENT_WILDCARD" in rules(allow("iam:*AccessKey*", [OWN, "arn:aws:iam::123456789012:user/bob"]))
+
+
+# --- PASSROLE_STAR under a Deny that narrows it ----------------------------------------------------
+
+ROLES = "arn:aws:iam::123456789012:role"
+
+
+def passrole_rules(*deny: dict[str, Any]) -> list[str]:
+    return [r for r in rules(allow("iam:PassRole", f"{ROLES}/*"), *deny) if r == "PASSROLE_STAR"]
+
+
+def test_a_deny_whose_not_resource_leaves_only_named_roles_makes_passrole_on_every_role_quiet() -> None:
+    narrowed = {"Effect": "Deny", "Action": "iam:PassRole", "NotResource": [f"{ROLES}/orders-task", f"{ROLES}/orders-run"]}
+    assert passrole_rules(narrowed) == []
+
+
+def test_a_deny_of_every_pass_quiets_it_too() -> None:
+    assert passrole_rules({"Effect": "Deny", "Action": "iam:*", "Resource": "*"}) == []
+
+
+@pytest.mark.parametrize(
+    "deny",
+    [
+        {"Effect": "Deny", "Action": "iam:PassRole", "NotResource": f"{ROLES}/orders-*"},  # leaves every orders- role
+        {"Effect": "Deny", "Action": "iam:PassRole", "NotResource": f"{ROLES}/${{aws:username}}"},  # any name
+        {"Effect": "Deny", "Action": "iam:PassRole", "Resource": f"{ROLES}/?"},  # one-character names only
+        {"Effect": "Deny", "Action": "iam:PassRole", "Resource": f"{ROLES}/Admin*"},  # ARNs compare with case
+        {
+            "Effect": "Deny",
+            "Action": "iam:PassRole",
+            "NotResource": f"{ROLES}/orders-task",
+            "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}},  # holds only elsewhere
+        },
+        {"Effect": "Deny", "Action": "iam:GetRole", "NotResource": f"{ROLES}/orders-task"},  # another action
+    ],
+)
+def test_a_deny_that_leaves_a_pattern_or_holds_only_sometimes_keeps_passrole_star(deny: dict[str, Any]) -> None:
+    assert passrole_rules(deny) == ["PASSROLE_STAR"]
