@@ -941,6 +941,100 @@ ESCALATION: list[CorpusCase] = [
         passrole(),
         deny("iam:PassRole", f"arn:aws:iam::{A}:role/Admin*"),
     ),
+    # --- issue 29, third pass: a tag that decides access, written by the holder ------------------
+    one(
+        "abac-tag-yourself",
+        f"{AWS} IAM/latest/UserGuide/access_iam-tags.html (aws:PrincipalTag); AWS Security Blog, tags used for authorization",
+        ("aws-abac-1",),
+        allow(
+            ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            "*",
+            Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+        ),
+        allow(["iam:TagUser", "iam:UntagUser", "iam:ListUserTags"], "arn:aws:iam::*:user/${aws:username}"),
+    ),
+    one(
+        "abac-role-tags-itself",
+        f"{AWS} IAM/latest/UserGuide/tutorial_attribute-based-access-control.html (a role's tags are its sessions' principal tags)",
+        ("aws-abac-2",),
+        allow(
+            ["ssm:GetParameter", "ssm:GetParametersByPath"],
+            f"arn:aws:ssm:{R}:{A}:parameter/*",
+            Condition={"StringEquals": {"aws:PrincipalTag/access-level": "production"}},
+        ),
+        allow(["iam:TagRole", "iam:ListRoleTags"], f"arn:aws:iam::{A}:role/app-*"),
+    ),
+    one(
+        "abac-tag-then-assume",
+        f"{AWS} reference_policies_examples_iam-assume-tagged-role.html with iam:TagRole (iam-add-tag-user-role)",
+        ("aws-abac-3",),
+        allow(
+            "sts:AssumeRole",
+            f"arn:aws:iam::{A}:role/team-*",
+            Condition={"StringEquals": {"iam:ResourceTag/Project": "ExampleCorpABC"}},
+        ),
+        allow(
+            "iam:TagRole", f"arn:aws:iam::{A}:role/*", Condition={"StringEquals": {"aws:RequestTag/Project": "ExampleCorpABC"}}
+        ),
+    ),
+    one(
+        "abac-tag-user-then-reset-password",
+        f"{AWS} IAM/latest/UserGuide/access_iam-tags.html (aws:ResourceTag on users)",
+        ("aws-abac-4", "iam-004"),
+        allow(
+            ["iam:UpdateLoginProfile", "iam:GetLoginProfile"],
+            f"arn:aws:iam::{A}:user/*",
+            Condition={"StringEquals": {"aws:ResourceTag/support": "helpdesk"}},
+        ),
+        allow("iam:TagUser", f"arn:aws:iam::{A}:user/*"),
+    ),
+    CorpusCase(
+        "abac-split-over-files",
+        f"{AWS} access_iam-tags.html: the condition in one policy, the tagging in another",
+        {
+            "team-secrets.json": doc(
+                allow(
+                    "secretsmanager:GetSecretValue",
+                    f"arn:aws:secretsmanager:{R}:{A}:secret:*",
+                    Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+                )
+            ),
+            "self-service.json": doc(allow("iam:TagUser", "arn:aws:iam::*:user/${aws:username}")),
+        },
+        ("aws-abac-1",),
+    ),
+    one(
+        "decoy-tag-keys-other-case",
+        'issue 29: aws:TagKeys ["Team"] writes the tag aws:PrincipalTag/team reads (condition key names ignore case)',
+        ("aws-abac-1",),
+        allow(
+            "secretsmanager:GetSecretValue",
+            "*",
+            Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+        ),
+        allow(
+            "iam:TagUser",
+            "arn:aws:iam::*:user/${aws:username}",
+            Condition={"ForAllValues:StringEquals": {"aws:TagKeys": ["Nickname", "Team"]}},
+        ),
+    ),
+    one(
+        "decoy-deny-tag-keys-other-key",
+        "issue 29: a Deny of writing Project leaves the key the condition reads (project-id)",
+        ("aws-abac-3",),
+        allow(
+            "sts:AssumeRole",
+            f"arn:aws:iam::{A}:role/team-*",
+            Condition={"StringEquals": {"aws:ResourceTag/project-id": "abc"}},
+        ),
+        allow("iam:TagRole", f"arn:aws:iam::{A}:role/team-*"),
+        {
+            "Effect": "Deny",
+            "Action": "iam:TagRole",
+            "Resource": "*",
+            "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["Project"]}},
+        },
+    ),
 ]
 
 LEAST_PRIVILEGE: list[CorpusCase] = [
@@ -1200,6 +1294,38 @@ LEAST_PRIVILEGE: list[CorpusCase] = [
             "Effect": "Deny",
             "Action": "iam:PassRole",
             "NotResource": [f"arn:aws:iam::{A}:role/orders-task", f"arn:aws:iam::{A}:role/orders-execution"],
+        },
+    ),
+    one(
+        "abac-tag-keys-locked",
+        "AWS Security Blog, tags used for authorization: the holder may tag itself, never with the key that decides access",
+        (),
+        allow(
+            "secretsmanager:GetSecretValue",
+            "*",
+            Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+        ),
+        allow(
+            "iam:TagUser",
+            "arn:aws:iam::*:user/${aws:username}",
+            Condition={"ForAllValues:StringEquals": {"aws:TagKeys": ["Nickname", "Pronouns"]}},
+        ),
+    ),
+    one(
+        "abac-tag-keys-denied",
+        "AWS Security Blog, tags used for authorization: a Deny of writing the key",
+        (),
+        allow(
+            "sts:AssumeRole",
+            f"arn:aws:iam::{A}:role/team-a-deployer",
+            Condition={"StringEquals": {"iam:ResourceTag/Project": "ExampleCorpABC"}},
+        ),
+        allow("iam:TagRole", f"arn:aws:iam::{A}:role/team-*"),
+        {
+            "Effect": "Deny",
+            "Action": "iam:TagRole",
+            "Resource": "*",
+            "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["Project"]}},
         },
     ),
     one(
