@@ -41,6 +41,11 @@ when, and the path should be seen either way):
   can name (`catalogue.pattern_covers`: `role/?` does not cover `role/*`), or, with NotResource,
   leaves of it only resources named one by one (`is_denied`).
 
+- a condition that reads a tag on an IAM principal (`aws:PrincipalTag/<key>`, `aws:ResourceTag/<key>` on
+  roles or users, issue 29): beside it, a statement that lets the holder write that key on such a
+  principal is a path (`tag_gated`, `paths.TAG_GATES`) unless an `aws:TagKeys` condition or a Deny keeps
+  the key from it.
+
 IAM and STS actions on roles under `role/aws-service-role/` open no path: only their service can
 create or change them (`SERVICE_LINKED_ROLES`). A role that names itself exactly is `selfchange`'s.
 """

