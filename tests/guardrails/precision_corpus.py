@@ -254,7 +254,8 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
     "projects/cluster-autoscaler": (
         ("RESOURCE_STAR", "UNKNOWN_ACTION"),
         W + " (autoscaling:SetDesiredCapacity, TerminateInstanceInAutoScalingGroup); "
-        "ec2:GetInstanceTypesFromInstanceRequirementsPages is not in the catalogue",
+        "ec2:GetInstanceTypesFromInstanceRequirementsPages is not in the catalogue: it is the SDK paginator's name; the "
+        "action is ec2:GetInstanceTypesFromInstanceRequirements (IAM would ignore the name written)",
     ),
     "projects/ecs-deploy-service": (
         ("RESOURCE_STAR",),
