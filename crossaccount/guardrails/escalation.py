@@ -503,8 +503,13 @@ def escalations(doc: PolicyDocument) -> Iterator[Escalation]:
     that decides access (`tag_gated`) with the rest."""
     if not doc.is_identity:
         return
-    found = {e.index: e for e in _generic_escalations(doc)}
-    for gated in tag_gated(doc):
+    generic = list(_generic_escalations(doc))
+    gated_ones = list(tag_gated(doc))
+    if not gated_ones:
+        yield from generic
+        return
+    found = {e.index: e for e in generic}
+    for gated in gated_ones:
         known = found.get(gated.index)
         found[gated.index] = gated if known is None else _joined(known, gated)
     for index in sorted(found):
@@ -608,7 +613,7 @@ def _principal_kinds(statement: Mapping[str, Any]) -> tuple[str, ...]:
 def _tag_gates(statements: list[tuple[int, Mapping[str, Any]]]) -> list[TagGate]:
     gates = []
     for i, statement in statements:
-        if statement.get("Effect") != "Allow":
+        if statement.get("Effect") != "Allow" or "Condition" not in statement:
             continue
         resources = tuple(strings(statement, "Resource") or ["*"])
         for _, key, values in _conditions(statement):
@@ -688,6 +693,8 @@ def tag_gated(doc: PolicyDocument) -> Iterator[Escalation]:
     `${aws:PrincipalTag/<key>}`), or the tag of the roles or users it assumes or changes
     (`aws:ResourceTag/<key>`). Tagging is no path alone; beside such a condition, whoever may write the tag
     decides what the condition grants."""
+    if "\\" not in doc.text and "tag/" not in doc.text.lower():
+        return  # no tag condition key can be written without "tag/" (or a JSON escape): the common case, cheaply
     statements = list(doc.statements())
     gates = _tag_gates(statements)
     if not gates:

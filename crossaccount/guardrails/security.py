@@ -278,10 +278,11 @@ def action_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
         if not _allows(statement):
             continue
         found: dict[str, str] = {}
-        named_buckets = _only_named_buckets(statement)
         for action in _actions(statement):
             service = action.split(":")[0]
-            if named_buckets and _is_s3_pattern(action):
+            if not has_wildcard(action):
+                continue
+            if _is_s3_pattern(action) and _only_named_buckets(statement):
                 continue  # S3_WILDCARD_NAMED_BUCKETS, a warning
             if SERVICE_WILDCARD_RE.match(action) or action == "*:*" or covered_services(action):
                 found[action] = (
@@ -308,6 +309,9 @@ def permissions_management_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, 
     for i, statement in doc.statements():
         if not _allows(statement):
             continue
+        patterns = [p for p in _actions(statement) if has_wildcard(p)]
+        if not patterns:
+            continue
         named_buckets, own_user = _only_named_buckets(statement), _only_own_user(statement)
         covered = {
             pattern: [
@@ -315,8 +319,8 @@ def permissions_management_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, 
                 for a in expand(pattern)
                 if a.access_level == PERMISSIONS_MANAGEMENT and not (own_user and a.name in OWN_CREDENTIAL_ACTIONS)
             ]
-            for pattern in _actions(statement)
-            if has_wildcard(pattern) and not (named_buckets and _is_s3_pattern(pattern))
+            for pattern in patterns
+            if not (named_buckets and _is_s3_pattern(pattern))
         }
         found = {pattern: names for pattern, names in covered.items() if names}
         if found:
@@ -353,15 +357,14 @@ def s3_wildcard_named_buckets(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if not doc.is_identity:
         return
     for i, statement in doc.statements():
-        buckets = _only_named_buckets(statement) if _allows(statement) else []
+        if not _allows(statement):
+            continue
+        patterns = [p for p in _actions(statement) if has_wildcard(p) and _is_s3_pattern(p)]
+        buckets = _only_named_buckets(statement) if patterns else []
         if not buckets:
             continue
         patterns = [
-            p
-            for p in _actions(statement)
-            if _is_s3_pattern(p)
-            and has_wildcard(p)
-            and (covered_services(p) or any(a.access_level == PERMISSIONS_MANAGEMENT for a in expand(p)))
+            p for p in patterns if covered_services(p) or any(a.access_level == PERMISSIONS_MANAGEMENT for a in expand(p))
         ]
         if not patterns:
             continue
@@ -562,13 +565,14 @@ def _names_roles(resource: str) -> bool:
 def passrole_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if not doc.is_identity:
         return
-    denies = unconditional_denies(list(doc.statements()))
     for i, statement in doc.statements():
         matching = [a for a in _actions(statement) if matches(a, "iam:PassRole")]
         resources = _broadly(statement, "iam:PassRole") if _allows(statement) and matching else []
-        # a Deny without conditions that covers the pattern, or whose NotResource leaves only roles named
-        # one by one (issue 29): what the Allow still grants is those named roles
-        resources = [r for r in resources if r.startswith("NotResource ") or not is_denied(denies, "iam:PassRole", r)]
+        if resources:
+            # a Deny without conditions that covers the pattern, or whose NotResource leaves only roles named
+            # one by one (issue 29): what the Allow still grants is those named roles
+            denies = unconditional_denies(list(doc.statements()))
+            resources = [r for r in resources if r.startswith("NotResource ") or not is_denied(denies, "iam:PassRole", r)]
         service = _one_service(statement)
         if service is not None:
             # AWS checks iam:PassedToService on each pass (IAM User Guide, reference_policies_iam-condition-keys.html

@@ -162,3 +162,13 @@ def test_the_condition_in_one_policy_and_the_tagging_in_another_is_an_escalation
     (found,) = [f for f in findings(role) if f.rule_id == "ESCALATION_ACROSS_POLICIES"]
     assert "aws-abac-1 TagOwnUserToMeetPrincipalTagCondition" in found.message
     assert "policies/self-service.json, Statement[0] allows iam:TagUser on arn:aws:iam::*:user/${aws:username}" in found.message
+
+
+def test_a_condition_key_written_with_json_escapes_is_read_as_iam_reads_it() -> None:
+    """The cheap pre-check on the text ("tag/") must not let `aws:Principal\\u0054ag/team` through."""
+    text = json.dumps({"Version": "2012-10-17", "Statement": [TEAM_SECRETS, allow("iam:TagUser", OWN)]})
+    escaped = text.replace("PrincipalTag/team", "Principal\\u0054ag\\u002fteam")
+    assert escaped != text
+    assert json.loads(escaped) == json.loads(text)
+    found = [f.rule_id for f in findings(PolicyDocument("managed", "policies/p.json", escaped))]
+    assert "PRIVILEGE_ESCALATION" in found
