@@ -1035,6 +1035,58 @@ ESCALATION: list[CorpusCase] = [
             "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["Project"]}},
         },
     ),
+    one(
+        "decoy-deny-not-resource-permission-sets",
+        "issue 29: a Deny whose NotResource is a pattern (ps-*) leaves every permission set of the instance",
+        ("ht-sso-5",),
+        allow("sso:DetachManagedPolicyFromPermissionSet", "arn:aws:sso:::permissionSet/*/*"),
+        {
+            "Effect": "Deny",
+            "Action": "sso:DetachManagedPolicyFromPermissionSet",
+            "NotResource": "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-*",
+        },
+    ),
+    one(
+        "decoy-deny-instance-other-case",
+        "issue 29: instance ids are lower case (ssoins-); a Deny on SSOINS-* covers none",
+        ("ht-sso-6",),
+        allow("sso:DetachCustomerManagedPolicyReferenceFromPermissionSet", "*"),
+        deny("sso:DetachCustomerManagedPolicyReferenceFromPermissionSet", "arn:aws:sso:::permissionSet/SSOINS-*/*"),
+    ),
+    one(
+        "decoy-deny-user-pool-variable",
+        "issue 29: a Deny naming a policy variable (userpool/${aws:username}) cancels nothing",
+        ("ht-cognito-6",),
+        allow("cognito-idp:AdminUpdateUserAttributes", f"arn:aws:cognito-idp:{R}:{A}:userpool/*"),
+        deny("cognito-idp:AdminUpdateUserAttributes", f"arn:aws:cognito-idp:{R}:{A}:userpool/${{aws:username}}"),
+    ),
+    one(
+        "decoy-tag-keys-pattern-names-the-key",
+        "issue 29: aws:TagKeys StringLike access-* allows writing access-level, the key the condition reads",
+        ("aws-abac-2",),
+        allow(
+            "ssm:GetParameter",
+            f"arn:aws:ssm:{R}:{A}:parameter/*",
+            Condition={"StringEquals": {"aws:PrincipalTag/access-level": "production"}},
+        ),
+        allow(
+            "iam:TagRole",
+            f"arn:aws:iam::{A}:role/app-*",
+            Condition={"ForAllValues:StringLike": {"aws:TagKeys": ["access-*", "owner"]}},
+        ),
+    ),
+    one(
+        "decoy-deny-admin-users-only",
+        "issue 29: a Deny of tagging admin-* users leaves every other user a condition reads",
+        ("aws-abac-4",),
+        allow(
+            "iam:DeactivateMFADevice",
+            f"arn:aws:iam::{A}:user/*",
+            Condition={"StringEquals": {"aws:ResourceTag/support": "helpdesk"}},
+        ),
+        allow("iam:TagUser", f"arn:aws:iam::{A}:user/*"),
+        deny("iam:TagUser", f"arn:aws:iam::{A}:user/admin-*"),
+    ),
 ]
 
 LEAST_PRIVILEGE: list[CorpusCase] = [
