@@ -638,9 +638,12 @@ def _names_key(values: list[Any], key: str, *, like: bool) -> bool:
 
 def _may_write_key(statement: Mapping[str, Any], key: str) -> bool:
     """Whether a tagging statement lets the holder write the key: not when an `aws:TagKeys` condition
-    (`ForAllValues:StringEquals`/`StringLike`, the documented way) allows only other keys."""
+    (`ForAllValues:StringEquals`/`StringLike`, the documented way) allows only other keys. `aws:TagKeys`
+    is multivalued and AWS requires a set operator with it (IAM User Guide,
+    reference_policies_condition-single-vs-multi-valued-context-keys.html): without `ForAllValues:` the
+    condition does not say every key written is allowed, so it is not read as a limit (the louder answer)."""
     for op, cond_key, values in _conditions(statement):
-        if cond_key != "aws:tagkeys":
+        if cond_key != "aws:tagkeys" or not op.startswith("forallvalues:"):
             continue
         base = op.removeprefix("forallvalues:")
         if base in KEY_OPERATORS and not _names_key(values, key, like=base == "stringlike"):

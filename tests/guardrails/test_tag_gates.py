@@ -172,3 +172,11 @@ def test_a_condition_key_written_with_json_escapes_is_read_as_iam_reads_it() -> 
     assert json.loads(escaped) == json.loads(text)
     found = [f.rule_id for f in findings(PolicyDocument("managed", "policies/p.json", escaped))]
     assert "PRIVILEGE_ESCALATION" in found
+
+
+def test_tag_keys_without_for_all_values_do_not_limit_the_keys_written() -> None:
+    """aws:TagKeys is multivalued and needs a set operator (IAM User Guide,
+    reference_policies_condition-single-vs-multi-valued-context-keys.html): `StringEquals` alone does not say
+    that every key written is Nickname, so it is not read as a limit."""
+    tagging = allow("iam:TagUser", OWN, Condition={"StringEquals": {"aws:TagKeys": ["Nickname"]}})
+    assert len(escalation(TEAM_SECRETS, tagging)) == 1
