@@ -113,6 +113,12 @@ def substitute(text: str, context: Context, variables: bool) -> str | None:
     return "".join([*out, text[position:]])
 
 
+def is_unresolved(text: str, context: Context, variables: bool) -> bool:
+    """Whether `text` holds a policy variable with no value (its key missing, or multi-valued,
+    and no default)."""
+    return variables and any(_variable_value(found.group(1), context) is None for found in _VARIABLE.finditer(text))
+
+
 def arn_matches(pattern: str, value: str, context: Context, variables: bool) -> bool:
     """ArnLike/ArnEquals and the Resource element: each of the six colon-separated parts matched on
     its own, case-sensitively, with `*` and `?`; the last part (the resource) may hold colons. A
@@ -230,6 +236,10 @@ OPERATORS: dict[str, tuple[Matcher, bool]] = {
 }
 
 
+NO_VARIABLES = frozenset(name for name in OPERATORS if not name.startswith(("String", "Arn")))
+"""Operators that read no policy variables (reference_policies_variables.html: string and ARN ones do)."""
+
+
 def _as_values(value: Any, where: str) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     out: list[str] = []
@@ -277,6 +287,10 @@ def _key_test(  # noqa: PLR0911 (one return per set operator and per missing-key
     if actual is None and if_exists:
         return True
     match, negated = OPERATORS[base]
+    if negated and any(is_unresolved(w, context, variables) for w in wanted) and base not in NO_VARIABLES:
+        # "If AWS cannot resolve a variable this might cause the entire statement to be invalid"
+        # (reference_policies_variables.html): a negated test never holds on a value it cannot read.
+        return False
 
     def one(value: str) -> bool:
         hit = any(match(value, w, context, variables) for w in wanted)
