@@ -425,13 +425,15 @@ def _same_account(request: Request, grants: _Grants) -> Decision:
     required = _is_resource_policy_required(request)
     if required and not grants.resource:
         return Decision(False, f"no Allow in the resource policy ({required}, even within one account)", ())
+    blocked: str | None = None  # why a resource policy's Allow did not suffice
     for how, boundary_limits in (("everyone", False), ("role", True)):
         named = [a.ref for a in grants.resource if a.principal == how]
         reason, limits = grants.limited(boundary=boundary_limits)
         if named and reason is None:
             return Decision(True, "allowed by the resource policy", (*grants.organisation, *named, *limits))
+        blocked = blocked or (reason if named else None)
     if not grants.identity and not _is_root(request):
-        return Decision(False, "no Allow in the identity policies or the resource policy", ())
+        return Decision(False, blocked or "no Allow in the identity policies or the resource policy", ())
     reason, limits = grants.limited()
     if reason is not None:
         return Decision(False, reason, ())
