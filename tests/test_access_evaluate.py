@@ -297,6 +297,20 @@ def test_policy_variables_are_substituted_with_defaults_and_escapes_and_only_in_
     assert evaluate(request(on="arn:aws:s3:::home/${aws:username}/x"), identity=[old]).allowed is True
 
 
+def test_a_statement_holding_a_variable_with_no_value_in_not_resource_or_a_negated_condition_does_not_apply() -> None:
+    """https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable:
+    a key that is "not present ... any attempt to match it fails and causes the statement to be
+    invalid". A role session has no aws:username."""
+    everything = allow("s3:*")
+    not_own = deny("s3:*", **{"NotResource": "arn:aws:s3:::home/${aws:username}/*"})
+    del not_own["Resource"]
+    not_named = deny("s3:*", Condition={"StringNotEquals": {"aws:PrincipalTag/owner": "${aws:username}"}})
+    assert evaluate(request(OPS), identity=[identity(everything, not_own)]).allowed is True
+    assert evaluate(request(ALICE), identity=[identity(everything, not_own)]).allowed is False  # alice's name resolves
+    owner_tag = Request(OPS, "s3:GetObject", BUCKET, HOME, {"aws:PrincipalTag/owner": ("ops",)})
+    assert evaluate(owner_tag, identity=[identity(everything, not_named)]).allowed is True
+
+
 def test_ip_date_and_null_operators() -> None:
     """https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"""
     office = identity(allow(Condition={"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"]}}))
