@@ -349,6 +349,40 @@ def test_what_the_evaluator_cannot_read_is_refused_naming_the_statement(policy: 
     assert message in str(caught.value)
 
 
+def test_a_principal_names_a_user_or_role_whatever_the_case_of_its_name_but_not_of_its_account_or_path() -> None:
+    """https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html (a
+    Principal is saved as the entity's unique id) and reference_identifiers.html (IAM names are
+    unique whatever their case): `user/ALICE` is alice."""
+    upper = resource(allow(Principal={"AWS": f"arn:aws:iam::{HOME}:user/ALICE"}))
+    pathed = resource(allow(Principal={"AWS": f"arn:aws:iam::{HOME}:user/team/alice"}))
+    role = resource(allow(Principal={"AWS": f"arn:aws:iam::{HOME}:role/OPS"}))
+    assert evaluate(request(ALICE), resource=[upper]).allowed is True
+    assert evaluate(request(ALICE), resource=[pathed]).allowed is False
+    assert evaluate(request(OPS), resource=[role]).allowed is True
+
+
+def test_a_malformed_element_is_refused_even_in_a_statement_about_another_action() -> None:
+    """The whole policy is read on every request: an answer never depends on which statement was
+    reached first."""
+    bad_resource = identity(allow("ec2:*", resource=None))  # type: ignore[arg-type]
+    with pytest.raises(
+        UnsupportedPolicy,
+        match=r"policies/p.json Statement\[0\] Resource: expected a string or a non-empty list of strings, got None",
+    ):
+        evaluate(request(), identity=[bad_resource])
+    bad_value = identity(allow("ec2:*", Condition={"StringEquals": {"aws:username": {"nested": "x"}}}))
+    with pytest.raises(UnsupportedPolicy, match="a condition value must be a string, number or boolean, not dict"):
+        evaluate(request(), identity=[bad_value])
+    with pytest.raises(UnsupportedPolicy, match="Version '2012-10-18' is not one IAM knows"):
+        evaluate(request(), identity=[Policy(doc(allow(), version="2012-10-18"), "policies/p.json", "identity")])
+
+
+def test_a_context_value_given_as_a_string_is_one_value() -> None:
+    loose = Request(ALICE, "s3:GetObject", BUCKET, HOME, {"aws:RequestedRegion": "eu-west-1"})  # type: ignore[dict-item]
+    policy = identity(allow(Condition={"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}))
+    assert evaluate(loose, identity=[policy]).allowed is True
+
+
 def test_two_evaluations_give_the_same_decision() -> None:
     policies = [identity(allow(), deny("s3:GetObject", "arn:aws:s3:::secret/*"))]
     assert evaluate(request(), identity=policies) == evaluate(request(), identity=policies)

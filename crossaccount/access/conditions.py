@@ -42,8 +42,9 @@ _LITERALS = {"*": "*", "?": "?", "$": "$"}
 
 
 def normalise_context(context: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    """The context with its key names lowercased (IAM compares condition key names without case)."""
-    return {name.lower(): tuple(values) for name, values in context.items()}
+    """The context with its key names lowercased (IAM compares condition key names without case);
+    a lone string is one value, never its characters."""
+    return {name.lower(): (values,) if isinstance(values, str) else tuple(values) for name, values in context.items()}
 
 
 def _variable_value(inner: str, context: Context) -> str | None:
@@ -305,6 +306,19 @@ def _key_test(  # noqa: PLR0911 (one return per set operator and per missing-key
     if negated:
         return all(one(v) for v in actual)
     return any(one(v) for v in actual)
+
+
+def check_condition(condition: Any, where: str) -> None:
+    """Raise `UnsupportedPolicy` for a Condition block this module cannot read: its shape, each
+    operator, each value. Run on every statement, whatever the request."""
+    if not isinstance(condition, Mapping):
+        raise UnsupportedPolicy(f"{where}: Condition must be an object of operators")
+    for operator, tests in condition.items():
+        parse_operator(str(operator), where)
+        if not isinstance(tests, Mapping):
+            raise UnsupportedPolicy(f"{where}: Condition {operator} must map condition keys to values")
+        for key_name, value in tests.items():
+            _as_values(value, f"{where} Condition {operator} {key_name}")
 
 
 def condition_holds(condition: Any, context: Context, variables: bool, where: str) -> bool:

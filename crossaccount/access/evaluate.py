@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .conditions import Context, arn_matches, compile_pattern, condition_holds, is_unresolved, normalise_context, parse_operator
+from .conditions import Context, arn_matches, check_condition, compile_pattern, condition_holds, is_unresolved, normalise_context
 from .types import Decision, Policy, Request, StatementRef, UnsupportedPolicy
 
 VARIABLES_VERSION = "2012-10-17"
@@ -73,6 +73,9 @@ def _statements(policy: Policy) -> list[Mapping[str, Any]]:
     unknown = sorted(set(document) - DOCUMENT_KEYS)
     if unknown:
         raise UnsupportedPolicy(f"{policy.source}: unsupported policy element(s) {unknown}")
+    version = document.get("Version", "2008-10-17")
+    if version not in ("2012-10-17", "2008-10-17"):
+        raise UnsupportedPolicy(f"{policy.source}: Version {version!r} is not one IAM knows (2012-10-17 or 2008-10-17)")
     statements = document["Statement"]
     statements = statements if isinstance(statements, list) else [statements]
     if not all(isinstance(s, Mapping) for s in statements):
@@ -103,8 +106,14 @@ def _check_statement(policy: Policy, index: int, statement: Mapping[str, Any]) -
             )
     elif has_principal:
         raise UnsupportedPolicy(f"{where}: a {policy.kind} policy takes no Principal or NotPrincipal (AWS refuses it)")
-    for operator in statement.get("Condition", {}) if isinstance(statement.get("Condition"), Mapping) else ():
-        parse_operator(str(operator), where)
+    for element in ("Action", "NotAction", "Resource", "NotResource"):
+        if element in statement:
+            _as_list(statement[element], f"{where} {element}")
+    for element in ("Principal", "NotPrincipal"):
+        if element in statement:
+            _principal_values(statement[element], f"{where} {element}")
+    if "Condition" in statement:
+        check_condition(statement["Condition"], where)
     return str(effect)
 
 
@@ -187,9 +196,29 @@ def _named_as(request: Request, key_name: str, value: str) -> PrincipalMatch | N
     if root is not None and wanted == root:
         return "account"
     for how, arn in names:
-        if wanted == (arn.lower() if key_name == "Service" else arn):
+        if _same_principal(wanted, arn, key_name):
             return how
     return None
+
+
+def _same_principal(named: str, arn: str, key_name: str) -> bool:
+    """A service principal compares without case; an IAM user's or role's ARN compares its name
+    without case too: IAM stores a Principal as the entity's unique id when the policy is saved
+    (reference_policies_elements_principal.html), and IAM names are unique whatever their case
+    (reference_identifiers.html: "you can't create groups named both ADMINS and admins"). The
+    account, the path and a session's name compare exactly."""
+    if key_name == "Service":
+        return named.lower() == arn.lower()
+    mine, theirs = _IAM_ARN.match(named), _IAM_ARN.match(arn)
+    if mine and theirs and mine["kind"] != "root":
+        head, _, name = mine["kind"].rpartition("/")
+        their_head, _, their_name = theirs["kind"].rpartition("/")
+        return (mine["partition"], mine["account"], head) == (
+            theirs["partition"],
+            theirs["account"],
+            their_head,
+        ) and name.lower() == their_name.lower()
+    return named == arn
 
 
 def _principal_applies(
@@ -245,7 +274,7 @@ def _is_excluded(request: Request, listed: list[tuple[str, str]]) -> bool:
         return True  # the account root itself
     session = _SESSION_ARN.match(caller.session_arn or "")
     also = {f"arn:{session['partition']}:sts::{session['account']}:assumed-role/{session['role']}"} if session else set()
-    return bool(values & ({arn for _, arn in names} | also))
+    return any(_same_principal(value, arn, "AWS") for value in values for arn in [*(arn for _, arn in names), *also])
 
 
 def _applied(policy: Policy, request: Request, context: Context, has_boundary: bool) -> Iterator[_Applied]:
