@@ -383,6 +383,37 @@ def test_a_context_value_given_as_a_string_is_one_value() -> None:
     assert evaluate(loose, identity=[policy]).allowed is True
 
 
+def test_a_service_or_federated_caller_is_judged_by_the_resource_policy_alone() -> None:
+    """https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+    (service principals, federated principals); SCPs apply to IAM users and roles only
+    (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html)."""
+    lambda_ = Caller("Service", "lambda.amazonaws.com")
+    trust = Policy(
+        doc({"Effect": "Allow", "Principal": {"Service": "Lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}),
+        "trust",
+        "resource",
+    )
+    assume = Request(lambda_, "sts:AssumeRole", ROLE, PROD)
+    deny_all_scp = [[Policy(doc(deny("*")), "scp p-deny", "scp")]]
+    assert evaluate(assume, resource=[trust], scps=deny_all_scp) == Decision(
+        True, "allowed by the resource policy", (ref("trust", 0, "Allow", "resource"),)
+    )
+    provider = f"arn:aws:iam::{PROD}:saml-provider/okta"
+    saml = Caller("Federated", provider)
+    saml_trust = Policy(
+        doc({"Effect": "Allow", "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithSAML",
+             "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}),
+        "trust", "resource",
+    )  # fmt: skip
+    with_aud = Request(saml, "sts:AssumeRoleWithSAML", ROLE, PROD, {"SAML:aud": ("https://signin.aws.amazon.com/saml",)})
+    assert evaluate(with_aud, resource=[saml_trust]).allowed is True
+    assert evaluate(Request(saml, "sts:AssumeRoleWithSAML", ROLE, PROD), resource=[saml_trust]) == Decision(
+        False, f"no Allow in the resource policy for Federated principal {provider}", ()
+    )
+    with pytest.raises(UnsupportedPolicy, match="condition operator 'StringMatchesRegex'"):  # read even where it does not apply
+        evaluate(assume, resource=[trust], identity=[identity(allow(Condition={"StringMatchesRegex": {"a": "b"}}))])
+
+
 def test_two_evaluations_give_the_same_decision() -> None:
     policies = [identity(allow(), deny("s3:GetObject", "arn:aws:s3:::secret/*"))]
     assert evaluate(request(), identity=policies) == evaluate(request(), identity=policies)

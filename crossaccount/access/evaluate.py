@@ -366,14 +366,18 @@ def evaluate(
     def run(policies: Sequence[Policy]) -> list[_Applied]:
         return [a for p in policies for a in _applied(p, request, context, has_boundary)]
 
+    # Every policy given is read (an unsupported one raises) even where it does not apply.
     found = {
-        "identity": run(identity) if is_iam else [],
+        "identity": run(identity),
         "resource": run(resource),
-        "boundary": run([boundary]) if boundary is not None and is_iam else [],
-        "session": run(session) if is_iam else [],
+        "boundary": run([boundary]) if boundary is not None else [],
+        "session": run(session),
     }
-    scp_levels = [run(level) for level in scps] if is_iam else []
+    scp_levels = [run(level) for level in scps]
     rcp_levels = [run(level) for level in rcps]
+    if not is_iam:  # a Federated or Service caller: no identity side, no SCPs
+        found = {**found, "identity": [], "boundary": [], "session": []}
+        scp_levels = []
     every = [a for group in (*found.values(), *scp_levels, *rcp_levels) for a in group]
     denies = [a.ref for a in every if a.ref.effect == "Deny"]
     if denies:
