@@ -49,7 +49,7 @@ def permitted(path: PathAnswer, allowed: Sequence[Principal]) -> bool:
     """Whether `allowed` names the path's principal, a group it is a member of, or a role it goes through."""
     principal = path.principal
     for p in allowed:
-        if p.kind == "group" and principal.kind == "user" and principal.name in p.members:
+        if p.has_member(principal):
             return True
         if p.arn.lower() == principal.arn.lower() and p.kind == principal.kind:
             return True

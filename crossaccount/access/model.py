@@ -32,6 +32,7 @@ from crossaccount.plan.model import RolePlan, StackPlan
 from crossaccount.resource_types import SECRET
 from crossaccount.settings.models import RoleSettings
 
+from .conditions import normalise_context, substitute
 from .evaluate import evaluate
 from .principals import Principal
 from .types import Caller, Decision, Policy, Request, StatementRef
@@ -46,6 +47,7 @@ WITH_MFA: Mapping[str, tuple[str, ...]] = {
 CHAIN_DEPTH = 4
 """How many roles one path may go through (role chaining)."""
 ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
+VARIABLE = re.compile(r"\$\{[^}]*\}")
 ARN_ACCOUNT = re.compile(r"^arn:[^:]*:[^:]*:[^:]*:(\d{12}):")
 
 
@@ -153,6 +155,8 @@ class Role:
     """The lower-case ARNs its trust names exactly; None: it names an account, a path or a tag."""
     federated: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     """Provider ARN (lower case) -> the token's keys the trust pins (SAML:aud, <url>:aud, <url>:sub)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """The role's tags: its sessions' aws:PrincipalTag/KEY."""
 
 
 @dataclass(frozen=True)
@@ -343,6 +347,7 @@ def _role(stack: str, plan: StackPlan, role: RolePlan, created: Mapping[str, Any
         secret=role.secret,
         trusted=_trusted(trust),
         federated=federated,
+        tags=dict(role.tags),
     )
 
 
@@ -382,7 +387,9 @@ def _people(plans: Mapping[str, StackPlan], managed: ManagedLookup) -> dict[str,
     found: dict[str, Principal] = {}
     for arn, (name, user_arn, where, tags, _) in first.items():
         account = account_of(user_arn) or ""
-        member_of = tuple(sorted(n for n, _, members, _, _ in group_members.values() if name in members))
+        member_of = tuple(
+            sorted(n for n, _, members, _, _ in group_members.values() if name.lower() in {m.lower() for m in members})
+        )
         context = {
             "aws:PrincipalArn": (user_arn,),
             "aws:PrincipalAccount": (account,),
@@ -439,7 +446,7 @@ def _add_trusted(principals: dict[str, Principal], plans: Mapping[str, StackPlan
             assume_action="sts:AssumeRole",
             identity=role.permissions,
             boundary=role.boundary,
-            context=_role_keys(role.arn, role.account),
+            context=_role_keys(role.arn, role.account, role.tags),
             where=role.where,
             role_arn=role.arn,
         )
@@ -531,8 +538,16 @@ def _session(arn: str, name: str) -> str:
     return f"arn:{partition}:sts::{account}:assumed-role/{name.rsplit('/', 1)[-1]}/session"
 
 
-def _role_keys(arn: str, account: str) -> dict[str, tuple[str, ...]]:
-    return {"aws:PrincipalArn": (arn,), "aws:PrincipalAccount": (account,), "aws:PrincipalType": ("AssumedRole",)}
+def _role_keys(arn: str, account: str, tags: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """The keys a session of the role carries: a role session's aws:PrincipalTag/KEY are the
+    role's tags (session tags are not modelled): IAM User Guide, "AWS global condition context
+    keys", aws:PrincipalTag, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag"""
+    return {
+        "aws:PrincipalArn": (arn,),
+        "aws:PrincipalAccount": (account,),
+        "aws:PrincipalType": ("AssumedRole",),
+        **{f"aws:PrincipalTag/{k}": (v,) for k, v in sorted((tags or {}).items())},
+    }
 
 
 # --- the questions -----------------------------------------------------------------------------
@@ -669,11 +684,11 @@ class Asker:
         if cached is not None:
             return cached
         context = merge_context(
-            self.base(mfa), self._org(role.account), _role_keys(role.arn, role.account), self.question.context
+            self.base(mfa), self._org(role.account), _role_keys(role.arn, role.account, role.tags), self.question.context
         )
         caller = Caller("AWS", role.arn, _session(role.arn, role.name), role.account)
         step: Step | None = None
-        for action, resource in candidates(role, self.question.action, self.question.resource):
+        for action, resource in candidates(role, self.question.action, self.question.resource, context):
             account = account_of(resource) or role.account
             request = Request(caller, action, resource, account, context)
             decision = evaluate(
@@ -708,6 +723,9 @@ class Asker:
         return tuple(self.model.roles[a] for a in sorted(found) if a in self.model.roles)
 
     def _matching_roles(self, pattern: str) -> list[str]:
+        # A policy variable stands for a value only the request knows: as `*` here, a superset of
+        # the roles it can name (each is then evaluated with the variable's real value).
+        pattern = VARIABLE.sub("*", pattern)
         if not is_pattern(pattern):
             return [pattern.lower()] if pattern.lower() in self.model.roles else []
         return [a for a, r in self.model.roles.items() if glob_match(pattern, r.arn, ignore_case=False)]
@@ -972,12 +990,16 @@ CANDIDATES = 400
 """At most this many concrete (action, resource) pairs are asked of one role for a pattern question."""
 
 
-def candidates(role: Role, action: str, resource: str) -> list[tuple[str, str]]:
+def candidates(role: Role, action: str, resource: str, context: Context | None = None) -> list[tuple[str, str]]:
     """Concrete (action, resource) pairs to ask of `role` for a question that may name patterns:
     the question itself when it names none; else, for each Allow statement of the role's
     policies, the catalogue's actions both its Action and the question's pattern cover (or the
     shortest name both match, for a service the catalogue lacks) on the shortest resource both
-    its Resource and the question's pattern match."""
+    its Resource and the question's pattern match, its policy variables replaced by their values
+    in `context` first (the role session's keys: `${aws:PrincipalAccount}` is the account, and
+    a statement whose variable has no value matches no resource; IAM User Guide, "IAM policy
+    elements: Variables and tags", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html)."""
+    keys = normalise_context(context or {})
     if not is_pattern(action) and not is_pattern(resource):
         return [(action, resource)]
     pairs: dict[tuple[str, str], None] = {}
@@ -986,7 +1008,7 @@ def candidates(role: Role, action: str, resource: str) -> list[tuple[str, str]]:
             if s.get("Effect") != "Allow":
                 continue
             actions = _actions(s, action)
-            resources = _resources(s, resource)
+            resources = _resources(s, resource, keys)
             pairs.update(dict.fromkeys((a, r) for a in actions for r in resources))
             if len(pairs) >= CANDIDATES:
                 return list(pairs)[:CANDIDATES]
@@ -1009,9 +1031,10 @@ def _actions(statement: Mapping[str, Any], wanted: str) -> list[str]:
     return [a for a in options if not any(glob_match(x, a, ignore_case=True) for x in excluded)]
 
 
-def _resources(statement: Mapping[str, Any], wanted: str) -> list[str]:
+def _resources(statement: Mapping[str, Any], wanted: str, keys: Context) -> list[str]:
     if "Resource" in statement:
-        found = [witness(p, wanted) for p in _listed(statement, "Resource")]
+        patterns = [substitute(p, keys, True) for p in _listed(statement, "Resource")]
+        found = [witness(p, wanted) for p in patterns if p is not None]
         return list(dict.fromkeys(r or "*" for r in found if r is not None))
     excluded = _listed(statement, "NotResource")
     own = witness(wanted, wanted) or "*"
@@ -1022,7 +1045,7 @@ def can(model: AccessModel, principal: Principal, question: Question, asker: Ask
     """Can `principal` (a group: any of its members) perform the question's action on its resource?"""
     asker = asker or Asker(model, question)
     if principal.kind == "group":
-        members = [p for p in model.principals.values() if p.kind == "user" and p.name in principal.members]
+        members = [p for p in model.principals.values() if principal.has_member(p)]
         paths = [path for m in members for path in asker.paths(m)]
     else:
         paths = asker.paths(principal)

@@ -1,0 +1,170 @@
+"""Attacks on the access model before a team trusts it (issue 30): access invariants a change
+could slip past, and `can`/`who-can` answers that could say "denied" where AWS allows, each in
+a project of the test's own (never the repository's stack files).
+
+The expected answers follow AWS's documented evaluation: IAM User Guide, "Policy evaluation
+logic" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html),
+"IAM JSON policy elements: Action" (action names are case-insensitive), "IAM policy elements:
+Variables and tags", "Condition operators" (...IfExists, a missing key).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_access import PROD, answer, run, write
+
+DELETER = f"arn:aws:iam::{PROD}:role/deleter"
+
+
+def policy(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+@pytest.fixture
+def project(program_of_its_own: Path, tmp_path: Path) -> Path:
+    shutil.copytree(program_of_its_own, tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
+def grant(project: Path, document: dict[str, Any], *, name: str = "grant.json", **role: Any) -> None:
+    """One person, alice, and one role, deleter, in prod, trusting her, with `document` as its policy."""
+    (project / "policies" / name).write_text(json.dumps(document), encoding="utf-8")
+    stack = {
+        "target": {"accountId": PROD, "region": "eu-north-1"},
+        "users": {"alice": {}},
+        "roles": {"deleter": {"trustedUsers": ["alice"], "policyFiles": [name], **role}},
+    }
+    write(project, people=stack)
+
+
+def invariant_lines(
+    capsys: pytest.CaptureFixture[str], project: Path, stack: str, *invariants: dict[str, Any]
+) -> tuple[int, list[str]]:
+    path = project / f"Pulumi.{stack}.yaml"
+    import yaml
+
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["config"]["cross-account-roles:accessInvariants"] = list(invariants)
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    code, out, err = run(capsys, project, "check", "--stack", stack)
+    return code, [line for line in (out + err).splitlines() if "ACCESS_INVARIANT" in line or "accessInvariants" in line]
+
+
+NO_IAM = {"name": "no-iam", "action": "iam:*", "resource": "*", "allow": "none"}
+
+
+@pytest.mark.parametrize(
+    ("document", "reached"),
+    [
+        (policy(allow("IAM:PassRole")), "iam:PassRole"),
+        (policy(allow("iam:Pass*")), "iam:PassRole"),
+        (policy(allow("*:*")), None),
+        (policy(allow("*")), None),
+        (policy({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}), None),
+        (policy(allow("iam:passrole", "arn:aws:iam::*:role/*")), "iam:PassRole"),
+    ],
+)
+def test_an_iam_star_invariant_sees_every_spelling_of_an_iam_grant(
+    project: Path, capsys: pytest.CaptureFixture[str], document: dict[str, Any], reached: str | None
+) -> None:
+    grant(project, document)
+    code, lines = invariant_lines(capsys, project, "people", NO_IAM)
+    assert code == 1, lines
+    assert len(lines) == 1, lines
+    assert '"no-iam" is broken: alice reaches iam:' in lines[0]
+    if reached:
+        assert f"alice reaches {reached} on" in lines[0]
+
+
+def test_a_resource_named_with_a_policy_variable_is_reached(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`${aws:PrincipalAccount}` in a role's Resource is the role's account: deleter deletes
+    arn:aws:s3:::logs-444455556666, so "no one deletes any bucket" is broken."""
+    grant(project, policy(allow("s3:DeleteBucket", "arn:aws:s3:::logs-${aws:PrincipalAccount}")))
+    result = answer(capsys, project, "can", "alice", "s3:DeleteBucket", f"arn:aws:s3:::logs-{PROD}")
+    assert (result["decision"], result["through"]) == ("allowed", [DELETER])
+    pattern = answer(capsys, project, "can", "alice", "s3:DeleteBucket", "arn:aws:s3:::*")
+    assert (pattern["decision"], pattern["through"]) == ("allowed", [DELETER])
+    no_delete = {"name": "no-delete", "action": "s3:DeleteBucket", "resource": "arn:aws:s3:::*", "allow": "none"}
+    code, lines = invariant_lines(capsys, project, "people", no_delete)
+    assert code == 1
+    assert len(lines) == 1
+    assert (
+        f'"no-delete" is broken: alice reaches s3:DeleteBucket on arn:aws:s3:::logs-{PROD} through alice -> {DELETER}' in lines[0]
+    )
+
+
+def test_a_condition_on_the_roles_own_tag_holds(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A role session's aws:PrincipalTag/KEY is the role's tag (IAM User Guide, "AWS global
+    condition context keys", aws:PrincipalTag): a grant gated on it is in force."""
+    gated = allow("s3:DeleteBucket", "arn:aws:s3:::prod-*", Condition={"StringEquals": {"aws:PrincipalTag/team": "admins"}})
+    grant(project, policy(gated), tags={"team": "admins"})
+    result = answer(capsys, project, "can", "alice", "s3:DeleteBucket", "arn:aws:s3:::prod-logs")
+    assert (result["decision"], result["through"]) == ("allowed", [DELETER])
+    grant(project, policy(gated), tags={"team": "devs"})
+    assert answer(capsys, project, "can", "alice", "s3:DeleteBucket", "arn:aws:s3:::prod-logs")["decision"] == "denied"
+
+
+def test_administrator_access_by_arn_breaks_no_iam(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    grant(project, policy(allow("s3:ListAllMyBuckets")), managedPolicyArns=["arn:aws:iam::aws:policy/AdministratorAccess"])
+    code, lines = invariant_lines(capsys, project, "people", NO_IAM)
+    assert code == 1
+    (line,) = lines
+    assert "Allow arn:aws:iam::aws:policy/AdministratorAccess Statement[0]" in line
+
+
+OTHER = "555566667777"
+GLASS = f"arn:aws:iam::{OTHER}:role/glass"
+
+
+def test_a_group_joined_in_another_stack_with_the_name_in_another_case(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """alice is created by the people's stack; the teams stack names her "Alice" (create: false:
+    IAM's one user, names being case-insensitive) in its group admins, which its role glass
+    trusts. `can group:admins` answers for her, and `allow: [group:admins]` holds."""
+    document = policy(allow("s3:DeleteBucket", "arn:aws:s3:::prod-*"))
+    (project / "policies" / "grant.json").write_text(json.dumps(document), encoding="utf-8")
+    people = {
+        "target": {"accountId": PROD, "region": "eu-north-1"},
+        "users": {"alice": {}},
+        "roles": {"reader": {"trustedUsers": ["alice"], "policyFiles": ["role_permissions_policy.json"]}},
+    }
+    only_admins = {"name": "only-admins", "action": "s3:DeleteBucket", "resource": "*", "allow": ["group:Admins"]}
+    teams = {
+        "target": {"accountId": OTHER, "region": "eu-north-1"},
+        "users": {"Alice": {"create": False}},
+        "groups": {"admins": {"members": ["Alice"]}},
+        "roles": {"glass": {"trustedGroups": ["admins"], "policyFiles": ["grant.json"]}},
+        "accessInvariants": [only_admins],
+    }
+    write(project, people=people, teams=teams)
+    group = answer(capsys, project, "can", "group:admins", "s3:DeleteBucket", "arn:aws:s3:::prod-logs")
+    assert (group["decision"], group["through"]) == ("allowed", [GLASS])
+    assert [p["principal"] for p in group["paths"]] == ["alice"]
+    code, out, _ = run(capsys, project, "check", "--stack", "teams")
+    assert code == 0, out
+    assert "ACCESS_INVARIANT" not in out
+
+
+def test_an_invariant_naming_no_principal_of_the_project_is_an_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    grant(project, policy(allow("s3:DeleteBucket")))
+    invariant = {
+        "name": "ghosts",
+        "action": "s3:DeleteBucket",
+        "resource": "*",
+        "allow": ["group:ghosts", "role:ghost", f"saml:arn:aws:iam::{PROD}:saml-provider/Ghost"],
+    }
+    code, lines = invariant_lines(capsys, project, "people", invariant)
+    assert code != 0
+    joined = "\n".join(lines)
+    assert 'cross-account-roles:accessInvariants[0].allow[0]: principal "group:ghosts": no group of that name' in joined
+    assert 'cross-account-roles:accessInvariants[0].allow[1]: principal "role:ghost": no role of that name' in joined
+    assert "cross-account-roles:accessInvariants[0].allow[2]: principal " in joined
