@@ -168,3 +168,77 @@ def test_an_invariant_naming_no_principal_of_the_project_is_an_error(project: Pa
     assert 'cross-account-roles:accessInvariants[0].allow[0]: principal "group:ghosts": no group of that name' in joined
     assert 'cross-account-roles:accessInvariants[0].allow[1]: principal "role:ghost": no role of that name' in joined
     assert "cross-account-roles:accessInvariants[0].allow[2]: principal " in joined
+
+
+MFA_EVERYWHERE = {"name": "nothing-without-mfa", "action": "*", "resource": "*", "requireMfa": True}
+
+
+def test_a_deny_that_looks_total_but_needs_the_mfa_key_does_not_keep_require_mfa(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`Bool aws:MultiFactorAuthPresent false` matches nothing when the key is missing (a request
+    signed with long-term keys carries none: IAM User Guide, "Condition operators", the Bool
+    operator and ...IfExists), so this Deny does not make the role MFA-only; `BoolIfExists` does."""
+    fake = {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}
+    real = {**fake, "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
+    document = policy(allow("s3:DeleteBucket", "arn:aws:s3:::prod-*"), fake)
+    grant(project, document, requireMfa=False)
+    stack = project / "Pulumi.people.yaml"
+    stack.write_text(
+        stack.read_text(encoding="utf-8") + "  cross-account-roles:selfService:\n    enforceMfa: false\n", encoding="utf-8"
+    )
+    code, lines = invariant_lines(capsys, project, "people", MFA_EVERYWHERE)
+    assert code == 1
+    (line,) = lines
+    assert f"alice reaches s3:DeleteBucket on arn:aws:s3:::prod- through alice -> {DELETER}" in line
+    assert "requireMfa: true, and this path holds without MFA" in line
+    (project / "policies" / "grant.json").write_text(json.dumps(policy(document["Statement"][0], real)), encoding="utf-8")
+    code, lines = invariant_lines(capsys, project, "people", MFA_EVERYWHERE)
+    assert (code, lines) == (0, [])
+
+
+def test_a_trust_that_names_the_account_root_is_seen_by_invariants(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`trust: path` writes the source account's root with an ArnLike on aws:PrincipalArn: alice,
+    on that path, reaches the role; without MFA too, once neither side asks for it."""
+    (project / "policies" / "grant.json").write_text(
+        json.dumps(policy(allow("s3:DeleteBucket", "arn:aws:s3:::prod-*"))), encoding="utf-8"
+    )
+    stack = {
+        "target": {"accountId": PROD, "region": "eu-north-1"},
+        "users": {"alice": {"path": "/team/"}},
+        "selfService": {"enforceMfa": False},
+        "roles": {
+            "deleter": {
+                "trust": "path",
+                "trustedPath": "/team/",
+                "trustedUsers": ["alice"],
+                "requireMfa": False,
+                "policyFiles": ["grant.json"],
+            }
+        },
+        "accessInvariants": [
+            MFA_EVERYWHERE,
+            {"name": "no-delete", "action": "s3:DeleteBucket", "resource": "arn:aws:s3:::prod-*", "allow": "none"},
+        ],
+    }
+    # bob, of another stack, is on the same path, and his group gives him AdministratorAccess:
+    # the trust (root, ArnLike on the path) and his identity policy both allow him in.
+    others = {
+        "target": {"accountId": OTHER, "region": "eu-north-1"},
+        "users": {"bob": {"path": "/team/"}},
+        "groups": {"admins": {"members": ["bob"], "managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"]}},
+        "roles": {"reader": {"trustedUsers": ["bob"], "policyFiles": ["role_permissions_policy.json"]}},
+    }
+    write(project, people=stack, others=others)
+    code, out, _ = run(capsys, project, "check", "--stack", "people")
+    assert code == 1, out
+    lines = [line for line in out.splitlines() if "ACCESS_INVARIANT" in line]
+    assert len(lines) == 3, out
+    assert lines[0].startswith(
+        '  error ACCESS_INVARIANT cross-account-roles:accessInvariants[0]: "nothing-without-mfa" is broken: alice reaches'
+    )
+    assert "requireMfa: true, and this path holds without MFA" in lines[0]
+    assert '"nothing-without-mfa" is broken: bob reaches' not in out  # bob's self-service policy enforces MFA
+    assert f'"no-delete" is broken: alice reaches s3:DeleteBucket on arn:aws:s3:::prod- through alice -> {DELETER}' in lines[1]
+    assert f'"no-delete" is broken: bob reaches s3:DeleteBucket on arn:aws:s3:::prod- through bob -> {DELETER}' in lines[2]
+    assert "Allow arn:aws:iam::aws:policy/AdministratorAccess Statement[0]" in lines[2]
