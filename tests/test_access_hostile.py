@@ -242,3 +242,72 @@ def test_a_trust_that_names_the_account_root_is_seen_by_invariants(project: Path
     assert f'"no-delete" is broken: alice reaches s3:DeleteBucket on arn:aws:s3:::prod- through alice -> {DELETER}' in lines[1]
     assert f'"no-delete" is broken: bob reaches s3:DeleteBucket on arn:aws:s3:::prod- through bob -> {DELETER}' in lines[2]
     assert "Allow arn:aws:iam::aws:policy/AdministratorAccess Statement[0]" in lines[2]
+
+
+# --- can / who-can: hostile arguments ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("hostile", ["prod-\x1b[31mlogs", "prod-\u202elogs", "prod-\x07\r\nlogs"])
+def test_a_hostile_resource_or_action_is_escaped_in_text_and_exact_in_json(
+    project: Path, capsys: pytest.CaptureFixture[str], hostile: str
+) -> None:
+    grant(project, policy(allow("s3:DeleteBucket", "arn:aws:s3:::prod-*")))
+    resource = f"arn:aws:s3:::{hostile}"
+    for command in (["can", "alice"], ["who-can"]):
+        code, out, err = run(capsys, project, *command, "s3:DeleteBucket", resource)
+        assert code == 0, err
+        assert all(c not in out for c in "\x1b\u202e\x07\r"), out
+        assert json.dumps(resource)[1:-1] in out or json.dumps(resource) in out
+        exact = answer(capsys, project, *command, "s3:DeleteBucket", resource)
+        assert exact["resource"] == resource
+        action = answer(capsys, project, *command, "s3:Delete\u202eBucket", resource)
+        assert action["action"] == "s3:Delete\u202eBucket"
+    allowed = answer(capsys, project, "can", "alice", "s3:DeleteBucket", resource)
+    assert (allowed["decision"], allowed["through"]) == ("allowed", [DELETER])  # IAM's * matches any character
+
+
+@pytest.mark.parametrize("name", ["AWS:MULTIFACTORAUTHPRESENT", "aws:multifactorauthpresent", "Aws:MultiFactorAuthPresent"])
+def test_a_context_key_in_any_case_is_the_same_key(project: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """Condition key names are case-insensitive (IAM User Guide, "IAM JSON policy elements: Condition"):
+    pinning MFA off in any case denies through the self-service policy's Deny, once."""
+    grant(project, policy(allow("s3:DeleteBucket", "arn:aws:s3:::prod-*")))
+    result = answer(capsys, project, "can", "alice", "s3:DeleteBucket", "arn:aws:s3:::prod-logs", "--context", f"{name}=false")
+    assert result["decision"] == "denied"
+    assert [b["sid"] for b in result["because"]] == ["DenyAllExceptListedIfNoMFA"]
+    assert [k for k in result["context"] if k.lower() == "aws:multifactorauthpresent"] == [name]
+    assert [k for k in result["context"] if k.lower() == "aws:multifactorauthage"] == []
+
+
+def test_an_arn_in_another_partition_is_not_reached(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A role of the aws partition never reaches a resource of aws-cn or aws-us-gov (partitions are
+    separate: "AWS General Reference", ARN format), even with Resource "*"."""
+    grant(project, policy(allow("s3:ListAllMyBuckets")))
+    for arn in ("arn:aws-cn:s3:::prod-logs", "arn:aws-us-gov:s3:::prod-logs"):
+        result = answer(capsys, project, "can", "alice", "s3:ListAllMyBuckets", arn)
+        assert result["decision"] == "denied", arn
+        partition = arn.split(":")[1]
+        assert [p["reason"] for p in result["paths"]] == [
+            f"the resource is in partition {partition} and the role in aws: a partition's credentials are not valid in another"
+        ]
+    principal = run(capsys, project, "can", f"arn:aws-cn:iam::{PROD}:user/alice", "s3:ListAllMyBuckets", "*")
+    assert principal[0] == 2
+
+
+def test_an_unsupported_condition_operator_is_an_error_naming_the_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    odd = allow("s3:DeleteBucket", "arn:aws:s3:::prod-*", Condition={"StringEqualsWhatever": {"aws:username": "alice"}})
+    grant(project, policy(odd))
+    for command in (["can", "alice"], ["who-can"]):
+        code, out, err = run(capsys, project, *command, "s3:DeleteBucket", "arn:aws:s3:::prod-logs")
+        assert (code, out) == (2, ""), (command, out)
+        assert err.endswith(
+            "a policy the evaluator cannot read: policies/grant.json Statement[0]: "
+            "condition operator 'StringEqualsWhatever' is not supported\n"
+        )
+    # check: an invariant a policy could hide a path from is an error, never a silent pass
+    code, lines = invariant_lines(capsys, project, "people", {**NO_IAM, "action": "s3:*"})
+    assert code == 1
+    assert lines == [
+        '  error ACCESS_INVARIANT cross-account-roles:accessInvariants[0]: "no-iam" was not checked: a policy the '
+        "evaluator cannot read: policies/grant.json Statement[0]: condition operator 'StringEqualsWhatever' is not "
+        "supported; use only the elements and condition operators docs/access.md (## The evaluation) lists"
+    ]

@@ -19,6 +19,7 @@ from crossaccount.settings.models import AccessInvariant
 
 from .model import AccessModel, ControlPolicies, PathAnswer, Question, statement_text, who_can
 from .principals import Principal, find
+from .types import UnsupportedPolicy
 
 RULE = "ACCESS_INVARIANT"
 KEY = "accessInvariants"
@@ -64,7 +65,21 @@ def findings(
     """One error for each (invariant, path) that breaks it."""
     found: list[Finding] = []
     for i, (invariant, allowed) in enumerate(zip(invariants, allowed_principals(model, invariants, file_name), strict=True)):
-        paths = who_can(model, Question(invariant.action, invariant.resource, {}, organisation))
+        try:
+            paths = who_can(model, Question(invariant.action, invariant.resource, {}, organisation))
+        except UnsupportedPolicy as error:
+            # A policy the evaluator cannot read could hide a path: the invariant is not judged,
+            # and says so as an error (never a silent pass).
+            found.append(
+                Finding(
+                    RULE,
+                    ERROR,
+                    key((KEY, i)),
+                    f"{show(invariant.name)} was not checked: a policy the evaluator cannot read: {error}; "
+                    "use only the elements and condition operators docs/access.md (## The evaluation) lists",
+                )
+            )
+            continue
         for path in sorted(paths, key=lambda p: (p.principal.label.lower(), p.principal.arn, p.through)):
             broken = []
             if allowed is not None and not permitted(path, allowed):

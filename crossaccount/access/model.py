@@ -690,6 +690,10 @@ class Asker:
         step: Step | None = None
         for action, resource in candidates(role, self.question.action, self.question.resource, context):
             account = account_of(resource) or role.account
+            elsewhere = _other_partition(role.arn, resource)
+            if elsewhere is not None:
+                step = Step(f"role:{role.name}", action, resource, Decision(False, elsewhere, ()))
+                continue
             request = Request(caller, action, resource, account, context)
             decision = evaluate(
                 request,
@@ -860,6 +864,19 @@ class Asker:
             for k, v in sorted(role.federated.get(principal.arn.lower(), {}).items()):
                 found.append(f"token {k} = {', '.join(v)} ({role.name})")
         return tuple(dict.fromkeys(found))
+
+
+def _other_partition(role_arn: str, resource: str) -> str | None:
+    """Why a session of the role cannot reach `resource` whatever the policies say: the resource's
+    ARN names another partition (aws, aws-cn, aws-us-gov are separate: credentials of one are
+    not valid in another; "Amazon Resource Names (ARNs)",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). None: the same one."""
+    if not resource.startswith("arn:") or resource.count(":") < 5:
+        return None
+    mine, theirs = role_arn.split(":", 2)[1], resource.split(":", 2)[1]
+    if is_pattern(theirs) or mine == theirs:
+        return None
+    return f"the resource is in partition {theirs} and the role in {mine}: a partition's credentials are not valid in another"
 
 
 def _notes(principal: Principal, chain: tuple[Role, ...]) -> tuple[str, ...]:
