@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_access import PROD, answer, run, write
+from tests.test_access import PROD, SOURCE, answer, run, write
 
 DELETER = f"arn:aws:iam::{PROD}:role/deleter"
 
@@ -311,3 +311,36 @@ def test_an_unsupported_condition_operator_is_an_error_naming_the_file(project: 
         "evaluator cannot read: policies/grant.json Statement[0]: condition operator 'StringEqualsWhatever' is not "
         "supported; use only the elements and condition operators docs/access.md (## The evaluation) lists"
     ]
+
+
+def test_a_chain_longer_than_the_walk_still_breaks_the_invariant(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """alice -> hop1 -> ... -> hop5 (roles of the source account, each trusting the one before)
+    -> deleter in prod: AWS sets no limit on how many roles a chain goes through (IAM User
+    Guide, "Roles terms and concepts", role chaining: only the session lasts at most an hour),
+    so the sixth role still reaches the action, and `allow: none` is broken."""
+    names = [*(f"hop{i}" for i in range(1, 6)), "deleter"]
+    arns = [f"arn:aws:iam::{SOURCE if n != 'deleter' else PROD}:role/{n}" for n in names]
+    roles: dict[str, Any] = {}
+    for i, name in enumerate(names):
+        last = name == "deleter"
+        document = policy(allow("s3:DeleteBucket", "arn:aws:s3:::prod-*") if last else allow("sts:AssumeRole", arns[i + 1]))
+        (project / "policies" / f"{name}.json").write_text(json.dumps(document), encoding="utf-8")
+        trust = {"trustedUsers": ["alice"]} if i == 0 else {"trustedRoles": [arns[i - 1]]}
+        roles[name] = {**trust, "policyFiles": [f"{name}.json"]}
+    no_delete = {"name": "no-delete", "action": "s3:DeleteBucket", "resource": "arn:aws:s3:::prod-*", "allow": "none"}
+    people = {
+        "target": {"accountId": PROD, "region": "eu-north-1"},
+        "users": {"alice": {}},
+        "roles": {"deleter": roles.pop("deleter")},
+        "accessInvariants": [no_delete],
+    }
+    write(project, people=people, hub={"target": {"accountId": SOURCE, "region": "eu-north-1"}, "roles": roles})
+    result = answer(capsys, project, "can", "alice", "s3:DeleteBucket", "arn:aws:s3:::prod-logs")
+    assert (result["decision"], result["through"]) == ("allowed", arns)
+    who = answer(capsys, project, "who-can", "s3:DeleteBucket", "arn:aws:s3:::prod-logs")
+    assert [(p["principal"], p["through"]) for p in who["paths"]] == [("alice", arns)]
+    code, out, _ = run(capsys, project, "check", "--stack", "people")
+    assert code == 1
+    lines = [line for line in out.splitlines() if "ACCESS_INVARIANT" in line]
+    assert len(lines) == 1, out
+    assert f"through alice -> {' -> '.join(arns)}" in lines[0]

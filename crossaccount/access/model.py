@@ -765,7 +765,41 @@ class Asker:
                     found.append(PathAnswer(principal, (role.arn,), False, (hop,), notes=_notes(principal, (role,))))
                 continue
             self._walk(principal, (role,), (hop,), found, wanted)
+        self.beyond(principal, [(r, h) for r, h in zip(starts, hops, strict=True) if h.decision.allowed], found, wanted)
         return found
+
+    def beyond(
+        self,
+        principal: Principal,
+        firsts: Sequence[tuple[Role, Step]],
+        found: list[PathAnswer],
+        wanted: Callable[[Role], bool] | None,
+    ) -> None:
+        """The roles only a chain longer than `CHAIN_DEPTH` reaches, each by its shortest chain:
+        AWS sets no limit on how many roles one chain goes through (IAM User Guide, "Roles terms
+        and concepts", role chaining: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#iam-term-role-chaining),
+        so a longer chain must not hide a path from an answer or an invariant. A breadth-first
+        search: each role once, whatever the number of chains."""
+        seen: dict[str, tuple[tuple[Role, ...], tuple[Step, ...]]] = {}
+        if principal.role_arn is not None:
+            seen[principal.role_arn.lower()] = ((), ())
+        queue: deque[tuple[tuple[Role, ...], tuple[Step, ...]]] = deque()
+        for role, hop in firsts:
+            if role.arn.lower() not in seen:
+                seen[role.arn.lower()] = ((role,), (hop,))
+                queue.append(((role,), (hop,)))
+        while queue:
+            chain, hops = queue.popleft()
+            me = self.model.principals[f"role:{chain[-1].arn.lower()}"]
+            for arn in self.next_roles(chain[-1]):
+                if arn in seen:
+                    continue
+                nxt = self.model.roles[arn]
+                item = ((*chain, nxt), (*hops, self.assume(me, nxt, True)))
+                seen[arn] = item
+                queue.append(item)
+                if len(item[0]) > CHAIN_DEPTH and (wanted is None or wanted(nxt)):
+                    found.append(self._finish(principal, *item))
 
     def _walk(
         self,
@@ -1095,10 +1129,14 @@ def who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
         if principal.kind in ("group", "role") and (principal.kind == "group" or principal.role_arn is not None):
             continue
         starts = [r for r in asker.first_roles(principal) if r.arn.lower() in reaching]
+        firsts = []
         for role in starts:
             hop = asker.assume(principal, role, True)
             if hop.decision.allowed:
                 asker._walk(principal, (role,), (hop,), found, lambda r: r.arn.lower() in useful)
+                firsts.append((role, hop))
+        if firsts:
+            asker.beyond(principal, firsts, found, lambda r: r.arn.lower() in useful)
     return [p for p in found if p.allowed]
 
 
