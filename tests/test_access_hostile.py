@@ -344,3 +344,36 @@ def test_a_chain_longer_than_the_walk_still_breaks_the_invariant(project: Path, 
     lines = [line for line in out.splitlines() if "ACCESS_INVARIANT" in line]
     assert len(lines) == 1, out
     assert f"through alice -> {' -> '.join(arns)}" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("deny", "resource", "reached"),
+    [
+        # deny everything but s3: s3 actions stay allowed
+        ({"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}, "*", "s3:"),
+        # deny deleting any bucket but the keep-* ones: those stay deletable
+        (
+            {"Effect": "Deny", "Action": "s3:DeleteBucket", "NotResource": "arn:aws:s3:::keep-*"},
+            "*",
+            "s3:DeleteBucket on arn:aws:s3:::keep-",
+        ),
+        # deny the shortest name the pattern matches: every longer one stays deletable
+        (
+            {"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::"},
+            "arn:aws:s3:::*",
+            "s3:DeleteBucket on arn:aws:s3:::x",
+        ),
+    ],
+)
+def test_a_deny_that_leaves_a_gap_does_not_hide_the_gap_from_an_invariant(
+    project: Path, capsys: pytest.CaptureFixture[str], deny: dict[str, Any], resource: str, reached: str
+) -> None:
+    """A pattern invariant ("no one deletes any bucket", "no one does anything") must find the
+    action and resource a Deny leaves out: the first candidates the model tries may all be denied."""
+    grant(project, policy(allow("*"), deny))
+    action = "*" if "NotAction" in deny else "s3:DeleteBucket"
+    nothing = {"name": "nothing", "action": action, "resource": resource, "allow": "none"}
+    code, lines = invariant_lines(capsys, project, "people", nothing)
+    assert code == 1
+    (line,) = lines
+    assert f'"nothing" is broken: alice reaches {reached}' in line

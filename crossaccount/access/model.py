@@ -1053,17 +1053,51 @@ def candidates(role: Role, action: str, resource: str, context: Context | None =
     keys = normalise_context(context or {})
     if not is_pattern(action) and not is_pattern(resource):
         return [(action, resource)]
-    pairs: dict[tuple[str, str], None] = {}
+    denies = [
+        s
+        for p in (*role.permissions, *([role.boundary] if role.boundary else []))
+        for s in _statements(p)
+        if s.get("Effect") == "Deny"
+    ]
+    # What a Deny leaves out is tried first (the candidates are cut at CANDIDATES, and the first
+    # ones could all be denied while another action or resource the pattern covers is not): the
+    # actions no Deny's Action covers (or that its NotAction lists), and the resources a Deny's
+    # NotResource lists, or one longer than the shortest (a Deny may name exactly that one).
+    gaps = [witness(n, resource) for s in denies for n in _listed(s, "NotResource")]
+    good: dict[tuple[str, str], None] = {}
+    bad: dict[tuple[str, str], None] = {}
     for policy in role.permissions:
         for s in _statements(policy):
             if s.get("Effect") != "Allow":
                 continue
-            actions = _actions(s, action)
             resources = _resources(s, resource, keys)
-            pairs.update(dict.fromkeys((a, r) for a in actions for r in resources))
-            if len(pairs) >= CANDIDATES:
-                return list(pairs)[:CANDIDATES]
-    return list(pairs)
+            if denies:
+                longer = _resources(s, resource, keys, longer=True) if resource != "*" else []
+                resources += [g for g in [*gaps, *longer] if g is not None and _covers(s, g, keys)]
+            for a in _actions(s, action):
+                into = bad if denies and _denied_action(denies, a) else good
+                into.update(dict.fromkeys((a, r) for r in dict.fromkeys(resources)))
+                if len(good) >= CANDIDATES:
+                    return list(good)[:CANDIDATES]
+    return [*good, *(p for p in bad if p not in good)][:CANDIDATES]
+
+
+def _denied_action(denies: Sequence[Mapping[str, Any]], action: str) -> bool:
+    """Whether some Deny statement covers `action` (by its Action, or by not listing it in NotAction)."""
+    for s in denies:
+        if "Action" in s and any(glob_match(a, action, ignore_case=True) for a in _listed(s, "Action")):
+            return True
+        if "NotAction" in s and not any(glob_match(a, action, ignore_case=True) for a in _listed(s, "NotAction")):
+            return True
+    return False
+
+
+def _covers(statement: Mapping[str, Any], resource: str, keys: Context) -> bool:
+    """Whether the statement's Resource (or NotResource) covers the concrete `resource`."""
+    if "Resource" in statement:
+        patterns = [substitute(p, keys, True) for p in _listed(statement, "Resource")]
+        return any(p is not None and glob_match(p, resource) for p in patterns)
+    return not any(glob_match(x, resource) for x in _listed(statement, "NotResource"))
 
 
 def _actions(statement: Mapping[str, Any], wanted: str) -> list[str]:
@@ -1082,7 +1116,11 @@ def _actions(statement: Mapping[str, Any], wanted: str) -> list[str]:
     return [a for a in options if not any(glob_match(x, a, ignore_case=True) for x in excluded)]
 
 
-def _resources(statement: Mapping[str, Any], wanted: str, keys: Context) -> list[str]:
+def _resources(statement: Mapping[str, Any], wanted: str, keys: Context, longer: bool = False) -> list[str]:
+    """The shortest resource both the statement's Resource and `wanted` match (`longer`: one where
+    each `*` of `wanted` stands for at least one character)."""
+    if longer:
+        wanted = wanted.replace("*", "?*")
     if "Resource" in statement:
         patterns = [substitute(p, keys, True) for p in _listed(statement, "Resource")]
         found = [witness(p, wanted) for p in patterns if p is not None]
