@@ -233,15 +233,25 @@ def test_a_trust_that_names_the_account_root_is_seen_by_invariants(project: Path
     code, out, _ = run(capsys, project, "check", "--stack", "people")
     assert code == 1, out
     lines = [line for line in out.splitlines() if "ACCESS_INVARIANT" in line]
-    assert len(lines) == 3, out
+    assert len(lines) == 5, out
     assert lines[0].startswith(
         '  error ACCESS_INVARIANT cross-account-roles:accessInvariants[0]: "nothing-without-mfa" is broken: alice reaches'
     )
     assert "requireMfa: true, and this path holds without MFA" in lines[0]
-    assert '"nothing-without-mfa" is broken: bob reaches' not in out  # bob's self-service policy enforces MFA
-    assert f'"no-delete" is broken: alice reaches s3:DeleteBucket on arn:aws:s3:::prod- through alice -> {DELETER}' in lines[1]
-    assert f'"no-delete" is broken: bob reaches s3:DeleteBucket on arn:aws:s3:::prod- through bob -> {DELETER}' in lines[2]
-    assert "Allow arn:aws:iam::aws:policy/AdministratorAccess Statement[0]" in lines[2]
+    # bob's self-service policy enforces MFA on his roles, but AdministratorAccess lets him read
+    # the password policy (which that policy leaves open for enrolment) with his keys alone
+    assert lines[1].startswith(
+        '  error ACCESS_INVARIANT cross-account-roles:accessInvariants[0]: "nothing-without-mfa" is broken: bob reaches '
+        "iam:GetAccountPasswordPolicy on * with its own policies (no role), and requireMfa: true, and this path holds without MFA"
+    )
+    assert f'"no-delete" is broken: alice reaches s3:DeleteBucket on arn:aws:s3:::prod- through alice -> {DELETER}' in lines[2]
+    assert f'"no-delete" is broken: bob reaches s3:DeleteBucket on arn:aws:s3:::prod- through bob -> {DELETER}' in lines[3]
+    assert "Allow arn:aws:iam::aws:policy/AdministratorAccess Statement[0]" in lines[3]
+    assert lines[4].endswith(
+        '"no-delete" is broken: bob reaches s3:DeleteBucket on arn:aws:s3:::prod- with its own policies (no role) '
+        "(conditions: MFA), and allow names no one; deciding statements: Allow arn:aws:iam::aws:policy/AdministratorAccess "
+        "Statement[0]. Remove the grant or the trust, or change the invariant"
+    )
 
 
 # --- can / who-can: hostile arguments ---------------------------------------------------------
@@ -377,3 +387,43 @@ def test_a_deny_that_leaves_a_gap_does_not_hide_the_gap_from_an_invariant(
     assert code == 1
     (line,) = lines
     assert f'"nothing" is broken: alice reaches {reached}' in line
+
+
+def test_a_groups_managed_policy_reaches_the_source_account_without_any_role(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """AdministratorAccess on a group gives its members iam:* in the source account with their own
+    credentials, no role in between (an identity policy alone allows a request in its own
+    account: "Policy evaluation logic", same account): "no one reaches iam:* in the source
+    account" is broken, and `can` says so."""
+    grant(project, policy(allow("s3:DeleteBucket", "arn:aws:s3:::prod-*")))
+    no_iam = {"name": "no-iam-in-source", "action": "iam:*", "resource": f"arn:aws:iam::{SOURCE}:*", "allow": "none"}
+    # what the self-service policy alone allows (her own password, keys, MFA device) is every person's: not counted
+    assert invariant_lines(capsys, project, "people", no_iam) == (0, [])
+    stack = project / "Pulumi.people.yaml"
+    import yaml
+
+    config = yaml.safe_load(stack.read_text(encoding="utf-8"))
+    config["config"]["cross-account-roles:groups"] = {
+        "admins": {"members": ["alice"], "managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"]}
+    }
+    stack.write_text(yaml.safe_dump(config), encoding="utf-8")
+    user = f"arn:aws:iam::{SOURCE}:user/bob"
+    result = answer(capsys, project, "can", "alice", "iam:CreateAccessKey", user)
+    assert result["decision"] == "allowed"
+    (path,) = result["paths"]
+    assert (path["through"], path["withoutMfa"]) == ([], "denied")  # the self-service policy's Deny without MFA
+    assert [(b["source"], b["statement"]) for b in result["because"]] == [("arn:aws:iam::aws:policy/AdministratorAccess", 0)]
+    code, out, _ = run(capsys, project, "can", "alice", "iam:CreateAccessKey", user)
+    assert "  with its own policies (no role): allowed; denied without MFA\n" in out
+    code, lines = invariant_lines(capsys, project, "people", no_iam)
+    assert code == 1
+    (line,) = lines
+    assert line.endswith(
+        f"alice reaches iam:GetAccountPasswordPolicy on arn:aws:iam::{SOURCE}: with its own policies (no role), and allow "
+        "names no one; deciding statements: Allow Pulumi.people.yaml cross-account-roles:selfService (policy "
+        "self-service-credentials-people) Statement[0] (AllowViewAccountInfo); Allow arn:aws:iam::aws:policy/AdministratorAccess "
+        "Statement[0]. Remove the grant or the trust, or change the invariant"
+    )
+    who = answer(capsys, project, "who-can", "iam:CreateAccessKey", user)
+    assert [(p["principal"], p["through"]) for p in who["paths"]] == [("alice", [])]

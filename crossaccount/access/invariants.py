@@ -94,12 +94,12 @@ def findings(
 
 def _message(invariant: AccessInvariant, path: PathAnswer, broken: list[str]) -> str:
     step = path.steps[-1]
-    roles = " -> ".join(path.through)
+    way = f"through {path.principal.label} -> {' -> '.join(path.through)}" if path.through else "with its own policies (no role)"
     conditions = f" (conditions: {'; '.join(path.conditions)})" if path.conditions else ""
     statements = "; ".join(statement_text(s) for s in path.because)
     return (
         f"{show(invariant.name)} is broken: {path.principal.label} reaches {step.action} on {step.resource or '*'} "
-        f"through {path.principal.label} -> {roles}{conditions}, and {' and '.join(broken)}; deciding statements: "
+        f"{way}{conditions}, and {' and '.join(broken)}; deciding statements: "
         f"{statements}. Remove the grant or the trust, or change the invariant"
     )
 

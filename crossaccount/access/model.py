@@ -44,6 +44,8 @@ WITH_MFA: Mapping[str, tuple[str, ...]] = {
     "aws:SecureTransport": ("true",),
 }
 """What a person's request normally carries: signed with an MFA session just started, over TLS."""
+SELF_SERVICE = f" {key(('selfService',))} (policy "
+"""How the self-service policy's source reads (`_people`)."""
 CHAIN_DEPTH = 4
 """How many roles one path may go through (role chaining)."""
 ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
@@ -711,6 +713,63 @@ class Asker:
         self._permission[(role.arn, mfa)] = step
         return step
 
+    def direct(self, principal: Principal, mfa: bool) -> Step | None:
+        """A person asks for the question's action with their own credentials, no role in between:
+        their identity policies (their own, the self-service policy, their groups' and the
+        groups' managed policies) in their own account, where an identity policy alone allows
+        ("Policy evaluation logic", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html);
+        a resource of another account is denied, as without a resource policy. What the
+        self-service policy alone allows (a person's own password, keys and MFA device, which
+        every person has, docs/people.md) is not counted. None when no Allow statement of
+        theirs covers the question."""
+        context = merge_context(self.base(mfa), self._org(principal.account), principal.context, self.question.context)
+        step: Step | None = None
+        for action, resource in policy_candidates(
+            principal.identity, principal.boundary, self.question.action, self.question.resource, context
+        ):
+            account = account_of(resource) or principal.account
+            elsewhere = _other_partition(principal.arn, resource)
+            if elsewhere is not None:
+                step = Step(principal.label, action, resource, Decision(False, elsewhere, ()))
+                continue
+            request = Request(principal.caller, action, resource, account, context)
+            decision = evaluate(
+                request,
+                identity=principal.identity,
+                boundary=principal.boundary,
+                scps=self._scps(principal.account),
+                rcps=self._rcps(account),
+            )
+            if decision.allowed and all(SELF_SERVICE in ref.source for ref in decision.because if ref.effect == "Allow"):
+                decision = Decision(
+                    False, "only the self-service policy allows it: every person's own credentials, not counted", ()
+                )
+            step = Step(principal.label, action, resource, decision)
+            if decision.allowed:
+                break
+        return step
+
+    def direct_path(self, principal: Principal) -> PathAnswer | None:
+        """The person's own path (`direct`), when it allows the question."""
+        if principal.kind != "user":
+            return None
+        step = self.direct(principal, True)
+        if step is None or not step.decision.allowed:
+            return None
+        without: bool | None = None
+        if not self.question.pins_mfa:
+            bare = self.direct(principal, False)
+            without = bare is not None and bare.decision.allowed
+        return PathAnswer(
+            principal,
+            (),
+            True,
+            (step,),
+            conditions=("MFA",) if without is False else (),
+            without_mfa=without,
+            notes=(principal.assumed,) if principal.assumed else (),
+        )
+
     # graph ---------------------------------------------------------------------------------
     def first_roles(self, principal: Principal) -> tuple[Role, ...]:
         """The roles the principal may be able to assume: named by its identity policies, or by
@@ -751,6 +810,9 @@ class Asker:
     def paths(self, principal: Principal, wanted: Callable[[Role], bool] | None = None) -> list[PathAnswer]:
         """Every path of `principal`, allowed or not, to roles that `wanted` keeps (default: all)."""
         found: list[PathAnswer] = []
+        own = self.direct_path(principal) if wanted is None else None
+        if own is not None:
+            found.append(own)
         if principal.role_arn is not None:
             role = self.model.roles[principal.role_arn.lower()]
             found.append(self._finish(principal, (role,), ()))
@@ -1042,9 +1104,16 @@ CANDIDATES = 400
 
 
 def candidates(role: Role, action: str, resource: str, context: Context | None = None) -> list[tuple[str, str]]:
-    """Concrete (action, resource) pairs to ask of `role` for a question that may name patterns:
-    the question itself when it names none; else, for each Allow statement of the role's
-    policies, the catalogue's actions both its Action and the question's pattern cover (or the
+    """`policy_candidates` of the role's permissions and boundary."""
+    return policy_candidates(role.permissions, role.boundary, action, resource, context)
+
+
+def policy_candidates(
+    permissions: Sequence[Policy], boundary: Policy | None, action: str, resource: str, context: Context | None = None
+) -> list[tuple[str, str]]:
+    """Concrete (action, resource) pairs to ask of a role (or a person's own policies) for a
+    question that may name patterns: the question itself when it names none; else, for each
+    Allow statement of the policies, the catalogue's actions both its Action and the question's pattern cover (or the
     shortest name both match, for a service the catalogue lacks) on the shortest resource both
     its Resource and the question's pattern match, its policy variables replaced by their values
     in `context` first (the role session's keys: `${aws:PrincipalAccount}` is the account, and
@@ -1053,12 +1122,7 @@ def candidates(role: Role, action: str, resource: str, context: Context | None =
     keys = normalise_context(context or {})
     if not is_pattern(action) and not is_pattern(resource):
         return [(action, resource)]
-    denies = [
-        s
-        for p in (*role.permissions, *([role.boundary] if role.boundary else []))
-        for s in _statements(p)
-        if s.get("Effect") == "Deny"
-    ]
+    denies = [s for p in (*permissions, *([boundary] if boundary else [])) for s in _statements(p) if s.get("Effect") == "Deny"]
     # What a Deny leaves out is tried first (the candidates are cut at CANDIDATES, and the first
     # ones could all be denied while another action or resource the pattern covers is not): the
     # actions no Deny's Action covers (or that its NotAction lists), and the resources a Deny's
@@ -1066,7 +1130,7 @@ def candidates(role: Role, action: str, resource: str, context: Context | None =
     gaps = [witness(n, resource) for s in denies for n in _listed(s, "NotResource")]
     good: dict[tuple[str, str], None] = {}
     bad: dict[tuple[str, str], None] = {}
-    for policy in role.permissions:
+    for policy in permissions:
         for s in _statements(policy):
             if s.get("Effect") != "Allow":
                 continue
@@ -1166,6 +1230,9 @@ def who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
     for principal in model.principals.values():
         if principal.kind in ("group", "role") and (principal.kind == "group" or principal.role_arn is not None):
             continue
+        own = asker.direct_path(principal)
+        if own is not None:
+            found.append(own)
         starts = [r for r in asker.first_roles(principal) if r.arn.lower() in reaching]
         firsts = []
         for role in starts:

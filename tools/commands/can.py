@@ -56,6 +56,8 @@ FORMATS = ("text", "json")
 CONTEXT_KEY = re.compile(r"^[A-Za-z0-9_.-]+:[\x21-\x7e]+\Z", re.ASCII)
 NOT_CONSIDERED = "SCPs and RCPs were not considered (give --organisation DIR: docs/organisation-policies.md)"
 OUTCOME = "nothing was evaluated"
+OWN = "with its own policies (no role)"
+"""A person's own path: their identity policies in their own account, no role in between."""
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -145,12 +147,12 @@ def context_line(question: Question) -> str:
 
 def path_lines(path: PathAnswer, indent: str = "  ") -> list[str]:
     """One path in text: its roles, decision, conditions, the deciding statements and notes."""
-    roles = " -> ".join(path.through) or "(no role)"
+    way = f"through {' -> '.join(path.through)}" if path.through else OWN
     if path.allowed:
         mfa = {None: "", True: "; also without MFA", False: "; denied without MFA"}[path.without_mfa]
-        head = f"{indent}through {roles}: allowed{mfa}"
+        head = f"{indent}{way}: allowed{mfa}"
     else:
-        head = f"{indent}through {roles}: denied, {path.reason}"
+        head = f"{indent}{way}: denied, {path.reason}"
     lines = [visible(head)]
     if path.conditions:
         lines.append(visible(f"{indent}  conditions: {'; '.join(path.conditions)}"))
