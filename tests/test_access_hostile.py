@@ -427,3 +427,17 @@ def test_a_groups_managed_policy_reaches_the_source_account_without_any_role(
     )
     who = answer(capsys, project, "who-can", "iam:CreateAccessKey", user)
     assert [(p["principal"], p["through"]) for p in who["paths"]] == [("alice", [])]
+
+
+@pytest.mark.parametrize("action", ["IAM:*", "iam:PASS*", "*:passrole", "i?m:*"])
+def test_an_invariant_action_in_any_spelling_sees_the_grant(
+    project: Path, capsys: pytest.CaptureFixture[str], action: str
+) -> None:
+    """Action names compare without case and with * and ? (IAM User Guide, "IAM JSON policy
+    elements: Action"), in the invariant as in the policy."""
+    grant(project, policy(allow("iam:PassRole", "arn:aws:iam::*:role/*")))
+    invariant = {"name": "no-passrole", "action": action, "resource": f"arn:aws:iam::{PROD}:*", "allow": "none"}
+    code, lines = invariant_lines(capsys, project, "people", invariant)
+    assert code == 1
+    (line,) = lines
+    assert f'"no-passrole" is broken: alice reaches iam:PassRole on arn:aws:iam::{PROD}:role/ through alice -> {DELETER}' in line
