@@ -441,3 +441,35 @@ def test_an_invariant_action_in_any_spelling_sees_the_grant(
     assert code == 1
     (line,) = lines
     assert f'"no-passrole" is broken: alice reaches iam:PassRole on arn:aws:iam::{PROD}:role/ through alice -> {DELETER}' in line
+
+
+def test_a_grant_that_holds_only_without_mfa_is_not_hidden(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A role whose policy allows only when MFA is absent (`BoolIfExists aws:MultiFactorAuthPresent
+    false`) is reached with long-term keys alone, once neither the trust nor the self-service
+    policy asks for MFA: `allow: none` and `requireMfa` are both broken, and `can` says allowed
+    (without MFA) rather than "denied"."""
+    only_without = allow(
+        "s3:DeleteBucket", "arn:aws:s3:::prod-*", Condition={"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}
+    )
+    grant(project, policy(only_without), requireMfa=False)
+    stack = project / "Pulumi.people.yaml"
+    stack.write_text(
+        stack.read_text(encoding="utf-8") + "  cross-account-roles:selfService:\n    enforceMfa: false\n", encoding="utf-8"
+    )
+    no_delete = {"name": "no-delete", "action": "s3:DeleteBucket", "resource": "arn:aws:s3:::prod-*", "allow": "none"}
+    code, lines = invariant_lines(capsys, project, "people", no_delete, MFA_EVERYWHERE)
+    assert code == 1
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(
+        '  error ACCESS_INVARIANT cross-account-roles:accessInvariants[0]: "no-delete" is broken: alice reaches s3:DeleteBucket '
+        f"on arn:aws:s3:::prod- through alice -> {DELETER} (conditions: without MFA only), and allow names no one; "
+    )
+    assert lines[1].startswith(
+        '  error ACCESS_INVARIANT cross-account-roles:accessInvariants[1]: "nothing-without-mfa" is broken: alice reaches '
+        f"s3:DeleteBucket on arn:aws:s3:::prod- through alice -> {DELETER} (conditions: without MFA only), and requireMfa: true"
+    )
+    result = answer(capsys, project, "can", "alice", "s3:DeleteBucket", "arn:aws:s3:::prod-logs")
+    assert (result["decision"], result["through"]) == ("allowed", [DELETER])
+    (path,) = result["paths"]
+    assert (path["withoutMfa"], path["conditions"]) == ("allowed", ["without MFA only"])
+    assert answer(capsys, project, "who-can", "s3:DeleteBucket", "arn:aws:s3:::prod-logs")["principals"] == ["alice"]

@@ -20,8 +20,8 @@ import json
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
 from crossaccount.errors import key
@@ -246,6 +246,17 @@ class AccessModel:
 
     def role(self, arn: str) -> Role | None:
         return self.roles.get(arn.lower())
+
+    @cached_property
+    def mfa_sensitive(self) -> bool:
+        """Whether some policy could allow a request without MFA that it does not allow with MFA
+        (`_helps_without_mfa`): only then is every question also asked without MFA."""
+        policies: list[Policy] = []
+        for r in self.roles.values():
+            policies += [*r.permissions, r.trust, *([r.boundary] if r.boundary else [])]
+        for p in self.principals.values():
+            policies += [*p.identity, *([p.boundary] if p.boundary else [])]
+        return any(_helps_without_mfa(s) for policy in policies for s in _statements(policy))
 
 
 def _file(stack: str) -> str:
@@ -567,10 +578,12 @@ class Question:
     resource: str
     context: Context = field(default_factory=dict)
     organisation: ControlPolicies | None = None
+    mfa: bool = True
+    """False: asked without MFA (no MFA key at all, as a request signed with long-term keys)."""
 
     @property
     def pins_mfa(self) -> bool:
-        return any(k.lower() == MFA_KEYS[0].lower() for k in self.context)
+        return not self.mfa or any(k.lower() == MFA_KEYS[0].lower() for k in self.context)
 
 
 @dataclass(frozen=True)
@@ -1134,11 +1147,14 @@ def policy_candidates(
         for s in _statements(policy):
             if s.get("Effect") != "Allow":
                 continue
+            actions = _actions(s, action)
+            if not actions:
+                continue
             resources = _resources(s, resource, keys)
             if denies:
                 longer = _resources(s, resource, keys, longer=True) if resource != "*" else []
                 resources += [g for g in [*gaps, *longer] if g is not None and _covers(s, g, keys)]
-            for a in _actions(s, action):
+            for a in actions:
                 into = bad if denies and _denied_action(denies, a) else good
                 into.update(dict.fromkeys((a, r) for r in dict.fromkeys(resources)))
                 if len(good) >= CANDIDATES:
@@ -1194,14 +1210,68 @@ def _resources(statement: Mapping[str, Any], wanted: str, keys: Context, longer:
     return [own] if own is not None and not any(glob_match(x, own) for x in excluded) else []
 
 
+MFA_SAFE_ALLOW = {
+    ("bool", "aws:multifactorauthpresent", "true"),
+    ("numericlessthan", "aws:multifactorauthage", None),
+    ("numericlessthanequals", "aws:multifactorauthage", None),
+}
+MFA_SAFE_DENY = {
+    ("bool", "aws:multifactorauthpresent", "false"),
+    ("boolifexists", "aws:multifactorauthpresent", "false"),
+    ("numericgreaterthan", "aws:multifactorauthage", None),
+    ("numericgreaterthanifexists", "aws:multifactorauthage", None),
+}
+
+
+def _helps_without_mfa(statement: Mapping[str, Any]) -> bool:
+    """Whether the statement reads an MFA key in a way that could allow a request without MFA that
+    it does not allow with it: anything but an Allow that requires MFA (`Bool ... "true"`, an age
+    limit) or a Deny that applies without it (`Bool`/`BoolIfExists ... "false"`, an age above)."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return False
+    safe = MFA_SAFE_ALLOW if statement.get("Effect") == "Allow" else MFA_SAFE_DENY
+    for operator, keys in condition.items():
+        for name, value in keys.items() if isinstance(keys, Mapping) else [("?", None)]:
+            if "multifactorauth" not in str(name).lower():
+                continue
+            wanted = str(value[0] if isinstance(value, list) and len(value) == 1 else value).lower()
+            entry = (str(operator).lower(), str(name).lower())
+            if (*entry, wanted) not in safe and (*entry, None) not in safe:
+                return True
+    return False
+
+
+def _also_without_mfa(
+    model: AccessModel, question: Question, paths: list[PathAnswer], ask: Callable[[Question], list[PathAnswer]]
+) -> list[PathAnswer]:
+    """`paths` (asked with MFA) and the paths that allow only without MFA: a policy may allow
+    only when the MFA key is missing (`BoolIfExists aws:MultiFactorAuthPresent false`), and a
+    request signed with long-term keys carries none ("AWS global condition context keys",
+    aws:MultiFactorAuthPresent, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent).
+    Asked only when some policy of the model could do that."""
+    if question.pins_mfa or not model.mfa_sensitive:
+        return paths
+    allowed = {(p.principal.arn, p.through) for p in paths if p.allowed}
+    extra = [
+        replace(p, without_mfa=True, conditions=("without MFA only", *p.conditions))
+        for p in ask(replace(question, mfa=False))
+        if p.allowed and (p.principal.arn, p.through) not in allowed
+    ]
+    if not extra:
+        return paths
+    replaced = {(p.principal.arn, p.through) for p in extra}
+    return [p for p in paths if (p.principal.arn, p.through) not in replaced] + extra
+
+
 def can(model: AccessModel, principal: Principal, question: Question, asker: Asker | None = None) -> Answer:
     """Can `principal` (a group: any of its members) perform the question's action on its resource?"""
     asker = asker or Asker(model, question)
-    if principal.kind == "group":
-        members = [p for p in model.principals.values() if principal.has_member(p)]
-        paths = [path for m in members for path in asker.paths(m)]
-    else:
-        paths = asker.paths(principal)
+    members = [p for p in model.principals.values() if principal.has_member(p)] if principal.kind == "group" else [principal]
+    paths = [path for m in members for path in asker.paths(m)]
+    paths = _also_without_mfa(
+        model, question, paths, lambda bare: [path for m in members for path in Asker(model, bare).paths(m)]
+    )
     allowed = any(p.allowed for p in paths)
     notes = tuple(dict.fromkeys(n for p in paths for n in p.notes))
     return Answer(principal, question, allowed, tuple(paths), notes)
@@ -1215,7 +1285,12 @@ def shown(paths: Sequence[PathAnswer]) -> tuple[bool, tuple[PathAnswer, ...]]:
 
 def who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
     """Every principal (people, roles outside the plan, permission sets, providers) with a path
-    that allows the question, each path once, in order of principal and roles."""
+    that allows the question, each path once, in order of principal and roles (and then the
+    paths that allow only without MFA)."""
+    return _also_without_mfa(model, question, _who_can(model, question), lambda bare: _who_can(model, bare))
+
+
+def _who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
     asker = Asker(model, question)
     useful = {a for a, r in model.roles.items() if asker.permission(r, True).decision.allowed}
     reaching = set(useful)
