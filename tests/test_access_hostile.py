@@ -473,3 +473,17 @@ def test_a_grant_that_holds_only_without_mfa_is_not_hidden(project: Path, capsys
     (path,) = result["paths"]
     assert (path["withoutMfa"], path["conditions"]) == ("allowed", ["without MFA only"])
     assert answer(capsys, project, "who-can", "s3:DeleteBucket", "arn:aws:s3:::prod-logs")["principals"] == ["alice"]
+
+
+@pytest.mark.parametrize("command", [["can", "alice"], ["who-can"]])
+def test_a_stack_option_naming_no_stack_is_an_error_not_a_denial(
+    project: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """`--stack prdo --expect deny` must not pass CI because the typo leaves no role to answer."""
+    grant(project, policy(allow("s3:DeleteBucket", "arn:aws:s3:::prod-*")))
+    code, out, err = run(capsys, project, *command, "s3:DeleteBucket", "arn:aws:s3:::prod-logs", "--stack", "peop\x1ble")
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        '--stack "peop\\u001ble": no stack of that name in the project (a Pulumi.<stack>.yaml); expected one of people\n'
+    )
+    assert "\x1b" not in err
