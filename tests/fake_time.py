@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypedDict
+
 
 class FakeTime:
     """`clock()` and `sleep()` for `tools.commands.verify.Options`; `sleeps` records every pause."""
@@ -16,3 +19,16 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+class FakeClock(TypedDict):
+    """The `sleep` and `clock` of `tools.commands.verify.Options`, from a fresh `FakeTime`."""
+
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
+
+
+def fake_clock() -> FakeClock:
+    """`verify.Options(..., **fake_clock())`: a test that never meant to retry still never waits for real."""
+    time = FakeTime()
+    return {"sleep": time.sleep, "clock": time.clock}

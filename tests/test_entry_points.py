@@ -3,9 +3,9 @@ configuration, run here under the mocks), `make plan`, `make check` and `make ve
 through `crossaccount.pipeline`, so what `verify` accepts is what `up` accepts.
 
 Run over every stack file of the repository (whatever a user has made of them: each must be
-accepted by all four or refused by all four), over each case of the hostile corpus that is a
-stack (the outputs-file cases concern `verify` alone), and over a stack only the guardrails
-refuse. A refusal is compared by its problem lines, which name the key, the value and what
+accepted by all four or refused by all four) and over a stack only the guardrails refuse. Each
+stack of the hostile corpus is refused alike by all four in
+tests/hostile/test_refused_before_anything_is_registered.py, which runs it through each once. A refusal is compared by its problem lines, which name the key, the value and what
 is expected; only the first line (what did not happen) differs between the program and `verify`.
 """
 
@@ -18,7 +18,7 @@ import pytest
 from crossaccount.errors import SettingsError
 from crossaccount.guardrails import GuardrailError
 from tests.conftest import FIXTURE_PROJECT, walkthrough_settings, write_policy
-from tests.hostile.test_corpus import NAMES, OUTPUTS, STACK, project_for, read_expected
+from tests.hostile.harness import OUTPUTS, STACK
 from tools.__main__ import main
 from tools.commands.plan import plan_stack
 from tools.offline.errors import ProgramError
@@ -82,19 +82,6 @@ def test_each_stack_of_the_repository_is_accepted_or_refused_alike(stack: str, c
     workflows run both on every pull request), and `verify` gets past the settings to the outputs."""
     outcomes = {entry: outcome(entry, PROJECT_DIR, stack, capsys) for entry in ENTRY_POINTS}
     assert outcomes == dict.fromkeys(ENTRY_POINTS, ACCEPTED)
-
-
-STACK_CASES = [n for n in NAMES if "plan" in read_expected(n)[0]]
-
-
-@pytest.mark.parametrize("name", STACK_CASES)
-def test_each_hostile_stack_is_refused_alike_by_all_four(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    project = project_for(name, tmp_path)
-    outcomes = {entry: outcome(entry, project, STACK, capsys) for entry in ENTRY_POINTS}
-    assert ACCEPTED not in outcomes.values(), outcomes
-    assert len(set(outcomes.values())) == 1, outcomes
-    for line in read_expected(name)[1]:  # the refusal is the case's own, not an accident of the set-up
-        assert line in outcomes["program"], outcomes["program"]
 
 
 def test_a_stack_only_the_guardrails_refuse_is_refused_by_all_four(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,12 +24,13 @@ import yaml
 
 from crossaccount.errors import SettingsError
 from crossaccount.pipeline import Checked, check_organisation, check_stack
-from tests.hostile.test_corpus import NAMES, project_for, read_expected
+from tests.hostile.cases import REFUSED
+from tests.hostile.harness import Case, Refused, project_of
 from tools.__main__ import main
 from tools.paths import PROJECT_DIR
 
-ORG_CASES = [n for n in NAMES if n.startswith("org-")]
-"""The hostile corpus's cases of the organisation (tests/hostile/cases/org-*): each a people's stack beside another stack."""
+ORG_CASES = [c for c in REFUSED if c.name.startswith("org-")]
+"""The hostile corpus's cases of the organisation (tests/hostile/cases/stack_files.py, org-*): each a people's stack beside another stack."""
 
 SOURCE = "111122223333"
 PROD, STAGING, DATA = "444455556666", "777788889999", "555566667777"
@@ -393,16 +394,17 @@ def test_the_review_of_a_stack_that_imports_esc_says_so_in_the_markdown(project:
     ) in review.stdout
 
 
-@pytest.mark.parametrize("name", ORG_CASES)
+@pytest.mark.parametrize("case", ORG_CASES, ids=lambda c: c.name)
 def test_check_all_refuses_each_organisation_case_of_the_corpus_naming_the_file(
-    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = project_for(name, tmp_path)
+    assert isinstance(case.expect, Refused)
+    project = project_of(case, tmp_path)
     code = main(["check", "--all", "--project-dir", str(project)])
     _out, err = capsys.readouterr()
     assert code == 2
     assert "Traceback" not in err
-    for line in read_expected(name)[1]:
+    for line in case.expect.lines:
         # a problem of Pulumi.yaml is listed once, under "error: Pulumi.yaml: ..."
         assert line in err or (line.startswith("Pulumi.yaml: ") and f"\n  - {line.removeprefix('Pulumi.yaml: ')}" in err)
 

@@ -30,8 +30,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import walkthrough_settings
+from tests.hostile.cases import BY_NAME
+from tests.hostile.cases.readers import HOSTILE_TEXT, REVIEW_CASES
+from tests.hostile.harness import project_of, run_case
 from tests.node_tools import mermaid_parse
-from tests.test_hostile_round2_readers import CASES, HOSTILE_TEXT, REVIEW_CASES, project_for, run_case
 from tests.test_review import plan_of
 from tools.render.budget import render_within
 from tools.render.comment import StackPlans, render_comment
@@ -331,10 +333,10 @@ PROGRAM_TAGS = {
 def test_the_corpus_reviews_of_a_files_markup_render_only_what_the_program_wrote(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The corpus cases (tests/test_hostile_round2_readers.py) whose stack or base plan carries
+    """The corpus cases (tests/hostile/cases/readers.py) whose stack or base plan carries
     HOSTILE_TEXT: the Markdown `plan` prints, rendered as GitHub renders it."""
-    case = next(c for c in CASES if c.name == name)
-    code_, out, err = run_case(case, project_for(case, tmp_path), capsys, monkeypatch)
+    case = BY_NAME[name]
+    code_, out, err = run_case(case, project_of(case, tmp_path), capsys, monkeypatch)
     assert code_ == 0, err
     page = html_of(out)
     s = structure(out)

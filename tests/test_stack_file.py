@@ -42,6 +42,8 @@ from tests.conftest import (
     stack_settings,
     walkthrough_settings,
 )
+from tests.fake_time import fake_clock
+from tests.hostile.harness import stack_file_texts
 from tools.offline.mocks import PROJECT_DIR, run_program
 
 SECURE = {"secure": "v1:AAAAbm90LXJlYWwtY2lwaGVydGV4dA=="}
@@ -439,7 +441,7 @@ def test_verify_sends_the_given_external_id_and_scrubs_it_from_what_aws_says(pro
     session = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x", region_name="eu-north-1")
     session.events.register("before-parameter-build.sts.AssumeRole", request)
     session.events.register("before-call.sts", aws)
-    options = verify.Options(external_ids={"s3-list-role": "partner-7f3a9"}, progress=lambda _: None)
+    options = verify.Options(external_ids={"s3-list-role": "partner-7f3a9"}, progress=lambda _: None, **fake_clock())
     report = verify.verify_stack(loaded, outputs, session, options)
 
     assert [p["ExternalId"] for p in sent] == ["partner-7f3a9"]
@@ -483,9 +485,9 @@ REPLAY_TEXTS = [
     REPLAY_TEXTS
     + [
         text
-        for p in sorted(Path(__file__).parent.glob("hostile/cases/*/*.yaml")) + sorted(FIXTURE_PROJECT.glob("Pulumi*.yaml"))
-        if p.is_file() and not p.is_symlink() and p.stat().st_size < 100_000
-        for text in [p.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")]
+        for data in stack_file_texts() + [p.read_bytes() for p in sorted(FIXTURE_PROJECT.glob("Pulumi*.yaml"))]
+        if len(data) < 100_000
+        for text in [data.decode("utf-8", "replace").removeprefix("\ufeff")]
         # A `%YAML 1.1` directive changes ruamel's resolution while its scanner is live, and deep
         # nesting overflows the recursive composer: the reader refuses both before composing.
         if "%YAML" not in text and text.count("\n") + text.count("[") + text.count("{") < 1_000

@@ -8,7 +8,6 @@ writes a string as `json.dumps(s, ensure_ascii=False)` does.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -20,18 +19,16 @@ from crossaccount.errors import SettingsError
 from crossaccount.read import engine
 from crossaccount.read import yaml as stack_file
 from tests.conftest import FIXTURE_PROJECT
+from tests.hostile.harness import stack_file_texts
 from tests.test_stack_file import REPLAY_TEXTS
 
 FILE = "Pulumi.t.yaml"
-CORPUS = [
-    p
-    for p in sorted(Path(__file__).parent.glob("hostile/cases/*/*.yaml")) + sorted(FIXTURE_PROJECT.glob("Pulumi*.yaml"))
-    if p.is_file() and not p.is_symlink()
-]
+CORPUS = stack_file_texts() + [p.read_bytes() for p in sorted(FIXTURE_PROJECT.glob("Pulumi*.yaml"))]
+"""The YAML files of the hostile stack files' corpus (tests/hostile/cases/stack_files.py) and the tests' own stacks."""
 
 
 def corpus_texts() -> list[str]:
-    return REPLAY_TEXTS + [p.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff") for p in CORPUS]
+    return REPLAY_TEXTS + [data.decode("utf-8", "replace").removeprefix("\ufeff") for data in CORPUS]
 
 
 # --- the bracket check ---------------------------------------------------------------------------

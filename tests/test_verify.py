@@ -27,8 +27,8 @@ from crossaccount.pipeline import load_values, plan_of
 from crossaccount.plan import stack_outputs
 from crossaccount.settings.models import LoadedSettings
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
-from tests.fake_time import FakeTime
-from tests.hostile.test_corpus import OUTPUTS as HOSTILE_OUTPUTS
+from tests.fake_time import FakeTime, fake_clock
+from tests.hostile.harness import OUTPUTS as HOSTILE_OUTPUTS
 from tools.commands import verify
 from tools.offline.mocks import PROJECT_DIR
 
@@ -409,7 +409,7 @@ def test_an_mfa_code_that_is_not_6_digits_is_refused_before_any_call_and_not_ech
     session = boto3.Session(aws_access_key_id="AKIAUNUSED", aws_secret_access_key="unused", region_name="eu-north-1")
 
     with pytest.raises(verify.VerifyError) as error:
-        verify.verify_stack(loaded_walkthrough(), outputs, session, verify.Options(mfa_token="12345x7"))
+        verify.verify_stack(loaded_walkthrough(), outputs, session, verify.Options(mfa_token="12345x7", **fake_clock()))
 
     assert str(error.value) == "--mfa-token: got 7 characters; expected the 6 digits your MFA device shows"
 
@@ -419,7 +419,7 @@ def test_an_unknown_role_option_names_the_stacks_roles() -> None:
     session = boto3.Session(aws_access_key_id="AKIAUNUSED", aws_secret_access_key="unused", region_name="eu-north-1")
 
     with pytest.raises(verify.VerifyError) as error:
-        verify.verify_stack(loaded_walkthrough(), outputs, session, verify.Options(roles=("s3-role",)))
+        verify.verify_stack(loaded_walkthrough(), outputs, session, verify.Options(roles=("s3-role",), **fake_clock()))
 
     assert str(error.value) == "--role s3-role: not a role of this stack; expected one of s3-list-role"
 
@@ -516,7 +516,9 @@ def test_a_refused_mfa_code_stops_verify_at_its_one_get_session_token_without_ec
     outputs = verify.parse_outputs(walkthrough_outputs(), "test")
 
     with pytest.raises(verify.VerifyError) as failed:
-        verify.verify_stack(loaded_walkthrough(), outputs, session, verify.Options(mfa_token="654321", progress=lambda _: None))
+        verify.verify_stack(
+            loaded_walkthrough(), outputs, session, verify.Options(mfa_token="654321", progress=lambda _: None, **fake_clock())
+        )
 
     assert str(failed.value) == (
         f"GetSessionToken with the MFA code of {serial} failed (the MFA code was refused: wrong or expired; "

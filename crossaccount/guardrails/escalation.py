@@ -41,6 +41,11 @@ when, and the path should be seen either way):
   can name (`catalogue.pattern_covers`: `role/?` does not cover `role/*`), or, with NotResource,
   leaves of it only resources named one by one (`is_denied`).
 
+- a condition that reads a tag on an IAM principal (`aws:PrincipalTag/<key>`, `aws:ResourceTag/<key>` on
+  roles or users, issue 29): beside it, a statement that lets the holder write that key on such a
+  principal is a path (`tag_gated`, `paths.TAG_GATES`) unless an `aws:TagKeys` condition or a Deny keeps
+  the key from it.
+
 IAM and STS actions on roles under `role/aws-service-role/` open no path: only their service can
 create or change them (`SERVICE_LINKED_ROLES`). A role that names itself exactly is `selfchange`'s.
 """
@@ -49,7 +54,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -60,6 +65,7 @@ from .catalogue import (
     arn_matches,
     condition_keys,
     covers,
+    expand,
     has_wildcard,
     is_arn,
     is_broad,
@@ -71,7 +77,7 @@ from .catalogue import (
     strings,
 )
 from .model import ERROR, PolicyDocument, as_list, document_rule, show
-from .paths import OWN_CREDENTIALS, PATHS, RESOURCE_REQUIREMENTS, EscalationPath
+from .paths import OWN_CREDENTIALS, PATHS, RESOURCE_REQUIREMENTS, TAG_GATES, EscalationPath
 
 PASS_ROLE = "iam:PassRole"
 BOUNDARY_KEY = "iam:permissionsboundary"
@@ -493,9 +499,38 @@ def _fixes(paths: list[EscalationPath], granted: Mapping[Requirement, list[tuple
 
 
 def escalations(doc: PolicyDocument) -> Iterator[Escalation]:
-    """Each statement that grants (part of) a path the document grants in full."""
+    """Each statement that grants (part of) a path the document grants in full, the paths through a tag
+    that decides access (`tag_gated`) with the rest."""
     if not doc.is_identity:
         return
+    generic = list(_generic_escalations(doc))
+    gated_ones = list(tag_gated(doc))
+    if not gated_ones:
+        yield from generic
+        return
+    found = {e.index: e for e in generic}
+    for gated in gated_ones:
+        known = found.get(gated.index)
+        found[gated.index] = gated if known is None else _joined(known, gated)
+    for index in sorted(found):
+        yield found[index]
+
+
+def _joined(first: Escalation, second: Escalation) -> Escalation:
+    """Two findings of one statement as one (one finding per statement and rule)."""
+    return Escalation(
+        index=first.index,
+        paths=[*first.paths, *second.paths],
+        actions=sorted({*first.actions, *second.actions}),
+        patterns=sorted({*first.patterns, *second.patterns}),
+        resources=sorted({*first.resources, *second.resources}),
+        others=sorted({*first.others, *second.others}),
+        fixes=[*first.fixes, *second.fixes],
+        unlocked=first.unlocked,
+    )
+
+
+def _generic_escalations(doc: PolicyDocument) -> Iterator[Escalation]:
     statements = list(doc.statements())
     denies = unconditional_denies(statements)
     granted: dict[Requirement, list[tuple[int, Grant]]] = {}
@@ -510,6 +545,8 @@ def escalations(doc: PolicyDocument) -> Iterator[Escalation]:
     complete: list[EscalationPath] = []
     serving: dict[str, dict[Requirement, list[tuple[int, Grant]]]] = {}
     for path in PATHS:
+        if path.id in TAG_GATES:
+            continue  # read beside the statement whose condition reads the tag: `tag_gated`
         reqs = requirements[path.id]
         if not all(r in granted for r in reqs):
             continue
@@ -535,6 +572,187 @@ def escalations(doc: PolicyDocument) -> Iterator[Escalation]:
             fixes=_fixes(paths, mine, i),
             unlocked=_boundary_unlocked(denies, [(a, g) for (a, _), gs in mine.items() for _, g in gs if g.bounded is not None]),
         )
+
+
+# --- paths through a tag that decides access (issue 29) ---------------------------------------
+
+PRINCIPAL_TAG = "aws:principaltag/"
+RESOURCE_TAGS = ("aws:resourcetag/", "iam:resourcetag/")
+_PRINCIPAL_TAG_VARIABLE = re.compile(r"\$\{aws:PrincipalTag/([^}]+)\}", re.IGNORECASE)
+TAGGING = {"role": "iam:TagRole", "user": "iam:TagUser"}
+KEY_OPERATORS = ("stringequals", "stringequalsignorecase", "stringlike")
+
+
+@dataclass(frozen=True)
+class TagGate:
+    """A statement whose condition reads a tag on an IAM principal."""
+
+    index: int
+    key: str
+    """The tag key as written."""
+    whose: str
+    """"principal" (the caller's own tag) or "resource" (the role's or user's the statement acts on)."""
+    kinds: tuple[str, ...]
+    """The kinds of principal whose tag decides ("role", "user")."""
+    resources: tuple[str, ...]
+    """The statement's resources (for a resource tag: which principals it acts on)."""
+
+
+def _principal_kinds(statement: Mapping[str, Any]) -> tuple[str, ...]:
+    """The kinds of IAM principal ("role", "user") the statement's actions act on."""
+    kinds: set[str] = set()
+    for pattern in strings(statement, "Action") or []:
+        if pattern.split(":", 1)[0].lower() not in ("iam", "sts", "*"):
+            continue
+        for found in expand(pattern):
+            if found.name.split(":", 1)[0].lower() in ("iam", "sts"):
+                kinds |= {t for t, _ in found.resources if t in TAGGING}
+    return tuple(sorted(kinds))
+
+
+def _tag_gates(statements: list[tuple[int, Mapping[str, Any]]]) -> list[TagGate]:
+    gates = []
+    for i, statement in statements:
+        if statement.get("Effect") != "Allow" or "Condition" not in statement:
+            continue
+        resources = tuple(strings(statement, "Resource") or ["*"])
+        for _, key, values in _conditions(statement):
+            if key.startswith(PRINCIPAL_TAG):
+                gates.append(TagGate(i, key[len(PRINCIPAL_TAG) :], "principal", ("role", "user"), resources))
+            for value in values:
+                for match in _PRINCIPAL_TAG_VARIABLE.finditer(str(value)):
+                    gates.append(TagGate(i, match[1], "principal", ("role", "user"), resources))
+            if key.startswith(RESOURCE_TAGS):
+                kinds = _principal_kinds(statement)
+                if kinds:
+                    gates.append(TagGate(i, key.split("/", 1)[1], "resource", kinds, resources))
+    return gates
+
+
+def _names_key(values: list[Any], key: str, *, like: bool) -> bool:
+    return any(
+        isinstance(v, str) and (covers(v, key) if like else v.lower() == key.lower())  # IAM tag keys: any case
+        for v in values
+    )
+
+
+def _may_write_key(statement: Mapping[str, Any], key: str) -> bool:
+    """Whether a tagging statement lets the holder write the key: not when an `aws:TagKeys` condition
+    (`ForAllValues:StringEquals`/`StringLike`, the documented way) allows only other keys. `aws:TagKeys`
+    is multivalued and AWS requires a set operator with it (IAM User Guide,
+    reference_policies_condition-single-vs-multi-valued-context-keys.html): without `ForAllValues:` the
+    condition does not say every key written is allowed, so it is not read as a limit (the louder answer)."""
+    for op, cond_key, values in _conditions(statement):
+        if cond_key != "aws:tagkeys" or not op.startswith("forallvalues:"):
+            continue
+        base = op.removeprefix("forallvalues:")
+        if base in KEY_OPERATORS and not _names_key(values, key, like=base == "stringlike"):
+            return False
+    return True
+
+
+def _denies_key(statements: list[tuple[int, Mapping[str, Any]]], action_name: str, resource: str, key: str) -> bool:
+    """A Deny of the tagging action on the resource whose only conditions name the key: `ForAnyValue:StringEquals`
+    (or `StringLike`) `aws:TagKeys` naming it, or `Null` `aws:RequestTag/<key>` false, the documented ways to
+    keep a tag used for authorization unchanged."""
+    for _, deny in statements:
+        if deny.get("Effect") != "Deny" or not any(matches(p, action_name) for p in strings(deny, "Action") or []):
+            continue
+        if not any(pattern_covers(d, resource) for d in strings(deny, "Resource") or []):
+            continue
+        conditions = _conditions(deny)
+        if conditions and all(
+            (
+                key_name == "aws:tagkeys"
+                and op.startswith("foranyvalue:")
+                and op.removeprefix("foranyvalue:") in KEY_OPERATORS
+                and _names_key(values, key, like=op.endswith("like"))
+            )
+            or (op == "null" and key_name == f"aws:requesttag/{key.lower()}" and [str(v).lower() for v in values] == ["false"])
+            for op, key_name, values in conditions
+        ):
+            return True
+    return False
+
+
+def _reaches(tagging: str, resource: str, gate: TagGate) -> bool:
+    """Whether tagging on this Resource can tag a principal the gate reads: for the caller's own tag, any
+    role or user however named (the holder's among them) or the caller's own user; for a role's or user's
+    tag, one of the principals the gate's statement acts on, beyond one named principal."""
+    if resource == "*":
+        return True
+    if not acts_on(tagging, resource) or _is_service_linked(tagging, resource):
+        return False
+    if gate.whose == "principal":
+        return (is_broad(resource) and not _is_own_user(resource)) or (tagging == TAGGING["user"] and _is_own_user(resource))
+    return is_broad(resource) and any(
+        r == "*" or overlaps(POLICY_VARIABLE.sub("*", r), POLICY_VARIABLE.sub("*", resource)) for r in gate.resources
+    )
+
+
+def tag_gated(doc: PolicyDocument) -> Iterator[Escalation]:
+    """Statements that let the holder write a tag another statement's condition reads on an IAM principal
+    (`paths.TAG_GATES`): the caller's own tag (`aws:PrincipalTag/<key>`, written out or as
+    `${aws:PrincipalTag/<key>}`), or the tag of the roles or users it assumes or changes
+    (`aws:ResourceTag/<key>`). Tagging is no path alone; beside such a condition, whoever may write the tag
+    decides what the condition grants."""
+    if "\\" not in doc.text and "tag/" not in doc.text.lower():
+        return  # no tag condition key can be written without "tag/" (or a JSON escape): the common case, cheaply
+    statements = list(doc.statements())
+    gates = _tag_gates(statements)
+    if not gates:
+        return
+    denies = unconditional_denies(statements)
+    by_path = {p.id: p for p in PATHS if p.id in TAG_GATES}
+    found: dict[int, Escalation] = {}
+    for j, statement in statements:
+        if statement.get("Effect") != "Allow":
+            continue
+        patterns = _by_service(strings(statement, "Action") or strings(statement, "NotAction") or [])
+        for path_id, (whose, kind) in TAG_GATES.items():
+            tagging = TAGGING[kind]
+            through = _through(statement, tagging, patterns)
+            if through is None:
+                continue
+            resources = (
+                [f"NotResource {show(statement['NotResource'])}"]
+                if "NotResource" in statement
+                else strings(statement, "Resource") or []
+            )
+            for gate in gates:
+                if gate.whose != whose or kind not in gate.kinds or gate.index == j or not _may_write_key(statement, gate.key):
+                    continue
+                reached = [
+                    r
+                    for r in resources
+                    if (r.startswith("NotResource ") or _reaches(tagging, r, gate))
+                    and not (not r.startswith("NotResource ") and is_denied(denies, tagging, r))
+                    and not (not r.startswith("NotResource ") and _denies_key(statements, tagging, r, gate.key))
+                ]
+                if not reached:
+                    continue
+                fix = (
+                    f"a Deny of {tagging} with ForAnyValue:StringEquals aws:TagKeys [{show(gate.key)}] (no one but an "
+                    "administrator writes a tag used for authorization)"
+                )
+                here = Escalation(
+                    index=j,
+                    paths=[by_path[path_id]],
+                    actions=[tagging],
+                    patterns=through,
+                    resources=reached,
+                    others=[gate.index],
+                    fixes=[fix, f"or {tagging} only on exact ARNs of principals that no condition reads {show(gate.key)} on"],
+                    unlocked=[],
+                )
+                known = found.get(j)
+                if known is None:
+                    found[j] = here
+                elif by_path[path_id] in known.paths:
+                    found[j] = _joined(known, replace(here, paths=[], fixes=[]))
+                else:
+                    found[j] = _joined(known, here)
+    yield from (found[j] for j in sorted(found))
 
 
 def boundary_note(found: Escalation) -> str:

@@ -309,3 +309,17 @@ wildcards as IAM reads them): each (resource types, dangerous names) requirement
 the named resources, or for a document by any wildcard (an instance by any wildcard: no names). The SSM
 actions are authorised against several resources at once (the instances and the document). Other
 actions: any wildcard of any of their resource types."""
+
+TAG_GATES: dict[str, tuple[str, str]] = {
+    "aws-abac-1": ("principal", "user"),
+    "aws-abac-2": ("principal", "role"),
+    "aws-abac-3": ("resource", "role"),
+    "aws-abac-4": ("resource", "user"),
+}
+"""Paths that are granted only beside a statement whose condition reads a tag (issue 29): path id ->
+(whose tag decides: the caller's own, `aws:PrincipalTag/<key>`, or the role's or user's acted on,
+`aws:ResourceTag/<key>`; the kind of principal the path's tagging action tags). A statement that lets
+the holder write that tag key on such a principal decides what the condition grants: AWS's guidance is
+that only authorized principals change the tags used for authorization (IAM User Guide,
+access_iam-tags.html; AWS Security Blog, securing resource tags used for authorization). The generic
+reading (every action beyond one named resource) does not apply to them: tagging alone is no path."""

@@ -33,6 +33,7 @@ from .catalogue import (
     resource_condition_keys,
     strings,
 )
+from .escalation import is_denied, unconditional_denies
 from .federation import is_permission_set_statement
 from .model import ERROR, WARNING, PolicyDocument, as_list, document_rule, show
 
@@ -98,6 +99,66 @@ def _account_wide_narrowing(statement: Mapping[str, Any]) -> str | None:
 
 def _actions(statement: Mapping[str, Any]) -> list[str]:
     return [a for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
+
+
+# --- what a wildcard of actions reaches -----------------------------------------------------
+
+_NAMED_BUCKET = re.compile(r"arn:aws(-cn|-us-gov)?:s3:::([^*?$/]+)(/.*)?\Z", re.DOTALL)
+"""An S3 ARN of one named bucket (no wildcard or policy variable in its name), or of objects in it
+(`arn:aws:s3:::reports/*`, `arn:aws:s3:::reports/home/${aws:username}/*`)."""
+
+
+def _only_named_buckets(statement: Mapping[str, Any]) -> list[str]:
+    """The buckets a statement's Resource names, when every value is a named bucket or objects in one
+    (`_NAMED_BUCKET`); empty otherwise (`"*"`, a wildcard bucket, NotResource, another service's ARN)."""
+    resources = strings(statement, "Resource") if "NotResource" not in statement else None
+    matched = [_NAMED_BUCKET.match(r) for r in resources or []]
+    if not matched or not all(matched):
+        return []
+    return sorted({m[2] for m in matched if m})
+
+
+def _is_s3_pattern(pattern: str) -> bool:
+    """An action pattern of the S3 service alone (`s3:*`, `S3:Put*`): its service part is `s3`, no wildcard."""
+    service, colon, _ = pattern.partition(":")
+    return bool(colon) and service.lower() == "s3"
+
+
+OWN_CREDENTIAL_ACTIONS = frozenset(
+    {
+        "iam:CreateAccessKey",
+        "iam:DeleteAccessKey",
+        "iam:UpdateAccessKey",
+        "iam:CreateServiceSpecificCredential",
+        "iam:DeleteServiceSpecificCredential",
+        "iam:ResetServiceSpecificCredential",
+        "iam:UpdateServiceSpecificCredential",
+        "iam:UploadSigningCertificate",
+        "iam:UpdateSigningCertificate",
+        "iam:DeleteSigningCertificate",
+        "iam:UploadSSHPublicKey",
+        "iam:UpdateSSHPublicKey",
+        "iam:DeleteSSHPublicKey",
+        "iam:CreateLoginProfile",
+        "iam:UpdateLoginProfile",
+        "iam:DeleteLoginProfile",
+    }
+)
+"""The "Permissions management" actions that create, change or delete one of a user's own
+credentials (access keys, service-specific credentials, signing certificates, SSH keys, console
+password). On the caller's own user (`user/${aws:username}`) they give it no power it lacks: the
+IAM User Guide's "allows IAM users to manage their own credentials" example grants `iam:*AccessKey*`,
+`iam:*ServiceSpecificCredential*` and `iam:*SigningCertificate*` there
+(reference_policies_examples_iam_credentials_console.html). A key for another user acts as that
+user: PRIVILEGE_ESCALATION's path iam-002 (CreateAccessKey) and its kin."""
+
+
+def _only_own_user(statement: Mapping[str, Any]) -> bool:
+    """Whether every Resource of the statement is the caller's own user, `arn:aws:iam::<account or *>:user/${aws:username}`."""
+    resources = strings(statement, "Resource") if "NotResource" not in statement else None
+    return bool(resources) and all(
+        is_arn(r) and r.split(":", 5)[2] == "iam" and r.split(":", 5)[5] == "user/${aws:username}" for r in resources or []
+    )
 
 
 # --- trust --------------------------------------------------------------------------------
@@ -208,7 +269,7 @@ def allow_with_not(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
 
 
 @document_rule(
-    "ACTION_WILDCARD", ERROR, 'an Allow of every action of a service, however written ("*", "s3:*", "iam:?*", "iam:**")'
+    "ACTION_WILDCARD", ERROR, 'an Allow of every action of a service, however written ("*", "ec2:*", "iam:?*", "iam:**")'
 )
 def action_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if not doc.is_identity:
@@ -219,6 +280,10 @@ def action_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
         found: dict[str, str] = {}
         for action in _actions(statement):
             service = action.split(":")[0]
+            if not has_wildcard(action):
+                continue
+            if _is_s3_pattern(action) and _only_named_buckets(statement):
+                continue  # S3_WILDCARD_NAMED_BUCKETS, a warning
             if SERVICE_WILDCARD_RE.match(action) or action == "*:*" or covered_services(action):
                 found[action] = (
                     "every service"
@@ -244,10 +309,18 @@ def permissions_management_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, 
     for i, statement in doc.statements():
         if not _allows(statement):
             continue
+        patterns = [p for p in _actions(statement) if has_wildcard(p)]
+        if not patterns:
+            continue
+        named_buckets, own_user = _only_named_buckets(statement), _only_own_user(statement)
         covered = {
-            pattern: [a.name for a in expand(pattern) if a.access_level == PERMISSIONS_MANAGEMENT]
-            for pattern in _actions(statement)
-            if has_wildcard(pattern)
+            pattern: [
+                a.name
+                for a in expand(pattern)
+                if a.access_level == PERMISSIONS_MANAGEMENT and not (own_user and a.name in OWN_CREDENTIAL_ACTIONS)
+            ]
+            for pattern in patterns
+            if not (named_buckets and _is_s3_pattern(pattern))
         }
         found = {pattern: names for pattern, names in covered.items() if names}
         if found:
@@ -258,6 +331,67 @@ def permissions_management_wildcard(doc: PolicyDocument) -> Iterator[tuple[str, 
                 "files under Permissions management, granted by a wildcard that also takes those AWS adds later; "
                 "list the exact actions the role needs",
             )
+
+
+S3_OPENERS = (
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutObjectAcl",
+    "s3:PutBucketPublicAccessBlock",
+)
+"""What a wildcard of S3 actions on a named bucket can do beyond reading and writing its data: give
+other accounts, or everyone, access to that bucket, or remove the Denies of its bucket policy."""
+
+
+@document_rule(
+    "S3_WILDCARD_NAMED_BUCKETS",
+    WARNING,
+    "an Allow of every S3 action, or an S3 pattern covering permissions management (`s3:*`, `s3:Put*`), on named buckets "
+    "and their objects only",
+)
+def s3_wildcard_named_buckets(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
+    """Not an error (issue 29): every action it grants acts on those buckets and their objects only; a
+    bucket policy or ACL grants nothing beyond its own bucket, so the holder gains no power over
+    anything else. What it can do is share that bucket's data or lift the bucket policy's Denies."""
+    if not doc.is_identity:
+        return
+    for i, statement in doc.statements():
+        if not _allows(statement):
+            continue
+        patterns = [p for p in _actions(statement) if has_wildcard(p) and _is_s3_pattern(p)]
+        buckets = _only_named_buckets(statement) if patterns else []
+        if not buckets:
+            continue
+        patterns = [
+            p for p in patterns if covered_services(p) or any(a.access_level == PERMISSIONS_MANAGEMENT for a in expand(p))
+        ]
+        if not patterns:
+            continue
+        reach = sorted(
+            {
+                name
+                for name in S3_OPENERS
+                if any(matches(p, name) for p in patterns) and any(acts_on(name, r) for r in strings(statement, "Resource") or [])
+            }
+        )
+        policy = any(name.endswith(("BucketPolicy", "PublicAccessBlock")) for name in reach)
+        opens = (
+            f"; among them {listed(reach)}, with which the holder can "
+            + (
+                "open the bucket to other accounts or to everyone, or lift its bucket policy's Denies"
+                if policy
+                else "share those objects with other accounts or with everyone"
+            )
+            if reach
+            else ""
+        )
+        yield (
+            doc.at(i),
+            f"{listed([show(p) for p in patterns])} on {listed([show(r) for r in strings(statement, 'Resource') or []])} "
+            f"(the bucket{'s' * (len(buckets) > 1)} {listed([show(b) for b in buckets])} alone) grants every S3 action "
+            f"there, those AWS adds later included{opens}. It gives no power over anything else: list the actions the role needs (s3:GetObject, s3:PutObject)",
+        )
 
 
 READ_LEVELS = frozenset({"Read", "List"})
@@ -425,8 +559,8 @@ def _names_roles(resource: str) -> bool:
 @document_rule(
     "PASSROLE_STAR",
     ERROR,
-    'an Allow of iam:PassRole on "*" or on any role ARN with a wildcard (`role/*`, `role/app-*`), unless an '
-    "iam:PassedToService condition pins one service and each ARN starts with a written-out name (`role/app-*`)",
+    'an Allow of iam:PassRole on "*" or on any role ARN with a wildcard (`role/*`, `role/app-*`), unless a Deny leaves '
+    "only named roles, or an iam:PassedToService condition pins one service and each ARN starts with a written-out name",
 )
 def passrole_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     if not doc.is_identity:
@@ -434,6 +568,11 @@ def passrole_star(doc: PolicyDocument) -> Iterator[tuple[str, str]]:
     for i, statement in doc.statements():
         matching = [a for a in _actions(statement) if matches(a, "iam:PassRole")]
         resources = _broadly(statement, "iam:PassRole") if _allows(statement) and matching else []
+        if resources:
+            # a Deny without conditions that covers the pattern, or whose NotResource leaves only roles named
+            # one by one (issue 29): what the Allow still grants is those named roles
+            denies = unconditional_denies(list(doc.statements()))
+            resources = [r for r in resources if r.startswith("NotResource ") or not is_denied(denies, "iam:PassRole", r)]
         service = _one_service(statement)
         if service is not None:
             # AWS checks iam:PassedToService on each pass (IAM User Guide, reference_policies_iam-condition-keys.html

@@ -24,6 +24,7 @@ import pytest
 
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.e2e.conftest import MOTO_SESSION_KEY, TRUSTED, Deployed
+from tests.fake_time import fake_clock
 from tools.commands import verify
 
 MFA = "123456"
@@ -65,7 +66,7 @@ def test_verify_spends_the_mfa_code_on_one_get_session_token_and_assumes_every_r
     deployed = deploy(two_roles())
     calls = record_calls(monkeypatch)
     user_key = deployed.keys[TRUSTED][0]
-    options = verify.Options(endpoint_url=deployed.moto.endpoint, mfa_token=MFA, progress=lambda _: None)
+    options = verify.Options(endpoint_url=deployed.moto.endpoint, mfa_token=MFA, progress=lambda _: None, **fake_clock())
 
     report = verify.verify_stack(deployed.loaded, deployed.outputs, deployed.moto.session(deployed.keys[TRUSTED]), options)
 
@@ -216,7 +217,7 @@ def test_with_temporary_source_credentials_verify_calls_no_get_session_token(
     )
     calls = record_calls(monkeypatch)
     said: list[str] = []
-    options = verify.Options(endpoint_url=deployed.moto.endpoint, mfa_token=MFA, progress=said.append)
+    options = verify.Options(endpoint_url=deployed.moto.endpoint, mfa_token=MFA, progress=said.append, **fake_clock())
     session = boto3.Session(
         aws_access_key_id=token["AccessKeyId"],
         aws_secret_access_key=token["SecretAccessKey"],
@@ -245,7 +246,7 @@ def test_where_neither_side_requires_mfa_verify_signs_assume_role_with_the_long_
     assert (access["mfaSessionCommand"], f"--profile random_user@{SOURCE} " in access["assumeRoleCommand"]) == (None, True)
     calls = record_calls(monkeypatch)
     user_key = deployed.keys[TRUSTED][0]
-    options = verify.Options(endpoint_url=deployed.moto.endpoint, mfa_token=MFA, progress=lambda _: None)
+    options = verify.Options(endpoint_url=deployed.moto.endpoint, mfa_token=MFA, progress=lambda _: None, **fake_clock())
 
     report = verify.verify_stack(deployed.loaded, deployed.outputs, deployed.moto.session(deployed.keys[TRUSTED]), options)
 

@@ -59,7 +59,14 @@ CREATE_DENIED = "PASS s3-list-role s3:CreateBucket (expect deny): denied with Ac
 
 
 def options(deployed: Deployed, **changes: Any) -> verify.Options:
-    values: dict[str, Any] = {"endpoint_url": deployed.moto.endpoint, "mfa_token": MFA, "progress": lambda _: None}
+    test_clock = FakeTime()  # a retry, should one happen, waits on the test clock, never for real
+    values: dict[str, Any] = {
+        "endpoint_url": deployed.moto.endpoint,
+        "mfa_token": MFA,
+        "progress": lambda _: None,
+        "sleep": test_clock.sleep,
+        "clock": test_clock.clock,
+    }
     return verify.Options(**{**values, **changes})
 
 
@@ -251,7 +258,8 @@ def test_the_command_line_verifies_the_stack_with_environment_credentials_and_pr
         "AWS_EC2_METADATA_DISABLED": "true",
         **env_with_keys(key),
     }
-    argv = ["--outputs", str(deployed.outputs_file), "--endpoint-url", deployed.moto.endpoint, "--mfa-token", MFA]
+    # --wait 0: a separate process cannot take the test clock; moto needs no propagation wait
+    argv = ["--outputs", str(deployed.outputs_file), "--endpoint-url", deployed.moto.endpoint, "--mfa-token", MFA, "--wait", "0"]
     argv += ["--project-dir", str(walkthrough_project)]
     done = subprocess.run(
         [sys.executable, "-m", "tools", "verify", "--stack", "utils", "--format", "json", *argv],

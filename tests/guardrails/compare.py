@@ -1,12 +1,15 @@
 """`make bench-guardrails`: these guardrails, cloudsplaining and Parliament side by side, in one
 run, on both corpora: the escalation corpus (`escalation_corpus.ESCALATION`, every case should
-be caught) and the precision corpus (`precision_corpus.PUBLISHED`, every case should pass).
+be caught) and the precision corpus (`precision_corpus.PUBLISHED`: its least-privilege policies should pass, its escalating ones be refused).
 
     python -m tests.guardrails.compare [--write docs/guardrails.md]
 
 - these guardrails: an escalation is caught when an escalation rule reports it (as
   `test_escalation_corpus` judges it); a published policy is refused when any error is reported
   (`precision_judge`: a file by every rule, an AWS managed policy as attached by ARN).
+- The published policies are counted in two parts (`precision_corpus`): the least-privilege ones
+  (`LEAST_PRIVILEGE`: every one should pass) and those AWS publishes that grant a path
+  (`ESCALATING`: every one should be refused).
 - cloudsplaining 0.9.1: its `scan-policy-file` check (privilege escalation) on each document, and
   the same with `--flag-all-risky-actions` (conditional and resource-ARN statements flagged too).
 - Parliament 1.6.4 (`analyze_policy_string`, community auditors included): an escalation is
@@ -31,7 +34,7 @@ from cloudsplaining.scan.policy_document import PolicyDocument as Cloudsplaining
 
 from crossaccount.guardrails.managed import aws_managed_policies
 from tests.guardrails.escalation_corpus import ESCALATION, CorpusCase
-from tests.guardrails.precision_corpus import PUBLISHED, PublishedPolicy
+from tests.guardrails.precision_corpus import ESCALATING, LEAST_PRIVILEGE, PUBLISHED, PublishedPolicy
 from tests.guardrails.precision_judge import refusals
 from tests.guardrails.test_escalation_corpus import ESCALATION_RULES, case_findings
 
@@ -81,8 +84,8 @@ def ours_refuses(policy: PublishedPolicy) -> bool:
     return bool(refusals(policy))
 
 
-def rows() -> list[tuple[str, int, int]]:
-    """(tool, escalations caught, published policies refused)."""
+def rows() -> list[tuple[str, int, int, int]]:
+    """(tool, escalations caught, published least-privilege policies refused, published but escalating refused)."""
     published = [(p, [p.document]) for p in PUBLISHED]
     escalations = [(c, escalation_documents(c)) for c in ESCALATION]
     tools: list[tuple[str, Callable[[Any, list[dict[str, Any]]], bool], Callable[[Any, list[dict[str, Any]]], bool]]] = [
@@ -99,18 +102,30 @@ def rows() -> list[tuple[str, int, int]]:
         ),
         ("Parliament 1.6.4 (community auditors)", lambda _, d: parliament_catches(d), lambda _, d: parliament_refuses(d)),
     ]
-    return [
-        (name, sum(caught(c, d) for c, d in escalations), sum(refused(p, d) for p, d in published))
-        for name, caught, refused in tools
-    ]
+    found = []
+    for name, caught, refused in tools:
+        refusals_of = {p.name: refused(p, d) for p, d in published}
+        found.append(
+            (
+                name,
+                sum(caught(c, d) for c, d in escalations),
+                sum(refusals_of[p.name] for p in LEAST_PRIVILEGE),
+                sum(refusals_of[n] for n in ESCALATING),
+            )
+        )
+    return found
 
 
 def table() -> str:
     lines = [
-        f"| tool | escalation policies caught (of {len(ESCALATION)}) | published policies passed (of {len(PUBLISHED)}) |",
-        "| --- | --- | --- |",
+        f"| tool | escalation policies caught (of {len(ESCALATION)}) "
+        f"| published least-privilege policies passed (of {len(LEAST_PRIVILEGE)}) "
+        f"| published but escalating refused (of {len(ESCALATING)}) |",
+        "| --- | --- | --- | --- |",
     ]
-    lines += [f"| {name} | {caught} | {len(PUBLISHED) - refused} |" for name, caught, refused in rows()]
+    lines += [
+        f"| {name} | {caught} | {len(LEAST_PRIVILEGE) - refused} | {escalating} |" for name, caught, refused, escalating in rows()
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -870,6 +870,223 @@ ESCALATION: list[CorpusCase] = [
             Condition={"ArnEquals": {"iam:PolicyARN": f"arn:aws:iam::{A}:policy/ReadOnlyAccess"}},
         ),
     ),
+    # --- issue 29, third pass: recall (removing a restriction, user-pool takeover) and decoys -------
+    one(
+        "permission-set-detach-deny-policy",
+        f"{HT} aws-sso-and-identitystore-privesc sso:DetachManagedPolicyFromPermissionSet",
+        ("ht-sso-5",),
+        allow(
+            ["sso:DetachManagedPolicyFromPermissionSet", "sso:ListManagedPoliciesInPermissionSet"],
+            "arn:aws:sso:::permissionSet/ssoins-*/*",
+        ),
+    ),
+    one(
+        "permission-set-detach-anything",
+        f"{HT} aws-sso-and-identitystore-privesc sso:DetachCustomerManagedPolicyReferenceFromPermissionSet",
+        ("ht-sso-5", "ht-sso-6"),
+        allow("sso:Detach*", "*"),
+    ),
+    one(
+        "permission-set-delete-inline-denies",
+        f"{HT} aws-sso-and-identitystore-privesc sso:DeleteInlinePolicyFromPermissionSet",
+        ("ht-sso-7",),
+        allow(
+            ["sso:DeleteInlinePolicyFromPermissionSet", "sso:GetInlinePolicyForPermissionSet"],
+            ["arn:aws:sso:::instance/ssoins-1111222233334444", "arn:aws:sso:::permissionSet/ssoins-1111222233334444/*"],
+        ),
+    ),
+    one(
+        "cognito-set-any-password",
+        f"{HT} aws-cognito-privesc cognito-idp:AdminSetUserPassword",
+        ("ht-cognito-5",),
+        allow(["cognito-idp:AdminSetUserPassword", "cognito-idp:ListUsers"], f"arn:aws:cognito-idp:{R}:{A}:userpool/*"),
+    ),
+    one(
+        "cognito-rewrite-claims",
+        f"{HT} aws-cognito-privesc cognito-idp:AdminUpdateUserAttributes; {AWS} cognito role-based-access-control.html",
+        ("ht-cognito-6",),
+        allow(
+            ["cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminGetUser"],
+            f"arn:aws:cognito-idp:{R}:{A}:userpool/{R}_*",
+        ),
+    ),
+    one(
+        "decoy-deny-other-instance",
+        "issue 29: a Deny on one Identity Center instance leaves the others",
+        ("ht-sso-7",),
+        allow("sso:DeleteInlinePolicyFromPermissionSet", "arn:aws:sso:::permissionSet/*/*"),
+        deny("sso:DeleteInlinePolicyFromPermissionSet", "arn:aws:sso:::permissionSet/ssoins-1111222233334444/*"),
+    ),
+    one(
+        "decoy-deny-one-user-pool",
+        "issue 29: a Deny on userpool/eu-west-1_? names one-character pool ids, no real pool",
+        ("ht-cognito-5",),
+        allow("cognito-idp:AdminSetUserPassword", f"arn:aws:cognito-idp:{R}:{A}:userpool/*"),
+        deny("cognito-idp:AdminSetUserPassword", f"arn:aws:cognito-idp:{R}:{A}:userpool/{R}_?"),
+    ),
+    one(
+        "decoy-ecs-deploy-deny-leaves-a-pattern",
+        f"{PF} ecs-004: the Deny's NotResource role/ecs-task-* leaves every role so named",
+        ("ecs-004", "prowler-PassRole-ECS-RunTask"),
+        allow(["ecs:RegisterTaskDefinition", "ecs:RunTask", "ecs:DescribeTasks"], "*"),
+        passrole(),
+        {"Effect": "Deny", "Action": "iam:PassRole", "NotResource": f"arn:aws:iam::{A}:role/ecs-task-*"},
+    ),
+    one(
+        "decoy-ecs-update-service-deny-other-case",
+        f"{HT} aws-ecs-privesc (RegisterTaskDefinition, UpdateService): a Deny on role/Admin* leaves role/admin*",
+        ("ht-ecs-1",),
+        allow("ecs:RegisterTaskDefinition", "*"),
+        allow("ecs:UpdateService", f"arn:aws:ecs:{R}:{A}:service/prod/*"),
+        passrole(),
+        deny("iam:PassRole", f"arn:aws:iam::{A}:role/Admin*"),
+    ),
+    # --- issue 29, third pass: a tag that decides access, written by the holder ------------------
+    one(
+        "abac-tag-yourself",
+        f"{AWS} IAM/latest/UserGuide/access_iam-tags.html (aws:PrincipalTag); AWS Security Blog, tags used for authorization",
+        ("aws-abac-1",),
+        allow(
+            ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            "*",
+            Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+        ),
+        allow(["iam:TagUser", "iam:UntagUser", "iam:ListUserTags"], "arn:aws:iam::*:user/${aws:username}"),
+    ),
+    one(
+        "abac-role-tags-itself",
+        f"{AWS} IAM/latest/UserGuide/tutorial_attribute-based-access-control.html (a role's tags are its sessions' principal tags)",
+        ("aws-abac-2",),
+        allow(
+            ["ssm:GetParameter", "ssm:GetParametersByPath"],
+            f"arn:aws:ssm:{R}:{A}:parameter/*",
+            Condition={"StringEquals": {"aws:PrincipalTag/access-level": "production"}},
+        ),
+        allow(["iam:TagRole", "iam:ListRoleTags"], f"arn:aws:iam::{A}:role/app-*"),
+    ),
+    one(
+        "abac-tag-then-assume",
+        f"{AWS} reference_policies_examples_iam-assume-tagged-role.html with iam:TagRole (iam-add-tag-user-role)",
+        ("aws-abac-3",),
+        allow(
+            "sts:AssumeRole",
+            f"arn:aws:iam::{A}:role/team-*",
+            Condition={"StringEquals": {"iam:ResourceTag/Project": "ExampleCorpABC"}},
+        ),
+        allow(
+            "iam:TagRole", f"arn:aws:iam::{A}:role/*", Condition={"StringEquals": {"aws:RequestTag/Project": "ExampleCorpABC"}}
+        ),
+    ),
+    one(
+        "abac-tag-user-then-reset-password",
+        f"{AWS} IAM/latest/UserGuide/access_iam-tags.html (aws:ResourceTag on users)",
+        ("aws-abac-4", "iam-004"),
+        allow(
+            ["iam:UpdateLoginProfile", "iam:GetLoginProfile"],
+            f"arn:aws:iam::{A}:user/*",
+            Condition={"StringEquals": {"aws:ResourceTag/support": "helpdesk"}},
+        ),
+        allow("iam:TagUser", f"arn:aws:iam::{A}:user/*"),
+    ),
+    CorpusCase(
+        "abac-split-over-files",
+        f"{AWS} access_iam-tags.html: the condition in one policy, the tagging in another",
+        {
+            "team-secrets.json": doc(
+                allow(
+                    "secretsmanager:GetSecretValue",
+                    f"arn:aws:secretsmanager:{R}:{A}:secret:*",
+                    Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+                )
+            ),
+            "self-service.json": doc(allow("iam:TagUser", "arn:aws:iam::*:user/${aws:username}")),
+        },
+        ("aws-abac-1",),
+    ),
+    one(
+        "decoy-tag-keys-other-case",
+        'issue 29: aws:TagKeys ["Team"] writes the tag aws:PrincipalTag/team reads (condition key names ignore case)',
+        ("aws-abac-1",),
+        allow(
+            "secretsmanager:GetSecretValue",
+            "*",
+            Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+        ),
+        allow(
+            "iam:TagUser",
+            "arn:aws:iam::*:user/${aws:username}",
+            Condition={"ForAllValues:StringEquals": {"aws:TagKeys": ["Nickname", "Team"]}},
+        ),
+    ),
+    one(
+        "decoy-deny-tag-keys-other-key",
+        "issue 29: a Deny of writing Project leaves the key the condition reads (project-id)",
+        ("aws-abac-3",),
+        allow(
+            "sts:AssumeRole",
+            f"arn:aws:iam::{A}:role/team-*",
+            Condition={"StringEquals": {"aws:ResourceTag/project-id": "abc"}},
+        ),
+        allow("iam:TagRole", f"arn:aws:iam::{A}:role/team-*"),
+        {
+            "Effect": "Deny",
+            "Action": "iam:TagRole",
+            "Resource": "*",
+            "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["Project"]}},
+        },
+    ),
+    one(
+        "decoy-deny-not-resource-permission-sets",
+        "issue 29: a Deny whose NotResource is a pattern (ps-*) leaves every permission set of the instance",
+        ("ht-sso-5",),
+        allow("sso:DetachManagedPolicyFromPermissionSet", "arn:aws:sso:::permissionSet/*/*"),
+        {
+            "Effect": "Deny",
+            "Action": "sso:DetachManagedPolicyFromPermissionSet",
+            "NotResource": "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-*",
+        },
+    ),
+    one(
+        "decoy-deny-instance-other-case",
+        "issue 29: instance ids are lower case (ssoins-); a Deny on SSOINS-* covers none",
+        ("ht-sso-6",),
+        allow("sso:DetachCustomerManagedPolicyReferenceFromPermissionSet", "*"),
+        deny("sso:DetachCustomerManagedPolicyReferenceFromPermissionSet", "arn:aws:sso:::permissionSet/SSOINS-*/*"),
+    ),
+    one(
+        "decoy-deny-user-pool-variable",
+        "issue 29: a Deny naming a policy variable (userpool/${aws:username}) cancels nothing",
+        ("ht-cognito-6",),
+        allow("cognito-idp:AdminUpdateUserAttributes", f"arn:aws:cognito-idp:{R}:{A}:userpool/*"),
+        deny("cognito-idp:AdminUpdateUserAttributes", f"arn:aws:cognito-idp:{R}:{A}:userpool/${{aws:username}}"),
+    ),
+    one(
+        "decoy-tag-keys-pattern-names-the-key",
+        "issue 29: aws:TagKeys StringLike access-* allows writing access-level, the key the condition reads",
+        ("aws-abac-2",),
+        allow(
+            "ssm:GetParameter",
+            f"arn:aws:ssm:{R}:{A}:parameter/*",
+            Condition={"StringEquals": {"aws:PrincipalTag/access-level": "production"}},
+        ),
+        allow(
+            "iam:TagRole",
+            f"arn:aws:iam::{A}:role/app-*",
+            Condition={"ForAllValues:StringLike": {"aws:TagKeys": ["access-*", "owner"]}},
+        ),
+    ),
+    one(
+        "decoy-deny-admin-users-only",
+        "issue 29: a Deny of tagging admin-* users leaves every other user a condition reads",
+        ("aws-abac-4",),
+        allow(
+            "iam:DeactivateMFADevice",
+            f"arn:aws:iam::{A}:user/*",
+            Condition={"StringEquals": {"aws:ResourceTag/support": "helpdesk"}},
+        ),
+        allow("iam:TagUser", f"arn:aws:iam::{A}:user/*"),
+        deny("iam:TagUser", f"arn:aws:iam::{A}:user/admin-*"),
+    ),
 ]
 
 LEAST_PRIVILEGE: list[CorpusCase] = [
@@ -1115,6 +1332,53 @@ LEAST_PRIVILEGE: list[CorpusCase] = [
         "issue 29: sts:AssumeRole on roles that are not administrators by convention",
         (),
         allow("sts:AssumeRole", [f"arn:aws:iam::{A}:role/app-deployer", f"arn:aws:iam::{A}:role/cdk-readonly"]),
+    ),
+    one(
+        "ecs-deploy-passrole-narrowed-by-deny",
+        "issue 29: a Deny with NotResource that leaves only named roles (aws-actions/amazon-ecs-deploy-task-definition)",
+        (),
+        allow(
+            ["ecs:RegisterTaskDefinition", "ecs:RunTask", "ecs:DescribeTasks"],
+            [f"arn:aws:ecs:{R}:{A}:task-definition/orders:*", f"arn:aws:ecs:{R}:{A}:task/prod/*"],
+        ),
+        passrole(),
+        {
+            "Effect": "Deny",
+            "Action": "iam:PassRole",
+            "NotResource": [f"arn:aws:iam::{A}:role/orders-task", f"arn:aws:iam::{A}:role/orders-execution"],
+        },
+    ),
+    one(
+        "abac-tag-keys-locked",
+        "AWS Security Blog, tags used for authorization: the holder may tag itself, never with the key that decides access",
+        (),
+        allow(
+            "secretsmanager:GetSecretValue",
+            "*",
+            Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+        ),
+        allow(
+            "iam:TagUser",
+            "arn:aws:iam::*:user/${aws:username}",
+            Condition={"ForAllValues:StringEquals": {"aws:TagKeys": ["Nickname", "Pronouns"]}},
+        ),
+    ),
+    one(
+        "abac-tag-keys-denied",
+        "AWS Security Blog, tags used for authorization: a Deny of writing the key",
+        (),
+        allow(
+            "sts:AssumeRole",
+            f"arn:aws:iam::{A}:role/team-a-deployer",
+            Condition={"StringEquals": {"iam:ResourceTag/Project": "ExampleCorpABC"}},
+        ),
+        allow("iam:TagRole", f"arn:aws:iam::{A}:role/team-*"),
+        {
+            "Effect": "Deny",
+            "Action": "iam:TagRole",
+            "Resource": "*",
+            "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["Project"]}},
+        },
     ),
     one(
         "ssh-keys-for-oneself",

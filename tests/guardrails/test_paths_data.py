@@ -19,9 +19,10 @@ import pytest
 from crossaccount.guardrails.paths import DATA_FILE, PATHS, READ, SOURCES, CatalogueError, EscalationPath, catalogue
 
 FROZEN_COUNT_BY_SOURCE = {
-    "AWS documentation": 17,
+    "AWS documentation": 22,
+    "AWS Security Blog": 4,
     "Datadog Security Labs": 2,
-    "HackTricks": 25,
+    "HackTricks": 30,
     "PMapper": 18,
     "ai-redteam cybersec-wiki": 1,
     "cloudsplaining": 59,
@@ -159,6 +160,9 @@ FROZEN_IDS = [
     "ht-sso-2",
     "ht-sso-3",
     "ht-sso-4",
+    "ht-sso-5",
+    "ht-sso-6",
+    "ht-sso-7",
     "aws-sso-1",
     "dsl-eks-2",
     "dsl-eks-3",
@@ -167,18 +171,24 @@ FROZEN_IDS = [
     "ht-cognito-2",
     "ht-cognito-3",
     "ht-cognito-4",
+    "ht-cognito-5",
+    "ht-cognito-6",
     "aws-ec2-1",
     "aws-ec2-2",
     "aws-states-1",
     "aws-states-2",
     "aws-emr-1",
+    "aws-abac-1",
+    "aws-abac-2",
+    "aws-abac-3",
+    "aws-abac-4",
 ]
 FILE = "crossaccount/data/escalation-paths.json"
 PLAIN = "non-empty printable text (no control character, bidirectional override or lone surrogate)"
 
 
 def test_the_catalogue_is_the_frozen_one_every_path_by_id_and_every_source_by_count() -> None:
-    assert len(PATHS) == 141
+    assert len(PATHS) == 150
     assert [p.id for p in PATHS] == FROZEN_IDS
     assert dict(sorted(Counter(s for p in PATHS for s, _ in p.sources).items())) == FROZEN_COUNT_BY_SOURCE
     assert READ == "2026-12-07"
@@ -193,6 +203,7 @@ def test_the_catalogue_is_the_frozen_one_every_path_by_id_and_every_source_by_co
         "ai-redteam cybersec-wiki",
         "hackingthe.cloud",
         "Datadog Security Labs",
+        "AWS Security Blog",
     ]
     assert SOURCES["pathfinding.cloud"].version == "data/paths at 84dd65c (2025-12-17)"
 
@@ -299,7 +310,7 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], Any], str]] = [
         _row("iam-001", lambda r: r["sources"].append(["Stack Overflow", "x"])),
         'paths[54] (id "iam-001") sources[4]: the source "Stack Overflow" is not one of the file\'s sources ("pathfinding.cloud", '
         '"prowler", "cloudsplaining", "iam-vulnerable", "PMapper", "HackTricks", "AWS documentation", "ai-redteam cybersec-wiki", '
-        '"hackingthe.cloud", "Datadog Security Labs")',
+        '"hackingthe.cloud", "Datadog Security Labs", "AWS Security Blog")',
     ),
     (
         "a source that is not a pair",

@@ -312,7 +312,12 @@ def test_an_account_id_written_as_a_number_is_reported() -> None:
 
 @pytest.mark.parametrize("action", ["*", "*:*", "s3:*"])
 def test_an_allow_of_every_action_is_action_wildcard(action: str) -> None:
-    assert "ACTION_WILDCARD" in ids(doc(allow(action, "arn:aws:s3:::reports/*")))
+    assert "ACTION_WILDCARD" in ids(doc(allow(action, "arn:aws:s3:::reports*/*")))
+
+
+def test_every_s3_action_on_one_named_bucket_is_a_warning_not_action_wildcard() -> None:
+    """Issue 29: the bucket is all it reaches (tests/guardrails/test_precision_third_pass.py)."""
+    assert ids(doc(allow("s3:*", "arn:aws:s3:::reports/*"))) == ["S3_WILDCARD_NAMED_BUCKETS"]
 
 
 def test_a_partial_wildcard_is_not_action_wildcard() -> None:
