@@ -243,7 +243,7 @@ def test_a_new_document_is_validated_and_checked_for_denied_access_not_compared(
     assert code == 1
     assert text.splitlines()[:4] == [
         f"stack utils: {label}: ValidatePolicy no findings",
-        f"stack utils: {label}: CheckAccessNotGranted FAIL (fails make analyze)",
+        f"stack utils: {label}: CheckAccessNotGranted (--deny-action/--resource) FAIL (fails make analyze)",
         "  The policy document grants access to perform one or more of the listed actions.",
         "  Statement[0]: One or more of the listed actions in the statement with index: 0.",
     ]
@@ -304,12 +304,14 @@ def test_dry_run_prints_every_request_and_sends_none(
                 "stack": "utils",
                 "document": PERMISSIONS_LABEL,
                 "operation": "ValidatePolicy",
+                "checks": None,
                 "parameters": {"policyDocument": WIDER, "policyType": "IDENTITY_POLICY"},
             },
             {
                 "stack": "utils",
                 "document": PERMISSIONS_LABEL,
                 "operation": "CheckNoNewAccess",
+                "checks": None,
                 "parameters": {"newPolicyDocument": WIDER, "existingPolicyDocument": old, "policyType": "IDENTITY_POLICY"},
             },
         ],
@@ -349,3 +351,34 @@ def test_a_folder_make_review_did_not_write(tmp_path: Path, capsys: pytest.Captu
     code, _ = run(tmp_path / "nowhere", None)
     assert code == 2
     assert capsys.readouterr().err == f"error: {tmp_path / 'nowhere'}: not a folder; expected the folder plan --artifact wrote\n"
+
+
+def test_each_denied_access_is_one_check_per_changed_document() -> None:
+    """The hook for access invariants: each `Denied` is one CheckAccessNotGranted, named by where it comes from."""
+    document = analyze.Document(
+        "prod", "trust policy of role r (access-role-r.assumeRolePolicy)", "RESOURCE_POLICY", True, "{}", "{ }"
+    )
+    denied = [
+        analyze.Denied("invariant no-iam-in-prod", ("iam:*",)),
+        analyze.Denied("invariant bucket", resources=("arn:aws:s3:::prod-*",)),
+    ]
+    calls = list(analyze.calls_for(document, denied))
+    assert [(c.title, c.parameters) for c in calls] == [
+        (
+            "ValidatePolicy",
+            {
+                "policyDocument": "{}",
+                "policyType": "RESOURCE_POLICY",
+                "validatePolicyResourceType": "AWS::IAM::AssumeRolePolicyDocument",
+            },
+        ),
+        ("CheckNoNewAccess", {"newPolicyDocument": "{}", "existingPolicyDocument": "{ }", "policyType": "RESOURCE_POLICY"}),
+        (
+            "CheckAccessNotGranted (invariant no-iam-in-prod)",
+            {"policyDocument": "{}", "access": [{"actions": ["iam:*"]}], "policyType": "RESOURCE_POLICY"},
+        ),
+        (
+            "CheckAccessNotGranted (invariant bucket)",
+            {"policyDocument": "{}", "access": [{"resources": ["arn:aws:s3:::prod-*"]}], "policyType": "RESOURCE_POLICY"},
+        ),
+    ]

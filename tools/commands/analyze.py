@@ -83,6 +83,22 @@ class Call:
     operation: Literal["ValidatePolicy", "CheckNoNewAccess", "CheckAccessNotGranted"]
     parameters: Mapping[str, Any]
     document: Document
+    denied: Denied | None = None
+    """For CheckAccessNotGranted: the access it checks, and where that comes from."""
+
+    @property
+    def title(self) -> str:
+        return f"{self.operation} ({self.denied.name})" if self.denied is not None else self.operation
+
+
+@dataclass(frozen=True)
+class Denied:
+    """Access no changed document may grant: one CheckAccessNotGranted per document. `name` says
+    where it comes from (`--deny-action/--resource`; an access invariant's name, once wired)."""
+
+    name: str
+    actions: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
 
 
 @dataclass
@@ -184,7 +200,9 @@ def changed_documents(stack: str, plan: Mapping[str, Any], base: Mapping[str, An
     return out
 
 
-def calls_for(document: Document, actions: Sequence[str], resources: Sequence[str]) -> Iterator[Call]:
+def calls_for(document: Document, denied: Sequence[Denied] = ()) -> Iterator[Call]:
+    """The requests for one changed document: ValidatePolicy, CheckNoNewAccess when the base has
+    it, and one CheckAccessNotGranted per access in `denied`."""
     validate: dict[str, Any] = {"policyDocument": document.text, "policyType": document.policy_type}
     if document.trust:
         validate["validatePolicyResourceType"] = TRUST_RESOURCE_TYPE
@@ -199,17 +217,29 @@ def calls_for(document: Document, actions: Sequence[str], resources: Sequence[st
             },
             document,
         )
-    if actions or resources:
-        access: dict[str, list[str]] = {}
-        if actions:
-            access["actions"] = list(actions)
-        if resources:
-            access["resources"] = list(resources)
-        yield Call(
-            "CheckAccessNotGranted",
-            {"policyDocument": document.text, "access": [access], "policyType": document.policy_type},
-            document,
-        )
+    for access in denied:
+        item: dict[str, list[str]] = {}
+        if access.actions:
+            item["actions"] = list(access.actions)
+        if access.resources:
+            item["resources"] = list(access.resources)
+        parameters = {"policyDocument": document.text, "access": [item], "policyType": document.policy_type}
+        yield Call("CheckAccessNotGranted", parameters, document, access)
+
+
+def denied_of(args: argparse.Namespace) -> list[Denied]:
+    """The access `--deny-action` and `--resource` name (none: no CheckAccessNotGranted)."""
+    for option, values in (("--deny-action", args.deny_action), ("--resource", args.resource)):
+        if len(values) > MAX_ACCESS_ITEMS:
+            raise AnalyzeError(
+                f"{option}: {len(values)} given; expected at most {MAX_ACCESS_ITEMS} (CheckAccessNotGranted's limit)"
+            )
+        for value in values:
+            if not value or not value.isprintable():
+                raise AnalyzeError(f"{option} {json.dumps(value)}: expected an action or ARN as IAM writes it")
+    if not args.deny_action and not args.resource:
+        return []
+    return [Denied("--deny-action/--resource", tuple(args.deny_action), tuple(args.resource))]
 
 
 def _path(locations: Sequence[Mapping[str, Any]]) -> str:
@@ -250,17 +280,6 @@ def send(client: Any, call: Call) -> Verdict:
     return verdict
 
 
-def _check_access(args: argparse.Namespace) -> None:
-    for option, values in (("--deny-action", args.deny_action), ("--resource", args.resource)):
-        if len(values) > MAX_ACCESS_ITEMS:
-            raise AnalyzeError(
-                f"{option}: {len(values)} given; expected at most {MAX_ACCESS_ITEMS} (CheckAccessNotGranted's limit)"
-            )
-        for value in values:
-            if not value or not value.isprintable():
-                raise AnalyzeError(f"{option} {json.dumps(value)}: expected an action or ARN as IAM writes it")
-
-
 def _client(args: argparse.Namespace) -> Any:
     import boto3  # noqa: PLC0415 (only when a request is really sent)
 
@@ -269,12 +288,12 @@ def _client(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout, client: Any = None) -> int:
     try:
-        _check_access(args)
+        denied = denied_of(args)
         calls = [
             call
             for stack in stacks_in(args.review_dir)
             for document in changed_documents(stack.stack, stack.plan, stack.base)
-            for call in calls_for(document, args.deny_action, args.resource)
+            for call in calls_for(document, denied)
         ]
     except (AnalyzeError, JsonFileError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -295,8 +314,9 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout, client: Any = None) 
             verdicts.append(send(client, call))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
         made = f"{len(verdicts)} of {len(calls)} requests answered"
+        failed = calls[len(verdicts)]
         print(
-            f"error: Access Analyzer {calls[len(verdicts)].operation} for {visible(calls[len(verdicts)].document.label)}: {error} ({made})",
+            f"error: Access Analyzer {visible(failed.title)} for {visible(failed.document.label)}: {error} ({made})",
             file=sys.stderr,
         )
         return 2
@@ -315,13 +335,19 @@ def _summary(calls: Sequence[Call], charged: int) -> str:
 def _print_requests(calls: Sequence[Call], fmt: str, out: TextIO, charged: int) -> None:
     if fmt == "json":
         data = [
-            {"stack": c.document.stack, "document": c.document.label, "operation": c.operation, "parameters": c.parameters}
+            {
+                "stack": c.document.stack,
+                "document": c.document.label,
+                "operation": c.operation,
+                "checks": c.denied.name if c.denied is not None else None,
+                "parameters": c.parameters,
+            }
             for c in calls
         ]
         out.write(json.dumps({"dryRun": True, "requests": data}, indent=2, sort_keys=True) + "\n")
         return
     for c in calls:
-        out.write(f"would send {c.operation} for stack {visible(c.document.stack)}: {visible(c.document.label)}\n")
+        out.write(f"would send {visible(c.title)} for stack {visible(c.document.stack)}: {visible(c.document.label)}\n")
         out.write(json.dumps(c.parameters, indent=2, sort_keys=True) + "\n")
     out.write(f"dry run: {_summary(calls, charged)}; nothing was sent\n")
 
@@ -333,6 +359,7 @@ def _print_verdicts(verdicts: Sequence[Verdict], fmt: str, out: TextIO, charged:
                 "stack": v.call.document.stack,
                 "document": v.call.document.label,
                 "operation": v.call.operation,
+                "checks": v.call.denied.name if v.call.denied is not None else None,
                 "result": v.result,
                 "details": v.lines,
                 "failed": v.failed,
@@ -344,7 +371,7 @@ def _print_verdicts(verdicts: Sequence[Verdict], fmt: str, out: TextIO, charged:
     for v in verdicts:
         mark = " (fails make analyze)" if v.failed else ""
         out.write(
-            f"stack {visible(v.call.document.stack)}: {visible(v.call.document.label)}: {v.call.operation} {visible(v.result)}{mark}\n"
+            f"stack {visible(v.call.document.stack)}: {visible(v.call.document.label)}: {visible(v.call.title)} {visible(v.result)}{mark}\n"
         )
         for line in v.lines:
             out.write(f"  {visible(line)}\n")
