@@ -382,3 +382,14 @@ def test_each_denied_access_is_one_check_per_changed_document() -> None:
             {"policyDocument": "{}", "access": [{"resources": ["arn:aws:s3:::prod-*"]}], "policyType": "RESOURCE_POLICY"},
         ),
     ]
+
+
+def test_python_m_tools_analyze_dry_run(tmp_path: Path, base_plan: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    """The command line: `python -m tools analyze --review-dir DIR --dry-run` (what make analyze DRY_RUN=1 runs)."""
+    from tools.__main__ import main
+
+    head = edited(base_plan, lambda h: resource(h, PERMISSIONS)["inputs"].update(policy=WIDER))
+    assert main(["analyze", "--review-dir", str(review_dir(tmp_path, base_plan, head)), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("would send ") == 2
+    assert out.endswith("; nothing was sent\n")

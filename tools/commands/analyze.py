@@ -286,7 +286,8 @@ def _client(args: argparse.Namespace) -> Any:
     return boto3.Session(profile_name=args.profile, region_name=args.region).client("accessanalyzer")
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout, client: Any = None) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None, client: Any = None) -> int:
+    out = out if out is not None else sys.stdout  # the stream of the moment, not of import time
     try:
         denied = denied_of(args)
         calls = [
