@@ -159,11 +159,13 @@ def test_a_changed_permission_policy_and_trust_get_exactly_these_requests(tmp_pa
         f"stack utils: {PERMISSIONS_LABEL}: CheckNoNewAccess FAIL\n"
         "  The modified permissions grant new access compared to your existing policy.\n"
         "  Statement[0] (ListAllBuckets): New access in the statement with index: 0.\n"
+        "  the review: widens\n"
         f"stack utils: {TRUST_LABEL}: ValidatePolicy SUGGESTION\n"
         "  SUGGESTION ROOT_PRINCIPAL at Statement[0].Principal: Granting access to an account root grants every principal of that account.\n"
         f"stack utils: {TRUST_LABEL}: CheckNoNewAccess FAIL\n"
         "  New access.\n"
         "  Statement[0]: New access in the statement with index: 0.\n"
+        "  the review: widens, narrows\n"
         "4 request(s) for 2 changed document(s): 2 charged custom policy check(s) (CheckNoNewAccess, CheckAccessNotGranted), "
         "2 ValidatePolicy (no charge); docs/analyze.md\n"
     )
@@ -281,11 +283,12 @@ def test_an_error_finding_fails_and_aws_text_is_escaped(tmp_path: Path, base_pla
     code, text = run(review_dir(tmp_path, base_plan, head), client)
     stub.assert_no_pending_responses()
     assert code == 1
-    assert text.splitlines()[:4] == [
+    assert text.splitlines()[:5] == [
         f"stack utils: {PERMISSIONS_LABEL}: ValidatePolicy ERROR (fails make analyze)",
         "  ERROR MISSING_VERSION: bad\\nline \\u202ereversed",
         f"stack utils: {PERMISSIONS_LABEL}: CheckNoNewAccess PASS",
         "  The modified permissions do not grant new access.",
+        "  the review: widens; AWS finds no new access where the review shows widening: read both",
     ]
 
 
@@ -393,3 +396,28 @@ def test_python_m_tools_analyze_dry_run(tmp_path: Path, base_plan: dict[str, Any
     out = capsys.readouterr().out
     assert out.count("would send ") == 2
     assert out.endswith("; nothing was sent\n")
+
+
+def test_aws_finding_new_access_the_review_does_not_show_is_said(tmp_path: Path, base_plan: dict[str, Any]) -> None:
+    """A narrowing change (the base grants s3:GetObject too, the change does not): the review says
+    narrows; were AWS to answer FAIL, the two verdicts are printed side by side, flagged."""
+    narrower = resource(base_plan, PERMISSIONS)["inputs"]["policy"]
+    base = edited(base_plan, lambda b: resource(b, PERMISSIONS)["inputs"].update(policy=WIDER))
+
+    def expect(stub: Stubber) -> None:
+        stub.add_response("validate_policy", {"findings": []}, {"policyDocument": narrower, "policyType": "IDENTITY_POLICY"})
+        stub.add_response(
+            "check_no_new_access",
+            {"result": "FAIL", "message": "New access.", "reasons": []},
+            {"newPolicyDocument": narrower, "existingPolicyDocument": WIDER, "policyType": "IDENTITY_POLICY"},
+        )
+
+    client, stub = stubbed(expect)
+    code, text = run(review_dir(tmp_path, base, base_plan), client)
+    stub.assert_no_pending_responses()
+    assert code == 0
+    assert text.splitlines()[1:4] == [
+        f"stack utils: {PERMISSIONS_LABEL}: CheckNoNewAccess FAIL",
+        "  New access.",
+        "  the review: narrows; AWS finds new access the review does not show: read both",
+    ]

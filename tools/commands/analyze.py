@@ -43,6 +43,7 @@ from crossaccount import resource_types as types
 from crossaccount.read.json_file import JsonFileError
 from tools.commands.comment import stacks_in
 from tools.render.escape import visible
+from tools.render.plan_diff import document_changes
 from tools.render.policy_docs import statements
 from tools.render.review import FROM_FILE
 
@@ -69,11 +70,22 @@ class Document:
 
     stack: str
     label: str
-    """Where a person reads it: `policies/x.json (aws:iam/policy:Policy access-policy-..., policy)`."""
+    """Where a person reads it: `policies/x.json: managed policy NAME (RESOURCE.policy)`."""
     policy_type: PolicyType
     trust: bool
     text: str
     base_text: str | None
+    review: str = ""
+    """What the review comment's own diff (tools/render/plan_diff.py) says of the change:
+    `widens`, `narrows`, `other` (widens or narrows, undecided), joined, or `new document`."""
+
+
+def review_of(label: str, base_text: str | None, text: str) -> str:
+    """The review's verdict on one document's change, beside which AWS's is printed."""
+    if base_text is None:
+        return "new document"
+    effects = {c.effect for c in document_changes(label, base_text, text)}
+    return ", ".join(e for e in ("widens", "narrows", "other") if e in effects) or "no access change"
 
 
 @dataclass(frozen=True)
@@ -192,11 +204,9 @@ def changed_documents(stack: str, plan: Mapping[str, Any], base: Mapping[str, An
         before = base_docs.get((urn, key))
         if before is not None and same_meaning(before[1], text):
             continue
-        out.append(
-            Document(
-                stack, _label(resource, key), policy_type, resource["type"] == types.ROLE, text, before[1] if before else None
-            )
-        )
+        label, base_text = _label(resource, key), before[1] if before else None
+        trust = resource["type"] == types.ROLE
+        out.append(Document(stack, label, policy_type, trust, text, base_text, review_of(label, base_text, text)))
     return out
 
 
@@ -257,6 +267,16 @@ def _path(locations: Sequence[Mapping[str, Any]]) -> str:
     return text.lstrip(".")
 
 
+def _beside(result: str, review: str) -> str:
+    """AWS's CheckNoNewAccess verdict beside the review's, and whether they disagree."""
+    widens = "widens" in review or "other" in review
+    if result == "FAIL" and not widens:
+        return f"the review: {review}; AWS finds new access the review does not show: read both"
+    if result == "PASS" and "widens" in review:
+        return f"the review: {review}; AWS finds no new access where the review shows widening: read both"
+    return f"the review: {review}"
+
+
 def send(client: Any, call: Call) -> Verdict:
     """Make `call` through a boto3 accessanalyzer client and read AWS's answer."""
     if call.operation == "ValidatePolicy":
@@ -277,6 +297,8 @@ def send(client: Any, call: Call) -> Verdict:
         sid = f" ({reason['statementId']})" if reason.get("statementId") else ""
         verdict.lines.append(f"{where}{sid}: {reason.get('description', '')}")
     verdict.failed = call.operation == "CheckAccessNotGranted" and answer["result"] == "FAIL"
+    if call.operation == "CheckNoNewAccess":
+        verdict.lines.append(_beside(answer["result"], call.document.review))
     return verdict
 
 
@@ -361,6 +383,7 @@ def _print_verdicts(verdicts: Sequence[Verdict], fmt: str, out: TextIO, charged:
                 "document": v.call.document.label,
                 "operation": v.call.operation,
                 "checks": v.call.denied.name if v.call.denied is not None else None,
+                "review": v.call.document.review,
                 "result": v.result,
                 "details": v.lines,
                 "failed": v.failed,
