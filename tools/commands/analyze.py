@@ -17,6 +17,8 @@ or that the base does not have, it sends:
   only: a new one has nothing to compare with, all it grants is new);
 - `CheckAccessNotGranted`, when `--deny-action` / `--resource` name access no document may grant.
 
+Each CheckNoNewAccess verdict is printed beside the review's own verdict on the same change
+(`tools.render.plan_diff.document_changes`: widens, narrows, other), flagged when they disagree.
 Identity policies are sent as `IDENTITY_POLICY`, trust policies as `RESOURCE_POLICY` (AWS: "Resource
 policies include trust policies for IAM roles", API_CheckNoNewAccess.html). A document whose
 statements are only reordered is unchanged (tools/render/policy_docs.py compares them by meaning):
