@@ -11,6 +11,7 @@ import argparse
 import copy
 import io
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ WIDER = '{"Version":"2012-10-17","Statement":[{"Sid":"ListAllBuckets","Effect":"
 @pytest.fixture(scope="module")
 def base_plan(walkthrough_project: Path) -> dict[str, Any]:
     return as_data(plan_stack(STACK, walkthrough_project))
+
+
+@pytest.fixture(autouse=True)
+def tests_own_project(walkthrough_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--project-dir defaults to the tests' own walk-through project, never the repository's stack files."""
+    monkeypatch.setattr(analyze, "PROJECT_DIR", walkthrough_project)
 
 
 def resource(plan: dict[str, Any], name: str) -> dict[str, Any]:
@@ -421,3 +428,60 @@ def test_aws_finding_new_access_the_review_does_not_show_is_said(tmp_path: Path,
         "  New access.",
         "  the review: narrows; AWS finds new access the review does not show: read both",
     ]
+
+
+NO_IAM_ADMIN = """  cross-account-roles:accessInvariants:
+    - name: no-iam-admin
+      action: "iam:*"
+      resource: "*"
+      allow: none
+    - name: only-random-lists
+      action: s3:ListAllMyBuckets
+      resource: "*"
+      allow: [random_user]
+"""
+
+
+def test_a_stacks_invariant_that_no_one_may_reach_is_checked_in_each_changed_document(
+    tmp_path: Path, walkthrough_project: Path, base_plan: dict[str, Any]
+) -> None:
+    """`allow: none` (no one reaches iam:*): one CheckAccessNotGranted per changed document of the
+    stack, named by the invariant; an invariant naming who may reach it is check's to judge, not sent."""
+    project = tmp_path / "project"
+    shutil.copytree(walkthrough_project, project)
+    with (project / "Pulumi.utils.yaml").open("a", encoding="utf-8") as stack_file:
+        stack_file.write(NO_IAM_ADMIN)
+    old = resource(base_plan, PERMISSIONS)["inputs"]["policy"]
+
+    def expect(stub: Stubber) -> None:
+        stub.add_response("validate_policy", {"findings": []}, {"policyDocument": WIDER, "policyType": "IDENTITY_POLICY"})
+        stub.add_response(
+            "check_no_new_access",
+            {"result": "FAIL", "message": "New access.", "reasons": []},
+            {"newPolicyDocument": WIDER, "existingPolicyDocument": old, "policyType": "IDENTITY_POLICY"},
+        )
+        stub.add_response(
+            "check_access_not_granted",
+            {
+                "result": "PASS",
+                "message": "The policy document does not grant access to perform the listed actions.",
+                "reasons": [],
+            },
+            {"policyDocument": WIDER, "access": [{"actions": ["iam:*"]}], "policyType": "IDENTITY_POLICY"},
+        )
+
+    client, stub = stubbed(expect)
+    head = edited(base_plan, lambda h: resource(h, PERMISSIONS)["inputs"].update(policy=WIDER))
+    code, text = run(review_dir(tmp_path, base_plan, head), client, "--project-dir", str(project))
+    stub.assert_no_pending_responses()
+    assert code == 0
+    assert text.splitlines()[4:6] == [
+        f"stack utils: {PERMISSIONS_LABEL}: CheckAccessNotGranted (invariant no-iam-admin of Pulumi.utils.yaml) PASS",
+        "  The policy document does not grant access to perform the listed actions.",
+    ]
+
+    code, text = run(
+        review_dir(tmp_path / "again", base_plan, head), None, "--project-dir", str(project), "--no-invariants", "--dry-run"
+    )
+    assert "would send CheckAccessNotGranted" not in text
+    assert text.count("would send ") == 2

@@ -15,7 +15,9 @@ or that the base does not have, it sends:
   `validatePolicyResourceType` `AWS::IAM::AssumeRolePolicyDocument`);
 - `CheckNoNewAccess` with the base's document as `existingPolicyDocument` (a changed document
   only: a new one has nothing to compare with, all it grants is new);
-- `CheckAccessNotGranted`, when `--deny-action` / `--resource` name access no document may grant.
+- `CheckAccessNotGranted`, for each access no document may grant: each access invariant of the
+  stack that no one may reach (`accessInvariants` with `allow: none`; `--no-invariants`: none),
+  and what `--deny-action` / `--resource` name.
 
 Each CheckNoNewAccess verdict is printed beside the review's own verdict on the same change
 (`tools.render.plan_diff.document_changes`: widens, narrows, other), flagged when they disagree.
@@ -42,8 +44,11 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from crossaccount import resource_types as types
+from crossaccount.pipeline import check_stack
 from crossaccount.read.json_file import JsonFileError
+from crossaccount.read.project import stack_file_name
 from tools.commands.comment import stacks_in
+from tools.paths import PROJECT_DIR
 from tools.render.escape import visible
 from tools.render.plan_diff import document_changes
 from tools.render.policy_docs import statements
@@ -144,6 +149,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="ARN",
         help="CheckAccessNotGranted: a resource no changed document may grant access to (repeat)",
+    )
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=PROJECT_DIR,
+        help="the change's project, whose stack files declare accessInvariants (default: this repo)",
+    )
+    parser.add_argument(
+        "--no-invariants",
+        action="store_true",
+        help="do not check the stacks' accessInvariants with allow: none (CheckAccessNotGranted)",
     )
     parser.add_argument("--profile", help="the AWS profile to call Access Analyzer with (default: the usual credential chain)")
     parser.add_argument(
@@ -304,6 +320,21 @@ def send(client: Any, call: Call) -> Verdict:
     return verdict
 
 
+def invariants_of(project_dir: Path, stack: str) -> list[Denied]:
+    """The access the stack's invariants (`accessInvariants`, docs/access.md) let no one reach
+    (`allow: none`), as access no changed document of the stack may grant. An invariant that names
+    who may reach it is about principals and paths, which one document cannot show: `check` judges
+    it. A stack file the project does not have declares none here."""
+    if not (project_dir / stack_file_name(stack)).is_file():
+        return []
+    found = []
+    for invariant in check_stack(project_dir, stack).loaded.settings.access_invariants:
+        if invariant.allow == "none":
+            resources = () if invariant.resource == "*" else (invariant.resource,)  # "*" alone: any resource
+            found.append(Denied(f"invariant {invariant.name} of {stack_file_name(stack)}", (invariant.action,), resources))
+    return found
+
+
 def _client(args: argparse.Namespace) -> Any:
     import boto3  # noqa: PLC0415 (only when a request is really sent)
 
@@ -314,12 +345,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None, client: Any = None)
     out = out if out is not None else sys.stdout  # the stream of the moment, not of import time
     try:
         denied = denied_of(args)
-        calls = [
-            call
-            for stack in stacks_in(args.review_dir)
-            for document in changed_documents(stack.stack, stack.plan, stack.base)
-            for call in calls_for(document, denied)
-        ]
+        calls = []
+        for stack in stacks_in(args.review_dir):
+            documents = changed_documents(stack.stack, stack.plan, stack.base)
+            held = invariants_of(args.project_dir, stack.stack) if documents and not args.no_invariants else []
+            calls += [call for document in documents for call in calls_for(document, [*denied, *held])]
     except (AnalyzeError, JsonFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
