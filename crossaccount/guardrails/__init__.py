@@ -21,8 +21,8 @@ CrossGuard policy pack (policypack/). Pure: no Pulumi imports.
 Every rule is listed, with how to waive it, in docs/guardrails.md (its table generated from RULES by `python -m tools docs`).
 """
 
-from . import catalogue, combined, escalation, federation, limits, managed, mfa, paths, resources, security, selfchange
-from .given import NoReferenceDataError, given, use
+from . import catalogue, combined, escalation, federation, given, limits, managed, mfa, paths, resources, security, selfchange
+from .given import NoReferenceDataError, use
 from .model import (
     DOCUMENT_RULES,
     ENTITY_RULES,

@@ -27,6 +27,7 @@ import mmap
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, cast
 
 import orjson
@@ -59,6 +60,10 @@ class MappedCatalogue(IamCatalogue):
     @property
     def prefixes(self) -> frozenset[str]:
         return self._prefixes
+
+    def parsed(self) -> Mapping[str, Service | None]:
+        """The services asked for so far (None: the catalogue has none of that prefix)."""
+        return MappingProxyType(self._parsed)
 
     def service(self, prefix: str) -> Service | None:
         if prefix not in self._parsed:

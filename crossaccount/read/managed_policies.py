@@ -23,9 +23,10 @@ import itertools
 import json
 import mmap
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, cast
 
 from crossaccount.errors import show
@@ -61,6 +62,10 @@ class LinedPolicies(ManagedPolicies):
     @property
     def about(self) -> ManagedPolicyCopy:
         return self._about
+
+    def parsed(self) -> Mapping[str, ManagedPolicy]:
+        """The policies asked for so far."""
+        return MappingProxyType(self._parsed)
 
     def _lines(self) -> dict[str, tuple[int, int, int]]:
         if self._index is None:
