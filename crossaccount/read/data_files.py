@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crossaccount.errors import DataFileError
+
+__all__ = ["DATA_DIR", "ESCALATION_PATHS_FILE", "MANAGED_POLICIES_FILE", "DataFileError"]
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANAGED_POLICIES_FILE = DATA_DIR / "aws-managed-policies.json"
 """AWS's managed policies, as `python -m tools managed-policies` reads them from IAM's API (its header says when)."""
 ESCALATION_PATHS_FILE = DATA_DIR / "escalation-paths.json"
 """The privilege-escalation catalogue: a row per path, each citing its sources."""
-
-
-class DataFileError(ValueError):
-    """A reference data file is not as its reader expects: the message names the file, where in
-    it (the row, line or key), the value found and what is expected."""
