@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ProgramError as error:
         print(f"error: {error.cause}", file=sys.stderr)
-        return 2 if isinstance(error.cause, SettingsError) else 1
+        return 2 if isinstance(error.cause, SettingsError | DataFileError) else 1
     return result
 
 
