@@ -6,8 +6,8 @@ written here as the definition."""
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from collections import OrderedDict
+from concurrent.futures import Future
 from typing import Any
 
 import pulumi
