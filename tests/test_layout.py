@@ -23,7 +23,7 @@ PACKAGES = ("crossaccount", "components", "tools", "policypack")
 
 GROUPS: dict[str, tuple[str, ...]] = {
     # group: the groups it may import (itself included implicitly)
-    "base": (),  # crossaccount/__init__, iam, resource_types, errors, inputs: IAM's limits, the error vocabulary, the read step's data
+    "base": (),  # crossaccount/__init__, iam, resource_types, errors, inputs, reference: IAM's limits, the error vocabulary, the read step's data
     "read": ("base",),
     "settings": ("base",),
     "plan": ("base", "settings"),
@@ -34,7 +34,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "access": ("base", "settings", "plan", "guardrails"),
     "pipeline": ("base", "read", "settings", "plan", "guardrails"),
     "components": ("base", "read", "settings", "plan", "guardrails", "pipeline"),
-    "policypack": ("base", "guardrails"),
+    "policypack": ("base", "read", "guardrails"),  # read: the reference data the rules judge by
     "program": ("base", "pipeline", "components"),
     "tools-base": (),  # tools/paths.py, tools/startup.py
     "render": ("base", "read", "guardrails", "tools-base", "offline"),  # offline: its plain records (registration.py)
@@ -65,7 +65,7 @@ def group_of(module: str) -> str:
     if module == "__main__":
         return "program"
     if parts[0] == "crossaccount":
-        if len(parts) == 1 or parts[1] in ("iam", "resource_types", "errors", "inputs"):
+        if len(parts) == 1 or parts[1] in ("iam", "resource_types", "errors", "inputs", "reference"):
             return "base"
         return "pipeline" if parts[1] == "pipeline" else parts[1]
     if parts[0] == "tools":
@@ -178,6 +178,8 @@ PURE = [
     "crossaccount/iam.py",
     "crossaccount/errors.py",
     "crossaccount/inputs.py",
+    "crossaccount/reference.py",
+    "crossaccount/guardrails",
 ]
 
 
