@@ -252,10 +252,10 @@ def _grants_from_trust(view: _Plan, role: Mapping[str, Any], created_users: set[
         actions = {a.lower() for a in s.action}
         if s.effect != "Allow" or not actions & {*ASSUME_ACTIONS, *FEDERATED_ACTIONS}:
             continue
+        conditions = _conditions_of(s.condition)
         for kind, arn in s.principal:
             match = USER_ARN.match(arn) if kind == "AWS" else None
             who = match.group(3) if match else (arn if kind == "AWS" else f"{kind} {arn}")
-            conditions = _conditions_of(s.condition)
             row = replace(
                 base,
                 principal=who,
@@ -415,7 +415,8 @@ def _with_groups(view: _Plan, grants: Sequence[Grant]) -> list[Grant]:
         mine = of_user.get(g.principal, {}) if g.kind == "aws" else {}
         granting = groups_granting(mine, assumable, g.principal, role_key)
         others = other_policies_of(mine, documents, g.principal)
-        out.append(replace(g, via=tuple(sorted(trusted | set(granting))), group_policies=others))
+        via = tuple(sorted(trusted | set(granting)))
+        out.append(replace(g, via=via, group_policies=others) if (via, others) != (g.via, g.group_policies) else g)
     return out
 
 
