@@ -14,7 +14,7 @@ PY := $(VENV)/bin/python
 STACK ?= utils
 FORMAT ?= text
 
-.PHONY: plan review check check-all verify bench-org bench-guardrails bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
+.PHONY: plan review analyze check check-all can who-can verify bench-org bench-access bench-guardrails bench docs managed-policies test lint typecheck pytest venv dev-venv policypack-venv node clean
 
 venv: $(VENV)/.installed
 dev-venv: $(VENV)/.installed-dev
@@ -65,6 +65,13 @@ review: venv
 	@$(PY) -m tools review --project-dir . --base $(BASE) --out $(OUT) > review.md
 	@echo "review.md: the comment; $(OUT)/: each stack's whole review and plan" >&2
 
+# make analyze [BASE=origin/main] [OUT=review] [PROFILE=ci-analyze] [REGION=us-east-1] [DRY_RUN=1]
+#              [DENY_ACTIONS="iam:CreateUser iam:PassRole"] [RESOURCES="*"]
+# Optional, calls AWS and is charged per custom policy check (docs/analyze.md): make review, then IAM
+# Access Analyzer's checks of each policy document the change adds or changes; nothing changed: no call.
+analyze: review
+	@$(PY) -m tools analyze --review-dir $(OUT) $(if $(PROFILE),--profile $(PROFILE)) $(if $(REGION),--region $(REGION)) $(if $(DRY_RUN),--dry-run) $(foreach a,$(DENY_ACTIONS),--deny-action '$(a)') $(foreach r,$(RESOURCES),--resource '$(r)') --format $(FORMAT)
+
 check: venv
 	@$(PY) -m tools check --stack $(STACK) --format $(FORMAT)
 
@@ -72,6 +79,17 @@ check: venv
 # in one account, each person's managed policies over all stacks): exit 2 / 1 / 0 like check.
 check-all: venv
 	@$(PY) -m tools check --all --format $(FORMAT)
+
+# Who can do what, offline, from the plans of every stack (docs/access.md):
+# make can WHO=random_user ACTION=s3:ListAllMyBuckets RESOURCE='*' [ROLES_OF=staging] [CONTEXT="k=v k2=v2"]
+#          [ORG=org-folder] [EXPECT=allow|deny] [FORMAT=json]
+# make who-can ACTION=s3:DeleteBucket RESOURCE='arn:aws:s3:::prod-*' [ROLES_OF=...] [CONTEXT=...] [ORG=...] [FORMAT=json]
+ACCESS_OPTIONS = $(if $(ROLES_OF),--stack $(ROLES_OF)) $(foreach c,$(CONTEXT),--context $(c)) $(if $(ORG),--organisation $(ORG)) --format $(FORMAT)
+can: venv
+	@$(PY) -m tools can '$(WHO)' '$(ACTION)' '$(RESOURCE)' $(ACCESS_OPTIONS) $(if $(EXPECT),--expect $(EXPECT))
+
+who-can: venv
+	@$(PY) -m tools who-can '$(ACTION)' '$(RESOURCE)' $(ACCESS_OPTIONS)
 
 # make verify STACK=utils [FORMAT=json] [OUTPUTS=outputs.json] [MFA=123456]
 verify: venv
@@ -94,6 +112,10 @@ managed-policies: venv
 # The whole organisation: 1,000 people, a people's stack and 50 roles-only stacks of 8 roles (JSON figures).
 bench-org: dev-venv
 	@$(PY) -m tools.benchmark.organisation $(if $(REPEAT),--repeat $(REPEAT))
+
+# The access model on the same organisation: build, one `can`, `who-can` over everyone (JSON figures).
+bench-access: dev-venv
+	@$(PY) -m tools.benchmark.access $(if $(REPEAT),--repeat $(REPEAT))
 
 # These guardrails, cloudsplaining and Parliament on the escalation and precision corpora, in one run;
 # WRITE=docs/guardrails.md writes the table between its compare markers.

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import SettingsError
+
 POLICY_FILE_RE = re.compile(r"^[A-Za-z0-9._-]+\.json\Z", re.ASCII)
 """A role's policyFiles entry: a plain file name in policies/ (no slash, so never a file of policies/source/)."""
 POLICIES_DIR, SOURCE_POLICIES_DIR = "policies", "source"
@@ -93,3 +95,29 @@ class StackInput:
     inherited: frozenset[str] = frozenset()
     """The keys whose value comes from `Pulumi.yaml`'s config (the stack file does not set them):
     a problem in one of them is reported against `Pulumi.yaml`, where the fix goes."""
+
+
+class OrganisationError(SettingsError):
+    """The `--organisation DIR` folder cannot be used: every problem found, each naming the file,
+    the key and the value, and what is expected (crossaccount/read/organisation.py reads the
+    files, crossaccount/access/organisation.py reads what they say). A `SettingsError`, so that
+    every command prints it as one error and exits 2 (tools/__main__.py)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        listing = "\n".join(f"  - {p}" for p in problems)
+        Exception.__init__(
+            self, f"{len(problems)} problem(s) in the organisation's folder; its policies were not read:\n{listing}"
+        )
+
+
+@dataclass(frozen=True)
+class OrganisationFolder:
+    """The files of an `--organisation DIR` folder as the read step parsed them (strict JSON)."""
+
+    where: str
+    """The folder as problems name it (what the user typed, ending in `/`)."""
+    files: Mapping[str, Any]
+    """File name (`roots.json`, `policy-p-abc12345.json`, ...) -> its JSON, as AWS's CLI printed it."""
+    contents: Mapping[str, Any] = field(default_factory=dict)
+    """`policy-<id>.json` -> its `Policy.Content` (a JSON document in a string) parsed strictly."""

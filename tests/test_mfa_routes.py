@@ -14,7 +14,7 @@ built from what AWS documents for each route, read off the outputs' own strings:
 - signed with the session `aws configure mfa-login` wrote (GetSessionToken with the code):
   `aws:MultiFactorAuthPresent = true` and `aws:MultiFactorAuthAge` on both sides (STS API
   reference, GetSessionToken; "Configuring MFA-protected API access").
-The documents are the plan's exact ones (tests/iam_eval.py evaluates them).
+The documents are the plan's exact ones (tests/access_sides.py evaluates each side with the core evaluator, crossaccount/access).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ import pytest
 from crossaccount import pipeline
 from crossaccount.pipeline import load_values
 from crossaccount.plan import StackPlan, stack_outputs
+from tests.access_sides import Outcome, identity_side, trust_side
 from tests.conftest import SOURCE, walkthrough_settings
-from tests.iam_eval import Decision, evaluate, evaluate_trust
 from tools.offline.mocks import PROJECT_DIR
 
 USER = "random_user"
@@ -82,7 +82,7 @@ def identity_documents(plan: StackPlan) -> list[dict[str, Any]]:
     return documents
 
 
-def decide(plan: StackPlan, request: Request) -> tuple[Decision, Decision]:
+def decide(plan: StackPlan, request: Request) -> tuple[Outcome, Outcome]:
     """(identity side, trust side) for every action the request needs (SetSourceIdentity too)."""
     (role,) = [r for r in plan.roles if r.name == ROLE]
     (user,) = [u for u in plan.users if u.name == USER]
@@ -90,12 +90,12 @@ def decide(plan: StackPlan, request: Request) -> tuple[Decision, Decision]:
     actions = ["sts:AssumeRole"] + (["sts:SetSourceIdentity"] if request.source_identity else [])
     documents = identity_documents(plan)
     trust = json.loads(role.trust_document)
-    identity = [evaluate(documents, a, role.arn, identity_context) for a in actions]
-    trusted = [evaluate_trust(trust, a, user.arn, trust_context) for a in actions]
+    identity = [identity_side(documents, a, role.arn, identity_context, user.arn) for a in actions]
+    trusted = [trust_side(trust, a, user.arn, role.arn, trust_context) for a in actions]
     return _worst(identity), _worst(trusted)
 
 
-def _worst(decisions: list[Decision]) -> Decision:
+def _worst(decisions: list[Outcome]) -> Outcome:
     return next((d for d in ("deny", "implicit deny") if d in decisions), "allow")
 
 

@@ -6,7 +6,7 @@ only their own password, access keys, signing certificates and virtual MFA devic
 enrolling a device and changing an (expired or first) password. So a new user can sign in,
 set a password, enrol, and then, with MFA, assume the stack's roles; and nothing else.
 
-What the statements allow is read with tests/iam_eval.py (an explicit Deny wins, then an
+What the statements allow is read with tests/access_sides.py (the core evaluator, crossaccount/access) (an explicit Deny wins, then an
 Allow); moto's server shows the Deny's effect on AssumeRole (tests/e2e).
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from crossaccount.guardrails import catalogue
+from tests.access_sides import identity_side
 from tests.conftest import SOURCE, TARGET, of_type, one, walkthrough_settings
-from tests.iam_eval import evaluate
 from tools.offline.mocks import ProgramRun, run_program
 
 USER = "random_user"
@@ -182,10 +182,10 @@ def test_without_mfa_a_user_can_set_a_password_and_enrol_a_device(plan: ProgramR
         ("iam:ListMFADevices", OWN),
         ("iam:ResyncMFADevice", OWN),
     ]:
-        assert evaluate(policies, action, resource, context) == "allow", action
+        assert identity_side(policies, action, resource, context) == "allow", action
     # GetSessionToken needs no Allow (STS answers any IAM user); the Deny leaves it alone, so
     # a CLI user can turn an MFA code into an MFA session.
-    assert evaluate(policies, "sts:GetSessionToken", "*", context) == "implicit deny"
+    assert identity_side(policies, "sts:GetSessionToken", "*", context) == "implicit deny"
     assert "sts:GetSessionToken" in ENROLMENT
 
 
@@ -200,7 +200,7 @@ def test_without_mfa_everything_else_is_denied_assume_role_included(plan: Progra
         ("iam:UploadSigningCertificate", OWN),
         ("s3:ListAllMyBuckets", "*"),
     ]:
-        assert evaluate(policies, action, resource, context) == "deny", action
+        assert identity_side(policies, action, resource, context) == "deny", action
 
 
 def test_without_mfa_every_action_of_the_catalogue_but_the_enrolment_ones_is_denied(plan: ProgramRun) -> None:
@@ -209,23 +209,24 @@ def test_without_mfa_every_action_of_the_catalogue_but_the_enrolment_ones_is_den
     context = WITHOUT_MFA["long-term access keys (the key is absent)"]
     actions = {a.name for service in catalogue.services() for a in catalogue.actions_of(service)}
     assert len(actions) > 15000
-    not_denied = sorted(a for a in actions if evaluate(policies, a, "*", context) != "deny")
+    not_denied = sorted(a for a in actions if identity_side(policies, a, "*", context) != "deny")
     assert not_denied == ENROLMENT
 
 
 def test_with_mfa_the_user_assumes_the_role_and_manages_only_their_own_credentials(plan: ProgramRun) -> None:
     policies = identity_policies(plan)
-    assert evaluate(policies, "sts:AssumeRole", ROLE_ARN, WITH_MFA) == "allow"
+    assert identity_side(policies, "sts:AssumeRole", ROLE_ARN, WITH_MFA) == "allow"
     for action in ("iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:UploadSigningCertificate", "iam:DeactivateMFADevice"):
-        assert evaluate(policies, action, OWN, WITH_MFA) == "allow", action
-        assert evaluate(policies, action, OTHER, WITH_MFA) == "implicit deny", action
-    assert evaluate(policies, "iam:ChangePassword", OTHER, WITH_MFA) == "implicit deny"
+        assert identity_side(policies, action, OWN, WITH_MFA) == "allow", action
+        assert identity_side(policies, action, OTHER, WITH_MFA) == "implicit deny", action
+    assert identity_side(policies, "iam:ChangePassword", OTHER, WITH_MFA) == "implicit deny"
     assert (
-        evaluate(policies, "iam:CreateVirtualMFADevice", f"arn:aws:iam::{SOURCE}:mfa/someone_else", WITH_MFA) == "implicit deny"
+        identity_side(policies, "iam:CreateVirtualMFADevice", f"arn:aws:iam::{SOURCE}:mfa/someone_else", WITH_MFA)
+        == "implicit deny"
     )
-    assert evaluate(policies, "sts:AssumeRole", f"arn:aws:iam::{TARGET}:role/other-role", WITH_MFA) == "implicit deny"
-    assert evaluate(policies, "iam:ListUsers", "*", WITH_MFA) == "implicit deny"
-    assert evaluate(policies, "iam:CreateLoginProfile", OWN, WITH_MFA) == "implicit deny"
+    assert identity_side(policies, "sts:AssumeRole", f"arn:aws:iam::{TARGET}:role/other-role", WITH_MFA) == "implicit deny"
+    assert identity_side(policies, "iam:ListUsers", "*", WITH_MFA) == "implicit deny"
+    assert identity_side(policies, "iam:CreateLoginProfile", OWN, WITH_MFA) == "implicit deny"
 
 
 def test_console_sign_in_itself_is_not_an_action_the_policy_can_deny(plan: ProgramRun) -> None:
@@ -245,12 +246,12 @@ def test_a_virtual_mfa_device_can_be_created_only_under_the_users_own_name(plan:
     unassigned devices count against the account's quota. Enabling one is allowed on the
     caller's own user only, so no name gains anything on another user."""
     policies = identity_policies(plan)
-    assert evaluate(policies, "iam:CreateVirtualMFADevice", OWN_DEVICE, context) == "allow"
+    assert identity_side(policies, "iam:CreateVirtualMFADevice", OWN_DEVICE, context) == "allow"
     for name in ("random_user-phone", "phone", "someone_else", "random_user/phone", "team/random_user"):
         device = f"arn:aws:iam::{SOURCE}:mfa/{name}"
-        assert evaluate(policies, "iam:CreateVirtualMFADevice", device, context) == "implicit deny", name
-    assert evaluate(policies, "iam:EnableMFADevice", OTHER, context) in ("implicit deny", "deny")
-    assert evaluate(policies, "iam:DeleteVirtualMFADevice", f"arn:aws:iam::{SOURCE}:mfa/someone_else", context) in (
+        assert identity_side(policies, "iam:CreateVirtualMFADevice", device, context) == "implicit deny", name
+    assert identity_side(policies, "iam:EnableMFADevice", OTHER, context) in ("implicit deny", "deny")
+    assert identity_side(policies, "iam:DeleteVirtualMFADevice", f"arn:aws:iam::{SOURCE}:mfa/someone_else", context) in (
         "implicit deny",
         "deny",
     )

@@ -7,7 +7,7 @@ never with a wildcard: a user with or without a path can set a password and enro
 and touches no one else's credentials. Too many distinct paths for one managed policy is one
 clear error before anything is registered.
 
-Judged by AWS's documented evaluation with tests/iam_eval.py (moto matches resources too
+Judged by AWS's documented evaluation with tests/access_sides.py (the core evaluator, crossaccount/access) (moto matches resources too
 loosely to show it).
 """
 
@@ -23,8 +23,8 @@ from crossaccount.errors import SettingsError
 from crossaccount.pipeline import load_values
 from crossaccount.plan import StackPlan
 from crossaccount.plan.selfservice import self_service_document
+from tests.access_sides import identity_side
 from tests.conftest import SOURCE, walkthrough_settings
-from tests.iam_eval import evaluate
 from tools.offline.mocks import PROJECT_DIR
 
 TEMPLATE = json.loads((PROJECT_DIR / "policies" / "source" / "self-service-credentials.json").read_text(encoding="utf-8"))
@@ -91,18 +91,18 @@ def test_with_or_without_a_path_a_user_sets_a_password_and_enrols_before_mfa(use
         ("iam:EnableMFADevice", own),
         ("iam:ListMFADevices", own),
     ]:
-        assert evaluate(policies, action, resource, context) == "allow", action
-    assert evaluate(policies, "iam:CreateAccessKey", own, context) == "deny"  # the Deny until MFA
+        assert identity_side(policies, action, resource, context) == "allow", action
+    assert identity_side(policies, "iam:CreateAccessKey", own, context) == "deny"  # the Deny until MFA
 
 
 @pytest.mark.parametrize(("user", "path"), sorted(MIXED.items()))
 def test_with_mfa_a_user_manages_its_own_keys_and_no_one_elses(user: str, path: str) -> None:
     policies = [document(plan_of(people(MIXED)))]
     context = {"aws:username": user, **WITH_MFA}
-    assert evaluate(policies, "iam:CreateAccessKey", arn(path, user), context) == "allow"
+    assert identity_side(policies, "iam:CreateAccessKey", arn(path, user), context) == "allow"
     for other, other_path in MIXED.items():
         if other != user:
-            assert evaluate(policies, "iam:CreateAccessKey", arn(other_path, other), context) == "implicit deny", other
+            assert identity_side(policies, "iam:CreateAccessKey", arn(other_path, other), context) == "implicit deny", other
     # The same name under another path would match, but cannot exist: a user name is unique in
     # the account whatever its path (IAM User Guide, IAM identifiers: "friendly names and paths").
 
@@ -111,8 +111,8 @@ def test_the_document_written_for_the_root_path_alone_locks_out_a_user_with_a_pa
     """What the program did before: AWS's page's resource, which no user with a path matches."""
     old = self_service_document(TEMPLATE, "aws", SOURCE, enforce_mfa=True)
     own = arn("/team-data/", "alice")
-    assert evaluate([old], "iam:ChangePassword", own, {"aws:username": "alice"}) == "implicit deny"
-    assert evaluate([old], "iam:EnableMFADevice", own, {"aws:username": "alice"}) == "implicit deny"
+    assert identity_side([old], "iam:ChangePassword", own, {"aws:username": "alice"}) == "implicit deny"
+    assert identity_side([old], "iam:EnableMFADevice", own, {"aws:username": "alice"}) == "implicit deny"
 
 
 def test_too_many_distinct_paths_for_one_managed_policy_is_one_clear_error() -> None:

@@ -27,6 +27,8 @@ from .offline.errors import ProgramError
 COMMANDS = {
     "plan": ("tools.commands.plan", "print what `pulumi up` would create, offline"),
     "check": ("tools.commands.check", "run the IAM guardrails on a stack's settings and policy files"),
+    "can": ("tools.commands.can", "can this principal perform this action on this resource, through which role (offline)"),
+    "who-can": ("tools.commands.who_can", "every principal that can perform this action on this resource, and how (offline)"),
     "verify": ("tools.commands.verify", "after `pulumi up`: assume each role and run its checks"),
     "aws-config": ("tools.commands.aws_config", "one person's ~/.aws/config (or --steps) over every stack, offline"),
     "comment": ("tools.commands.comment", "the pull request's one review comment, from the plans of plan --artifact"),
@@ -34,6 +36,10 @@ COMMANDS = {
     "bench": ("tools.benchmark.bench", "time the program under the mocks for stacks of growing size"),
     "policypack": ("tools.commands.policypack", "write a copy of the policy pack that runs without this repository"),
     "managed-policies": ("tools.commands.managed_policies", "refresh the copy of AWS's managed policies from IAM's API"),
+    "analyze": (
+        "tools.commands.analyze",
+        "optional: IAM Access Analyzer's checks of the changed policy documents (calls AWS, charged)",
+    ),
     "docs": ("tools.commands.docs", "write the tables of docs/ that restate the code (settings, rules) from the code"),
 }
 

@@ -15,13 +15,21 @@ from crossaccount.errors import key
 from crossaccount.inputs import SELF_SERVICE_FILE, SOURCE_POLICIES_DIR
 from crossaccount.plan import StackPlan
 
-from .model import WARNING, Entity, Finding, PolicyDocument, declare, sort_findings
+from .model import ERROR, WARNING, Entity, Finding, PolicyDocument, declare, sort_findings
 from .runner import Subjects, WaiverScope, run_rules
 
 declare(
     "ESC_UNSEEN",
     WARNING,
     "a stack file that imports a Pulumi ESC environment, whose values no offline command (and no other stack's program) reads",
+    "stack files",
+    waivable=False,
+)
+declare(
+    "ACCESS_INVARIANT",
+    ERROR,
+    "an access invariant of the stack (accessInvariants) that the access model of every stack breaks: "
+    "who reaches it, through which roles, by which statements (docs/access.md)",
     "stack files",
     waivable=False,
 )

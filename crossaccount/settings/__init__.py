@@ -9,7 +9,7 @@ Pure: no file is read here and nothing of Pulumi is imported. The keys are decla
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from crossaccount import NAMESPACE
@@ -20,8 +20,10 @@ from crossaccount.inputs import PROJECT_FILE, SELF_SERVICE_FILE, PolicyFile, Sta
 from . import organisation, people
 from .accounts import check_account, check_partitions
 from .federation import check_federation
+from .invariants import parse_invariants
 from .models import (
     KEYS,
+    AccessInvariant,
     AccountSettings,
     GroupSettings,
     Kind,
@@ -76,6 +78,7 @@ class _Parsed:
     self_service: SelfServiceSettings | None
     password_policy: PasswordPolicySettings | None
     require_pgp_key: bool = True
+    access_invariants: list[AccessInvariant] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -118,6 +121,7 @@ def load_settings(given: StackInput) -> LoadedSettings:
             "selfService": p.self_service,
             "passwordPolicy": p.password_policy,
             "requirePgpKey": p.require_pgp_key,
+            "accessInvariants": p.access_invariants,
         }
     )
     return LoadedSettings(
@@ -191,6 +195,7 @@ def _parse_all(raw: Mapping[str, Any], problems: list[str], kind: Kind) -> _Pars
         self_service,
         password_policy,
         require_pgp_key,
+        parse_invariants(dict(raw), problems),
     )
 
 

@@ -35,6 +35,7 @@ KEYS = (
     "selfService",
     "passwordPolicy",
     "requirePgpKey",
+    "accessInvariants",
 )
 """The top-level keys under the `cross-account-roles:` namespace."""
 
@@ -236,6 +237,21 @@ class RoleSettings(_Model):
     )
 
 
+class AccessInvariant(_Model):
+    """An access invariant (docs/access.md): who may reach an action on a resource, checked by
+    `check` and `check --all` against the access model of every stack of the project."""
+
+    name: str = Field(description="A short name, unique in the stack, shown when the invariant is broken.")
+    action: str = Field(description="An action or action pattern, e.g. iam:* or s3:DeleteBucket.")
+    resource: str = Field(description='A resource ARN or ARN pattern, e.g. arn:aws:s3:::prod-*, or "*".')
+    allow: list[str] | Literal["none"] | None = Field(
+        None,
+        description="The only principals that may reach it (user names, group:NAME, role:NAME or role:ARN, "
+        "permission-set:NAME, saml:ARN, oidc:ARN); none: no one; absent: anyone (with requireMfa).",
+    )
+    require_mfa: bool = Field(False, description="Every path that reaches it must need MFA.")
+
+
 class StackSettings(_Model):
     """Everything one stack (one pair of accounts) says."""
 
@@ -260,6 +276,10 @@ class StackSettings(_Model):
         True,
         description="Every user this stack gives a new console password (consoleAccess) needs a pgpKey, so the password "
         "never sits in the stack's state; false: it does, readable by whoever holds the state's key (docs/ci.md).",
+    )
+    access_invariants: list[AccessInvariant] = Field(
+        default_factory=list,
+        description="Access invariants (docs/access.md): who may reach an action on a resource, checked by check and check --all.",
     )
 
 

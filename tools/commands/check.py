@@ -18,10 +18,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from crossaccount.guardrails import Finding, catalogue, summarise
-from crossaccount.pipeline import check_stack
+from crossaccount.pipeline import Checked, check_organisation, check_stack
 from crossaccount.read.project import environments_note, stack_file_name
 from tools.commands import organisation
 from tools.paths import PROJECT_DIR
@@ -58,7 +58,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path =
     """Print the stack's findings to `out` (default: the current sys.stdout)."""
     if getattr(args, "all", False):
         return organisation.run(getattr(args, "project_dir", None) or project_dir, args.format, out)
-    checked = check_stack(getattr(args, "project_dir", None) or project_dir, args.stack)
+    directory = getattr(args, "project_dir", None) or project_dir
+    checked = check_stack(directory, args.stack)
+    if checked.loaded.settings.access_invariants:  # judged against every stack of the project
+        results = {**check_organisation(directory), args.stack: checked}
+        checked = cast(Checked, organisation.with_invariants(results, only=args.stack)[args.stack])
     findings = checked.findings
     if checked.environments:
         print(f"warning: {environments_note(stack_file_name(args.stack), checked.environments)}", file=sys.stderr)

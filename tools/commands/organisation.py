@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from crossaccount.access import invariants
+from crossaccount.access.model import build_model
 from crossaccount.errors import SettingsError
 from crossaccount.guardrails import summarise
+from crossaccount.guardrails.model import sort_findings
 from crossaccount.iam import MANAGED_POLICY_SIZE, MAX_ATTACHED_POLICIES, non_whitespace_length
 from crossaccount.inputs import PROJECT_FILE
 from crossaccount.pipeline import Checked, check_organisation
@@ -166,8 +169,33 @@ def render_json(
     return jsontext.dumps({"stacks": stacks, "people": [f.as_dict() for f in figures], "migration": migration}) + "\n"
 
 
+def with_invariants(
+    results: Mapping[str, Checked | SettingsError], only: str | None = None
+) -> dict[str, Checked | SettingsError]:
+    """`results` with each stack's access invariants (`accessInvariants`, docs/access.md) judged
+    against the access model of every stack, their findings among the stack's own (`only`: that
+    stack's alone). The model is built once, and only when some stack declares an invariant."""
+    judged = dict(results)
+    wanted = {
+        s: r for s, r in results.items() if isinstance(r, Checked) and r.loaded.settings.access_invariants and only in (None, s)
+    }
+    if not wanted:
+        return judged
+    refused = [stack_file_name(s) for s, r in results.items() if isinstance(r, SettingsError)]
+    model = build_model({s: r.plan for s, r in results.items() if isinstance(r, Checked)}) if not refused else None
+    for stack, checked in wanted.items():
+        declared = checked.loaded.settings.access_invariants
+        found = (
+            invariants.findings(model, declared, stack_file_name(stack))
+            if model is not None
+            else invariants.not_checked(declared, refused)
+        )
+        judged[stack] = replace(checked, findings=tuple(sort_findings([*checked.findings, *found])))
+    return judged
+
+
 def run(project_dir: Path, fmt: str, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    results = check_organisation(project_dir)
+    results = with_invariants(check_organisation(project_dir))
     if not results:
         raise SettingsError([f"{project_dir}: no Pulumi.<stack>.yaml in the project; expected at least one stack file"])
     figures = [people_figures(stack, r) for stack, r in results.items() if isinstance(r, Checked) and r.loaded.kind == "people"]

@@ -1,0 +1,427 @@
+"""AWS's documented policy evaluation for one request: which statements apply, and how the policy
+types combine into a decision that names the statements that made it.
+
+The pages it follows (the docs of each rule are cited where the rule is written):
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+  and reference_policies_evaluation-logic_policy-eval-denyallow.html: an explicit Deny in any
+  policy wins; each level of RCPs and of SCPs must allow; in one account, an Allow in the
+  identity policies or in the resource policy is enough; permissions boundaries and session
+  policies limit what the identity policies grant.
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html:
+  across accounts, the identity policies (with boundary and session) AND the resource policy
+  must allow.
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html: in one
+  account, a resource policy naming an IAM user's ARN or a role session's ARN is not limited by
+  the boundary or session policies; one naming the role's ARN is.
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_compare-resource-policies.html and
+  the KMS key policy page: a role's trust policy (and a KMS key's policy) must allow in every
+  case; when it names the account rather than the caller, an identity policy must allow too.
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+  and reference_policies_elements_notprincipal.html: which Principal values name a caller.
+- Action names are case-insensitive (reference_policies_elements_action.html); resource ARNs are
+  matched part by part, case-sensitively, with `*` and `?` (reference_policies_elements_resource.html).
+
+Pure: no I/O, no Pulumi. Unsupported elements raise `UnsupportedPolicy` naming them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .conditions import Context, arn_matches, compile_pattern, condition_holds, normalise_context, parse_operator
+from .types import Decision, Policy, Request, StatementRef, UnsupportedPolicy
+
+VARIABLES_VERSION = "2012-10-17"
+"""Only a policy of this version reads `${...}` as policy variables (reference_policies_variables.html)."""
+
+STATEMENT_KEYS = frozenset(
+    {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"}
+)
+DOCUMENT_KEYS = frozenset({"Version", "Id", "Statement"})
+PRINCIPAL_KEYS = frozenset({"AWS", "Federated", "Service"})
+
+_IAM_ARN = re.compile(r"^arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):(?P<kind>root|user/.+|role/.+)$")
+_SESSION_ARN = re.compile(r"^arn:(?P<partition>[^:]+):sts::(?P<account>\d{12}):assumed-role/(?P<role>[^/]+)/(?P<session>.+)$")
+_ROLE_RESOURCE = re.compile(r"^arn:[^:]+:iam::\d{12}:role/.+$")
+_KMS_KEY = re.compile(r"^arn:[^:]+:kms:[^:]*:\d{12}:key/.+$")
+
+PrincipalMatch = Literal["exact", "session", "role", "account", "everyone"]
+"""How a resource policy's statement names the caller: its user (or provider, or service) ARN
+exactly, its role session's ARN, its role's ARN, its account, or everyone ("*", NotPrincipal)."""
+
+
+@dataclass(frozen=True)
+class _Applied:
+    ref: StatementRef
+    principal: PrincipalMatch | None  # resource policies and RCPs only
+
+
+def _as_list(value: Any, where: str) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(i, str) for i in items):
+        raise UnsupportedPolicy(f"{where}: expected a string or a non-empty list of strings, got {value!r}")
+    return items
+
+
+def _statements(policy: Policy) -> list[Mapping[str, Any]]:
+    document = policy.document
+    if not isinstance(document, Mapping) or "Statement" not in document:
+        raise UnsupportedPolicy(f"{policy.source}: a policy document is an object with a Statement")
+    unknown = sorted(set(document) - DOCUMENT_KEYS)
+    if unknown:
+        raise UnsupportedPolicy(f"{policy.source}: unsupported policy element(s) {unknown}")
+    statements = document["Statement"]
+    statements = statements if isinstance(statements, list) else [statements]
+    if not all(isinstance(s, Mapping) for s in statements):
+        raise UnsupportedPolicy(f"{policy.source}: every Statement must be an object")
+    return statements
+
+
+def _check_statement(policy: Policy, index: int, statement: Mapping[str, Any]) -> str:
+    """The statement's Effect, once its shape is one this evaluator reads."""
+    where = f"{policy.source} Statement[{index}]"
+    unknown = sorted(set(statement) - STATEMENT_KEYS)
+    if unknown:
+        raise UnsupportedPolicy(f"{where}: unsupported element(s) {unknown}")
+    effect = statement.get("Effect")
+    if effect not in ("Allow", "Deny"):
+        raise UnsupportedPolicy(f'{where}: Effect must be "Allow" or "Deny", got {effect!r}')
+    if ("Action" in statement) == ("NotAction" in statement):
+        raise UnsupportedPolicy(f"{where}: exactly one of Action and NotAction is expected")
+    if "Resource" in statement and "NotResource" in statement:
+        raise UnsupportedPolicy(f"{where}: Resource and NotResource together")
+    if policy.kind != "resource" and "Resource" not in statement and "NotResource" not in statement:
+        raise UnsupportedPolicy(f"{where}: a {policy.kind} policy's statement needs Resource or NotResource")
+    has_principal = "Principal" in statement or "NotPrincipal" in statement
+    if policy.kind in ("resource", "rcp"):
+        if not has_principal or ("Principal" in statement and "NotPrincipal" in statement):
+            raise UnsupportedPolicy(
+                f"{where}: a {policy.kind} policy's statement needs exactly one of Principal and NotPrincipal"
+            )
+    elif has_principal:
+        raise UnsupportedPolicy(f"{where}: a {policy.kind} policy takes no Principal or NotPrincipal (AWS refuses it)")
+    for operator in statement.get("Condition", {}) if isinstance(statement.get("Condition"), Mapping) else ():
+        parse_operator(str(operator), where)
+    return str(effect)
+
+
+def _action_matches(statement: Mapping[str, Any], action: str, where: str) -> bool:
+    element = "Action" if "Action" in statement else "NotAction"
+    hit = False
+    for pattern in _as_list(statement[element], f"{where} {element}"):
+        compiled = compile_pattern(pattern, {}, variables=False, wildcards=True, ignore_case=True)
+        hit = hit or (compiled is not None and compiled.fullmatch(action) is not None)
+    return hit if element == "Action" else not hit
+
+
+def _resource_matches(statement: Mapping[str, Any], resource: str, context: Context, variables: bool, where: str) -> bool:
+    if "Resource" not in statement and "NotResource" not in statement:
+        return True  # a role's trust policy: the resource is the role itself
+    element = "Resource" if "Resource" in statement else "NotResource"
+    hit = any(arn_matches(p, resource, context, variables) for p in _as_list(statement[element], f"{where} {element}"))
+    return hit if element == "Resource" else not hit
+
+
+def _identities(request: Request) -> tuple[str | None, list[tuple[PrincipalMatch, str]]]:
+    """The caller's account root ARN and each ARN a Principal may name it by, with how it names it."""
+    caller = request.caller
+    if caller.kind != "AWS":
+        return None, [("exact", caller.arn)]
+    found = _IAM_ARN.match(caller.arn)
+    if found is None:
+        raise UnsupportedPolicy(f"caller {caller.arn!r}: an AWS caller is an IAM user, role or account root ARN")
+    root = f"arn:{found['partition']}:iam::{found['account']}:root"
+    if found["kind"] == "root":
+        return root, []
+    if found["kind"].startswith("user/"):
+        return root, [("exact", caller.arn)]
+    names: list[tuple[PrincipalMatch, str]] = [("role", caller.arn)]
+    if caller.session_arn:
+        names.append(("session", caller.session_arn))
+    return root, names
+
+
+def _principal_values(element: Any, where: str) -> list[tuple[str, str]]:
+    if element == "*":
+        return [("*", "*")]
+    if not isinstance(element, Mapping):
+        raise UnsupportedPolicy(f'{where}: a Principal is "*" or an object of AWS, Federated or Service')
+    unknown = sorted(set(element) - PRINCIPAL_KEYS)
+    if unknown:
+        raise UnsupportedPolicy(f"{where}: unsupported principal type(s) {unknown}")
+    values: list[tuple[str, str]] = []
+    for key_name, value in element.items():
+        for item in _as_list(value, f"{where} {key_name}"):
+            if item != "*" and ("*" in item or "?" in item):
+                raise UnsupportedPolicy(
+                    f'{where}: {key_name} principal {item!r}: AWS takes no wildcard inside a principal, only "*" alone'
+                )
+            values.append((str(key_name), item))
+    return values
+
+
+def _normalised(key_name: str, value: str, partition: str) -> str:
+    if key_name == "AWS" and re.fullmatch(r"\d{12}", value):
+        return f"arn:{partition}:iam::{value}:root"
+    return value.lower() if key_name == "Service" else value
+
+
+def _named_as(request: Request, key_name: str, value: str) -> PrincipalMatch | None:
+    """How one Principal value names the caller, if it does."""
+    if value == "*":
+        return "everyone"
+    caller = request.caller
+    if key_name != caller.kind:
+        return None
+    root, names = _identities(request)
+    partition = caller.arn.split(":")[1] if caller.arn.startswith("arn:") else "aws"
+    wanted = _normalised(key_name, value, partition)
+    if root is not None and wanted == root:
+        return "account"
+    for how, arn in names:
+        if wanted == (arn.lower() if key_name == "Service" else arn):
+            return how
+    return None
+
+
+def _principal_applies(
+    request: Request, statement: Mapping[str, Any], effect: str, has_boundary: bool, where: str
+) -> PrincipalMatch | None:
+    if "Principal" in statement:
+        hows = [_named_as(request, k, v) for k, v in _principal_values(statement["Principal"], f"{where} Principal")]
+        order: tuple[PrincipalMatch, ...] = ("exact", "session", "role", "everyone", "account")
+        return next((h for h in order if h in hows), None)
+    listed = _principal_values(statement["NotPrincipal"], f"{where} NotPrincipal")
+    if effect == "Deny" and has_boundary and request.caller.kind == "AWS":
+        # access_policies_boundaries.html: a Deny with NotPrincipal always denies a principal
+        # that has a permissions boundary, whatever NotPrincipal lists.
+        return "everyone"
+    return None if _is_excluded(request, listed) else "everyone"
+
+
+def _is_excluded(request: Request, listed: list[tuple[str, str]]) -> bool:
+    """NotPrincipal exempts a caller only when it lists every identity of the caller's chain: the
+    account and the user, or the account and the role session (by the session's ARN, the role's, or
+    the assumed-role ARN without the session name) (reference_policies_elements_notprincipal.html)."""
+    if any(v == "*" for _, v in listed):
+        return True
+    caller = request.caller
+    if caller.kind != "AWS":
+        return any(_named_as(request, k, v) == "exact" for k, v in listed)
+    root, names = _identities(request)
+    partition = caller.arn.split(":")[1]
+    values = {_normalised(k, v, partition) for k, v in listed if k == "AWS"}
+    if root not in values:
+        return False
+    if not names:
+        return True  # the account root itself
+    session = _SESSION_ARN.match(caller.session_arn or "")
+    also = {f"arn:{session['partition']}:sts::{session['account']}:assumed-role/{session['role']}"} if session else set()
+    return bool(values & ({arn for _, arn in names} | also))
+
+
+def _applied(policy: Policy, request: Request, context: Context, has_boundary: bool) -> Iterator[_Applied]:
+    """Every statement of `policy` that applies to the request (each statement is read whole, so an
+    unsupported element raises whatever the request)."""
+    variables = isinstance(policy.document, Mapping) and policy.document.get("Version") == VARIABLES_VERSION
+    for index, statement in enumerate(_statements(policy)):
+        effect = _check_statement(policy, index, statement)
+        where = f"{policy.source} Statement[{index}]"
+        principal: PrincipalMatch | None = None
+        if policy.kind in ("resource", "rcp"):
+            principal = _principal_applies(request, statement, effect, has_boundary, where)
+            if principal is None:
+                continue
+        if not _action_matches(statement, request.action, where):
+            continue
+        if not _resource_matches(statement, request.resource, context, variables, where):
+            continue
+        if "Condition" in statement and not condition_holds(statement["Condition"], context, variables, where):
+            continue
+        sid = statement.get("Sid")
+        ref = StatementRef(
+            policy.source, policy.kind, index, sid if isinstance(sid, str) else None, "Allow" if effect == "Allow" else "Deny"
+        )
+        yield _Applied(ref, principal)
+
+
+def request_context(request: Request) -> dict[str, tuple[str, ...]]:
+    """The request's condition keys (names lowercased), with the keys AWS always sets for an IAM
+    caller added when the request does not give them: aws:PrincipalArn (the role's ARN for a role
+    session), aws:PrincipalAccount, and aws:username for an IAM user (reference_policies_condition-keys.html)."""
+    context = normalise_context(request.context)
+    caller = request.caller
+    if caller.kind == "AWS":
+        context.setdefault("aws:principalarn", (caller.arn,))
+        if caller.account:
+            context.setdefault("aws:principalaccount", (caller.account,))
+        found = _IAM_ARN.match(caller.arn)
+        if found and found["kind"].startswith("user/"):
+            context.setdefault("aws:username", (found["kind"].rsplit("/", 1)[1],))
+    return context
+
+
+def _name(refs: Sequence[StatementRef]) -> str:
+    first = refs[0]
+    text = f"{first.source} Statement[{first.index}]" + (f" ({first.sid})" if first.sid else "")
+    return text + (f" and {len(refs) - 1} more" if len(refs) > 1 else "")
+
+
+def _allows(applied: Sequence[_Applied]) -> list[StatementRef]:
+    return [a.ref for a in applied if a.ref.effect == "Allow"]
+
+
+def _is_resource_policy_required(request: Request) -> str | None:
+    """Why the resource policy must allow even within one account: a role's trust policy for STS's
+    role actions, a KMS key's policy (id_roles_compare-resource-policies.html; KMS key policies)."""
+    action = request.action.lower()
+    if action.startswith("sts:") and _ROLE_RESOURCE.match(request.resource):
+        return "a role's trust policy must allow"
+    if action.startswith("kms:") and _KMS_KEY.match(request.resource):
+        return "a KMS key's policy must allow"
+    return None
+
+
+def _is_same_account(request: Request) -> bool:
+    caller = request.caller
+    return request.resource_account is None or (caller.account is not None and caller.account == request.resource_account)
+
+
+def evaluate(
+    request: Request,
+    identity: Sequence[Policy] = (),
+    resource: Sequence[Policy] = (),
+    boundary: Policy | None = None,
+    scps: Sequence[Sequence[Policy]] = (),
+    rcps: Sequence[Sequence[Policy]] = (),
+    session: Sequence[Policy] = (),
+) -> Decision:
+    """The decision AWS's evaluation logic gives `request` under these policies (module docstring).
+
+    `scps` and `rcps` hold one sequence of policies per level (root, OUs, account); an empty
+    `scps` or `rcps` means the organisation's policies are not considered. Identity policies,
+    the boundary, session policies and SCPs apply to IAM callers only (a Federated or Service
+    caller is judged by the resource policy and the RCPs)."""
+    context = request_context(request)
+    is_iam = request.caller.kind == "AWS"
+    has_boundary = boundary is not None and is_iam
+
+    def run(policies: Sequence[Policy]) -> list[_Applied]:
+        return [a for p in policies for a in _applied(p, request, context, has_boundary)]
+
+    found = {
+        "identity": run(identity) if is_iam else [],
+        "resource": run(resource),
+        "boundary": run([boundary]) if boundary is not None and is_iam else [],
+        "session": run(session) if is_iam else [],
+    }
+    scp_levels = [run(level) for level in scps] if is_iam else []
+    rcp_levels = [run(level) for level in rcps]
+    every = [a for group in (*found.values(), *scp_levels, *rcp_levels) for a in group]
+    denies = [a.ref for a in every if a.ref.effect == "Deny"]
+    if denies:
+        return Decision(False, f"explicit Deny in {_name(denies)}", tuple(denies))
+    organisation: list[StatementRef] = []
+    for label, levels in (("resource control policies", rcp_levels), ("service control policies", scp_levels)):
+        for number, level in enumerate(levels, start=1):
+            if not _allows(level):
+                return Decision(False, f"no Allow in the {label} at level {number} of {len(levels)}", ())
+            organisation += _allows(level)
+    return _combine(request, found, organisation, boundary is not None and is_iam, bool(session) and is_iam)
+
+
+@dataclass(frozen=True)
+class _Grants:
+    """What the policies other than the organisation's grant, once no Deny applies."""
+
+    organisation: tuple[StatementRef, ...]
+    resource: tuple[_Applied, ...]  # the resource policy's Allows that apply
+    identity: tuple[StatementRef, ...]
+    limits: tuple[StatementRef, ...]  # the boundary's and session policies' Allows
+    limit_reason: str | None  # which limit lacks an Allow, if one does
+
+
+def _combine(
+    request: Request, found: Mapping[str, list[_Applied]], organisation: list[StatementRef], has_boundary: bool, has_session: bool
+) -> Decision:
+    """Resource policy, identity policies, boundary and session, once no Deny applies and every
+    organisation level allows."""
+    limits: list[StatementRef] = []
+    limit_reason: str | None = None
+    for label, present, kind in (
+        ("permissions boundary", has_boundary, "boundary"),
+        ("session policies", has_session, "session"),
+    ):
+        if present and not _allows(found[kind]):
+            limit_reason = f"no Allow in the {label}"
+            break
+        limits += _allows(found[kind])
+    grants = _Grants(
+        tuple(organisation),
+        tuple(a for a in found["resource"] if a.ref.effect == "Allow"),
+        tuple(_allows(found["identity"])),
+        tuple(limits),
+        limit_reason,
+    )
+    if request.caller.kind != "AWS":
+        if not grants.resource:
+            return Decision(
+                False, f"no Allow in the resource policy for {request.caller.kind} principal {request.caller.arn}", ()
+            )
+        return Decision(True, "allowed by the resource policy", (*grants.organisation, *(a.ref for a in grants.resource)))
+    if _is_same_account(request):
+        return _same_account(request, grants)
+    return _cross_account(request, grants)
+
+
+def _is_root(request: Request) -> bool:
+    """The account's root user: not limited by identity policies in its own account."""
+    found = _IAM_ARN.match(request.caller.arn)
+    return found is not None and found["kind"] == "root"
+
+
+def _same_account(request: Request, grants: _Grants) -> Decision:
+    """reference_policies_evaluation-logic_policy-eval-basics.html: an Allow in the identity policies
+    or the resource policy; a resource policy naming the user or the role session is not limited by
+    the boundary or session policies, one naming the role (or everyone) is; a role's trust policy
+    or a KMS key's policy must allow in any case, and when it names the account only, an identity
+    policy must allow as well."""
+    direct = [a.ref for a in grants.resource if a.principal in ("exact", "session")]
+    if direct:
+        return Decision(True, "allowed by the resource policy, which names the caller", (*grants.organisation, *direct))
+    required = _is_resource_policy_required(request)
+    if required and not grants.resource:
+        return Decision(False, f"no Allow in the resource policy ({required}, even within one account)", ())
+    by_role = [a.ref for a in grants.resource if a.principal in ("role", "everyone")]
+    if by_role and grants.limit_reason is None:
+        return Decision(True, "allowed by the resource policy", (*grants.organisation, *by_role, *grants.limits))
+    if not grants.identity and not _is_root(request):
+        return Decision(False, "no Allow in the identity policies or the resource policy", ())
+    if grants.limit_reason is not None:
+        return Decision(False, grants.limit_reason, ())
+    also = [a.ref for a in grants.resource] if required else []
+    return Decision(True, "allowed by the identity policies", (*grants.organisation, *grants.identity, *also, *grants.limits))
+
+
+def _cross_account(request: Request, grants: _Grants) -> Decision:
+    """reference_policies_evaluation-logic-cross-account.html: the resource policy AND the caller's
+    identity policies (within its boundary and session policies) must allow."""
+    if not grants.resource:
+        return Decision(
+            False,
+            f"no Allow in the resource policy (cross-account: the resource's account {request.resource_account} must allow)",
+            (),
+        )
+    if not grants.identity and not _is_root(request):
+        return Decision(
+            False,
+            f"no Allow in the identity policies (cross-account: the caller's account {request.caller.account} must allow)",
+            (),
+        )
+    if grants.limit_reason is not None:
+        return Decision(False, grants.limit_reason, ())
+    refs = (*grants.organisation, *grants.identity, *(a.ref for a in grants.resource), *grants.limits)
+    return Decision(True, "allowed by the identity policies and the resource policy", refs)

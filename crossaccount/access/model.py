@@ -1,0 +1,1074 @@
+"""The access model (issue 30): every principal, every role and every policy in force, built once
+from the plans of every stack of the project, and the answers `can`, `who-can` and the access
+invariants read from it.
+
+A path is principal -> sts:AssumeRole* (allowed by the principal's identity policies AND the
+role's trust, with the context the trust needs) -> role [-> role, where a role may assume
+another: role chaining] -> the role's permissions (its identity policies, limited by its
+permissions boundary, and by the organisation's SCPs and RCPs when given). Each step is one
+request to `crossaccount.access.evaluate`, AWS's documented evaluation logic, so every answer
+carries the statements that decided it.
+
+Where the plan does not hold a document (a customer managed policy of another stack or none, a
+trusted role's own policies), the answer says what was taken for it (`Role.unknown`,
+`Principal.assumed`). Pure: no I/O; the AWS managed policies' documents are passed in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Protocol
+
+from crossaccount.errors import key
+from crossaccount.guardrails import catalogue
+from crossaccount.guardrails.managed import AWS_MANAGED_RE, aws_managed_policies
+from crossaccount.iam import OIDC_PROVIDER_ARN_RE, SAML_PROVIDER_ARN_RE
+from crossaccount.plan.model import RolePlan, StackPlan
+from crossaccount.settings.models import RoleSettings
+
+from .evaluate import evaluate
+from .principals import Principal
+from .types import Caller, Decision, Policy, Request, StatementRef
+
+MFA_KEYS = ("aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge")
+WITH_MFA: Mapping[str, tuple[str, ...]] = {
+    "aws:MultiFactorAuthPresent": ("true",),
+    "aws:MultiFactorAuthAge": ("0",),
+    "aws:SecureTransport": ("true",),
+}
+"""What a person's request normally carries: signed with an MFA session just started, over TLS."""
+CHAIN_DEPTH = 4
+"""How many roles one path may go through (role chaining)."""
+ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
+ARN_ACCOUNT = re.compile(r"^arn:[^:]*:[^:]*:[^:]*:(\d{12}):")
+
+
+class ControlPolicies(Protocol):
+    """The organisation's SCPs and RCPs (crossaccount.access.organisation): per level, root first."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def accounts(self) -> Mapping[str, str]: ...
+
+    def scps(self, account: str) -> Sequence[Sequence[Policy]]: ...
+
+    def rcps(self, account: str) -> Sequence[Sequence[Policy]]: ...
+
+
+# --- wildcards ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(body, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+
+
+def glob_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    """IAM's wildcard match: `*` any run of characters, `?` one."""
+    return _glob(pattern, ignore_case).fullmatch(value) is not None
+
+
+def witness(left: str, right: str, ignore_case: bool = False) -> str | None:
+    """The shortest string both wildcard patterns match (None: they share none): a concrete
+    action or resource to ask about when a question or a policy names a pattern. A 0-1
+    breadth-first search over the pair of positions; `?` and `*` become `x` where they must
+    stand for a character."""
+    best: dict[tuple[int, int], str] = {(0, 0): ""}
+    queue: deque[tuple[int, int]] = deque([(0, 0)])
+    done: set[tuple[int, int]] = set()
+    while queue:
+        state = queue.popleft()
+        if state in done:
+            continue
+        done.add(state)
+        i, j = state
+        here = best[state]
+        if i == len(left) and j == len(right):
+            return here
+        for nxt, char in _moves(left, right, i, j, ignore_case):
+            if nxt in done or (nxt in best and len(best[nxt]) <= len(here) + len(char)):
+                continue
+            best[nxt] = here + char
+            (queue.appendleft if not char else queue.append)(nxt)
+    return None
+
+
+def _moves(left: str, right: str, i: int, j: int, ignore_case: bool) -> list[tuple[tuple[int, int], str]]:
+    a = left[i] if i < len(left) else None
+    b = right[j] if j < len(right) else None
+    moves: list[tuple[tuple[int, int], str]] = []
+    if a == "*":
+        moves.append(((i + 1, j), ""))
+    if b == "*":
+        moves.append(((i, j + 1), ""))
+    if a is not None and b is not None and a != "*" and b != "*":
+        if "?" in (a, b) or a == b or (ignore_case and a.lower() == b.lower()):
+            char = b if a == "?" else a
+            moves.append(((i + 1, j + 1), "x" if char == "?" else char))
+    elif a == "*" and b is not None and b != "*":
+        moves.append(((i, j + 1), "x" if b == "?" else b))
+    elif b == "*" and a is not None and a != "*":
+        moves.append(((i + 1, j), "x" if a == "?" else a))
+    return moves
+
+
+def is_pattern(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+def account_of(arn: str) -> str | None:
+    found = ARN_ACCOUNT.match(arn)
+    return found.group(1) if found else None
+
+
+# --- the model ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role of some stack, with everything in force for a request made with its session."""
+
+    name: str
+    arn: str
+    account: str
+    where: str
+    """`Pulumi.<stack>.yaml cross-account-roles:roles.<name>`."""
+    trust: Policy
+    permissions: tuple[Policy, ...]
+    boundary: Policy | None
+    unknown: tuple[str, ...]
+    """What the plan does not hold and the answers therefore leave out (a managed policy's document)."""
+    settings: RoleSettings
+    secret: bool
+    trusted: frozenset[str] | None
+    """The lower-case ARNs its trust names exactly; None: it names an account, a path or a tag."""
+    federated: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    """Provider ARN (lower case) -> the token's keys the trust pins (SAML:aud, <url>:aud, <url>:sub)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One request of a path and AWS's decision on it."""
+
+    caller: str
+    action: str
+    resource: str
+    decision: Decision
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "caller": self.caller,
+            "action": self.action,
+            "resource": self.resource,
+            "decision": "allowed" if self.decision.allowed else "denied",
+            "reason": self.decision.reason,
+            "because": [statement_dict(s) for s in self.decision.because],
+        }
+
+
+@dataclass(frozen=True)
+class PathAnswer:
+    """One way a principal reaches the action: through these roles, under these conditions."""
+
+    principal: Principal
+    through: tuple[str, ...]
+    """Role ARNs in the order they are assumed."""
+    allowed: bool
+    steps: tuple[Step, ...]
+    conditions: tuple[str, ...] = ()
+    without_mfa: bool | None = None
+    """Whether it also holds without MFA (None: the context given pins MFA)."""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def because(self) -> tuple[StatementRef, ...]:
+        """The allowing statements of every step, or the deciding ones of the step that denied."""
+        if self.allowed:
+            return tuple(s for step in self.steps for s in step.decision.because)
+        return self.steps[-1].decision.because if self.steps else ()
+
+    @property
+    def reason(self) -> str:
+        return "allowed" if self.allowed else (self.steps[-1].decision.reason if self.steps else "no path")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "principal": self.principal.label,
+            "principalArn": self.principal.arn,
+            "through": list(self.through),
+            "decision": "allowed" if self.allowed else "denied",
+            "withoutMfa": None if self.without_mfa is None else ("allowed" if self.without_mfa else "denied"),
+            "conditions": list(self.conditions),
+            "reason": self.reason,
+            "because": [statement_dict(s) for s in self.because],
+            "steps": [s.as_dict() for s in self.steps],
+            "notes": list(self.notes),
+        }
+
+
+def statement_dict(ref: StatementRef) -> dict[str, Any]:
+    return {"source": ref.source, "kind": ref.kind, "statement": ref.index, "sid": ref.sid, "effect": ref.effect}
+
+
+def statement_text(ref: StatementRef) -> str:
+    sid = f" ({ref.sid})" if ref.sid else ""
+    return f"{ref.effect} {ref.source} Statement[{ref.index}]{sid}"
+
+
+@dataclass(frozen=True)
+class AccessModel:
+    """Every principal and role of the project: built once, asked many times."""
+
+    principals: Mapping[str, Principal]
+    """Key: `<kind>:<lower-case ARN>`."""
+    roles: Mapping[str, Role]
+    """Key: the role's lower-case ARN."""
+    by_trusted: Mapping[str, tuple[str, ...]]
+    """Lower-case principal ARN -> the roles whose trust names it exactly."""
+    open_roles: tuple[str, ...]
+    """Roles whose trust names an account, a path or a tag (any caller there may match)."""
+    notes: tuple[str, ...] = ()
+
+    def role(self, arn: str) -> Role | None:
+        return self.roles.get(arn.lower())
+
+
+def _file(stack: str) -> str:
+    return f"Pulumi.{stack}.yaml"
+
+
+def _document(text: str) -> Mapping[str, Any]:
+    document: Mapping[str, Any] = json.loads(text)
+    return document
+
+
+def _trusted(document: Mapping[str, Any]) -> frozenset[str] | None:
+    """The exact principal ARNs a trust policy's Allow statements name, or None when any names
+    an account root, a wildcard or carries NotPrincipal."""
+    found: set[str] = set()
+    statements = document.get("Statement", [])
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        if "NotPrincipal" in statement or not isinstance(principal, Mapping):
+            return None
+        for kind, values in principal.items():
+            for value in values if isinstance(values, list) else [values]:
+                if not isinstance(value, str) or (kind == "AWS" and (value.endswith(":root") or is_pattern(value))):
+                    return None
+                if kind != "Service":
+                    found.add(value.lower())
+    return frozenset(found)
+
+
+ManagedLookup = Callable[[str], "Mapping[str, Any] | None"]
+"""An AWS managed policy's ARN -> its default version's document (None: not in the copy)."""
+
+
+def build_model(plans: Mapping[str, StackPlan], managed: ManagedLookup | None = None) -> AccessModel:
+    """The model of the project whose stacks planned to `plans` (stack -> plan)."""
+    managed = managed or aws_managed_document
+    created = {p.arn.lower(): (stack, p) for stack, plan in plans.items() for r in plan.roles for p in r.policies}
+    roles: dict[str, Role] = {}
+    for stack in sorted(plans):
+        for role in plans[stack].roles:
+            roles[role.arn.lower()] = _role(stack, plans[stack], role, created, managed)
+    principals = _people(plans, managed)
+    _add_trusted(principals, plans, roles)
+    by_trusted: dict[str, list[str]] = {}
+    for arn, model_role in sorted(roles.items()):
+        for name in sorted(model_role.trusted or ()):
+            by_trusted.setdefault(name, []).append(arn)
+    return AccessModel(
+        principals=dict(sorted(principals.items())),
+        roles=dict(sorted(roles.items())),
+        by_trusted={k: tuple(v) for k, v in sorted(by_trusted.items())},
+        open_roles=tuple(a for a, r in sorted(roles.items()) if r.trusted is None),
+    )
+
+
+def _managed(arn: str, managed: ManagedLookup, created: Mapping[str, tuple[str, Any]], kind: str) -> Policy | str:
+    """The policy `arn` names, by its document, or what is not known about it."""
+    if arn.lower() in created:
+        _, policy = created[arn.lower()]
+        return Policy(_document(policy.document), f"policies/{policy.file_name}", kind)  # type: ignore[arg-type]
+    document = managed(arn)
+    if document is not None:
+        return Policy(document, arn, kind)  # type: ignore[arg-type]
+    return f"{arn}: its document is not in the plan (a policy no stack of the project creates), so it is left out"
+
+
+def _role(stack: str, plan: StackPlan, role: RolePlan, created: Mapping[str, Any], managed: ManagedLookup) -> Role:
+    where = f"{_file(stack)} {key(('roles', role.name))}"
+    permissions = [Policy(_document(p.document), f"policies/{p.file_name}", "identity") for p in role.policies]
+    unknown: list[str] = []
+    for arn in role.managed_policy_arns:
+        found = _managed(arn, managed, created, "identity")
+        permissions.append(found) if isinstance(found, Policy) else unknown.append(found)
+    boundary = None
+    if role.permissions_boundary:
+        found = _managed(role.permissions_boundary, managed, created, "boundary")
+        if isinstance(found, Policy):
+            boundary = found
+        else:
+            unknown.append(f"permissions boundary {found}: answers are as if it allowed everything")
+    trust = _document(role.trust_document)
+    federated: dict[str, dict[str, tuple[str, ...]]] = {}
+    for f in role.federated:
+        if f.kind == "saml":
+            federated[f.provider_arn.lower()] = {"SAML:aud": f.audiences[:1]}
+        else:
+            url = f.provider_arn.split(":oidc-provider/", 1)[-1]
+            federated[f.provider_arn.lower()] = {f"{url}:aud": f.audiences[:1], f"{url}:sub": (f.subject or "",)}
+    return Role(
+        name=role.name,
+        arn=role.arn,
+        account=plan.settings.target.account_id,
+        where=where,
+        trust=Policy(trust, f"{where} (trust policy)", "resource"),
+        permissions=tuple(permissions),
+        boundary=boundary,
+        unknown=tuple(unknown),
+        settings=plan.settings.roles[role.name],
+        secret=role.secret,
+        trusted=_trusted(trust),
+        federated=federated,
+    )
+
+
+def _people(plans: Mapping[str, StackPlan], managed: ManagedLookup) -> dict[str, Principal]:
+    """Every user of every stack, with the identity policies each stack attaches to it (its own,
+    the self-service policy and its groups'), merged by ARN with the name's case ignored."""
+    policies: dict[str, list[Policy]] = {}
+    first: dict[str, tuple[str, str, str, Mapping[str, str], tuple[str, ...]]] = {}
+    group_members: dict[str, tuple[str, str, list[str], list[Policy], list[str]]] = {}
+    for stack in sorted(plans):
+        plan = plans[stack]
+        groups = {g.name: g for g in plan.groups}
+        for g in plan.groups:
+            where = f"{_file(stack)} {key(('groups', g.name))}"
+            docs = [Policy(_document(a.document), f"{where} (policy {a.name})", "identity") for a in g.assume_policies]
+            notes: list[str] = []
+            for arn in g.managed_policy_arns:
+                attached = _managed(arn, managed, {}, "identity")
+                docs.append(attached) if isinstance(attached, Policy) else notes.append(attached)
+            group_members[g.arn.lower()] = (g.name, where, list(g.members), docs, notes)
+        for u in plan.users:
+            arn = u.arn.lower()
+            mine = policies.setdefault(arn, [])
+            where = f"{_file(stack)} {key(('users', u.name))}"
+            mine += [Policy(_document(a.document), f"{where} (policy {a.name})", "identity") for a in u.assume_policies]
+            if u.self_service and plan.self_service is not None:
+                ss = plan.self_service
+                mine.append(
+                    Policy(_document(ss.document), f"{_file(stack)} {key(('selfService',))} (policy {ss.name})", "identity")
+                )
+            for group_name in u.groups:
+                group = groups.get(group_name)
+                if group is not None:
+                    mine += group_members[group.arn.lower()][3]
+            if arn not in first or (u.create and not first[arn][4]):
+                first[arn] = (u.name, u.arn, where, u.tags, (stack,) if u.create else ())
+    found: dict[str, Principal] = {}
+    for arn, (name, user_arn, where, tags, _) in first.items():
+        account = account_of(user_arn) or ""
+        member_of = tuple(sorted(n for n, _, members, _, _ in group_members.values() if name in members))
+        context = {
+            "aws:PrincipalArn": (user_arn,),
+            "aws:PrincipalAccount": (account,),
+            "aws:PrincipalType": ("User",),
+            "aws:username": (name,),
+            **{f"aws:PrincipalTag/{k}": (v,) for k, v in sorted(tags.items())},
+        }
+        found[f"user:{arn}"] = Principal(
+            kind="user",
+            name=name,
+            arn=user_arn,
+            account=account,
+            caller=Caller("AWS", user_arn, None, account),
+            assume_action="sts:AssumeRole",
+            identity=_unique(policies[arn]),
+            context=context,
+            where=where,
+            groups=member_of,
+        )
+    for g_arn, (name, where, members, docs, notes) in sorted(group_members.items()):
+        account = account_of(g_arn) or ""
+        found[f"group:{g_arn}"] = Principal(
+            kind="group",
+            name=name,
+            arn=next(g.arn for p in plans.values() for g in p.groups if g.arn.lower() == g_arn),
+            account=account,
+            caller=Caller("AWS", g_arn, None, account),
+            assume_action="sts:AssumeRole",
+            identity=tuple(docs),
+            where=where,
+            assumed="; ".join(notes),
+            members=tuple(sorted(members)),
+        )
+    return found
+
+
+def _unique(policies: Iterable[Policy]) -> tuple[Policy, ...]:
+    seen: dict[str, Policy] = {}
+    for p in policies:
+        seen.setdefault(p.source, p)
+    return tuple(seen.values())
+
+
+def _add_trusted(principals: dict[str, Principal], plans: Mapping[str, StackPlan], roles: Mapping[str, Role]) -> None:
+    """The roles of the plan (as principals of their own), the roles outside it that trust names
+    (`trustedRoles`), permission sets and SAML/OIDC providers."""
+    for arn, role in roles.items():
+        principals[f"role:{arn}"] = Principal(
+            kind="role",
+            name=role.name,
+            arn=role.arn,
+            account=role.account,
+            caller=Caller("AWS", role.arn, _session(role.arn, role.name), role.account),
+            assume_action="sts:AssumeRole",
+            identity=role.permissions,
+            boundary=role.boundary,
+            context=_role_keys(role.arn, role.account),
+            where=role.where,
+            role_arn=role.arn,
+        )
+    outside: dict[str, list[str]] = {}
+    sets: dict[str, tuple[str, str, list[Policy]]] = {}
+    for stack in sorted(plans):
+        plan = plans[stack]
+        for r in plan.roles:
+            settings = plan.settings.roles[r.name]
+            for trusted in settings.trusted_roles:
+                if trusted.lower() not in roles:
+                    outside.setdefault(trusted, []).append(r.arn)
+            for p in r.permission_sets:
+                where = f"{_file(stack)} {key(('roles', r.name, 'trustedPermissionSets'))}"
+                entry = sets.setdefault(p.permission_set.lower(), (p.permission_set, p.principal_arn_pattern, []))
+                entry[2].append(
+                    Policy(
+                        _document(p.inline_policy),
+                        f"{where} (the inline policy of permission set {p.permission_set})",
+                        "identity",
+                    )
+                )
+            for f in r.federated:
+                _add_provider(principals, f.kind, f.provider_arn, f"{_file(stack)} {key(('roles', r.name))}")
+    for arn, assumable in sorted(outside.items()):
+        account = account_of(arn) or ""
+        name = arn.rsplit("/", 1)[-1]
+        document = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": sorted(assumable)}],
+        }
+        principals[f"role:{arn.lower()}"] = Principal(
+            kind="role",
+            name=arn,
+            arn=arn,
+            account=account,
+            caller=Caller("AWS", arn, _session(arn, name), account),
+            assume_action="sts:AssumeRole",
+            identity=(
+                Policy(
+                    document,
+                    f"{arn} (its own policies, not in the plan: taken to allow sts:AssumeRole on the roles that trust it)",
+                    "identity",
+                ),
+            ),
+            context=_role_keys(arn, account),
+            where="trustedRoles",
+            assumed=f"{arn} is not a role of the project: its own policies are taken to allow sts:AssumeRole on the roles that trust it",
+        )
+    for lower, (name, pattern, inline) in sorted(sets.items()):
+        arn = pattern.replace("?", "0")
+        account = account_of(arn) or ""
+        principals[f"permission-set:{lower}"] = Principal(
+            kind="permission-set",
+            name=name,
+            arn=arn,
+            account=account,
+            caller=Caller("AWS", arn, _session(arn, "person"), account),
+            assume_action="sts:AssumeRole",
+            identity=_unique(inline),
+            context=_role_keys(arn, account),
+            where="trustedPermissionSets",
+            assumed=f"permission set {name}: its role is {pattern} (the suffix as zeros), and it is taken to carry the inline policy the plan asks for",
+        )
+
+
+def _add_provider(principals: dict[str, Principal], kind: str, arn: str, where: str) -> None:
+    pattern = SAML_PROVIDER_ARN_RE if kind == "saml" else OIDC_PROVIDER_ARN_RE
+    found = pattern.match(arn)
+    account = found.group("account") if found else (account_of(arn) or "")
+    principals.setdefault(
+        f"{kind}:{arn.lower()}",
+        Principal(
+            kind="saml" if kind == "saml" else "oidc",
+            name=arn,
+            arn=arn,
+            account=account,
+            caller=Caller("Federated", arn, None, account),
+            assume_action="sts:AssumeRoleWithSAML" if kind == "saml" else "sts:AssumeRoleWithWebIdentity",
+            where=where,
+            assumed="a federated sign-in: no identity policy of its own; the token is taken to carry what the trust pins",
+        ),
+    )
+
+
+def _session(arn: str, name: str) -> str:
+    account = account_of(arn) or ""
+    partition = arn.split(":", 2)[1] if arn.count(":") >= 2 else "aws"
+    return f"arn:{partition}:sts::{account}:assumed-role/{name.rsplit('/', 1)[-1]}/session"
+
+
+def _role_keys(arn: str, account: str) -> dict[str, tuple[str, ...]]:
+    return {"aws:PrincipalArn": (arn,), "aws:PrincipalAccount": (account,), "aws:PrincipalType": ("AssumedRole",)}
+
+
+# --- the questions -----------------------------------------------------------------------------
+
+Context = Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Question:
+    """An action on a resource (either may be a wildcard pattern: then "any action or resource
+    it matches"), in the context the person gives (`--context`), with the organisation's
+    policies or without them."""
+
+    action: str
+    resource: str
+    context: Context = field(default_factory=dict)
+    organisation: ControlPolicies | None = None
+
+    @property
+    def pins_mfa(self) -> bool:
+        return any(k.lower() == MFA_KEYS[0].lower() for k in self.context)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """`can`'s answer for one principal: every path it has, allowed or denied (`shown` picks
+    those an answer shows)."""
+
+    principal: Principal
+    question: Question
+    allowed: bool
+    paths: tuple[PathAnswer, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def through(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for p in self.paths:
+            if p.allowed:
+                seen.update(dict.fromkeys(p.through))
+        return tuple(seen)
+
+    @property
+    def because(self) -> tuple[StatementRef, ...]:
+        seen: dict[StatementRef, None] = {}
+        for p in self.paths:
+            if p.allowed == self.allowed:
+                seen.update(dict.fromkeys(p.because))
+        return tuple(seen)
+
+
+def base_context(mfa: bool) -> dict[str, tuple[str, ...]]:
+    """What a request carries before the principal's keys and `--context`: `WITH_MFA`, or without its MFA keys."""
+    return dict(WITH_MFA) if mfa else {k: v for k, v in WITH_MFA.items() if k not in MFA_KEYS}
+
+
+def question_context(question: Question) -> dict[str, tuple[str, ...]]:
+    """The context the answer is for (the MFA side): the base, then the person's `--context`."""
+    return merge_context(base_context(not question.pins_mfa), question.context)
+
+
+def merge_context(*layers: Context) -> dict[str, tuple[str, ...]]:
+    """Later layers win; keys compared ignoring case, as AWS compares condition key names."""
+    merged: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    for layer in layers:
+        for name, values in layer.items():
+            merged[name.lower()] = (name, name, values)
+    return {name: values for name, _, values in merged.values()}
+
+
+class Asker:
+    """One question asked of the model: caches each step's decision, so asking it for every
+    principal evaluates each role's permissions once."""
+
+    def __init__(self, model: AccessModel, question: Question):
+        self.model = model
+        self.question = question
+        self._permission: dict[tuple[str, bool], Step] = {}
+        self._edges: dict[str, tuple[str, ...]] = {}
+        self._identity_deny: dict[str, bool] = {}
+        self._idle_policies: dict[tuple[str, bool], frozenset[int]] = {}
+
+    # context -------------------------------------------------------------------------------
+    def base(self, mfa: bool) -> dict[str, tuple[str, ...]]:
+        return base_context(mfa and not self.question.pins_mfa)
+
+    def _route(self, principal: Principal, role: Role) -> dict[str, tuple[str, ...]]:
+        route: dict[str, tuple[str, ...]] = {}
+        if role.settings.external_id is not None:
+            route["sts:ExternalId"] = (role.settings.external_id,)
+        if role.settings.require_source_identity and principal.kind == "user":
+            route["sts:SourceIdentity"] = (principal.name,)
+        route.update(role.federated.get(principal.arn.lower(), {}))
+        return route
+
+    def _org(self, account: str) -> dict[str, tuple[str, ...]]:
+        """aws:PrincipalOrgID of a principal of an account of the organisation given (RCPs read it)."""
+        organisation = self.question.organisation
+        return {"aws:PrincipalOrgID": (organisation.id,)} if organisation is not None and account in organisation.accounts else {}
+
+    def _scps(self, account: str) -> Sequence[Sequence[Policy]]:
+        organisation = self.question.organisation
+        return organisation.scps(account) if organisation is not None else ()
+
+    def _rcps(self, account: str | None) -> Sequence[Sequence[Policy]]:
+        organisation = self.question.organisation
+        return organisation.rcps(account) if organisation is not None and account else ()
+
+    # steps ---------------------------------------------------------------------------------
+    def assume(self, principal: Principal, role: Role, mfa: bool) -> Step:
+        """The principal (a person, or a role's session when chaining) asks STS for `role`."""
+        context = merge_context(
+            self.base(mfa), self._org(principal.account), principal.context, self._route(principal, role), self.question.context
+        )
+        request = Request(principal.caller, principal.assume_action, role.arn, role.account, context)
+        idle = self._idle(principal, mfa)
+        identity = tuple(_narrowed(p, principal.assume_action, role.arn) for p in principal.identity if id(p) not in idle)
+        if principal.caller.kind == "Federated":
+            identity = ()
+        decision = evaluate(
+            request,
+            identity=identity,
+            resource=(role.trust,),
+            boundary=principal.boundary,
+            scps=self._scps(principal.account) if principal.caller.kind != "Federated" else (),
+            rcps=self._rcps(role.account),
+        )
+        return Step(principal.label, principal.assume_action, role.arn, decision)
+
+    def permission(self, role: Role, mfa: bool) -> Step:
+        """The role's session asks for the question's action on its resource (a pattern: the
+        first pair of the candidates that is allowed, else the last denied)."""
+        cached = self._permission.get((role.arn, mfa))
+        if cached is not None:
+            return cached
+        context = merge_context(
+            self.base(mfa), self._org(role.account), _role_keys(role.arn, role.account), self.question.context
+        )
+        caller = Caller("AWS", role.arn, _session(role.arn, role.name), role.account)
+        step: Step | None = None
+        for action, resource in candidates(role, self.question.action, self.question.resource):
+            account = account_of(resource) or role.account
+            request = Request(caller, action, resource, account, context)
+            decision = evaluate(
+                request,
+                identity=role.permissions,
+                boundary=role.boundary,
+                scps=self._scps(role.account),
+                rcps=self._rcps(account),
+            )
+            step = Step(f"role:{role.name}", action, resource, decision)
+            if decision.allowed:
+                break
+        if step is None:
+            reason = f"no Allow statement of the role's policies names an action matching {self.question.action} on a resource matching {self.question.resource}"
+            step = Step(f"role:{role.name}", self.question.action, self.question.resource, Decision(False, reason, ()))
+        self._permission[(role.arn, mfa)] = step
+        return step
+
+    # graph ---------------------------------------------------------------------------------
+    def first_roles(self, principal: Principal) -> tuple[Role, ...]:
+        """The roles the principal may be able to assume: named by its identity policies, or by
+        a trust that names it, its account, or its provider."""
+        found: dict[str, None] = {}
+        for policy in principal.identity:
+            for pattern in _resources_for(policy, principal.assume_action):
+                found.update(dict.fromkeys(self._matching_roles(pattern)))
+        found.update(dict.fromkeys(self.model.by_trusted.get(principal.arn.lower(), ())))
+        if principal.caller.kind == "Federated":
+            found.update(dict.fromkeys(a for a, r in self.model.roles.items() if principal.arn.lower() in r.federated))
+        found.update(dict.fromkeys(a for a in self.model.open_roles if self.model.roles[a].account == principal.account))
+        found.pop((principal.role_arn or "").lower(), None)
+        return tuple(self.model.roles[a] for a in sorted(found) if a in self.model.roles)
+
+    def _matching_roles(self, pattern: str) -> list[str]:
+        if not is_pattern(pattern):
+            return [pattern.lower()] if pattern.lower() in self.model.roles else []
+        return [a for a, r in self.model.roles.items() if glob_match(pattern, r.arn, ignore_case=False)]
+
+    def next_roles(self, role: Role) -> tuple[str, ...]:
+        """The roles a session of `role` may assume (role chaining), with MFA as the question has it."""
+        cached = self._edges.get(role.arn)
+        if cached is not None:
+            return cached
+        me = self.model.principals[f"role:{role.arn.lower()}"]
+        found = []
+        for other in self.first_roles(me):
+            if self.assume(me, other, True).decision.allowed:
+                found.append(other.arn.lower())
+        self._edges[role.arn] = tuple(found)
+        return self._edges[role.arn]
+
+    # answers -------------------------------------------------------------------------------
+    def paths(self, principal: Principal, wanted: Callable[[Role], bool] | None = None) -> list[PathAnswer]:
+        """Every path of `principal`, allowed or not, to roles that `wanted` keeps (default: all)."""
+        found: list[PathAnswer] = []
+        if principal.role_arn is not None:
+            role = self.model.roles[principal.role_arn.lower()]
+            found.append(self._finish(principal, (role,), ()))
+            starts = [self.model.roles[a] for a in self.next_roles(role)]
+            hops = [self.assume(principal, r, True) for r in starts]
+        else:
+            starts = list(self.first_roles(principal))
+            hops = [self.assume(principal, r, True) for r in starts]
+        for role, hop in zip(starts, hops, strict=True):
+            if not hop.decision.allowed:
+                if wanted is None or wanted(role):
+                    found.append(PathAnswer(principal, (role.arn,), False, (hop,), notes=_notes(principal, (role,))))
+                continue
+            self._walk(principal, (role,), (hop,), found, wanted)
+        return found
+
+    def _walk(
+        self,
+        principal: Principal,
+        chain: tuple[Role, ...],
+        hops: tuple[Step, ...],
+        found: list[PathAnswer],
+        wanted: Callable[[Role], bool] | None,
+    ) -> None:
+        if wanted is None or wanted(chain[-1]):
+            found.append(self._finish(principal, chain, hops))
+        if len(chain) >= CHAIN_DEPTH:
+            return
+        for arn in self.next_roles(chain[-1]):
+            nxt = self.model.roles[arn]
+            if nxt in chain:
+                continue
+            me = self.model.principals[f"role:{chain[-1].arn.lower()}"]
+            self._walk(principal, (*chain, nxt), (*hops, self.assume(me, nxt, True)), found, wanted)
+
+    def _finish(self, principal: Principal, chain: tuple[Role, ...], hops: tuple[Step, ...]) -> PathAnswer:
+        last = self.permission(chain[-1], True)
+        allowed = last.decision.allowed
+        without: bool | None = None
+        if allowed and not self.question.pins_mfa:
+            without = self._holds_without_mfa(principal, chain)
+        return PathAnswer(
+            principal,
+            tuple(r.arn for r in chain),
+            allowed,
+            (*hops, last),
+            conditions=self._conditions(principal, chain, allowed, without),
+            without_mfa=without,
+            notes=_notes(principal, chain),
+        )
+
+    def _holds_without_mfa(self, principal: Principal, chain: tuple[Role, ...]) -> bool:
+        me = principal
+        for i, role in enumerate(chain):
+            own = i == 0 and principal.role_arn is not None and role.arn == principal.role_arn
+            if not own and (self._denies_any_role(me) or not self.assume(me, role, False).decision.allowed):
+                return False
+            me = self.model.principals[f"role:{role.arn.lower()}"]
+        return self.permission(chain[-1], False).decision.allowed
+
+    def _idle(self, principal: Principal, mfa: bool) -> frozenset[int]:
+        """The principal's identity policies that apply to none of its AssumeRole requests, whatever
+        the role, in this context: each statement of theirs that could match the action names
+        Resource "*" and no condition key a role's route sets (sts:*, a provider's), so one
+        evaluation of them alone answers for every role; left out of each role's evaluation, the
+        decision is the same. At least one policy is kept, so a denial says what it says."""
+        cached = self._idle_policies.get((principal.arn, mfa))
+        if cached is not None:
+            return cached
+        constant = [p for p in principal.identity if _role_independent(p, principal.assume_action)]
+        idle: frozenset[int] = frozenset()
+        if constant and len(constant) < len(principal.identity) and principal.caller.kind != "Federated":
+            context = merge_context(self.base(mfa), self._org(principal.account), principal.context, self.question.context)
+            request = Request(principal.caller, principal.assume_action, "*", principal.account, context)
+            decision = evaluate(request, identity=tuple(constant))
+            if not decision.allowed and not decision.because:
+                idle = frozenset(id(p) for p in constant)
+        self._idle_policies[(principal.arn, mfa)] = idle
+        return idle
+
+    def _denies_any_role(self, principal: Principal) -> bool:
+        """Whether the principal's own policies deny its assume action without MFA whatever the
+        role (the self-service Deny): an explicit Deny wins over anything the role's trust says,
+        so one evaluation answers for every role. Only when each Deny statement of its policies
+        names Resource "*" (else the role's ARN could matter, and each role is evaluated)."""
+        cached = self._identity_deny.get(principal.arn)
+        if cached is not None:
+            return cached
+        denies = False
+        if principal.caller.kind != "Federated" and all(_any_resource(p) for p in principal.identity):
+            context = merge_context(self.base(False), self._org(principal.account), principal.context, self.question.context)
+            request = Request(principal.caller, principal.assume_action, "*", principal.account, context)
+            decision = evaluate(request, identity=principal.identity, boundary=principal.boundary)
+            denies = any(ref.effect == "Deny" for ref in decision.because)
+        self._identity_deny[principal.arn] = denies
+        return denies
+
+    def _conditions(self, principal: Principal, chain: tuple[Role, ...], allowed: bool, without: bool | None) -> tuple[str, ...]:
+        found: list[str] = []
+        if allowed and without is False:
+            found.append("MFA")
+        for role in chain:
+            s = role.settings
+            if s.mfa_max_age_seconds is not None:
+                found.append(f"MFA no older than {s.mfa_max_age_seconds} s ({role.name})")
+            if s.external_id is not None:
+                value = "[secret]" if role.secret else s.external_id
+                found.append(f"sts:ExternalId {value} ({role.name})")
+            if s.require_source_identity and principal.kind == "user":
+                found.append(f"source identity {principal.name} ({role.name})")
+            for k, v in sorted(role.federated.get(principal.arn.lower(), {}).items()):
+                found.append(f"token {k} = {', '.join(v)} ({role.name})")
+        return tuple(dict.fromkeys(found))
+
+
+def _notes(principal: Principal, chain: tuple[Role, ...]) -> tuple[str, ...]:
+    notes = [principal.assumed] if principal.assumed else []
+    for role in chain:
+        notes += [f"{role.name}: {u}" for u in role.unknown]
+    return tuple(notes)
+
+
+PLACEHOLDER: Mapping[str, Any] = {"Effect": "Allow", "Action": "none:NeverMatches", "Resource": "arn:none:none:::none"}
+"""What stands in for a statement that cannot apply to a request (`_narrowed`): its index stays."""
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A policy's statements as `_narrowed` reads them: per statement, its Action patterns (None:
+    NotAction) and its exact Resource ARNs apart from its patterns (None: NotResource or none)."""
+
+    statements: tuple[tuple[Mapping[str, Any], tuple[str, ...] | None, frozenset[str] | None, tuple[str, ...]], ...]
+
+
+_PREPARED: dict[int, tuple[Policy, _Prepared]] = {}
+
+
+def _prepared(policy: Policy) -> _Prepared:
+    found = _PREPARED.get(id(policy))
+    if found is not None and found[0] is policy:
+        return found[1]
+    rows: list[tuple[Mapping[str, Any], tuple[str, ...] | None, frozenset[str] | None, tuple[str, ...]]] = []
+    for s in _statements(policy):
+        actions = tuple(_listed(s, "Action")) if "Action" in s else None
+        if "Resource" in s and "NotResource" not in s:
+            listed = _listed(s, "Resource")
+            exact = frozenset(r for r in listed if not is_pattern(r) and "${" not in r)
+            rows.append((s, actions, exact, tuple(r for r in listed if r not in exact)))
+        else:
+            rows.append((s, actions, None, ()))
+    prepared = _Prepared(tuple(rows))
+    _PREPARED[id(policy)] = (policy, prepared)
+    return prepared
+
+
+def _narrowed(policy: Policy, action: str, resource: str) -> Policy:
+    """`policy` as it applies to one request for `action` on the exact `resource`: a statement
+    whose Action cannot match, or whose Resource names none that can, stands as `PLACEHOLDER`
+    (its index kept, so every statement named still is the policy's own); a Resource list keeps
+    only what may match (by the wildcard match, which lets `*` span colons and so keeps at least
+    what IAM's part-by-part match would). The decision on that request is the same; the
+    evaluation is faster on long lists (a person's assume-role policy names every role)."""
+    if not isinstance(policy.document, Mapping) or not isinstance(policy.document.get("Statement"), list):
+        return policy
+    changed = False
+    statements: list[Mapping[str, Any]] = []
+    for statement, actions, exact, patterns in _prepared(policy).statements:
+        if actions is not None and not any(glob_match(a, action, ignore_case=True) for a in actions):
+            statements.append(PLACEHOLDER)
+            changed = True
+            continue
+        if exact is None:
+            statements.append(statement)
+            continue
+        kept = [resource] if resource in exact else []
+        kept += [p for p in patterns if "${" in p or glob_match(p, resource)]
+        if len(kept) == len(exact) + len(patterns):
+            statements.append(statement)
+            continue
+        changed = True
+        statements.append({**statement, "Resource": kept} if kept else PLACEHOLDER)
+    if not changed:
+        return policy
+    return Policy({**policy.document, "Statement": statements}, policy.source, policy.kind)
+
+
+ROUTE_KEYS = re.compile(r"sts:|saml:|:aud|:sub|:amr|\$\{", re.IGNORECASE)
+"""Condition keys a role's route sets (ExternalId, source identity, a provider's token) and policy
+variables: a statement reading one may answer differently for each role."""
+
+
+def _role_independent(policy: Policy, action: str) -> bool:
+    """Each statement of `policy` that could match `action` names Resource "*" (no NotResource)
+    and reads no key a role's route sets (`ROUTE_KEYS`)."""
+    for statement in _statements(policy):
+        if "Action" in statement and not any(glob_match(a, action, ignore_case=True) for a in _listed(statement, "Action")):
+            continue
+        if _listed(statement, "Resource") != ["*"] or "NotResource" in statement:
+            return False
+        if ROUTE_KEYS.search(json.dumps(statement.get("Condition", {}))):
+            return False
+    return True
+
+
+def _any_resource(policy: Policy) -> bool:
+    """Every Deny statement of the policy names Resource "*" (and no NotResource)."""
+    return all(
+        _listed(s, "Resource") == ["*"] and "NotResource" not in s for s in _statements(policy) if s.get("Effect") == "Deny"
+    )
+
+
+def _statements(policy: Policy) -> list[Mapping[str, Any]]:
+    statements = policy.document.get("Statement", [])
+    return [s for s in (statements if isinstance(statements, list) else [statements]) if isinstance(s, Mapping)]
+
+
+def _listed(statement: Mapping[str, Any], element: str) -> list[str]:
+    value = statement.get(element)
+    values = value if isinstance(value, list) else [value] if value is not None else []
+    return [v for v in values if isinstance(v, str)]
+
+
+def _resources_for(policy: Policy, action: str) -> list[str]:
+    """The Resource patterns of the Allow statements of `policy` that cover `action`."""
+    found: list[str] = []
+    for s in _statements(policy):
+        if s.get("Effect") != "Allow":
+            continue
+        actions = _listed(s, "Action")
+        covers = (
+            any(glob_match(a, action, ignore_case=True) for a in actions)
+            if "Action" in s
+            else not any(glob_match(a, action, ignore_case=True) for a in _listed(s, "NotAction"))
+        )
+        if covers:
+            found += _listed(s, "Resource") if "Resource" in s else ["*"]
+    return found
+
+
+CANDIDATES = 400
+"""At most this many concrete (action, resource) pairs are asked of one role for a pattern question."""
+
+
+def candidates(role: Role, action: str, resource: str) -> list[tuple[str, str]]:
+    """Concrete (action, resource) pairs to ask of `role` for a question that may name patterns:
+    the question itself when it names none; else, for each Allow statement of the role's
+    policies, the catalogue's actions both its Action and the question's pattern cover (or the
+    shortest name both match, for a service the catalogue lacks) on the shortest resource both
+    its Resource and the question's pattern match."""
+    if not is_pattern(action) and not is_pattern(resource):
+        return [(action, resource)]
+    pairs: dict[tuple[str, str], None] = {}
+    for policy in role.permissions:
+        for s in _statements(policy):
+            if s.get("Effect") != "Allow":
+                continue
+            actions = _actions(s, action)
+            resources = _resources(s, resource)
+            pairs.update(dict.fromkeys((a, r) for a in actions for r in resources))
+            if len(pairs) >= CANDIDATES:
+                return list(pairs)[:CANDIDATES]
+    return list(pairs)
+
+
+def _actions(statement: Mapping[str, Any], wanted: str) -> list[str]:
+    if "Action" in statement:
+        found: list[str] = []
+        for pattern in _listed(statement, "Action"):
+            if not is_pattern(wanted):
+                found += [wanted] if glob_match(pattern, wanted, ignore_case=True) else []
+                continue
+            real = [a.name for a in catalogue.expand(pattern) if glob_match(wanted, a.name, ignore_case=True)]
+            shortest = witness(pattern, wanted, ignore_case=True)
+            found += real or ([shortest] if shortest is not None else [])
+        return list(dict.fromkeys(found))
+    excluded = _listed(statement, "NotAction")
+    options = [a.name for a in catalogue.expand(wanted)] if is_pattern(wanted) else [wanted]
+    return [a for a in options if not any(glob_match(x, a, ignore_case=True) for x in excluded)]
+
+
+def _resources(statement: Mapping[str, Any], wanted: str) -> list[str]:
+    if "Resource" in statement:
+        found = [witness(p, wanted) for p in _listed(statement, "Resource")]
+        return list(dict.fromkeys(r or "*" for r in found if r is not None))
+    excluded = _listed(statement, "NotResource")
+    own = witness(wanted, wanted) or "*"
+    return [own] if own is not None and not any(glob_match(x, own) for x in excluded) else []
+
+
+def can(model: AccessModel, principal: Principal, question: Question, asker: Asker | None = None) -> Answer:
+    """Can `principal` (a group: any of its members) perform the question's action on its resource?"""
+    asker = asker or Asker(model, question)
+    if principal.kind == "group":
+        members = [p for p in model.principals.values() if p.kind == "user" and p.name in principal.members]
+        paths = [path for m in members for path in asker.paths(m)]
+    else:
+        paths = asker.paths(principal)
+    allowed = any(p.allowed for p in paths)
+    notes = tuple(dict.fromkeys(n for p in paths for n in p.notes))
+    return Answer(principal, question, allowed, tuple(paths), notes)
+
+
+def shown(paths: Sequence[PathAnswer]) -> tuple[bool, tuple[PathAnswer, ...]]:
+    """(allowed, the paths an answer shows): those that allow, or, when none does, every path with why it is denied."""
+    allowed = any(p.allowed for p in paths)
+    return allowed, tuple(p for p in paths if p.allowed) if allowed else tuple(paths)
+
+
+def who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
+    """Every principal (people, roles outside the plan, permission sets, providers) with a path
+    that allows the question, each path once, in order of principal and roles."""
+    asker = Asker(model, question)
+    useful = {a for a, r in model.roles.items() if asker.permission(r, True).decision.allowed}
+    reaching = set(useful)
+    changed = True
+    while changed:
+        changed = False
+        for arn, role in model.roles.items():
+            if arn not in reaching and any(n in reaching for n in asker.next_roles(role)):
+                reaching.add(arn)
+                changed = True
+    found: list[PathAnswer] = []
+    for principal in model.principals.values():
+        if principal.kind in ("group", "role") and (principal.kind == "group" or principal.role_arn is not None):
+            continue
+        starts = [r for r in asker.first_roles(principal) if r.arn.lower() in reaching]
+        for role in starts:
+            hop = asker.assume(principal, role, True)
+            if hop.decision.allowed:
+                asker._walk(principal, (role,), (hop,), found, lambda r: r.arn.lower() in useful)
+    return [p for p in found if p.allowed]
+
+
+def aws_managed_document(arn: str) -> Mapping[str, Any] | None:
+    """The default version's document of the AWS managed policy `arn`, from the copy of IAM's
+    answer (crossaccount/data/aws-managed-policies.json), or None when it is not one or not there."""
+    found = AWS_MANAGED_RE.match(arn)
+    if found is None:
+        return None
+    record = aws_managed_policies().get(found.group(2))
+    if record is None or str(record.get("Arn", "")).split(":", 2)[2] != arn.split(":", 2)[2]:
+        return None
+    document: Mapping[str, Any] = record["Document"]
+    return document
