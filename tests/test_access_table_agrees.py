@@ -23,9 +23,12 @@ import yaml
 
 from crossaccount.access.grants import Grant, access_grants
 from crossaccount.access.model import AccessModel, Asker, Question, Role, build_model
-from crossaccount.access.principals import Principal
+from crossaccount.access.principals import Principal, find
+from crossaccount.errors import SettingsError
 from crossaccount.pipeline import Checked, check_organisation
 from tests.test_hostile_round2_groups import CASES
+from tests.test_identity_center import everyone
+from tests.test_review import every_option
 from tools.__main__ import main
 
 ASSUME = "sts:AssumeRole"
@@ -46,11 +49,22 @@ def plan_json(project: Path, stack: str, capsys: pytest.CaptureFixture[str]) -> 
     return result
 
 
+FEDERATED = {"permission set": "permission-set", "SAML provider": "saml", "OIDC provider": "oidc"}
+"""A row's kind -> how the model's principals name that kind (`crossaccount.access.principals`)."""
+SIGN_IN = ("at sign-in to IAM Identity Center (not in the trust policy)", "at sign-in to the identity provider")
+
+
 def principal_of(model: AccessModel, g: Grant) -> Principal | None:
     if g.kind == "aws" and g.is_user:
         return model.principals.get(f"user:{g.principal_arn.lower()}")
     if g.kind == "aws" and g.is_role:
         return model.principals.get(f"role:{g.principal_arn.lower()}")
+    if g.kind in FEDERATED:
+        name = g.principal if g.kind == "permission set" else g.principal_arn
+        try:
+            return find(model.principals, f"{FEDERATED[g.kind]}:{name}")
+        except SettingsError:
+            return None
     return None
 
 
@@ -76,6 +90,9 @@ def disagreements(model: AccessModel, rows: tuple[Grant, ...]) -> list[str]:
         if g.elsewhere:  # the person's own side only: MFA the trust may add is the role's stack's
             if g.mfa.startswith("required") and without.allowed:
                 out.append(f"{where}: MFA {g.mfa!r}, but the model allows it without MFA")
+        elif g.kind in FEDERATED:  # the session carries no MFA key: the trust cannot ask for one
+            if g.mfa not in (*SIGN_IN, "not applicable (a token of the provider)") or not without.allowed:
+                out.append(f"{where}: MFA {g.mfa!r}; without the MFA key the model says {without.reason}")
         elif without.allowed != (g.mfa == "no"):
             said = "allowed" if without.allowed else f"denied ({without.reason})"
             out.append(f"{where}: MFA {g.mfa!r}, but without MFA the model says {said}")
@@ -121,6 +138,21 @@ def write_stack(project: Path, stack: str, values: dict[str, Any]) -> None:
         old.unlink()
     config = {f"cross-account-roles:{k}": v for k, v in values.items()}
     (project / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": config}), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [every_option(), everyone()],
+    ids=["every-trust-option (ExternalId, source identity, MFA age, an existing user, requireMfa false)", "federated"],
+)
+def test_a_stack_of_every_trust_options_access_table_is_the_models_answer(
+    values: dict[str, Any], program_of_its_own: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(program_of_its_own, tmp_path, dirs_exist_ok=True)
+    write_stack(tmp_path, "utils", values)
+    compared, problems = check_project(tmp_path, capsys)
+    assert problems == []
+    assert compared >= 3
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.refused is None], ids=lambda c: c.name)
