@@ -6,14 +6,17 @@ the plan holds as a secret is `[secret]`; an ExternalId is shown as present, nev
 
 1. with a base plan (`--against`), **what changed**: widened access first, in its own
    section, then narrowed and other access changes, then the resources added, replaced,
-   updated and removed (`tools.render.plan_diff`);
+   updated and removed (computed by `crossaccount.access.diff`, printed by `tools.render.plan_diff`);
 2. the **access table**: who may assume which role, in which account, under which conditions,
-   with which permissions;
+   with which permissions (its rows computed by `crossaccount.access.grants`);
 3. a **Mermaid diagram** of the two accounts, users, roles and trust;
 4. the resources, each policy document, the outputs and the guardrail findings.
 
 Where that is longer than a comment holds, `tools.render.budget` shortens it (what changed
 first, what did not in summary) and the whole review goes to the run's artifact.
+
+Rendering only: what the review says about access is decided in the core (`crossaccount/access`);
+here it is put into Markdown, every string from a file escaped (`tools.render.escape`).
 """
 
 from __future__ import annotations
