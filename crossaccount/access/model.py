@@ -29,6 +29,7 @@ from crossaccount.guardrails import catalogue
 from crossaccount.guardrails.managed import AWS_MANAGED_RE, aws_managed_policies
 from crossaccount.iam import OIDC_PROVIDER_ARN_RE, SAML_PROVIDER_ARN_RE
 from crossaccount.plan.model import RolePlan, StackPlan
+from crossaccount.resource_types import SECRET
 from crossaccount.settings.models import RoleSettings
 
 from .evaluate import evaluate
@@ -834,7 +835,7 @@ class Asker:
             if s.mfa_max_age_seconds is not None:
                 found.append(f"MFA no older than {s.mfa_max_age_seconds} s ({role.name})")
             if s.external_id is not None:
-                value = "[secret]" if role.secret else s.external_id
+                value = SECRET if role.secret else s.external_id
                 found.append(f"sts:ExternalId {value} ({role.name})")
             if s.require_source_identity and principal.kind == "user":
                 found.append(f"source identity {principal.name} ({role.name})")

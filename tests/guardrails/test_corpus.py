@@ -13,7 +13,7 @@ import pytest
 
 from crossaccount.guardrails import RULES, WARNING, Finding, GuardrailError, check_plan
 from crossaccount.pipeline import load_values, plan_of
-from tests import test_organisation
+from tests import test_access_invariants, test_organisation
 from tests.guardrails.corpus import StackCase, resource_cases, stack_cases
 from tools.offline.mocks import ProgramError, ProgramRun
 
@@ -72,9 +72,11 @@ def test_a_guardrail_warning_is_shown_and_the_program_goes_on(
 PROJECT_RULES = {
     "ESC_UNSEEN": test_organisation.test_the_people_stack_says_which_roles_only_stack_takes_values_it_cannot_see,
     "ORG_SHARED_ACCOUNT": test_organisation.test_two_stacks_on_one_account_are_remarked_and_refused_only_where_names_collide,
+    "ACCESS_INVARIANT": test_access_invariants.test_a_broken_invariant_names_the_principal_the_path_and_the_statements,
 }
 """Rules about a stack among the project's files (an `environment:` import, another stack on
-the same account): a case needs stack files, so each is tested in tests/test_organisation.py."""
+the same account, an access invariant judged against every stack): a case needs stack files, so
+each is tested in tests/test_organisation.py or tests/test_access_invariants.py."""
 
 
 def test_the_bad_corpus_covers_every_rule() -> None:
