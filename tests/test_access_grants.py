@@ -2,7 +2,7 @@
 that the review prints, never Markdown; the Markdown is the renderer's (`tools.render.review`).
 
 The review's own tests (tests/test_review*.py, test_plan_diff.py, test_identity_center.py,
-test_hostile_round2_groups.py) keep the rendered table byte for byte; these pin what the core
+tests/hostile/test_access_through_groups_is_reported.py) keep the rendered table byte for byte; these pin what the core
 hands it, and the renderer's part: the order it prints permissions in.
 """
 
@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 
 from crossaccount.access.grants import Grant, Permission, access_grants, planned_roles
-from tests.test_hostile_round2_groups import SRC, TGT, plan, res
+from tests.hostile.cases.groups import SRC, TGT
+from tests.hostile.test_access_through_groups_is_reported import plan, res
 from tests.test_review import every_option, plan_of
 from tools.render.review import access_table, mermaid, permissions_cells, plain_permission
 
