@@ -23,7 +23,7 @@ Each CheckNoNewAccess verdict is printed beside the review's own verdict on the 
 (`tools.render.plan_diff.document_changes`: widens, narrows, other), flagged when they disagree.
 Identity policies are sent as `IDENTITY_POLICY`, trust policies as `RESOURCE_POLICY` (AWS: "Resource
 policies include trust policies for IAM roles", API_CheckNoNewAccess.html). A document whose
-statements are only reordered is unchanged (tools/render/policy_docs.py compares them by meaning):
+statements are only reordered is unchanged (crossaccount/access/canonical.py compares them by meaning):
 no request. Nothing changed: no request at all, and no client is made. `--dry-run` prints every
 request it would send and sends none.
 
@@ -44,15 +44,15 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from crossaccount import resource_types as types
+from crossaccount.access.canonical import statements
+from crossaccount.access.diff import document_changes
+from crossaccount.access.grants import FROM_FILE
 from crossaccount.pipeline import check_stack
 from crossaccount.read.json_file import JsonFileError
 from crossaccount.read.project import stack_file_name
 from tools.commands.comment import stacks_in
 from tools.paths import PROJECT_DIR
 from tools.render.escape import visible
-from tools.render.plan_diff import document_changes
-from tools.render.policy_docs import statements
-from tools.render.review import FROM_FILE
 
 PolicyType = Literal["IDENTITY_POLICY", "RESOURCE_POLICY"]
 DOCUMENT_INPUTS: dict[str, tuple[str, PolicyType]] = {
