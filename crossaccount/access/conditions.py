@@ -42,8 +42,9 @@ _LITERALS = {"*": "*", "?": "?", "$": "$"}
 
 
 def normalise_context(context: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    """The context with its key names lowercased (IAM compares condition key names without case)."""
-    return {name.lower(): tuple(values) for name, values in context.items()}
+    """The context with its key names lowercased (IAM compares condition key names without case);
+    a lone string is one value, never its characters."""
+    return {name.lower(): (values,) if isinstance(values, str) else tuple(values) for name, values in context.items()}
 
 
 def _variable_value(inner: str, context: Context) -> str | None:
@@ -111,6 +112,12 @@ def substitute(text: str, context: Context, variables: bool) -> str | None:
         out += [text[position : found.start()], value]
         position = found.end()
     return "".join([*out, text[position:]])
+
+
+def is_unresolved(text: str, context: Context, variables: bool) -> bool:
+    """Whether `text` holds a policy variable with no value (its key missing, or multi-valued,
+    and no default)."""
+    return variables and any(_variable_value(found.group(1), context) is None for found in _VARIABLE.finditer(text))
 
 
 def arn_matches(pattern: str, value: str, context: Context, variables: bool) -> bool:
@@ -230,6 +237,10 @@ OPERATORS: dict[str, tuple[Matcher, bool]] = {
 }
 
 
+NO_VARIABLES = frozenset(name for name in OPERATORS if not name.startswith(("String", "Arn")))
+"""Operators that read no policy variables (reference_policies_variables.html: string and ARN ones do)."""
+
+
 def _as_values(value: Any, where: str) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     out: list[str] = []
@@ -277,6 +288,10 @@ def _key_test(  # noqa: PLR0911 (one return per set operator and per missing-key
     if actual is None and if_exists:
         return True
     match, negated = OPERATORS[base]
+    if negated and any(is_unresolved(w, context, variables) for w in wanted) and base not in NO_VARIABLES:
+        # "If AWS cannot resolve a variable this might cause the entire statement to be invalid"
+        # (reference_policies_variables.html): a negated test never holds on a value it cannot read.
+        return False
 
     def one(value: str) -> bool:
         hit = any(match(value, w, context, variables) for w in wanted)
@@ -291,6 +306,19 @@ def _key_test(  # noqa: PLR0911 (one return per set operator and per missing-key
     if negated:
         return all(one(v) for v in actual)
     return any(one(v) for v in actual)
+
+
+def check_condition(condition: Any, where: str) -> None:
+    """Raise `UnsupportedPolicy` for a Condition block this module cannot read: its shape, each
+    operator, each value. Run on every statement, whatever the request."""
+    if not isinstance(condition, Mapping):
+        raise UnsupportedPolicy(f"{where}: Condition must be an object of operators")
+    for operator, tests in condition.items():
+        parse_operator(str(operator), where)
+        if not isinstance(tests, Mapping):
+            raise UnsupportedPolicy(f"{where}: Condition {operator} must map condition keys to values")
+        for key_name, value in tests.items():
+            _as_values(value, f"{where} Condition {operator} {key_name}")
 
 
 def condition_holds(condition: Any, context: Context, variables: bool, where: str) -> bool:

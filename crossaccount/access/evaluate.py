@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .conditions import Context, arn_matches, compile_pattern, condition_holds, normalise_context, parse_operator
+from .conditions import Context, arn_matches, check_condition, compile_pattern, condition_holds, is_unresolved, normalise_context
 from .types import Decision, Policy, Request, StatementRef, UnsupportedPolicy
 
 VARIABLES_VERSION = "2012-10-17"
@@ -73,6 +73,9 @@ def _statements(policy: Policy) -> list[Mapping[str, Any]]:
     unknown = sorted(set(document) - DOCUMENT_KEYS)
     if unknown:
         raise UnsupportedPolicy(f"{policy.source}: unsupported policy element(s) {unknown}")
+    version = document.get("Version", "2008-10-17")
+    if version not in ("2012-10-17", "2008-10-17"):
+        raise UnsupportedPolicy(f"{policy.source}: Version {version!r} is not one IAM knows (2012-10-17 or 2008-10-17)")
     statements = document["Statement"]
     statements = statements if isinstance(statements, list) else [statements]
     if not all(isinstance(s, Mapping) for s in statements):
@@ -103,8 +106,14 @@ def _check_statement(policy: Policy, index: int, statement: Mapping[str, Any]) -
             )
     elif has_principal:
         raise UnsupportedPolicy(f"{where}: a {policy.kind} policy takes no Principal or NotPrincipal (AWS refuses it)")
-    for operator in statement.get("Condition", {}) if isinstance(statement.get("Condition"), Mapping) else ():
-        parse_operator(str(operator), where)
+    for element in ("Action", "NotAction", "Resource", "NotResource"):
+        if element in statement:
+            _as_list(statement[element], f"{where} {element}")
+    for element in ("Principal", "NotPrincipal"):
+        if element in statement:
+            _principal_values(statement[element], f"{where} {element}")
+    if "Condition" in statement:
+        check_condition(statement["Condition"], where)
     return str(effect)
 
 
@@ -121,7 +130,12 @@ def _resource_matches(statement: Mapping[str, Any], resource: str, context: Cont
     if "Resource" not in statement and "NotResource" not in statement:
         return True  # a role's trust policy: the resource is the role itself
     element = "Resource" if "Resource" in statement else "NotResource"
-    hit = any(arn_matches(p, resource, context, variables) for p in _as_list(statement[element], f"{where} {element}"))
+    patterns = _as_list(statement[element], f"{where} {element}")
+    if element == "NotResource" and any(is_unresolved(p, context, variables) for p in patterns):
+        # A variable with no value makes the statement invalid (reference_policies_variables.html),
+        # so a NotResource that cannot be read excludes nothing: the statement does not apply.
+        return False
+    hit = any(arn_matches(p, resource, context, variables) for p in patterns)
     return hit if element == "Resource" else not hit
 
 
@@ -182,9 +196,29 @@ def _named_as(request: Request, key_name: str, value: str) -> PrincipalMatch | N
     if root is not None and wanted == root:
         return "account"
     for how, arn in names:
-        if wanted == (arn.lower() if key_name == "Service" else arn):
+        if _same_principal(wanted, arn, key_name):
             return how
     return None
+
+
+def _same_principal(named: str, arn: str, key_name: str) -> bool:
+    """A service principal compares without case; an IAM user's or role's ARN compares its name
+    without case too: IAM stores a Principal as the entity's unique id when the policy is saved
+    (reference_policies_elements_principal.html), and IAM names are unique whatever their case
+    (reference_identifiers.html: "you can't create groups named both ADMINS and admins"). The
+    account, the path and a session's name compare exactly."""
+    if key_name == "Service":
+        return named.lower() == arn.lower()
+    mine, theirs = _IAM_ARN.match(named), _IAM_ARN.match(arn)
+    if mine and theirs and mine["kind"] != "root":
+        head, _, name = mine["kind"].rpartition("/")
+        their_head, _, their_name = theirs["kind"].rpartition("/")
+        return (mine["partition"], mine["account"], head) == (
+            theirs["partition"],
+            theirs["account"],
+            their_head,
+        ) and name.lower() == their_name.lower()
+    return named == arn
 
 
 def _principal_applies(
@@ -195,17 +229,37 @@ def _principal_applies(
         order: tuple[PrincipalMatch, ...] = ("exact", "session", "role", "everyone", "account")
         return next((h for h in order if h in hows), None)
     listed = _principal_values(statement["NotPrincipal"], f"{where} NotPrincipal")
-    if effect == "Deny" and has_boundary and request.caller.kind == "AWS":
+    _check_not_principal(listed, effect, where)
+    if has_boundary and request.caller.kind == "AWS":
         # access_policies_boundaries.html: a Deny with NotPrincipal always denies a principal
         # that has a permissions boundary, whatever NotPrincipal lists.
         return "everyone"
     return None if _is_excluded(request, listed) else "everyone"
 
 
+def _check_not_principal(listed: list[tuple[str, str]], effect: str, where: str) -> None:
+    """reference_policies_elements_notprincipal.html: NotPrincipal goes with Deny only ("Using it
+    with Allow is not supported"); and a principal listed without its account's ARN may or may not
+    be exempted, "depending on the service" (AWS may check the account first): no answer to give."""
+    if effect != "Deny":
+        raise UnsupportedPolicy(f"{where}: NotPrincipal with Allow is not supported by AWS (NotPrincipal goes with Deny)")
+    accounts = {_normalised(k, v, v.split(":")[1] if v.startswith("arn:") else "aws") for k, v in listed if k == "AWS"}
+    for key_name, value in listed:
+        found = _IAM_ARN.match(value) or _SESSION_ARN.match(value)
+        if key_name == "AWS" and found and f"arn:{found['partition']}:iam::{found['account']}:root" not in accounts:
+            raise UnsupportedPolicy(
+                f"{where}: NotPrincipal lists {value} without its account arn:{found['partition']}:iam::{found['account']}:root; "
+                "AWS may then deny the whole account, depending on the service (reference_policies_elements_notprincipal.html)"
+            )
+
+
 def _is_excluded(request: Request, listed: list[tuple[str, str]]) -> bool:
-    """NotPrincipal exempts a caller only when it lists every identity of the caller's chain: the
-    account and the user, or the account and the role session (by the session's ARN, the role's, or
-    the assumed-role ARN without the session name) (reference_policies_elements_notprincipal.html)."""
+    """NotPrincipal exempts a caller only when it lists the caller's account and the caller itself:
+    the user, or the role session (by the session's ARN, the role's, or the assumed-role ARN without
+    the session name). reference_policies_elements_notprincipal.html: AWS checks the account, then
+    the role, then the session, and its example listing user Bob with Bob's account "denies access
+    to all principals except" Bob, the account's other users included.
+    """
     if any(v == "*" for _, v in listed):
         return True
     caller = request.caller
@@ -220,7 +274,7 @@ def _is_excluded(request: Request, listed: list[tuple[str, str]]) -> bool:
         return True  # the account root itself
     session = _SESSION_ARN.match(caller.session_arn or "")
     also = {f"arn:{session['partition']}:sts::{session['account']}:assumed-role/{session['role']}"} if session else set()
-    return bool(values & ({arn for _, arn in names} | also))
+    return any(_same_principal(value, arn, "AWS") for value in values for arn in [*(arn for _, arn in names), *also])
 
 
 def _applied(policy: Policy, request: Request, context: Context, has_boundary: bool) -> Iterator[_Applied]:
@@ -312,14 +366,18 @@ def evaluate(
     def run(policies: Sequence[Policy]) -> list[_Applied]:
         return [a for p in policies for a in _applied(p, request, context, has_boundary)]
 
+    # Every policy given is read (an unsupported one raises) even where it does not apply.
     found = {
-        "identity": run(identity) if is_iam else [],
+        "identity": run(identity),
         "resource": run(resource),
-        "boundary": run([boundary]) if boundary is not None and is_iam else [],
-        "session": run(session) if is_iam else [],
+        "boundary": run([boundary]) if boundary is not None else [],
+        "session": run(session),
     }
-    scp_levels = [run(level) for level in scps] if is_iam else []
+    scp_levels = [run(level) for level in scps]
     rcp_levels = [run(level) for level in rcps]
+    if not is_iam:  # a Federated or Service caller: no identity side, no SCPs
+        found = {**found, "identity": [], "boundary": [], "session": []}
+        scp_levels = []
     every = [a for group in (*found.values(), *scp_levels, *rcp_levels) for a in group]
     denies = [a.ref for a in every if a.ref.effect == "Deny"]
     if denies:
@@ -340,8 +398,21 @@ class _Grants:
     organisation: tuple[StatementRef, ...]
     resource: tuple[_Applied, ...]  # the resource policy's Allows that apply
     identity: tuple[StatementRef, ...]
-    limits: tuple[StatementRef, ...]  # the boundary's and session policies' Allows
-    limit_reason: str | None  # which limit lacks an Allow, if one does
+    boundary: tuple[StatementRef, ...] | None  # its Allows; None when the caller has no boundary
+    session: tuple[StatementRef, ...] | None  # their Allows; None when there are no session policies
+
+    def limited(self, boundary: bool = True, session: bool = True) -> tuple[str | None, tuple[StatementRef, ...]]:
+        """(which limit lacks an Allow, or None; the limits' Allows) for the limits that apply."""
+        refs: tuple[StatementRef, ...] = ()
+        for label, applies, allows in (
+            ("permissions boundary", boundary, self.boundary),
+            ("session policies", session, self.session),
+        ):
+            if applies and allows is not None:
+                if not allows:
+                    return f"no Allow in the {label}", ()
+                refs += allows
+        return None, refs
 
 
 def _combine(
@@ -349,22 +420,12 @@ def _combine(
 ) -> Decision:
     """Resource policy, identity policies, boundary and session, once no Deny applies and every
     organisation level allows."""
-    limits: list[StatementRef] = []
-    limit_reason: str | None = None
-    for label, present, kind in (
-        ("permissions boundary", has_boundary, "boundary"),
-        ("session policies", has_session, "session"),
-    ):
-        if present and not _allows(found[kind]):
-            limit_reason = f"no Allow in the {label}"
-            break
-        limits += _allows(found[kind])
     grants = _Grants(
         tuple(organisation),
         tuple(a for a in found["resource"] if a.ref.effect == "Allow"),
         tuple(_allows(found["identity"])),
-        tuple(limits),
-        limit_reason,
+        tuple(_allows(found["boundary"])) if has_boundary else None,
+        tuple(_allows(found["session"])) if has_session else None,
     )
     if request.caller.kind != "AWS":
         if not grants.resource:
@@ -385,25 +446,32 @@ def _is_root(request: Request) -> bool:
 
 def _same_account(request: Request, grants: _Grants) -> Decision:
     """reference_policies_evaluation-logic_policy-eval-basics.html: an Allow in the identity policies
-    or the resource policy; a resource policy naming the user or the role session is not limited by
-    the boundary or session policies, one naming the role (or everyone) is; a role's trust policy
-    or a KMS key's policy must allow in any case, and when it names the account only, an identity
-    policy must allow as well."""
+    or the resource policy is enough. How far the boundary and session policies limit a resource
+    policy's Allow depends on how it names the caller (access_policies_boundaries.html,
+    access_policies.html#policies_session): naming the IAM user or the role session, neither
+    limits it; naming everyone ("*"), the session policies do; naming the role, both do; naming
+    the account, an identity policy must allow. A role's trust policy or a KMS key's policy must
+    allow in any case."""
     direct = [a.ref for a in grants.resource if a.principal in ("exact", "session")]
     if direct:
         return Decision(True, "allowed by the resource policy, which names the caller", (*grants.organisation, *direct))
     required = _why_resource_policy_required(request)
     if required and not grants.resource:
         return Decision(False, f"no Allow in the resource policy ({required}, even within one account)", ())
-    by_role = [a.ref for a in grants.resource if a.principal in ("role", "everyone")]
-    if by_role and grants.limit_reason is None:
-        return Decision(True, "allowed by the resource policy", (*grants.organisation, *by_role, *grants.limits))
+    blocked: str | None = None  # why a resource policy's Allow did not suffice
+    for how, boundary_limits in (("everyone", False), ("role", True)):
+        named = [a.ref for a in grants.resource if a.principal == how]
+        reason, limits = grants.limited(boundary=boundary_limits)
+        if named and reason is None:
+            return Decision(True, "allowed by the resource policy", (*grants.organisation, *named, *limits))
+        blocked = blocked or (reason if named else None)
     if not grants.identity and not _is_root(request):
-        return Decision(False, "no Allow in the identity policies or the resource policy", ())
-    if grants.limit_reason is not None:
-        return Decision(False, grants.limit_reason, ())
+        return Decision(False, blocked or "no Allow in the identity policies or the resource policy", ())
+    reason, limits = grants.limited()
+    if reason is not None:
+        return Decision(False, reason, ())
     also = [a.ref for a in grants.resource] if required else []
-    return Decision(True, "allowed by the identity policies", (*grants.organisation, *grants.identity, *also, *grants.limits))
+    return Decision(True, "allowed by the identity policies", (*grants.organisation, *grants.identity, *also, *limits))
 
 
 def _cross_account(request: Request, grants: _Grants) -> Decision:
@@ -421,7 +489,8 @@ def _cross_account(request: Request, grants: _Grants) -> Decision:
             f"no Allow in the identity policies (cross-account: the caller's account {request.caller.account} must allow)",
             (),
         )
-    if grants.limit_reason is not None:
-        return Decision(False, grants.limit_reason, ())
-    refs = (*grants.organisation, *grants.identity, *(a.ref for a in grants.resource), *grants.limits)
+    reason, limits = grants.limited()
+    if reason is not None:
+        return Decision(False, reason, ())
+    refs = (*grants.organisation, *grants.identity, *(a.ref for a in grants.resource), *limits)
     return Decision(True, "allowed by the identity policies and the resource policy", refs)
