@@ -66,11 +66,11 @@ review: venv
 	@echo "review.md: the comment; $(OUT)/: each stack's whole review and plan" >&2
 
 # make analyze [BASE=origin/main] [OUT=review] [PROFILE=ci-analyze] [REGION=us-east-1] [DRY_RUN=1]
-#              [DENY_ACTIONS="iam:CreateUser iam:PassRole"] [RESOURCES="*"]
+#              [DENY_ACTIONS="iam:CreateUser iam:PassRole"] [RESOURCES="*"] [NO_INVARIANTS=1]
 # Optional, calls AWS and is charged per custom policy check (docs/analyze.md): make review, then IAM
 # Access Analyzer's checks of each policy document the change adds or changes; nothing changed: no call.
 analyze: review
-	@$(PY) -m tools analyze --review-dir $(OUT) $(if $(PROFILE),--profile $(PROFILE)) $(if $(REGION),--region $(REGION)) $(if $(DRY_RUN),--dry-run) $(foreach a,$(DENY_ACTIONS),--deny-action '$(a)') $(foreach r,$(RESOURCES),--resource '$(r)') --format $(FORMAT)
+	@$(PY) -m tools analyze --review-dir $(OUT) $(if $(PROFILE),--profile $(PROFILE)) $(if $(REGION),--region $(REGION)) $(if $(DRY_RUN),--dry-run) $(if $(NO_INVARIANTS),--no-invariants) $(foreach a,$(DENY_ACTIONS),--deny-action '$(a)') $(foreach r,$(RESOURCES),--resource '$(r)') --format $(FORMAT)
 
 check: venv
 	@$(PY) -m tools check --stack $(STACK) --format $(FORMAT)

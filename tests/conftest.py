@@ -22,14 +22,19 @@ from typing import Any
 import pytest
 
 from components.permissions import PERMISSIONS
-from crossaccount.guardrails import Finding
+from crossaccount.guardrails import Finding, use
 from crossaccount.pipeline import check_stack
-from crossaccount.read import read_stack_file
+from crossaccount.read import read_reference, read_stack_file
 from crossaccount.read.engine import EngineConfig
 from crossaccount.read.project import stack_file_name
 from crossaccount.settings.models import LoadedSettings
 from tools.offline import mocks
 from tools.offline.mocks import PROJECT_DIR, ProgramRun, Registration, run_program
+
+use(read_reference())
+"""The guardrails judge by the read step's reference data, as under the pipeline: tests that call
+a rule, or `check_plan`, without a pipeline get the same data (tests/test_reference_data.py
+tests what happens without)."""
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_PROJECT = FIXTURES / "project"

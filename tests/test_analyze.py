@@ -11,6 +11,7 @@ import argparse
 import copy
 import io
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ WIDER = '{"Version":"2012-10-17","Statement":[{"Sid":"ListAllBuckets","Effect":"
 @pytest.fixture(scope="module")
 def base_plan(walkthrough_project: Path) -> dict[str, Any]:
     return as_data(plan_stack(STACK, walkthrough_project))
+
+
+@pytest.fixture(autouse=True)
+def tests_own_project(walkthrough_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--project-dir defaults to the tests' own walk-through project, never the repository's stack files."""
+    monkeypatch.setattr(analyze, "PROJECT_DIR", walkthrough_project)
 
 
 def resource(plan: dict[str, Any], name: str) -> dict[str, Any]:
@@ -159,11 +166,13 @@ def test_a_changed_permission_policy_and_trust_get_exactly_these_requests(tmp_pa
         f"stack utils: {PERMISSIONS_LABEL}: CheckNoNewAccess FAIL\n"
         "  The modified permissions grant new access compared to your existing policy.\n"
         "  Statement[0] (ListAllBuckets): New access in the statement with index: 0.\n"
+        "  the review: widens\n"
         f"stack utils: {TRUST_LABEL}: ValidatePolicy SUGGESTION\n"
         "  SUGGESTION ROOT_PRINCIPAL at Statement[0].Principal: Granting access to an account root grants every principal of that account.\n"
         f"stack utils: {TRUST_LABEL}: CheckNoNewAccess FAIL\n"
         "  New access.\n"
         "  Statement[0]: New access in the statement with index: 0.\n"
+        "  the review: widens, narrows\n"
         "4 request(s) for 2 changed document(s): 2 charged custom policy check(s) (CheckNoNewAccess, CheckAccessNotGranted), "
         "2 ValidatePolicy (no charge); docs/analyze.md\n"
     )
@@ -243,7 +252,7 @@ def test_a_new_document_is_validated_and_checked_for_denied_access_not_compared(
     assert code == 1
     assert text.splitlines()[:4] == [
         f"stack utils: {label}: ValidatePolicy no findings",
-        f"stack utils: {label}: CheckAccessNotGranted FAIL (fails make analyze)",
+        f"stack utils: {label}: CheckAccessNotGranted (--deny-action/--resource) FAIL (fails make analyze)",
         "  The policy document grants access to perform one or more of the listed actions.",
         "  Statement[0]: One or more of the listed actions in the statement with index: 0.",
     ]
@@ -281,11 +290,12 @@ def test_an_error_finding_fails_and_aws_text_is_escaped(tmp_path: Path, base_pla
     code, text = run(review_dir(tmp_path, base_plan, head), client)
     stub.assert_no_pending_responses()
     assert code == 1
-    assert text.splitlines()[:4] == [
+    assert text.splitlines()[:5] == [
         f"stack utils: {PERMISSIONS_LABEL}: ValidatePolicy ERROR (fails make analyze)",
         "  ERROR MISSING_VERSION: bad\\nline \\u202ereversed",
         f"stack utils: {PERMISSIONS_LABEL}: CheckNoNewAccess PASS",
         "  The modified permissions do not grant new access.",
+        "  the review: widens; AWS finds no new access where the review shows widening: read both",
     ]
 
 
@@ -304,12 +314,14 @@ def test_dry_run_prints_every_request_and_sends_none(
                 "stack": "utils",
                 "document": PERMISSIONS_LABEL,
                 "operation": "ValidatePolicy",
+                "checks": None,
                 "parameters": {"policyDocument": WIDER, "policyType": "IDENTITY_POLICY"},
             },
             {
                 "stack": "utils",
                 "document": PERMISSIONS_LABEL,
                 "operation": "CheckNoNewAccess",
+                "checks": None,
                 "parameters": {"newPolicyDocument": WIDER, "existingPolicyDocument": old, "policyType": "IDENTITY_POLICY"},
             },
         ],
@@ -349,3 +361,127 @@ def test_a_folder_make_review_did_not_write(tmp_path: Path, capsys: pytest.Captu
     code, _ = run(tmp_path / "nowhere", None)
     assert code == 2
     assert capsys.readouterr().err == f"error: {tmp_path / 'nowhere'}: not a folder; expected the folder plan --artifact wrote\n"
+
+
+def test_each_denied_access_is_one_check_per_changed_document() -> None:
+    """The hook for access invariants: each `Denied` is one CheckAccessNotGranted, named by where it comes from."""
+    document = analyze.Document(
+        "prod", "trust policy of role r (access-role-r.assumeRolePolicy)", "RESOURCE_POLICY", True, "{}", "{ }"
+    )
+    denied = [
+        analyze.Denied("invariant no-iam-in-prod", ("iam:*",)),
+        analyze.Denied("invariant bucket", resources=("arn:aws:s3:::prod-*",)),
+    ]
+    calls = list(analyze.calls_for(document, denied))
+    assert [(c.title, c.parameters) for c in calls] == [
+        (
+            "ValidatePolicy",
+            {
+                "policyDocument": "{}",
+                "policyType": "RESOURCE_POLICY",
+                "validatePolicyResourceType": "AWS::IAM::AssumeRolePolicyDocument",
+            },
+        ),
+        ("CheckNoNewAccess", {"newPolicyDocument": "{}", "existingPolicyDocument": "{ }", "policyType": "RESOURCE_POLICY"}),
+        (
+            "CheckAccessNotGranted (invariant no-iam-in-prod)",
+            {"policyDocument": "{}", "access": [{"actions": ["iam:*"]}], "policyType": "RESOURCE_POLICY"},
+        ),
+        (
+            "CheckAccessNotGranted (invariant bucket)",
+            {"policyDocument": "{}", "access": [{"resources": ["arn:aws:s3:::prod-*"]}], "policyType": "RESOURCE_POLICY"},
+        ),
+    ]
+
+
+def test_python_m_tools_analyze_dry_run(tmp_path: Path, base_plan: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    """The command line: `python -m tools analyze --review-dir DIR --dry-run` (what make analyze DRY_RUN=1 runs)."""
+    from tools.__main__ import main
+
+    head = edited(base_plan, lambda h: resource(h, PERMISSIONS)["inputs"].update(policy=WIDER))
+    assert main(["analyze", "--review-dir", str(review_dir(tmp_path, base_plan, head)), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("would send ") == 2
+    assert out.endswith("; nothing was sent\n")
+
+
+def test_aws_finding_new_access_the_review_does_not_show_is_said(tmp_path: Path, base_plan: dict[str, Any]) -> None:
+    """A narrowing change (the base grants s3:GetObject too, the change does not): the review says
+    narrows; were AWS to answer FAIL, the two verdicts are printed side by side, flagged."""
+    narrower = resource(base_plan, PERMISSIONS)["inputs"]["policy"]
+    base = edited(base_plan, lambda b: resource(b, PERMISSIONS)["inputs"].update(policy=WIDER))
+
+    def expect(stub: Stubber) -> None:
+        stub.add_response("validate_policy", {"findings": []}, {"policyDocument": narrower, "policyType": "IDENTITY_POLICY"})
+        stub.add_response(
+            "check_no_new_access",
+            {"result": "FAIL", "message": "New access.", "reasons": []},
+            {"newPolicyDocument": narrower, "existingPolicyDocument": WIDER, "policyType": "IDENTITY_POLICY"},
+        )
+
+    client, stub = stubbed(expect)
+    code, text = run(review_dir(tmp_path, base, base_plan), client)
+    stub.assert_no_pending_responses()
+    assert code == 0
+    assert text.splitlines()[1:4] == [
+        f"stack utils: {PERMISSIONS_LABEL}: CheckNoNewAccess FAIL",
+        "  New access.",
+        "  the review: narrows; AWS finds new access the review does not show: read both",
+    ]
+
+
+NO_IAM_ADMIN = """  cross-account-roles:accessInvariants:
+    - name: no-iam-admin
+      action: "iam:*"
+      resource: "*"
+      allow: none
+    - name: only-random-lists
+      action: s3:ListAllMyBuckets
+      resource: "*"
+      allow: [random_user]
+"""
+
+
+def test_a_stacks_invariant_that_no_one_may_reach_is_checked_in_each_changed_document(
+    tmp_path: Path, walkthrough_project: Path, base_plan: dict[str, Any]
+) -> None:
+    """`allow: none` (no one reaches iam:*): one CheckAccessNotGranted per changed document of the
+    stack, named by the invariant; an invariant naming who may reach it is check's to judge, not sent."""
+    project = tmp_path / "project"
+    shutil.copytree(walkthrough_project, project)
+    with (project / "Pulumi.utils.yaml").open("a", encoding="utf-8") as stack_file:
+        stack_file.write(NO_IAM_ADMIN)
+    old = resource(base_plan, PERMISSIONS)["inputs"]["policy"]
+
+    def expect(stub: Stubber) -> None:
+        stub.add_response("validate_policy", {"findings": []}, {"policyDocument": WIDER, "policyType": "IDENTITY_POLICY"})
+        stub.add_response(
+            "check_no_new_access",
+            {"result": "FAIL", "message": "New access.", "reasons": []},
+            {"newPolicyDocument": WIDER, "existingPolicyDocument": old, "policyType": "IDENTITY_POLICY"},
+        )
+        stub.add_response(
+            "check_access_not_granted",
+            {
+                "result": "PASS",
+                "message": "The policy document does not grant access to perform the listed actions.",
+                "reasons": [],
+            },
+            {"policyDocument": WIDER, "access": [{"actions": ["iam:*"]}], "policyType": "IDENTITY_POLICY"},
+        )
+
+    client, stub = stubbed(expect)
+    head = edited(base_plan, lambda h: resource(h, PERMISSIONS)["inputs"].update(policy=WIDER))
+    code, text = run(review_dir(tmp_path, base_plan, head), client, "--project-dir", str(project))
+    stub.assert_no_pending_responses()
+    assert code == 0
+    assert text.splitlines()[4:6] == [
+        f"stack utils: {PERMISSIONS_LABEL}: CheckAccessNotGranted (invariant no-iam-admin of Pulumi.utils.yaml) PASS",
+        "  The policy document does not grant access to perform the listed actions.",
+    ]
+
+    code, text = run(
+        review_dir(tmp_path / "again", base_plan, head), None, "--project-dir", str(project), "--no-invariants", "--dry-run"
+    )
+    assert "would send CheckAccessNotGranted" not in text
+    assert text.count("would send ") == 2

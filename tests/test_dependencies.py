@@ -24,7 +24,8 @@ import pytest
 import yaml
 from botocore.stub import Stubber
 
-from crossaccount.guardrails.managed import DATA_FILE, aws_managed_policies
+from crossaccount.guardrails.managed import aws_managed_policies
+from crossaccount.read.data_files import MANAGED_POLICIES_FILE as DATA_FILE
 from tests.conftest import FIXTURE_PROJECT, copy_program, walkthrough_settings
 from tools.commands import managed_policies
 from tools.paths import PROJECT_DIR
@@ -124,7 +125,7 @@ def test_the_program_and_its_commands_use_nothing_of_the_development_set(argv: l
     seen = json.loads(out.read_text(encoding="utf-8"))
     if argv[0] == "plan":
         assert seen["code"] in (0, None)
-        assert str(DATA_FILE) in seen["opened"]  # the managed policies were judged, from crossaccount/data
+        assert str(DATA_FILE) in seen["opened"]  # the managed policies come from crossaccount/data
     modules = {m.split(".")[0] for m in seen["modules"]}
     for distribution in sorted(dev_only()):
         tops, files = _files_of(distribution)

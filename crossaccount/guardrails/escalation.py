@@ -1,7 +1,7 @@
 """Privilege escalation: an Allow that lets the role make itself (or another principal) more
 powerful than its policies say.
 
-The paths are our catalogue (`paths.PATHS`), built from the public sources each path cites:
+The paths are our catalogue (`paths.all_paths()`), built from the public sources each path cites:
 DataDog's pathfinding.cloud, prowler's merged list, cloudsplaining (Rhino Security Labs'
 methods), BishopFox's iam-vulnerable, nccgroup's PMapper edge checks, HackTricks and AWS's own
 documentation. IAM paths (policy versions, attaching or putting policies, trust policies,
@@ -77,7 +77,7 @@ from .catalogue import (
     strings,
 )
 from .model import ERROR, PolicyDocument, as_list, document_rule, show
-from .paths import OWN_CREDENTIALS, PATHS, RESOURCE_REQUIREMENTS, TAG_GATES, EscalationPath
+from .paths import OWN_CREDENTIALS, RESOURCE_REQUIREMENTS, TAG_GATES, EscalationPath, all_paths
 
 PASS_ROLE = "iam:PassRole"
 BOUNDARY_KEY = "iam:permissionsboundary"
@@ -116,14 +116,14 @@ def _requirements(action_name: str) -> tuple[Requirement, ...]:
 
 @lru_cache(maxsize=1)
 def _path_requirements() -> Mapping[str, tuple[Requirement, ...]]:
-    return {p.id: tuple(r for a in p.actions for r in _requirements(a)) for p in PATHS}
+    return {p.id: tuple(r for a in p.actions for r in _requirements(a)) for p in all_paths()}
 
 
 @lru_cache(maxsize=1)
 def _needed() -> Mapping[str, list[str]]:
     """Every action of every path, by its service prefix in lower case."""
     by_service: dict[str, list[str]] = {}
-    for a in sorted({a for p in PATHS for a in p.actions}):
+    for a in sorted({a for p in all_paths() for a in p.actions}):
         by_service.setdefault(a.split(":", 1)[0].lower(), []).append(a)
     return by_service
 
@@ -544,7 +544,7 @@ def _generic_escalations(doc: PolicyDocument) -> Iterator[Escalation]:
     requirements = _path_requirements()
     complete: list[EscalationPath] = []
     serving: dict[str, dict[Requirement, list[tuple[int, Grant]]]] = {}
-    for path in PATHS:
+    for path in all_paths():
         if path.id in TAG_GATES:
             continue  # read beside the statement whose condition reads the tag: `tag_gated`
         reqs = requirements[path.id]
@@ -703,7 +703,7 @@ def tag_gated(doc: PolicyDocument) -> Iterator[Escalation]:
     if not gates:
         return
     denies = unconditional_denies(statements)
-    by_path = {p.id: p for p in PATHS if p.id in TAG_GATES}
+    by_path = {p.id: p for p in all_paths() if p.id in TAG_GATES}
     found: dict[int, Escalation] = {}
     for j, statement in statements:
         if statement.get("Effect") != "Allow":

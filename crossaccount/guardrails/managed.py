@@ -17,8 +17,9 @@ the same rules as a policy file:
   on its document: `AmazonS3FullAccess`), or it is an AWS managed policy the copy does not
   have, whose power therefore cannot be judged.
 
-Each attached policy gets one finding, the strongest that applies. The file is read on first
-use, only when a role attaches an AWS managed policy.
+Each attached policy gets one finding, the strongest that applies. The file is the read step's
+(`crossaccount.read.managed_policies`, given to the guardrails as `ReferenceData.managed`, see
+`given`): a policy is parsed when a rule first asks for it.
 """
 
 from __future__ import annotations
@@ -27,30 +28,26 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
+from ..reference import ManagedPolicy
 from .catalogue import CATALOGUE, covered_services, listed, strings
 from .escalation import describe_paths, escalations, judge_policy_arns_with
+from .given import given
 from .model import ERROR, WARNING, Entity, PolicyDocument, entity_rule
 
 AWS_MANAGED_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::aws:policy/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)\Z", re.ASCII)
 _ANY = re.compile(r"[*?]*\*[*?]*(:[*?]*\*[*?]*)?")
 """An action pattern that allows every action of every service (`*`, `*:*`, `*:?*`)."""
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "aws-managed-policies.json"
-"""AWS's managed policies, as `python -m tools managed-policies` reads them from IAM's API (its header says when)."""
 SOURCE = "crossaccount/data/aws-managed-policies.json"
 
 Power = Literal["admin", "escalation", "full-access", "unknown", "limited"]
 
 
-@lru_cache(maxsize=1)
-def aws_managed_policies() -> Mapping[str, Any]:
+def aws_managed_policies() -> Mapping[str, ManagedPolicy]:
     """Policy name -> its record as AWS's IAM API gives it (`Arn`, `Path`, `DefaultVersionId`,
-    `UpdateDate`, `Document`: the default version's document), read on first use."""
-    data: Mapping[str, Any] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    policies: Mapping[str, Any] = data["policies"]
-    return policies
+    `UpdateDate`, `Document`: the default version's document), as the read step gave it."""
+    return given().managed
 
 
 def _values(statement: Mapping[str, Any], element: str) -> list[str]:

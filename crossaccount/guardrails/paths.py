@@ -4,9 +4,10 @@ it comes from. Ours: written from the sources it names as they were read on its 
 
 The catalogue is data: `crossaccount/data/escalation-paths.json`, a row per path (`id`, `title`,
 `actions`, `sources`, `passed_to`, `note`) and the sources with the commit or release read and its
-date. `catalogue()` reads it once, checks it strictly (one `CatalogueError` naming the row, the key,
-the value and what is expected) and builds the `EscalationPath`s the guardrails use; `PATHS`,
-`SOURCES` and `READ` are its values. How to add a path: docs/guardrails.md.
+date. The read step reads it once and checks it strictly (`crossaccount.read.escalation_paths`:
+one `DataFileError` naming the row, the key, the value and what is expected) into the
+`EscalationPath`s the guardrails use, given to them as `ReferenceData.escalation` (see `given`);
+`catalogue()` and `all_paths()` are what was given. How to add a path: docs/guardrails.md.
 
 A path is a set of actions that, each granted on a resource the holder did not name one by one
 (`"*"`, `role/*`, `function:app-*`: see `escalation`), lets the holder act with more power than
@@ -32,212 +33,31 @@ commands, notebooks, agent runtimes, ...).
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from types import MappingProxyType
-from typing import Any, TypeGuard
+from ..reference import EscalationCatalogue, EscalationPath, Source
+from .given import given
 
-from ..errors import show
-
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "escalation-paths.json"
-SHOWN = "crossaccount/data/escalation-paths.json"
-"""How errors name the file (the package's path, wherever it is installed)."""
-
-
-class CatalogueError(ValueError):
-    """The catalogue file is not as `catalogue()` expects: the message names the file, the row
-    (its index and id), the key, the value found and what is expected."""
+__all__ = [
+    "ADMINISTRATOR_ROLES",
+    "ANY_COMMAND_DOCUMENTS",
+    "OWN_CREDENTIALS",
+    "RESOURCE_REQUIREMENTS",
+    "EscalationCatalogue",
+    "EscalationPath",
+    "Source",
+    "all_paths",
+    "catalogue",
+]
 
 
-@dataclass(frozen=True)
-class Source:
-    name: str
-    url: str
-    version: str
-    """The commit or release read, and its date."""
+def catalogue() -> EscalationCatalogue:
+    """The catalogue as the read step gave it: when its sources were read, the sources, the paths."""
+    return given().escalation
 
 
-@dataclass(frozen=True)
-class EscalationPath:
-    id: str
-    """Stable: the first source's identifier (pathfinding.cloud's where it has the path)."""
-    title: str
-    actions: tuple[str, ...]
-    """As the IAM catalogue spells them."""
-    sources: tuple[tuple[str, str], ...]
-    """(key of SOURCES, the path's identifier or page there)."""
-    passed_to: tuple[str, ...] = ()
+def all_paths() -> tuple[EscalationPath, ...]:
+    """Every path of the catalogue, in the file's order."""
+    return given().escalation.paths
 
-    def cited(self) -> str:
-        """`pathfinding.cloud lambda-003, prowler lambda:UpdateFunctionCode`: how a finding names its sources."""
-        return ", ".join(f"{source} {ident}" for source, ident in self.sources)
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    read: str
-    """When the sources were last read for this catalogue (YYYY-MM-DD)."""
-    sources: Mapping[str, Source]
-    paths: tuple[EscalationPath, ...]
-
-
-_TOP: dict[str, type] = {"read": str, "sources": dict, "paths": list}
-_SOURCE = {"name": str, "url": str, "version": str}
-_ROW_REQUIRED = ("id", "title", "actions", "sources")
-_ROW_OPTIONAL = ("passed_to", "note")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
-_ID = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)+\Z", re.ASCII)
-_ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9]+\Z", re.ASCII)
-_SERVICE = re.compile(r"[a-z0-9.-]+\.amazonaws\.com\Z", re.ASCII)
-_TYPES: dict[type, str] = {str: "a string", dict: "an object", list: "a list"}
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-"""Control characters, bidirectional overrides and lone surrogates: a finding prints the catalogue's text."""
-
-
-class _Object(dict[str, Any]):
-    """A JSON object that remembers the keys written twice in it (JSON allows it; `json` keeps the last)."""
-
-    twice: tuple[str, ...] = ()
-
-
-def _object(pairs: list[tuple[str, Any]]) -> _Object:
-    found = _Object(pairs)
-    names = [name for name, _ in pairs]
-    found.twice = tuple(name for i, name in enumerate(names) if name in names[:i])
-    return found
-
-
-def _once(where: str, found: Mapping[str, Any]) -> None:
-    twice = getattr(found, "twice", ())
-    if twice:
-        raise CatalogueError(f"{SHOWN}: {where}: the key {show(twice[0])} is written twice; each key once")
-
-
-def _keys(where: str, found: Mapping[str, Any], required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
-    _once(where, found)
-    unknown = sorted(set(found) - {*required, *optional})
-    if unknown:
-        raise CatalogueError(
-            f"{SHOWN}: {where}: unknown key {show(unknown[0])}; expected only {', '.join([*required, *optional])}"
-        )
-    missing = [k for k in required if k not in found]
-    if missing:
-        raise CatalogueError(f"{SHOWN}: {where}: the key {show(missing[0])} is missing")
-
-
-def _typed(where: str, value: Any, kind: type) -> Any:
-    if not isinstance(value, kind):
-        raise CatalogueError(f"{SHOWN}: {where}: {show(value)} is not {_TYPES[kind]}")
-    return value
-
-
-def _strings(where: str, value: Any, pattern: re.Pattern[str] | None = None, expected: str = "") -> tuple[str, ...]:
-    """A list of distinct non-empty strings (each matching `pattern`, when given)."""
-    items = _typed(where, value, list)
-    for item in items:
-        if not _plain(item) or (pattern is not None and pattern.match(item) is None):
-            raise CatalogueError(f"{SHOWN}: {where}: {show(item)} is not {expected or _PLAIN}")
-    duplicate = next((item for i, item in enumerate(items) if item in items[:i]), None)
-    if duplicate is not None:
-        raise CatalogueError(f"{SHOWN}: {where}: {show(duplicate)} is listed twice; each once")
-    return tuple(items)
-
-
-_PLAIN = "non-empty printable text (no control character, bidirectional override or lone surrogate)"
-
-
-def _plain(value: Any) -> TypeGuard[str]:
-    return isinstance(value, str) and bool(value.strip()) and _UNPRINTABLE.search(value) is None
-
-
-def _text(where: str, value: Any) -> str:
-    if not _plain(value):
-        raise CatalogueError(f"{SHOWN}: {where}: {show(value)} is not {_PLAIN}")
-    return value
-
-
-def _source(key: str, value: Any) -> Source:
-    where = f"sources[{show(key)}]"
-    if not _plain(key):
-        raise CatalogueError(f"{SHOWN}: {where}: the key is not {_PLAIN}")
-    _keys(where, _typed(where, value, dict), tuple(_SOURCE))
-    return Source(*(_text(f"{where} {k}", value[k]) for k in _SOURCE))
-
-
-def _cited(where: str, value: Any, sources: Mapping[str, Source]) -> tuple[tuple[str, str], ...]:
-    cited: list[tuple[str, str]] = []
-    for i, pair in enumerate(_typed(where, value, list)):
-        if not isinstance(pair, list) or len(pair) != 2 or not all(_plain(p) for p in pair):
-            raise CatalogueError(f"{SHOWN}: {where}[{i}]: {show(pair)} is not [source key, identifier there]")
-        if pair[0] not in sources:
-            raise CatalogueError(
-                f"{SHOWN}: {where}[{i}]: the source {show(pair[0])} is not one of the file's sources ({', '.join(show(s) for s in sources)})"
-            )
-        if (pair[0], pair[1]) in cited:
-            raise CatalogueError(f"{SHOWN}: {where}[{i}]: {show(pair)} is cited twice; each once")
-        cited.append((pair[0], pair[1]))
-    if not cited:
-        raise CatalogueError(f"{SHOWN}: {where}: no source; a path cites at least one")
-    return tuple(cited)
-
-
-def _row(index: int, row: Any, sources: Mapping[str, Source]) -> EscalationPath:
-    named = row.get("id") if isinstance(row, dict) else None
-    where = f"paths[{index}]" + (f" (id {show(named)})" if isinstance(named, str) else "")
-    _keys(where, _typed(where, row, dict), _ROW_REQUIRED, _ROW_OPTIONAL)
-    path_id = _text(f"{where} id", row["id"])
-    if _ID.match(path_id) is None:
-        raise CatalogueError(
-            f"{SHOWN}: {where} id: {show(path_id)} is not an id (letters and digits in two or more parts joined by -)"
-        )
-    actions = _strings(f"{where} actions", row["actions"], _ACTION, "an IAM action (service:Action, no wildcard)")
-    if not actions:
-        raise CatalogueError(f"{SHOWN}: {where} actions: no action; a path needs at least one")
-    passed_to = _strings(f"{where} passed_to", row.get("passed_to", []), _SERVICE, "a service principal (NAME.amazonaws.com)")
-    if passed_to and "iam:PassRole" not in actions:
-        raise CatalogueError(
-            f"{SHOWN}: {where} passed_to: {show(list(passed_to))} on a path without iam:PassRole; passed_to only with it"
-        )
-    if "note" in row:
-        _text(f"{where} note", row["note"])
-    return EscalationPath(
-        path_id, _text(f"{where} title", row["title"]), actions, _cited(f"{where} sources", row["sources"], sources), passed_to
-    )
-
-
-@lru_cache(maxsize=4)
-def catalogue(path: Path = DATA_FILE) -> Catalogue:
-    """The catalogue file, read once and checked: one `CatalogueError` for the first thing wrong."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_object)
-    except json.JSONDecodeError as e:
-        raise CatalogueError(f"{SHOWN}: not JSON ({e})") from None
-    _keys("the file", _typed("the file", data, dict), tuple(_TOP))
-    for name, kind in _TOP.items():
-        _typed(name, data[name], kind)
-    if _DATE.match(data["read"]) is None:
-        raise CatalogueError(f"{SHOWN}: read: {show(data['read'])} is not a date (YYYY-MM-DD)")
-    _once("sources", data["sources"])
-    sources = {key: _source(key, value) for key, value in data["sources"].items()}
-    paths = tuple(_row(i, row, sources) for i, row in enumerate(data["paths"]))
-    first: dict[str, int] = {}
-    for i, found in enumerate(paths):
-        twin = first.setdefault(found.id.lower(), i)
-        if twin != i:
-            raise CatalogueError(f"{SHOWN}: paths[{i}] (id {show(found.id)}): the id is also paths[{twin}]'s; each id once")
-    unused = sorted(set(sources) - {s for p in paths for s, _ in p.sources})
-    if unused:
-        raise CatalogueError(f"{SHOWN}: sources[{show(unused[0])}]: no path cites it; cite it or remove it")
-    return Catalogue(data["read"], MappingProxyType(sources), paths)
-
-
-PATHS: tuple[EscalationPath, ...] = catalogue().paths
-SOURCES: Mapping[str, Source] = catalogue().sources
-READ: str = catalogue().read
 
 ANY_COMMAND_DOCUMENTS = (
     "AWS-RunShellScript",

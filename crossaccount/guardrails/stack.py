@@ -14,7 +14,9 @@ from __future__ import annotations
 from crossaccount.errors import key
 from crossaccount.inputs import SELF_SERVICE_FILE, SOURCE_POLICIES_DIR
 from crossaccount.plan import StackPlan
+from crossaccount.reference import ReferenceData
 
+from .given import use
 from .model import ERROR, WARNING, Entity, Finding, PolicyDocument, declare, sort_findings
 from .runner import Subjects, WaiverScope, run_rules
 
@@ -149,8 +151,12 @@ def _people_subjects(
         entities.append((Entity(kind="policy", where=where, name=plan.self_service.name, path="/"), None))
 
 
-def check_plan(plan: StackPlan) -> list[Finding]:
+def check_plan(plan: StackPlan, reference: ReferenceData | None = None) -> list[Finding]:
     """Every finding for the stack's plan, waivers applied, in a stable order; and a warning
-    for each Pulumi ESC environment whose values the stack's offline read cannot see."""
+    for each Pulumi ESC environment whose values the stack's offline read cannot see. Judged by
+    `reference`, the read step's data (`crossaccount.read.read_reference`), when given; else by
+    the data given before (`given.use`)."""
+    if reference is not None:
+        use(reference)
     notes = [Finding(rule_id, WARNING, where, message) for rule_id, where, message in plan.notes]
     return sort_findings([*run_rules(subjects_for(plan)), *notes])

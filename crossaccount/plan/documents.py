@@ -104,7 +104,7 @@ def role_trust_policy(
 def federated_statements(role: RoleSettings, source: AccountSettings, target: AccountSettings) -> list[dict[str, Any]]:
     """One statement per trusted permission set, SAML provider and OIDC provider entry."""
     sids = unique_sids("TrustPermissionSet", role.trusted_permission_sets)
-    statements = [is_permission_set_statement(role, source, p, sids[p]) for p in role.trusted_permission_sets]
+    statements = [permission_set_statement(role, source, p, sids[p]) for p in role.trusted_permission_sets]
     saml_sids = unique_sids("TrustSamlProvider", [a.rsplit("/", 1)[-1] for a in role.trusted_saml_providers])
     for arn in role.trusted_saml_providers:
         statements.append(saml_statement(role, arn, target.region, saml_sids[arn.rsplit("/", 1)[-1]]))
@@ -113,7 +113,7 @@ def federated_statements(role: RoleSettings, source: AccountSettings, target: Ac
     return statements
 
 
-def is_permission_set_statement(role: RoleSettings, source: AccountSettings, permission_set: str, sid: str) -> dict[str, Any]:
+def permission_set_statement(role: RoleSettings, source: AccountSettings, permission_set: str, sid: str) -> dict[str, Any]:
     """The source account's root, narrowed with `ArnLike aws:PrincipalArn` to the role IAM Identity
     Center creates for exactly this permission set (`permission_set_role_pattern`).
 
@@ -186,7 +186,7 @@ def oidc_statement(role: RoleSettings, provider: TrustedOidcProvider, sid: str) 
 def permission_set_policy(role: RoleSettings, role_arn: str) -> dict[str, Any]:
     """The inline policy a trusted permission set needs (the identity side, which lives in
     Identity Center, not in this program): `sts:AssumeRole` on exactly this role. No MFA
-    condition, for the reason `is_permission_set_statement` gives."""
+    condition, for the reason `permission_set_statement` gives."""
     actions = ["sts:AssumeRole", "sts:TagSession"] if role.allow_session_tags else ["sts:AssumeRole"]
     statement = {"Sid": "AssumeCrossAccountRole", "Effect": "Allow", "Action": _one_or_many(actions), "Resource": role_arn}
     return {"Version": VERSION, "Statement": [statement]}

@@ -2,14 +2,18 @@
 
 YAML as the engine reads it (`yaml`), the engine's configuration map and its one decoding
 (`engine`), the project's files (`project`), the policy documents (`policies`), strict JSON
-for every JSON file (`strict_json`). `read_stack` gathers what the settings step needs for one
-stack into a `StackInput`; nothing after this step opens a file.
+for every JSON file (`strict_json`), the files a command is handed (`json_file`), and the
+reference data the guardrails judge by (`iam_catalogue`, `managed_policies`, `escalation_paths`,
+`data_files`). `read_stack` gathers what the settings step needs for one stack into a
+`StackInput`, `read_reference` what the guardrails need besides the stack into a
+`ReferenceData`; nothing after this step opens a file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +28,13 @@ from crossaccount.inputs import (
     ProjectFacts,
     StackInput,
 )
+from crossaccount.reference import ReferenceData
 
+from .data_files import DataFileError
 from .engine import EngineConfig, decode_engine_config, encode_value, engine_config_of
+from .escalation_paths import read_escalation_paths
+from .iam_catalogue import read_iam_catalogue
+from .managed_policies import read_managed_policies
 from .policies import read_policy_folder
 from .project import (
     other_stack_names,
@@ -39,10 +48,12 @@ from .project import (
 )
 
 __all__ = [
+    "DataFileError",
     "EngineConfig",
     "read_organisation",
     "read_policies",
     "read_project",
+    "read_reference",
     "read_stack",
     "read_stack_file",
     "read_values",
@@ -74,6 +85,15 @@ def read_stack(project_dir: Path, stack: str, config: EngineConfig | None = None
         environments=config.environments,
         inherited=_inherited(project_dir, stack, config),
     )
+
+
+@lru_cache(maxsize=1)
+def read_reference() -> ReferenceData:
+    """The IAM action catalogue, AWS's managed policies and the privilege-escalation catalogue,
+    read once per process (each file's reader parses only what the guardrails ask of it); one
+    `DataFileError` naming the file, where in it, the value and what is expected, if one is not
+    as its reader expects."""
+    return ReferenceData(iam=read_iam_catalogue(), managed=read_managed_policies(), escalation=read_escalation_paths())
 
 
 def _inherited(project_dir: Path, stack: str, config: EngineConfig) -> frozenset[str]:

@@ -32,11 +32,15 @@ from typing import Any
 
 from cloudsplaining.scan.policy_document import PolicyDocument as CloudsplainingPolicy
 
+from crossaccount.guardrails import use
 from crossaccount.guardrails.managed import aws_managed_policies
+from crossaccount.read import read_reference
 from tests.guardrails.escalation_corpus import ESCALATION, CorpusCase
 from tests.guardrails.precision_corpus import ESCALATING, LEAST_PRIVILEGE, PUBLISHED, PublishedPolicy
 from tests.guardrails.precision_judge import refusals
 from tests.guardrails.test_escalation_corpus import ESCALATION_RULES, case_findings
+
+use(read_reference())  # run as a script (make bench-guardrails), without the tests' conftest
 
 START, END = "<!-- compare: guardrails -->\n", "<!-- end compare: guardrails -->"
 SEVERITIES = ["MUTE", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"]

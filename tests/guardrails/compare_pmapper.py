@@ -36,8 +36,12 @@ SERVICES = [
 
 
 def export() -> None:
+    from crossaccount.guardrails import use
     from crossaccount.guardrails.managed import aws_managed_policies
+    from crossaccount.read import read_reference
     from tests.guardrails.escalation_corpus import ESCALATION, LEAST_PRIVILEGE
+
+    use(read_reference())
 
     cases = []
     for kind, group in (("escalation", ESCALATION), ("least-privilege", LEAST_PRIVILEGE)):

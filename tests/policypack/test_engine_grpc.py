@@ -223,6 +223,23 @@ def test_a_published_copy_runs_outside_the_repository(tmp_path: Path) -> None:
         resources = outputs_of_a_role_with(11)
         assert [d.policyName for d in pack.analyze_stack(resources)] == ["MANAGED_POLICY_COUNT"]
         assert [d.policyName for d in pack.analyze(first_preview(resources)[0])] == ["PREVIEW_UNKNOWN_VALUES"]
+        # rules that judge by the reference data the pack read from its own copy (issue 31): AWS's
+        # managed policies, the IAM catalogue and the escalation catalogue
+        admin = {**resources[1], "properties": {"role": "reader", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}}
+        assert [d.policyName for d in pack.analyze(admin)] == ["ADMINISTRATOR_ACCESS"]
+        escalating = {
+            "Effect": "Allow",
+            "Action": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"],
+            "Resource": "*",
+        }
+        document = json.dumps({"Version": "2012-10-17", "Statement": [escalating]})
+        policy = {
+            "type": "aws:iam/policy:Policy",
+            "name": "p",
+            "properties": {"name": "p", "policy": document},
+            "provider": "access-target",
+        }
+        assert "PRIVILEGE_ESCALATION" in {d.policyName for d in pack.analyze(policy)}
     finally:
         pack.close()
 

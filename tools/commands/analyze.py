@@ -15,11 +15,15 @@ or that the base does not have, it sends:
   `validatePolicyResourceType` `AWS::IAM::AssumeRolePolicyDocument`);
 - `CheckNoNewAccess` with the base's document as `existingPolicyDocument` (a changed document
   only: a new one has nothing to compare with, all it grants is new);
-- `CheckAccessNotGranted`, when `--deny-action` / `--resource` name access no document may grant.
+- `CheckAccessNotGranted`, for each access no document may grant: each access invariant of the
+  stack that no one may reach (`accessInvariants` with `allow: none`; `--no-invariants`: none),
+  and what `--deny-action` / `--resource` name.
 
+Each CheckNoNewAccess verdict is printed beside the review's own verdict on the same change
+(`tools.render.plan_diff.document_changes`: widens, narrows, other), flagged when they disagree.
 Identity policies are sent as `IDENTITY_POLICY`, trust policies as `RESOURCE_POLICY` (AWS: "Resource
 policies include trust policies for IAM roles", API_CheckNoNewAccess.html). A document whose
-statements are only reordered is unchanged (tools/render/policy_docs.py compares them by meaning):
+statements are only reordered is unchanged (crossaccount/access/canonical.py compares them by meaning):
 no request. Nothing changed: no request at all, and no client is made. `--dry-run` prints every
 request it would send and sends none.
 
@@ -40,11 +44,15 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from crossaccount import resource_types as types
+from crossaccount.access.canonical import statements
+from crossaccount.access.diff import document_changes
+from crossaccount.access.grants import FROM_FILE
+from crossaccount.pipeline import check_stack
 from crossaccount.read.json_file import JsonFileError
+from crossaccount.read.project import stack_file_name
 from tools.commands.comment import stacks_in
+from tools.paths import PROJECT_DIR
 from tools.render.escape import visible
-from tools.render.policy_docs import statements
-from tools.render.review import FROM_FILE
 
 PolicyType = Literal["IDENTITY_POLICY", "RESOURCE_POLICY"]
 DOCUMENT_INPUTS: dict[str, tuple[str, PolicyType]] = {
@@ -69,11 +77,22 @@ class Document:
 
     stack: str
     label: str
-    """Where a person reads it: `policies/x.json (aws:iam/policy:Policy access-policy-..., policy)`."""
+    """Where a person reads it: `policies/x.json: managed policy NAME (RESOURCE.policy)`."""
     policy_type: PolicyType
     trust: bool
     text: str
     base_text: str | None
+    review: str = ""
+    """What the review comment's own diff (tools/render/plan_diff.py) says of the change:
+    `widens`, `narrows`, `other` (widens or narrows, undecided), joined, or `new document`."""
+
+
+def review_of(label: str, base_text: str | None, text: str) -> str:
+    """The review's verdict on one document's change, beside which AWS's is printed."""
+    if base_text is None:
+        return "new document"
+    effects = {c.effect for c in document_changes(label, base_text, text)}
+    return ", ".join(e for e in ("widens", "narrows", "other") if e in effects) or "no access change"
 
 
 @dataclass(frozen=True)
@@ -83,6 +102,22 @@ class Call:
     operation: Literal["ValidatePolicy", "CheckNoNewAccess", "CheckAccessNotGranted"]
     parameters: Mapping[str, Any]
     document: Document
+    denied: Denied | None = None
+    """For CheckAccessNotGranted: the access it checks, and where that comes from."""
+
+    @property
+    def title(self) -> str:
+        return f"{self.operation} ({self.denied.name})" if self.denied is not None else self.operation
+
+
+@dataclass(frozen=True)
+class Denied:
+    """Access no changed document may grant: one CheckAccessNotGranted per document. `name` says
+    where it comes from (`--deny-action/--resource`; an access invariant's name, once wired)."""
+
+    name: str
+    actions: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
 
 
 @dataclass
@@ -114,6 +149,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="ARN",
         help="CheckAccessNotGranted: a resource no changed document may grant access to (repeat)",
+    )
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=PROJECT_DIR,
+        help="the change's project, whose stack files declare accessInvariants (default: this repo)",
+    )
+    parser.add_argument(
+        "--no-invariants",
+        action="store_true",
+        help="do not check the stacks' accessInvariants with allow: none (CheckAccessNotGranted)",
     )
     parser.add_argument("--profile", help="the AWS profile to call Access Analyzer with (default: the usual credential chain)")
     parser.add_argument(
@@ -176,15 +222,15 @@ def changed_documents(stack: str, plan: Mapping[str, Any], base: Mapping[str, An
         before = base_docs.get((urn, key))
         if before is not None and same_meaning(before[1], text):
             continue
-        out.append(
-            Document(
-                stack, _label(resource, key), policy_type, resource["type"] == types.ROLE, text, before[1] if before else None
-            )
-        )
+        label, base_text = _label(resource, key), before[1] if before else None
+        trust = resource["type"] == types.ROLE
+        out.append(Document(stack, label, policy_type, trust, text, base_text, review_of(label, base_text, text)))
     return out
 
 
-def calls_for(document: Document, actions: Sequence[str], resources: Sequence[str]) -> Iterator[Call]:
+def calls_for(document: Document, denied: Sequence[Denied] = ()) -> Iterator[Call]:
+    """The requests for one changed document: ValidatePolicy, CheckNoNewAccess when the base has
+    it, and one CheckAccessNotGranted per access in `denied`."""
     validate: dict[str, Any] = {"policyDocument": document.text, "policyType": document.policy_type}
     if document.trust:
         validate["validatePolicyResourceType"] = TRUST_RESOURCE_TYPE
@@ -199,17 +245,29 @@ def calls_for(document: Document, actions: Sequence[str], resources: Sequence[st
             },
             document,
         )
-    if actions or resources:
-        access: dict[str, list[str]] = {}
-        if actions:
-            access["actions"] = list(actions)
-        if resources:
-            access["resources"] = list(resources)
-        yield Call(
-            "CheckAccessNotGranted",
-            {"policyDocument": document.text, "access": [access], "policyType": document.policy_type},
-            document,
-        )
+    for access in denied:
+        item: dict[str, list[str]] = {}
+        if access.actions:
+            item["actions"] = list(access.actions)
+        if access.resources:
+            item["resources"] = list(access.resources)
+        parameters = {"policyDocument": document.text, "access": [item], "policyType": document.policy_type}
+        yield Call("CheckAccessNotGranted", parameters, document, access)
+
+
+def denied_of(args: argparse.Namespace) -> list[Denied]:
+    """The access `--deny-action` and `--resource` name (none: no CheckAccessNotGranted)."""
+    for option, values in (("--deny-action", args.deny_action), ("--resource", args.resource)):
+        if len(values) > MAX_ACCESS_ITEMS:
+            raise AnalyzeError(
+                f"{option}: {len(values)} given; expected at most {MAX_ACCESS_ITEMS} (CheckAccessNotGranted's limit)"
+            )
+        for value in values:
+            if not value or not value.isprintable():
+                raise AnalyzeError(f"{option} {json.dumps(value)}: expected an action or ARN as IAM writes it")
+    if not args.deny_action and not args.resource:
+        return []
+    return [Denied("--deny-action/--resource", tuple(args.deny_action), tuple(args.resource))]
 
 
 def _path(locations: Sequence[Mapping[str, Any]]) -> str:
@@ -225,6 +283,16 @@ def _path(locations: Sequence[Mapping[str, Any]]) -> str:
         elif "value" in element:
             text += f".{element['value']}"
     return text.lstrip(".")
+
+
+def _beside(result: str, review: str) -> str:
+    """AWS's CheckNoNewAccess verdict beside the review's, and whether they disagree."""
+    widens = "widens" in review or "other" in review
+    if result == "FAIL" and not widens:
+        return f"the review: {review}; AWS finds new access the review does not show: read both"
+    if result == "PASS" and "widens" in review:
+        return f"the review: {review}; AWS finds no new access where the review shows widening: read both"
+    return f"the review: {review}"
 
 
 def send(client: Any, call: Call) -> Verdict:
@@ -247,18 +315,24 @@ def send(client: Any, call: Call) -> Verdict:
         sid = f" ({reason['statementId']})" if reason.get("statementId") else ""
         verdict.lines.append(f"{where}{sid}: {reason.get('description', '')}")
     verdict.failed = call.operation == "CheckAccessNotGranted" and answer["result"] == "FAIL"
+    if call.operation == "CheckNoNewAccess":
+        verdict.lines.append(_beside(answer["result"], call.document.review))
     return verdict
 
 
-def _check_access(args: argparse.Namespace) -> None:
-    for option, values in (("--deny-action", args.deny_action), ("--resource", args.resource)):
-        if len(values) > MAX_ACCESS_ITEMS:
-            raise AnalyzeError(
-                f"{option}: {len(values)} given; expected at most {MAX_ACCESS_ITEMS} (CheckAccessNotGranted's limit)"
-            )
-        for value in values:
-            if not value or not value.isprintable():
-                raise AnalyzeError(f"{option} {json.dumps(value)}: expected an action or ARN as IAM writes it")
+def invariants_of(project_dir: Path, stack: str) -> list[Denied]:
+    """The access the stack's invariants (`accessInvariants`, docs/access.md) let no one reach
+    (`allow: none`), as access no changed document of the stack may grant. An invariant that names
+    who may reach it is about principals and paths, which one document cannot show: `check` judges
+    it. A stack file the project does not have declares none here."""
+    if not (project_dir / stack_file_name(stack)).is_file():
+        return []
+    found = []
+    for invariant in check_stack(project_dir, stack).loaded.settings.access_invariants:
+        if invariant.allow == "none":
+            resources = () if invariant.resource == "*" else (invariant.resource,)  # "*" alone: any resource
+            found.append(Denied(f"invariant {invariant.name} of {stack_file_name(stack)}", (invariant.action,), resources))
+    return found
 
 
 def _client(args: argparse.Namespace) -> Any:
@@ -267,15 +341,15 @@ def _client(args: argparse.Namespace) -> Any:
     return boto3.Session(profile_name=args.profile, region_name=args.region).client("accessanalyzer")
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout, client: Any = None) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None, client: Any = None) -> int:
+    out = out if out is not None else sys.stdout  # the stream of the moment, not of import time
     try:
-        _check_access(args)
-        calls = [
-            call
-            for stack in stacks_in(args.review_dir)
-            for document in changed_documents(stack.stack, stack.plan, stack.base)
-            for call in calls_for(document, args.deny_action, args.resource)
-        ]
+        denied = denied_of(args)
+        calls = []
+        for stack in stacks_in(args.review_dir):
+            documents = changed_documents(stack.stack, stack.plan, stack.base)
+            held = invariants_of(args.project_dir, stack.stack) if documents and not args.no_invariants else []
+            calls += [call for document in documents for call in calls_for(document, [*denied, *held])]
     except (AnalyzeError, JsonFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -295,8 +369,9 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout, client: Any = None) 
             verdicts.append(send(client, call))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
         made = f"{len(verdicts)} of {len(calls)} requests answered"
+        failed = calls[len(verdicts)]
         print(
-            f"error: Access Analyzer {calls[len(verdicts)].operation} for {visible(calls[len(verdicts)].document.label)}: {error} ({made})",
+            f"error: Access Analyzer {visible(failed.title)} for {visible(failed.document.label)}: {error} ({made})",
             file=sys.stderr,
         )
         return 2
@@ -315,13 +390,19 @@ def _summary(calls: Sequence[Call], charged: int) -> str:
 def _print_requests(calls: Sequence[Call], fmt: str, out: TextIO, charged: int) -> None:
     if fmt == "json":
         data = [
-            {"stack": c.document.stack, "document": c.document.label, "operation": c.operation, "parameters": c.parameters}
+            {
+                "stack": c.document.stack,
+                "document": c.document.label,
+                "operation": c.operation,
+                "checks": c.denied.name if c.denied is not None else None,
+                "parameters": c.parameters,
+            }
             for c in calls
         ]
         out.write(json.dumps({"dryRun": True, "requests": data}, indent=2, sort_keys=True) + "\n")
         return
     for c in calls:
-        out.write(f"would send {c.operation} for stack {visible(c.document.stack)}: {visible(c.document.label)}\n")
+        out.write(f"would send {visible(c.title)} for stack {visible(c.document.stack)}: {visible(c.document.label)}\n")
         out.write(json.dumps(c.parameters, indent=2, sort_keys=True) + "\n")
     out.write(f"dry run: {_summary(calls, charged)}; nothing was sent\n")
 
@@ -333,6 +414,8 @@ def _print_verdicts(verdicts: Sequence[Verdict], fmt: str, out: TextIO, charged:
                 "stack": v.call.document.stack,
                 "document": v.call.document.label,
                 "operation": v.call.operation,
+                "checks": v.call.denied.name if v.call.denied is not None else None,
+                "review": v.call.document.review,
                 "result": v.result,
                 "details": v.lines,
                 "failed": v.failed,
@@ -344,7 +427,7 @@ def _print_verdicts(verdicts: Sequence[Verdict], fmt: str, out: TextIO, charged:
     for v in verdicts:
         mark = " (fails make analyze)" if v.failed else ""
         out.write(
-            f"stack {visible(v.call.document.stack)}: {visible(v.call.document.label)}: {v.call.operation} {visible(v.result)}{mark}\n"
+            f"stack {visible(v.call.document.stack)}: {visible(v.call.document.label)}: {visible(v.call.title)} {visible(v.result)}{mark}\n"
         )
         for line in v.lines:
             out.write(f"  {visible(line)}\n")

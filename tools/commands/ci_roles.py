@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from components.permissions import ACCOUNT, EVERYTHING, GROUPS, PERMISSIONS, POLICIES, ROLES, USERS, ResourcePermissions
-from crossaccount.guardrails import catalogue
+from crossaccount.guardrails import catalogue, use
 from crossaccount.iam import POLICY_VERSION
+from crossaccount.read import read_reference
 from tools.paths import PROJECT_DIR
 
 ROLES_DIR = PROJECT_DIR / "ci-roles"
@@ -96,6 +97,7 @@ class TableError(Exception):
 
 def resources_of(action: str, candidates: Iterable[str]) -> tuple[str, ...]:
     """The candidate ARNs (or "*") the action can be granted on, as IAM would match them."""
+    use(read_reference())
     entry = catalogue.action(action)
     if entry is None:
         raise TableError(f"components/permissions.py: {action} is not an IAM action ({catalogue.CATALOGUE})")

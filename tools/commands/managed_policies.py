@@ -28,9 +28,8 @@ from typing import Any, TextIO
 import boto3
 import botocore.exceptions
 
-from crossaccount.guardrails.managed import DATA_FILE
-
-SCHEMA = 1
+from crossaccount.read.data_files import MANAGED_POLICIES_FILE as DATA_FILE
+from crossaccount.read.managed_policies import SCHEMA
 
 
 def fetch(iam: Any) -> dict[str, dict[str, Any]]:

@@ -42,20 +42,19 @@ from crossaccount.resource_types import POLICY, ROLE, USER
 
 from . import jsontext
 from .escape import code
-from .plan_diff import PlanDiff, ResourceChange
+from .plan_diff import PlanDiff, ResourceChange, change_lines, resource_change_row
 from .plan_index import indexed
 from .review import (
     Grant,
-    _change_lines,
     _summary,
     access_grants,
     access_table,
     finding_line,
     header,
     mermaid,
+    permissions_cells,
     plan_diff,
     render_review,
-    resource_change_row,
 )
 
 COMMENT_CHARS = 65_536
@@ -133,7 +132,7 @@ def _resource_rows(changes: Sequence[ResourceChange]) -> list[str]:
 
 
 def _change_parts(diff: PlanDiff) -> list[Part]:
-    """What changed, in the whole review's words (`tools.render.review.diff_section`), as parts."""
+    """What changed, in the whole review's words (`tools.render.plan_diff.diff_section`), as parts."""
     heading = f"#### What changed against the base plan (stack {code(diff.base_stack)})"
     if not diff.resources and not diff.access:
         no_change = "No change: the same resources and documents as the base plan (reordering is not a change)."
@@ -141,16 +140,16 @@ def _change_parts(diff: PlanDiff) -> list[Part]:
     widened, narrowed, other = diff.of("widens"), diff.of("narrows"), diff.of("other")
     parts = [Part([heading, ""], [], change=True)]
     if widened:
-        parts.append(Part([f"##### :warning: Widened access ({len(widened)})", ""], _change_lines(widened), [""], change=True))
+        parts.append(Part([f"##### :warning: Widened access ({len(widened)})", ""], change_lines(widened), [""], change=True))
     elif diff.only_narrows:
         parts[0].heading += ["**This change only narrows access.**", ""]
     elif not diff.access:
         parts[0].heading += ["No access changes: no document, attachment, session length or boundary differs.", ""]
     if narrowed:
-        parts.append(Part([f"##### Narrowed access ({len(narrowed)})", ""], _change_lines(narrowed), [""], change=True))
+        parts.append(Part([f"##### Narrowed access ({len(narrowed)})", ""], change_lines(narrowed), [""], change=True))
     if other:
         other_heading = f"##### Other access changes: judge these yourself ({len(other)})"
-        parts.append(Part([other_heading, ""], _change_lines(other), [""], change=True))
+        parts.append(Part([other_heading, ""], change_lines(other), [""], change=True))
     if diff.resources:
         head = ["##### Resources", "", "| change | account | type | name | inputs changed |", "| --- | --- | --- | --- | --- |"]
         parts.append(Part(head, _resource_rows(diff.resources), [""], change=True))
@@ -209,7 +208,7 @@ def _unchanged_parts(
         per_role.setdefault(g.role, []).append(g)
         per_user[g.principal] += 1
     role_rows = [
-        f"| {code(role, cell=True)} | {len(rows):,} | {'<br>'.join(rows[0].permissions) or 'none'} |"
+        f"| {code(role, cell=True)} | {len(rows):,} | {'<br>'.join(permissions_cells(rows[0].permissions)) or 'none'} |"
         for role, rows in sorted(per_role.items())
         if role not in roles
     ]

@@ -122,9 +122,26 @@ def _inputs_problem(at: tuple[str | int, ...], inputs: Mapping[str, Any]) -> str
             continue
         if not isinstance(document, str):
             return json_file.got((*at, name), document, "a policy document as JSON text")
+        if document in _GOOD_DOCUMENTS:
+            continue
         where = json_file.path_text((*at, name))
         try:
             json_file.parse(document, where, "expected a policy document as JSON text", MAX_POLICY_DEPTH, "policy JSON")
         except json_file.JsonFileError as error:
             return str(error)
+        _remember(document)
     return None
+
+
+_GOOD_DOCUMENTS: dict[str, None] = {}
+"""Document texts already read strictly and found good, whatever plan held them: `tools comment`
+reads the base plan and this one, whose documents are nearly all the same text (4,800 of them at
+4,000 x 400), and the verdict on a text does not depend on where it stands. At most
+`MAX_GOOD_DOCUMENTS`, the oldest forgotten first."""
+MAX_GOOD_DOCUMENTS = 1 << 14
+
+
+def _remember(document: str) -> None:
+    _GOOD_DOCUMENTS[document] = None
+    if len(_GOOD_DOCUMENTS) > MAX_GOOD_DOCUMENTS:
+        del _GOOD_DOCUMENTS[next(iter(_GOOD_DOCUMENTS))]

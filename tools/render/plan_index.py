@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from crossaccount.resource_types import PROVIDER
+from crossaccount.access.grants import account_sides
 
 
 class PlanIndex:
@@ -29,21 +29,9 @@ class PlanIndex:
         self.by_type: dict[str, list[Mapping[str, Any]]] = {}
         for r in plan.get("resources", []):
             self.by_type.setdefault(r.get("type"), []).append(r)
-        self.accounts = _accounts(plan, self.by_type.get(PROVIDER, []))
+        self.accounts = account_sides(plan)
         self.memo: dict[Any, Any] = {}
         """What a renderer derives from the plan once per rendering (e.g. the created policies by ARN)."""
-
-
-def _accounts(plan: Mapping[str, Any], providers: list[Mapping[str, Any]]) -> dict[str, str]:
-    """Side (`source`/`target`) -> account id, from the providers' allowedAccountIds."""
-    by_name = {r["name"]: r for r in providers}
-    sides: dict[str, str] = {}
-    for r in plan.get("resources", []):
-        provider = by_name.get(r.get("provider") or "")
-        if r.get("account") and provider is not None and r["account"] not in sides:
-            ids = provider.get("inputs", {}).get("allowedAccountIds") or ["?"]
-            sides[r["account"]] = ", ".join(ids)
-    return sides
 
 
 _ACTIVE: ContextVar[PlanIndex | None] = ContextVar("plan_index", default=None)

@@ -9,8 +9,8 @@ a permission depends on two kinds of resource at once, the attachment and the me
 change of access. Trust policies cannot name a group, so `trustedGroups` reaches AWS as the
 members' ARNs; the plan's outputs (`groups.<name>.roles`) say which roles trust which group.
 
-Facts only: `tools.render.plan_diff` turns two plans' facts into access changes and
-`tools.render.review` shows them in the access table. Every value is read defensively (a base
+Facts only: `crossaccount.access.diff` turns two plans' facts into access changes and
+`crossaccount.access.grants` into the access table's rows (`tools.render.review` prints them). Every value is read defensively (a base
 plan is a file a user hands the command): what is not a string or a list of strings is ignored.
 """
 
@@ -31,7 +31,7 @@ from crossaccount.resource_types import (
     USER_GROUP_MEMBERSHIP,
 )
 
-from .policy_docs import statements
+from .canonical import statements
 
 
 def allows_assume(action: str) -> bool:

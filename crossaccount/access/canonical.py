@@ -4,7 +4,7 @@ A document's JSON can say the same thing many ways: one element as a string or a
 one, list elements in any order, statements in any order, action names in any case
 (`s3:GetObject` and `S3:getobject` are the same action to IAM), condition keys in any case.
 `normalise` turns a statement into one canonical form where all of those are equal; the diff
-(`tools.render.plan_diff`) compares documents in that form, so reordering is never a change.
+(`crossaccount.access.diff`) compares documents in that form, so reordering is never a change.
 Pure: plain data in, plain data out (no Pulumi import).
 """
 
