@@ -487,3 +487,29 @@ def test_a_stack_option_naming_no_stack_is_an_error_not_a_denial(
         '--stack "peop\\u001ble": no stack of that name in the project (a Pulumi.<stack>.yaml); expected one of people\n'
     )
     assert "\x1b" not in err
+
+
+def test_a_permission_set_and_a_saml_provider_trusted_by_a_role_break_allow_none(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Principals that are not people (a permission set's role, a SAML provider's sign-in) reach
+    the role too; `allow` naming them keeps the invariant."""
+    saml = f"arn:aws:iam::{PROD}:saml-provider/Okta"
+    grant(
+        project,
+        policy(allow("s3:DeleteBucket", "arn:aws:s3:::prod-*")),
+        trustedPermissionSets=["Admins"],
+        ssoRegion="eu-west-1",
+        ssoStartUrl="https://acme.awsapps.com/start",
+        trustedSamlProviders=[saml],
+    )
+    no_delete = {"name": "no-delete", "action": "s3:DeleteBucket", "resource": "arn:aws:s3:::prod-*", "allow": "none"}
+    code, lines = invariant_lines(capsys, project, "people", no_delete)
+    assert code == 1
+    assert [line.split(" reaches ")[0].rsplit(" is broken: ", 1)[1] for line in lines] == [
+        "alice",
+        "permission-set:Admins",
+        f"saml:{saml}",
+    ]
+    permitted = {**no_delete, "allow": ["ALICE", "permission-set:admins", f"saml:{saml}"]}
+    assert invariant_lines(capsys, project, "people", permitted) == (0, [])
