@@ -19,6 +19,7 @@ from crossaccount.settings.models import AccessInvariant
 
 from .model import AccessModel, ControlPolicies, PathAnswer, Question, statement_text, who_can
 from .principals import Principal, find
+from .types import UnsupportedPolicy
 
 RULE = "ACCESS_INVARIANT"
 KEY = "accessInvariants"
@@ -49,7 +50,7 @@ def permitted(path: PathAnswer, allowed: Sequence[Principal]) -> bool:
     """Whether `allowed` names the path's principal, a group it is a member of, or a role it goes through."""
     principal = path.principal
     for p in allowed:
-        if p.kind == "group" and principal.kind == "user" and principal.name in p.members:
+        if p.has_member(principal):
             return True
         if p.arn.lower() == principal.arn.lower() and p.kind == principal.kind:
             return True
@@ -64,7 +65,21 @@ def findings(
     """One error for each (invariant, path) that breaks it."""
     found: list[Finding] = []
     for i, (invariant, allowed) in enumerate(zip(invariants, allowed_principals(model, invariants, file_name), strict=True)):
-        paths = who_can(model, Question(invariant.action, invariant.resource, {}, organisation))
+        try:
+            paths = who_can(model, Question(invariant.action, invariant.resource, {}, organisation))
+        except UnsupportedPolicy as error:
+            # A policy the evaluator cannot read could hide a path: the invariant is not judged,
+            # and says so as an error (never a silent pass).
+            found.append(
+                Finding(
+                    RULE,
+                    ERROR,
+                    key((KEY, i)),
+                    f"{show(invariant.name)} was not checked: a policy the evaluator cannot read: {error}; "
+                    "use only the elements and condition operators docs/access.md (## The evaluation) lists",
+                )
+            )
+            continue
         for path in sorted(paths, key=lambda p: (p.principal.label.lower(), p.principal.arn, p.through)):
             broken = []
             if allowed is not None and not permitted(path, allowed):
@@ -79,12 +94,12 @@ def findings(
 
 def _message(invariant: AccessInvariant, path: PathAnswer, broken: list[str]) -> str:
     step = path.steps[-1]
-    roles = " -> ".join(path.through)
+    way = f"through {path.principal.label} -> {' -> '.join(path.through)}" if path.through else "with its own policies (no role)"
     conditions = f" (conditions: {'; '.join(path.conditions)})" if path.conditions else ""
     statements = "; ".join(statement_text(s) for s in path.because)
     return (
         f"{show(invariant.name)} is broken: {path.principal.label} reaches {step.action} on {step.resource or '*'} "
-        f"through {path.principal.label} -> {roles}{conditions}, and {' and '.join(broken)}; deciding statements: "
+        f"{way}{conditions}, and {' and '.join(broken)}; deciding statements: "
         f"{statements}. Remove the grant or the trust, or change the invariant"
     )
 

@@ -20,8 +20,8 @@ import json
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
 from crossaccount.errors import key
@@ -32,6 +32,7 @@ from crossaccount.plan.model import RolePlan, StackPlan
 from crossaccount.resource_types import SECRET
 from crossaccount.settings.models import RoleSettings
 
+from .conditions import normalise_context, substitute
 from .evaluate import evaluate
 from .principals import Principal
 from .types import Caller, Decision, Policy, Request, StatementRef
@@ -43,9 +44,12 @@ WITH_MFA: Mapping[str, tuple[str, ...]] = {
     "aws:SecureTransport": ("true",),
 }
 """What a person's request normally carries: signed with an MFA session just started, over TLS."""
+SELF_SERVICE = f" {key(('selfService',))} (policy "
+"""How the self-service policy's source reads (`_people`)."""
 CHAIN_DEPTH = 4
 """How many roles one path may go through (role chaining)."""
 ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
+VARIABLE = re.compile(r"\$\{[^}]*\}")
 ARN_ACCOUNT = re.compile(r"^arn:[^:]*:[^:]*:[^:]*:(\d{12}):")
 
 
@@ -153,6 +157,8 @@ class Role:
     """The lower-case ARNs its trust names exactly; None: it names an account, a path or a tag."""
     federated: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     """Provider ARN (lower case) -> the token's keys the trust pins (SAML:aud, <url>:aud, <url>:sub)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """The role's tags: its sessions' aws:PrincipalTag/KEY."""
 
 
 @dataclass(frozen=True)
@@ -240,6 +246,17 @@ class AccessModel:
 
     def role(self, arn: str) -> Role | None:
         return self.roles.get(arn.lower())
+
+    @cached_property
+    def mfa_sensitive(self) -> bool:
+        """Whether some policy could allow a request without MFA that it does not allow with MFA
+        (`_helps_without_mfa`): only then is every question also asked without MFA."""
+        policies: list[Policy] = []
+        for r in self.roles.values():
+            policies += [*r.permissions, r.trust, *([r.boundary] if r.boundary else [])]
+        for p in self.principals.values():
+            policies += [*p.identity, *([p.boundary] if p.boundary else [])]
+        return any(_helps_without_mfa(s) for policy in policies for s in _statements(policy))
 
 
 def _file(stack: str) -> str:
@@ -343,6 +360,7 @@ def _role(stack: str, plan: StackPlan, role: RolePlan, created: Mapping[str, Any
         secret=role.secret,
         trusted=_trusted(trust),
         federated=federated,
+        tags=dict(role.tags),
     )
 
 
@@ -382,7 +400,9 @@ def _people(plans: Mapping[str, StackPlan], managed: ManagedLookup) -> dict[str,
     found: dict[str, Principal] = {}
     for arn, (name, user_arn, where, tags, _) in first.items():
         account = account_of(user_arn) or ""
-        member_of = tuple(sorted(n for n, _, members, _, _ in group_members.values() if name in members))
+        member_of = tuple(
+            sorted(n for n, _, members, _, _ in group_members.values() if name.lower() in {m.lower() for m in members})
+        )
         context = {
             "aws:PrincipalArn": (user_arn,),
             "aws:PrincipalAccount": (account,),
@@ -439,7 +459,7 @@ def _add_trusted(principals: dict[str, Principal], plans: Mapping[str, StackPlan
             assume_action="sts:AssumeRole",
             identity=role.permissions,
             boundary=role.boundary,
-            context=_role_keys(role.arn, role.account),
+            context=_role_keys(role.arn, role.account, role.tags),
             where=role.where,
             role_arn=role.arn,
         )
@@ -531,8 +551,16 @@ def _session(arn: str, name: str) -> str:
     return f"arn:{partition}:sts::{account}:assumed-role/{name.rsplit('/', 1)[-1]}/session"
 
 
-def _role_keys(arn: str, account: str) -> dict[str, tuple[str, ...]]:
-    return {"aws:PrincipalArn": (arn,), "aws:PrincipalAccount": (account,), "aws:PrincipalType": ("AssumedRole",)}
+def _role_keys(arn: str, account: str, tags: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """The keys a session of the role carries: a role session's aws:PrincipalTag/KEY are the
+    role's tags (session tags are not modelled): IAM User Guide, "AWS global condition context
+    keys", aws:PrincipalTag, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag"""
+    return {
+        "aws:PrincipalArn": (arn,),
+        "aws:PrincipalAccount": (account,),
+        "aws:PrincipalType": ("AssumedRole",),
+        **{f"aws:PrincipalTag/{k}": (v,) for k, v in sorted((tags or {}).items())},
+    }
 
 
 # --- the questions -----------------------------------------------------------------------------
@@ -550,10 +578,12 @@ class Question:
     resource: str
     context: Context = field(default_factory=dict)
     organisation: ControlPolicies | None = None
+    mfa: bool = True
+    """False: asked without MFA (no MFA key at all, as a request signed with long-term keys)."""
 
     @property
     def pins_mfa(self) -> bool:
-        return any(k.lower() == MFA_KEYS[0].lower() for k in self.context)
+        return not self.mfa or any(k.lower() == MFA_KEYS[0].lower() for k in self.context)
 
 
 @dataclass(frozen=True)
@@ -669,12 +699,16 @@ class Asker:
         if cached is not None:
             return cached
         context = merge_context(
-            self.base(mfa), self._org(role.account), _role_keys(role.arn, role.account), self.question.context
+            self.base(mfa), self._org(role.account), _role_keys(role.arn, role.account, role.tags), self.question.context
         )
         caller = Caller("AWS", role.arn, _session(role.arn, role.name), role.account)
         step: Step | None = None
-        for action, resource in candidates(role, self.question.action, self.question.resource):
+        for action, resource in candidates(role, self.question.action, self.question.resource, context):
             account = account_of(resource) or role.account
+            elsewhere = _other_partition(role.arn, resource)
+            if elsewhere is not None:
+                step = Step(f"role:{role.name}", action, resource, Decision(False, elsewhere, ()))
+                continue
             request = Request(caller, action, resource, account, context)
             decision = evaluate(
                 request,
@@ -692,6 +726,63 @@ class Asker:
         self._permission[(role.arn, mfa)] = step
         return step
 
+    def direct(self, principal: Principal, mfa: bool) -> Step | None:
+        """A person asks for the question's action with their own credentials, no role in between:
+        their identity policies (their own, the self-service policy, their groups' and the
+        groups' managed policies) in their own account, where an identity policy alone allows
+        ("Policy evaluation logic", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html);
+        a resource of another account is denied, as without a resource policy. What the
+        self-service policy alone allows (a person's own password, keys and MFA device, which
+        every person has, docs/people.md) is not counted. None when no Allow statement of
+        theirs covers the question."""
+        context = merge_context(self.base(mfa), self._org(principal.account), principal.context, self.question.context)
+        step: Step | None = None
+        for action, resource in policy_candidates(
+            principal.identity, principal.boundary, self.question.action, self.question.resource, context
+        ):
+            account = account_of(resource) or principal.account
+            elsewhere = _other_partition(principal.arn, resource)
+            if elsewhere is not None:
+                step = Step(principal.label, action, resource, Decision(False, elsewhere, ()))
+                continue
+            request = Request(principal.caller, action, resource, account, context)
+            decision = evaluate(
+                request,
+                identity=principal.identity,
+                boundary=principal.boundary,
+                scps=self._scps(principal.account),
+                rcps=self._rcps(account),
+            )
+            if decision.allowed and all(SELF_SERVICE in ref.source for ref in decision.because if ref.effect == "Allow"):
+                decision = Decision(
+                    False, "only the self-service policy allows it: every person's own credentials, not counted", ()
+                )
+            step = Step(principal.label, action, resource, decision)
+            if decision.allowed:
+                break
+        return step
+
+    def direct_path(self, principal: Principal) -> PathAnswer | None:
+        """The person's own path (`direct`), when it allows the question."""
+        if principal.kind != "user":
+            return None
+        step = self.direct(principal, True)
+        if step is None or not step.decision.allowed:
+            return None
+        without: bool | None = None
+        if not self.question.pins_mfa:
+            bare = self.direct(principal, False)
+            without = bare is not None and bare.decision.allowed
+        return PathAnswer(
+            principal,
+            (),
+            True,
+            (step,),
+            conditions=("MFA",) if without is False else (),
+            without_mfa=without,
+            notes=(principal.assumed,) if principal.assumed else (),
+        )
+
     # graph ---------------------------------------------------------------------------------
     def first_roles(self, principal: Principal) -> tuple[Role, ...]:
         """The roles the principal may be able to assume: named by its identity policies, or by
@@ -708,6 +799,9 @@ class Asker:
         return tuple(self.model.roles[a] for a in sorted(found) if a in self.model.roles)
 
     def _matching_roles(self, pattern: str) -> list[str]:
+        # A policy variable stands for a value only the request knows: as `*` here, a superset of
+        # the roles it can name (each is then evaluated with the variable's real value).
+        pattern = VARIABLE.sub("*", pattern)
         if not is_pattern(pattern):
             return [pattern.lower()] if pattern.lower() in self.model.roles else []
         return [a for a, r in self.model.roles.items() if glob_match(pattern, r.arn, ignore_case=False)]
@@ -729,6 +823,9 @@ class Asker:
     def paths(self, principal: Principal, wanted: Callable[[Role], bool] | None = None) -> list[PathAnswer]:
         """Every path of `principal`, allowed or not, to roles that `wanted` keeps (default: all)."""
         found: list[PathAnswer] = []
+        own = self.direct_path(principal) if wanted is None else None
+        if own is not None:
+            found.append(own)
         if principal.role_arn is not None:
             role = self.model.roles[principal.role_arn.lower()]
             found.append(self._finish(principal, (role,), ()))
@@ -743,7 +840,41 @@ class Asker:
                     found.append(PathAnswer(principal, (role.arn,), False, (hop,), notes=_notes(principal, (role,))))
                 continue
             self._walk(principal, (role,), (hop,), found, wanted)
+        self.beyond(principal, [(r, h) for r, h in zip(starts, hops, strict=True) if h.decision.allowed], found, wanted)
         return found
+
+    def beyond(
+        self,
+        principal: Principal,
+        firsts: Sequence[tuple[Role, Step]],
+        found: list[PathAnswer],
+        wanted: Callable[[Role], bool] | None,
+    ) -> None:
+        """The roles only a chain longer than `CHAIN_DEPTH` reaches, each by its shortest chain:
+        AWS sets no limit on how many roles one chain goes through (IAM User Guide, "Roles terms
+        and concepts", role chaining: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html#iam-term-role-chaining),
+        so a longer chain must not hide a path from an answer or an invariant. A breadth-first
+        search: each role once, whatever the number of chains."""
+        seen: dict[str, tuple[tuple[Role, ...], tuple[Step, ...]]] = {}
+        if principal.role_arn is not None:
+            seen[principal.role_arn.lower()] = ((), ())
+        queue: deque[tuple[tuple[Role, ...], tuple[Step, ...]]] = deque()
+        for role, hop in firsts:
+            if role.arn.lower() not in seen:
+                seen[role.arn.lower()] = ((role,), (hop,))
+                queue.append(((role,), (hop,)))
+        while queue:
+            chain, hops = queue.popleft()
+            me = self.model.principals[f"role:{chain[-1].arn.lower()}"]
+            for arn in self.next_roles(chain[-1]):
+                if arn in seen:
+                    continue
+                nxt = self.model.roles[arn]
+                item = ((*chain, nxt), (*hops, self.assume(me, nxt, True)))
+                seen[arn] = item
+                queue.append(item)
+                if len(item[0]) > CHAIN_DEPTH and (wanted is None or wanted(nxt)):
+                    found.append(self._finish(principal, *item))
 
     def _walk(
         self,
@@ -842,6 +973,19 @@ class Asker:
             for k, v in sorted(role.federated.get(principal.arn.lower(), {}).items()):
                 found.append(f"token {k} = {', '.join(v)} ({role.name})")
         return tuple(dict.fromkeys(found))
+
+
+def _other_partition(role_arn: str, resource: str) -> str | None:
+    """Why a session of the role cannot reach `resource` whatever the policies say: the resource's
+    ARN names another partition (aws, aws-cn, aws-us-gov are separate: credentials of one are
+    not valid in another; "Amazon Resource Names (ARNs)",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). None: the same one."""
+    if not resource.startswith("arn:") or resource.count(":") < 5:
+        return None
+    mine, theirs = role_arn.split(":", 2)[1], resource.split(":", 2)[1]
+    if is_pattern(theirs) or mine == theirs:
+        return None
+    return f"the resource is in partition {theirs} and the role in {mine}: a partition's credentials are not valid in another"
 
 
 def _notes(principal: Principal, chain: tuple[Role, ...]) -> tuple[str, ...]:
@@ -972,25 +1116,68 @@ CANDIDATES = 400
 """At most this many concrete (action, resource) pairs are asked of one role for a pattern question."""
 
 
-def candidates(role: Role, action: str, resource: str) -> list[tuple[str, str]]:
-    """Concrete (action, resource) pairs to ask of `role` for a question that may name patterns:
-    the question itself when it names none; else, for each Allow statement of the role's
-    policies, the catalogue's actions both its Action and the question's pattern cover (or the
+def candidates(role: Role, action: str, resource: str, context: Context | None = None) -> list[tuple[str, str]]:
+    """`policy_candidates` of the role's permissions and boundary."""
+    return policy_candidates(role.permissions, role.boundary, action, resource, context)
+
+
+def policy_candidates(
+    permissions: Sequence[Policy], boundary: Policy | None, action: str, resource: str, context: Context | None = None
+) -> list[tuple[str, str]]:
+    """Concrete (action, resource) pairs to ask of a role (or a person's own policies) for a
+    question that may name patterns: the question itself when it names none; else, for each
+    Allow statement of the policies, the catalogue's actions both its Action and the question's pattern cover (or the
     shortest name both match, for a service the catalogue lacks) on the shortest resource both
-    its Resource and the question's pattern match."""
+    its Resource and the question's pattern match, its policy variables replaced by their values
+    in `context` first (the role session's keys: `${aws:PrincipalAccount}` is the account, and
+    a statement whose variable has no value matches no resource; IAM User Guide, "IAM policy
+    elements: Variables and tags", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html)."""
+    keys = normalise_context(context or {})
     if not is_pattern(action) and not is_pattern(resource):
         return [(action, resource)]
-    pairs: dict[tuple[str, str], None] = {}
-    for policy in role.permissions:
+    denies = [s for p in (*permissions, *([boundary] if boundary else [])) for s in _statements(p) if s.get("Effect") == "Deny"]
+    # What a Deny leaves out is tried first (the candidates are cut at CANDIDATES, and the first
+    # ones could all be denied while another action or resource the pattern covers is not): the
+    # actions no Deny's Action covers (or that its NotAction lists), and the resources a Deny's
+    # NotResource lists, or one longer than the shortest (a Deny may name exactly that one).
+    gaps = [witness(n, resource) for s in denies for n in _listed(s, "NotResource")]
+    good: dict[tuple[str, str], None] = {}
+    bad: dict[tuple[str, str], None] = {}
+    for policy in permissions:
         for s in _statements(policy):
             if s.get("Effect") != "Allow":
                 continue
             actions = _actions(s, action)
-            resources = _resources(s, resource)
-            pairs.update(dict.fromkeys((a, r) for a in actions for r in resources))
-            if len(pairs) >= CANDIDATES:
-                return list(pairs)[:CANDIDATES]
-    return list(pairs)
+            if not actions:
+                continue
+            resources = _resources(s, resource, keys)
+            if denies:
+                longer = _resources(s, resource, keys, longer=True) if resource != "*" else []
+                resources += [g for g in [*gaps, *longer] if g is not None and _covers(s, g, keys)]
+            for a in actions:
+                into = bad if denies and _denied_action(denies, a) else good
+                into.update(dict.fromkeys((a, r) for r in dict.fromkeys(resources)))
+                if len(good) >= CANDIDATES:
+                    return list(good)[:CANDIDATES]
+    return [*good, *(p for p in bad if p not in good)][:CANDIDATES]
+
+
+def _denied_action(denies: Sequence[Mapping[str, Any]], action: str) -> bool:
+    """Whether some Deny statement covers `action` (by its Action, or by not listing it in NotAction)."""
+    for s in denies:
+        if "Action" in s and any(glob_match(a, action, ignore_case=True) for a in _listed(s, "Action")):
+            return True
+        if "NotAction" in s and not any(glob_match(a, action, ignore_case=True) for a in _listed(s, "NotAction")):
+            return True
+    return False
+
+
+def _covers(statement: Mapping[str, Any], resource: str, keys: Context) -> bool:
+    """Whether the statement's Resource (or NotResource) covers the concrete `resource`."""
+    if "Resource" in statement:
+        patterns = [substitute(p, keys, True) for p in _listed(statement, "Resource")]
+        return any(p is not None and glob_match(p, resource) for p in patterns)
+    return not any(glob_match(x, resource) for x in _listed(statement, "NotResource"))
 
 
 def _actions(statement: Mapping[str, Any], wanted: str) -> list[str]:
@@ -1009,23 +1196,82 @@ def _actions(statement: Mapping[str, Any], wanted: str) -> list[str]:
     return [a for a in options if not any(glob_match(x, a, ignore_case=True) for x in excluded)]
 
 
-def _resources(statement: Mapping[str, Any], wanted: str) -> list[str]:
+def _resources(statement: Mapping[str, Any], wanted: str, keys: Context, longer: bool = False) -> list[str]:
+    """The shortest resource both the statement's Resource and `wanted` match (`longer`: one where
+    each `*` of `wanted` stands for at least one character)."""
+    if longer:
+        wanted = wanted.replace("*", "?*")
     if "Resource" in statement:
-        found = [witness(p, wanted) for p in _listed(statement, "Resource")]
+        patterns = [substitute(p, keys, True) for p in _listed(statement, "Resource")]
+        found = [witness(p, wanted) for p in patterns if p is not None]
         return list(dict.fromkeys(r or "*" for r in found if r is not None))
     excluded = _listed(statement, "NotResource")
     own = witness(wanted, wanted) or "*"
     return [own] if own is not None and not any(glob_match(x, own) for x in excluded) else []
 
 
+MFA_SAFE_ALLOW = {
+    ("bool", "aws:multifactorauthpresent", "true"),
+    ("numericlessthan", "aws:multifactorauthage", None),
+    ("numericlessthanequals", "aws:multifactorauthage", None),
+}
+MFA_SAFE_DENY = {
+    ("bool", "aws:multifactorauthpresent", "false"),
+    ("boolifexists", "aws:multifactorauthpresent", "false"),
+    ("numericgreaterthan", "aws:multifactorauthage", None),
+    ("numericgreaterthanifexists", "aws:multifactorauthage", None),
+}
+
+
+def _helps_without_mfa(statement: Mapping[str, Any]) -> bool:
+    """Whether the statement reads an MFA key in a way that could allow a request without MFA that
+    it does not allow with it: anything but an Allow that requires MFA (`Bool ... "true"`, an age
+    limit) or a Deny that applies without it (`Bool`/`BoolIfExists ... "false"`, an age above)."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return False
+    safe = MFA_SAFE_ALLOW if statement.get("Effect") == "Allow" else MFA_SAFE_DENY
+    for operator, keys in condition.items():
+        for name, value in keys.items() if isinstance(keys, Mapping) else [("?", None)]:
+            if "multifactorauth" not in str(name).lower():
+                continue
+            wanted = str(value[0] if isinstance(value, list) and len(value) == 1 else value).lower()
+            entry = (str(operator).lower(), str(name).lower())
+            if (*entry, wanted) not in safe and (*entry, None) not in safe:
+                return True
+    return False
+
+
+def _also_without_mfa(
+    model: AccessModel, question: Question, paths: list[PathAnswer], ask: Callable[[Question], list[PathAnswer]]
+) -> list[PathAnswer]:
+    """`paths` (asked with MFA) and the paths that allow only without MFA: a policy may allow
+    only when the MFA key is missing (`BoolIfExists aws:MultiFactorAuthPresent false`), and a
+    request signed with long-term keys carries none ("AWS global condition context keys",
+    aws:MultiFactorAuthPresent, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent).
+    Asked only when some policy of the model could do that."""
+    if question.pins_mfa or not model.mfa_sensitive:
+        return paths
+    allowed = {(p.principal.arn, p.through) for p in paths if p.allowed}
+    extra = [
+        replace(p, without_mfa=True, conditions=("without MFA only", *p.conditions))
+        for p in ask(replace(question, mfa=False))
+        if p.allowed and (p.principal.arn, p.through) not in allowed
+    ]
+    if not extra:
+        return paths
+    replaced = {(p.principal.arn, p.through) for p in extra}
+    return [p for p in paths if (p.principal.arn, p.through) not in replaced] + extra
+
+
 def can(model: AccessModel, principal: Principal, question: Question, asker: Asker | None = None) -> Answer:
     """Can `principal` (a group: any of its members) perform the question's action on its resource?"""
     asker = asker or Asker(model, question)
-    if principal.kind == "group":
-        members = [p for p in model.principals.values() if p.kind == "user" and p.name in principal.members]
-        paths = [path for m in members for path in asker.paths(m)]
-    else:
-        paths = asker.paths(principal)
+    members = [p for p in model.principals.values() if principal.has_member(p)] if principal.kind == "group" else [principal]
+    paths = [path for m in members for path in asker.paths(m)]
+    paths = _also_without_mfa(
+        model, question, paths, lambda bare: [path for m in members for path in Asker(model, bare).paths(m)]
+    )
     allowed = any(p.allowed for p in paths)
     notes = tuple(dict.fromkeys(n for p in paths for n in p.notes))
     return Answer(principal, question, allowed, tuple(paths), notes)
@@ -1039,7 +1285,12 @@ def shown(paths: Sequence[PathAnswer]) -> tuple[bool, tuple[PathAnswer, ...]]:
 
 def who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
     """Every principal (people, roles outside the plan, permission sets, providers) with a path
-    that allows the question, each path once, in order of principal and roles."""
+    that allows the question, each path once, in order of principal and roles (and then the
+    paths that allow only without MFA)."""
+    return _also_without_mfa(model, question, _who_can(model, question), lambda bare: _who_can(model, bare))
+
+
+def _who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
     asker = Asker(model, question)
     useful = {a for a, r in model.roles.items() if asker.permission(r, True).decision.allowed}
     reaching = set(useful)
@@ -1054,11 +1305,18 @@ def who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
     for principal in model.principals.values():
         if principal.kind in ("group", "role") and (principal.kind == "group" or principal.role_arn is not None):
             continue
+        own = asker.direct_path(principal)
+        if own is not None:
+            found.append(own)
         starts = [r for r in asker.first_roles(principal) if r.arn.lower() in reaching]
+        firsts = []
         for role in starts:
             hop = asker.assume(principal, role, True)
             if hop.decision.allowed:
                 asker._walk(principal, (role,), (hop,), found, lambda r: r.arn.lower() in useful)
+                firsts.append((role, hop))
+        if firsts:
+            asker.beyond(principal, firsts, found, lambda r: r.arn.lower() in useful)
     return [p for p in found if p.allowed]
 
 

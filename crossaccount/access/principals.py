@@ -60,6 +60,12 @@ class Principal:
     def label(self) -> str:
         return self.name if self.kind == "user" else f"{self.kind}:{self.name}"
 
+    def has_member(self, user: Principal) -> bool:
+        """Whether this group lists `user`, the name's case ignored: a stack may name the one IAM
+        user `Alice` that another creates as `alice` (IAM names are case-insensitive, "IAM
+        identifiers", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html)."""
+        return self.kind == "group" and user.kind == "user" and user.name.lower() in {m.lower() for m in self.members}
+
 
 def parse_principal(text: str) -> tuple[PrincipalKind | None, str]:
     """(kind, name or ARN): the kind None is a bare user name or an ARN, resolved by the model.

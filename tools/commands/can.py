@@ -56,6 +56,8 @@ FORMATS = ("text", "json")
 CONTEXT_KEY = re.compile(r"^[A-Za-z0-9_.-]+:[\x21-\x7e]+\Z", re.ASCII)
 NOT_CONSIDERED = "SCPs and RCPs were not considered (give --organisation DIR: docs/organisation-policies.md)"
 OUTCOME = "nothing was evaluated"
+OWN = "with its own policies (no role)"
+"""A person's own path: their identity policies in their own account, no role in between."""
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -107,12 +109,23 @@ def parse_context(given: Sequence[str]) -> dict[str, tuple[str, ...]]:
     return context
 
 
-def load(project_dir: Path, organisation_dir: Path | None) -> tuple[AccessModel, ControlPolicies | None]:
+def load(
+    project_dir: Path, organisation_dir: Path | None, stack: str | None = None
+) -> tuple[AccessModel, ControlPolicies | None]:
     """The access model of every stack of the project, and the organisation's policies if given.
-    A stack that its settings refuse stops it (the model would miss its roles)."""
+    A stack that its settings refuse stops it (the model would miss its roles); so does a
+    `--stack` that names no stack of the project (its answer would be "denied" for want of roles)."""
     results = check_organisation(project_dir)
     if not results:
         raise SettingsError([f"{project_dir}: no Pulumi.<stack>.yaml in the project; expected at least one stack file"], OUTCOME)
+    if stack is not None and stack not in results:
+        raise SettingsError(
+            [
+                f"--stack {show(stack)}: no stack of that name in the project (a Pulumi.<stack>.yaml); "
+                f"expected one of {', '.join(sorted(results))}"
+            ],
+            OUTCOME,
+        )
     refused = [f"{stack_file_name(s)}: {p}" for s, r in results.items() if isinstance(r, SettingsError) for p in r.problems]
     if refused:
         raise SettingsError(refused, OUTCOME)
@@ -145,12 +158,12 @@ def context_line(question: Question) -> str:
 
 def path_lines(path: PathAnswer, indent: str = "  ") -> list[str]:
     """One path in text: its roles, decision, conditions, the deciding statements and notes."""
-    roles = " -> ".join(path.through) or "(no role)"
+    way = f"through {' -> '.join(path.through)}" if path.through else OWN
     if path.allowed:
         mfa = {None: "", True: "; also without MFA", False: "; denied without MFA"}[path.without_mfa]
-        head = f"{indent}through {roles}: allowed{mfa}"
+        head = f"{indent}{way}: allowed{mfa}"
     else:
-        head = f"{indent}through {roles}: denied, {path.reason}"
+        head = f"{indent}{way}: denied, {path.reason}"
     lines = [visible(head)]
     if path.conditions:
         lines.append(visible(f"{indent}  conditions: {'; '.join(path.conditions)}"))
@@ -206,7 +219,7 @@ def render_json(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, orga
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path = PROJECT_DIR) -> int:
-    model, organisation = load(getattr(args, "project_dir", None) or project_dir, args.organisation)
+    model, organisation = load(getattr(args, "project_dir", None) or project_dir, args.organisation, args.stack)
     principal = find(model.principals, args.principal)
     question = question_of(args, organisation)
     try:

@@ -71,7 +71,7 @@ def render_json(question: Question, paths: Sequence[PathAnswer], organisation: P
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path = PROJECT_DIR) -> int:
-    model, organisation = load(getattr(args, "project_dir", None) or project_dir, args.organisation)
+    model, organisation = load(getattr(args, "project_dir", None) or project_dir, args.organisation, args.stack)
     question = question_of(args, organisation)
     try:
         paths = [p for p in who_can(model, question) if in_stack(p, model, args.stack)]
