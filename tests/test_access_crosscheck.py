@@ -5,8 +5,9 @@ Invariant: for every generated case (identity policies, a resource policy with e
 Principal names a caller, permissions boundaries, session policies, SCP and RCP levels; Allow
 and Deny; Action/NotAction, Resource/NotResource with wildcards and policy variables; condition
 operators with set operators, IfExists and Null; same-account and cross-account; IAM users and
-role sessions; context keys present, absent and multi-valued), both evaluators give the same
-answer: allowed, explicitly denied or implicitly denied.
+role sessions; SAML/OIDC providers on a role's trust policy and a service principal on a resource
+policy; KMS keys, whose key policy must allow; context keys present, absent and multi-valued),
+both evaluators give the same answer: allowed, explicitly denied or implicitly denied.
 
 iam-simulate is AGPL-3.0: it runs here, in the tests, through tools/node/iam-simulate.mjs
 (one node process per batch); the program never imports it. Where the two differ, AWS's
@@ -37,11 +38,21 @@ ALICE = f"arn:aws:iam::{HOME}:user/alice"
 BOB = f"arn:aws:iam::{HOME}:user/team/bob"
 OPS_ROLE = f"arn:aws:iam::{HOME}:role/ops"
 OPS_SESSION = f"arn:aws:sts::{HOME}:assumed-role/ops/carol"
+SAML = f"arn:aws:iam::{HOME}:saml-provider/corp"
+OIDC = f"arn:aws:iam::{HOME}:oidc-provider/accounts.google.com"
+LAMBDA = "lambda.amazonaws.com"
+KEY = f"arn:aws:kms:us-east-1:{HOME}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+OTHER_KEY = f"arn:aws:kms:us-east-1:{OTHER}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
-CALLERS = {
-    "alice": {"arn": ALICE, "session": None, "username": "alice"},
-    "bob": {"arn": BOB, "session": None, "username": "bob"},
-    "ops session": {"arn": OPS_ROLE, "session": OPS_SESSION, "username": None},
+CALLERS: dict[str, dict[str, Any]] = {
+    "alice": {"kind": "AWS", "arn": ALICE, "session": None, "username": "alice"},
+    "bob": {"kind": "AWS", "arn": BOB, "session": None, "username": "bob"},
+    "ops session": {"kind": "AWS", "arn": OPS_ROLE, "session": OPS_SESSION, "username": None},
+    # Federated callers (a role's trust policy decides AssumeRoleWithSAML / WithWebIdentity, with
+    # the provider's keys) and a service principal (a resource policy decides): no identity side.
+    "saml": {"kind": "Federated", "arn": SAML, "session": None, "username": None},
+    "oidc": {"kind": "Federated", "arn": OIDC, "session": None, "username": None},
+    "lambda": {"kind": "Service", "arn": LAMBDA, "session": None, "username": None},
 }
 
 # (action, resource, the resource's account or None when it is the caller's own)
@@ -57,10 +68,23 @@ TARGETS: list[tuple[str, str, str | None]] = [
     ("ec2:DescribeInstances", "*", HOME),
     ("sqs:SendMessage", f"arn:aws:sqs:us-east-1:{OTHER}:queue1", OTHER),
     ("sqs:SendMessage", f"arn:aws:sqs:us-east-1:{HOME}:queue1", HOME),
+    ("kms:Decrypt", KEY, HOME),  # a key policy must allow even within the account
+    ("kms:Decrypt", OTHER_KEY, OTHER),
 ]
+CALLER_TARGETS: dict[str, list[tuple[str, str, str | None]]] = {
+    "saml": [("sts:AssumeRoleWithSAML", f"arn:aws:iam::{HOME}:role/target", HOME)],
+    "oidc": [("sts:AssumeRoleWithWebIdentity", f"arn:aws:iam::{HOME}:role/target", HOME)],
+    "lambda": [
+        ("sqs:SendMessage", f"arn:aws:sqs:us-east-1:{OTHER}:queue1", OTHER),
+        ("s3:PutObject", "arn:aws:s3:::bucket-a/alice/notes", OTHER),
+        ("kms:Decrypt", KEY, HOME),
+    ],
+}
+"""The targets of the Federated and Service callers (the IAM callers take TARGETS)."""
 
 ACTIONS = ["*", "s3:*", "s3:Get*", "s3:GetObject", "S3:getobject", "s3:?etObject", "s3:List*", "s3:PutObject",
-           "sts:AssumeRole", "sts:*", "iam:Get*", "ec2:Describe*", "sqs:SendMessage", "sqs:*"]  # fmt: skip
+           "sts:AssumeRole", "sts:*", "iam:Get*", "ec2:Describe*", "sqs:SendMessage", "sqs:*",
+           "sts:AssumeRoleWithSAML", "sts:AssumeRoleWith*", "sts:AssumeRoleWithWebIdentity", "kms:Decrypt", "kms:*"]  # fmt: skip
 RESOURCES = [
     "*",
     "arn:aws:s3:::bucket-a",
@@ -75,6 +99,8 @@ RESOURCES = [
     f"arn:aws:iam::{HOME}:user/*",
     "arn:aws:sqs:*:*:queue1",
     f"arn:aws:sqs:us-east-1:{OTHER}:*",
+    KEY,
+    "arn:aws:kms:*:*:key/*",
 ]
 CONDITIONS: list[tuple[str, str, list[str]]] = [
     ("Bool", "aws:MultiFactorAuthPresent", ["true"]),
@@ -113,6 +139,12 @@ CONDITIONS: list[tuple[str, str, list[str]]] = [
     ("ForAnyValue:StringEquals", "aws:CalledVia", ["athena.amazonaws.com"]),
     ("ForAnyValue:StringLike", "aws:CalledVia", ["cloud*"]),
     ("ForAllValues:StringNotEquals", "aws:CalledVia", ["cloudformation.amazonaws.com"]),
+    ("StringEquals", "SAML:aud", ["https://signin.aws.amazon.com/saml"]),
+    ("StringEquals", "saml:AUD", ["https://signin.aws.amazon.com/saml"]),
+    ("StringEquals", "accounts.google.com:aud", ["app-1.apps.googleusercontent.com"]),
+    ("StringLike", "accounts.google.com:sub", ["1234*"]),
+    ("StringEquals", "aws:SourceAccount", [HOME]),
+    ("StringEqualsIfExists", "aws:SourceAccount", [OTHER]),
 ]
 CONTEXT_VALUES: dict[str, list[Any]] = {
     # None: the key is absent from the request
@@ -124,8 +156,22 @@ CONTEXT_VALUES: dict[str, list[Any]] = {
     "aws:CurrentTime": [None, "2025-06-01T00:00:00Z", "2027-01-01T00:00:00Z"],
     "aws:CalledVia": [None, ["athena.amazonaws.com"], ["athena.amazonaws.com", "cloudformation.amazonaws.com"]],
 }
+CALLER_CONTEXT: dict[str, dict[str, list[Any]]] = {
+    # the keys each federated provider or service adds to its requests
+    "saml": {"SAML:aud": [None, "https://signin.aws.amazon.com/saml", "https://example.com/saml"]},
+    "oidc": {
+        "accounts.google.com:aud": [None, "app-1.apps.googleusercontent.com", "app-2.apps.googleusercontent.com"],
+        "accounts.google.com:sub": [None, "123456", "999"],
+    },
+    "lambda": {"aws:SourceAccount": [None, HOME, OTHER]},
+}
 PRINCIPALS: list[Any] = [
     "*",
+    {"Federated": SAML},
+    {"Federated": OIDC},
+    {"Federated": [SAML, OIDC]},
+    {"Service": LAMBDA},
+    {"Service": ["events.amazonaws.com", LAMBDA], "AWS": ALICE},
     {"AWS": "*"},
     {"AWS": HOME},
     {"AWS": f"arn:aws:iam::{HOME}:root"},
@@ -174,11 +220,32 @@ def statements(draw: st.DrawFn, kind: str) -> dict[str, Any]:
     return statement
 
 
+GRANTS: list[dict[str, Any]] = [
+    # The resource-policy statements the Federated, Service and KMS requests need to be allowed at
+    # all (generated statements rarely line all of principal, action and resource up): a SAML and
+    # an OIDC trust statement with their providers' keys, a service statement with the
+    # confused-deputy key, a key policy naming the account and one naming a user.
+    {"Effect": "Allow", "Principal": {"Federated": SAML}, "Action": "sts:AssumeRoleWithSAML",
+     "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}},
+    {"Effect": "Allow", "Principal": {"Federated": OIDC}, "Action": "sts:AssumeRoleWithWebIdentity",
+     "Condition": {"StringEquals": {"accounts.google.com:aud": "app-1.apps.googleusercontent.com"},
+                   "StringLike": {"accounts.google.com:sub": "1234*"}}},
+    {"Effect": "Allow", "Principal": {"Federated": [SAML, OIDC]}, "Action": "sts:AssumeRoleWith*"},
+    {"Effect": "Allow", "Principal": {"Service": LAMBDA}, "Action": ["sqs:SendMessage", "s3:PutObject", "kms:Decrypt"],
+     "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": HOME}}},
+    {"Effect": "Allow", "Principal": {"Service": LAMBDA}, "Action": "*", "Resource": "*"},
+    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{HOME}:root"}, "Action": "kms:*", "Resource": "*"},
+    {"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "kms:Decrypt", "Resource": "*"},
+]  # fmt: skip
+
+
 def documents(kind: str, max_size: int = 3) -> st.SearchStrategy[dict[str, Any]]:
-    return st.builds(
-        lambda s: {"Version": "2012-10-17", "Statement": s},
-        st.lists(statements(kind), min_size=1, max_size=max_size),
-    )
+    statements_of = st.lists(statements(kind), min_size=1, max_size=max_size)
+    if kind == "resource":
+        statements_of = st.builds(
+            lambda g, s: g + s, st.lists(st.sampled_from(GRANTS), max_size=2, unique_by=json.dumps), statements_of
+        )
+    return st.builds(lambda s: {"Version": "2012-10-17", "Statement": s}, statements_of)
 
 
 RCP_FULL_ACCESS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
@@ -201,7 +268,7 @@ def org_levels(draw: st.DrawFn, kind: str) -> list[list[dict[str, Any]]]:
     return levels
 
 
-RCP_ACTIONS = ["s3:*", "s3:GetObject", "sts:*", "sts:AssumeRole", "sqs:*", "sqs:SendMessage"]
+RCP_ACTIONS = ["s3:*", "s3:GetObject", "sts:*", "sts:AssumeRole", "sqs:*", "sqs:SendMessage", "kms:*", "kms:Decrypt"]
 """RCPs deny only, and only for the services they support (never "*"; AWS Organizations, RCPs)."""
 
 
@@ -209,11 +276,11 @@ RCP_ACTIONS = ["s3:*", "s3:GetObject", "sts:*", "sts:AssumeRole", "sqs:*", "sqs:
 def requests(draw: st.DrawFn) -> dict[str, Any]:
     caller_name = draw(st.sampled_from(sorted(CALLERS)))
     caller = CALLERS[caller_name]
-    action, resource, account = draw(st.sampled_from(TARGETS))
-    context: dict[str, Any] = {"aws:PrincipalArn": caller["arn"], "aws:PrincipalAccount": HOME}
+    action, resource, account = draw(st.sampled_from(CALLER_TARGETS.get(caller_name, TARGETS)))
+    context: dict[str, Any] = {"aws:PrincipalArn": caller["arn"], "aws:PrincipalAccount": HOME} if caller["kind"] == "AWS" else {}
     if caller["username"]:
         context["aws:username"] = caller["username"]
-    for key_name, values in CONTEXT_VALUES.items():
+    for key_name, values in {**CONTEXT_VALUES, **CALLER_CONTEXT.get(caller_name, {})}.items():
         value = draw(st.sampled_from(values))
         if value is not None:
             context[key_name] = value
@@ -241,11 +308,17 @@ def policy_sets(draw: st.DrawFn) -> dict[str, Any]:
 
 def cases_of(policies: dict[str, Any], asked: list[dict[str, Any]]) -> list[Case]:
     """Each request under the same policies (a session policy only for the role session; no
-    AssumeRole without a trust policy, which no role lacks)."""
+    identity policy, boundary or SCP for a Federated or Service caller, which has none; no
+    AssumeRole* without a trust policy, which no role lacks)."""
     return [
-        {**policies, **r, "session": policies["session"] if r["caller"] == "ops session" else None}
+        {
+            **policies,
+            **r,
+            "session": policies["session"] if r["caller"] == "ops session" else None,
+            **({} if CALLERS[r["caller"]]["kind"] == "AWS" else {"identity": [], "boundary": None, "scps": []}),
+        }
         for r in asked
-        if policies["resource_policy"] or r["action"] != "sts:AssumeRole"  # a role always has a trust policy
+        if policies["resource_policy"] or not r["action"].startswith("sts:AssumeRole")  # a role always has a trust policy
     ]
 
 
@@ -264,7 +337,12 @@ def core_reason(case: Case) -> str:
 def _core(case: Case) -> Decision:
     caller = CALLERS[case["caller"]]
     request = Request(
-        Caller("AWS", str(caller["arn"]), session_arn=caller["session"], account=HOME),
+        Caller(
+            caller["kind"],
+            str(caller["arn"]),
+            session_arn=caller["session"],
+            account=None if caller["kind"] == "Service" else HOME,
+        ),
         case["action"],
         case["resource"],
         case["resourceAccount"],
@@ -312,11 +390,11 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _unresolved_not_resource(case: Case) -> bool:
-    """A statement whose NotResource holds ${aws:username}, for a role session (which has no
-    user name)."""
+    """A statement whose NotResource holds ${aws:username}, for a caller with no user name (a role
+    session, a SAML/OIDC provider, a service principal)."""
     documents = [*case["identity"], case["resource_policy"], case["boundary"], case["session"]]
     documents += [d for level in (*case["scps"], *case["rcps"]) for d in level]
-    return case["caller"] == "ops session" and any(
+    return CALLERS[case["caller"]]["username"] is None and any(
         "${aws:username}" in r for d in documents if d for s in d["Statement"] for r in _as_list(s.get("NotResource", []))
     )
 
@@ -350,6 +428,27 @@ NOT_PRINCIPAL_EXAMPLE: Case = {
                 "Action": "s3:*",
                 "Resource": "arn:aws:s3:::bucket-a/*",
             }
+        ],
+    },
+    "boundary": None,
+    "session": None,
+    "scps": [],
+    "rcps": [],
+}
+
+FEDERATED_NOT_PRINCIPAL_EXAMPLE: Case = {
+    "caller": "saml",
+    "principal": SAML,
+    "action": "sts:AssumeRoleWithSAML",
+    "resource": f"arn:aws:iam::{HOME}:role/target",
+    "resourceAccount": HOME,
+    "context": {"SAML:aud": "https://signin.aws.amazon.com/saml"},
+    "identity": [],
+    "resource_policy": {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Federated": SAML}, "Action": "sts:AssumeRoleWithSAML"},
+            {"Effect": "Deny", "NotPrincipal": {"AWS": [ALICE, f"arn:aws:iam::{HOME}:root"]}, "Action": "sts:*", "Resource": "*"},
         ],
     },
     "boundary": None,
@@ -413,8 +512,20 @@ KNOWN_DIFFERENCES: list[KnownDifference] = [
         # principals except the user named Bob"; AWS checks the account, then the user. iam-simulate
         # exempts every principal of a listed account.
         doc="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html",
-        applies=_account_listed_caller_not,
+        applies=lambda case: CALLERS[case["caller"]]["kind"] == "AWS" and _account_listed_caller_not(case),
         example=NOT_PRINCIPAL_EXAMPLE,
+        core="ExplicitlyDenied",
+        simulate="Allowed",
+    ),
+    KnownDifference(
+        name="a Deny with NotPrincipal listing a user and its account still denies a SAML/OIDC provider of that account",
+        # The same page and the same rule: NotPrincipal exempts only the principal it lists, and a
+        # provider (a Federated principal) is not the account's root nor the user listed; a trust
+        # policy denying NotPrincipal [alice, her account] denies AssumeRoleWithSAML. iam-simulate
+        # exempts the provider because its ARN is in the listed account.
+        doc="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html",
+        applies=lambda case: CALLERS[case["caller"]]["kind"] == "Federated" and _account_listed_caller_not(case),
+        example=FEDERATED_NOT_PRINCIPAL_EXAMPLE,
         core="ExplicitlyDenied",
         simulate="Allowed",
     ),
@@ -454,7 +565,7 @@ def test_each_known_difference_still_differs_as_recorded() -> None:
     assert all(k.applies(k.example) for k in KNOWN_DIFFERENCES)
 
 
-POLICY_SETS = 200
+POLICY_SETS = 300  # 4,000 cases, about 15 s
 REQUESTS = 15  # requests per policy set: POLICY_SETS x REQUESTS cases
 BATCH = 1000
 
