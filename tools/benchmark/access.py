@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from crossaccount.access.model import Question, build_model, can, who_can
 from crossaccount.access.principals import find
 from crossaccount.pipeline import Checked, check_organisation
-from tools.benchmark.organisation import add_arguments, organisation, write_project
+from tools.benchmark.organisation import add_arguments, project_of, write_project
 
 T = TypeVar("T")
 
@@ -76,10 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.benchmark.access", description=__doc__)
     add_arguments(parser)
     args = parser.parse_args(argv)
-    project = organisation(args.people, args.stacks, args.roles, args.teams)
-    result: dict[str, Any] = {
-        "size": {"people": args.people, "stacks": len(project), "roles": sum(len(v["roles"]) for v in project.values())}
-    }
+    project, size = project_of(args)
+    result: dict[str, Any] = {"size": size}
     with tempfile.TemporaryDirectory() as scratch:
         write_project(Path(scratch), project)
         result["access_model"] = measure(Path(scratch), args.repeat, "person-00000")

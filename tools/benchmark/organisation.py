@@ -148,14 +148,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=int, default=3)
 
 
+def project_of(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The organisation the arguments describe, and the result's `size` entry for it."""
+    project = organisation(args.people, args.stacks, args.roles, args.teams)
+    size = {"people": args.people, "stacks": len(project), "roles": sum(len(v["roles"]) for v in project.values())}
+    return project, size
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.benchmark.organisation", description=__doc__)
     add_arguments(parser)
     args = parser.parse_args(argv)
-    project = organisation(args.people, args.stacks, args.roles, args.teams)
-    result: dict[str, Any] = {
-        "size": {"people": args.people, "stacks": len(project), "roles": sum(len(v["roles"]) for v in project.values())}
-    }
+    project, size = project_of(args)
+    result: dict[str, Any] = {"size": size}
     with tempfile.TemporaryDirectory() as scratch:
         write_project(Path(scratch), project)
         result["organisation"] = measure(Path(scratch), args.repeat)
