@@ -30,7 +30,6 @@ from crossaccount.guardrails.managed import AWS_MANAGED_RE, aws_managed_policies
 from crossaccount.iam import OIDC_PROVIDER_ARN_RE, SAML_PROVIDER_ARN_RE
 from crossaccount.plan.model import RolePlan, StackPlan
 from crossaccount.resource_types import SECRET
-from crossaccount.settings.models import RoleSettings
 
 from .conditions import normalise_context, substitute
 from .evaluate import evaluate
@@ -151,8 +150,15 @@ class Role:
     boundary: Policy | None
     unknown: tuple[str, ...]
     """What the plan does not hold and the answers therefore leave out (a managed policy's document)."""
-    settings: RoleSettings
+    external_id: str | None
+    """The ExternalId its trust requires (`sts:ExternalId`, which the route sends), or None;
+    `[secret]` (`SECRET`) where the plan holds it as a secret and the value is not known."""
+    require_source_identity: bool
+    """Its trust pins `sts:SourceIdentity` to the person's user name (`requireSourceIdentity`)."""
+    mfa_max_age_seconds: int | None
+    """The largest MFA age its trust accepts (`NumericLessThan aws:MultiFactorAuthAge`), or None."""
     secret: bool
+    """The plan holds its trust policy as a secret (`secure:` externalId)."""
     trusted: frozenset[str] | None
     """The lower-case ARNs its trust names exactly; None: it names an account, a path or a tag."""
     federated: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
@@ -340,6 +346,7 @@ def _role(stack: str, plan: StackPlan, role: RolePlan, created: Mapping[str, Any
         else:
             unknown.append(f"permissions boundary {found}: answers are as if it allowed everything")
     trust = _document(role.trust_document)
+    settings = plan.settings.roles[role.name]
     federated: dict[str, dict[str, tuple[str, ...]]] = {}
     for f in role.federated:
         if f.kind == "saml":
@@ -356,7 +363,9 @@ def _role(stack: str, plan: StackPlan, role: RolePlan, created: Mapping[str, Any
         permissions=tuple(permissions),
         boundary=boundary,
         unknown=tuple(unknown),
-        settings=plan.settings.roles[role.name],
+        external_id=settings.external_id,
+        require_source_identity=settings.require_source_identity,
+        mfa_max_age_seconds=settings.mfa_max_age_seconds,
         secret=role.secret,
         trusted=_trusted(trust),
         federated=federated,
@@ -651,9 +660,9 @@ class Asker:
 
     def _route(self, principal: Principal, role: Role) -> dict[str, tuple[str, ...]]:
         route: dict[str, tuple[str, ...]] = {}
-        if role.settings.external_id is not None:
-            route["sts:ExternalId"] = (role.settings.external_id,)
-        if role.settings.require_source_identity and principal.kind == "user":
+        if role.external_id is not None:
+            route["sts:ExternalId"] = (role.external_id,)
+        if role.require_source_identity and principal.kind == "user":
             route["sts:SourceIdentity"] = (principal.name,)
         route.update(role.federated.get(principal.arn.lower(), {}))
         return route
@@ -962,13 +971,12 @@ class Asker:
         if allowed and without is False:
             found.append("MFA")
         for role in chain:
-            s = role.settings
-            if s.mfa_max_age_seconds is not None:
-                found.append(f"MFA no older than {s.mfa_max_age_seconds} s ({role.name})")
-            if s.external_id is not None:
-                value = SECRET if role.secret else s.external_id
+            if role.mfa_max_age_seconds is not None:
+                found.append(f"MFA no older than {role.mfa_max_age_seconds} s ({role.name})")
+            if role.external_id is not None:
+                value = SECRET if role.secret else role.external_id
                 found.append(f"sts:ExternalId {value} ({role.name})")
-            if s.require_source_identity and principal.kind == "user":
+            if role.require_source_identity and principal.kind == "user":
                 found.append(f"source identity {principal.name} ({role.name})")
             for k, v in sorted(role.federated.get(principal.arn.lower(), {}).items()):
                 found.append(f"token {k} = {', '.join(v)} ({role.name})")
