@@ -73,7 +73,6 @@ from .model import (
     UserEntry,
     _file,
     _managed,
-    _resources_for,
     _trusted,
     add_outside,
     add_provider,
@@ -162,7 +161,7 @@ class _View:
                 if not isinstance(r.get(field), str) or not r[field]:
                     raise self.error(f"resources[{i}].{field}: got {show(r.get(field))}; expected a non-empty string")
             if not isinstance(r.get("inputs", {}), Mapping):
-                raise self.error(f"{self._at(i, r)}.inputs: got {show(r['inputs'])} ({_type(r['inputs'])}); expected an object")
+                raise self.error(f"{self.at(i, r)}.inputs: got {show(r['inputs'])} ({_type(r['inputs'])}); expected an object")
             self.by_type.setdefault(r["type"], []).append((i, r))
         self.sides = self._sides()
         self._attachments: dict[str, list[tuple[int, Mapping[str, Any]]]] | None = None
@@ -170,8 +169,8 @@ class _View:
     def error(self, text: str) -> PlanJsonError:
         return PlanJsonError(f"{self.where}: {text}, {EXPECTED}")
 
-    def _at(self, index: int, resource: Mapping[str, Any]) -> str:
-        return f"resources[{index}] ({resource['type']} {show(resource['name'])})"
+    def at(self, index: int, resource: Mapping[str, Any]) -> str:
+        return f"resources[{index}] ({show(resource['type'])} {show(resource['name'])})"
 
     def of(self, type_: str) -> list[tuple[int, Mapping[str, Any]]]:
         return self.by_type.get(type_, [])
@@ -187,7 +186,7 @@ class _View:
             return default
         if not isinstance(value, str) or not value:
             raise self.error(
-                f"{self._at(index, resource)}.inputs.{name}: got {show(value)} ({_type(value)}); expected a non-empty string"
+                f"{self.at(index, resource)}.inputs.{name}: got {show(value)} ({_type(value)}); expected a non-empty string"
             )
         return value
 
@@ -195,7 +194,7 @@ class _View:
         value = self.inputs(resource).get(name)
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise self.error(
-                f"{self._at(index, resource)}.inputs.{name}: got {show(value)} ({_type(value)}); expected a list of names"
+                f"{self.at(index, resource)}.inputs.{name}: got {show(value)} ({_type(value)}); expected a list of names"
             )
         return value
 
@@ -205,14 +204,14 @@ class _View:
             return {}
         if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
             raise self.error(
-                f"{self._at(index, resource)}.inputs.tags: got {show(value)} ({_type(value)}); expected an object of tag values (strings)"
+                f"{self.at(index, resource)}.inputs.tags: got {show(value)} ({_type(value)}); expected an object of tag values (strings)"
             )
         return dict(value)
 
     def document(self, index: int, resource: Mapping[str, Any], name: str) -> Mapping[str, Any]:
         """The input `name`: a policy document as JSON text, parsed (duplicate keys refused)."""
         text = self.text(index, resource, name)
-        at = f"{self._at(index, resource)}.inputs.{name}"
+        at = f"{self.at(index, resource)}.inputs.{name}"
         try:
             document = json.loads(text, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
@@ -240,7 +239,7 @@ class _View:
                     continue
                 if not isinstance(side, str) or not isinstance(provider, str) or provider not in by_name:
                     raise self.error(
-                        f"{self._at(i, r)}: account {show(side)}, provider {show(provider)}; expected a side "
+                        f"{self.at(i, r)}: account {show(side)}, provider {show(provider)}; expected a side "
                         "(source or target) and the name of a provider of the plan"
                     )
                 pi, p = by_name[provider]
@@ -252,19 +251,19 @@ class _View:
                     or not re.fullmatch(r"\d{12}", ids[0])
                 ):
                     raise self.error(
-                        f"{self._at(pi, p)}.inputs.allowedAccountIds: got {show(ids)}; expected one 12-digit account id"
+                        f"{self.at(pi, p)}.inputs.allowedAccountIds: got {show(ids)}; expected one 12-digit account id"
                     )
                 region = self.text(pi, p, "region", "us-east-1")
                 found = (ids[0], partition_of(region))
                 if sides.setdefault(side, found) != found:
-                    raise self.error(f"{self._at(i, r)}: side {side} is account {found[0]} here and {sides[side][0]} elsewhere")
+                    raise self.error(f"{self.at(i, r)}: side {side} is account {found[0]} here and {sides[side][0]} elsewhere")
         return sides
 
     def side(self, index: int, resource: Mapping[str, Any]) -> tuple[str, str]:
         side = resource.get("account")
         if side not in self.sides:
             raise self.error(
-                f"{self._at(index, resource)}.account: got {show(side)}; expected source or target (an account of a provider)"
+                f"{self.at(index, resource)}.account: got {show(side)}; expected source or target (an account of a provider)"
             )
         return self.sides[str(side)]
 
@@ -450,20 +449,28 @@ def _secret_role(
     managed: ManagedLookup,
     principals: Mapping[str, Any],
 ) -> Role:
-    """A role whose trust the plan holds as `[secret]`: its trust taken to allow the users whose
-    identity policies in the plans allow sts:AssumeRole on it (`SECRET_TRUST`)."""
+    """A role whose trust the plan holds as `[secret]` (`SECRET_TRUST`): its trust taken to be,
+    for each user, each Allow statement of their identity policies in the plans that names the
+    role's ARN exactly for sts:AssumeRole, with that statement's conditions (the program writes
+    both sides of the trust from the same settings: MFA, source identity). A statement that
+    reaches the role only by a wildcard (`AdministratorAccess`) is not taken as trust."""
     role = view.role(index, resource, {"Version": "2012-10-17", "Statement": []}, created, managed)
-    users: list[str] = []
-    source_identity = False
+    found: dict[tuple[str, str], dict[str, Any]] = {}
     for p in principals.values():
         if p.kind != "user":
             continue
         for policy in p.identity:
-            if any(glob_match(r, role.arn) for r in _resources_for(policy, "sts:AssumeRole")):
-                users.append(p.arn)
-                source_identity = source_identity or _pins_source_identity(policy, role.arn)
-    statements = [{"Effect": "Allow", "Principal": {"AWS": sorted(set(users))}, "Action": "sts:AssumeRole"}] if users else []
-    trust = {"Version": "2012-10-17", "Statement": statements}
+            for s in _statements(policy.document):
+                if role.arn not in _values(s.get("Resource")):
+                    continue
+                if not any(glob_match(a, "sts:AssumeRole", ignore_case=True) for a in _values(s.get("Action"))):
+                    continue
+                statement = {"Effect": "Allow", "Principal": {"AWS": p.arn}, "Action": "sts:AssumeRole"}
+                if isinstance(s.get("Condition"), Mapping):
+                    statement["Condition"] = s["Condition"]
+                found.setdefault((p.arn, json.dumps(statement, sort_keys=True)), statement)
+    trust = {"Version": "2012-10-17", "Statement": [found[k] for k in sorted(found)]}
+    source_identity = _route_fields(trust)[1]
     return Role(
         name=role.name,
         arn=role.arn,
@@ -481,15 +488,6 @@ def _secret_role(
         federated={},
         tags=role.tags,
     )
-
-
-def _pins_source_identity(policy: Policy, role_arn: str) -> bool:
-    """Whether an Allow statement of the policy that names the role asks for `sts:SourceIdentity`."""
-    for s in _statements(policy.document):
-        resources = _values(s.get("Resource"))
-        if any(glob_match(r, role_arn) for r in resources) and _condition(s, "StringEquals", "sts:SourceIdentity"):
-            return True
-    return False
 
 
 # --- people ------------------------------------------------------------------------------------
@@ -537,7 +535,7 @@ class _People:
             for group in view.texts(i, m, "groups"):
                 if group not in groups:
                     raise view.error(
-                        f"resources[{i}].inputs.groups: {show(group)} is not a group of the plan; expected a Group resource of it"
+                        f"{view.at(i, m)}.inputs.groups: {show(group)} is not a group of the plan; expected a Group resource of it"
                     )
                 groups[group][2].append(user)
                 member_of.setdefault(user, []).append(group)
@@ -549,7 +547,7 @@ class _People:
         name = view.text(index, resource, "group")
         if name not in groups:
             raise view.error(
-                f"resources[{index}].inputs.group: {show(name)} is not a group of the plan; expected a Group resource of it"
+                f"{view.at(index, resource)}.inputs.group: {show(name)} is not a group of the plan; expected a Group resource of it"
             )
         return groups[name]
 
