@@ -327,7 +327,11 @@ def test_a_secret_trust_is_taken_from_the_users_side_and_the_difference_is_exact
     question = Question("s3:ListAllMyBuckets", "*")
     (x,) = [p for p in can(a, alice, question).paths if p.through == (OPS,)]
     (y,) = [p for p in can(b, alice, question).paths if p.through == (OPS,)]
-    assumed = ("Pulumi.utils.yaml cross-account-roles:users.alice (policy alice-assume-roles-utils)", 0, "AssumeCrossAccountRoles1")
+    assumed = (
+        "Pulumi.utils.yaml cross-account-roles:users.alice (policy alice-assume-roles-utils)",
+        0,
+        "AssumeCrossAccountRoles1",
+    )
     file = ("policies/role_permissions_policy.json", 0, "ListAllBuckets")
     managed = ("arn:aws:iam::aws:policy/ReadOnlyAccess", 1, "ReadOnlyActionsGroup2")
     assert [(r.source, r.index, r.sid) for r in x.because] == [assumed, (OPS_TRUST, 0, "TrustAlice"), file, managed]
