@@ -601,7 +601,7 @@ class _People:
         """The user's ARN: the plan's outputs say it (`users.<name>.arn`); else its path and name."""
         entry = declared.get(name) if isinstance(declared, Mapping) else None
         arn = entry.get("arn") if isinstance(entry, Mapping) else None
-        if isinstance(arn, str) and arn.rsplit("/", 1)[-1] == name:
+        if isinstance(arn, str) and arn.startswith(f"arn:{source[1]}:iam::{source[0]}:user/") and arn.rsplit("/", 1)[-1] == name:
             return arn
         path = view.text(*resource, "path", "/") if resource is not None else "/"
         return iam_arn(source[1], source[0], "user", path, name)
