@@ -193,6 +193,17 @@ def test_the_fixture_organisations_model_from_its_plan_json_is_the_pipelines(
     assert agree(a, b) >= 4
 
 
+def test_each_stack_alone_gives_the_same_model_as_its_plan_alone(
+    fixture_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The review of one stack: a roles-only stack's users are only named by its trust policies."""
+    plans, documents = planned(fixture_project, capsys)
+    for stack in plans:
+        a, b = build_model({stack: plans[stack]}), model_from_plans({stack: documents[stack]})
+        assert f"user:arn:aws:iam::{SOURCE}:user/random_user" in b.principals
+        assert agree(a, b) >= 1, stack
+
+
 @pytest.fixture
 def own(program_of_its_own: Path, tmp_path: Path) -> Path:
     shutil.copytree(program_of_its_own, tmp_path, dirs_exist_ok=True)
@@ -223,7 +234,14 @@ def test_groups_chaining_a_created_boundary_and_a_role_outside_the_plan_give_the
     beside one outside the project."""
     stacks = people()
     stacks["roles"]["deleter"]["trustedRoles"] = [f"arn:aws:iam::{SOURCE}:role/hopper", f"arn:aws:iam::{SOURCE}:role/ci-deployer"]
-    stacks["groups"]["ops"] = {"members": ["alice", "bob"], "managedPolicyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}
+    stacks["groups"]["ops"] = {
+        "members": ["alice", "bob"],
+        "path": "/teams/",
+        "managedPolicyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+    }
+    stacks["users"]["alice"] = {"path": "/staff/", "tags": {"team": "data"}}
+    stacks["roles"]["prod-read"] |= {"path": "/readers/", "tags": {"tier": "gold"}}
+    stacks["tags"] = {"owner": "platform"}
     hub = {
         "target": {"accountId": SOURCE, "region": "eu-north-1"},
         "roles": {"hopper": {"trustedUsers": ["bob"], "policyFiles": ["assume_next.json"]}},
@@ -232,7 +250,12 @@ def test_groups_chaining_a_created_boundary_and_a_role_outside_the_plan_give_the
     a, b = both(own, capsys)
     outside = b.principals[f"role:arn:aws:iam::{SOURCE}:role/ci-deployer"]
     assert outside.identity[0].document["Statement"][0]["Resource"] == [f"arn:aws:iam::{TARGET}:role/deleter"]
-    assert b.principals[f"group:arn:aws:iam::{SOURCE}:group/ops"].identity[0].source == "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    assert (
+        b.principals[f"group:arn:aws:iam::{SOURCE}:group/teams/ops"].identity[0].source
+        == "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    )
+    assert b.roles[f"arn:aws:iam::{TARGET}:role/readers/prod-read"].tags == {"owner": "platform", "tier": "gold"}
+    assert b.principals[f"user:arn:aws:iam::{SOURCE}:user/staff/alice"].context["aws:PrincipalTag/team"] == ("data",)
     assert agree(a, b) >= 10
 
 

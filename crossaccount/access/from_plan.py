@@ -165,6 +165,7 @@ class _View:
             self.by_type.setdefault(r["type"], []).append((i, r))
         self.sides = self._sides()
         self._attachments: dict[str, list[tuple[int, Mapping[str, Any]]]] | None = None
+        self._documents: dict[tuple[int, str], Mapping[str, Any]] = {}
 
     def error(self, text: str) -> PlanJsonError:
         return PlanJsonError(f"{self.where}: {text}, {EXPECTED}")
@@ -209,7 +210,13 @@ class _View:
         return dict(value)
 
     def document(self, index: int, resource: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-        """The input `name`: a policy document as JSON text, parsed (duplicate keys refused)."""
+        """The input `name`: a policy document as JSON text, parsed (duplicate keys refused), once."""
+        cached = self._documents.get((index, name))
+        if cached is None:
+            cached = self._documents[(index, name)] = self._parse(index, resource, name)
+        return cached
+
+    def _parse(self, index: int, resource: Mapping[str, Any], name: str) -> Mapping[str, Any]:
         text = self.text(index, resource, name)
         at = f"{self.at(index, resource)}.inputs.{name}"
         try:
@@ -490,6 +497,25 @@ def _secret_role(
     )
 
 
+USER_ARN = re.compile(r"^arn:[a-z-]+:iam::\d{12}:user/(?:[^/]+/)*([^/]+)\Z")
+
+
+def _trusted_users(view: _View) -> dict[str, str]:
+    """User name -> the exact ARN a trust policy of the plan names it by (a roles-only stack's
+    users are only there: their own stack creates them)."""
+    found: dict[str, str] = {}
+    for i, r in view.of(ROLE):
+        if view.text(i, r, "assumeRolePolicy") == SECRET:
+            continue
+        for s in _statements(view.document(i, r, "assumeRolePolicy")):
+            principal = s.get("Principal")
+            for arn in _values(principal.get("AWS")) if isinstance(principal, Mapping) else []:
+                matched = USER_ARN.match(arn)
+                if matched is not None:
+                    found.setdefault(matched.group(1), arn)
+    return found
+
+
 # --- people ------------------------------------------------------------------------------------
 
 
@@ -565,12 +591,9 @@ class _People:
             attached.setdefault(view.text(i, a, "user"), []).append((i, a))
         outputs = view.plan.get("outputs")
         declared = outputs.get("users") if isinstance(outputs, Mapping) else None
-        for name in dict.fromkeys([*resources, *attached, *member_of]):
-            if source is None:
-                raise view.error(
-                    f"the user {show(name)}: no resource of the plan is in the source account; expected its provider"
-                )
-            arn = self._arn(view, name, resources.get(name), declared, source)
+        trusted = _trusted_users(view)
+        for name in dict.fromkeys([*resources, *attached, *member_of, *trusted]):
+            arn = self._arn(view, name, resources.get(name), declared, source, trusted.get(name))
             where = f"{_file(view.stack)} {key(('users', name))}"
             mine = self.policies.setdefault(arn.lower(), [])
             tags = view.tags(*resources[name]) if name in resources else {}
@@ -596,13 +619,25 @@ class _People:
                 self.first[arn.lower()] = (name, arn, where, tags, (view.stack,) if create else ())
 
     def _arn(
-        self, view: _View, name: str, resource: tuple[int, Mapping[str, Any]] | None, declared: Any, source: tuple[str, str]
+        self,
+        view: _View,
+        name: str,
+        resource: tuple[int, Mapping[str, Any]] | None,
+        declared: Any,
+        source: tuple[str, str] | None,
+        trusted: str | None,
     ) -> str:
-        """The user's ARN: the plan's outputs say it (`users.<name>.arn`); else its path and name."""
+        """The user's ARN: the plan's outputs say it (`users.<name>.arn`), or a trust names it;
+        else its path and name in the source account."""
         entry = declared.get(name) if isinstance(declared, Mapping) else None
         arn = entry.get("arn") if isinstance(entry, Mapping) else None
-        if isinstance(arn, str) and arn.startswith(f"arn:{source[1]}:iam::{source[0]}:user/") and arn.rsplit("/", 1)[-1] == name:
+        mine = source is not None and isinstance(arn, str) and arn.startswith(f"arn:{source[1]}:iam::{source[0]}:user/")
+        if mine and isinstance(arn, str) and arn.rsplit("/", 1)[-1] == name:
             return arn
+        if trusted is not None:
+            return trusted
+        if source is None:
+            raise view.error(f"the user {show(name)}: no resource of the plan is in the source account; expected its provider")
         path = view.text(*resource, "path", "/") if resource is not None else "/"
         return iam_arn(source[1], source[0], "user", path, name)
 
