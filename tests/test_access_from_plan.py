@@ -463,6 +463,18 @@ def test_a_trust_policy_that_is_not_a_document_is_refused(good: dict[str, Any], 
     )
 
 
+def test_an_attachment_to_a_role_the_plan_does_not_hold_is_refused(good: dict[str, Any]) -> None:
+    """Never a permission silently left out: each attachment belongs to a role of the plan."""
+    plan = copy.deepcopy(good)
+    i, attachment = resource(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "access-attach-machine-aws-SecurityAudit")
+    attachment["inputs"]["role"] = "Machine"
+    assert refused(plan) == (
+        f'the plan JSON of stack "utils": resources[{i}] ("aws:iam/rolePolicyAttachment:RolePolicyAttachment" '
+        '"access-attach-machine-aws-SecurityAudit").inputs.role: "Machine" is not a role of the plan; '
+        "expected a Role resource of it" + TAIL
+    )
+
+
 def test_a_provider_without_one_account_is_refused(good: dict[str, Any]) -> None:
     plan = copy.deepcopy(good)
     i, provider = resource(plan, "pulumi:providers:aws", "access-target")

@@ -263,7 +263,9 @@ class _View:
                 region = self.text(pi, p, "region", "us-east-1")
                 found = (ids[0], partition_of(region))
                 if sides.setdefault(side, found) != found:
-                    raise self.error(f"{self.at(i, r)}: side {side} is account {found[0]} here and {sides[side][0]} elsewhere")
+                    raise self.error(
+                        f"{self.at(i, r)}: side {show(side)} is account {found[0]} here and {sides[side][0]} elsewhere"
+                    )
         return sides
 
     def side(self, index: int, resource: Mapping[str, Any]) -> tuple[str, str]:
@@ -299,8 +301,14 @@ class _View:
         """Role name -> its RolePolicyAttachments, in plan order (read once)."""
         if self._attachments is None:
             self._attachments = {}
+            roles = {self.name(i, r) for i, r in self.of(ROLE)}
             for i, a in self.of(ROLE_POLICY_ATTACHMENT):
-                self._attachments.setdefault(self.text(i, a, "role"), []).append((i, a))
+                role = self.text(i, a, "role")
+                if role not in roles:
+                    raise self.error(
+                        f"{self.at(i, a)}.inputs.role: {show(role)} is not a role of the plan; expected a Role resource of it"
+                    )
+                self._attachments.setdefault(role, []).append((i, a))
         return self._attachments
 
     def role(
@@ -402,7 +410,12 @@ def _route_fields(trust: Mapping[str, Any]) -> tuple[str | None, bool, int | Non
         or _condition(s, "StringEquals", "sts:SourceIdentity")
         for s in _statements(trust)
     )
-    ages = [int(v) for s in _statements(trust) for v in _condition(s, "NumericLessThan", "aws:MultiFactorAuthAge") if v.isdigit()]
+    ages = [
+        int(v)
+        for s in _statements(trust)
+        for v in _condition(s, "NumericLessThan", "aws:MultiFactorAuthAge")
+        if re.fullmatch(r"\d{1,9}", v, re.ASCII)
+    ]
     return (external[0] if external else None, source_identity, max(ages) if ages else None)
 
 
