@@ -504,3 +504,72 @@ def test_a_membership_in_a_group_the_plan_does_not_hold_is_refused(own: Path, ca
         f'the plan JSON of stack "people": resources[{i}] ("aws:iam/userGroupMembership:UserGroupMembership" '
         f'"{membership["name"]}").inputs.groups: got "breakglass" (a string); expected a list of names' + TAIL
     )
+
+
+# --- what the program never writes, read all the same -----------------------------------------
+
+DELETE_ALL = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "*"}]}
+)
+
+
+def added(plan: dict[str, Any], type_: str, resource_name: str, side: str, **inputs: Any) -> None:
+    urn = f"urn:pulumi:utils::cross-account-roles::{type_}::{resource_name}"
+    plan["resources"].append(
+        {"urn": urn, "type": type_, "name": resource_name, "provider": f"access-{side}", "account": side, "inputs": inputs}
+    )
+
+
+def test_inline_policies_and_exclusive_attachments_and_memberships_in_a_plan_are_access(good: dict[str, Any]) -> None:
+    """A hand-made or older plan may hold what the program never writes (the guardrails refuse the
+    exclusive resources): each is access, so each is read, never left out."""
+    plan = copy.deepcopy(good)
+    added(plan, "aws:iam/rolePolicy:RolePolicy", "machine-inline", "target", role="machine", name="delete-all", policy=DELETE_ALL)
+    added(plan, "aws:iam/userPolicy:UserPolicy", "alice-inline", "source", user="alice", name="delete-all", policy=DELETE_ALL)
+    added(plan, "aws:iam/group:Group", "devs", "source", name="devs", path="/")
+    added(plan, "aws:iam/groupMembership:GroupMembership", "devs-members", "source", group="devs", users=["alice", "dave"])
+    added(
+        plan,
+        "aws:iam/policyAttachment:PolicyAttachment",
+        "everyone-audit",
+        "source",
+        policyArn="arn:aws:iam::aws:policy/SecurityAudit",
+        groups=["devs"],
+        users=["carol"],
+    )
+    model = model_from_plans({"utils": plan})
+    machine = model.roles[f"arn:aws:iam::{TARGET}:role/machine"]
+    assert [p.source for p in machine.permissions] == [
+        "arn:aws:iam::aws:policy/SecurityAudit",
+        "Pulumi.utils.yaml cross-account-roles:roles.machine (inline policy delete-all)",
+    ]
+    alice = model.principals[f"user:arn:aws:iam::{SOURCE}:user/alice"]
+    assert [p.source for p in alice.identity] == [
+        "Pulumi.utils.yaml cross-account-roles:users.alice (policy alice-assume-roles-utils)",
+        "Pulumi.utils.yaml cross-account-roles:selfService (policy self-service-credentials-utils)",
+        "Pulumi.utils.yaml cross-account-roles:users.alice (inline policy delete-all)",
+        "arn:aws:iam::aws:policy/SecurityAudit",  # through group devs
+    ]
+    assert alice.groups == ("devs",)
+    devs = model.principals[f"group:arn:aws:iam::{SOURCE}:group/devs"]
+    assert devs.members == ("alice", "dave")
+    dave = model.principals[f"user:arn:aws:iam::{SOURCE}:user/dave"]
+    assert [p.source for p in dave.identity] == ["arn:aws:iam::aws:policy/SecurityAudit"]
+    carol = model.principals[f"user:arn:aws:iam::{SOURCE}:user/carol"]
+    assert carol.identity[-1].source == "arn:aws:iam::aws:policy/SecurityAudit"
+    question = Question("s3:DeleteBucket", "arn:aws:s3:::prod-logs")
+    assert [(p.principal.name, p.through) for p in who_can(model, question)] == [
+        ("alice", ()),
+        ("alice", (f"arn:aws:iam::{TARGET}:role/machine",)),
+    ]
+
+
+def test_an_iam_resource_type_the_model_does_not_read_is_refused(good: dict[str, Any]) -> None:
+    plan = copy.deepcopy(good)
+    added(plan, "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "x", "target", roleName="machine")
+    assert refused(plan) == (
+        f'the plan JSON of stack "utils": resources[{len(good["resources"])}] '
+        '("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive" "x"): an IAM resource type the access '
+        "model does not read; expected only users, roles, groups, policies, their attachments, inline policies and "
+        "memberships, login profiles and the password policy" + TAIL
+    )

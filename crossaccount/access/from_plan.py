@@ -15,9 +15,13 @@ What a plan JSON holds, and so what is read:
   to an AWS managed policy, by its document (`managed`); the route fields (`Role.external_id`,
   `require_source_identity`, `mfa_max_age_seconds`) and the federated providers from the trust's
   statements;
-- people: each `User`, and each user an attachment or a membership names (a user another stack
-  creates); their `UserPolicyAttachment`s (assume-role policies, the self-service policy), their
-  groups (`UserGroupMembership`) and the groups' policies (`GroupPolicyAttachment`, `GroupPolicy`);
+- people: each `User`, and each user an attachment, a membership or a trust names (a user another
+  stack creates); their `UserPolicyAttachment`s (assume-role policies, the self-service policy),
+  their groups (`UserGroupMembership`) and the groups' policies (`GroupPolicyAttachment`,
+  `GroupPolicy`);
+- what the program never writes but a plan may hold, read as access all the same: inline
+  `RolePolicy` and `UserPolicy`, the exclusive `PolicyAttachment` and `GroupMembership`; any other
+  IAM resource type but login profiles and the password policy is refused;
 - groups as principals; the roles outside the plan a trust names; the permission sets a trust
   names by `ArnLike aws:PrincipalArn` (`crossaccount.iam.PERMISSION_SET_ROLE_PATTERN_RE`), each
   taken to carry the inline policy the plan asks for; the SAML and OIDC providers.
@@ -52,16 +56,22 @@ from crossaccount.plan.documents import permission_set_document
 from crossaccount.plan.model import PermissionPolicyPlan
 from crossaccount.plan.names import self_service_policy_name
 from crossaccount.resource_types import (
+    ACCOUNT_PASSWORD_POLICY,
     GROUP,
+    GROUP_MEMBERSHIP,
     GROUP_POLICY,
     GROUP_POLICY_ATTACHMENT,
     POLICY,
+    POLICY_ATTACHMENT,
     PROVIDER,
     ROLE,
+    ROLE_POLICY,
     ROLE_POLICY_ATTACHMENT,
     SECRET,
     USER,
     USER_GROUP_MEMBERSHIP,
+    USER_LOGIN_PROFILE,
+    USER_POLICY,
     USER_POLICY_ATTACHMENT,
 )
 
@@ -92,6 +102,27 @@ EXPECTED = "as in the output of make plan FORMAT=json"
 FROM_FILE = re.compile(r", from (policies/.+)\Z", re.DOTALL)
 """A role's policy's description names its file: `Permissions of role r, from policies/x.json`
 (components/cross_account_access.py)."""
+READ = frozenset(
+    {
+        USER,
+        ROLE,
+        GROUP,
+        POLICY,
+        ROLE_POLICY_ATTACHMENT,
+        USER_POLICY_ATTACHMENT,
+        GROUP_POLICY_ATTACHMENT,
+        USER_GROUP_MEMBERSHIP,
+        GROUP_POLICY,
+        # Never the program's (the guardrails refuse or it never writes them), but access if a plan holds them:
+        GROUP_MEMBERSHIP,
+        POLICY_ATTACHMENT,
+        ROLE_POLICY,
+        USER_POLICY,
+    }
+)
+"""The IAM resource types the model reads."""
+NO_ACCESS = frozenset({USER_LOGIN_PROFILE, ACCOUNT_PASSWORD_POLICY})
+"""IAM resource types that grant no access (console sign-in, the account's password rules)."""
 SECRET_TRUST = (
     "its trust policy is a secret in the plan (a secure: externalId): taken to allow the users whose identity "
     "policies in the plans name the role, with the ExternalId unknown; any other principal it trusts is not known"
@@ -162,10 +193,49 @@ class _View:
                     raise self.error(f"resources[{i}].{field}: got {show(r.get(field))}; expected a non-empty string")
             if not isinstance(r.get("inputs", {}), Mapping):
                 raise self.error(f"{self.at(i, r)}.inputs: got {show(r['inputs'])} ({_type(r['inputs'])}); expected an object")
+            if r["type"].startswith("aws:iam/") and r["type"] not in READ | NO_ACCESS:
+                raise self.error(
+                    f"{self.at(i, r)}: an IAM resource type the access model does not read; expected only users, roles, "
+                    "groups, policies, their attachments, inline policies and memberships, login profiles and the password policy"
+                )
             self.by_type.setdefault(r["type"], []).append((i, r))
+        self._expand()
         self.sides = self._sides()
         self._attachments: dict[str, list[tuple[int, Mapping[str, Any]]]] | None = None
         self._documents: dict[tuple[int, str], Mapping[str, Any]] = {}
+
+    def _expand(self) -> None:
+        """An exclusive `PolicyAttachment` as one attachment per role, user and group it names, and
+        an exclusive `GroupMembership` as one membership per user (read as the program's own are)."""
+        for i, r in self.of(POLICY_ATTACHMENT):
+            arn = self.text(i, r, "policyArn")
+            for listed, type_, field in (
+                ("roles", ROLE_POLICY_ATTACHMENT, "role"),
+                ("users", USER_POLICY_ATTACHMENT, "user"),
+                ("groups", GROUP_POLICY_ATTACHMENT, "group"),
+            ):
+                names = self.texts(i, r, listed) if self.inputs(r).get(listed) is not None else []
+                for name in names:
+                    one = {"type": r["type"], "name": r["name"], "inputs": {field: name, "policyArn": arn}}
+                    self.by_type.setdefault(type_, []).append((i, one))
+        for i, r in self.of(GROUP_MEMBERSHIP):
+            group = self.text(i, r, "group")
+            for user in self.texts(i, r, "users"):
+                one = {"type": r["type"], "name": r["name"], "inputs": {"user": user, "groups": [group]}}
+                self.by_type.setdefault(USER_GROUP_MEMBERSHIP, []).append((i, one))
+
+    def inline(self, type_: str, field: str, names: set[str] | None = None) -> dict[str, list[tuple[str, Mapping[str, Any]]]]:
+        """Entity name -> its inline policies of `type_` (`RolePolicy`, `UserPolicy`): (name,
+        document); `names`: the entities of the plan it may belong to (None: any)."""
+        found: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+        for i, r in self.of(type_):
+            owner = self.text(i, r, field)
+            if names is not None and owner not in names:
+                raise self.error(
+                    f"{self.at(i, r)}.inputs.{field}: {show(owner)} is not a {field} of the plan; expected one of its resources"
+                )
+            found.setdefault(owner, []).append((self.name(i, r), self.document(i, r, "policy")))
+        return found
 
     def error(self, text: str) -> PlanJsonError:
         return PlanJsonError(f"{self.where}: {text}, {EXPECTED}")
@@ -331,6 +401,9 @@ class _View:
             found = _managed(self.text(i, attachment, "policyArn"), managed, created, "identity")
             permissions.append(found) if isinstance(found, Policy) else unknown.append(found)
         permissions, unknown = list(by_source(permissions)), sorted(unknown)
+        roles = {self.name(i, r) for i, r in self.of(ROLE)}
+        for policy, document in sorted(self.inline(ROLE_POLICY, "role", roles).get(name, []), key=lambda p: p[0]):
+            permissions.append(Policy(document, f"{where} (inline policy {policy})", "identity"))
         boundary = None
         boundary_arn = self.inputs(resource).get("permissionsBoundary")
         if boundary_arn is not None:
@@ -576,8 +649,10 @@ class _People:
                     raise view.error(
                         f"{view.at(i, m)}.inputs.groups: {show(group)} is not a group of the plan; expected a Group resource of it"
                     )
-                groups[group][2].append(user)
-                member_of.setdefault(user, []).append(group)
+                if user not in groups[group][2]:
+                    groups[group][2].append(user)
+                if group not in member_of.setdefault(user, []):
+                    member_of[user].append(group)
         for entry in groups.values():
             self.groups[entry[5].lower()] = entry
         self._users(view, created, source, groups, member_of)
@@ -605,7 +680,8 @@ class _People:
         outputs = view.plan.get("outputs")
         declared = outputs.get("users") if isinstance(outputs, Mapping) else None
         trusted = _trusted_users(view)
-        for name in dict.fromkeys([*resources, *attached, *member_of, *trusted]):
+        inline = view.inline(USER_POLICY, "user")
+        for name in dict.fromkeys([*resources, *attached, *member_of, *trusted, *inline]):
             arn = self._arn(view, name, resources.get(name), declared, source, trusted.get(name))
             where = f"{_file(view.stack)} {key(('users', name))}"
             mine = self.policies.setdefault(arn.lower(), [])
@@ -625,6 +701,9 @@ class _People:
                     own.append(Policy(policy[1], f"{where} (policy {policy[0]})", "identity"))
                     tags = tags or (view.tags(policy[2], policy[3]) if name not in resources else {})
             mine += [*own, *service, *by_source(other)]
+            mine += [
+                Policy(d, f"{where} (inline policy {n})", "identity") for n, d in sorted(inline.get(name, []), key=lambda p: p[0])
+            ]
             for group in member_of.get(name, []):
                 mine += groups[group][3]
             create = name in resources
