@@ -203,6 +203,7 @@ class _View:
         self.sides = self._sides()
         self._attachments: dict[str, list[tuple[int, Mapping[str, Any]]]] | None = None
         self._documents: dict[tuple[int, str], Mapping[str, Any]] = {}
+        self._inline: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
 
     def _expand(self) -> None:
         """An exclusive `PolicyAttachment` as one attachment per role, user and group it names, and
@@ -368,7 +369,7 @@ class _View:
         return found
 
     def attachments(self) -> dict[str, list[tuple[int, Mapping[str, Any]]]]:
-        """Role name -> its RolePolicyAttachments, in plan order (read once)."""
+        """Role name -> its RolePolicyAttachments, in plan order (read once, with the inline policies)."""
         if self._attachments is None:
             self._attachments = {}
             roles = {self.name(i, r) for i, r in self.of(ROLE)}
@@ -379,6 +380,7 @@ class _View:
                         f"{self.at(i, a)}.inputs.role: {show(role)} is not a role of the plan; expected a Role resource of it"
                     )
                 self._attachments.setdefault(role, []).append((i, a))
+            self._inline = self.inline(ROLE_POLICY, "role", roles)
         return self._attachments
 
     def role(
@@ -401,8 +403,7 @@ class _View:
             found = _managed(self.text(i, attachment, "policyArn"), managed, created, "identity")
             permissions.append(found) if isinstance(found, Policy) else unknown.append(found)
         permissions, unknown = list(by_source(permissions)), sorted(unknown)
-        roles = {self.name(i, r) for i, r in self.of(ROLE)}
-        for policy, document in sorted(self.inline(ROLE_POLICY, "role", roles).get(name, []), key=lambda p: p[0]):
+        for policy, document in sorted(self._inline.get(name, []), key=lambda p: p[0]):
             permissions.append(Policy(document, f"{where} (inline policy {policy})", "identity"))
         boundary = None
         boundary_arn = self.inputs(resource).get("permissionsBoundary")
