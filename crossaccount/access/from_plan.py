@@ -28,8 +28,9 @@ What a plan JSON holds, and so what is read:
 
 A trust policy the plan holds as `[secret]` (a role with a `secure:` externalId: the engine marks
 it secret) cannot be read. It is taken to allow the users whose identity policies in the plans
-name the role (the other side of the trust), with the ExternalId unknown (`[secret]`), and the
-role's `unknown` says so: the answers for its other principals (roles, permission sets,
+name the role's ARN exactly (the other side of the trust, which the program writes from the same
+settings), under those statements' conditions, with the ExternalId unknown (`[secret]`); the
+role's `unknown` says so (`SECRET_TRUST`), and its other principals (roles, permission sets,
 providers) are not known from the plan.
 
 A plan JSON is a file a user hands a command: a value of the wrong type is one `PlanJsonError`
@@ -125,7 +126,8 @@ NO_ACCESS = frozenset({USER_LOGIN_PROFILE, ACCOUNT_PASSWORD_POLICY})
 """IAM resource types that grant no access (console sign-in, the account's password rules)."""
 SECRET_TRUST = (
     "its trust policy is a secret in the plan (a secure: externalId): taken to allow the users whose identity "
-    "policies in the plans name the role, with the ExternalId unknown; any other principal it trusts is not known"
+    "policies in the plans name the role, under those statements' conditions; the ExternalId is not known (a wrong "
+    "one is not refused here), nor any other principal it trusts (roles, permission sets, providers)"
 )
 
 
