@@ -242,6 +242,25 @@ def test_a_stack_of_every_trust_option_gives_the_same_model(
     assert agree(a, b) >= 2
 
 
+def test_a_user_this_stack_does_not_create_carries_none_of_its_tags(own: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the stack that creates a user tags it: stack-wide tags are on alice (created), not on
+    carol or dave (`create: false`, reached through an assume-role policy or only a group)."""
+    values = every_option()
+    values["tags"] = {"owner": "platform"}
+    values["users"]["dave"] = {"create": False}
+    values["groups"] = {"team": {"members": ["carol", "dave"]}}
+    values["roles"]["machine"]["trustedGroups"] = ["team"]
+    write_stack(own, "utils", values)
+    a, b = both(own, capsys)
+    tags = {
+        p.name: {k: v for k, v in p.context.items() if k.startswith("aws:PrincipalTag/")}
+        for p in b.principals.values()
+        if p.kind == "user"
+    }
+    assert tags == {"alice": {"aws:PrincipalTag/owner": ("platform",)}, "carol": {}, "dave": {}}
+    assert agree(a, b) >= 3
+
+
 def test_groups_chaining_a_created_boundary_and_a_role_outside_the_plan_give_the_same_model(
     own: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -702,7 +702,6 @@ class _People:
                     service.append(self_service_policy(view.stack, policy[0], policy[1]))
                 else:
                     own.append(Policy(policy[1], f"{where} (policy {policy[0]})", "identity"))
-                    tags = tags or (view.tags(policy[2], policy[3]) if name not in resources else {})
             mine += [*own, *service, *by_source(other)]
             mine += [
                 Policy(d, f"{where} (inline policy {n})", "identity") for n, d in sorted(inline.get(name, []), key=lambda p: p[0])
