@@ -561,6 +561,9 @@ def test_inline_policies_and_exclusive_attachments_and_memberships_in_a_plan_are
     plan = copy.deepcopy(good)
     added(plan, "aws:iam/rolePolicy:RolePolicy", "machine-inline", "target", role="machine", name="delete-all", policy=DELETE_ALL)
     added(plan, "aws:iam/userPolicy:UserPolicy", "alice-inline", "source", user="alice", name="delete-all", policy=DELETE_ALL)
+    added(plan, "aws:iam/policy:Policy", "extra", "target", name="extra", path="/", description="by hand", policy=DELETE_ALL)
+    arn = f"arn:aws:iam::{TARGET}:policy/extra"
+    added(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "extra-to-machine", "target", role="machine", policyArn=arn)
     added(plan, "aws:iam/group:Group", "devs", "source", name="devs", path="/")
     added(plan, "aws:iam/groupMembership:GroupMembership", "devs-members", "source", group="devs", users=["alice", "dave"])
     added(
@@ -575,9 +578,11 @@ def test_inline_policies_and_exclusive_attachments_and_memberships_in_a_plan_are
     model = model_from_plans({"utils": plan})
     machine = model.roles[f"arn:aws:iam::{TARGET}:role/machine"]
     assert [p.source for p in machine.permissions] == [
+        "Pulumi.utils.yaml (policy extra)",  # a policy the plan creates, not from a file of policies/
         "arn:aws:iam::aws:policy/SecurityAudit",
         "Pulumi.utils.yaml cross-account-roles:roles.machine (inline policy delete-all)",
     ]
+    assert machine.unknown == ()
     alice = model.principals[f"user:arn:aws:iam::{SOURCE}:user/alice"]
     assert [p.source for p in alice.identity] == [
         "Pulumi.utils.yaml cross-account-roles:users.alice (policy alice-assume-roles-utils)",

@@ -11,8 +11,8 @@ What a plan JSON holds, and so what is read:
 
 - roles: each `Role` resource (its name, path, trust policy, boundary, tags) in the account of
   its provider (`allowedAccountIds`); its `RolePolicyAttachment`s, each to a policy the plans
-  create (a file of policies/, named by the policy's description `... from policies/x.json`) or
-  to an AWS managed policy, by its document (`managed`); the route fields (`Role.external_id`,
+  create (a file of policies/, named by the policy's description `... from policies/x.json`;
+  another by its stack file and name) or to an AWS managed policy, by its document (`managed`); the route fields (`Role.external_id`,
   `require_source_identity`, `mfa_max_age_seconds`) and the federated providers from the trust's
   statements;
 - people: each `User`, and each user an attachment, a membership or a trust names (a user another
@@ -97,10 +97,10 @@ from .model import (
     self_service_policy,
     token_keys,
 )
-from .types import Policy
+from .types import Policy, PolicyKind
 
 EXPECTED = "as in the output of make plan FORMAT=json"
-FROM_FILE = re.compile(r", from (policies/.+)\Z", re.DOTALL)
+FROM_FILE = re.compile(r", from policies/([A-Za-z0-9._-]+\.json)\Z")
 """A role's policy's description names its file: `Permissions of role r, from policies/x.json`
 (components/cross_account_access.py)."""
 READ = frozenset(
@@ -131,6 +131,23 @@ SECRET_TRUST = (
 )
 
 
+class _Known:
+    """The policies the plans create (by lower-case ARN) and the AWS managed policies' documents:
+    what a role's attachment or boundary names."""
+
+    def __init__(self, managed: ManagedLookup) -> None:
+        self.managed = managed
+        self.files: dict[str, tuple[str, PermissionPolicyPlan]] = {}
+        self.other: dict[str, Policy] = {}
+
+    def policy(self, arn: str, kind: PolicyKind) -> Policy | str:
+        """The policy `arn` names, by its document, or what is not known about it (`_managed`)."""
+        other = self.other.get(arn.lower()) if arn.lower() not in self.files else None
+        if other is not None:
+            return Policy(other.document, other.source, kind)
+        return _managed(arn, self.managed, self.files, kind)
+
+
 class PlanJsonError(ValueError):
     """A plan JSON that is not what `make plan FORMAT=json` prints; the message names the stack,
     the resource and the input, the value found and what is expected."""
@@ -141,7 +158,9 @@ def model_from_plans(plans: Mapping[str, Mapping[str, Any]], managed: ManagedLoo
     document `make plan FORMAT=json` prints for it): one stack, or every stack of the project."""
     managed = managed or aws_managed_document
     views = [_View(stack, plans[stack]) for stack in sorted(plans)]
-    created = {arn: (v.stack, policy) for v in views for arn, policy in v.role_policies().items()}
+    known = _Known(managed)
+    for view in views:
+        view.known(known)
     people = _People(managed)
     for view in views:
         people.read(view)
@@ -156,11 +175,11 @@ def model_from_plans(plans: Mapping[str, Mapping[str, Any]], managed: ManagedLoo
             if trust == SECRET:
                 secret.append((view, index, resource))
                 continue
-            role = view.role(index, resource, view.document(index, resource, "assumeRolePolicy"), created, managed)
+            role = view.role(index, resource, view.document(index, resource, "assumeRolePolicy"), known)
             roles[role.arn.lower()] = role
             _federated(view, role, principals, outside, sets)
     for view, index, resource in secret:
-        role = _secret_role(view, index, resource, created, managed, principals)
+        role = _secret_role(view, index, resource, known, principals)
         roles[role.arn.lower()] = role
     for arn in [a for a in outside if a.lower() in roles]:
         del outside[arn]
@@ -359,16 +378,15 @@ class _View:
             found[arn.lower()] = (name, self.document(i, r, "policy"), i, r)
         return found
 
-    def role_policies(self) -> dict[str, PermissionPolicyPlan]:
-        """The policies this plan creates from a file of policies/ (their description names it),
-        by lower-case ARN, as `build_model` knows them."""
-        found = {}
+    def known(self, known: _Known) -> None:
+        """Add the policies this plan creates to `known`: from a file of policies/ (their
+        description names it), as `build_model` knows them, or otherwise by their name."""
         for arn, (name, document, i, r) in self.policies().items():
             described = FROM_FILE.search(self.text(i, r, "description", " "))
             if described is not None:
-                text = json.dumps(document)
-                found[arn] = PermissionPolicyPlan(described.group(1).removeprefix("policies/"), name, arn, text)
-        return found
+                known.files[arn] = (self.stack, PermissionPolicyPlan(described.group(1), name, arn, json.dumps(document)))
+            else:
+                known.other[arn] = Policy(document, f"{_file(self.stack)} (policy {name})", "identity")
 
     def attachments(self) -> dict[str, list[tuple[int, Mapping[str, Any]]]]:
         """Role name -> its RolePolicyAttachments, in plan order (read once, with the inline policies)."""
@@ -390,11 +408,10 @@ class _View:
         index: int,
         resource: Mapping[str, Any],
         trust: Mapping[str, Any],
-        created: Mapping[str, tuple[str, PermissionPolicyPlan]],
-        managed: ManagedLookup,
+        known: _Known,
     ) -> Role:
-        """The role `resource` declares, with `trust` as its trust policy; `created`: the policies
-        the plans create from files of policies/, by lower-case ARN (`role_policies`)."""
+        """The role `resource` declares, with `trust` as its trust policy; `known`: the policies
+        its attachments and boundary may name."""
         account, partition = self.side(index, resource)
         name = self.name(index, resource)
         arn = iam_arn(partition, account, "role", self.text(index, resource, "path", "/"), name)
@@ -402,7 +419,7 @@ class _View:
         permissions: list[Policy] = []
         unknown: list[str] = []
         for i, attachment in self.attachments().get(name, []):
-            found = _managed(self.text(i, attachment, "policyArn"), managed, created, "identity")
+            found = known.policy(self.text(i, attachment, "policyArn"), "identity")
             permissions.append(found) if isinstance(found, Policy) else unknown.append(found)
         permissions, unknown = list(by_source(permissions)), sorted(unknown)
         for policy, document in sorted(self._inline.get(name, []), key=lambda p: p[0]):
@@ -410,7 +427,7 @@ class _View:
         boundary = None
         boundary_arn = self.inputs(resource).get("permissionsBoundary")
         if boundary_arn is not None:
-            found = _managed(self.text(index, resource, "permissionsBoundary"), managed, created, "boundary")
+            found = known.policy(self.text(index, resource, "permissionsBoundary"), "boundary")
             if isinstance(found, Policy):
                 boundary = found
             else:
@@ -541,8 +558,7 @@ def _secret_role(
     view: _View,
     index: int,
     resource: Mapping[str, Any],
-    created: Mapping[str, tuple[str, PermissionPolicyPlan]],
-    managed: ManagedLookup,
+    known: _Known,
     principals: Mapping[str, Any],
 ) -> Role:
     """A role whose trust the plan holds as `[secret]` (`SECRET_TRUST`): its trust taken to be,
@@ -550,7 +566,7 @@ def _secret_role(
     role's ARN exactly for sts:AssumeRole, with that statement's conditions (the program writes
     both sides of the trust from the same settings: MFA, source identity). A statement that
     reaches the role only by a wildcard (`AdministratorAccess`) is not taken as trust."""
-    role = view.role(index, resource, {"Version": "2012-10-17", "Statement": []}, created, managed)
+    role = view.role(index, resource, {"Version": "2012-10-17", "Statement": []}, known)
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for p in principals.values():
         if p.kind != "user":
