@@ -1,0 +1,100 @@
+"""The access table is a view of the access model (issue 30): each row is the model's answer to
+"may this principal call sts:AssumeRole on this role", with MFA (the row) and without (the MFA
+column), so a row can say what the trust's words alone cannot (`crossaccount.access.grants.
+decided_rows`). Judged by AWS's documented evaluation logic, "Policy evaluation logic"
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html): an
+explicit Deny in any identity policy wins over the trust's Allow; a trust that names an account
+lets in each principal of it whose own policies allow the call ("Cross-account policy
+evaluation logic", reference_policies_evaluation-logic-cross-account.html).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crossaccount import pipeline
+from crossaccount.access.grants import Grant, Permission, access_grants, document_rows
+from crossaccount.access.model import AccessModel, build_model
+from crossaccount.pipeline import load_values
+from tests.conftest import SOURCE, TARGET, walkthrough_settings
+from tests.test_review import plan_of
+from tools.paths import PROJECT_DIR
+
+FILE = (Permission("file", "policies/role_permissions_policy.json"),)
+
+
+def model_of(raw: dict[str, Any], stack: str = "utils") -> AccessModel:
+    return build_model({stack: pipeline.plan_of(load_values(stack, raw, PROJECT_DIR / "policies"))})
+
+
+def path_and_deny_all() -> dict[str, Any]:
+    """`deleter` trusts the source account's root narrowed to the path /team/ (alice is on it, and
+    named); dan is trusted by name but his group carries AWS's AWSDenyAll."""
+    raw = walkthrough_settings()
+    raw["users"] = {"alice": {"path": "/team/"}, "bob": {"path": "/team/"}, "dan": {}}
+    raw["selfService"] = {"enforceMfa": False}
+    raw["groups"] = {"frozen": {"members": ["dan"], "managedPolicyArns": ["arn:aws:iam::aws:policy/AWSDenyAll"]}}
+    raw["roles"] = {
+        "deleter": {
+            "trust": "path",
+            "trustedPath": "/team/",
+            "trustedUsers": ["alice"],
+            "requireMfa": False,
+            "policyFiles": ["role_permissions_policy.json"],
+            "waivers": {"TRUST_ACCOUNT_WIDE": "the test's path mode"},
+        },
+        "s3-list-role": {"trustedUsers": ["dan", "bob"], "policyFiles": ["role_permissions_policy.json"]},
+    }
+    return raw
+
+
+def row(principal: str, role: str, mfa: str, **fields: Any) -> Grant:
+    path = "team/" if principal in ("alice", "bob") else ""
+    values: dict[str, Any] = {
+        "principal": principal,
+        "principal_arn": f"arn:aws:iam::{SOURCE}:user/{path}{principal}",
+        "created": True,
+        "role": role,
+        "account": TARGET,
+        "mfa": mfa,
+        "external_id": "no",
+        "session_tags": "no",
+        "source_identity": "not required",
+        "session": "1 h",
+        "permissions": FILE,
+    }
+    return Grant(**{**values, **fields})
+
+
+def test_a_trust_that_names_the_account_gives_a_row_to_each_person_the_model_lets_in() -> None:
+    """The trust of `deleter` names the account root (ArnLike on the path): its words give one row,
+    the account's. The model adds alice, whose own policy allows the call and who is on the path;
+    not bob, on the path too, whose policies name only s3-list-role (cross-account: both sides)."""
+    raw = path_and_deny_all()
+    plan, model = plan_of(raw), model_of(raw)
+    read = {(g.principal, g.role) for g in document_rows(plan)}
+    assert ("alice", "deleter") not in read
+    rows = access_grants(plan, model)
+    assert [(g.principal, g.role) for g in rows] == [
+        ("alice", "deleter"),
+        (f"arn:aws:iam::{SOURCE}:root", "deleter"),
+        ("bob", "s3-list-role"),
+        ("dan", "s3-list-role"),
+    ]
+    assert rows[0] == row("alice", "deleter", "no")
+
+
+def test_a_person_whose_group_denies_everything_is_shown_denied_even_with_mfa() -> None:
+    """dan is named by the trust and by his assume-role policy, which the words read as access
+    with MFA; AWSDenyAll, through his group, denies it whatever the trust says."""
+    raw = path_and_deny_all()
+    plan, model = plan_of(raw), model_of(raw)
+    (read,) = [g for g in document_rows(plan) if g.principal == "dan"]
+    assert read.mfa == "required"
+    (dan,) = [g for g in access_grants(plan, model) if g.principal == "dan"]
+    assert dan == row(
+        "dan",
+        "s3-list-role",
+        "denied even with MFA (explicit Deny in arn:aws:iam::aws:policy/AWSDenyAll Statement[0] (DenyAll))",
+        group_policies=(("frozen", ("arn:aws:iam::aws:policy/AWSDenyAll",)),),
+    )
