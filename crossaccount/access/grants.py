@@ -501,16 +501,19 @@ def decided_rows(plan: Mapping[str, Any], model: AccessModel, rows: Sequence[Gra
     roles = {k: r for k, r in ((_role_key(r), r) for r in model.roles.values()) if k in mine}
     out: list[Grant] = []
     covered: set[tuple[str, str]] = set()
+    # One asker for every row: the assume step reads the principal's action, not the question's,
+    # and caches what each principal's policies decide whatever the role.
+    asker = Asker(model, Question(ASSUME, "*"))
     for g in rows:
         role = None if g.elsewhere else _model_role(model, g)
         principal = _model_principal(model, g) if role is not None else None
         if role is not None:
             covered.add(((principal.arn if principal else g.principal_arn).lower(), role.arn.lower()))
         try:
-            out.append(_decide_elsewhere(model, g) if g.elsewhere else _decide(model, g, role))
+            out.append(_decide_elsewhere(asker, g) if g.elsewhere else _decide(asker, g, role))
         except UnsupportedPolicy as error:  # the evaluator refuses to guess: the row says so
             out.append(replace(g, mfa=f"not decided: {error} (the documents say: {g.mfa})"))
-    out += _with_groups(view, _model_only_rows(view, model, roles, covered))
+    out += _with_groups(view, _model_only_rows(view, asker, roles, covered))
     return tuple(sorted(out, key=lambda g: (g.principal, g.account, g.role)))
 
 
@@ -525,8 +528,24 @@ def _role_key(role: Role) -> str:
 
 
 def _model_role(model: AccessModel, g: Grant) -> Role | None:
-    found = [r for r in model.roles.values() if r.account == g.account and r.name.lower() == g.role.lower()]
+    """The model's role of a row: by account and name, the name's case ignored (one, or None)."""
+    found = _roles_by_name(model).get((g.account, g.role.lower()), [])
     return found[0] if len(found) == 1 else None
+
+
+_BY_NAME: dict[int, tuple[AccessModel, dict[tuple[str, str], list[Role]]]] = {}
+
+
+def _roles_by_name(model: AccessModel) -> dict[tuple[str, str], list[Role]]:
+    """(account, lower-case name) -> the model's roles: built once per model (the last one)."""
+    hit = _BY_NAME.get(id(model))
+    if hit is None or hit[0] is not model:
+        index: dict[tuple[str, str], list[Role]] = {}
+        for r in model.roles.values():
+            index.setdefault((r.account, r.name.lower()), []).append(r)
+        _BY_NAME.clear()
+        _BY_NAME[id(model)] = hit = (model, index)
+    return hit[1]
 
 
 FEDERATED_KINDS = {"permission set": "permission-set", "SAML provider": "saml", "OIDC provider": "oidc"}
@@ -585,13 +604,12 @@ def _stand_in(g: Grant, role_arn: str) -> Principal | None:
     )
 
 
-def _decide(model: AccessModel, g: Grant, role: Role | None) -> Grant:
+def _decide(asker: Asker, g: Grant, role: Role | None) -> Grant:
     """One document row of this plan's role, with the model's decision in its MFA column (a row
     the model cannot place, a principal it cannot name, is left as read)."""
-    principal = None if role is None else (_model_principal(model, g) or _stand_in(g, role.arn))
+    principal = None if role is None else (_model_principal(asker.model, g) or _stand_in(g, role.arn))
     if role is None or principal is None:
         return g
-    asker = Asker(model, Question(principal.assume_action, role.arn))
     with_mfa = asker.assume(principal, role, True).decision
     if not with_mfa.allowed:
         return replace(g, mfa=f"denied even with MFA ({with_mfa.reason})")
@@ -603,14 +621,14 @@ def _decide(model: AccessModel, g: Grant, role: Role | None) -> Grant:
     return replace(g, mfa="no" if without.allowed else f"required ({without.reason})")
 
 
-def _decide_elsewhere(model: AccessModel, g: Grant) -> Grant:
+def _decide_elsewhere(asker: Asker, g: Grant) -> Grant:
     """A row for another stack's role: the person's side, as the model decides it. With the
     organisation's model the role is there and the row is decided whole; with this plan's alone,
     the role's trust stands in as allowing the person."""
-    principal = _model_principal(model, g)
+    principal = _model_principal(asker.model, g)
     if principal is None:
         return g
-    role = _model_role(model, replace(g, elsewhere=False))
+    role = _model_role(asker.model, replace(g, elsewhere=False))
     arn = f"arn:aws:iam::{g.account}:role/{g.role}" if role is None else role.arn
     if role is None:
         trust = {
@@ -634,7 +652,6 @@ def _decide_elsewhere(model: AccessModel, g: Grant) -> Grant:
         side = OTHER_STACKS_SIDE
     else:
         side = ""
-    asker = Asker(model, Question(ASSUME, arn))
     with_mfa = asker.assume(principal, role, True).decision
     if not with_mfa.allowed:
         return replace(g, mfa=f"denied even with MFA ({with_mfa.reason})")
@@ -647,7 +664,7 @@ def _decide_elsewhere(model: AccessModel, g: Grant) -> Grant:
     return replace(g, mfa=f"{mfa} ({side})" if side else mfa)
 
 
-def _model_only_rows(view: _Plan, model: AccessModel, roles: Mapping[str, Role], covered: set[tuple[str, str]]) -> list[Grant]:
+def _model_only_rows(view: _Plan, asker: Asker, roles: Mapping[str, Role], covered: set[tuple[str, str]]) -> list[Grant]:
     """Rows the documents' reading does not name but the model allows: a principal of the model
     that may assume a role of this plan (with MFA), through a trust that names its account, a
     path, a tag or a provider rather than its ARN."""
@@ -657,14 +674,12 @@ def _model_only_rows(view: _Plan, model: AccessModel, roles: Mapping[str, Role],
     rows: list[Grant] = []
     created_users = {_name(u) for u in view.of(USER)}
     by_name = {_name(r): r for r in view.of(ROLE)}
-    for principal in model.principals.values():
+    for principal in asker.model.principals.values():
         if principal.kind not in ROW_KINDS:
             continue
-        asker: Asker | None = None
-        for role in _first_roles(model, principal):
+        for role in asker.first_roles(principal):
             if role.arn.lower() not in wanted or (principal.arn.lower(), role.arn.lower()) in covered:
                 continue
-            asker = asker or Asker(model, Question(principal.assume_action, role.arn))
             try:
                 with_mfa = asker.assume(principal, role, True).decision
                 without = asker.assume(principal, role, False).decision if with_mfa.allowed else with_mfa
@@ -676,10 +691,6 @@ def _model_only_rows(view: _Plan, model: AccessModel, roles: Mapping[str, Role],
                 row = _model_row(view, principal, role, with_mfa, without.allowed, created_users, by_name.get(role.name))
                 rows.append(row)
     return rows
-
-
-def _first_roles(model: AccessModel, principal: Principal) -> tuple[Role, ...]:
-    return Asker(model, Question(principal.assume_action, "*")).first_roles(principal)
 
 
 def _model_row(
