@@ -10,15 +10,23 @@ evaluation logic", reference_policies_evaluation-logic-cross-account.html).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from crossaccount import pipeline
-from crossaccount.access.grants import Grant, Permission, access_grants, document_rows
+from crossaccount.access.from_plan import model_from_plans
+from crossaccount.access.grants import OTHER_STACKS_SIDE, Grant, Permission, access_grants, document_rows
 from crossaccount.access.model import AccessModel, build_model
 from crossaccount.pipeline import load_values
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
+from tests.test_access_table_agrees import plan_json, plans_and_model
 from tests.test_review import plan_of
 from tools.paths import PROJECT_DIR
+from tools.render.review import render_review
+
+STAGING = "777788889999"
 
 FILE = (Permission("file", "policies/role_permissions_policy.json"),)
 
@@ -98,3 +106,45 @@ def test_a_person_whose_group_denies_everything_is_shown_denied_even_with_mfa() 
         "denied even with MFA (explicit Deny in arn:aws:iam::aws:policy/AWSDenyAll Statement[0] (DenyAll))",
         group_policies=(("frozen", ("arn:aws:iam::aws:policy/AWSDenyAll",)),),
     )
+
+
+def test_the_review_prints_the_models_rows() -> None:
+    """`render_review` builds the model of the plan it is given (model_from_plans): alice's row,
+    which only the model gives, and dan's denial are in the table a reviewer reads."""
+    table = render_review(plan_of(path_and_deny_all())).split("#### Who may assume what\n\n", 1)[1].split("\n\n", 1)[0]
+    rows = table.splitlines()[2:]
+    assert (
+        rows[0]
+        == f"| `alice` | `deleter` | {TARGET} | no | no | no | not required | 1 h | `policies/role_permissions_policy.json` |"
+    )
+    assert rows[3].startswith(
+        f"| `dan` (group frozen gives managed `AWSDenyAll` in the source account) | `s3-list-role` | {TARGET} | denied even with MFA (explicit Deny in arn:aws:iam::aws:policy/AWSDenyAll "
+        "Statement\\[0\\] (DenyAll)) |"
+    ), rows[3]
+
+
+def test_a_row_for_another_stacks_role_is_decided_whole_with_the_organisations_model(
+    fixture_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The people's stack (utils) grants random_user staging's role. With its plan alone, the
+    role's trust is not there: the row is the person's side and says so. With the organisation's
+    model (every stack's plan), the same row is decided whole: both sides, by the model."""
+    _, model = plans_and_model(fixture_project)
+    utils = plan_json(fixture_project, "utils", capsys)
+    alone = {(g.role, g.mfa) for g in access_grants(utils)}
+    whole = {(g.role, g.mfa) for g in access_grants(utils, model)}
+    assert alone == {("s3-list-role", "required"), ("s3-artifacts-read", f"required ({OTHER_STACKS_SIDE})")}
+    assert whole == {("s3-list-role", "required"), ("s3-artifacts-read", "required")}
+    assert model_from_plans({"utils": utils}).role(f"arn:aws:iam::{STAGING}:role/s3-artifacts-read") is None
+
+
+def test_a_roles_only_stack_alone_stands_the_persons_side_in_and_decides_the_trust(
+    fixture_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """staging creates no user: random_user's policies are utils'. Its review (its plan alone)
+    asks the model with a stand-in for the person's side; the trust's MFA condition decides the
+    MFA column, as it does with the organisation's model."""
+    _, model = plans_and_model(fixture_project)
+    staging = plan_json(fixture_project, "staging", capsys)
+    assert [(g.principal, g.role, g.mfa) for g in access_grants(staging)] == [("random_user", "s3-artifacts-read", "required")]
+    assert access_grants(staging) == access_grants(staging, model)

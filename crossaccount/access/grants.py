@@ -29,9 +29,9 @@ from crossaccount.resource_types import (
     USER,
     USER_POLICY_ATTACHMENT,
 )
-from crossaccount.settings.models import RoleSettings
 
 from .canonical import Statement, statements
+from .from_plan import model_from_plans
 from .model import AccessModel, Asker, Question, Role
 from .plan_groups import (
     assumable_by_policy,
@@ -223,8 +223,6 @@ def access_grants(plan: Mapping[str, Any], model: AccessModel | None = None) -> 
     `decided_rows` says."""
     rows = document_rows(plan)
     if model is None:
-        from .from_plan import model_from_plans  # noqa: PLC0415 (until f30 merges)
-
         model = model_from_plans({str(plan.get("stack", "")): plan})
     return decided_rows(plan, model, rows)
 
@@ -645,7 +643,9 @@ def _decide_elsewhere(asker: Asker, g: Grant) -> Grant:
             permissions=(),
             boundary=None,
             unknown=("its stack is not in the plans given",),
-            settings=RoleSettings(),
+            external_id=None,
+            require_source_identity=False,
+            mfa_max_age_seconds=None,
             secret=False,
             trusted=frozenset({g.principal_arn.lower()}) if match else None,
         )
@@ -683,9 +683,9 @@ def _model_only_rows(view: _Plan, asker: Asker, roles: Mapping[str, Role], cover
             try:
                 with_mfa = asker.assume(principal, role, True).decision
                 without = asker.assume(principal, role, False).decision if with_mfa.allowed else with_mfa
-            except UnsupportedPolicy as error:  # may or may not be let in: a row that says so
-                row = _model_row(view, principal, role, None, False, created_users, by_name.get(role.name))
-                rows.append(replace(row, mfa=f"not decided: {error}"))
+            except UnsupportedPolicy:
+                # A policy the evaluator refuses to guess at: the rows the documents name for this
+                # role say so (`decided_rows`); a pair they do not name is not guessed into one.
                 continue
             if with_mfa.allowed:
                 row = _model_row(view, principal, role, with_mfa, without.allowed, created_users, by_name.get(role.name))
@@ -697,13 +697,13 @@ def _model_row(
     view: _Plan,
     principal: Principal,
     role: Role,
-    decision: Decision | None,
+    decision: Decision,
     without_mfa: bool,
     created_users: set[str],
     resource: Mapping[str, Any] | None,
 ) -> Grant:
     """A row the model alone gives: its words from the trust statement that allowed it."""
-    trust = [ref for ref in decision.because if ref.kind == "resource"] if decision is not None else []
+    trust = [ref for ref in decision.because if ref.kind == "resource"]
     found = statements(role.trust.document)
     s = found[trust[0].index] if trust and trust[0].index < len(found) else None
     conditions = (
