@@ -10,6 +10,7 @@ evaluation logic", reference_policies_evaluation-logic-cross-account.html).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ import pytest
 from crossaccount import pipeline
 from crossaccount.access.from_plan import model_from_plans
 from crossaccount.access.grants import OTHER_STACKS_SIDE, Grant, Permission, access_grants, document_rows
-from crossaccount.access.model import AccessModel, build_model
+from crossaccount.access.model import AccessModel, Asker, Question, build_model
+from crossaccount.access.types import Policy
 from crossaccount.pipeline import load_values
 from tests.conftest import SOURCE, TARGET, walkthrough_settings
 from tests.test_access_table_agrees import plan_json, plans_and_model
@@ -148,3 +150,39 @@ def test_a_roles_only_stack_alone_stands_the_persons_side_in_and_decides_the_tru
     staging = plan_json(fixture_project, "staging", capsys)
     assert [(g.principal, g.role, g.mfa) for g in access_grants(staging)] == [("random_user", "s3-artifacts-read", "required")]
     assert access_grants(staging) == access_grants(staging, model)
+
+
+@pytest.mark.parametrize(
+    ("statements", "asks"),
+    [
+        ([{"Bool": {"aws:MultiFactorAuthPresent": "true"}}], True),
+        ([{"Bool": {"AWS:multifactorauthpresent": ["true"]}, "NumericLessThan": {"aws:MultiFactorAuthAge": "900"}}], True),
+        ([{"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}], False),
+        ([{"Bool": {"aws:MultiFactorAuthPresent": "false"}}], False),
+        ([{"Bool": {"aws:MultiFactorAuthPresent": "true"}}, None], False),
+        ([None], False),
+    ],
+    ids=["bool-true", "bool-true-and-age", "bool-if-exists", "bool-false", "a-second-statement", "no-condition"],
+)
+def test_the_trust_settles_the_mfa_column_only_where_aws_would_deny_without_mfa(
+    statements: list[dict[str, Any] | None], asks: bool
+) -> None:
+    """`Asker.trust_asks_mfa` spares the evaluation without MFA only where it must deny: one
+    statement can apply to the person and its Bool asks MFA present `true`. Where it says so, the
+    full evaluation without MFA denies too; where it does not, the full evaluation decides."""
+    raw = walkthrough_settings()
+    model = model_of(raw)
+    (role,) = model.roles.values()
+    person = model.principals[f"user:arn:aws:iam::{SOURCE}:user/random_user"]
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": person.arn}, "Action": "sts:AssumeRole", **({"Condition": c} if c else {})}
+            for c in statements
+        ],
+    }
+    role = replace(role, trust=Policy(trust, role.trust.source, "resource"))
+    asker = Asker(model, Question("sts:AssumeRole", role.arn))
+    assert asker.trust_asks_mfa(person, role) is asks
+    if asks:
+        assert not asker.assume(person, role, False).decision.allowed

@@ -613,10 +613,18 @@ def _decide(asker: Asker, g: Grant, role: Role | None) -> Grant:
         return replace(g, mfa=f"denied even with MFA ({with_mfa.reason})")
     # A permission set's or provider's session carries no MFA key: its MFA is at sign-in.
     federated = principal.caller.kind == "Federated" or g.kind == "permission set"
-    without = None if federated else asker.assume(principal, role, False).decision
+    without = None if federated else _without_mfa(asker, principal, role)
     if without is None or (not without.allowed and g.mfa.startswith("required")):
         return g
     return replace(g, mfa="no" if without.allowed else f"required ({without.reason})")
+
+
+def _without_mfa(asker: Asker, principal: Principal, role: Role) -> Decision:
+    """The model's answer without MFA; where the trust alone settles it (`Asker.trust_asks_mfa`),
+    without a second evaluation (the review's rows are most of its cost at scale)."""
+    if asker.trust_asks_mfa(principal, role):
+        return Decision(False, f"{role.trust.source} allows it only with aws:MultiFactorAuthPresent true", ())
+    return asker.assume(principal, role, False).decision
 
 
 def _decide_elsewhere(asker: Asker, g: Grant) -> Grant:

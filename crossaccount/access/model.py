@@ -761,6 +761,24 @@ class Asker:
         )
         return Step(principal.label, principal.assume_action, role.arn, decision)
 
+    def trust_asks_mfa(self, principal: Principal, role: Role) -> bool:
+        """Whether the role's trust, as it applies to the principal, can allow it only with MFA:
+        one statement can apply to the principal (`_narrowed_trust`), an Allow whose `Bool`
+        condition asks `aws:MultiFactorAuthPresent` to be `true`. A request without MFA then
+        carries no such key (or `false`, a role session's), the Bool test fails on it (a missing
+        key fails every operator but IfExists and Null: reference_policies_elements_condition_operators.html),
+        so the trust, which must allow every AssumeRole, does not: denied without asking."""
+        trust = self._pair(principal, role)[1]
+        live = [s for s in _statements(trust) if s is not TRUST_PLACEHOLDER]
+        if len(live) != 1 or live[0].get("Effect") != "Allow":
+            return False
+        condition = live[0].get("Condition")
+        tests = condition.get("Bool") if isinstance(condition, Mapping) else None
+        if not isinstance(tests, Mapping):
+            return False
+        values = [v for k, v in tests.items() if k.lower() == MFA_KEYS[0].lower()]
+        return len(values) == 1 and values[0] in ("true", ["true"])
+
     def _pair(self, principal: Principal, role: Role) -> tuple[tuple[Policy, ...], Policy]:
         """The principal's identity policies narrowed to the role, and the role's trust narrowed
         to the principal: kept for the last pair asked, which is asked again without MFA (the
