@@ -639,7 +639,8 @@ def _decide_elsewhere(asker: Asker, g: Grant) -> Grant:
     if role is None:
         trust = {
             "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"AWS": g.principal_arn}, "Action": ASSUME}],
+            # The person by the model's ARN (with its path: the row's is built from the user's name).
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": principal.arn}, "Action": ASSUME}],
         }
         match = ROLE_ARN.match(arn)
         role = Role(
@@ -655,7 +656,7 @@ def _decide_elsewhere(asker: Asker, g: Grant) -> Grant:
             require_source_identity=False,
             mfa_max_age_seconds=None,
             secret=False,
-            trusted=frozenset({g.principal_arn.lower()}) if match else None,
+            trusted=frozenset({principal.arn.lower()}) if match else None,
         )
         side = OTHER_STACKS_SIDE
     else:

@@ -710,8 +710,8 @@ class Asker:
         self._edges: dict[str, tuple[str, ...]] = {}
         self._identity_deny: dict[str, bool] = {}
         self._idle_policies: dict[tuple[str, bool], frozenset[int]] = {}
-        self._trusts: dict[str, list[frozenset[str] | None]] = {}
-        self._last_pair: tuple[tuple[str, str, str], tuple[Policy, ...], Policy] | None = None
+        self._trusts: dict[str, tuple[Policy, list[frozenset[str] | None]]] = {}
+        self._last_pair: tuple[tuple[str, str, str], tuple[Policy, ...], Policy, Policy, tuple[Policy, ...]] | None = None
 
     # context -------------------------------------------------------------------------------
     def base(self, mfa: bool) -> dict[str, tuple[str, ...]]:
@@ -784,17 +784,18 @@ class Asker:
         to the principal: kept for the last pair asked, which is asked again without MFA (the
         same objects then, so the evaluator reads their statements once)."""
         key = (principal.arn, principal.assume_action, role.arn)
-        if self._last_pair is None or self._last_pair[0] != key:
+        last = self._last_pair
+        if last is None or last[0] != key or last[3] is not role.trust or last[4] is not principal.identity:
             narrowed = tuple(_narrowed(p, principal.assume_action, role.arn) for p in principal.identity)
-            self._last_pair = (key, narrowed, self._trust_for(role, principal.caller))
-        return self._last_pair[1], self._last_pair[2]
+            last = self._last_pair = (key, narrowed, self._trust_for(role, principal.caller), role.trust, principal.identity)
+        return last[1], last[2]
 
     def _trust_for(self, role: Role, caller: Caller) -> Policy:
         """The role's trust as it applies to `caller` (`_narrowed_trust`), its statements indexed once."""
-        index = self._trusts.get(role.arn)
-        if index is None:
-            index = self._trusts[role.arn] = _trust_index(role.trust)
-        return _narrowed_trust(role.trust, index, caller)
+        hit = self._trusts.get(role.arn)
+        if hit is None or hit[0] is not role.trust:  # a stand-in role may share a real one's ARN
+            hit = self._trusts[role.arn] = (role.trust, _trust_index(role.trust))
+        return _narrowed_trust(role.trust, hit[1], caller)
 
     def permission(self, role: Role, mfa: bool) -> Step:
         """The role's session asks for the question's action on its resource (a pattern: the
