@@ -124,7 +124,7 @@ def test_a_document_that_is_no_policy_is_one_error_naming_the_resource(document:
     (an artifact a pull request made) whose policy is not one is refused, naming where."""
     with pytest.raises(PlanJsonError) as error:
         access_grants(other_stacks_role(document))
-    assert 'the plan JSON of stack "utils": resources[3] (aws:iam/policy:Policy "access-bob-assume").inputs.policy' in str(
+    assert 'the plan JSON of stack "utils": resources[3] ("aws:iam/policy:Policy" "access-bob-assume").inputs.policy' in str(
         error.value
     )
     assert expected in str(error.value)

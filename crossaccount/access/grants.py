@@ -222,9 +222,10 @@ def access_grants(plan: Mapping[str, Any], model: AccessModel | None = None) -> 
     (`model_from_plans`), where a person's side or a role of another stack stands in as
     `decided_rows` says."""
     rows = document_rows(plan)
+    alone = model is None
     if model is None:
         model = model_from_plans({str(plan.get("stack", "")): plan})
-    return decided_rows(plan, model, rows)
+    return decided_rows(plan, model, rows, alone)
 
 
 def document_rows(plan: Mapping[str, Any]) -> tuple[Grant, ...]:
@@ -477,7 +478,7 @@ ROW_KINDS = {"user", "role", "permission-set", "saml", "oidc"}
 OTHER_STACKS_SIDE = "this stack's side; the role's trust may ask more"
 
 
-def decided_rows(plan: Mapping[str, Any], model: AccessModel, rows: Sequence[Grant]) -> tuple[Grant, ...]:
+def decided_rows(plan: Mapping[str, Any], model: AccessModel, rows: Sequence[Grant], alone: bool = False) -> tuple[Grant, ...]:
     """The access table as a view of the access model: each row is the model's answer to "may
     this principal call sts:AssumeRole* on this role", asked with MFA (a row exists) and without
     (the MFA column is `no` exactly when the model allows it without MFA). The documents' rows
@@ -508,7 +509,7 @@ def decided_rows(plan: Mapping[str, Any], model: AccessModel, rows: Sequence[Gra
         if role is not None:
             covered.add(((principal.arn if principal else g.principal_arn).lower(), role.arn.lower()))
         try:
-            out.append(_decide_elsewhere(asker, g) if g.elsewhere else _decide(asker, g, role))
+            out.append(_decide_elsewhere(asker, g) if g.elsewhere else _decide(asker, g, role, alone))
         except UnsupportedPolicy as error:  # the evaluator refuses to guess: the row says so
             out.append(replace(g, mfa=f"not decided: {error} (the documents say: {g.mfa})"))
     out += _with_groups(view, _model_only_rows(view, asker, roles, covered))
@@ -561,6 +562,13 @@ def _model_principal(model: AccessModel, g: Grant) -> Principal | None:
     return model.principals.get(f"{federated}:{g.principal_arn.lower()}") if federated else None
 
 
+def _policies_elsewhere(principal: Principal, g: Grant) -> bool:
+    """Whether, in the model of this plan alone, the person's identity policies are another
+    stack's: a user this plan does not create and attaches nothing to (a roles-only stack's
+    trusted person). With the organisation's model the person's policies are all there."""
+    return principal.kind == "user" and not g.created and not principal.identity
+
+
 def _stand_in(g: Grant, role_arn: str) -> Principal | None:
     """A principal whose identity side the plans given do not hold (a person of the people's stack
     seen from a roles-only stack): taken to allow sts:AssumeRole on the role, and said so."""
@@ -602,10 +610,12 @@ def _stand_in(g: Grant, role_arn: str) -> Principal | None:
     )
 
 
-def _decide(asker: Asker, g: Grant, role: Role | None) -> Grant:
+def _decide(asker: Asker, g: Grant, role: Role | None, alone: bool) -> Grant:
     """One document row of this plan's role, with the model's decision in its MFA column (a row
     the model cannot place, a principal it cannot name, is left as read)."""
-    principal = None if role is None else (_model_principal(asker.model, g) or _stand_in(g, role.arn))
+    principal = None if role is None else _model_principal(asker.model, g)
+    if role is not None and (principal is None or (alone and _policies_elsewhere(principal, g))):
+        principal = _stand_in(g, role.arn)
     if role is None or principal is None:
         return g
     with_mfa = asker.assume(principal, role, True).decision
