@@ -1039,7 +1039,9 @@ class Asker:
         if constant and len(constant) < len(principal.identity) and principal.caller.kind != "Federated":
             context = merge_context(self.base(mfa), self._org(principal.account), principal.context, self.question.context)
             request = Request(principal.caller, principal.assume_action, "*", principal.account, context)
-            decision = evaluate(request, identity=tuple(constant))
+            # Each narrowed to the request (`_narrowed`: the same decision, most statements of the
+            # self-service policy name other actions and stand as placeholders).
+            decision = evaluate(request, identity=tuple(_narrowed(p, principal.assume_action, "*") for p in constant))
             if not decision.allowed and not decision.because:
                 idle = frozenset(id(p) for p in constant)
         self._idle_policies[(principal.arn, mfa)] = idle
