@@ -22,7 +22,7 @@ Plain data out (frozen dataclasses whose words are plain text, never Markdown): 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -41,6 +41,7 @@ from crossaccount.resource_types import (
 )
 
 from .canonical import Statement, statements
+from .grants import Grant, access_grants
 from .plan_groups import (
     GroupFacts,
     account_ids,
@@ -49,6 +50,7 @@ from .plan_groups import (
     policy_documents,
     policy_key,
 )
+from .who_gains import WhoChange, pairs, who_changes
 
 # Inputs the AWS provider cannot update in place: a change replaces the resource (delete and
 # create, a new ARN). From the schemas of terraform-provider-aws, which pulumi-aws wraps
@@ -125,13 +127,22 @@ class PlanDiff:
     base_stack: str
     resources: tuple[ResourceChange, ...]
     access: tuple[AccessChange, ...]
+    """The document diff: each statement, attachment, membership or role input that changed."""
+    who: tuple[WhoChange, ...] = ()
+    """The same change by who: the access table's rows of the two plans compared
+    (`crossaccount.access.who_gains`), widened first."""
 
     def of(self, effect: Effect) -> list[AccessChange]:
         return [c for c in self.access if c.effect == effect]
 
+    def pairs(self, effect: Effect) -> int:
+        """How many pairs of principal and role gain (`widens`) or lose (`narrows`) access."""
+        return pairs(self.who, effect)
+
     @property
     def only_narrows(self) -> bool:
-        return bool(self.access) and all(c.effect == "narrows" for c in self.access)
+        changes = [*self.access, *self.who]
+        return bool(changes) and all(c.effect == "narrows" for c in changes)
 
 
 def _by_urn(plan: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -603,10 +614,21 @@ def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Ac
     return sorted(out, key=lambda c: c.where)  # stable: within one document, the statements' order
 
 
-def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
-    """The changes from `base` (the base branch's plan JSON) to `head` (this branch's)."""
+def diff_plans(
+    base: Mapping[str, Any],
+    head: Mapping[str, Any],
+    base_rows: Sequence[Grant] | None = None,
+    head_rows: Sequence[Grant] | None = None,
+) -> PlanDiff:
+    """The changes from `base` (the base branch's plan JSON) to `head` (this branch's). The access
+    table's rows of either plan (`access_grants`), where the caller has them already, are
+    reused; else they are computed here."""
     return PlanDiff(
         base_stack=str(base.get("stack")),
         resources=tuple(_resource_changes(base, head)),
         access=tuple(_access_changes(base, head)),
+        who=who_changes(
+            access_grants(base) if base_rows is None else base_rows,
+            access_grants(head) if head_rows is None else head_rows,
+        ),
     )

@@ -6,7 +6,8 @@ Where the whole review (`tools.render.review.render_review`) fits `max_chars`, i
 review. Where it does not, the review is shortened, in this order:
 
 1. the header, and a line saying the review is shortened and the whole one is an artifact;
-2. **what changed**: widened access first, then narrowed, then other access changes, then
+2. **what changed**: who gains or loses access first (the access table's rows compared, pair
+   by pair), then the documents' widened access, then narrowed, then other access changes, then
    the resources added, replaced, updated and removed;
 3. the guardrail findings;
 4. the access rows, now, of the roles and users the change touches (a touched user's first);
@@ -42,7 +43,7 @@ from crossaccount.resource_types import POLICY, ROLE, USER
 
 from . import jsontext
 from .escape import code
-from .plan_diff import PlanDiff, ResourceChange, change_lines, resource_change_row
+from .plan_diff import PlanDiff, ResourceChange, change_lines, resource_change_row, who_heading, who_lines
 from .plan_index import indexed
 from .review import (
     Grant,
@@ -134,17 +135,19 @@ def _resource_rows(changes: Sequence[ResourceChange]) -> list[str]:
 def _change_parts(diff: PlanDiff) -> list[Part]:
     """What changed, in the whole review's words (`tools.render.plan_diff.diff_section`), as parts."""
     heading = f"#### What changed against the base plan (stack {code(diff.base_stack)})"
-    if not diff.resources and not diff.access:
+    if not diff.resources and not diff.access and not diff.who:
         no_change = "No change: the same resources and documents as the base plan (reordering is not a change)."
         return [Part([heading, "", no_change, ""], [], change=True)]
     widened, narrowed, other = diff.of("widens"), diff.of("narrows"), diff.of("other")
     parts = [Part([heading, ""], [], change=True)]
+    if diff.only_narrows:
+        parts[0].heading += ["**This change only narrows access.**", ""]
+    elif not diff.access and not diff.who:
+        parts[0].heading += ["No access changes: no document, attachment, session length or boundary differs.", ""]
+    if diff.who:
+        parts.append(Part([who_heading(diff), ""], who_lines(diff.who), [""], change=True))
     if widened:
         parts.append(Part([f"##### :warning: Widened access ({len(widened)})", ""], change_lines(widened), [""], change=True))
-    elif diff.only_narrows:
-        parts[0].heading += ["**This change only narrows access.**", ""]
-    elif not diff.access:
-        parts[0].heading += ["No access changes: no document, attachment, session length or boundary differs.", ""]
     if narrowed:
         parts.append(Part([f"##### Narrowed access ({len(narrowed)})", ""], change_lines(narrowed), [""], change=True))
     if other:

@@ -245,7 +245,8 @@ def plan_diff(plan: Mapping[str, Any], base: Mapping[str, Any]) -> PlanDiff:
     memo = index.memo.get("diff") if index is not None else None
     if memo is not None and memo[0] is base:
         return memo[1]  # type: ignore[no-any-return]
-    diff = diff_plans(base, plan)
+    # The head plan's rows are the access table's, computed once for both (the base plan's here).
+    diff = diff_plans(base, plan, head_rows=access_grants(plan) if index is not None else None)
     if index is not None:
         index.memo["diff"] = (base, diff)
     return diff
