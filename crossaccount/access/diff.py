@@ -141,8 +141,8 @@ class PlanDiff:
 
     @property
     def only_narrows(self) -> bool:
-        changes = [*self.access, *self.who]
-        return bool(changes) and all(c.effect == "narrows" for c in changes)
+        effects = [c.effect for c in self.access] + [c.effect for c in self.who]
+        return bool(effects) and all(e == "narrows" for e in effects)
 
 
 def _by_urn(plan: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:

@@ -131,7 +131,7 @@ def _toggle_effect(closed: str) -> Callable[[str, str], Effect]:
     other word widens, the reverse narrows."""
 
     def effect(before: str, after: str) -> Effect:
-        if before != closed and after != closed:
+        if closed not in (before, after):
             return "other"
         return "narrows" if after == closed else "widens"
 

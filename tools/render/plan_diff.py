@@ -48,9 +48,16 @@ def who_lines(changes: Sequence[WhoChange]) -> list[str]:
     """Each change of who may assume what as a list item: its effect, the principals (bold), the
     role and account, and what changed; every word from a plan escaped."""
     return [
-        f"- {WHO_MARK[c.effect]}: **{', '.join(text(w) for w in c.who)}**, role {code(c.role)} in account {text(c.account)}: {text(c.text)}"
+        f"- {WHO_MARK[c.effect]}: **{_principals(c.who)}**, role {code(c.role)} in account {text(c.account)}: {text(c.text)}"
         for c in changes
     ]
+
+
+def _principals(who: Sequence[str]) -> str:
+    """`user a`, or for many users `users a, b, c`; else each as the core names it, escaped."""
+    if len(who) > 1 and all(w.startswith("user ") for w in who):
+        return "users " + ", ".join(text(w.removeprefix("user ")) for w in who)
+    return ", ".join(text(w) for w in who)
 
 
 def change_lines(changes: Sequence[AccessChange]) -> list[str]:

@@ -327,7 +327,7 @@ CASES = [
         "it): the documents widen, the MFA column only gives the reason, a change to judge.",
         warnings=("TRUST_WITHOUT_MFA", "MFA_REQUIRED_BY_SELF_SERVICE"),
         who=(
-            f"- other (judge it yourself): **user bob, user random_user**, role `s3-list-role` in account {TGT}: MFA "
+            f"- other (judge it yourself): **users bob, random_user**, role `s3-list-role` in account {TGT}: MFA "
             "required -> required (the person's selfService.enforceMfa: true denies AssumeRole without MFA, whatever "
             "the role's requireMfa: false says)",
         ),
