@@ -276,7 +276,7 @@ def _render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None) -> s
             written = r.get("inputs", {}).get(k)
             if isinstance(written, str):
                 try:
-                    doc = jsontext.dumps(json.loads(written), sort_keys=False)
+                    doc = jsontext.dumps(json.loads(written), sort_keys=False, text=written)
                 except json.JSONDecodeError:
                     doc = written
                 summary = f"<details><summary>{html(r['type'])} {html_code(_name(r))} {k}</summary>"
