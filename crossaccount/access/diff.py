@@ -194,6 +194,8 @@ def _resource_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[
         action: Action = "forget" if (r.get("options") or {}).get("retainOnDelete") else "remove"
         out.append(ResourceChange(action, urn, r["type"], _name(r), r.get("account")))
     for urn in sorted(old.keys() & new.keys()):
+        if old[urn] == new[urn]:  # the same resource, compared in C (nearly all of them in a one-line change)
+            continue
         changed = _changed_inputs(old[urn], new[urn])
         if not changed:
             continue
@@ -585,12 +587,20 @@ def _through_groups(
     return out
 
 
+def _holds_secret(r: Mapping[str, Any]) -> bool:
+    inputs = r.get("inputs", {})
+    return any(inputs.get(key) == SECRET for key in DOCUMENT_INPUTS)
+
+
 def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[AccessChange]:
     old, new = _by_urn(base), _by_urn(head)
     out: list[AccessChange] = []
     groups_a, groups_b = group_facts(base), group_facts(head)
     labels = {**_group_labels(base, groups_a), **_group_labels(head, groups_b)}  # the head's members where both have it
-    for urn in sorted(old.keys() | new.keys(), key=lambda u: (_name(new.get(u) or old[u]), u)):
+    # A resource the same in both plans changes nothing, but a document the plan holds as a secret
+    # (which cannot be compared: it is said so).
+    differ = [u for u in old.keys() | new.keys() if old.get(u) != new.get(u) or _holds_secret(new[u])]
+    for urn in sorted(differ, key=lambda u: (_name(new.get(u) or old[u]), u)):
         a, b = old.get(urn), new.get(urn)
         r = b or a
         assert r is not None

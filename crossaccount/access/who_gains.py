@@ -84,8 +84,8 @@ Key = tuple[str, str, str, str, str]
 def _key(g: Grant) -> Key:
     """What identifies a pair: the principal's kind and ARN (an OIDC provider's subject too: two
     rows of one provider differ by it; a subject is case-sensitive), the account, the role."""
-    subject = g.principal if g.kind == "OIDC provider" else ""
-    return (g.kind, g.principal_arn.lower(), subject, g.account, g.role.lower())
+    kind = g.kind
+    return (kind, g.principal_arn.lower(), g.principal if kind == "OIDC provider" else "", g.account, g.role.lower())
 
 
 def _gained_text(g: Grant) -> str:
@@ -240,7 +240,12 @@ def _via_words(g: Grant) -> str:
 def _by_pair(rows: Iterable[Grant]) -> dict[Key, list[Grant]]:
     out: dict[Key, list[Grant]] = {}
     for g in rows:
-        out.setdefault(_key(g), []).append(g)
+        key = _key(g)
+        found = out.get(key)
+        if found is None:
+            out[key] = [g]
+        else:
+            found.append(g)
     return out
 
 
