@@ -163,13 +163,17 @@ def touched(diff: PlanDiff, plan: Mapping[str, Any], base: Mapping[str, Any]) ->
     """The roles and users (by name) whose access a changed resource is part of: the role or
     user itself, an attachment's role or user, and the roles and users a changed policy is
     attached to (in either plan)."""
-    resources = {r["urn"]: r for p in (base, plan) for r in p.get("resources", [])}
+    # Only the changed resources are looked up (a one-line change: one of 17,204 at 4,000 x 400).
+    changed = {c.urn for c in diff.resources}
+    resources = {r["urn"]: r for p in (base, plan) for r in p.get("resources", []) if r["urn"] in changed}
     attached: dict[str, set[tuple[str, str]]] = {}  # ":policy<path><name>" -> {("role"|"user", name)}
-    for r in resources.values():
-        inputs = r.get("inputs", {})
-        for kind in ("role", "user"):
-            if isinstance(inputs.get(kind), str) and isinstance(inputs.get("policyArn"), str):
-                attached.setdefault(":policy" + inputs["policyArn"].split(":policy", 1)[-1], set()).add((kind, inputs[kind]))
+    if any(r.get("type") == POLICY for r in resources.values()):  # what a changed policy is attached to
+        every = {r["urn"]: r for p in (base, plan) for r in p.get("resources", [])}
+        for r in every.values():
+            inputs = r.get("inputs", {})
+            for kind in ("role", "user"):
+                if isinstance(inputs.get(kind), str) and isinstance(inputs.get("policyArn"), str):
+                    attached.setdefault(":policy" + inputs["policyArn"].split(":policy", 1)[-1], set()).add((kind, inputs[kind]))
     roles: set[str] = set()
     users: set[str] = set()
     for change in diff.resources:
