@@ -34,12 +34,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from crossaccount.access.grants import access_grants
+
 from .budget import COMMENT_CHARS, MIN_CHARS, render_within, size
 from .escape import code
 from .plan_diff import PlanDiff, diff_plans
 from .plan_file import PROJECT
 from .plan_index import indexed
-from .review import Grant, access_grants
+from .review import Grant
 
 TAIL_CHARS = 200
 """Room for the last line, which counts the reviews that did not fit."""
@@ -93,8 +95,7 @@ def _changed(stacks: Sequence[StackPlans]) -> tuple[list[_Changed], list[str]]:
     changed: list[_Changed] = []
     unchanged: list[str] = []
     for s in stacks:
-        with indexed(s.plan):  # the rows, once: the diff's and the review's table (`review.access_grants`)
-            rows = tuple(access_grants(s.plan))
+        rows = access_grants(s.plan)  # once: the diff's, and the review's table (given to its memo below)
         diff = diff_plans(s.base if s.base is not None else empty_plan(s.stack), s.plan, head_rows=rows)
         if s.base is not None and not diff.access and not diff.resources and not diff.who:
             unchanged.append(s.stack)
