@@ -1,6 +1,6 @@
 """What changed between two plans (`make plan FORMAT=json`): the base branch's and this one's.
 
-Two questions a reviewer asks, answered from the plan JSON alone (offline, no secrets):
+Three questions a reviewer asks, answered from the plan JSON alone (offline, no secrets):
 
 - **resources**: added, removed, replaced or updated, matched by URN as the engine matches
   them. A change of an input the provider cannot update in place is a replacement (see
@@ -11,6 +11,9 @@ Two questions a reviewer asks, answered from the plan JSON alone (offline, no se
   Attachments, session length and permissions boundaries are access too, and so is what
   comes through a group: a policy attached to a group, a member added to a group that
   carries policies, a role that newly trusts a group (`crossaccount.access.plan_groups`).
+- **who**: the same change as the access model answers it, pair by pair: the access table's
+  rows of the two plans compared (`crossaccount.access.who_gains`): who may now, or no longer,
+  assume which role, and which column of a pair changed.
 
 Documents are compared in canonical form (`crossaccount.access.canonical`): reordering statements or list
 elements, a single string for a list of one, action-name case are not changes.

@@ -4,8 +4,9 @@ Built from the plan's data alone (the JSON document `make plan FORMAT=json` prin
 renders the same from a live run or from a saved plan, offline and without secrets (a value
 the plan holds as a secret is `[secret]`; an ExternalId is shown as present, never its value):
 
-1. with a base plan (`--against`), **what changed**: widened access first, in its own
-   section, then narrowed and other access changes, then the resources added, replaced,
+1. with a base plan (`--against`), **what changed**: who gains or loses access first (the
+   access rows of the two plans compared, pair by pair), then the documents' widened access,
+   in its own section, then narrowed and other access changes, then the resources added, replaced,
    updated and removed (computed by `crossaccount.access.diff`, printed by `tools.render.plan_diff`);
 2. the **access table**: who may assume which role, in which account, under which conditions,
    with which permissions (its rows computed by `crossaccount.access.grants`);
