@@ -6,11 +6,13 @@ No timing is asserted here: speed is the benchmark's business (`make bench`), no
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from crossaccount.access.grants import access_grants
 from crossaccount.guardrails import check_plan
 from crossaccount.iam import non_whitespace_length
 from crossaccount.pipeline import load_values, plan_of
@@ -124,7 +126,11 @@ def test_the_review_measured_is_the_workflows_comment_with_the_change_in_it(tmp_
     assert "- **role role-0000**: longest session 3600 s -> 7200 s" in whole
     assert measured.whole_mb == len(whole.encode()) / 1e6
     comment = (tmp_path / "review.md").read_text(encoding="utf-8")  # what `tools comment` made of the folder
-    assert "| `bench` | **1** :warning: | 0 | 0 | 1 |" in comment.splitlines()
+    # Who gains access: each person role-0000 trusts gets a longer session (one pair each).
+    plan = json.loads((tmp_path / "review" / "bench.json").read_text(encoding="utf-8"))
+    people = sum(1 for g in access_grants(plan) if g.role == "role-0000")
+    assert people == 32
+    assert f"| `bench` | **{people}** :warning: | **1** :warning: | 0 | 0 | 1 |" in comment.splitlines()
 
 
 def test_the_timed_floor_registers_every_resource_of_the_program_under_the_sdks_own_mocks() -> None:

@@ -228,6 +228,7 @@ RENDER_MAY_IMPORT: dict[str, set[str] | None] = {
     "crossaccount": {"NAMESPACE"},
     "crossaccount.access.grants": {"Grant", "Permission", "PlannedRole", "access_grants", "account_sides", "planned_roles"},
     "crossaccount.access.diff": {"AccessChange", "PlanDiff", "ResourceChange", "diff_plans", "document_changes"},
+    "crossaccount.access.who_gains": {"WhoChange"},
     "crossaccount.guardrails": {"Finding", "summarise"},
     "crossaccount.guardrails.model": {"Finding", "summarise"},
     "crossaccount.errors": {"show"},

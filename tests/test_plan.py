@@ -196,6 +196,17 @@ def test_the_reviews_documents_are_byte_for_byte_the_standard_librarys_in_their_
     assert jsontext.dumps(value, sort_keys=False) == json.dumps(value, indent=2, ensure_ascii=False)
 
 
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES, st.sampled_from([0, None, 2]))
+def test_a_document_reformatted_from_its_text_is_byte_for_byte_the_standard_librarys(value: object, indent: int | None) -> None:
+    """The review's policy documents from their text (`dumps(..., text=written)`: a text with no
+    number with a fraction or exponent is not walked for floats): the same bytes, floats and
+    all, however the text was written."""
+    written = json.dumps(value, indent=indent)
+    parsed = json.loads(written)
+    assert jsontext.dumps(parsed, sort_keys=False, text=written) == json.dumps(parsed, indent=2, ensure_ascii=False)
+
+
 def test_a_float_inside_a_dict_subclass_is_still_written_as_the_standard_library_writes_it() -> None:
     from collections import OrderedDict
 

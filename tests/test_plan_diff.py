@@ -111,9 +111,13 @@ def test_a_new_trusted_user_and_a_dropped_mfa_condition_come_first_as_widened_ac
     ]
     assert diff.of("narrows") == []
     text = render_review(head, base)
-    # Widened access is the first thing after the heading, before the access table.
+    # Who gains access is the first thing after the heading (bob may now assume the role; AWS still
+    # requires MFA of random_user: the self-service policy's Deny), then the documents' widened
+    # access, before the access table.
     changes = text.split("#### What changed against the base plan (stack `utils`)\n\n", 1)[1]
-    assert changes.startswith("##### :warning: Widened access (6)\n\n- **assume-role policy bob-assume-roles-utils**:")
+    assert changes.startswith("##### Who gains or loses access (2)\n\n- :warning: widens: **user bob**, role `s3-list-role`")
+    who = changes.split("\n\n", 2)[2]
+    assert who.startswith("##### :warning: Widened access (6)\n\n- **assume-role policy bob-assume-roles-utils**:")
     assert text.index("Widened access") < text.index("#### Who may assume what")
     assert "| add | source | `aws:iam/user:User` | `bob` |  |" in text
 

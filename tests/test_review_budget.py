@@ -1,7 +1,7 @@
 """The review at an organisation's size (`plan --max-chars`, `--artifact`): a comment GitHub accepts.
 
-Invariant: the review is never longer than its budget; it leads with what changed (widened
-access first, then narrowed, then the resources), then the access rows the change touches, the
+Invariant: the review is never longer than its budget; it leads with what changed (who gains or
+loses access, then the documents' widened access, then narrowed, then the resources), then the access rows the change touches, the
 findings, and what is unchanged counted per role and per user; a part cut short says exactly
 how many rows the artifact has beyond it; the change is cut only where it alone exceeds the
 budget; the artifact holds the whole review and the plan JSON; a review that fits is the whole
@@ -63,6 +63,7 @@ def test_the_review_fits_its_budget_and_leads_with_the_change_widened_first(plan
     assert headings == [
         "### Plan for stack `bench`",
         "#### What changed against the base plan (stack `bench`)",
+        "##### Who gains or loses access (3)",
         "##### :warning: Widened access (2)",
         "##### Narrowed access (2)",
         "##### Resources",
@@ -70,12 +71,23 @@ def test_the_review_fits_its_budget_and_leads_with_the_change_widened_first(plan
         "#### Who may assume what, now, where the change touches",
         "#### Unchanged, in summary",
     ]
+    dropped = generated_settings(USERS, ROLES)["roles"]["role-0003"]["trustedUsers"][-1]
+    # By who first: every person of role-0011 gains ReadOnlyAccess through it, every person of
+    # role-0007 a longer session (one line each, naming them all); one person loses role-0003.
+    trusted = {role: [g.principal for g in access_grants(base) if g.role == role] for role in ("role-0007", "role-0011")}
+    assert section(text, "##### Who gains or loses access (3)").splitlines() == [
+        f"- :warning: widens: **users {', '.join(sorted(trusted['role-0011']))}**, role `role-0011` in account "
+        "444455556666: gains managed ReadOnlyAccess",
+        f"- :warning: widens: **users {', '.join(sorted(trusted['role-0007']))}**, role `role-0007` in account "
+        "444455556666: longest session 1 h -> 2 h",
+        f"- narrows: **user {dropped}**, role `role-0003` in account 444455556666: may no longer assume it",
+    ]
+    assert len(trusted["role-0007"]) == len(trusted["role-0011"]) == 32
     widened = section(text, "##### :warning: Widened access (2)")
     assert widened.splitlines() == [
         "- **role role-0007**: longest session 3600 s -> 7200 s",
         "- **role role-0011**: policy arn:aws:iam::aws:policy/ReadOnlyAccess attached",
     ]
-    dropped = generated_settings(USERS, ROLES)["roles"]["role-0003"]["trustedUsers"][-1]
     narrowed = section(text, "##### Narrowed access (2)").splitlines()
     assert len(narrowed) == 2
     assert all(dropped in line for line in narrowed)
@@ -131,12 +143,16 @@ def test_a_change_larger_than_the_budget_is_cut_with_the_count_and_nothing_else_
     head = plan_of(generated_settings(USERS, ROLES), "bench")
     text = render_within(head, base, 3_000)
     assert size(text) <= 3_000
-    widened = text.split("##### :warning: Widened access (", 1)[1]
-    count = int(widened.split(")", 1)[0])
-    lines = widened.split("\n\n")[1].splitlines()
-    more = MORE_LINE.match(widened.split("\n\n")[2].splitlines()[0])
+    # The change's first part, who gains access (a line per role: its 32 new people), is cut,
+    # and nothing after it is shown but the next parts' headings and counts.
+    who = text.split("##### Who gains or loses access (", 1)[1]
+    count = int(who.split(")", 1)[0])
+    assert count == ROLES - 1  # a line per new role, naming its 32 people (role-0000 trusts the same 32 as before)
+    lines = who.split("\n\n")[1].splitlines()
+    more = MORE_LINE.match(who.split("\n\n")[2].splitlines()[0])
     assert more is not None
     assert len(lines) + int(more.group(1).replace(",", "")) == count
+    assert "- **" not in text  # the documents' widened access: its heading and count, no line
     assert "#### Unchanged, in summary" not in text  # the budget went to the change
 
 

@@ -87,9 +87,15 @@ def test_a_change_is_reviewed_against_a_git_ref_without_touching_the_users_work(
     comment = done.stdout
     assert comment.startswith(f"{MARKER}\n## Review plan\n\n2 of 3 stack(s) change")
     rows = table_rows(comment)
-    assert rows[0].startswith("| `qa` (new: no base plan) | **")
-    # utils widens twice: its role's session, and its person's assume-role policy now reaching qa's role.
-    assert rows[1] == "| `utils` | **2** :warning: | 0 | 0 | 2 |"
+    # utils widens twice: its role's session, and its person's assume-role policy now reaching qa's role;
+    # by who, two pairs: random_user's longer session on s3-list-role, random_user may now assume qa-read.
+    # The most pairs first: qa's one pair (random_user may assume qa-read) after.
+    assert rows[0] == "| `utils` | **2** :warning: | **2** :warning: | 0 | 0 | 2 |"
+    assert rows[1].startswith("| `qa` (new: no base plan) | **1** :warning: | **")
+    assert (
+        "- :warning: widens: **user random_user**, role `qa-read` in account 999988887777: may now assume it "
+        "(MFA required (this stack's side; the role's trust may ask more); another stack's role)"
+    ) in comment.splitlines()
     assert "No change: `staging`." in comment.splitlines()
     assert "- **role s3-list-role**: longest session 3600 s -> 7200 s" in comment.splitlines()
     qa = comment.split("### Plan for stack `qa`", 1)[1]

@@ -24,9 +24,18 @@ from tools.benchmark.bench import generated_settings
 from tools.render.budget import COMMENT_CHARS, size
 from tools.render.comment import MARKER, StackPlans, empty_plan, render_comment
 from tools.render.plan_diff import diff_plans
+from tools.render.review import access_grants
 
 Plans = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
-TABLE_HEAD = ["| stack | widened | narrowed | other access changes | resources changed |", "| --- | --- | --- | --- | --- |"]
+TABLE_HEAD = [
+    "| stack | who gains access | widened | narrowed | other access changes | resources changed |",
+    "| --- | --- | --- | --- | --- | --- |",
+]
+
+
+def people_of(plan: dict[str, Any], role: str) -> int:
+    """How many principals may assume `role` (rows of the access table): its pairs."""
+    return sum(1 for g in access_grants(plan) if g.role == role)
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +81,10 @@ def test_one_changed_stack_among_five_hundred_leads_and_is_reviewed_within_the_l
     stacks[321] = StackPlans("acct-321", named(widened, "acct-321"), named(base, "acct-321"))
     text = render_comment(stacks)
     assert size(text) <= COMMENT_CHARS
-    assert text.startswith(f"{MARKER}\n## Review plan\n\n1 of 500 stack(s) change, widened access first (a new stack's")
-    assert table_rows(text) == ["| `acct-321` | **1** :warning: | 0 | 0 | 1 |"]
+    assert text.startswith(f"{MARKER}\n## Review plan\n\n1 of 500 stack(s) change, widened access first (who gains access")
+    # Who gains: the people of role-0001 (each a longer session), one pair each; one document change.
+    assert people_of(base, "role-0001") == 32
+    assert table_rows(text) == ["| `acct-321` | **32** :warning: | **1** :warning: | 0 | 0 | 1 |"]
     unchanged = next(line for line in text.splitlines() if line.startswith("No change: "))
     assert unchanged.count("`") == 2 * 499
     assert "`acct-321`" not in unchanged
@@ -93,15 +104,22 @@ def test_widened_stacks_come_first_and_a_new_stacks_grants_are_widened_access(pl
     text = render_comment(stacks)
     resources = len(base["resources"])
     new = text.split("### Plan for stack `b-new`", 1)[1].split("### Plan for stack", 1)[0]
-    widened_lines = [line for line in new.splitlines() if line.startswith("- **trust policy of role ")]
-    grants = sum(len(json.loads(r["inputs"]["assumeRolePolicy"])["Statement"]) for r in base["resources"] if r["type"] == ROLE)
-    assert len(widened_lines) == grants  # each role's trust, new: who may assume it is widened access
+    # Each role's trust, new: who may assume it is widened access, a line per role naming its people.
+    who_lines = [line for line in new.splitlines() if line.startswith("- :warning: widens: **users ")]
+    roles = [r for r in base["resources"] if r["type"] == ROLE]
+    assert len(who_lines) == len(roles) == 4
+    assert all(line.endswith(": may now assume it (MFA required)") for line in who_lines)
     count = len(diff_plans(empty_plan("b-new"), named(base, "b-new")).of("widens"))
     assert f"##### :warning: Widened access ({count})" in new.splitlines()
+    # By who: a new stack's every row is a pair that gains access; a longer session widens each pair
+    # of its role; a person dropped from a trust loses a pair (the column counts gains only).
+    pairs = len(access_grants(base))
+    assert len(diff_plans(empty_plan("b-new"), named(base, "b-new")).who) == 4  # a line per role, naming its people
+    # b-new's 1 narrowed: the self-service Deny
     assert table_rows(text) == [
-        f"| `b-new` (new: no base plan) | **{count}** :warning: | 1 | 0 | {resources} |",  # 1: the self-service Deny
-        "| `z-widens` | **1** :warning: | 0 | 0 | 1 |",
-        "| `a-narrows` | 0 | 2 | 0 | 2 |",  # the trust policy and the user's assume-role policy
+        f"| `b-new` (new: no base plan) | **{pairs}** :warning: | **{count}** :warning: | 1 | 0 | {resources} |",
+        f"| `z-widens` | **{people_of(base, 'role-0001')}** :warning: | **1** :warning: | 0 | 0 | 1 |",
+        "| `a-narrows` | 0 | 0 | 2 | 0 | 2 |",  # the trust policy and the user's assume-role policy
     ]
     reviews = [line for line in text.splitlines() if line.startswith("### Plan for stack")]
     assert reviews == ["### Plan for stack `b-new`", "### Plan for stack `z-widens`", "### Plan for stack `a-narrows`"]
@@ -118,7 +136,7 @@ def test_more_changed_stacks_than_reviews_fit_each_has_its_row_and_the_rest_are_
     assert size(text) <= COMMENT_CHARS
     rows = table_rows(text)
     assert len(rows) == 200
-    assert rows[:100] == [f"| `s-{i:03d}` | **1** :warning: | 0 | 0 | 1 |" for i in range(1, 200, 2)]
+    assert rows[:100] == [f"| `s-{i:03d}` | **32** :warning: | **1** :warning: | 0 | 0 | 1 |" for i in range(1, 200, 2)]
     reviewed = [line.split("`")[1] for line in text.splitlines() if line.startswith("### Plan for stack")]
     assert 10 < len(reviewed) < 200
     assert reviewed == [r.split("`")[1] for r in rows[: len(reviewed)]]
@@ -198,7 +216,7 @@ def test_the_command_reads_the_artifact_folder_and_its_base_plans(tmp_path: Path
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert table_rows(done.stdout)[0].startswith("| `new` (new: no base plan) | **")
-    assert table_rows(done.stdout)[1] == "| `prod` | **1** :warning: | 0 | 0 | 1 |"
+    assert table_rows(done.stdout)[1] == "| `prod` | **32** :warning: | **1** :warning: | 0 | 0 | 1 |"
     assert "No change: `dev`." in done.stdout.splitlines()
 
 

@@ -77,7 +77,8 @@ HOSTILE = {
 @cache
 def plans() -> tuple[dict[str, Any], dict[str, Any]]:
     """A plan and its base: two users (one existing), two roles, a waived finding, and a change
-    that widens access (USER newly trusted by a second role)."""
+    that widens access (USER newly trusted by a second role, a longer session on ROLE: by who,
+    lines naming USER and ROLE)."""
     raw = walkthrough_settings()
     raw["users"] = {USER: {}, "carol": {"create": False}}
     raw["roles"] = {
@@ -90,6 +91,7 @@ def plans() -> tuple[dict[str, Any], dict[str, Any]]:
     }
     base = plan_of(copy.deepcopy(raw), STACK)
     raw["roles"]["machine"]["trustedUsers"].append(USER)
+    raw["roles"][ROLE]["maxSessionDuration"] = 7200
     plan = plan_of(raw, STACK)
     for p in (plan, base):  # a waived finding, as the program reports one (the reason is the stack's text)
         p["findings"].append(
@@ -288,6 +290,49 @@ def test_every_hostile_diagram_parses_with_mermaids_own_parser_and_draws_the_sam
         assert "\n#" not in diagram
 
 
+WHO_LINES = {
+    "newline-heading": (
+        "- :warning: widens: **users carol, `uzer1a\\n\\n##` forged\\\\n**, role `rolz1a\\n\\n## forged\\n` in account 444455556666: longest session 1 h -> 2 h",
+        "- :warning: widens: **user `uzer1a\\n\\n##` forged\\\\n**, role `machine` in account 444455556666: may now assume it (MFA required)",
+    ),
+    "bidi-override": (
+        "- :warning: widens: **users carol, uzer1\\\\u202egnp.exe\\\\u202c**, role `rolz1\\u202egnp.exe\\u202c` in account 444455556666: longest session 1 h -> 2 h",
+        "- :warning: widens: **user uzer1\\\\u202egnp.exe\\\\u202c**, role `machine` in account 444455556666: may now assume it (MFA required)",
+    ),
+    "html-tag": (
+        "- :warning: widens: **users carol, script>**, role `rolz1<img src=x onerror=alert(1)><script>x</script>` in account 444455556666: longest session 1 h -> 2 h",
+        "- :warning: widens: **user script>**, role `machine` in account 444455556666: may now assume it (MFA required)",
+    ),
+    "emphasis": (
+        "- :warning: widens: **users carol, uzer1\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\*\\*d\\*\\***, role `rolz1*a* _b_ ~~c~~ **d**` in account 444455556666: longest session 1 h -> 2 h",
+        "- :warning: widens: **user uzer1\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\*\\*d\\*\\***, role `machine` in account 444455556666: may now assume it (MFA required)",
+    ),
+    "table-row": (
+        "- :warning: widens: **users carol, uzer1x \\|\\\\n\\| forged \\| row \\|**, role `rolz1x |\\n| forged | row |` in account 444455556666: longest session 1 h -> 2 h",
+        "- :warning: widens: **user uzer1x \\|\\\\n\\| forged \\| row \\|**, role `machine` in account 444455556666: may now assume it (MFA required)",
+    ),
+    "mention": (
+        "- :warning: widens: **users carol, `uzer1@octocat`**, role `rolz1@octocat` in account 444455556666: longest session 1 h -> 2 h",
+        "- :warning: widens: **user `uzer1@octocat`**, role `machine` in account 444455556666: may now assume it (MFA required)",
+    ),
+}
+"""*Who gains or loses access* of the hostile plans, exactly: the principals as prose (escaped: a
+newline, bidi control or `|` made visible, markup backslashed, a word GitHub would link or a
+heading's `#` in a code span), the role as code (a user's `/` is its ARN's path, so the html-tag
+user is named by what follows its last `/`, as in the access table)."""
+
+
+@pytest.mark.parametrize("name", sorted(WHO_LINES))
+def test_who_gains_access_names_a_hostile_principal_and_role_as_text(name: str) -> None:
+    plan, base = plans()
+    h = HOSTILE[name]
+    review = render_review(hostile(plan, h), hostile(base, h))
+    section = review.split("##### Who gains or loses access (2)\n\n", 1)[1].split("\n\n", 1)[0]
+    assert tuple(section.splitlines()) == WHO_LINES[name]
+    benign = render_review(plan, base).split("##### Who gains or loses access (2)\n\n", 1)[1].split("\n\n", 1)[0]
+    assert structure(section).events == structure(benign).events  # two list items, each with one bold run, no other tag
+
+
 DANGEROUS = st.text(
     alphabet=st.sampled_from(list("<>!-`|[]()#@&;*_~\\\n\r\u2028\u202e\u200b:/.\"' aZ1")), min_size=1, max_size=24
 )
@@ -302,6 +347,7 @@ def test_any_string_of_markup_characters_renders_as_text(h: str) -> None:
 
 HEADINGS = re.compile(
     r"Review plan|Plan for stack \S+|What changed against the base plan \(stack \S+\)|:warning: Widened access \(\d+\)"
+    r"|Who gains or loses access \(\d+\)"
     r"|Narrowed access \(\d+\)|Other access changes: judge these yourself \(\d+\)|Resources|Who may assume what(, now, where the "
     r"change touches)?|Diagram|Outputs|Guardrails|(Unchanged, i|I)n summary"
 )

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crossaccount.errors import SettingsError
-from crossaccount.read import engine
+from crossaccount.read import engine, strict_json
 from crossaccount.read import yaml as stack_file
 from tests.conftest import FIXTURE_PROJECT
 from tests.hostile.harness import stack_file_texts
@@ -121,3 +121,31 @@ def test_text_is_written_as_json_dumps_writes_it(value: Any) -> None:
         + "}"
     )
     assert engine.go_json(value) == expected
+
+
+def _nesting(value: Any) -> int:
+    """The definition `strict_json.depth` keeps: a dict or list (subclasses too) with members is
+    one level deeper than its deepest member; an empty one, or anything else, is 0."""
+    members = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else []
+    return 1 + max(map(_nesting, members)) if members else 0
+
+
+class _Dict(dict):  # type: ignore[type-arg]
+    pass
+
+
+_NESTED = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=3) | st.tuples(st.integers()),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(max_size=2), children, max_size=3)
+        | st.dictionaries(st.text(max_size=2), children, max_size=2).map(_Dict)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NESTED)
+def test_the_depth_bound_measures_nesting_as_its_definition(value: Any) -> None:
+    assert strict_json.depth(value) == _nesting(value)

@@ -1,6 +1,6 @@
 """What changed between two plans (`make plan FORMAT=json`): the base branch's and this one's.
 
-Two questions a reviewer asks, answered from the plan JSON alone (offline, no secrets):
+Three questions a reviewer asks, answered from the plan JSON alone (offline, no secrets):
 
 - **resources**: added, removed, replaced or updated, matched by URN as the engine matches
   them. A change of an input the provider cannot update in place is a replacement (see
@@ -11,6 +11,9 @@ Two questions a reviewer asks, answered from the plan JSON alone (offline, no se
   Attachments, session length and permissions boundaries are access too, and so is what
   comes through a group: a policy attached to a group, a member added to a group that
   carries policies, a role that newly trusts a group (`crossaccount.access.plan_groups`).
+- **who**: the same change as the access model answers it, pair by pair: the access table's
+  rows of the two plans compared (`crossaccount.access.who_gains`): who may now, or no longer,
+  assume which role, and which column of a pair changed.
 
 Documents are compared in canonical form (`crossaccount.access.canonical`): reordering statements or list
 elements, a single string for a list of one, action-name case are not changes.
@@ -22,7 +25,7 @@ Plain data out (frozen dataclasses whose words are plain text, never Markdown): 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -41,6 +44,7 @@ from crossaccount.resource_types import (
 )
 
 from .canonical import Statement, statements
+from .grants import Grant, access_grants
 from .plan_groups import (
     GroupFacts,
     account_ids,
@@ -49,6 +53,7 @@ from .plan_groups import (
     policy_documents,
     policy_key,
 )
+from .who_gains import WhoChange, pairs, who_changes
 
 # Inputs the AWS provider cannot update in place: a change replaces the resource (delete and
 # create, a new ARN). From the schemas of terraform-provider-aws, which pulumi-aws wraps
@@ -125,13 +130,22 @@ class PlanDiff:
     base_stack: str
     resources: tuple[ResourceChange, ...]
     access: tuple[AccessChange, ...]
+    """The document diff: each statement, attachment, membership or role input that changed."""
+    who: tuple[WhoChange, ...] = ()
+    """The same change by who: the access table's rows of the two plans compared
+    (`crossaccount.access.who_gains`), widened first."""
 
     def of(self, effect: Effect) -> list[AccessChange]:
         return [c for c in self.access if c.effect == effect]
 
+    def pairs(self, effect: Effect) -> int:
+        """How many pairs of principal and role gain (`widens`) or lose (`narrows`) access."""
+        return pairs(self.who, effect)
+
     @property
     def only_narrows(self) -> bool:
-        return bool(self.access) and all(c.effect == "narrows" for c in self.access)
+        effects = [c.effect for c in self.access] + [c.effect for c in self.who]
+        return bool(effects) and all(e == "narrows" for e in effects)
 
 
 def _by_urn(plan: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -183,6 +197,8 @@ def _resource_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[
         action: Action = "forget" if (r.get("options") or {}).get("retainOnDelete") else "remove"
         out.append(ResourceChange(action, urn, r["type"], _name(r), r.get("account")))
     for urn in sorted(old.keys() & new.keys()):
+        if old[urn] == new[urn]:  # the same resource, compared in C (nearly all of them in a one-line change)
+            continue
         changed = _changed_inputs(old[urn], new[urn])
         if not changed:
             continue
@@ -529,6 +545,8 @@ def _group_changes(
 def _group_labels(plan: Mapping[str, Any], groups: Mapping[str, GroupFacts]) -> dict[str, str]:
     """URN -> the name of a document that reaches people through a group: a managed policy the
     plan creates and attaches to groups, or a group's inline policy, with the members it reaches."""
+    if not groups and all(r.get("type") != GROUP_POLICY for r in plan.get("resources", [])):
+        return {}  # no group and no group's inline policy: nothing to label (and no account to read)
     accounts = account_ids(plan)
     holders: dict[str, list[GroupFacts]] = {}
     for g in groups.values():
@@ -572,19 +590,29 @@ def _through_groups(
     return out
 
 
+def _holds_secret(r: Mapping[str, Any]) -> bool:
+    inputs = r.get("inputs", {})
+    return any(inputs.get(key) == SECRET for key in DOCUMENT_INPUTS)
+
+
 def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[AccessChange]:
     old, new = _by_urn(base), _by_urn(head)
     out: list[AccessChange] = []
     groups_a, groups_b = group_facts(base), group_facts(head)
     labels = {**_group_labels(base, groups_a), **_group_labels(head, groups_b)}  # the head's members where both have it
-    for urn in sorted(old.keys() | new.keys(), key=lambda u: (_name(new.get(u) or old[u]), u)):
+    # A resource the same in both plans changes nothing, but a document the plan holds as a secret
+    # (which cannot be compared: it is said so).
+    differ = [u for u in old.keys() | new.keys() if old.get(u) != new.get(u) or _holds_secret(new[u])]
+    for urn in sorted(differ, key=lambda u: (_name(new.get(u) or old[u]), u)):
         a, b = old.get(urn), new.get(urn)
         r = b or a
         assert r is not None
         for key in DOCUMENT_INPUTS:
             doc_a = a.get("inputs", {}).get(key) if a else None
             doc_b = b.get("inputs", {}).get(key) if b else None
-            label = labels.get(urn, _document_label(r, key)) if key == "policy" else _document_label(r, key)
+            if doc_a == doc_b and doc_a != SECRET:
+                continue  # the same text has no change (and is not parsed: 4,800 documents at 4,000 x 400)
+            label = labels.get(urn) or _document_label(r, key) if key == "policy" else _document_label(r, key)
             if SECRET in (doc_a, doc_b):
                 out.append(
                     AccessChange(
@@ -594,7 +622,7 @@ def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Ac
                         "changes cannot be compared offline: read `pulumi preview --diff`",
                     )
                 )
-            elif doc_a != doc_b:  # the same text has no change (and is not parsed: 4,800 documents at 4,000 x 400)
+            else:
                 out += document_changes(label, doc_a, doc_b)
         out += _attachment_changes(urn, a, b)
         if a and b and r["type"] == ROLE:
@@ -603,10 +631,21 @@ def _access_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Ac
     return sorted(out, key=lambda c: c.where)  # stable: within one document, the statements' order
 
 
-def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
-    """The changes from `base` (the base branch's plan JSON) to `head` (this branch's)."""
+def diff_plans(
+    base: Mapping[str, Any],
+    head: Mapping[str, Any],
+    base_rows: Sequence[Grant] | None = None,
+    head_rows: Sequence[Grant] | None = None,
+) -> PlanDiff:
+    """The changes from `base` (the base branch's plan JSON) to `head` (this branch's). The access
+    table's rows of either plan (`access_grants`), where the caller has them already, are
+    reused; else they are computed here."""
     return PlanDiff(
         base_stack=str(base.get("stack")),
         resources=tuple(_resource_changes(base, head)),
         access=tuple(_access_changes(base, head)),
+        who=who_changes(
+            access_grants(base) if base_rows is None else base_rows,
+            access_grants(head) if head_rows is None else head_rows,
+        ),
     )

@@ -73,6 +73,10 @@ def _inputs(r: Mapping[str, Any]) -> Mapping[str, Any]:
     return inputs if isinstance(inputs, Mapping) else {}
 
 
+GROUP_TYPES = frozenset({GROUP, GROUP_POLICY_ATTACHMENT, GROUP_POLICY, USER_GROUP_MEMBERSHIP, GROUP_MEMBERSHIP})
+"""The resource types `group_facts` reads."""
+
+
 def group_facts(plan: Mapping[str, Any]) -> dict[str, GroupFacts]:
     """Every group the plan creates or touches (attaches to, adds members to), by name."""
     members: dict[str, set[str]] = {}
@@ -80,7 +84,10 @@ def group_facts(plan: Mapping[str, Any]) -> dict[str, GroupFacts]:
     inline: dict[str, set[str]] = {}
     names: set[str] = set()
     for r in plan.get("resources", []):
-        inputs, type_ = _inputs(r), r.get("type")
+        type_ = r.get("type")
+        if not isinstance(type_, str) or type_ not in GROUP_TYPES:  # nearly every resource: no input read
+            continue
+        inputs = _inputs(r)
         if type_ == GROUP and (name := _text(inputs.get("name")) or _text(r.get("name"))):
             names.add(name)
         elif type_ == GROUP_POLICY_ATTACHMENT and (group := _text(inputs.get("group"))):

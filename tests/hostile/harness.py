@@ -111,6 +111,8 @@ class Reported:
     """The rules of the guardrail warnings on stderr, in order."""
     refused: str | None = None
     """A line of the one error where the guardrails refuse the head (exit 1, nothing on stdout)."""
+    who: tuple[str, ...] = ()
+    """Every line of *Who gains or loses access* (the access rows compared), in order; none: no such section."""
 
 
 Expectation = Refused | Accepted | Ends | Reported

@@ -27,9 +27,26 @@ MEMBERSHIP = "aws:iam/userGroupMembership:UserGroupMembership"
 ATTACH = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
 
 
+WHO = "##### Who gains or loses access ("
+
+
 def what_changed(comment: str) -> list[str]:
+    """*What changed*, after its first part, *Who gains or loses access* (`who_gains`), if any."""
     section = comment.split("#### What changed against the base plan (stack `utils`)\n\n", 1)[1]
+    if section.startswith(WHO):
+        section = section.split("\n\n", 2)[2]
     return section.split("\n#### ", 1)[0].split("\n")
+
+
+def who_gains(comment: str) -> list[str]:
+    """The lines of *Who gains or loses access*: one per pair of principal and role gained or lost,
+    or per column of a pair that changed."""
+    section = comment.split("#### What changed against the base plan (stack `utils`)\n\n", 1)[1]
+    if not section.startswith(WHO):
+        return []
+    heading, lines = section.split("\n\n", 2)[:2]
+    assert heading == f"{WHO}{len(lines.splitlines())})"
+    return lines.splitlines()
 
 
 def against_base(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -58,6 +75,7 @@ def test_access_through_groups_is_reported_as_access(
     section = what_changed(comment)
     assert section[0] == reported.headline, case.why
     assert [line for line in section if line.startswith("- **")] == list(reported.lines), case.why
+    assert who_gains(comment) == list(reported.who), case.why
     table = comment.split("#### Who may assume what\n\n", 1)[1].split("\n\n", 1)[0].split("\n")
     for (user, role), cell in reported.rows.items():
         row = next(line for line in table if line.startswith(f"| `{user}`") and f" | `{role}` | " in line)

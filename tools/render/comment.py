@@ -8,8 +8,10 @@ changes one or two of them. An equal share per stack (the first design) gives ea
 stacks 131 characters, less than the header of one review, and cuts the change of the stacks
 listed last. So the comment is shared out by what changed:
 
-1. a header and a table with a row per **changed** stack, widened access first (how many
-   widened, narrowed and other access changes, resources changed), so the reviewer sees at
+1. a header and a table with a row per **changed** stack, widened access first: **who gains
+   access** (how many pairs of principal and role gain access or widen: a person added to a
+   trust is one, however many documents carry the change), then how many of the documents'
+   changes widen, narrow or are other, and how many resources change; so the reviewer sees at
    once where access grows, however many stacks changed;
 2. one line naming the stacks with **no change** (nothing but their names: no review);
 3. the review of each changed stack (`budget.render_within`: what changed first), in the
@@ -18,7 +20,8 @@ listed last. So the comment is shared out by what changed:
    named in a last line (their whole reviews are in the artifact).
 
 A stack without a base plan (a new stack, or one the base branch cannot plan) is compared with
-nothing: every grant it makes is widened access, its row says it is new, and its review's
+nothing: every grant it makes is widened access (each row of its access table a pair that
+gains access), its row says it is new, and its review's
 "what changed" lists them. Where the names of the unchanged stacks would take the room of a
 changed stack's review, that line counts them and names the first while it fits (their plans
 and whole reviews are in the artifact: `tools comment` refuses a folder without them).
@@ -31,11 +34,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from crossaccount.access.grants import access_grants
+
 from .budget import COMMENT_CHARS, MIN_CHARS, render_within, size
 from .escape import code
 from .plan_diff import PlanDiff, diff_plans
 from .plan_file import PROJECT
 from .plan_index import indexed
+from .review import Grant
 
 TAIL_CHARS = 200
 """Room for the last line, which counts the reviews that did not fit."""
@@ -60,20 +66,27 @@ def empty_plan(stack: str) -> dict[str, Any]:
 class _Changed:
     plans: StackPlans
     diff: PlanDiff
+    rows: tuple[Grant, ...]
+    """The plan's access rows: the diff's, and the review's table (computed once)."""
 
     @property
     def new(self) -> bool:
         return self.plans.base is None
 
-    def counts(self) -> tuple[int, int, int, int]:
+    def counts(self) -> tuple[int, int, int, int, int]:
+        """Pairs of principal and role that gain access; the documents' widened, narrowed and
+        other access changes; resources changed."""
         d = self.diff
-        return (len(d.of("widens")), len(d.of("narrows")), len(d.of("other")), len(d.resources))
+        return (d.pairs("widens"), len(d.of("widens")), len(d.of("narrows")), len(d.of("other")), len(d.resources))
 
     def row(self) -> str:
-        widened, narrowed, other, resources = self.counts()
-        mark = f"**{widened}** :warning:" if widened else "0"
+        gains, widened, narrowed, other, resources = self.counts()
         name = code(self.plans.stack, cell=True) + (" (new: no base plan)" if self.new else "")
-        return f"| {name} | {mark} | {narrowed} | {other} | {resources} |"
+        return f"| {name} | {_warn(gains)} | {_warn(widened)} | {narrowed} | {other} | {resources} |"
+
+
+def _warn(n: int) -> str:
+    return f"**{n}** :warning:" if n else "0"
 
 
 def _changed(stacks: Sequence[StackPlans]) -> tuple[list[_Changed], list[str]]:
@@ -82,13 +95,15 @@ def _changed(stacks: Sequence[StackPlans]) -> tuple[list[_Changed], list[str]]:
     changed: list[_Changed] = []
     unchanged: list[str] = []
     for s in stacks:
-        diff = diff_plans(s.base if s.base is not None else empty_plan(s.stack), s.plan)
-        if s.base is not None and not diff.access and not diff.resources:
+        rows = access_grants(s.plan)  # once: the diff's, and the review's table (given to its memo below)
+        diff = diff_plans(s.base if s.base is not None else empty_plan(s.stack), s.plan, head_rows=rows)
+        if s.base is not None and not diff.access and not diff.resources and not diff.who:
             unchanged.append(s.stack)
         else:
-            changed.append(_Changed(s, diff))
-    # Widened access first (most first), then new stacks, then the rest; by name within.
-    changed.sort(key=lambda c: (-c.counts()[0], not c.new, c.plans.stack))
+            changed.append(_Changed(s, diff, rows))
+    # Who gains access first (most pairs first), then the documents' widened access, then new
+    # stacks, then the rest; by name within.
+    changed.sort(key=lambda c: (-c.counts()[0], -c.counts()[1], not c.new, c.plans.stack))
     return changed, sorted(unchanged)
 
 
@@ -128,12 +143,12 @@ def render_comment(stacks: Sequence[StackPlans], max_chars: int = COMMENT_CHARS)
         head.append(f"No stack changes: {len(unchanged)} stack(s) planned against the base branch, the same plan.")
     else:
         head += [
-            f"{len(changed)} of {len(stacks)} stack(s) change, widened access first (a new stack's every grant is "
-            "widened access). Each stack's whole review and plan are in the run's `review-plan` artifact "
+            f"{len(changed)} of {len(stacks)} stack(s) change, widened access first (who gains access: pairs of "
+            "principal and role that gain or widen; a new stack's every grant is widened access). Each stack's whole review and plan are in the run's `review-plan` artifact "
             "(`review/<stack>.md`, `review/<stack>.json`).",
             "",
-            "| stack | widened | narrowed | other access changes | resources changed |",
-            "| --- | --- | --- | --- | --- |",
+            "| stack | who gains access | widened | narrowed | other access changes | resources changed |",
+            "| --- | --- | --- | --- | --- | --- |",
             *(c.row() for c in changed),
         ]
     text = "\n".join(head) + "\n"
@@ -158,6 +173,7 @@ def render_comment(stacks: Sequence[StackPlans], max_chars: int = COMMENT_CHARS)
         base = c.plans.base if c.plans.base is not None else empty_plan(c.plans.stack)
         with indexed(c.plans.plan) as index:
             index.memo["diff"] = (base, c.diff)  # the diff the table counted is the review's (review.plan_diff's memo)
+            index.memo["grants"] = c.rows  # and the rows it compared, the review's table (review.access_grants's memo)
             review = "\n" + render_within(c.plans.plan, base, share)
         text += review
         left -= size(review)

@@ -39,6 +39,8 @@ emphasis, strikethrough, links and images, HTML and entities, table cells, headi
 LINKABLE = re.compile(r"\S*(?:[@#]|://|www\.)\S*", re.IGNORECASE)
 """A word GitHub would link: `@name` (a mention), `#123` (an issue), `user@example.com`, a URL."""
 LABEL_SAFE = re.compile(r"[A-Za-z0-9 ,.:/()+=@_?-]")
+LABEL_PLAIN = re.compile(r"[A-Za-z0-9 ,.:/()+=@_?-]*")
+"""A label of `LABEL_SAFE` characters only: shown as it is."""
 MEMO = 1 << 16
 """How many distinct values `text` and `code` remember: a review prints the same cell (an
 account, `required`, `1 h`) thousands of times; 57,811 calls at 2,000 x 200 (issue 31)."""
@@ -143,7 +145,15 @@ def _references(spaces: str) -> str:
 
 def label(value: object) -> str:
     """`value` inside a Mermaid label's double quotes: `#<code>;` for anything but plain characters."""
-    shown = visible(str(value))
+    return _label(value if type(value) is str else str(value))
+
+
+@functools.lru_cache(maxsize=MEMO)
+def _label(value: str) -> str:
+    # A diagram prints the same label for many edges (`AssumeRole + MFA`, 6,400 at 2,000 x 200).
+    shown = visible(value)
+    if LABEL_PLAIN.fullmatch(shown):
+        return shown
     return "".join(c if LABEL_SAFE.fullmatch(c) else _entity(c) for c in shown)
 
 

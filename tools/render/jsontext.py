@@ -15,16 +15,23 @@ string with a lone surrogate, a subclass) the standard library writes it too.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
 
+NUMBER_WITH_FRACTION = re.compile(r"[0-9][.eE]")
+"""In a JSON text, every number that is not an integer (`1.5`, `1e5`, `-0.5E-3`): a digit then
+`.`, `e` or `E`. A text without one holds no float (a string that has one costs only the walk)."""
 
-def dumps(value: Any, sort_keys: bool = True) -> str:
+
+def dumps(value: Any, sort_keys: bool = True, text: str | None = None) -> str:
     """`value` as the commands print JSON (no trailing newline). `sort_keys=False`: keys in the
     dict's order, as `json.dumps(value, indent=2, ensure_ascii=False)` writes them (the
-    reviewer's Markdown shows each policy document so, 4,400 of them at 4,000 x 400)."""
-    if not _holds_float(value):
+    reviewer's Markdown shows each policy document so, 4,400 of them at 4,000 x 400). `text`:
+    the JSON text `value` was parsed from, where the caller has it: a text with no number of
+    `NUMBER_WITH_FRACTION` holds no float, and the value is not walked to find one."""
+    if (text is not None and NUMBER_WITH_FRACTION.search(text) is None) or not _holds_float(value):
         try:
             option = orjson.OPT_INDENT_2 | (orjson.OPT_SORT_KEYS if sort_keys else 0)
             return orjson.dumps(value, option=option).decode("utf-8")

@@ -4,8 +4,9 @@ Built from the plan's data alone (the JSON document `make plan FORMAT=json` prin
 renders the same from a live run or from a saved plan, offline and without secrets (a value
 the plan holds as a secret is `[secret]`; an ExternalId is shown as present, never its value):
 
-1. with a base plan (`--against`), **what changed**: widened access first, in its own
-   section, then narrowed and other access changes, then the resources added, replaced,
+1. with a base plan (`--against`), **what changed**: who gains or loses access first (the
+   access rows of the two plans compared, pair by pair), then the documents' widened access,
+   in its own section, then narrowed and other access changes, then the resources added, replaced,
    updated and removed (computed by `crossaccount.access.diff`, printed by `tools.render.plan_diff`);
 2. the **access table**: who may assume which role, in which account, under which conditions,
    with which permissions (its rows computed by `crossaccount.access.grants`);
@@ -245,7 +246,8 @@ def plan_diff(plan: Mapping[str, Any], base: Mapping[str, Any]) -> PlanDiff:
     memo = index.memo.get("diff") if index is not None else None
     if memo is not None and memo[0] is base:
         return memo[1]  # type: ignore[no-any-return]
-    diff = diff_plans(base, plan)
+    # The head plan's rows are the access table's, computed once for both (the base plan's here).
+    diff = diff_plans(base, plan, head_rows=access_grants(plan) if index is not None else None)
     if index is not None:
         index.memo["diff"] = (base, diff)
     return diff
@@ -275,7 +277,7 @@ def _render_review(plan: Mapping[str, Any], base: Mapping[str, Any] | None) -> s
             written = r.get("inputs", {}).get(k)
             if isinstance(written, str):
                 try:
-                    doc = jsontext.dumps(json.loads(written), sort_keys=False)
+                    doc = jsontext.dumps(json.loads(written), sort_keys=False, text=written)
                 except json.JSONDecodeError:
                     doc = written
                 summary = f"<details><summary>{html(r['type'])} {html_code(_name(r))} {k}</summary>"

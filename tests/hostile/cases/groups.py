@@ -99,10 +99,18 @@ def case(
     rows: dict[tuple[str, str], str] | None = None,
     warnings: tuple[str, ...] = (),
     refused: str | None = None,
+    who: tuple[str, ...] = (),
 ) -> Case:
-    """The head's stack file and the base's plan; *what changed* must list exactly `lines` under `headline`."""
+    """The head's stack file and the base's plan; *what changed* must list exactly `lines` under `headline`,
+    after exactly `who` under *Who gains or loses access* (the access rows compared)."""
     files: dict[str, Content] = {"base.json": plan_of(base), "Pulumi.utils.yaml": stack_file(head)}
-    return Case(name, files, Reported(headline, tuple(lines), rows or {}, warnings, refused), why, stack="utils", origin="groups")
+    expect = Reported(headline, tuple(lines), rows or {}, warnings, refused, who)
+    return Case(name, files, expect, why, stack="utils", origin="groups")
+
+
+def gains(user: str, role: str, how: str = "MFA required; through group devs") -> str:
+    """A line of *Who gains or loses access*: `user` may now assume `role` of the target account."""
+    return f"- :warning: widens: **user {user}**, role `{role}` in account {TGT}: may now assume it ({how})"
 
 
 DEVS = group(people(), "devs", ["random_user"])
@@ -157,8 +165,10 @@ CASES = [
         ],
         "The most important case: the group's own policy allows sts:AssumeRole on a role of the "
         "target account, so joining the group is cross-account access. Both sides change (the "
-        "identity side through the group, the trust policy naming bob) and both are listed.",
+        "identity side through the group, the trust policy naming bob) and both are listed. By who: "
+        "bob may now assume s3-list-role, through group devs.",
         {("bob", "s3-list-role"): "`bob` (through group devs) |", ("bob", "audit-role"): "`bob` |"},
+        who=(gains("bob", "s3-list-role"),),
     ),
     case(
         "a-role-newly-trusts-a-group",
@@ -173,8 +183,10 @@ CASES = [
             f"- **trust policy of role s3-list-role**: statement TrustSourceUsers gains principal arn:aws:iam::{SRC}:user/bob (through group devs)",
         ],
         "trustedGroups: [devs] writes the members into the trust policy and attaches a policy to "
-        "the group that lets them assume the role. The group is named, with its member.",
+        "the group that lets them assume the role. The group is named, with its member; by who, one "
+        "line: bob may now assume the role, through the group.",
         {("bob", "s3-list-role"): "`bob` (through group devs) |"},
+        who=(gains("bob", "s3-list-role"),),
     ),
     case(
         "a-trusted-group-gains-a-role",
@@ -188,7 +200,9 @@ CASES = [
             f"- **trust policy of role audit-role**: statement TrustSourceUsers gains principal arn:aws:iam::{SRC}:user/random_user (through group devs)",
         ],
         "A second role trusting the same group adds its ARN to the group's policy: the statement "
-        "change is shown under the policy's name and the group's members.",
+        "change is shown under the policy's name and the group's members. By who: random_user may "
+        "now assume audit-role, through the group.",
+        who=(gains("random_user", "audit-role"),),
     ),
     case(
         "a-role-stops-trusting-a-group",
@@ -308,8 +322,15 @@ CASES = [
             "aws:MultiFactorAuthPresent true: MFA is no longer required",
         ],
         "The identity side of a group-trusted role is the group's policy: a dropped MFA condition "
-        "there is named with the group and its members, next to the same change in the trust policy.",
+        "there is named with the group and its members, next to the same change in the trust policy. "
+        "By who, AWS still requires MFA of both (their self-service policy denies AssumeRole without "
+        "it): the documents widen, the MFA column only gives the reason, a change to judge.",
         warnings=("TRUST_WITHOUT_MFA", "MFA_REQUIRED_BY_SELF_SERVICE"),
+        who=(
+            f"- other (judge it yourself): **users bob, random_user**, role `s3-list-role` in account {TGT}: MFA "
+            "required -> required (the person's selfService.enforceMfa: true denies AssumeRole without MFA, whatever "
+            "the role's requireMfa: false says)",
+        ),
     ),
     case(
         "administrator-access-on-a-group-is-refused",
