@@ -133,6 +133,20 @@ def hostile(plan: dict[str, Any], h: str) -> dict[str, Any]:
     return plan
 
 
+WILDCARDS = "*?"
+
+
+def reference(plan: dict[str, Any], h: str) -> dict[str, Any]:
+    """The plan a hostile one is compared with: the plan itself, or, where `h` holds a wildcard,
+    the plan with `h`'s wildcards kept and every other character an `x`. A wildcard inside a
+    user's ARN changes what AWS decides (it refuses a principal with one: the access model says
+    `not decided`, reference_policies_elements_principal.html), so the reference must say the
+    same things; its `x`s are no markup, so what differs is only how `h` renders."""
+    if not set(h) & set(WILDCARDS):
+        return plan
+    return hostile(plan, "".join(c if c in WILDCARDS else "x" for c in h))
+
+
 def html_of(markdown: str) -> str:
     """GitHub's renderer: cmark-gfm with its extensions; raw HTML kept (GitHub keeps `<details>`)."""
     return str(cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE))
@@ -239,7 +253,7 @@ def test_a_benign_review_has_the_structure_the_checks_compare_against() -> None:
 def test_the_whole_review_renders_a_hostile_string_as_text(name: str) -> None:
     plan, base = plans()
     h = HOSTILE[name]
-    benign = render_review(plan, base)
+    benign = render_review(reference(plan, h), reference(base, h))
     review = render_review(hostile(plan, h), hostile(base, h))
     assert_not_forged(review, benign, h)
 
@@ -257,7 +271,7 @@ def test_the_comment_of_many_stacks_renders_a_hostile_string_as_text(name: str) 
         ]
         return render_comment(stacks, 10_000_000)
 
-    assert_not_forged(comment(lambda p: hostile(p, h)), comment(lambda p: p), h)
+    assert_not_forged(comment(lambda p: hostile(p, h)), comment(lambda p: reference(p, h)), h)
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -303,9 +317,11 @@ WHO_LINES = {
         "- :warning: widens: **users carol, script>**, role `rolz1<img src=x onerror=alert(1)><script>x</script>` in account 444455556666: longest session 1 h -> 2 h",
         "- :warning: widens: **user script>**, role `machine` in account 444455556666: may now assume it (MFA required)",
     ),
+    # a wildcard inside a principal: AWS refuses that trust, so its rows are not decided (carol's too)
     "emphasis": (
         "- :warning: widens: **users carol, uzer1\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\*\\*d\\*\\***, role `rolz1*a* _b_ ~~c~~ **d**` in account 444455556666: longest session 1 h -> 2 h",
-        "- :warning: widens: **user uzer1\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\*\\*d\\*\\***, role `machine` in account 444455556666: may now assume it (MFA required)",
+        "- :warning: widens: **user uzer1\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\*\\*d\\*\\***, role `machine` in account 444455556666: may now assume it (MFA not decided: Pulumi.stakk\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\*\\*d\\*\\*.yaml cross-account-roles:roles.machine (trust policy) Statement\\[0\\] Principal: AWS principal 'arn:aws:iam::111122223333:user/uzer1\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\*\\*d\\*\\*': AWS takes no wildcard inside a principal, only \"\\*\" alone (the documents say: required))",
+        "- other (judge it yourself): **user carol**, role `machine` in account 444455556666: MFA required -> not decided: Pulumi.stakk\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\*\\*d\\*\\*.yaml cross-account-roles:roles.machine (trust policy) Statement\\[0\\] Principal: AWS principal 'arn:aws:iam::111122223333:user/uzer1\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\*\\*d\\*\\*': AWS takes no wildcard inside a principal, only \"\\*\" alone (the documents say: required)",
     ),
     "table-row": (
         "- :warning: widens: **users carol, uzer1x \\|\\\\n\\| forged \\| row \\|**, role `rolz1x |\\n| forged | row |` in account 444455556666: longest session 1 h -> 2 h",
@@ -327,9 +343,10 @@ def test_who_gains_access_names_a_hostile_principal_and_role_as_text(name: str) 
     plan, base = plans()
     h = HOSTILE[name]
     review = render_review(hostile(plan, h), hostile(base, h))
-    section = review.split("##### Who gains or loses access (2)\n\n", 1)[1].split("\n\n", 1)[0]
+    section = review.split("##### Who gains or loses access (", 1)[1].split("\n\n", 2)[1]
     assert tuple(section.splitlines()) == WHO_LINES[name]
-    benign = render_review(plan, base).split("##### Who gains or loses access (2)\n\n", 1)[1].split("\n\n", 1)[0]
+    benign = render_review(reference(plan, h), reference(base, h))
+    benign = benign.split("##### Who gains or loses access (", 1)[1].split("\n\n", 2)[1]
     assert structure(section).events == structure(benign).events  # two list items, each with one bold run, no other tag
 
 
@@ -342,7 +359,7 @@ DANGEROUS = st.text(
 @given(DANGEROUS)
 def test_any_string_of_markup_characters_renders_as_text(h: str) -> None:
     plan, base = plans()
-    assert_not_forged(render_review(hostile(plan, h), hostile(base, h)), render_review(plan, base), h)
+    assert_not_forged(render_review(hostile(plan, h), hostile(base, h)), render_review(reference(plan, h), reference(base, h)), h)
 
 
 HEADINGS = re.compile(

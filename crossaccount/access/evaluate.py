@@ -43,8 +43,12 @@ STATEMENT_KEYS = frozenset(
 DOCUMENT_KEYS = frozenset({"Version", "Id", "Statement"})
 PRINCIPAL_KEYS = frozenset({"AWS", "Federated", "Service"})
 
-_IAM_ARN = re.compile(r"^arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):(?P<kind>root|user/.+|role/.+)$")
-_SESSION_ARN = re.compile(r"^arn:(?P<partition>[^:]+):sts::(?P<account>\d{12}):assumed-role/(?P<role>[^/]+)/(?P<session>.+)$")
+# A name is whatever follows, line breaks included (DOTALL, \Z): a name IAM would refuse is the
+# settings' and the plan reader's to refuse, not a reason to read an ARN as no principal at all.
+_IAM_ARN = re.compile(r"^arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):(?P<kind>root|user/.+|role/.+)\Z", re.DOTALL)
+_SESSION_ARN = re.compile(
+    r"^arn:(?P<partition>[^:]+):sts::(?P<account>\d{12}):assumed-role/(?P<role>[^/]+)/(?P<session>.+)\Z", re.DOTALL
+)
 _ROLE_RESOURCE = re.compile(r"^arn:[^:]+:iam::\d{12}:role/.+$")
 _KMS_KEY = re.compile(r"^arn:[^:]+:kms:[^:]*:\d{12}:key/.+$")
 

@@ -624,6 +624,19 @@ def _trusted_users(view: _View) -> dict[str, str]:
 # --- people ------------------------------------------------------------------------------------
 
 
+def _named_group(view: _View, index: int, resource: Mapping[str, Any], name: str, groups: dict[str, GroupEntry]) -> GroupEntry:
+    """The group an attachment or a membership names. One the plan does not create (a group of
+    another stack or made by hand, which IAM evaluates all the same: its policies are each
+    member's) is taken at the path `/` in the account of the resource that names it, and its
+    `where` says so: modelled, not left out."""
+    if name not in groups:
+        account, partition = view.side(index, resource)
+        arn = iam_arn(partition, account, "group", "/", name)
+        where = f"{_file(view.stack)} group {name} (named by {view.at(index, resource)}; not created by this plan: path / taken)"
+        groups[name] = (name, where, [], [], [], arn)
+    return groups[name]
+
+
 class _People:
     """The users and groups of every plan, merged as `build_model` merges them."""
 
@@ -664,10 +677,7 @@ class _People:
         for i, m in view.of(USER_GROUP_MEMBERSHIP):
             user = view.text(i, m, "user")
             for group in view.texts(i, m, "groups"):
-                if group not in groups:
-                    raise view.error(
-                        f"{view.at(i, m)}.inputs.groups: {show(group)} is not a group of the plan; expected a Group resource of it"
-                    )
+                _named_group(view, i, m, group, groups)
                 if user not in groups[group][2]:
                     groups[group][2].append(user)
                 if group not in member_of.setdefault(user, []):
@@ -676,13 +686,8 @@ class _People:
             self.groups[entry[5].lower()] = entry
         self._users(view, created, source, groups, member_of)
 
-    def _group(self, view: _View, index: int, resource: Mapping[str, Any], groups: Mapping[str, GroupEntry]) -> GroupEntry:
-        name = view.text(index, resource, "group")
-        if name not in groups:
-            raise view.error(
-                f"{view.at(index, resource)}.inputs.group: {show(name)} is not a group of the plan; expected a Group resource of it"
-            )
-        return groups[name]
+    def _group(self, view: _View, index: int, resource: Mapping[str, Any], groups: dict[str, GroupEntry]) -> GroupEntry:
+        return _named_group(view, index, resource, view.text(index, resource, "group"), groups)
 
     def _users(
         self,

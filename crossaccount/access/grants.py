@@ -31,7 +31,7 @@ from crossaccount.resource_types import (
 )
 
 from .canonical import Statement, statements
-from .from_plan import model_from_plans
+from .from_plan import PlanJsonError, model_from_plans
 from .model import AccessModel, Asker, Question, Role
 from .plan_groups import (
     assumable_by_policy,
@@ -224,7 +224,12 @@ def access_grants(plan: Mapping[str, Any], model: AccessModel | None = None) -> 
     rows = document_rows(plan)
     alone = model is None
     if model is None:
-        model = model_from_plans({str(plan.get("stack", "")): plan})
+        try:
+            model = model_from_plans({str(plan.get("stack", "")): plan})
+        except PlanJsonError as error:
+            # A plan the model cannot read (a hand-made or hostile file: the program's own plans
+            # always fit): the rows its documents name, each saying it was not decided, and why.
+            return tuple(replace(g, mfa=f"not decided: {error} (the documents say: {g.mfa})") for g in rows)
     return decided_rows(plan, model, rows, alone)
 
 

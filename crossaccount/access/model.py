@@ -1107,7 +1107,7 @@ def _notes(principal: Principal, chain: tuple[Role, ...]) -> tuple[str, ...]:
 # its index stays; the evaluator passes over these two objects at once (evaluate.NEVER_APPLIES).
 PLACEHOLDER = NEVER_APPLIES
 TRUST_PLACEHOLDER = NEVER_APPLIES_IN_TRUST
-EXACT_IAM_ARN = re.compile(r"^arn:[^:*?]+:iam::\d{12}:(?:user|role)/[^*?]+$")
+EXACT_IAM_ARN = re.compile(r"^arn:[^:*?]+:iam::\d{12}:(?:user|role)/[^*?]+\Z")
 
 
 def _trust_index(policy: Policy) -> list[frozenset[str] | None]:
