@@ -649,6 +649,22 @@ class Asker:
     def base(self, mfa: bool) -> dict[str, tuple[str, ...]]:
         return base_context(mfa and not self.question.pins_mfa)
 
+    def session_base(self, caller: Caller, mfa: bool) -> dict[str, tuple[str, ...]]:
+        """`base` for a request `caller` makes; a role session's request made without MFA carries
+        aws:MultiFactorAuthPresent "false", where a person's long-term keys carry no MFA key:
+        IAM User Guide, "AWS global condition context keys", aws:MultiFactorAuthPresent
+        (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent):
+        "This key is included in the request context only when the principal uses temporary
+        credentials to make the request. The key is not present in AWS CLI, AWS API, or AWS SDK
+        requests that are made using long-term credentials"; "Temporary credentials are used to
+        authenticate IAM roles"; the key tells "whether multi-factor authentication (MFA) was used
+        to validate the temporary security credentials that made the request" (not used: false).
+        aws:MultiFactorAuthAge stays absent ("If MFA was not used, this key is not present")."""
+        base = self.base(mfa)
+        if caller.kind == "AWS" and caller.session_arn is not None and MFA_KEYS[0] not in base:
+            base[MFA_KEYS[0]] = ("false",)
+        return base
+
     def _route(self, principal: Principal, role: Role) -> dict[str, tuple[str, ...]]:
         route: dict[str, tuple[str, ...]] = {}
         if role.settings.external_id is not None:
@@ -675,7 +691,11 @@ class Asker:
     def assume(self, principal: Principal, role: Role, mfa: bool) -> Step:
         """The principal (a person, or a role's session when chaining) asks STS for `role`."""
         context = merge_context(
-            self.base(mfa), self._org(principal.account), principal.context, self._route(principal, role), self.question.context
+            self.session_base(principal.caller, mfa),
+            self._org(principal.account),
+            principal.context,
+            self._route(principal, role),
+            self.question.context,
         )
         request = Request(principal.caller, principal.assume_action, role.arn, role.account, context)
         idle = self._idle(principal, mfa)
@@ -698,10 +718,13 @@ class Asker:
         cached = self._permission.get((role.arn, mfa))
         if cached is not None:
             return cached
-        context = merge_context(
-            self.base(mfa), self._org(role.account), _role_keys(role.arn, role.account, role.tags), self.question.context
-        )
         caller = Caller("AWS", role.arn, _session(role.arn, role.name), role.account)
+        context = merge_context(
+            self.session_base(caller, mfa),
+            self._org(role.account),
+            _role_keys(role.arn, role.account, role.tags),
+            self.question.context,
+        )
         step: Step | None = None
         for action, resource in candidates(role, self.question.action, self.question.resource, context):
             account = account_of(resource) or role.account
@@ -932,7 +955,9 @@ class Asker:
         constant = [p for p in principal.identity if _role_independent(p, principal.assume_action)]
         idle: frozenset[int] = frozenset()
         if constant and len(constant) < len(principal.identity) and principal.caller.kind != "Federated":
-            context = merge_context(self.base(mfa), self._org(principal.account), principal.context, self.question.context)
+            context = merge_context(
+                self.session_base(principal.caller, mfa), self._org(principal.account), principal.context, self.question.context
+            )
             request = Request(principal.caller, principal.assume_action, "*", principal.account, context)
             decision = evaluate(request, identity=tuple(constant))
             if not decision.allowed and not decision.because:
@@ -950,7 +975,9 @@ class Asker:
             return cached
         denies = False
         if principal.caller.kind != "Federated" and all(_any_resource(p) for p in principal.identity):
-            context = merge_context(self.base(False), self._org(principal.account), principal.context, self.question.context)
+            context = merge_context(
+                self.session_base(principal.caller, False), self._org(principal.account), principal.context, self.question.context
+            )
             request = Request(principal.caller, principal.assume_action, "*", principal.account, context)
             decision = evaluate(request, identity=principal.identity, boundary=principal.boundary)
             denies = any(ref.effect == "Deny" for ref in decision.because)
