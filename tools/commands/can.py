@@ -10,8 +10,10 @@ oidc:ARN, or an ARN (names are matched ignoring case, as IAM does; wildcards are
 ACTION and RESOURCE may be wildcard patterns ("any action or resource it matches").
 By default the answer is for a request signed with MFA (what a person normally does), and each
 path says whether it also holds without MFA; `--context aws:MultiFactorAuthPresent=false` pins it.
-`--stack S` keeps the paths that end in a role of Pulumi.S.yaml (the model is always built
-from every stack: a person's identity side lives in the people's stack).
+`--stack S` keeps the paths that end in a role of Pulumi.S.yaml, and the own paths (no role) of
+the people S declares (its `users`, of its source account): S writes their identity policies,
+so their own access is S's to answer for (the model is always built from every stack: a
+person's identity side lives in the people's stack).
 
 Exit 0 (1 with --expect when the answer differs), 2 for bad input or settings. JSON: {decision:
 "allowed"|"denied", through: [role ARNs], because: [{source, kind, statement, sid, effect}],
@@ -23,7 +25,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -63,7 +65,11 @@ OWN = "with its own policies (no role)"
 def add_common(parser: argparse.ArgumentParser) -> None:
     """The options `can` and `who-can` share."""
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--stack", default=None, help="only paths that end in a role of Pulumi.<stack>.yaml")
+    where.add_argument(
+        "--stack",
+        default=None,
+        help="only paths that end in a role of Pulumi.<stack>.yaml, and the own paths of the people it declares",
+    )
     where.add_argument("--all", action="store_true", help="every stack of the project (the default)")
     parser.add_argument(
         "--context",
@@ -111,8 +117,9 @@ def parse_context(given: Sequence[str]) -> dict[str, tuple[str, ...]]:
 
 def load(
     project_dir: Path, organisation_dir: Path | None, stack: str | None = None
-) -> tuple[AccessModel, ControlPolicies | None]:
-    """The access model of every stack of the project, and the organisation's policies if given.
+) -> tuple[AccessModel, ControlPolicies | None, dict[str, frozenset[str]]]:
+    """The access model of every stack of the project, the organisation's policies if given, and
+    the people each stack declares (lower-case user ARNs, for `in_stack`).
     A stack that its settings refuse stops it (the model would miss its roles); so does a
     `--stack` that names no stack of the project (its answer would be "denied" for want of roles)."""
     results = check_organisation(project_dir)
@@ -136,17 +143,26 @@ def load(
             organisation = read_organisation(read_organisation_folder(organisation_dir, str(organisation_dir)))
         except OrganisationError as error:
             raise SettingsError([f"--organisation: {p}" for p in error.problems], OUTCOME) from None
-    return build_model(plans), organisation
+    people = {
+        s: frozenset(u.arn.lower() for u in p.users if u.name.lower() in {n.lower() for n in p.settings.users})
+        for s, p in plans.items()
+    }
+    return build_model(plans), organisation, people
 
 
 def question_of(args: argparse.Namespace, organisation: ControlPolicies | None) -> Question:
     return Question(args.action, args.resource, parse_context(args.context), organisation)
 
 
-def in_stack(path: PathAnswer, model: AccessModel, stack: str | None) -> bool:
+def in_stack(path: PathAnswer, model: AccessModel, stack: str | None, people: Mapping[str, frozenset[str]]) -> bool:
+    """Whether `--stack` keeps the path: it ends in a role of the stack's file; or it is the own
+    path (no role) of a person the stack declares, whose identity policies (assume-role
+    policies, self-service, groups) it writes: an own path acts in that person's account."""
     if stack is None:
         return True
-    role = model.role(path.through[-1]) if path.through else None
+    if not path.through:
+        return path.principal.arn.lower() in people.get(stack, frozenset())
+    role = model.role(path.through[-1])
     return role is not None and role.where.startswith(f"{stack_file_name(stack)} ")
 
 
@@ -219,14 +235,14 @@ def render_json(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, orga
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path = PROJECT_DIR) -> int:
-    model, organisation = load(getattr(args, "project_dir", None) or project_dir, args.organisation, args.stack)
+    model, organisation, people = load(getattr(args, "project_dir", None) or project_dir, args.organisation, args.stack)
     principal = find(model.principals, args.principal)
     question = question_of(args, organisation)
     try:
         answer = can(model, principal, question)
     except UnsupportedPolicy as error:
         raise SettingsError([f"a policy the evaluator cannot read: {error}"], OUTCOME) from None
-    allowed, paths = shown([p for p in answer.paths if in_stack(p, model, args.stack)])
+    allowed, paths = shown([p for p in answer.paths if in_stack(p, model, args.stack, people)])
     text = (
         render_json(answer, paths, allowed, args.organisation)
         if args.format == "json"

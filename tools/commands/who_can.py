@@ -71,10 +71,10 @@ def render_json(question: Question, paths: Sequence[PathAnswer], organisation: P
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path = PROJECT_DIR) -> int:
-    model, organisation = load(getattr(args, "project_dir", None) or project_dir, args.organisation, args.stack)
+    model, organisation, people = load(getattr(args, "project_dir", None) or project_dir, args.organisation, args.stack)
     question = question_of(args, organisation)
     try:
-        paths = [p for p in who_can(model, question) if in_stack(p, model, args.stack)]
+        paths = [p for p in who_can(model, question) if in_stack(p, model, args.stack, people)]
     except UnsupportedPolicy as error:
         raise SettingsError([f"a policy the evaluator cannot read: {error}"], OUTCOME) from None
     paths.sort(key=lambda p: (p.principal.label.lower(), p.principal.arn, p.through))
