@@ -74,3 +74,73 @@ def test_stack_still_keeps_only_its_own_roles(project: Path, capsys: pytest.Capt
     code, out, _ = run(capsys, project, "can", "alice", "s3:ListAllMyBuckets", "*", "--stack", "people")
     assert code == 0
     assert "  with its own policies (no role): allowed; denied without MFA\n" in out
+
+
+# --- 4. a principal ARN of another partition -------------------------------------------------
+
+
+@pytest.mark.parametrize("given", [f"arn:aws-cn:iam::{SOURCE}:user/alice", f"role:arn:aws-us-gov:iam::{PROD}:role/reader"])
+def test_a_principal_arn_of_another_partition_is_one_error_naming_the_partitions(
+    project: Path, capsys: pytest.CaptureFixture[str], given: str
+) -> None:
+    """alice is arn:aws:...; the same name in aws-cn is another account in another partition
+    ("Each AWS account is scoped to one partition"), not a user the project lacks."""
+    partition = given.split("arn:", 1)[1].split(":", maxsplit=1)[0]
+    code, out, err = run(capsys, project, "can", given, "s3:ListAllMyBuckets", "*")
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: 1 problem(s) in the stack settings; nothing was evaluated:\n"
+        f'  - principal "{given}": partition "{partition}" is not one the project\'s principals are in (the project uses aws); '
+        "expected an ARN of aws, e.g. arn:aws:iam::ACCOUNT:user/NAME\n"
+    )
+
+
+def test_a_principal_arn_of_the_projects_partition_still_says_no_user_of_that_name(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, project, "can", f"arn:aws:iam::{SOURCE}:user/mallory", "s3:ListAllMyBuckets", "*")
+    assert code == 2
+    assert f'principal "arn:aws:iam::{SOURCE}:user/mallory": no user of that name' in err
+
+
+# --- 1. SCPs judge IAM callers only; RCPs every caller ---------------------------------------
+
+ROLE = f"arn:aws:iam::{PROD}:role/reader"
+SAML = f"arn:aws:iam::{PROD}:saml-provider/corp"
+DENY_STS = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "sts:*", "Resource": "*"}]}
+ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+RCP_FULL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+RCP_DENY_STS = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sts:*", "Resource": "*"}]}
+
+
+def _trust(principal: dict[str, Any], action: str) -> Policy:
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": action}]}
+    return Policy(document, "trust", "resource")
+
+
+@pytest.mark.parametrize(
+    ("caller", "action", "trust"),
+    [
+        (Caller("Federated", SAML, None, PROD), "sts:AssumeRoleWithSAML", {"Federated": SAML}),
+        (Caller("Service", "ec2.amazonaws.com"), "sts:AssumeRole", {"Service": "ec2.amazonaws.com"}),
+    ],
+)
+def test_an_scp_deny_does_not_judge_a_federated_or_service_caller_and_an_rcp_deny_does(
+    caller: Caller, action: str, trust: dict[str, Any]
+) -> None:
+    """AWS Organizations, SCPs: "SCPs affect only IAM users and roles that are managed by accounts
+    that are part of the organization"; AssumeRoleWithSAML: "the caller of the API is not an AWS
+    identity". RCPs restrict federated AssumeRoleWith* and service principals (docs/access.md)."""
+    request = Request(caller, action, ROLE, PROD)
+    scps = [[Policy(ALLOW_ALL, "FullAWSAccess", "scp"), Policy(DENY_STS, "scp deny-sts", "scp")]]
+    assert evaluate(request, resource=[_trust(trust, action)], scps=scps).allowed
+    rcps = [[Policy(RCP_FULL, "RCPFullAWSAccess", "rcp"), Policy(RCP_DENY_STS, "rcp deny-sts", "rcp")]]
+    denied = evaluate(request, resource=[_trust(trust, action)], scps=scps, rcps=rcps)
+    assert (denied.allowed, denied.reason) == (False, "explicit Deny in rcp deny-sts Statement[0]")
+    # the same SCP judges an IAM user of the account
+    alice = Request(Caller("AWS", f"arn:aws:iam::{PROD}:user/alice", None, PROD), "sts:AssumeRole", ROLE, PROD)
+    identity = [Policy(ALLOW_ALL, "alice's", "identity")]
+    user = evaluate(
+        alice, identity=identity, resource=[_trust({"AWS": f"arn:aws:iam::{PROD}:user/alice"}, "sts:AssumeRole")], scps=scps
+    )
+    assert (user.allowed, user.reason) == (False, "explicit Deny in scp deny-sts Statement[0]")
