@@ -144,3 +144,82 @@ def test_an_scp_deny_does_not_judge_a_federated_or_service_caller_and_an_rcp_den
         alice, identity=identity, resource=[_trust({"AWS": f"arn:aws:iam::{PROD}:user/alice"}, "sts:AssumeRole")], scps=scps
     )
     assert (user.allowed, user.reason) == (False, "explicit Deny in scp deny-sts Statement[0]")
+
+
+# --- 5. the cap on pairs asked of one role ---------------------------------------------------
+
+EVERYTHING = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+def capped_project(project: Path, everything: dict[str, Any] = EVERYTHING) -> None:
+    """Role admin allows `everything` within a boundary that allows only s3:ListAllMyBuckets (the
+    reader's policy): asked "*" on "*", the catalogue's first 400 actions are all outside the
+    boundary, and s3:ListAllMyBuckets lies beyond them."""
+    (project / "policies" / "all.json").write_text(json.dumps(everything), encoding="utf-8")
+    write(
+        project,
+        people={
+            "target": {"accountId": PROD, "region": "eu-north-1"},
+            "users": {"alice": {}},
+            "roles": {
+                "reader": {"trustedUsers": ["alice"], "policyFiles": ["list.json"]},
+                "admin": {
+                    "trustedUsers": ["alice"],
+                    "policyFiles": ["all.json"],
+                    "permissionsBoundary": f"arn:aws:iam::{PROD}:policy/reader-list",
+                },
+            },
+        },
+    )
+
+
+def test_the_cap_is_not_spent_on_actions_the_boundary_denies(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, the 400 pairs asked of admin were the catalogue's first actions (amplifybackend:...),
+    all outside its boundary: "denied", and invariants blind to s3:ListAllMyBuckets. What the
+    boundary allows is asked first."""
+    capped_project(project)
+    admin = f"arn:aws:iam::{PROD}:role/admin"
+    result = answer(capsys, project, "can", "role:admin", "*", "*")
+    assert (result["decision"], result["through"]) == ("allowed", [admin])
+    assert [(s["action"], s["resource"]) for s in result["paths"][0]["steps"]] == [("s3:ListAllMyBuckets", "*")]
+    who = answer(capsys, project, "who-can", "*", "*")
+    assert [p["through"] for p in who["paths"]] == [[admin], [f"arn:aws:iam::{PROD}:role/reader"]]
+    assert who["notes"] == ["SCPs and RCPs were not considered (give --organisation DIR: docs/organisation-policies.md)"]
+
+
+CAPPED = (
+    "admin: only the first 400 (action, resource) pairs its policies allow within * on * were asked, and none was "
+    "allowed; a pair beyond them could be (ask an exact action and resource)"
+)
+
+
+def test_a_role_whose_pairs_the_cap_cut_all_denied_is_a_note_and_an_invariant_warning(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """admin allows everything only from 10.0.0.0/8: asked without a source IP, its first 400 pairs
+    are denied and more were not asked. `can`, `who-can` and an invariant say so where it is hit;
+    with the source IP given, the first pair is allowed and nothing is said."""
+    only_inside = {**EVERYTHING["Statement"][0], "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}
+    capped_project(project, {"Version": "2012-10-17", "Statement": [only_inside]})
+    result = answer(capsys, project, "can", "role:admin", "*", "*")
+    assert (result["decision"], result["paths"][0]["notes"], result["notes"][:-1]) == ("denied", [CAPPED], [])
+    code, out, _ = run(capsys, project, "can", "alice", "*", "*")
+    assert (code, out.splitlines()[-3]) == (0, f"note: {CAPPED}")  # alice is allowed through reader; admin said
+    who = answer(capsys, project, "who-can", "*", "*")
+    assert who["notes"][:-1] == [CAPPED]
+    inside = answer(capsys, project, "who-can", "*", "*", "--context", "aws:SourceIp=10.1.2.3")
+    assert inside["notes"][:-1] == []
+    assert [p["through"] for p in inside["paths"]] == [[f"arn:aws:iam::{PROD}:role/admin"], [f"arn:aws:iam::{PROD}:role/reader"]]
+    stack = project / "Pulumi.people.yaml"
+    import yaml
+
+    config = yaml.safe_load(stack.read_text(encoding="utf-8"))
+    config["config"]["cross-account-roles:accessInvariants"] = [
+        {"name": "only-alice", "action": "*", "resource": "*", "allow": ["alice"]}
+    ]
+    stack.write_text(yaml.safe_dump(config), encoding="utf-8")
+    code, out, err = run(capsys, project, "check", "--stack", "people")
+    lines = [line for line in (out + err).splitlines() if "ACCESS_INVARIANT" in line]
+    assert lines == [
+        f'  warning ACCESS_INVARIANT cross-account-roles:accessInvariants[0]: "only-alice" may not be fully checked: {CAPPED}'
+    ]

@@ -644,6 +644,8 @@ class Asker:
         self._edges: dict[str, tuple[str, ...]] = {}
         self._identity_deny: dict[str, bool] = {}
         self._idle_policies: dict[tuple[str, bool], frozenset[int]] = {}
+        self.capped: dict[str, str] = {}
+        """Principal or role ARN -> `capped_note`: a pattern question whose pairs the cap cut, all denied."""
 
     # context -------------------------------------------------------------------------------
     def base(self, mfa: bool) -> dict[str, tuple[str, ...]]:
@@ -726,7 +728,8 @@ class Asker:
             self.question.context,
         )
         step: Step | None = None
-        for action, resource in candidates(role, self.question.action, self.question.resource, context):
+        pairs, cut = capped_candidates(role.permissions, role.boundary, self.question.action, self.question.resource, context)
+        for action, resource in pairs:
             account = account_of(resource) or role.account
             elsewhere = _other_partition(role.arn, resource)
             if elsewhere is not None:
@@ -746,6 +749,8 @@ class Asker:
         if step is None:
             reason = f"no Allow statement of the role's policies names an action matching {self.question.action} on a resource matching {self.question.resource}"
             step = Step(f"role:{role.name}", self.question.action, self.question.resource, Decision(False, reason, ()))
+        if cut and not step.decision.allowed:
+            self.capped[role.arn] = capped_note(role.name, self.question.action, self.question.resource)
         self._permission[(role.arn, mfa)] = step
         return step
 
@@ -760,9 +765,10 @@ class Asker:
         theirs covers the question."""
         context = merge_context(self.base(mfa), self._org(principal.account), principal.context, self.question.context)
         step: Step | None = None
-        for action, resource in policy_candidates(
+        pairs, cut = capped_candidates(
             principal.identity, principal.boundary, self.question.action, self.question.resource, context
-        ):
+        )
+        for action, resource in pairs:
             account = account_of(resource) or principal.account
             elsewhere = _other_partition(principal.arn, resource)
             if elsewhere is not None:
@@ -783,6 +789,8 @@ class Asker:
             step = Step(principal.label, action, resource, decision)
             if decision.allowed:
                 break
+        if cut and step is not None and not step.decision.allowed:
+            self.capped[principal.arn] = capped_note(principal.label, self.question.action, self.question.resource)
         return step
 
     def direct_path(self, principal: Principal) -> PathAnswer | None:
@@ -931,7 +939,7 @@ class Asker:
             (*hops, last),
             conditions=self._conditions(principal, chain, allowed, without),
             without_mfa=without,
-            notes=_notes(principal, chain),
+            notes=(*_notes(principal, chain), *([self.capped[chain[-1].arn]] if chain[-1].arn in self.capped else [])),
         )
 
     def _holds_without_mfa(self, principal: Principal, chain: tuple[Role, ...]) -> bool:
@@ -1151,8 +1159,23 @@ def candidates(role: Role, action: str, resource: str, context: Context | None =
 def policy_candidates(
     permissions: Sequence[Policy], boundary: Policy | None, action: str, resource: str, context: Context | None = None
 ) -> list[tuple[str, str]]:
-    """Concrete (action, resource) pairs to ask of a role (or a person's own policies) for a
-    question that may name patterns: the question itself when it names none; else, for each
+    """`capped_candidates` without whether the cap cut them."""
+    return capped_candidates(permissions, boundary, action, resource, context)[0]
+
+
+def capped_note(who: str, action: str, resource: str) -> str:
+    """What an answer says when `CANDIDATES` cut the pairs asked of `who` and none was allowed."""
+    return (
+        f"{who}: only the first {CANDIDATES} (action, resource) pairs its policies allow within {action} on {resource} "
+        "were asked, and none was allowed; a pair beyond them could be (ask an exact action and resource)"
+    )
+
+
+def capped_candidates(
+    permissions: Sequence[Policy], boundary: Policy | None, action: str, resource: str, context: Context | None = None
+) -> tuple[list[tuple[str, str]], bool]:
+    """(pairs, whether `CANDIDATES` cut them): concrete (action, resource) pairs to ask of a role
+    (or a person's own policies) for a question that may name patterns: the question itself when it names none; else, for each
     Allow statement of the policies, the catalogue's actions both its Action and the question's pattern cover (or the
     shortest name both match, for a service the catalogue lacks) on the shortest resource both
     its Resource and the question's pattern match, its policy variables replaced by their values
@@ -1161,12 +1184,13 @@ def policy_candidates(
     elements: Variables and tags", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html)."""
     keys = normalise_context(context or {})
     if not is_pattern(action) and not is_pattern(resource):
-        return [(action, resource)]
+        return [(action, resource)], False
     denies = [s for p in (*permissions, *([boundary] if boundary else [])) for s in _statements(p) if s.get("Effect") == "Deny"]
-    # What a Deny leaves out is tried first (the candidates are cut at CANDIDATES, and the first
-    # ones could all be denied while another action or resource the pattern covers is not): the
-    # actions no Deny's Action covers (or that its NotAction lists), and the resources a Deny's
-    # NotResource lists, or one longer than the shortest (a Deny may name exactly that one).
+    # What a Deny leaves out and the boundary allows is tried first (the candidates are cut at
+    # CANDIDATES, and the first ones could all be denied while another action or resource the
+    # pattern covers is not): the actions no Deny's Action covers (or that its NotAction lists)
+    # and an Allow of the boundary covers, and the resources a Deny's NotResource lists, or one
+    # longer than the shortest (a Deny may name exactly that one).
     gaps = [witness(n, resource) for s in denies for n in _listed(s, "NotResource")]
     good: dict[tuple[str, str], None] = {}
     bad: dict[tuple[str, str], None] = {}
@@ -1182,11 +1206,30 @@ def policy_candidates(
                 longer = _resources(s, resource, keys, longer=True) if resource != "*" else []
                 resources += [g for g in [*gaps, *longer] if g is not None and _covers(s, g, keys)]
             for a in actions:
-                into = bad if denies and _denied_action(denies, a) else good
+                into = bad if (denies and _denied_action(denies, a)) or not _bounded(boundary, a) else good
                 into.update(dict.fromkeys((a, r) for r in dict.fromkeys(resources)))
                 if len(good) >= CANDIDATES:
-                    return list(good)[:CANDIDATES]
-    return [*good, *(p for p in bad if p not in good)][:CANDIDATES]
+                    return list(good)[:CANDIDATES], True
+    every = [*good, *(p for p in bad if p not in good)]
+    return every[:CANDIDATES], len(every) > CANDIDATES
+
+
+def _bounded(boundary: Policy | None, action: str) -> bool:
+    """Whether some Allow statement of the boundary covers `action` (no boundary: yes). An action
+    none covers is denied whatever the permissions say ("Permissions boundaries for IAM
+    entities": the effective permissions are what both allow,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html), so it is
+    tried last: the cap must not be spent on it."""
+    if boundary is None:
+        return True
+    for s in _statements(boundary):
+        if s.get("Effect") != "Allow":
+            continue
+        if "Action" in s and any(glob_match(a, action, ignore_case=True) for a in _listed(s, "Action")):
+            return True
+        if "NotAction" in s and not any(glob_match(a, action, ignore_case=True) for a in _listed(s, "NotAction")):
+            return True
+    return False
 
 
 def _denied_action(denies: Sequence[Mapping[str, Any]], action: str) -> bool:
@@ -1300,7 +1343,7 @@ def can(model: AccessModel, principal: Principal, question: Question, asker: Ask
         model, question, paths, lambda bare: [path for m in members for path in Asker(model, bare).paths(m)]
     )
     allowed = any(p.allowed for p in paths)
-    notes = tuple(dict.fromkeys(n for p in paths for n in p.notes))
+    notes = tuple(dict.fromkeys([*(n for p in paths for n in p.notes), *asker.capped.values()]))
     return Answer(principal, question, allowed, tuple(paths), notes)
 
 
@@ -1310,15 +1353,42 @@ def shown(paths: Sequence[PathAnswer]) -> tuple[bool, tuple[PathAnswer, ...]]:
     return allowed, tuple(p for p in paths if p.allowed) if allowed else tuple(paths)
 
 
-def who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
+def who_can(model: AccessModel, question: Question, notes: list[str] | None = None) -> list[PathAnswer]:
     """Every principal (people, roles outside the plan, permission sets, providers) with a path
     that allows the question, each path once, in order of principal and roles (and then the
-    paths that allow only without MFA)."""
-    return _also_without_mfa(model, question, _who_can(model, question), lambda bare: _who_can(model, bare))
-
-
-def _who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
+    paths that allow only without MFA). `notes`, when given, receives a `capped_note` for each
+    role or person whose pairs the cap cut with none allowed (a path could hide there)."""
     asker = Asker(model, question)
+    found = _also_without_mfa(model, question, _who_can(asker), lambda bare: _who_can(Asker(model, bare)))
+    if notes is not None and asker.capped:
+        reached = _reached(asker)
+        notes += [n for arn, n in sorted(asker.capped.items()) if arn.lower() not in model.roles or arn.lower() in reached]
+    return found
+
+
+def _reached(asker: Asker) -> set[str]:
+    """The roles (lower-case ARNs) some principal reaches by an allowed AssumeRole chain, with MFA:
+    a role nobody reaches hides no path (only asked when the cap cut a role's pairs)."""
+    model = asker.model
+    reached: set[str] = set()
+    queue: deque[str] = deque()
+    for principal in model.principals.values():
+        if principal.kind in ("group", "role") and (principal.kind == "group" or principal.role_arn is not None):
+            continue
+        for role in asker.first_roles(principal):
+            if role.arn.lower() not in reached and asker.assume(principal, role, True).decision.allowed:
+                reached.add(role.arn.lower())
+                queue.append(role.arn.lower())
+    while queue:
+        for arn in asker.next_roles(model.roles[queue.popleft()]):
+            if arn not in reached:
+                reached.add(arn)
+                queue.append(arn)
+    return reached
+
+
+def _who_can(asker: Asker) -> list[PathAnswer]:
+    model = asker.model
     useful = {a for a, r in model.roles.items() if asker.permission(r, True).decision.allowed}
     reaching = set(useful)
     changed = True

@@ -188,6 +188,12 @@ def path_lines(path: PathAnswer, indent: str = "  ") -> list[str]:
     return lines
 
 
+def answer_notes(answer: Answer, paths: Sequence[PathAnswer]) -> list[str]:
+    """The answer's notes that no path shown carries (a role whose pairs the cap cut, all denied)."""
+    shown_notes = {n for p in paths for n in p.notes}
+    return [n for n in answer.notes if n not in shown_notes]
+
+
 def render_text(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, organisation: bool) -> str:
     q = answer.question
     who = answer.principal.label
@@ -204,6 +210,7 @@ def render_text(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, orga
         if answer.principal.kind == "group":
             lines.append(visible(f"  member {path.principal.label}:"))
         lines += path_lines(path, "    " if answer.principal.kind == "group" else "  ")
+    lines += [visible(f"note: {n}") for n in answer_notes(answer, paths)]
     lines.append(context_line(q))
     if not organisation:
         lines.append(NOT_CONSIDERED)
@@ -229,7 +236,7 @@ def render_json(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, orga
         "paths": [p.as_dict() for p in paths],
         "context": {k: list(v) for k, v in question_context(answer.question).items()},
         "organisation": str(organisation) if organisation is not None else None,
-        "notes": [NOT_CONSIDERED] if organisation is None else [],
+        "notes": [*answer_notes(answer, paths), *([NOT_CONSIDERED] if organisation is None else [])],
     }
     return jsontext.dumps(document) + "\n"
 
