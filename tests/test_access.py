@@ -453,7 +453,7 @@ def test_narrowing_a_persons_policies_never_changes_a_decision(project: Path, mf
     for person in people:
         for role in model.roles.values():
             narrowed = asker.assume(person, role, mfa).decision
-            external = role.settings.external_id
+            external = role.external_id
             context = merge_context(asker.base(mfa), person.context, {"sts:ExternalId": (external,)} if external else {})
             request = Request(person.caller, "sts:AssumeRole", role.arn, role.account, context)
             whole = evaluate(request, identity=person.identity, resource=(role.trust,))

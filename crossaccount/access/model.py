@@ -30,7 +30,6 @@ from crossaccount.guardrails.managed import AWS_MANAGED_RE, aws_managed_policies
 from crossaccount.iam import OIDC_PROVIDER_ARN_RE, SAML_PROVIDER_ARN_RE
 from crossaccount.plan.model import RolePlan, StackPlan
 from crossaccount.resource_types import SECRET
-from crossaccount.settings.models import RoleSettings
 
 from .conditions import normalise_context, substitute
 from .evaluate import evaluate
@@ -151,8 +150,15 @@ class Role:
     boundary: Policy | None
     unknown: tuple[str, ...]
     """What the plan does not hold and the answers therefore leave out (a managed policy's document)."""
-    settings: RoleSettings
+    external_id: str | None
+    """The ExternalId its trust requires (`sts:ExternalId`, which the route sends), or None;
+    `[secret]` (`SECRET`) where the plan holds it as a secret and the value is not known."""
+    require_source_identity: bool
+    """Its trust pins `sts:SourceIdentity` to the person's user name (`requireSourceIdentity`)."""
+    mfa_max_age_seconds: int | None
+    """The largest MFA age its trust accepts (`NumericLessThan aws:MultiFactorAuthAge`), or None."""
     secret: bool
+    """The plan holds its trust policy as a secret (`secure:` externalId)."""
     trusted: frozenset[str] | None
     """The lower-case ARNs its trust names exactly; None: it names an account, a path or a tag."""
     federated: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
@@ -302,6 +308,13 @@ def build_model(plans: Mapping[str, StackPlan], managed: ManagedLookup | None = 
             roles[role.arn.lower()] = _role(stack, plans[stack], role, created, managed)
     principals = _people(plans, managed)
     _add_trusted(principals, plans, roles)
+    return assemble(roles, principals)
+
+
+def assemble(roles: Mapping[str, Role], principals: Mapping[str, Principal]) -> AccessModel:
+    """The model of these roles (by lower-case ARN) and principals (by `<kind>:<lower-case ARN>`),
+    whichever builder read them (`build_model` from the stacks' plans,
+    `crossaccount.access.from_plan` from their plan JSON)."""
     by_trusted: dict[str, list[str]] = {}
     for arn, model_role in sorted(roles.items()):
         for name in sorted(model_role.trusted or ()):
@@ -325,6 +338,13 @@ def _managed(arn: str, managed: ManagedLookup, created: Mapping[str, tuple[str, 
     return f"{arn}: its document is not in the plan (a policy no stack of the project creates), so it is left out"
 
 
+def by_source(policies: Iterable[Policy]) -> tuple[Policy, ...]:
+    """Policies attached by ARN in one order whatever the order of the settings (which a plan JSON
+    does not keep: its resources are in URN order): the files of policies/ by name, then the
+    others by ARN."""
+    return tuple(sorted(policies, key=lambda p: (not p.source.startswith("policies/"), p.source)))
+
+
 def _role(stack: str, plan: StackPlan, role: RolePlan, created: Mapping[str, Any], managed: ManagedLookup) -> Role:
     where = f"{_file(stack)} {key(('roles', role.name))}"
     permissions = [Policy(_document(p.document), f"policies/{p.file_name}", "identity") for p in role.policies]
@@ -332,6 +352,7 @@ def _role(stack: str, plan: StackPlan, role: RolePlan, created: Mapping[str, Any
     for arn in role.managed_policy_arns:
         found = _managed(arn, managed, created, "identity")
         permissions.append(found) if isinstance(found, Policy) else unknown.append(found)
+    permissions, unknown = list(by_source(permissions)), sorted(unknown)
     boundary = None
     if role.permissions_boundary:
         found = _managed(role.permissions_boundary, managed, created, "boundary")
@@ -340,13 +361,8 @@ def _role(stack: str, plan: StackPlan, role: RolePlan, created: Mapping[str, Any
         else:
             unknown.append(f"permissions boundary {found}: answers are as if it allowed everything")
     trust = _document(role.trust_document)
-    federated: dict[str, dict[str, tuple[str, ...]]] = {}
-    for f in role.federated:
-        if f.kind == "saml":
-            federated[f.provider_arn.lower()] = {"SAML:aud": f.audiences[:1]}
-        else:
-            url = f.provider_arn.split(":oidc-provider/", 1)[-1]
-            federated[f.provider_arn.lower()] = {f"{url}:aud": f.audiences[:1], f"{url}:sub": (f.subject or "",)}
+    settings = plan.settings.roles[role.name]
+    federated = {f.provider_arn.lower(): token_keys(f.kind, f.provider_arn, f.audiences, f.subject) for f in role.federated}
     return Role(
         name=role.name,
         arn=role.arn,
@@ -356,7 +372,9 @@ def _role(stack: str, plan: StackPlan, role: RolePlan, created: Mapping[str, Any
         permissions=tuple(permissions),
         boundary=boundary,
         unknown=tuple(unknown),
-        settings=plan.settings.roles[role.name],
+        external_id=settings.external_id,
+        require_source_identity=settings.require_source_identity,
+        mfa_max_age_seconds=settings.mfa_max_age_seconds,
         secret=role.secret,
         trusted=_trusted(trust),
         federated=federated,
@@ -364,12 +382,28 @@ def _role(stack: str, plan: StackPlan, role: RolePlan, created: Mapping[str, Any
     )
 
 
+def token_keys(kind: str, provider_arn: str, audiences: Sequence[str], subject: str | None) -> dict[str, tuple[str, ...]]:
+    """The keys a provider's token carries for a role that pins them (`Role.federated`): a SAML
+    assertion's `SAML:aud` (the first audience the trust accepts), an OIDC token's `<url>:aud`
+    and `<url>:sub`."""
+    if kind == "saml":
+        return {"SAML:aud": tuple(audiences[:1])}
+    url = provider_arn.split(":oidc-provider/", 1)[-1]
+    return {f"{url}:aud": tuple(audiences[:1]), f"{url}:sub": (subject or "",)}
+
+
+UserEntry = tuple[str, str, str, Mapping[str, str], tuple[str, ...]]
+"""A user as the model keeps it while reading: (name, ARN, where it is declared, tags, the stacks that create it)."""
+GroupEntry = tuple[str, str, list[str], list[Policy], list[str], str]
+"""A group while reading: (name, where, members' names, identity policies, what is not known, ARN)."""
+
+
 def _people(plans: Mapping[str, StackPlan], managed: ManagedLookup) -> dict[str, Principal]:
     """Every user of every stack, with the identity policies each stack attaches to it (its own,
     the self-service policy and its groups'), merged by ARN with the name's case ignored."""
     policies: dict[str, list[Policy]] = {}
-    first: dict[str, tuple[str, str, str, Mapping[str, str], tuple[str, ...]]] = {}
-    group_members: dict[str, tuple[str, str, list[str], list[Policy], list[str]]] = {}
+    first: dict[str, UserEntry] = {}
+    group_members: dict[str, GroupEntry] = {}
     for stack in sorted(plans):
         plan = plans[stack]
         groups = {g.name: g for g in plan.groups}
@@ -377,10 +411,13 @@ def _people(plans: Mapping[str, StackPlan], managed: ManagedLookup) -> dict[str,
             where = f"{_file(stack)} {key(('groups', g.name))}"
             docs = [Policy(_document(a.document), f"{where} (policy {a.name})", "identity") for a in g.assume_policies]
             notes: list[str] = []
+            attached_docs: list[Policy] = []
             for arn in g.managed_policy_arns:
                 attached = _managed(arn, managed, {}, "identity")
-                docs.append(attached) if isinstance(attached, Policy) else notes.append(attached)
-            group_members[g.arn.lower()] = (g.name, where, list(g.members), docs, notes)
+                attached_docs.append(attached) if isinstance(attached, Policy) else notes.append(attached)
+            docs += by_source(attached_docs)
+            notes.sort()
+            group_members[g.arn.lower()] = (g.name, where, list(g.members), docs, notes, g.arn)
         for u in plan.users:
             arn = u.arn.lower()
             mine = policies.setdefault(arn, [])
@@ -388,21 +425,33 @@ def _people(plans: Mapping[str, StackPlan], managed: ManagedLookup) -> dict[str,
             mine += [Policy(_document(a.document), f"{where} (policy {a.name})", "identity") for a in u.assume_policies]
             if u.self_service and plan.self_service is not None:
                 ss = plan.self_service
-                mine.append(
-                    Policy(_document(ss.document), f"{_file(stack)} {key(('selfService',))} (policy {ss.name})", "identity")
-                )
+                mine.append(self_service_policy(stack, ss.name, _document(ss.document)))
             for group_name in u.groups:
                 group = groups.get(group_name)
                 if group is not None:
                     mine += group_members[group.arn.lower()][3]
             if arn not in first or (u.create and not first[arn][4]):
                 first[arn] = (u.name, u.arn, where, u.tags, (stack,) if u.create else ())
+    return people_principals(first, policies, group_members)
+
+
+def self_service_policy(stack: str, name: str, document: Mapping[str, Any]) -> Policy:
+    """The self-service policy of `stack`, as its source names it (`SELF_SERVICE`)."""
+    return Policy(document, f"{_file(stack)} {key(('selfService',))} (policy {name})", "identity")
+
+
+def people_principals(
+    first: Mapping[str, UserEntry],
+    policies: Mapping[str, Sequence[Policy]],
+    group_members: Mapping[str, GroupEntry],
+    notes: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, Principal]:
+    """The users (lower-case ARN -> `UserEntry`, with their identity policies in `policies` and
+    what is not known of them in `notes`) and the groups (lower-case ARN -> `GroupEntry`) as principals."""
     found: dict[str, Principal] = {}
     for arn, (name, user_arn, where, tags, _) in first.items():
         account = account_of(user_arn) or ""
-        member_of = tuple(
-            sorted(n for n, _, members, _, _ in group_members.values() if name.lower() in {m.lower() for m in members})
-        )
+        member_of = tuple(sorted(entry[0] for entry in group_members.values() if name.lower() in {m.lower() for m in entry[2]}))
         context = {
             "aws:PrincipalArn": (user_arn,),
             "aws:PrincipalAccount": (account,),
@@ -417,23 +466,24 @@ def _people(plans: Mapping[str, StackPlan], managed: ManagedLookup) -> dict[str,
             account=account,
             caller=Caller("AWS", user_arn, None, account),
             assume_action="sts:AssumeRole",
-            identity=_unique(policies[arn]),
+            identity=_unique(policies.get(arn, ())),
             context=context,
             where=where,
+            assumed="; ".join((notes or {}).get(arn, ())),
             groups=member_of,
         )
-    for g_arn, (name, where, members, docs, notes) in sorted(group_members.items()):
+    for g_arn, (name, where, members, docs, unknown, written) in sorted(group_members.items()):
         account = account_of(g_arn) or ""
         found[f"group:{g_arn}"] = Principal(
             kind="group",
             name=name,
-            arn=next(g.arn for p in plans.values() for g in p.groups if g.arn.lower() == g_arn),
+            arn=written,
             account=account,
             caller=Caller("AWS", g_arn, None, account),
             assume_action="sts:AssumeRole",
             identity=tuple(docs),
             where=where,
-            assumed="; ".join(notes),
+            assumed="; ".join(unknown),
             members=tuple(sorted(members)),
         )
     return found
@@ -449,8 +499,28 @@ def _unique(policies: Iterable[Policy]) -> tuple[Policy, ...]:
 def _add_trusted(principals: dict[str, Principal], plans: Mapping[str, StackPlan], roles: Mapping[str, Role]) -> None:
     """The roles of the plan (as principals of their own), the roles outside it that trust names
     (`trustedRoles`), permission sets and SAML/OIDC providers."""
-    for arn, role in roles.items():
-        principals[f"role:{arn}"] = Principal(
+    principals.update(role_principals(roles))
+    outside: dict[str, list[str]] = {}
+    sets: dict[str, tuple[str, str, list[Policy]]] = {}
+    for stack in sorted(plans):
+        plan = plans[stack]
+        for r in plan.roles:
+            settings = plan.settings.roles[r.name]
+            for trusted in settings.trusted_roles:
+                if trusted.lower() not in roles:
+                    outside.setdefault(trusted, []).append(r.arn)
+            for p in r.permission_sets:
+                entry = sets.setdefault(p.permission_set.lower(), (p.permission_set, p.principal_arn_pattern, []))
+                entry[2].append(permission_set_policy(stack, r.name, p.permission_set, _document(p.inline_policy)))
+            for f in r.federated:
+                add_provider(principals, f.kind, f.provider_arn, f"{_file(stack)} {key(('roles', r.name))}")
+    add_outside(principals, outside, sets)
+
+
+def role_principals(roles: Mapping[str, Role]) -> dict[str, Principal]:
+    """Each role of the plan as a principal of its own (`role:<lower-case ARN>`): its permissions."""
+    return {
+        f"role:{arn}": Principal(
             kind="role",
             name=role.name,
             arn=role.arn,
@@ -463,27 +533,23 @@ def _add_trusted(principals: dict[str, Principal], plans: Mapping[str, StackPlan
             where=role.where,
             role_arn=role.arn,
         )
-    outside: dict[str, list[str]] = {}
-    sets: dict[str, tuple[str, str, list[Policy]]] = {}
-    for stack in sorted(plans):
-        plan = plans[stack]
-        for r in plan.roles:
-            settings = plan.settings.roles[r.name]
-            for trusted in settings.trusted_roles:
-                if trusted.lower() not in roles:
-                    outside.setdefault(trusted, []).append(r.arn)
-            for p in r.permission_sets:
-                where = f"{_file(stack)} {key(('roles', r.name, 'trustedPermissionSets'))}"
-                entry = sets.setdefault(p.permission_set.lower(), (p.permission_set, p.principal_arn_pattern, []))
-                entry[2].append(
-                    Policy(
-                        _document(p.inline_policy),
-                        f"{where} (the inline policy of permission set {p.permission_set})",
-                        "identity",
-                    )
-                )
-            for f in r.federated:
-                _add_provider(principals, f.kind, f.provider_arn, f"{_file(stack)} {key(('roles', r.name))}")
+        for arn, role in roles.items()
+    }
+
+
+def permission_set_policy(stack: str, role: str, permission_set: str, document: Mapping[str, Any]) -> Policy:
+    """The inline policy a permission set needs for a role of `stack`, as its source names it."""
+    where = f"{_file(stack)} {key(('roles', role, 'trustedPermissionSets'))}"
+    return Policy(document, f"{where} (the inline policy of permission set {permission_set})", "identity")
+
+
+def add_outside(
+    principals: dict[str, Principal],
+    outside: Mapping[str, Sequence[str]],
+    sets: Mapping[str, tuple[str, str, Sequence[Policy]]],
+) -> None:
+    """The roles outside the plan that trusts name (role ARN as written -> the ARNs of the roles
+    that trust it) and the permission sets (lower-case name -> name, role pattern, inline policies)."""
     for arn, assumable in sorted(outside.items()):
         account = account_of(arn) or ""
         name = arn.rsplit("/", 1)[-1]
@@ -526,7 +592,7 @@ def _add_trusted(principals: dict[str, Principal], plans: Mapping[str, StackPlan
         )
 
 
-def _add_provider(principals: dict[str, Principal], kind: str, arn: str, where: str) -> None:
+def add_provider(principals: dict[str, Principal], kind: str, arn: str, where: str) -> None:
     pattern = SAML_PROVIDER_ARN_RE if kind == "saml" else OIDC_PROVIDER_ARN_RE
     found = pattern.match(arn)
     account = found.group("account") if found else (account_of(arn) or "")
@@ -669,9 +735,9 @@ class Asker:
 
     def _route(self, principal: Principal, role: Role) -> dict[str, tuple[str, ...]]:
         route: dict[str, tuple[str, ...]] = {}
-        if role.settings.external_id is not None:
-            route["sts:ExternalId"] = (role.settings.external_id,)
-        if role.settings.require_source_identity and principal.kind == "user":
+        if role.external_id is not None:
+            route["sts:ExternalId"] = (role.external_id,)
+        if role.require_source_identity and principal.kind == "user":
             route["sts:SourceIdentity"] = (principal.name,)
         route.update(role.federated.get(principal.arn.lower(), {}))
         return route
@@ -997,13 +1063,12 @@ class Asker:
         if allowed and without is False:
             found.append("MFA")
         for role in chain:
-            s = role.settings
-            if s.mfa_max_age_seconds is not None:
-                found.append(f"MFA no older than {s.mfa_max_age_seconds} s ({role.name})")
-            if s.external_id is not None:
-                value = SECRET if role.secret else s.external_id
+            if role.mfa_max_age_seconds is not None:
+                found.append(f"MFA no older than {role.mfa_max_age_seconds} s ({role.name})")
+            if role.external_id is not None:
+                value = SECRET if role.secret else role.external_id
                 found.append(f"sts:ExternalId {value} ({role.name})")
-            if s.require_source_identity and principal.kind == "user":
+            if role.require_source_identity and principal.kind == "user":
                 found.append(f"source identity {principal.name} ({role.name})")
             for k, v in sorted(role.federated.get(principal.arn.lower(), {}).items()):
                 found.append(f"token {k} = {', '.join(v)} ({role.name})")

@@ -187,7 +187,13 @@ def permission_set_policy(role: RoleSettings, role_arn: str) -> dict[str, Any]:
     """The inline policy a trusted permission set needs (the identity side, which lives in
     Identity Center, not in this program): `sts:AssumeRole` on exactly this role. No MFA
     condition, for the reason `permission_set_statement` gives."""
-    actions = ["sts:AssumeRole", "sts:TagSession"] if role.allow_session_tags else ["sts:AssumeRole"]
+    return permission_set_document(role_arn, role.allow_session_tags)
+
+
+def permission_set_document(role_arn: str, allow_session_tags: bool) -> dict[str, Any]:
+    """`permission_set_policy` of a role that allows session tags or not (what a plan's trust
+    policy says: `crossaccount.access.from_plan` rebuilds the policy from it)."""
+    actions = ["sts:AssumeRole", "sts:TagSession"] if allow_session_tags else ["sts:AssumeRole"]
     statement = {"Sid": "AssumeCrossAccountRole", "Effect": "Allow", "Action": _one_or_many(actions), "Resource": role_arn}
     return {"Version": VERSION, "Statement": [statement]}
 
