@@ -148,7 +148,7 @@ def test_an_scp_deny_does_not_judge_a_federated_or_service_caller_and_an_rcp_den
 
 # --- 5. the cap on pairs asked of one role ---------------------------------------------------
 
-EVERYTHING = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+EVERYTHING: dict[str, Any] = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
 def capped_project(project: Path, everything: dict[str, Any] = EVERYTHING) -> None:
