@@ -223,3 +223,59 @@ def test_a_role_whose_pairs_the_cap_cut_all_denied_is_a_note_and_an_invariant_wa
     assert lines == [
         f'  warning ACCESS_INVARIANT cross-account-roles:accessInvariants[0]: "only-alice" may not be fully checked: {CAPPED}'
     ]
+
+
+# --- 5. a conditional Deny whose gap no candidate hits -----------------------------------------
+
+
+def test_a_denial_only_by_a_conditional_deny_is_a_note_and_an_invariant_warning(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """deleter's Deny of s3:* outside eu-north-1 (`StringNotEquals aws:RequestedRegion`) meets the
+    model's context (the key absent: a negated operator holds, "Condition operators"), so the
+    answer is "denied"; a request from eu-north-1 is allowed, and no (action, resource) candidate
+    can find that gap. The answer says so, and so does an invariant that passes on it."""
+    outside = {
+        "Effect": "Deny",
+        "Action": "s3:*",
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-north-1"}},
+    }
+    delete = {"Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::prod-*"}
+    (project / "policies" / "delete.json").write_text(json.dumps({"Version": "2012-10-17", "Statement": [delete, outside]}))
+    write(
+        project,
+        people={
+            "target": {"accountId": PROD, "region": "eu-north-1"},
+            "users": {"alice": {}},
+            "roles": {"deleter": {"trustedUsers": ["alice"], "policyFiles": ["delete.json"]}},
+            "accessInvariants": [
+                {"name": "no-delete", "action": "s3:DeleteBucket", "resource": "arn:aws:s3:::prod-*", "allow": "none"}
+            ],
+        },
+    )
+    note = (
+        "role:deleter: s3:DeleteBucket on arn:aws:s3:::prod-logs is denied only by a conditional Deny (Deny policies/delete.json "
+        "Statement[1]) that reads aws:RequestedRegion: a request whose context does not meet it is allowed (ask with --context KEY=VALUE)"
+    )
+    result = answer(capsys, project, "can", "alice", "s3:DeleteBucket", "arn:aws:s3:::prod-logs")
+    (path,) = result["paths"]
+    assert (result["decision"], path["notes"]) == ("denied", [note])
+    inside = answer(
+        capsys,
+        project,
+        "can",
+        "alice",
+        "s3:DeleteBucket",
+        "arn:aws:s3:::prod-logs",
+        "--context",
+        "aws:RequestedRegion=eu-north-1",
+    )
+    assert (inside["decision"], inside["paths"][0]["notes"]) == ("allowed", [])
+    code, out, err = run(capsys, project, "check", "--stack", "people")
+    assert code == 0  # a warning: said on every pull request, not refused
+    lines = [line for line in (out + err).splitlines() if "ACCESS_INVARIANT" in line]
+    assert lines == [
+        '  warning ACCESS_INVARIANT cross-account-roles:accessInvariants[0]: "no-delete" may not be fully checked: '
+        + note.replace("prod-logs", "prod-")
+    ]

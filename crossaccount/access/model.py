@@ -710,8 +710,10 @@ class Asker:
         self._edges: dict[str, tuple[str, ...]] = {}
         self._identity_deny: dict[str, bool] = {}
         self._idle_policies: dict[tuple[str, bool], frozenset[int]] = {}
-        self.capped: dict[str, str] = {}
-        """Principal or role ARN -> `capped_note`: a pattern question whose pairs the cap cut, all denied."""
+        self.unsure: dict[str, str] = {}
+        """Principal or role ARN -> why its "denied" may not hold: a pattern question whose pairs
+        the cap cut, all denied (`capped_note`), or a request denied only by a conditional Deny
+        that another context would not meet (`conditional_note`)."""
 
     # context -------------------------------------------------------------------------------
     def base(self, mfa: bool) -> dict[str, tuple[str, ...]]:
@@ -812,11 +814,23 @@ class Asker:
             step = Step(f"role:{role.name}", action, resource, decision)
             if decision.allowed:
                 break
+            if role.arn not in self.unsure:
+                note = conditional_note(
+                    f"role:{role.name}",
+                    request,
+                    decision,
+                    identity=role.permissions,
+                    boundary=role.boundary,
+                    scps=self._scps(role.account),
+                    rcps=self._rcps(account),
+                )
+                if note is not None:
+                    self.unsure[role.arn] = note
         if step is None:
             reason = f"no Allow statement of the role's policies names an action matching {self.question.action} on a resource matching {self.question.resource}"
             step = Step(f"role:{role.name}", self.question.action, self.question.resource, Decision(False, reason, ()))
-        if cut and not step.decision.allowed:
-            self.capped[role.arn] = capped_note(role.name, self.question.action, self.question.resource)
+        if cut and not step.decision.allowed and role.arn not in self.unsure:
+            self.unsure[role.arn] = capped_note(role.name, self.question.action, self.question.resource)
         self._permission[(role.arn, mfa)] = step
         return step
 
@@ -855,8 +869,21 @@ class Asker:
             step = Step(principal.label, action, resource, decision)
             if decision.allowed:
                 break
-        if cut and step is not None and not step.decision.allowed:
-            self.capped[principal.arn] = capped_note(principal.label, self.question.action, self.question.resource)
+            if principal.arn not in self.unsure:
+                note = conditional_note(
+                    principal.label,
+                    request,
+                    decision,
+                    identity=principal.identity,
+                    boundary=principal.boundary,
+                    scps=self._scps(principal.account),
+                    rcps=self._rcps(account),
+                    counts=lambda d: not all(SELF_SERVICE in r.source for r in d.because if r.effect == "Allow"),
+                )
+                if note is not None:
+                    self.unsure[principal.arn] = note
+        if cut and step is not None and not step.decision.allowed and principal.arn not in self.unsure:
+            self.unsure[principal.arn] = capped_note(principal.label, self.question.action, self.question.resource)
         return step
 
     def direct_path(self, principal: Principal) -> PathAnswer | None:
@@ -1005,7 +1032,7 @@ class Asker:
             (*hops, last),
             conditions=self._conditions(principal, chain, allowed, without),
             without_mfa=without,
-            notes=(*_notes(principal, chain), *([self.capped[chain[-1].arn]] if chain[-1].arn in self.capped else [])),
+            notes=(*_notes(principal, chain), *([self.unsure[chain[-1].arn]] if chain[-1].arn in self.unsure else [])),
         )
 
     def _holds_without_mfa(self, principal: Principal, chain: tuple[Role, ...]) -> bool:
@@ -1228,6 +1255,60 @@ def policy_candidates(
     return capped_candidates(permissions, boundary, action, resource, context)[0]
 
 
+def conditional_note(
+    who: str,
+    request: Request,
+    decision: Decision,
+    *,
+    identity: Sequence[Policy],
+    boundary: Policy | None,
+    scps: Sequence[Sequence[Policy]],
+    rcps: Sequence[Sequence[Policy]],
+    counts: Callable[[Decision], bool] = lambda d: True,
+) -> str | None:
+    """What an answer says when `decision` denies `request` only by Deny statements with a
+    Condition that reads a key other than MFA's (the MFA side is asked on its own): the request
+    context the model assumes (keys not given are absent) meets it, another may not. None unless
+    the same request, those statements left out, is allowed (and `counts`)."""
+    if decision.allowed or not decision.because or any(r.effect != "Deny" for r in decision.because):
+        return None
+    groups: dict[str, list[Policy]] = {"identity": list(identity), "boundary": [boundary] if boundary else []}
+    groups.update({f"scp{n}": list(level) for n, level in enumerate(scps)})
+    groups.update({f"rcp{n}": list(level) for n, level in enumerate(rcps)})
+    keys: set[str] = set()
+    denying = {(r.source, r.kind, r.index) for r in decision.because}
+    for policies in groups.values():
+        for i, policy in enumerate(policies):
+            statements = _statements(policy)
+            hits = [j for j in range(len(statements)) if (policy.source, policy.kind, j) in denying]
+            if not hits:
+                continue
+            for j in hits:
+                condition = statements[j].get("Condition")
+                if not isinstance(condition, Mapping) or not condition:
+                    return None
+                keys |= {str(k) for block in condition.values() if isinstance(block, Mapping) for k in block}
+            gone = {**PLACEHOLDER, "Principal": "*"} if policy.kind in ("rcp", "resource") else PLACEHOLDER
+            document = {**policy.document, "Statement": [gone if j in hits else st for j, st in enumerate(statements)]}
+            policies[i] = Policy(document, policy.source, policy.kind)
+    if not keys or all("multifactorauth" in k.lower() for k in keys):
+        return None
+    without = evaluate(
+        request,
+        identity=groups["identity"],
+        boundary=groups["boundary"][0] if groups["boundary"] else None,
+        scps=[groups[f"scp{n}"] for n in range(len(scps))],
+        rcps=[groups[f"rcp{n}"] for n in range(len(rcps))],
+    )
+    if not without.allowed or not counts(without):
+        return None
+    denies = "; ".join(statement_text(r) for r in decision.because)
+    return (
+        f"{who}: {request.action} on {request.resource} is denied only by a conditional Deny ({denies}) that reads "
+        f"{', '.join(sorted(keys))}: a request whose context does not meet it is allowed (ask with --context KEY=VALUE)"
+    )
+
+
 def capped_note(who: str, action: str, resource: str) -> str:
     """What an answer says when `CANDIDATES` cut the pairs asked of `who` and none was allowed."""
     return (
@@ -1408,7 +1489,7 @@ def can(model: AccessModel, principal: Principal, question: Question, asker: Ask
         model, question, paths, lambda bare: [path for m in members for path in Asker(model, bare).paths(m)]
     )
     allowed = any(p.allowed for p in paths)
-    notes = tuple(dict.fromkeys([*(n for p in paths for n in p.notes), *asker.capped.values()]))
+    notes = tuple(dict.fromkeys([*(n for p in paths for n in p.notes), *asker.unsure.values()]))
     return Answer(principal, question, allowed, tuple(paths), notes)
 
 
@@ -1421,13 +1502,13 @@ def shown(paths: Sequence[PathAnswer]) -> tuple[bool, tuple[PathAnswer, ...]]:
 def who_can(model: AccessModel, question: Question, notes: list[str] | None = None) -> list[PathAnswer]:
     """Every principal (people, roles outside the plan, permission sets, providers) with a path
     that allows the question, each path once, in order of principal and roles (and then the
-    paths that allow only without MFA). `notes`, when given, receives a `capped_note` for each
-    role or person whose pairs the cap cut with none allowed (a path could hide there)."""
+    paths that allow only without MFA). `notes`, when given, receives each reachable role's and
+    each person's reason a "denied" may not hold (`Asker.unsure`: the cap, a conditional Deny)."""
     asker = Asker(model, question)
     found = _also_without_mfa(model, question, _who_can(asker), lambda bare: _who_can(Asker(model, bare)))
-    if notes is not None and asker.capped:
+    if notes is not None and asker.unsure:
         reached = _reached(asker)
-        notes += [n for arn, n in sorted(asker.capped.items()) if arn.lower() not in model.roles or arn.lower() in reached]
+        notes += [n for arn, n in sorted(asker.unsure.items()) if arn.lower() not in model.roles or arn.lower() in reached]
     return found
 
 
