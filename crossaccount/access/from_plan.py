@@ -73,7 +73,6 @@ from .model import (
     UserEntry,
     _file,
     _managed,
-    _resources_for,
     _trusted,
     add_outside,
     add_provider,
@@ -162,16 +161,17 @@ class _View:
                 if not isinstance(r.get(field), str) or not r[field]:
                     raise self.error(f"resources[{i}].{field}: got {show(r.get(field))}; expected a non-empty string")
             if not isinstance(r.get("inputs", {}), Mapping):
-                raise self.error(f"{self._at(i, r)}.inputs: got {show(r['inputs'])} ({_type(r['inputs'])}); expected an object")
+                raise self.error(f"{self.at(i, r)}.inputs: got {show(r['inputs'])} ({_type(r['inputs'])}); expected an object")
             self.by_type.setdefault(r["type"], []).append((i, r))
         self.sides = self._sides()
         self._attachments: dict[str, list[tuple[int, Mapping[str, Any]]]] | None = None
+        self._documents: dict[tuple[int, str], Mapping[str, Any]] = {}
 
     def error(self, text: str) -> PlanJsonError:
         return PlanJsonError(f"{self.where}: {text}, {EXPECTED}")
 
-    def _at(self, index: int, resource: Mapping[str, Any]) -> str:
-        return f"resources[{index}] ({resource['type']} {show(resource['name'])})"
+    def at(self, index: int, resource: Mapping[str, Any]) -> str:
+        return f"resources[{index}] ({show(resource['type'])} {show(resource['name'])})"
 
     def of(self, type_: str) -> list[tuple[int, Mapping[str, Any]]]:
         return self.by_type.get(type_, [])
@@ -187,7 +187,7 @@ class _View:
             return default
         if not isinstance(value, str) or not value:
             raise self.error(
-                f"{self._at(index, resource)}.inputs.{name}: got {show(value)} ({_type(value)}); expected a non-empty string"
+                f"{self.at(index, resource)}.inputs.{name}: got {show(value)} ({_type(value)}); expected a non-empty string"
             )
         return value
 
@@ -195,7 +195,7 @@ class _View:
         value = self.inputs(resource).get(name)
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise self.error(
-                f"{self._at(index, resource)}.inputs.{name}: got {show(value)} ({_type(value)}); expected a list of names"
+                f"{self.at(index, resource)}.inputs.{name}: got {show(value)} ({_type(value)}); expected a list of names"
             )
         return value
 
@@ -205,14 +205,20 @@ class _View:
             return {}
         if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
             raise self.error(
-                f"{self._at(index, resource)}.inputs.tags: got {show(value)} ({_type(value)}); expected an object of tag values (strings)"
+                f"{self.at(index, resource)}.inputs.tags: got {show(value)} ({_type(value)}); expected an object of tag values (strings)"
             )
         return dict(value)
 
     def document(self, index: int, resource: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-        """The input `name`: a policy document as JSON text, parsed (duplicate keys refused)."""
+        """The input `name`: a policy document as JSON text, parsed (duplicate keys refused), once."""
+        cached = self._documents.get((index, name))
+        if cached is None:
+            cached = self._documents[(index, name)] = self._parse(index, resource, name)
+        return cached
+
+    def _parse(self, index: int, resource: Mapping[str, Any], name: str) -> Mapping[str, Any]:
         text = self.text(index, resource, name)
-        at = f"{self._at(index, resource)}.inputs.{name}"
+        at = f"{self.at(index, resource)}.inputs.{name}"
         try:
             document = json.loads(text, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
@@ -240,7 +246,7 @@ class _View:
                     continue
                 if not isinstance(side, str) or not isinstance(provider, str) or provider not in by_name:
                     raise self.error(
-                        f"{self._at(i, r)}: account {show(side)}, provider {show(provider)}; expected a side "
+                        f"{self.at(i, r)}: account {show(side)}, provider {show(provider)}; expected a side "
                         "(source or target) and the name of a provider of the plan"
                     )
                 pi, p = by_name[provider]
@@ -252,19 +258,21 @@ class _View:
                     or not re.fullmatch(r"\d{12}", ids[0])
                 ):
                     raise self.error(
-                        f"{self._at(pi, p)}.inputs.allowedAccountIds: got {show(ids)}; expected one 12-digit account id"
+                        f"{self.at(pi, p)}.inputs.allowedAccountIds: got {show(ids)}; expected one 12-digit account id"
                     )
                 region = self.text(pi, p, "region", "us-east-1")
                 found = (ids[0], partition_of(region))
                 if sides.setdefault(side, found) != found:
-                    raise self.error(f"{self._at(i, r)}: side {side} is account {found[0]} here and {sides[side][0]} elsewhere")
+                    raise self.error(
+                        f"{self.at(i, r)}: side {show(side)} is account {found[0]} here and {sides[side][0]} elsewhere"
+                    )
         return sides
 
     def side(self, index: int, resource: Mapping[str, Any]) -> tuple[str, str]:
         side = resource.get("account")
         if side not in self.sides:
             raise self.error(
-                f"{self._at(index, resource)}.account: got {show(side)}; expected source or target (an account of a provider)"
+                f"{self.at(index, resource)}.account: got {show(side)}; expected source or target (an account of a provider)"
             )
         return self.sides[str(side)]
 
@@ -293,8 +301,14 @@ class _View:
         """Role name -> its RolePolicyAttachments, in plan order (read once)."""
         if self._attachments is None:
             self._attachments = {}
+            roles = {self.name(i, r) for i, r in self.of(ROLE)}
             for i, a in self.of(ROLE_POLICY_ATTACHMENT):
-                self._attachments.setdefault(self.text(i, a, "role"), []).append((i, a))
+                role = self.text(i, a, "role")
+                if role not in roles:
+                    raise self.error(
+                        f"{self.at(i, a)}.inputs.role: {show(role)} is not a role of the plan; expected a Role resource of it"
+                    )
+                self._attachments.setdefault(role, []).append((i, a))
         return self._attachments
 
     def role(
@@ -396,7 +410,12 @@ def _route_fields(trust: Mapping[str, Any]) -> tuple[str | None, bool, int | Non
         or _condition(s, "StringEquals", "sts:SourceIdentity")
         for s in _statements(trust)
     )
-    ages = [int(v) for s in _statements(trust) for v in _condition(s, "NumericLessThan", "aws:MultiFactorAuthAge") if v.isdigit()]
+    ages = [
+        int(v)
+        for s in _statements(trust)
+        for v in _condition(s, "NumericLessThan", "aws:MultiFactorAuthAge")
+        if re.fullmatch(r"\d{1,9}", v, re.ASCII)
+    ]
     return (external[0] if external else None, source_identity, max(ages) if ages else None)
 
 
@@ -450,20 +469,28 @@ def _secret_role(
     managed: ManagedLookup,
     principals: Mapping[str, Any],
 ) -> Role:
-    """A role whose trust the plan holds as `[secret]`: its trust taken to allow the users whose
-    identity policies in the plans allow sts:AssumeRole on it (`SECRET_TRUST`)."""
+    """A role whose trust the plan holds as `[secret]` (`SECRET_TRUST`): its trust taken to be,
+    for each user, each Allow statement of their identity policies in the plans that names the
+    role's ARN exactly for sts:AssumeRole, with that statement's conditions (the program writes
+    both sides of the trust from the same settings: MFA, source identity). A statement that
+    reaches the role only by a wildcard (`AdministratorAccess`) is not taken as trust."""
     role = view.role(index, resource, {"Version": "2012-10-17", "Statement": []}, created, managed)
-    users: list[str] = []
-    source_identity = False
+    found: dict[tuple[str, str], dict[str, Any]] = {}
     for p in principals.values():
         if p.kind != "user":
             continue
         for policy in p.identity:
-            if any(glob_match(r, role.arn) for r in _resources_for(policy, "sts:AssumeRole")):
-                users.append(p.arn)
-                source_identity = source_identity or _pins_source_identity(policy, role.arn)
-    statements = [{"Effect": "Allow", "Principal": {"AWS": sorted(set(users))}, "Action": "sts:AssumeRole"}] if users else []
-    trust = {"Version": "2012-10-17", "Statement": statements}
+            for s in _statements(policy.document):
+                if role.arn not in _values(s.get("Resource")):
+                    continue
+                if not any(glob_match(a, "sts:AssumeRole", ignore_case=True) for a in _values(s.get("Action"))):
+                    continue
+                statement = {"Effect": "Allow", "Principal": {"AWS": p.arn}, "Action": "sts:AssumeRole"}
+                if isinstance(s.get("Condition"), Mapping):
+                    statement["Condition"] = s["Condition"]
+                found.setdefault((p.arn, json.dumps(statement, sort_keys=True)), statement)
+    trust = {"Version": "2012-10-17", "Statement": [found[k] for k in sorted(found)]}
+    source_identity = _route_fields(trust)[1]
     return Role(
         name=role.name,
         arn=role.arn,
@@ -483,13 +510,23 @@ def _secret_role(
     )
 
 
-def _pins_source_identity(policy: Policy, role_arn: str) -> bool:
-    """Whether an Allow statement of the policy that names the role asks for `sts:SourceIdentity`."""
-    for s in _statements(policy.document):
-        resources = _values(s.get("Resource"))
-        if any(glob_match(r, role_arn) for r in resources) and _condition(s, "StringEquals", "sts:SourceIdentity"):
-            return True
-    return False
+USER_ARN = re.compile(r"^arn:[a-z-]+:iam::\d{12}:user/(?:[^/]+/)*([^/]+)\Z")
+
+
+def _trusted_users(view: _View) -> dict[str, str]:
+    """User name -> the exact ARN a trust policy of the plan names it by (a roles-only stack's
+    users are only there: their own stack creates them)."""
+    found: dict[str, str] = {}
+    for i, r in view.of(ROLE):
+        if view.text(i, r, "assumeRolePolicy") == SECRET:
+            continue
+        for s in _statements(view.document(i, r, "assumeRolePolicy")):
+            principal = s.get("Principal")
+            for arn in _values(principal.get("AWS")) if isinstance(principal, Mapping) else []:
+                matched = USER_ARN.match(arn)
+                if matched is not None:
+                    found.setdefault(matched.group(1), arn)
+    return found
 
 
 # --- people ------------------------------------------------------------------------------------
@@ -537,7 +574,7 @@ class _People:
             for group in view.texts(i, m, "groups"):
                 if group not in groups:
                     raise view.error(
-                        f"resources[{i}].inputs.groups: {show(group)} is not a group of the plan; expected a Group resource of it"
+                        f"{view.at(i, m)}.inputs.groups: {show(group)} is not a group of the plan; expected a Group resource of it"
                     )
                 groups[group][2].append(user)
                 member_of.setdefault(user, []).append(group)
@@ -549,7 +586,7 @@ class _People:
         name = view.text(index, resource, "group")
         if name not in groups:
             raise view.error(
-                f"resources[{index}].inputs.group: {show(name)} is not a group of the plan; expected a Group resource of it"
+                f"{view.at(index, resource)}.inputs.group: {show(name)} is not a group of the plan; expected a Group resource of it"
             )
         return groups[name]
 
@@ -567,12 +604,9 @@ class _People:
             attached.setdefault(view.text(i, a, "user"), []).append((i, a))
         outputs = view.plan.get("outputs")
         declared = outputs.get("users") if isinstance(outputs, Mapping) else None
-        for name in dict.fromkeys([*resources, *attached, *member_of]):
-            if source is None:
-                raise view.error(
-                    f"the user {show(name)}: no resource of the plan is in the source account; expected its provider"
-                )
-            arn = self._arn(view, name, resources.get(name), declared, source)
+        trusted = _trusted_users(view)
+        for name in dict.fromkeys([*resources, *attached, *member_of, *trusted]):
+            arn = self._arn(view, name, resources.get(name), declared, source, trusted.get(name))
             where = f"{_file(view.stack)} {key(('users', name))}"
             mine = self.policies.setdefault(arn.lower(), [])
             tags = view.tags(*resources[name]) if name in resources else {}
@@ -598,13 +632,25 @@ class _People:
                 self.first[arn.lower()] = (name, arn, where, tags, (view.stack,) if create else ())
 
     def _arn(
-        self, view: _View, name: str, resource: tuple[int, Mapping[str, Any]] | None, declared: Any, source: tuple[str, str]
+        self,
+        view: _View,
+        name: str,
+        resource: tuple[int, Mapping[str, Any]] | None,
+        declared: Any,
+        source: tuple[str, str] | None,
+        trusted: str | None,
     ) -> str:
-        """The user's ARN: the plan's outputs say it (`users.<name>.arn`); else its path and name."""
+        """The user's ARN: the plan's outputs say it (`users.<name>.arn`), or a trust names it;
+        else its path and name in the source account."""
         entry = declared.get(name) if isinstance(declared, Mapping) else None
         arn = entry.get("arn") if isinstance(entry, Mapping) else None
-        if isinstance(arn, str) and arn.rsplit("/", 1)[-1] == name:
+        mine = source is not None and isinstance(arn, str) and arn.startswith(f"arn:{source[1]}:iam::{source[0]}:user/")
+        if mine and isinstance(arn, str) and arn.rsplit("/", 1)[-1] == name:
             return arn
+        if trusted is not None:
+            return trusted
+        if source is None:
+            raise view.error(f"the user {show(name)}: no resource of the plan is in the source account; expected its provider")
         path = view.text(*resource, "path", "/") if resource is not None else "/"
         return iam_arn(source[1], source[0], "user", path, name)
 
