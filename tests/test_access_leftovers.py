@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from crossaccount.access import Caller, Policy, Request, evaluate
-from tests.test_access import PROD, SOURCE, STAGING, answer, run, write
+from crossaccount.access.model import Question, can
+from crossaccount.access.principals import find
+from tests.test_access import PROD, SOURCE, STAGING, answer, model_of, run, write
 
 ADMINS = {"members": ["alice"], "managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"]}
 BOB = f"arn:aws:iam::{SOURCE}:user/bob"
@@ -279,3 +283,75 @@ def test_a_denial_only_by_a_conditional_deny_is_a_note_and_an_invariant_warning(
         '  warning ACCESS_INVARIANT cross-account-roles:accessInvariants[0]: "no-delete" may not be fully checked: '
         + note.replace("prod-logs", "prod-")
     ]
+
+
+# --- 5. an SCP's gap, and an SCP that allows a few actions ------------------------------------
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The organisation's policies as the model asks for them (model.ControlPolicies): PROD's
+    SCP levels, no RCP."""
+
+    levels: tuple[tuple[Policy, ...], ...]
+    id: str = "o-exampleorg1"
+    accounts: Mapping[str, str] = field(default_factory=lambda: {PROD: "prod", SOURCE: "people"})
+
+    def scps(self, account: str) -> Sequence[Sequence[Policy]]:
+        return self.levels if account == PROD else ()
+
+    def rcps(self, account: str) -> Sequence[Sequence[Policy]]:
+        return ()
+
+
+FULL_ACCESS = Policy(EVERYTHING, "scp p-FullAWSAccess", "scp")
+
+
+def test_a_pattern_question_tries_the_resources_an_scp_deny_leaves_out(project: Path) -> None:
+    """An SCP denying s3:DeleteBucket except on prod-open-* buckets: the shortest prod- bucket is
+    denied, prod-open- is not; the SCP's NotResource is a gap tried like a role policy's."""
+    unbounded_project(project, allow_delete())
+    scp = {"Effect": "Deny", "Action": "s3:DeleteBucket", "NotResource": "arn:aws:s3:::prod-open-*"}
+    organisation = Organisation(((FULL_ACCESS,), (FULL_ACCESS, Policy(policy_of(scp), "scp p-open-only", "scp"))))
+    model = model_of(project)
+    answer_ = can(
+        model, find(model.principals, "role:admin"), Question("s3:DeleteBucket", "arn:aws:s3:::prod-*", {}, organisation)
+    )
+    assert answer_.allowed
+    (path,) = [p for p in answer_.paths if p.allowed]
+    assert (path.steps[-1].action, path.steps[-1].resource) == ("s3:DeleteBucket", "arn:aws:s3:::prod-open-")
+
+
+def test_the_cap_is_not_spent_on_actions_an_scp_level_does_not_allow(project: Path) -> None:
+    """An SCP level that allows only s3:ListAllMyBuckets (an allow list, no FullAWSAccess): admin,
+    allowed everything, is asked that action first, not the catalogue's first 400."""
+    unbounded_project(project, EVERYTHING["Statement"][0])
+    only_list = Policy(policy_of({"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}), "scp p-list", "scp")
+    model = model_of(project)
+    answer_ = can(
+        model, find(model.principals, "role:admin"), Question("*", "*", {}, Organisation(((FULL_ACCESS,), (only_list,))))
+    )
+    assert answer_.allowed
+    (path,) = [p for p in answer_.paths if p.allowed]
+    assert (path.steps[-1].action, path.notes) == ("s3:ListAllMyBuckets", ())
+
+
+def unbounded_project(project: Path, *statements: dict[str, Any]) -> None:
+    """alice may assume role admin of prod, whose one policy holds `statements` (no boundary)."""
+    (project / "policies" / "admin.json").write_text(json.dumps(policy_of(*statements)), encoding="utf-8")
+    write(
+        project,
+        people={
+            "target": {"accountId": PROD, "region": "eu-north-1"},
+            "users": {"alice": {}},
+            "roles": {"admin": {"trustedUsers": ["alice"], "policyFiles": ["admin.json"]}},
+        },
+    )
+
+
+def allow_delete() -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::prod-*"}
+
+
+def policy_of(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}

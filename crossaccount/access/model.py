@@ -796,7 +796,9 @@ class Asker:
             self.question.context,
         )
         step: Step | None = None
-        pairs, cut = capped_candidates(role.permissions, role.boundary, self.question.action, self.question.resource, context)
+        pairs, cut = capped_candidates(
+            role.permissions, role.boundary, self.question.action, self.question.resource, context, self._scps(role.account)
+        )
         for action, resource in pairs:
             account = account_of(resource) or role.account
             elsewhere = _other_partition(role.arn, resource)
@@ -846,7 +848,12 @@ class Asker:
         context = merge_context(self.base(mfa), self._org(principal.account), principal.context, self.question.context)
         step: Step | None = None
         pairs, cut = capped_candidates(
-            principal.identity, principal.boundary, self.question.action, self.question.resource, context
+            principal.identity,
+            principal.boundary,
+            self.question.action,
+            self.question.resource,
+            context,
+            self._scps(principal.account),
         )
         for action, resource in pairs:
             account = account_of(resource) or principal.account
@@ -1318,7 +1325,12 @@ def capped_note(who: str, action: str, resource: str) -> str:
 
 
 def capped_candidates(
-    permissions: Sequence[Policy], boundary: Policy | None, action: str, resource: str, context: Context | None = None
+    permissions: Sequence[Policy],
+    boundary: Policy | None,
+    action: str,
+    resource: str,
+    context: Context | None = None,
+    scps: Sequence[Sequence[Policy]] = (),
 ) -> tuple[list[tuple[str, str]], bool]:
     """(pairs, whether `CANDIDATES` cut them): concrete (action, resource) pairs to ask of a role
     (or a person's own policies) for a question that may name patterns: the question itself when it names none; else, for each
@@ -1331,7 +1343,10 @@ def capped_candidates(
     keys = normalise_context(context or {})
     if not is_pattern(action) and not is_pattern(resource):
         return [(action, resource)], False
-    denies = [s for p in (*permissions, *([boundary] if boundary else [])) for s in _statements(p) if s.get("Effect") == "Deny"]
+    limits = [p for level in scps for p in level]
+    denies = [
+        s for p in (*permissions, *([boundary] if boundary else []), *limits) for s in _statements(p) if s.get("Effect") == "Deny"
+    ]
     # What a Deny leaves out and the boundary allows is tried first (the candidates are cut at
     # CANDIDATES, and the first ones could all be denied while another action or resource the
     # pattern covers is not): the actions no Deny's Action covers (or that its NotAction lists)
@@ -1352,7 +1367,8 @@ def capped_candidates(
                 longer = _resources(s, resource, keys, longer=True) if resource != "*" else []
                 resources += [g for g in [*gaps, *longer] if g is not None and _covers(s, g, keys)]
             for a in actions:
-                into = bad if (denies and _denied_action(denies, a)) or not _bounded(boundary, a) else good
+                allowed = _bounded([boundary] if boundary else [], a) and all(_bounded(level, a) for level in scps)
+                into = bad if (denies and _denied_action(denies, a)) or not allowed else good
                 into.update(dict.fromkeys((a, r) for r in dict.fromkeys(resources)))
                 if len(good) >= CANDIDATES:
                     return list(good)[:CANDIDATES], True
@@ -1360,15 +1376,15 @@ def capped_candidates(
     return every[:CANDIDATES], len(every) > CANDIDATES
 
 
-def _bounded(boundary: Policy | None, action: str) -> bool:
-    """Whether some Allow statement of the boundary covers `action` (no boundary: yes). An action
-    none covers is denied whatever the permissions say ("Permissions boundaries for IAM
-    entities": the effective permissions are what both allow,
-    https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html), so it is
-    tried last: the cap must not be spent on it."""
-    if boundary is None:
+def _bounded(limit: Sequence[Policy], action: str) -> bool:
+    """Whether some Allow statement of `limit` (a boundary, or one level of SCPs) covers `action`
+    (no policy: yes). An action none covers is denied whatever the permissions say
+    ("Permissions boundaries for IAM entities": the effective permissions are what both allow,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html; each SCP
+    level must allow, "Policy evaluation logic"), so it is tried last: the cap must not be spent on it."""
+    if not limit:
         return True
-    for s in _statements(boundary):
+    for s in (st for p in limit for st in _statements(p)):
         if s.get("Effect") != "Allow":
             continue
         if "Action" in s and any(glob_match(a, action, ignore_case=True) for a in _listed(s, "Action")):
