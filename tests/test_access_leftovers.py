@@ -355,3 +355,55 @@ def allow_delete() -> dict[str, Any]:
 
 def policy_of(*statements: dict[str, Any]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+# --- 2. MFA on a role session: a chain ----------------------------------------------------------
+
+
+def test_a_role_session_assumed_without_mfa_carries_false_to_the_next_assume_role(
+    program_of_its_own: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """bob assumes hopper, whose session assumes deleter (role chaining), neither trust asking for
+    MFA. hopper's policy denies sts:AssumeRole when `Bool aws:MultiFactorAuthPresent false`: its
+    session, made of temporary credentials, carries the key ("included in the request context
+    only when the principal uses temporary credentials"), false when assumed without MFA, so the
+    chain holds with MFA only."""
+    shutil.copytree(program_of_its_own, tmp_path, dirs_exist_ok=True)
+    hop = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{PROD}:role/deleter"}
+    no_mfa = {**hop, "Effect": "Deny", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}
+    (tmp_path / "policies" / "hop.json").write_text(json.dumps(policy_of(hop, no_mfa)), encoding="utf-8")
+    (tmp_path / "policies" / "delete.json").write_text(json.dumps(policy_of(allow_delete())), encoding="utf-8")
+    write(
+        tmp_path,
+        people={
+            "target": {"accountId": PROD, "region": "eu-north-1"},
+            "users": {"bob": {}},
+            "selfService": {"enforceMfa": False},
+            "roles": {
+                "deleter": {
+                    "trustedRoles": [f"arn:aws:iam::{SOURCE}:role/hopper"],
+                    "requireMfa": False,
+                    "policyFiles": ["delete.json"],
+                }
+            },
+        },
+        hub={
+            "target": {"accountId": SOURCE, "region": "eu-north-1"},
+            "roles": {"hopper": {"trustedUsers": ["bob"], "requireMfa": False, "policyFiles": ["hop.json"]}},
+        },
+    )
+    result = answer(capsys, tmp_path, "can", "bob", "s3:DeleteBucket", "arn:aws:s3:::prod-logs")
+    (chain,) = [p for p in result["paths"] if len(p["through"]) == 2]
+    assert (chain["decision"], chain["withoutMfa"]) == ("allowed", "denied")
+    bare = answer(
+        capsys,
+        tmp_path,
+        "can",
+        "bob",
+        "s3:DeleteBucket",
+        "arn:aws:s3:::prod-logs",
+        "--context",
+        "aws:MultiFactorAuthPresent=false",
+    )
+    # hopper's session may not go on to deleter: only hopper's own (denied) path is left
+    assert (bare["decision"], [p["through"] for p in bare["paths"]]) == ("denied", [[f"arn:aws:iam::{SOURCE}:role/hopper"]])
