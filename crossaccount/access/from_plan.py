@@ -11,21 +11,26 @@ What a plan JSON holds, and so what is read:
 
 - roles: each `Role` resource (its name, path, trust policy, boundary, tags) in the account of
   its provider (`allowedAccountIds`); its `RolePolicyAttachment`s, each to a policy the plans
-  create (a file of policies/, named by the policy's description `... from policies/x.json`) or
-  to an AWS managed policy, by its document (`managed`); the route fields (`Role.external_id`,
+  create (a file of policies/, named by the policy's description `... from policies/x.json`;
+  another by its stack file and name) or to an AWS managed policy, by its document (`managed`); the route fields (`Role.external_id`,
   `require_source_identity`, `mfa_max_age_seconds`) and the federated providers from the trust's
   statements;
-- people: each `User`, and each user an attachment or a membership names (a user another stack
-  creates); their `UserPolicyAttachment`s (assume-role policies, the self-service policy), their
-  groups (`UserGroupMembership`) and the groups' policies (`GroupPolicyAttachment`, `GroupPolicy`);
+- people: each `User`, and each user an attachment, a membership or a trust names (a user another
+  stack creates); their `UserPolicyAttachment`s (assume-role policies, the self-service policy),
+  their groups (`UserGroupMembership`) and the groups' policies (`GroupPolicyAttachment`,
+  `GroupPolicy`);
+- what the program never writes but a plan may hold, read as access all the same: inline
+  `RolePolicy` and `UserPolicy`, the exclusive `PolicyAttachment` and `GroupMembership`; any other
+  IAM resource type but login profiles and the password policy is refused;
 - groups as principals; the roles outside the plan a trust names; the permission sets a trust
   names by `ArnLike aws:PrincipalArn` (`crossaccount.iam.PERMISSION_SET_ROLE_PATTERN_RE`), each
   taken to carry the inline policy the plan asks for; the SAML and OIDC providers.
 
 A trust policy the plan holds as `[secret]` (a role with a `secure:` externalId: the engine marks
 it secret) cannot be read. It is taken to allow the users whose identity policies in the plans
-name the role (the other side of the trust), with the ExternalId unknown (`[secret]`), and the
-role's `unknown` says so: the answers for its other principals (roles, permission sets,
+name the role's ARN exactly (the other side of the trust, which the program writes from the same
+settings), under those statements' conditions, with the ExternalId unknown (`[secret]`); the
+role's `unknown` says so (`SECRET_TRUST`), and its other principals (roles, permission sets,
 providers) are not known from the plan.
 
 A plan JSON is a file a user hands a command: a value of the wrong type is one `PlanJsonError`
@@ -52,16 +57,22 @@ from crossaccount.plan.documents import permission_set_document
 from crossaccount.plan.model import PermissionPolicyPlan
 from crossaccount.plan.names import self_service_policy_name
 from crossaccount.resource_types import (
+    ACCOUNT_PASSWORD_POLICY,
     GROUP,
+    GROUP_MEMBERSHIP,
     GROUP_POLICY,
     GROUP_POLICY_ATTACHMENT,
     POLICY,
+    POLICY_ATTACHMENT,
     PROVIDER,
     ROLE,
+    ROLE_POLICY,
     ROLE_POLICY_ATTACHMENT,
     SECRET,
     USER,
     USER_GROUP_MEMBERSHIP,
+    USER_LOGIN_PROFILE,
+    USER_POLICY,
     USER_POLICY_ATTACHMENT,
 )
 
@@ -86,16 +97,55 @@ from .model import (
     self_service_policy,
     token_keys,
 )
-from .types import Policy
+from .types import Policy, PolicyKind
 
 EXPECTED = "as in the output of make plan FORMAT=json"
-FROM_FILE = re.compile(r", from (policies/.+)\Z", re.DOTALL)
+FROM_FILE = re.compile(r", from policies/([A-Za-z0-9._-]+\.json)\Z")
 """A role's policy's description names its file: `Permissions of role r, from policies/x.json`
 (components/cross_account_access.py)."""
+READ = frozenset(
+    {
+        USER,
+        ROLE,
+        GROUP,
+        POLICY,
+        ROLE_POLICY_ATTACHMENT,
+        USER_POLICY_ATTACHMENT,
+        GROUP_POLICY_ATTACHMENT,
+        USER_GROUP_MEMBERSHIP,
+        GROUP_POLICY,
+        # Never the program's (the guardrails refuse or it never writes them), but access if a plan holds them:
+        GROUP_MEMBERSHIP,
+        POLICY_ATTACHMENT,
+        ROLE_POLICY,
+        USER_POLICY,
+    }
+)
+"""The IAM resource types the model reads."""
+NO_ACCESS = frozenset({USER_LOGIN_PROFILE, ACCOUNT_PASSWORD_POLICY})
+"""IAM resource types that grant no access (console sign-in, the account's password rules)."""
 SECRET_TRUST = (
     "its trust policy is a secret in the plan (a secure: externalId): taken to allow the users whose identity "
-    "policies in the plans name the role, with the ExternalId unknown; any other principal it trusts is not known"
+    "policies in the plans name the role, under those statements' conditions; the ExternalId is not known (a wrong "
+    "one is not refused here), nor any other principal it trusts (roles, permission sets, providers)"
 )
+
+
+class _Known:
+    """The policies the plans create (by lower-case ARN) and the AWS managed policies' documents:
+    what a role's attachment or boundary names."""
+
+    def __init__(self, managed: ManagedLookup) -> None:
+        self.managed = managed
+        self.files: dict[str, tuple[str, PermissionPolicyPlan]] = {}
+        self.other: dict[str, Policy] = {}
+
+    def policy(self, arn: str, kind: PolicyKind) -> Policy | str:
+        """The policy `arn` names, by its document, or what is not known about it (`_managed`)."""
+        other = self.other.get(arn.lower()) if arn.lower() not in self.files else None
+        if other is not None:
+            return Policy(other.document, other.source, kind)
+        return _managed(arn, self.managed, self.files, kind)
 
 
 class PlanJsonError(ValueError):
@@ -108,7 +158,9 @@ def model_from_plans(plans: Mapping[str, Mapping[str, Any]], managed: ManagedLoo
     document `make plan FORMAT=json` prints for it): one stack, or every stack of the project."""
     managed = managed or aws_managed_document
     views = [_View(stack, plans[stack]) for stack in sorted(plans)]
-    created = {arn: (v.stack, policy) for v in views for arn, policy in v.role_policies().items()}
+    known = _Known(managed)
+    for view in views:
+        view.known(known)
     people = _People(managed)
     for view in views:
         people.read(view)
@@ -123,11 +175,11 @@ def model_from_plans(plans: Mapping[str, Mapping[str, Any]], managed: ManagedLoo
             if trust == SECRET:
                 secret.append((view, index, resource))
                 continue
-            role = view.role(index, resource, view.document(index, resource, "assumeRolePolicy"), created, managed)
+            role = view.role(index, resource, view.document(index, resource, "assumeRolePolicy"), known)
             roles[role.arn.lower()] = role
             _federated(view, role, principals, outside, sets)
     for view, index, resource in secret:
-        role = _secret_role(view, index, resource, created, managed, principals)
+        role = _secret_role(view, index, resource, known, principals)
         roles[role.arn.lower()] = role
     for arn in [a for a in outside if a.lower() in roles]:
         del outside[arn]
@@ -162,10 +214,50 @@ class _View:
                     raise self.error(f"resources[{i}].{field}: got {show(r.get(field))}; expected a non-empty string")
             if not isinstance(r.get("inputs", {}), Mapping):
                 raise self.error(f"{self.at(i, r)}.inputs: got {show(r['inputs'])} ({_type(r['inputs'])}); expected an object")
+            if r["type"].startswith("aws:iam/") and r["type"] not in READ | NO_ACCESS:
+                raise self.error(
+                    f"{self.at(i, r)}: an IAM resource type the access model does not read; expected only users, roles, "
+                    "groups, policies, their attachments, inline policies and memberships, login profiles and the password policy"
+                )
             self.by_type.setdefault(r["type"], []).append((i, r))
+        self._expand()
         self.sides = self._sides()
         self._attachments: dict[str, list[tuple[int, Mapping[str, Any]]]] | None = None
         self._documents: dict[tuple[int, str], Mapping[str, Any]] = {}
+        self._inline: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+
+    def _expand(self) -> None:
+        """An exclusive `PolicyAttachment` as one attachment per role, user and group it names, and
+        an exclusive `GroupMembership` as one membership per user (read as the program's own are)."""
+        for i, r in self.of(POLICY_ATTACHMENT):
+            arn = self.text(i, r, "policyArn")
+            for listed, type_, field in (
+                ("roles", ROLE_POLICY_ATTACHMENT, "role"),
+                ("users", USER_POLICY_ATTACHMENT, "user"),
+                ("groups", GROUP_POLICY_ATTACHMENT, "group"),
+            ):
+                names = self.texts(i, r, listed) if self.inputs(r).get(listed) is not None else []
+                for name in names:
+                    one = {"type": r["type"], "name": r["name"], "inputs": {field: name, "policyArn": arn}}
+                    self.by_type.setdefault(type_, []).append((i, one))
+        for i, r in self.of(GROUP_MEMBERSHIP):
+            group = self.text(i, r, "group")
+            for user in self.texts(i, r, "users"):
+                one = {"type": r["type"], "name": r["name"], "inputs": {"user": user, "groups": [group]}}
+                self.by_type.setdefault(USER_GROUP_MEMBERSHIP, []).append((i, one))
+
+    def inline(self, type_: str, field: str, names: set[str] | None = None) -> dict[str, list[tuple[str, Mapping[str, Any]]]]:
+        """Entity name -> its inline policies of `type_` (`RolePolicy`, `UserPolicy`): (name,
+        document); `names`: the entities of the plan it may belong to (None: any)."""
+        found: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+        for i, r in self.of(type_):
+            owner = self.text(i, r, field)
+            if names is not None and owner not in names:
+                raise self.error(
+                    f"{self.at(i, r)}.inputs.{field}: {show(owner)} is not a {field} of the plan; expected one of its resources"
+                )
+            found.setdefault(owner, []).append((self.name(i, r), self.document(i, r, "policy")))
+        return found
 
     def error(self, text: str) -> PlanJsonError:
         return PlanJsonError(f"{self.where}: {text}, {EXPECTED}")
@@ -286,19 +378,18 @@ class _View:
             found[arn.lower()] = (name, self.document(i, r, "policy"), i, r)
         return found
 
-    def role_policies(self) -> dict[str, PermissionPolicyPlan]:
-        """The policies this plan creates from a file of policies/ (their description names it),
-        by lower-case ARN, as `build_model` knows them."""
-        found = {}
+    def known(self, known: _Known) -> None:
+        """Add the policies this plan creates to `known`: from a file of policies/ (their
+        description names it), as `build_model` knows them, or otherwise by their name."""
         for arn, (name, document, i, r) in self.policies().items():
             described = FROM_FILE.search(self.text(i, r, "description", " "))
             if described is not None:
-                text = json.dumps(document)
-                found[arn] = PermissionPolicyPlan(described.group(1).removeprefix("policies/"), name, arn, text)
-        return found
+                known.files[arn] = (self.stack, PermissionPolicyPlan(described.group(1), name, arn, json.dumps(document)))
+            else:
+                known.other[arn] = Policy(document, f"{_file(self.stack)} (policy {name})", "identity")
 
     def attachments(self) -> dict[str, list[tuple[int, Mapping[str, Any]]]]:
-        """Role name -> its RolePolicyAttachments, in plan order (read once)."""
+        """Role name -> its RolePolicyAttachments, in plan order (read once, with the inline policies)."""
         if self._attachments is None:
             self._attachments = {}
             roles = {self.name(i, r) for i, r in self.of(ROLE)}
@@ -309,6 +400,7 @@ class _View:
                         f"{self.at(i, a)}.inputs.role: {show(role)} is not a role of the plan; expected a Role resource of it"
                     )
                 self._attachments.setdefault(role, []).append((i, a))
+            self._inline = self.inline(ROLE_POLICY, "role", roles)
         return self._attachments
 
     def role(
@@ -316,11 +408,10 @@ class _View:
         index: int,
         resource: Mapping[str, Any],
         trust: Mapping[str, Any],
-        created: Mapping[str, tuple[str, PermissionPolicyPlan]],
-        managed: ManagedLookup,
+        known: _Known,
     ) -> Role:
-        """The role `resource` declares, with `trust` as its trust policy; `created`: the policies
-        the plans create from files of policies/, by lower-case ARN (`role_policies`)."""
+        """The role `resource` declares, with `trust` as its trust policy; `known`: the policies
+        its attachments and boundary may name."""
         account, partition = self.side(index, resource)
         name = self.name(index, resource)
         arn = iam_arn(partition, account, "role", self.text(index, resource, "path", "/"), name)
@@ -328,13 +419,15 @@ class _View:
         permissions: list[Policy] = []
         unknown: list[str] = []
         for i, attachment in self.attachments().get(name, []):
-            found = _managed(self.text(i, attachment, "policyArn"), managed, created, "identity")
+            found = known.policy(self.text(i, attachment, "policyArn"), "identity")
             permissions.append(found) if isinstance(found, Policy) else unknown.append(found)
         permissions, unknown = list(by_source(permissions)), sorted(unknown)
+        for policy, document in sorted(self._inline.get(name, []), key=lambda p: p[0]):
+            permissions.append(Policy(document, f"{where} (inline policy {policy})", "identity"))
         boundary = None
         boundary_arn = self.inputs(resource).get("permissionsBoundary")
         if boundary_arn is not None:
-            found = _managed(self.text(index, resource, "permissionsBoundary"), managed, created, "boundary")
+            found = known.policy(self.text(index, resource, "permissionsBoundary"), "boundary")
             if isinstance(found, Policy):
                 boundary = found
             else:
@@ -465,8 +558,7 @@ def _secret_role(
     view: _View,
     index: int,
     resource: Mapping[str, Any],
-    created: Mapping[str, tuple[str, PermissionPolicyPlan]],
-    managed: ManagedLookup,
+    known: _Known,
     principals: Mapping[str, Any],
 ) -> Role:
     """A role whose trust the plan holds as `[secret]` (`SECRET_TRUST`): its trust taken to be,
@@ -474,7 +566,7 @@ def _secret_role(
     role's ARN exactly for sts:AssumeRole, with that statement's conditions (the program writes
     both sides of the trust from the same settings: MFA, source identity). A statement that
     reaches the role only by a wildcard (`AdministratorAccess`) is not taken as trust."""
-    role = view.role(index, resource, {"Version": "2012-10-17", "Statement": []}, created, managed)
+    role = view.role(index, resource, {"Version": "2012-10-17", "Statement": []}, known)
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for p in principals.values():
         if p.kind != "user":
@@ -576,8 +668,10 @@ class _People:
                     raise view.error(
                         f"{view.at(i, m)}.inputs.groups: {show(group)} is not a group of the plan; expected a Group resource of it"
                     )
-                groups[group][2].append(user)
-                member_of.setdefault(user, []).append(group)
+                if user not in groups[group][2]:
+                    groups[group][2].append(user)
+                if group not in member_of.setdefault(user, []):
+                    member_of[user].append(group)
         for entry in groups.values():
             self.groups[entry[5].lower()] = entry
         self._users(view, created, source, groups, member_of)
@@ -605,7 +699,8 @@ class _People:
         outputs = view.plan.get("outputs")
         declared = outputs.get("users") if isinstance(outputs, Mapping) else None
         trusted = _trusted_users(view)
-        for name in dict.fromkeys([*resources, *attached, *member_of, *trusted]):
+        inline = view.inline(USER_POLICY, "user")
+        for name in dict.fromkeys([*resources, *attached, *member_of, *trusted, *inline]):
             arn = self._arn(view, name, resources.get(name), declared, source, trusted.get(name))
             where = f"{_file(view.stack)} {key(('users', name))}"
             mine = self.policies.setdefault(arn.lower(), [])
@@ -623,8 +718,10 @@ class _People:
                     service.append(self_service_policy(view.stack, policy[0], policy[1]))
                 else:
                     own.append(Policy(policy[1], f"{where} (policy {policy[0]})", "identity"))
-                    tags = tags or (view.tags(policy[2], policy[3]) if name not in resources else {})
             mine += [*own, *service, *by_source(other)]
+            mine += [
+                Policy(d, f"{where} (inline policy {n})", "identity") for n, d in sorted(inline.get(name, []), key=lambda p: p[0])
+            ]
             for group in member_of.get(name, []):
                 mine += groups[group][3]
             create = name in resources

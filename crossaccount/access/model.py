@@ -431,7 +431,9 @@ def _people(plans: Mapping[str, StackPlan], managed: ManagedLookup) -> dict[str,
                 if group is not None:
                     mine += group_members[group.arn.lower()][3]
             if arn not in first or (u.create and not first[arn][4]):
-                first[arn] = (u.name, u.arn, where, u.tags, (stack,) if u.create else ())
+                # Only the stack that creates the user tags it (a stack's tags are not on a user
+                # it references: create: false); its tags are then unknown, so none.
+                first[arn] = (u.name, u.arn, where, u.tags if u.create else {}, (stack,) if u.create else ())
     return people_principals(first, policies, group_members)
 
 
