@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from crossaccount.access import Caller, Policy, Request, evaluate
 from crossaccount.access.model import Question, can
@@ -215,8 +216,6 @@ def test_a_role_whose_pairs_the_cap_cut_all_denied_is_a_note_and_an_invariant_wa
     assert inside["notes"][:-1] == []
     assert [p["through"] for p in inside["paths"]] == [[f"arn:aws:iam::{PROD}:role/admin"], [f"arn:aws:iam::{PROD}:role/reader"]]
     stack = project / "Pulumi.people.yaml"
-    import yaml
-
     config = yaml.safe_load(stack.read_text(encoding="utf-8"))
     config["config"]["cross-account-roles:accessInvariants"] = [
         {"name": "only-alice", "action": "*", "resource": "*", "allow": ["alice"]}
@@ -227,6 +226,14 @@ def test_a_role_whose_pairs_the_cap_cut_all_denied_is_a_note_and_an_invariant_wa
     assert lines == [
         f'  warning ACCESS_INVARIANT cross-account-roles:accessInvariants[0]: "only-alice" may not be fully checked: {CAPPED}'
     ]
+    # --stack keeps what is said of its own roles and people: admin is the people stack's
+    (project / "Pulumi.staging.yaml").write_text(
+        yaml.safe_dump({"config": {"cross-account-roles:target": {"accountId": STAGING, "region": "eu-north-1"},
+                                   "cross-account-roles:roles": {"lister": {"trustedUsers": ["alice"], "policyFiles": ["list.json"]}}}}),
+        encoding="utf-8",
+    )  # fmt: skip
+    assert answer(capsys, project, "who-can", "*", "*", "--stack", "people")["notes"][:-1] == [CAPPED]
+    assert answer(capsys, project, "who-can", "*", "*", "--stack", "staging")["notes"][:-1] == []
 
 
 # --- 5. a conditional Deny whose gap no candidate hits -----------------------------------------

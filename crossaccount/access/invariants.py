@@ -65,7 +65,7 @@ def findings(
     """One error for each (invariant, path) that breaks it."""
     found: list[Finding] = []
     for i, (invariant, allowed) in enumerate(zip(invariants, allowed_principals(model, invariants, file_name), strict=True)):
-        notes: list[str] = []
+        notes: dict[str, str] = {}
         try:
             paths = who_can(model, Question(invariant.action, invariant.resource, {}, organisation), notes)
         except UnsupportedPolicy as error:
@@ -83,7 +83,9 @@ def findings(
             continue
         # The cap on pairs asked of one role (model.CANDIDATES) cut a reachable role's pairs, all
         # denied: a pair beyond them could be allowed. Said, not silently passed.
-        found += [Finding(RULE, WARNING, key((KEY, i)), f"{show(invariant.name)} may not be fully checked: {n}") for n in notes]
+        found += [
+            Finding(RULE, WARNING, key((KEY, i)), f"{show(invariant.name)} may not be fully checked: {n}") for n in notes.values()
+        ]
         for path in sorted(paths, key=lambda p: (p.principal.label.lower(), p.principal.arn, p.through)):
             broken = []
             if allowed is not None and not permitted(path, allowed):

@@ -664,6 +664,8 @@ class Answer:
     allowed: bool
     paths: tuple[PathAnswer, ...]
     notes: tuple[str, ...] = ()
+    unsure: Mapping[str, str] = field(default_factory=dict)
+    """Role or person ARN -> why its "denied" may not hold (`Asker.unsure`)."""
 
     @property
     def through(self) -> tuple[str, ...]:
@@ -1507,8 +1509,8 @@ def can(model: AccessModel, principal: Principal, question: Question, asker: Ask
         model, question, paths, lambda bare: [path for m in members for path in Asker(model, bare).paths(m)]
     )
     allowed = any(p.allowed for p in paths)
-    notes = tuple(dict.fromkeys([*(n for p in paths for n in p.notes), *asker.unsure.values()]))
-    return Answer(principal, question, allowed, tuple(paths), notes)
+    notes = tuple(dict.fromkeys(n for p in paths for n in p.notes))
+    return Answer(principal, question, allowed, tuple(paths), notes, dict(sorted(asker.unsure.items())))
 
 
 def shown(paths: Sequence[PathAnswer]) -> tuple[bool, tuple[PathAnswer, ...]]:
@@ -1517,16 +1519,17 @@ def shown(paths: Sequence[PathAnswer]) -> tuple[bool, tuple[PathAnswer, ...]]:
     return allowed, tuple(p for p in paths if p.allowed) if allowed else tuple(paths)
 
 
-def who_can(model: AccessModel, question: Question, notes: list[str] | None = None) -> list[PathAnswer]:
+def who_can(model: AccessModel, question: Question, notes: dict[str, str] | None = None) -> list[PathAnswer]:
     """Every principal (people, roles outside the plan, permission sets, providers) with a path
     that allows the question, each path once, in order of principal and roles (and then the
-    paths that allow only without MFA). `notes`, when given, receives each reachable role's and
-    each person's reason a "denied" may not hold (`Asker.unsure`: the cap, a conditional Deny)."""
+    paths that allow only without MFA). `notes`, when given, receives (by role or person ARN)
+    each reachable role's and each person's reason a "denied" may not hold (`Asker.unsure`: the
+    cap, a conditional Deny)."""
     asker = Asker(model, question)
     found = _also_without_mfa(model, question, _who_can(asker), lambda bare: _who_can(Asker(model, bare)))
     if notes is not None and asker.unsure:
         reached = _reached(asker)
-        notes += [n for arn, n in sorted(asker.unsure.items()) if arn.lower() not in model.roles or arn.lower() in reached]
+        notes.update((a, n) for a, n in sorted(asker.unsure.items()) if a.lower() not in model.roles or a.lower() in reached)
     return found
 
 

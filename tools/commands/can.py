@@ -160,10 +160,17 @@ def in_stack(path: PathAnswer, model: AccessModel, stack: str | None, people: Ma
     policies, self-service, groups) it writes: an own path acts in that person's account."""
     if stack is None:
         return True
-    if not path.through:
-        return path.principal.arn.lower() in people.get(stack, frozenset())
-    role = model.role(path.through[-1])
-    return role is not None and role.where.startswith(f"{stack_file_name(stack)} ")
+    return in_stack_arn(path.through[-1] if path.through else path.principal.arn, model, stack, people)
+
+
+def in_stack_arn(arn: str, model: AccessModel, stack: str | None, people: Mapping[str, frozenset[str]]) -> bool:
+    """Whether `--stack` keeps what is said of `arn`: a role of the stack's file, or a person it declares."""
+    if stack is None:
+        return True
+    role = model.role(arn)
+    if role is None:
+        return arn.lower() in people.get(stack, frozenset())
+    return role.where.startswith(f"{stack_file_name(stack)} ")
 
 
 def context_line(question: Question) -> str:
@@ -188,13 +195,16 @@ def path_lines(path: PathAnswer, indent: str = "  ") -> list[str]:
     return lines
 
 
-def answer_notes(answer: Answer, paths: Sequence[PathAnswer]) -> list[str]:
-    """The answer's notes that no path shown carries (a role whose pairs the cap cut, all denied)."""
+def answer_notes(
+    answer: Answer, paths: Sequence[PathAnswer], model: AccessModel, stack: str | None, people: Mapping[str, frozenset[str]]
+) -> list[str]:
+    """Why a "denied" of the answer may not hold (`Answer.unsure`: the cap, a conditional Deny),
+    for the roles and people `--stack` keeps, that no path shown says already."""
     shown_notes = {n for p in paths for n in p.notes}
-    return [n for n in answer.notes if n not in shown_notes]
+    return [n for arn, n in answer.unsure.items() if n not in shown_notes and in_stack_arn(arn, model, stack, people)]
 
 
-def render_text(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, organisation: bool) -> str:
+def render_text(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, organisation: bool, notes: Sequence[str] = ()) -> str:
     q = answer.question
     who = answer.principal.label
     lines = [visible(f"{who} {q.action} on {q.resource}: {'allowed' if allowed else 'denied'}")]
@@ -210,14 +220,16 @@ def render_text(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, orga
         if answer.principal.kind == "group":
             lines.append(visible(f"  member {path.principal.label}:"))
         lines += path_lines(path, "    " if answer.principal.kind == "group" else "  ")
-    lines += [visible(f"note: {n}") for n in answer_notes(answer, paths)]
+    lines += [visible(f"note: {n}") for n in notes]
     lines.append(context_line(q))
     if not organisation:
         lines.append(NOT_CONSIDERED)
     return "\n".join(lines) + "\n"
 
 
-def render_json(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, organisation: Path | None) -> str:
+def render_json(
+    answer: Answer, paths: Sequence[PathAnswer], allowed: bool, organisation: Path | None, notes: Sequence[str] = ()
+) -> str:
     through: dict[str, None] = {}
     because: dict[str, dict[str, Any]] = {}
     for p in paths:
@@ -236,7 +248,7 @@ def render_json(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, orga
         "paths": [p.as_dict() for p in paths],
         "context": {k: list(v) for k, v in question_context(answer.question).items()},
         "organisation": str(organisation) if organisation is not None else None,
-        "notes": [*answer_notes(answer, paths), *([NOT_CONSIDERED] if organisation is None else [])],
+        "notes": [*notes, *([NOT_CONSIDERED] if organisation is None else [])],
     }
     return jsontext.dumps(document) + "\n"
 
@@ -250,10 +262,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path =
     except UnsupportedPolicy as error:
         raise SettingsError([f"a policy the evaluator cannot read: {error}"], OUTCOME) from None
     allowed, paths = shown([p for p in answer.paths if in_stack(p, model, args.stack, people)])
+    notes = answer_notes(answer, paths, model, args.stack, people)
     text = (
-        render_json(answer, paths, allowed, args.organisation)
+        render_json(answer, paths, allowed, args.organisation, notes)
         if args.format == "json"
-        else render_text(answer, paths, allowed, organisation is not None)
+        else render_text(answer, paths, allowed, organisation is not None, notes)
     )
     (out or sys.stdout).write(text)
     if args.expect is not None and (args.expect == "allow") != allowed:

@@ -29,6 +29,7 @@ from tools.commands.can import (
     add_common,
     context_line,
     in_stack,
+    in_stack_arn,
     load,
     path_lines,
     question_of,
@@ -75,8 +76,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path =
     model, organisation, people = load(getattr(args, "project_dir", None) or project_dir, args.organisation, args.stack)
     question = question_of(args, organisation)
     try:
-        notes: list[str] = []
-        paths = [p for p in who_can(model, question, notes) if in_stack(p, model, args.stack, people)]
+        unsure: dict[str, str] = {}
+        paths = [p for p in who_can(model, question, unsure) if in_stack(p, model, args.stack, people)]
+        notes = [n for arn, n in unsure.items() if in_stack_arn(arn, model, args.stack, people)]
     except UnsupportedPolicy as error:
         raise SettingsError([f"a policy the evaluator cannot read: {error}"], OUTCOME) from None
     paths.sort(key=lambda p: (p.principal.label.lower(), p.principal.arn, p.through))
