@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from crossaccount.access.from_plan import PlanJsonError
 from crossaccount.access.grants import Grant, Permission, access_grants, planned_roles
 from tests.hostile.cases.groups import SRC, TGT
 from tests.hostile.test_access_through_groups_is_reported import plan, res
@@ -105,7 +108,23 @@ def test_a_document_that_names_no_other_stacks_role_gives_no_row() -> None:
         json.dumps({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{TGT}:user/x"}]}),
         json.dumps({"Statement": [{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{TGT}:role/x"}]}),
         json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": f"arn:aws:iam::{TGT}:role/x"}]}),
-        "not JSON",
-        json.dumps(["a list"]),
     ):
         assert access_grants(other_stacks_role(document)) == ()
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ("not JSON", "not valid JSON (Expecting value at line 1, column 1); expected a policy document"),
+        (json.dumps(["a list"]), "expected a policy document"),
+    ],
+)
+def test_a_document_that_is_no_policy_is_one_error_naming_the_resource(document: str, expected: str) -> None:
+    """The rows are the access model's answers, and the model reads every document whole: a plan
+    (an artifact a pull request made) whose policy is not one is refused, naming where."""
+    with pytest.raises(PlanJsonError) as error:
+        access_grants(other_stacks_role(document))
+    assert 'the plan JSON of stack "utils": resources[3] ("aws:iam/policy:Policy" "access-bob-assume").inputs.policy' in str(
+        error.value
+    )
+    assert expected in str(error.value)

@@ -227,3 +227,31 @@ def test_a_comment_limit_below_two_reviews_is_refused(tmp_path: Path) -> None:
     done = run_cli("comment", str(tmp_path), "--max-chars", "1999")
     assert done.returncode == 2
     assert "--max-chars: 1999: expected at least 2,000 characters" in done.stderr
+
+
+def test_a_plan_whose_attachment_names_a_group_it_does_not_hold_is_one_error_and_exit_2(tmp_path: Path, plans: Plans) -> None:
+    """The access table is the access model's view, and the model reads each plan whole
+    (crossaccount.access.from_plan): an artifact whose resources do not fit together is refused,
+    naming the file's stack, the resource and the input, before any comment is written."""
+    base, _, _ = plans
+    head = named(base, "prod")
+    head["resources"].append(
+        {
+            "urn": "urn:pulumi:prod::cross-account-roles::aws:iam/groupPolicyAttachment:GroupPolicyAttachment::ghost",
+            "type": "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+            "name": "ghost",
+            "provider": next(r["provider"] for r in head["resources"] if r.get("account") == "source"),
+            "account": "source",
+            "inputs": {"group": "ghosts", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"},
+            "options": {},
+        }
+    )
+    directory = tmp_path / "review"
+    directory.mkdir()
+    (directory / "prod.json").write_text(json.dumps(head), encoding="utf-8")
+    (directory / "prod.md").write_text("the whole review of prod\n", encoding="utf-8")
+    done = run_cli("comment", str(directory))
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert done.stderr.startswith('error: the plan JSON of stack "prod": resources['), done.stderr
+    assert '"ghosts" is not a group of the plan' in done.stderr
+    assert done.stderr.count("\n") == 1

@@ -83,6 +83,35 @@ def _statements(policy: Policy) -> list[Mapping[str, Any]]:
     return statements
 
 
+NEVER_APPLIES: Mapping[str, Any] = {"Effect": "Allow", "Action": "none:NeverMatches", "Resource": "arn:none:none:::none"}
+"""A statement that applies to no request (no action is none:NeverMatches): what stands in for a
+statement the access model knows cannot apply to a request, so the others keep their index."""
+NEVER_APPLIES_IN_TRUST: Mapping[str, Any] = {
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::000000000000:user/none"},
+    "Action": "none:NeverMatches",
+}
+"""The same in a resource policy (a trust), where a statement names a principal."""
+_NEVER = (NEVER_APPLIES, NEVER_APPLIES_IN_TRUST)
+_CHECKED: dict[int, tuple[Mapping[str, Any], str, str]] = {}
+"""id(statement) -> (the statement, the policy kind, its Effect): statements already read whole
+(`_check_statement`). The statement is held, so its id cannot be reused while it is here; a
+statement is never changed once parsed (the model builds new ones rather than edit)."""
+_CHECKED_MAX = 200_000
+
+
+def _checked_effect(policy: Policy, index: int, statement: Mapping[str, Any]) -> str:
+    """`_check_statement`, read once per statement and policy kind (a refusal is never cached)."""
+    hit = _CHECKED.get(id(statement))
+    if hit is not None and hit[0] is statement and hit[1] == policy.kind:
+        return hit[2]
+    effect = _check_statement(policy, index, statement)
+    if len(_CHECKED) >= _CHECKED_MAX:
+        _CHECKED.clear()
+    _CHECKED[id(statement)] = (statement, policy.kind, effect)
+    return effect
+
+
 def _check_statement(policy: Policy, index: int, statement: Mapping[str, Any]) -> str:
     """The statement's Effect, once its shape is one this evaluator reads."""
     where = f"{policy.source} Statement[{index}]"
@@ -282,7 +311,9 @@ def _applied(policy: Policy, request: Request, context: Context, has_boundary: b
     unsupported element raises whatever the request)."""
     variables = isinstance(policy.document, Mapping) and policy.document.get("Version") == VARIABLES_VERSION
     for index, statement in enumerate(_statements(policy)):
-        effect = _check_statement(policy, index, statement)
+        if statement is _NEVER[0] or statement is _NEVER[1]:
+            continue  # its action matches nothing: it applies to no request
+        effect = _checked_effect(policy, index, statement)
         where = f"{policy.source} Statement[{index}]"
         principal: PrincipalMatch | None = None
         if policy.kind in ("resource", "rcp"):

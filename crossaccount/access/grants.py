@@ -31,6 +31,8 @@ from crossaccount.resource_types import (
 )
 
 from .canonical import Statement, statements
+from .from_plan import model_from_plans
+from .model import AccessModel, Asker, Question, Role
 from .plan_groups import (
     assumable_by_policy,
     group_facts,
@@ -39,6 +41,8 @@ from .plan_groups import (
     other_policies_of,
     policy_documents,
 )
+from .principals import Principal
+from .types import Caller, Decision, Policy, UnsupportedPolicy
 
 FROM_FILE = re.compile(r"from (policies/[A-Za-z0-9._-]+\.json)")
 USER_ARN = re.compile(r"^arn:[a-z-]+:iam::(\d{12}):user(/(?:[^/]+/)*)?([^/]+)$")
@@ -211,9 +215,22 @@ def _conditions_of(conditions: tuple[tuple[str, str, tuple[str, ...]], ...]) -> 
     }
 
 
-def access_grants(plan: Mapping[str, Any]) -> tuple[Grant, ...]:
-    """Who may assume which role, read back from each role's trust policy, sorted by principal,
-    account and role.
+def access_grants(plan: Mapping[str, Any], model: AccessModel | None = None) -> tuple[Grant, ...]:
+    """The access table: who may assume which role of this plan, as the access model decides
+    (`decided_rows`), sorted by principal, account and role. `model`: the organisation's, when
+    the caller has it (every stack's plan); else the model of this plan alone
+    (`model_from_plans`), where a person's side or a role of another stack stands in as
+    `decided_rows` says."""
+    rows = document_rows(plan)
+    alone = model is None
+    if model is None:
+        model = model_from_plans({str(plan.get("stack", "")): plan})
+    return decided_rows(plan, model, rows, alone)
+
+
+def document_rows(plan: Mapping[str, Any]) -> tuple[Grant, ...]:
+    """The rows the plan's documents name, with their words: read back from each role's trust
+    policy, sorted by principal, account and role. Not yet decided: `decided_rows` asks the model.
 
     A trust policy the plan holds as `[secret]` (a role with a `secure:` externalId makes the
     engine mark the whole roles key secret) cannot be read: its rows come from the other side
@@ -451,3 +468,281 @@ def _grants_from_identity_policies(view: _Plan, role: Mapping[str, Any], created
                     )
                 )
     return grants
+
+
+# --- the model decides ---------------------------------------------------------------------------
+
+ASSUME = "sts:AssumeRole"
+ROW_KINDS = {"user", "role", "permission-set", "saml", "oidc"}
+"""The model's principals that can be a row (a group is not: its members are, `via` it)."""
+OTHER_STACKS_SIDE = "this stack's side; the role's trust may ask more"
+
+
+def decided_rows(plan: Mapping[str, Any], model: AccessModel, rows: Sequence[Grant], alone: bool = False) -> tuple[Grant, ...]:
+    """The access table as a view of the access model: each row is the model's answer to "may
+    this principal call sts:AssumeRole* on this role", asked with MFA (a row exists) and without
+    (the MFA column is `no` exactly when the model allows it without MFA). The documents' rows
+    (`document_rows`) give the words (ExternalId, session tags, source identity, session,
+    permissions, groups); the model gives the decision:
+
+    - a row the documents name but the model denies even with MFA says so in its MFA column
+      (`denied even with MFA (...)`), rather than vanish: a trust naming someone who cannot use
+      it is worth a reviewer's look;
+    - a principal the model lets assume a role of the plan that no document row names (a trust
+      naming an account, a path or a tag) gets a row of its own;
+    - where the plan does not hold a side (a person whose identity policies are another stack's,
+      or another stack's role that a person of this stack may assume), that side stands in as
+      allowing, and the row says whose side was decided (`OTHER_STACKS_SIDE`).
+    """
+    view = _Plan(plan)
+    target = view.accounts.get("target", "?")
+    mine = {_role_arn_key(target, r.get("inputs", {}).get("path") or "/", _name(r)) for r in view.of(ROLE)}
+    roles = {k: r for k, r in ((_role_key(r), r) for r in model.roles.values()) if k in mine}
+    out: list[Grant] = []
+    covered: set[tuple[str, str]] = set()
+    # One asker for every row: the assume step reads the principal's action, not the question's,
+    # and caches what each principal's policies decide whatever the role.
+    asker = Asker(model, Question(ASSUME, "*"))
+    for g in rows:
+        role = None if g.elsewhere else _model_role(model, g)
+        principal = _model_principal(model, g) if role is not None else None
+        if role is not None:
+            covered.add(((principal.arn if principal else g.principal_arn).lower(), role.arn.lower()))
+        try:
+            out.append(_decide_elsewhere(asker, g) if g.elsewhere else _decide(asker, g, role, alone))
+        except UnsupportedPolicy as error:  # the evaluator refuses to guess: the row says so
+            out.append(replace(g, mfa=f"not decided: {error} (the documents say: {g.mfa})"))
+    out += _with_groups(view, _model_only_rows(view, asker, roles, covered))
+    return tuple(sorted(out, key=lambda g: (g.principal, g.account, g.role)))
+
+
+def _role_arn_key(account: str, path: str, name: str) -> str:
+    """A role as `<account>:role<path><name>`, the name lower-cased (IAM names ignore case)."""
+    return f"{account}:role{path}{name.lower()}"
+
+
+def _role_key(role: Role) -> str:
+    match = ROLE_ARN.match(role.arn)
+    return _role_arn_key(match.group(1), match.group(2) or "/", match.group(3)) if match else role.arn.lower()
+
+
+def _model_role(model: AccessModel, g: Grant) -> Role | None:
+    """The model's role of a row: by account and name, the name's case ignored (one, or None)."""
+    found = _roles_by_name(model).get((g.account, g.role.lower()), [])
+    return found[0] if len(found) == 1 else None
+
+
+_BY_NAME: dict[int, tuple[AccessModel, dict[tuple[str, str], list[Role]]]] = {}
+
+
+def _roles_by_name(model: AccessModel) -> dict[tuple[str, str], list[Role]]:
+    """(account, lower-case name) -> the model's roles: built once per model (the last one)."""
+    hit = _BY_NAME.get(id(model))
+    if hit is None or hit[0] is not model:
+        index: dict[tuple[str, str], list[Role]] = {}
+        for r in model.roles.values():
+            index.setdefault((r.account, r.name.lower()), []).append(r)
+        _BY_NAME.clear()
+        _BY_NAME[id(model)] = hit = (model, index)
+    return hit[1]
+
+
+FEDERATED_KINDS = {"permission set": "permission-set", "SAML provider": "saml", "OIDC provider": "oidc"}
+
+
+def _model_principal(model: AccessModel, g: Grant) -> Principal | None:
+    """The model's principal for a row, or None where the model has none (its side is not in the plans)."""
+    if g.kind == "aws":
+        kind = "user" if g.is_user else "role"
+        return model.principals.get(f"{kind}:{g.principal_arn.lower()}")
+    if g.kind == "permission set":
+        found = [p for p in model.principals.values() if p.kind == "permission-set" and p.name.lower() == g.principal.lower()]
+        return found[0] if len(found) == 1 else None
+    federated = FEDERATED_KINDS.get(g.kind)
+    return model.principals.get(f"{federated}:{g.principal_arn.lower()}") if federated else None
+
+
+def _policies_elsewhere(principal: Principal, g: Grant) -> bool:
+    """Whether, in the model of this plan alone, the person's identity policies are another
+    stack's: a user this plan does not create and attaches nothing to (a roles-only stack's
+    trusted person). With the organisation's model the person's policies are all there."""
+    return principal.kind == "user" and not g.created and not principal.identity
+
+
+def _stand_in(g: Grant, role_arn: str) -> Principal | None:
+    """A principal whose identity side the plans given do not hold (a person of the people's stack
+    seen from a roles-only stack): taken to allow sts:AssumeRole on the role, and said so."""
+    if g.kind != "aws":
+        return None
+    account = USER_ARN.match(g.principal_arn) or ROLE_ARN.match(g.principal_arn)
+    if account is None:
+        return None
+    user = g.is_user
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ASSUME, "Resource": role_arn}]}
+    context = {
+        "aws:PrincipalArn": (g.principal_arn,),
+        "aws:PrincipalAccount": (account.group(1),),
+        "aws:PrincipalType": ("User" if user else "AssumedRole",),
+        **({"aws:username": (g.principal,)} if user else {}),
+    }
+    name = account.group(3)
+    return Principal(
+        kind="user" if user else "role",
+        name=name,
+        arn=g.principal_arn,
+        account=account.group(1),
+        caller=Caller(
+            "AWS",
+            g.principal_arn,
+            None if user else f"arn:aws:sts::{account.group(1)}:assumed-role/{name}/session",
+            account.group(1),
+        ),
+        assume_action=ASSUME,
+        identity=(
+            Policy(
+                document,
+                f"{g.principal_arn} (its own policies are another stack's: taken to allow {ASSUME} on the role)",
+                "identity",
+            ),
+        ),
+        context=context,
+        assumed="its identity policies are another stack's, not in this plan",
+    )
+
+
+def _decide(asker: Asker, g: Grant, role: Role | None, alone: bool) -> Grant:
+    """One document row of this plan's role, with the model's decision in its MFA column (a row
+    the model cannot place, a principal it cannot name, is left as read)."""
+    principal = None if role is None else _model_principal(asker.model, g)
+    if role is not None and (principal is None or (alone and _policies_elsewhere(principal, g))):
+        principal = _stand_in(g, role.arn)
+    if role is None or principal is None:
+        return g
+    with_mfa = asker.assume(principal, role, True).decision
+    if not with_mfa.allowed:
+        return replace(g, mfa=f"denied even with MFA ({with_mfa.reason})")
+    # A permission set's or provider's session carries no MFA key: its MFA is at sign-in.
+    federated = principal.caller.kind == "Federated" or g.kind == "permission set"
+    without = None if federated else _without_mfa(asker, principal, role)
+    if without is None or (not without.allowed and g.mfa.startswith("required")):
+        return g
+    return replace(g, mfa="no" if without.allowed else f"required ({without.reason})")
+
+
+def _without_mfa(asker: Asker, principal: Principal, role: Role) -> Decision:
+    """The model's answer without MFA; where the trust alone settles it (`Asker.trust_asks_mfa`),
+    without a second evaluation (the review's rows are most of its cost at scale)."""
+    if asker.trust_asks_mfa(principal, role):
+        return Decision(False, f"{role.trust.source} allows it only with aws:MultiFactorAuthPresent true", ())
+    return asker.assume(principal, role, False).decision
+
+
+def _decide_elsewhere(asker: Asker, g: Grant) -> Grant:
+    """A row for another stack's role: the person's side, as the model decides it. With the
+    organisation's model the role is there and the row is decided whole; with this plan's alone,
+    the role's trust stands in as allowing the person."""
+    principal = _model_principal(asker.model, g)
+    if principal is None:
+        return g
+    role = _model_role(asker.model, replace(g, elsewhere=False))
+    arn = f"arn:aws:iam::{g.account}:role/{g.role}" if role is None else role.arn
+    if role is None:
+        trust = {
+            "Version": "2012-10-17",
+            # The person by the model's ARN (with its path: the row's is built from the user's name).
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": principal.arn}, "Action": ASSUME}],
+        }
+        match = ROLE_ARN.match(arn)
+        role = Role(
+            name=g.role,
+            arn=arn,
+            account=g.account,
+            where="another stack",
+            trust=Policy(trust, f"{arn} (its trust policy is another stack's: taken to allow the person)", "resource"),
+            permissions=(),
+            boundary=None,
+            unknown=("its stack is not in the plans given",),
+            external_id=None,
+            require_source_identity=False,
+            mfa_max_age_seconds=None,
+            secret=False,
+            trusted=frozenset({principal.arn.lower()}) if match else None,
+        )
+        side = OTHER_STACKS_SIDE
+    else:
+        side = ""
+    with_mfa = asker.assume(principal, role, True).decision
+    if not with_mfa.allowed:
+        return replace(g, mfa=f"denied even with MFA ({with_mfa.reason})")
+    without = asker.assume(principal, role, False).decision
+    if without.allowed:
+        mfa = "no"
+    else:
+        read = g.mfa.split(" (", 1)[0]
+        mfa = read if read.startswith("required") else f"required ({without.reason})"
+    return replace(g, mfa=f"{mfa} ({side})" if side else mfa)
+
+
+def _model_only_rows(view: _Plan, asker: Asker, roles: Mapping[str, Role], covered: set[tuple[str, str]]) -> list[Grant]:
+    """Rows the documents' reading does not name but the model allows: a principal of the model
+    that may assume a role of this plan (with MFA), through a trust that names its account, a
+    path, a tag or a provider rather than its ARN."""
+    if not roles:
+        return []
+    wanted = {r.arn.lower() for r in roles.values()}
+    rows: list[Grant] = []
+    created_users = {_name(u) for u in view.of(USER)}
+    by_name = {_name(r): r for r in view.of(ROLE)}
+    for principal in asker.model.principals.values():
+        if principal.kind not in ROW_KINDS:
+            continue
+        for role in asker.first_roles(principal):
+            if role.arn.lower() not in wanted or (principal.arn.lower(), role.arn.lower()) in covered:
+                continue
+            try:
+                with_mfa = asker.assume(principal, role, True).decision
+                without = asker.assume(principal, role, False).decision if with_mfa.allowed else with_mfa
+            except UnsupportedPolicy:
+                # A policy the evaluator refuses to guess at: the rows the documents name for this
+                # role say so (`decided_rows`); a pair they do not name is not guessed into one.
+                continue
+            if with_mfa.allowed:
+                row = _model_row(view, principal, role, with_mfa, without.allowed, created_users, by_name.get(role.name))
+                rows.append(row)
+    return rows
+
+
+def _model_row(
+    view: _Plan,
+    principal: Principal,
+    role: Role,
+    decision: Decision,
+    without_mfa: bool,
+    created_users: set[str],
+    resource: Mapping[str, Any] | None,
+) -> Grant:
+    """A row the model alone gives: its words from the trust statement that allowed it."""
+    trust = [ref for ref in decision.because if ref.kind == "resource"]
+    found = statements(role.trust.document)
+    s = found[trust[0].index] if trust and trust[0].index < len(found) else None
+    conditions = (
+        _conditions_of(s.condition) if s is not None else {"mfa": "", "external_id": "no", "source_identity": "not required"}
+    )
+    actions = {a.lower() for a in s.action} if s is not None else set()
+    inputs = resource.get("inputs", {}) if resource is not None else {}
+    mfa = "no" if without_mfa else (conditions["mfa"] if conditions["mfa"].startswith("required") else "required")
+    return Grant(
+        principal=principal.name,
+        principal_arn=principal.arn,
+        created=principal.name in created_users,
+        role=role.name,
+        account=role.account,
+        mfa=mfa,
+        external_id=conditions["external_id"],
+        session_tags="allowed" if "sts:tagsession" in actions else "no",
+        source_identity=conditions["source_identity"],
+        session=_duration(inputs.get("maxSessionDuration", 3600)),
+        permissions=_permissions(view, role.name, inputs.get("permissionsBoundary")),
+        kind="aws" if principal.caller.kind == "AWS" else ("SAML provider" if principal.kind == "saml" else "OIDC provider"),
+        action=principal.assume_action.split(":", 1)[1],
+    )

@@ -32,7 +32,7 @@ from crossaccount.plan.model import RolePlan, StackPlan
 from crossaccount.resource_types import SECRET
 
 from .conditions import normalise_context, substitute
-from .evaluate import evaluate
+from .evaluate import NEVER_APPLIES, NEVER_APPLIES_IN_TRUST, evaluate
 from .principals import Principal
 from .types import Caller, Decision, Policy, Request, StatementRef
 
@@ -718,6 +718,8 @@ class Asker:
         """Principal or role ARN -> why its "denied" may not hold: a pattern question whose pairs
         the cap cut, all denied (`capped_note`), or a request denied only by a conditional Deny
         that another context would not meet (`conditional_note`)."""
+        self._trusts: dict[str, tuple[Policy, list[frozenset[str] | None]]] = {}
+        self._last_pair: tuple[tuple[str, str, str], tuple[Policy, ...], Policy, Policy, tuple[Policy, ...]] | None = None
 
     # context -------------------------------------------------------------------------------
     def base(self, mfa: bool) -> dict[str, tuple[str, ...]]:
@@ -773,18 +775,55 @@ class Asker:
         )
         request = Request(principal.caller, principal.assume_action, role.arn, role.account, context)
         idle = self._idle(principal, mfa)
-        identity = tuple(_narrowed(p, principal.assume_action, role.arn) for p in principal.identity if id(p) not in idle)
+        narrowed, trust = self._pair(principal, role)
+        identity = tuple(n for p, n in zip(principal.identity, narrowed, strict=True) if id(p) not in idle)
         if principal.caller.kind == "Federated":
             identity = ()
         decision = evaluate(
             request,
             identity=identity,
-            resource=(role.trust,),
+            resource=(trust,),
             boundary=principal.boundary,
             scps=self._scps(principal.account) if principal.caller.kind != "Federated" else (),
             rcps=self._rcps(role.account),
         )
         return Step(principal.label, principal.assume_action, role.arn, decision)
+
+    def trust_asks_mfa(self, principal: Principal, role: Role) -> bool:
+        """Whether the role's trust, as it applies to the principal, can allow it only with MFA:
+        one statement can apply to the principal (`_narrowed_trust`), an Allow whose `Bool`
+        condition asks `aws:MultiFactorAuthPresent` to be `true`. A request without MFA then
+        carries no such key (or `false`, a role session's), the Bool test fails on it (a missing
+        key fails every operator but IfExists and Null: reference_policies_elements_condition_operators.html),
+        so the trust, which must allow every AssumeRole, does not: denied without asking."""
+        trust = self._pair(principal, role)[1]
+        live = [s for s in _statements(trust) if s is not TRUST_PLACEHOLDER]
+        if len(live) != 1 or live[0].get("Effect") != "Allow":
+            return False
+        condition = live[0].get("Condition")
+        tests = condition.get("Bool") if isinstance(condition, Mapping) else None
+        if not isinstance(tests, Mapping):
+            return False
+        values = [v for k, v in tests.items() if k.lower() == MFA_KEYS[0].lower()]
+        return len(values) == 1 and values[0] in ("true", ["true"])
+
+    def _pair(self, principal: Principal, role: Role) -> tuple[tuple[Policy, ...], Policy]:
+        """The principal's identity policies narrowed to the role, and the role's trust narrowed
+        to the principal: kept for the last pair asked, which is asked again without MFA (the
+        same objects then, so the evaluator reads their statements once)."""
+        key = (principal.arn, principal.assume_action, role.arn)
+        last = self._last_pair
+        if last is None or last[0] != key or last[3] is not role.trust or last[4] is not principal.identity:
+            narrowed = tuple(_narrowed(p, principal.assume_action, role.arn) for p in principal.identity)
+            last = self._last_pair = (key, narrowed, self._trust_for(role, principal.caller), role.trust, principal.identity)
+        return last[1], last[2]
+
+    def _trust_for(self, role: Role, caller: Caller) -> Policy:
+        """The role's trust as it applies to `caller` (`_narrowed_trust`), its statements indexed once."""
+        hit = self._trusts.get(role.arn)
+        if hit is None or hit[0] is not role.trust:  # a stand-in role may share a real one's ARN
+            hit = self._trusts[role.arn] = (role.trust, _trust_index(role.trust))
+        return _narrowed_trust(role.trust, hit[1], caller)
 
     def permission(self, role: Role, mfa: bool) -> Step:
         """The role's session asks for the question's action on its resource (a pattern: the
@@ -1071,7 +1110,9 @@ class Asker:
                 self.session_base(principal.caller, mfa), self._org(principal.account), principal.context, self.question.context
             )
             request = Request(principal.caller, principal.assume_action, "*", principal.account, context)
-            decision = evaluate(request, identity=tuple(constant))
+            # Each narrowed to the request (`_narrowed`: the same decision, most statements of the
+            # self-service policy name other actions and stand as placeholders).
+            decision = evaluate(request, identity=tuple(_narrowed(p, principal.assume_action, "*") for p in constant))
             if not decision.allowed and not decision.because:
                 idle = frozenset(id(p) for p in constant)
         self._idle_policies[(principal.arn, mfa)] = idle
@@ -1133,8 +1174,58 @@ def _notes(principal: Principal, chain: tuple[Role, ...]) -> tuple[str, ...]:
     return tuple(notes)
 
 
-PLACEHOLDER: Mapping[str, Any] = {"Effect": "Allow", "Action": "none:NeverMatches", "Resource": "arn:none:none:::none"}
-"""What stands in for a statement that cannot apply to a request (`_narrowed`): its index stays."""
+# What stands in for a statement that cannot apply to a request (`_narrowed`, `_narrowed_trust`):
+# its index stays; the evaluator passes over these two objects at once (evaluate.NEVER_APPLIES).
+PLACEHOLDER = NEVER_APPLIES
+TRUST_PLACEHOLDER = NEVER_APPLIES_IN_TRUST
+EXACT_IAM_ARN = re.compile(r"^arn:[^:*?]+:iam::\d{12}:(?:user|role)/[^*?]+$")
+
+
+def _trust_index(policy: Policy) -> list[frozenset[str] | None]:
+    """Per statement of a trust: the lower-cased ARNs its Principal names when it names only
+    exact IAM users and roles (`{"AWS": [...]}`, no account, wildcard or NotPrincipal); None for a
+    statement that must be kept whole."""
+    raw = policy.document.get("Statement") if isinstance(policy.document, Mapping) else None
+    if not isinstance(raw, (list, Mapping)) or (isinstance(raw, list) and not all(isinstance(s, Mapping) for s in raw)):
+        return []  # the evaluator reads (and refuses) it whole
+    index: list[frozenset[str] | None] = []
+    for statement in _statements(policy):
+        principal = statement.get("Principal") if isinstance(statement, Mapping) else None
+        values = principal.get("AWS") if isinstance(principal, Mapping) and set(principal) == {"AWS"} else None
+        values = [values] if isinstance(values, str) else values
+        exact = (
+            isinstance(values, list)
+            and values
+            and "NotPrincipal" not in statement
+            and all(isinstance(v, str) and EXACT_IAM_ARN.match(v) for v in values)
+        )
+        index.append(frozenset(v.lower() for v in values) if exact else None)  # type: ignore[union-attr]
+    return index
+
+
+def _narrowed_trust(policy: Policy, index: Sequence[frozenset[str] | None], caller: Caller) -> Policy:
+    """A trust as it applies to one caller: a statement that names only exact IAM users and roles
+    keeps just the ARNs that can name the caller, or stands as `TRUST_PLACEHOLDER` (its index
+    kept). An IAM ARN names a caller only when it equals the caller's ARN, or its session's, with
+    the name's case ignored and the rest exact (`evaluate._same_principal`), so an ARN whose lower
+    case differs from both cannot: the decision is the same, at the cost of one set lookup per
+    statement instead of an ARN match per principal it lists."""
+    if all(names is None for names in index):  # [] too: a document to read whole
+        return policy
+    mine = {caller.arn.lower(), (caller.session_arn or "").lower()}
+    statements: list[Mapping[str, Any]] = []
+    for statement, names in zip(_statements(policy), index, strict=True):
+        if names is None:
+            statements.append(statement)
+            continue
+        kept = sorted(mine & names)
+        if not kept:
+            statements.append(TRUST_PLACEHOLDER)
+            continue
+        values = statement["Principal"]["AWS"]
+        values = [values] if isinstance(values, str) else values
+        statements.append({**statement, "Principal": {"AWS": [v for v in values if v.lower() in mine]}})
+    return Policy({**policy.document, "Statement": statements}, policy.source, policy.kind)
 
 
 @dataclass(frozen=True)

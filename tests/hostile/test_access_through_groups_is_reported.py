@@ -224,6 +224,8 @@ def test_the_access_table_names_the_group_whose_policy_lets_a_user_assume_the_ro
     head = plan(
         res("aws:iam/role:Role", "access-role", "target", name="s3-list-role", path="/", assumeRolePolicy=trust),
         res("aws:iam/user:User", "access-user-bob", name="bob", path="/"),
+        res("aws:iam/group:Group", "access-group-devs", name="devs", path="/"),
+        res("aws:iam/group:Group", "access-group-ops", name="ops", path="/"),
         res(MEMBERSHIP, "access-groups-bob", user="bob", groups=["devs", "ops"]),
         res("aws:iam/policy:Policy", "access-p", name="p", path="/", policy=assume(f"arn:aws:iam::{TGT}:role/s3-*")),
         res(ATTACH, "access-attach-p", group="ops", policyArn=f"arn:aws:iam::{SRC}:policy/p"),

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from crossaccount.access.from_plan import PlanJsonError
 from crossaccount.read.json_file import JsonFileError
 from tools.render.budget import COMMENT_CHARS, MIN_CHARS
 from tools.render.comment import StackPlans, render_comment
@@ -93,8 +94,11 @@ def _plan_of(path: Path, stack: str) -> dict[str, Any]:
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     try:
         stacks = stacks_in(args.dir)
-    except JsonFileError as error:
+        # The access model reads each plan whole (crossaccount.access.from_plan): a plan whose
+        # resources do not fit together (an attachment to a group it does not hold) is one error.
+        comment = render_comment(stacks, args.max_chars)
+    except (JsonFileError, PlanJsonError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    out.write(render_comment(stacks, args.max_chars))
+    out.write(comment)
     return 0

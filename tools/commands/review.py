@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from crossaccount.access.from_plan import PlanJsonError
 from crossaccount.read.json_file import JsonFileError
 from tools.commands.comment import stacks_in
 from tools.paths import PROJECT_DIR
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
                     print(f"error: stack {stack}: plan failed (exit {code}); no comment was written", file=sys.stderr)
                     return code
         comment = render_comment(stacks_in(out_dir), args.max_chars)
-    except (ReviewError, JsonFileError) as error:
+    except (ReviewError, JsonFileError, PlanJsonError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     out.write(comment)
