@@ -308,14 +308,15 @@ def policy_sets(draw: st.DrawFn) -> dict[str, Any]:
 
 def cases_of(policies: dict[str, Any], asked: list[dict[str, Any]]) -> list[Case]:
     """Each request under the same policies (a session policy only for the role session; no
-    identity policy, boundary or SCP for a Federated or Service caller, which has none; no
-    AssumeRole* without a trust policy, which no role lacks)."""
+    identity policy or boundary for a Federated or Service caller, which has none, but the SCPs
+    of the account all the same: whether they apply is the evaluator's to decide; no AssumeRole*
+    without a trust policy, which no role lacks)."""
     return [
         {
             **policies,
             **r,
             "session": policies["session"] if r["caller"] == "ops session" else None,
-            **({} if CALLERS[r["caller"]]["kind"] == "AWS" else {"identity": [], "boundary": None, "scps": []}),
+            **({} if CALLERS[r["caller"]]["kind"] == "AWS" else {"identity": [], "boundary": None}),
         }
         for r in asked
         if policies["resource_policy"] or not r["action"].startswith("sts:AssumeRole")  # a role always has a trust policy
@@ -409,6 +410,23 @@ def _account_listed_caller_not(case: Case) -> bool:
         if f"arn:aws:iam::{HOME}:root" in listed and not mine & set(listed):
             return True
     return False
+
+
+def _scps_would_deny(case: Case) -> bool:
+    """A Federated or Service caller whose request the SCPs would deny if they applied to it: an
+    SCP Deny that applies, or a level with no Allow that applies (the SCPs judged as they judge
+    an IAM caller of the account, the account's root, with the case's own context)."""
+    if CALLERS[case["caller"]]["kind"] == "AWS" or not case["scps"]:
+        return False
+    request = Request(
+        Caller("AWS", f"arn:aws:iam::{HOME}:root", account=HOME),
+        case["action"],
+        case["resource"],
+        case["resourceAccount"],
+        {k: tuple(v) if isinstance(v, list) else (v,) for k, v in case["context"].items()},
+    )
+    levels = [[Policy(d, f"scp{n}-{i}", "scp") for i, d in enumerate(level)] for n, level in enumerate(case["scps"])]
+    return not evaluate(request, scps=levels).allowed
 
 
 NOT_PRINCIPAL_EXAMPLE: Case = {
@@ -505,7 +523,62 @@ SESSION_EXAMPLE: Case = {
     "rcps": [],
 }
 
+SCP_EXAMPLE: Case = {
+    "caller": "lambda",
+    "principal": LAMBDA,
+    "action": "sqs:SendMessage",
+    "resource": f"arn:aws:sqs:us-east-1:{HOME}:queue1",
+    "resourceAccount": HOME,
+    "context": {"aws:SourceAccount": HOME},
+    "identity": [],
+    "resource_policy": {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": LAMBDA}, "Action": "sqs:SendMessage", "Resource": "*"}],
+    },
+    "boundary": None,
+    "session": None,
+    "scps": [[ALLOW_ALL, {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "sqs:*", "Resource": "*"}]}]],
+    "rcps": [],
+}
+
+FEDERATED_SCP_EXAMPLE: Case = {
+    **FEDERATED_NOT_PRINCIPAL_EXAMPLE,
+    "resource_policy": {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Federated": SAML}, "Action": "sts:AssumeRoleWithSAML"}],
+    },
+    "scps": [[ALLOW_ALL, {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "sts:*", "Resource": "*"}]}]],
+}
+
 KNOWN_DIFFERENCES: list[KnownDifference] = [
+    KnownDifference(
+        name="SCPs do not apply to a service principal's request",
+        # AWS Organizations User Guide, "Service control policies (SCPs)": "SCPs affect only IAM
+        # users and roles that are managed by accounts that are part of the organization. SCPs
+        # don't affect resource-based policies directly." A service principal (lambda.amazonaws.com)
+        # is neither; AWS's own confused-deputy guard for services is an RCP
+        # (kms/latest/developerguide/resource-control-policies.html). iam-simulate applies the
+        # account's SCPs to it.
+        doc="https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html",
+        applies=lambda case: CALLERS[case["caller"]]["kind"] == "Service" and _scps_would_deny(case),
+        example=SCP_EXAMPLE,
+        core="Allowed",
+        simulate="ExplicitlyDenied",
+    ),
+    KnownDifference(
+        name="SCPs do not apply to AssumeRoleWithSAML / AssumeRoleWithWebIdentity",
+        # The same page ("SCPs affect only IAM users and roles"), and IAM User Guide,
+        # "Permissions for AssumeRole, AssumeRoleWithSAML, and AssumeRoleWithWebIdentity": "In the
+        # case of the AssumeRoleWithSAML and AssumeRoleWithWebIdentity API operations, there are
+        # no policies to evaluate because the caller of the API is not an AWS identity." AWS
+        # names the trust policy and RCPs, not SCPs, as what restricts these calls
+        # (reference_sts_vpc_condition_keys_federated.html). iam-simulate applies the SCPs.
+        doc="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_assumerole.html",
+        applies=lambda case: CALLERS[case["caller"]]["kind"] == "Federated" and _scps_would_deny(case),
+        example=FEDERATED_SCP_EXAMPLE,
+        core="Allowed",
+        simulate="ExplicitlyDenied",
+    ),
     KnownDifference(
         name="a Deny with NotPrincipal listing a user and its account still denies the account's other users",
         # The page's own example: NotPrincipal [user Bob, Bob's account] "denies access to all

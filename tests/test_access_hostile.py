@@ -173,28 +173,40 @@ def test_an_invariant_naming_no_principal_of_the_project_is_an_error(project: Pa
 MFA_EVERYWHERE = {"name": "nothing-without-mfa", "action": "*", "resource": "*", "requireMfa": True}
 
 
-def test_a_deny_that_looks_total_but_needs_the_mfa_key_does_not_keep_require_mfa(
+def test_a_bool_false_deny_on_the_role_keeps_require_mfa_as_a_role_session_carries_false(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`Bool aws:MultiFactorAuthPresent false` matches nothing when the key is missing (a request
-    signed with long-term keys carries none: IAM User Guide, "Condition operators", the Bool
-    operator and ...IfExists), so this Deny does not make the role MFA-only; `BoolIfExists` does."""
+    """A role session is made of temporary credentials, so its requests carry
+    aws:MultiFactorAuthPresent, "false" when MFA did not validate them (IAM User Guide, "AWS
+    global condition context keys", aws:MultiFactorAuthPresent: "This key is included in the
+    request context only when the principal uses temporary credentials"; the `Deny`/`Bool`/`false`
+    combination "denies requests that can be authenticated using MFA, but were not"): the role's
+    `Bool ... false` Deny denies every request of a session assumed without MFA, and
+    `requireMfa` holds. (A person's long-term keys carry no MFA key at all: there only
+    `BoolIfExists` catches them, as the self-service policy's Deny does.)"""
     fake = {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}
-    real = {**fake, "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
     document = policy(allow("s3:DeleteBucket", "arn:aws:s3:::prod-*"), fake)
     grant(project, document, requireMfa=False)
     stack = project / "Pulumi.people.yaml"
     stack.write_text(
         stack.read_text(encoding="utf-8") + "  cross-account-roles:selfService:\n    enforceMfa: false\n", encoding="utf-8"
     )
-    code, lines = invariant_lines(capsys, project, "people", MFA_EVERYWHERE)
-    assert code == 1
-    (line,) = lines
-    assert f"alice reaches s3:DeleteBucket on arn:aws:s3:::prod- through alice -> {DELETER}" in line
-    assert "requireMfa: true, and this path holds without MFA" in line
-    (project / "policies" / "grant.json").write_text(json.dumps(policy(document["Statement"][0], real)), encoding="utf-8")
-    code, lines = invariant_lines(capsys, project, "people", MFA_EVERYWHERE)
-    assert (code, lines) == (0, [])
+    assert invariant_lines(capsys, project, "people", MFA_EVERYWHERE)[1] == []
+    result = answer(capsys, project, "can", "alice", "s3:DeleteBucket", "arn:aws:s3:::prod-logs")
+    (path,) = result["paths"]
+    assert (result["decision"], path["through"], path["withoutMfa"]) == ("allowed", [DELETER], "denied")
+    bare = answer(
+        capsys,
+        project,
+        "can",
+        "alice",
+        "s3:DeleteBucket",
+        "arn:aws:s3:::prod-logs",
+        "--context",
+        "aws:MultiFactorAuthPresent=false",
+    )
+    (path,) = bare["paths"]
+    assert (bare["decision"], path["reason"]) == ("denied", "explicit Deny in policies/grant.json Statement[1]")
 
 
 def test_a_trust_that_names_the_account_root_is_seen_by_invariants(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -393,7 +393,8 @@ def evaluate(
     `scps` and `rcps` hold one sequence of policies per level (root, OUs, account); an empty
     `scps` or `rcps` means the organisation's policies are not considered. Identity policies,
     the boundary, session policies and SCPs apply to IAM callers only (a Federated or Service
-    caller is judged by the resource policy and the RCPs)."""
+    caller is judged by the resource policy and the RCPs: SCPs affect only the IAM users and roles
+    of the organisation's accounts, cited below)."""
     context = request_context(request)
     is_iam = request.caller.kind == "AWS"
     has_boundary = boundary is not None and is_iam
@@ -410,7 +411,18 @@ def evaluate(
     }
     scp_levels = [run(level) for level in scps]
     rcp_levels = [run(level) for level in rcps]
-    if not is_iam:  # a Federated or Service caller: no identity side, no SCPs
+    if not is_iam:
+        # A Federated or Service caller: no identity side, and no SCPs. AWS Organizations User
+        # Guide, "Service control policies (SCPs)"
+        # (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html):
+        # "SCPs affect only IAM users and roles that are managed by accounts that are part of the
+        # organization." A service principal is neither. For AssumeRoleWithSAML/WithWebIdentity,
+        # IAM User Guide, "Permissions for AssumeRole, AssumeRoleWithSAML, and
+        # AssumeRoleWithWebIdentity" (id_credentials_temp_control-access_assumerole.html): "there
+        # are no policies to evaluate because the caller of the API is not an AWS identity".
+        # RCPs do apply to both: AWS restricts federated AssumeRoleWith* "in the role's trust
+        # policy or in resource control policies (RCPs)" (reference_sts_vpc_condition_keys_federated.html)
+        # and service principals' access to KMS keys by an RCP (kms/latest/developerguide/resource-control-policies.html).
         found = {**found, "identity": [], "boundary": [], "session": []}
         scp_levels = []
     every = [a for group in (*found.values(), *scp_levels, *rcp_levels) for a in group]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crossaccount.errors import SettingsError, key, show
-from crossaccount.guardrails import ERROR, Finding
+from crossaccount.guardrails import ERROR, WARNING, Finding
 from crossaccount.settings.models import AccessInvariant
 
 from .model import AccessModel, ControlPolicies, PathAnswer, Question, statement_text, who_can
@@ -65,8 +65,9 @@ def findings(
     """One error for each (invariant, path) that breaks it."""
     found: list[Finding] = []
     for i, (invariant, allowed) in enumerate(zip(invariants, allowed_principals(model, invariants, file_name), strict=True)):
+        notes: dict[str, str] = {}
         try:
-            paths = who_can(model, Question(invariant.action, invariant.resource, {}, organisation))
+            paths = who_can(model, Question(invariant.action, invariant.resource, {}, organisation), notes)
         except UnsupportedPolicy as error:
             # A policy the evaluator cannot read could hide a path: the invariant is not judged,
             # and says so as an error (never a silent pass).
@@ -80,6 +81,11 @@ def findings(
                 )
             )
             continue
+        # The cap on pairs asked of one role (model.CANDIDATES) cut a reachable role's pairs, all
+        # denied: a pair beyond them could be allowed. Said, not silently passed.
+        found += [
+            Finding(RULE, WARNING, key((KEY, i)), f"{show(invariant.name)} may not be fully checked: {n}") for n in notes.values()
+        ]
         for path in sorted(paths, key=lambda p: (p.principal.label.lower(), p.principal.arn, p.through)):
             broken = []
             if allowed is not None and not permitted(path, allowed):

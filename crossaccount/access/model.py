@@ -664,6 +664,8 @@ class Answer:
     allowed: bool
     paths: tuple[PathAnswer, ...]
     notes: tuple[str, ...] = ()
+    unsure: Mapping[str, str] = field(default_factory=dict)
+    """Role or person ARN -> why its "denied" may not hold (`Asker.unsure`)."""
 
     @property
     def through(self) -> tuple[str, ...]:
@@ -712,12 +714,32 @@ class Asker:
         self._edges: dict[str, tuple[str, ...]] = {}
         self._identity_deny: dict[str, bool] = {}
         self._idle_policies: dict[tuple[str, bool], frozenset[int]] = {}
+        self.unsure: dict[str, str] = {}
+        """Principal or role ARN -> why its "denied" may not hold: a pattern question whose pairs
+        the cap cut, all denied (`capped_note`), or a request denied only by a conditional Deny
+        that another context would not meet (`conditional_note`)."""
         self._trusts: dict[str, tuple[Policy, list[frozenset[str] | None]]] = {}
         self._last_pair: tuple[tuple[str, str, str], tuple[Policy, ...], Policy, Policy, tuple[Policy, ...]] | None = None
 
     # context -------------------------------------------------------------------------------
     def base(self, mfa: bool) -> dict[str, tuple[str, ...]]:
         return base_context(mfa and not self.question.pins_mfa)
+
+    def session_base(self, caller: Caller, mfa: bool) -> dict[str, tuple[str, ...]]:
+        """`base` for a request `caller` makes; a role session's request made without MFA carries
+        aws:MultiFactorAuthPresent "false", where a person's long-term keys carry no MFA key:
+        IAM User Guide, "AWS global condition context keys", aws:MultiFactorAuthPresent
+        (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent):
+        "This key is included in the request context only when the principal uses temporary
+        credentials to make the request. The key is not present in AWS CLI, AWS API, or AWS SDK
+        requests that are made using long-term credentials"; "Temporary credentials are used to
+        authenticate IAM roles"; the key tells "whether multi-factor authentication (MFA) was used
+        to validate the temporary security credentials that made the request" (not used: false).
+        aws:MultiFactorAuthAge stays absent ("If MFA was not used, this key is not present")."""
+        base = self.base(mfa)
+        if caller.kind == "AWS" and caller.session_arn is not None and MFA_KEYS[0] not in base:
+            base[MFA_KEYS[0]] = ("false",)
+        return base
 
     def _route(self, principal: Principal, role: Role) -> dict[str, tuple[str, ...]]:
         route: dict[str, tuple[str, ...]] = {}
@@ -745,7 +767,11 @@ class Asker:
     def assume(self, principal: Principal, role: Role, mfa: bool) -> Step:
         """The principal (a person, or a role's session when chaining) asks STS for `role`."""
         context = merge_context(
-            self.base(mfa), self._org(principal.account), principal.context, self._route(principal, role), self.question.context
+            self.session_base(principal.caller, mfa),
+            self._org(principal.account),
+            principal.context,
+            self._route(principal, role),
+            self.question.context,
         )
         request = Request(principal.caller, principal.assume_action, role.arn, role.account, context)
         idle = self._idle(principal, mfa)
@@ -805,12 +831,18 @@ class Asker:
         cached = self._permission.get((role.arn, mfa))
         if cached is not None:
             return cached
-        context = merge_context(
-            self.base(mfa), self._org(role.account), _role_keys(role.arn, role.account, role.tags), self.question.context
-        )
         caller = Caller("AWS", role.arn, _session(role.arn, role.name), role.account)
+        context = merge_context(
+            self.session_base(caller, mfa),
+            self._org(role.account),
+            _role_keys(role.arn, role.account, role.tags),
+            self.question.context,
+        )
         step: Step | None = None
-        for action, resource in candidates(role, self.question.action, self.question.resource, context):
+        pairs, cut = capped_candidates(
+            role.permissions, role.boundary, self.question.action, self.question.resource, context, self._scps(role.account)
+        )
+        for action, resource in pairs:
             account = account_of(resource) or role.account
             elsewhere = _other_partition(role.arn, resource)
             if elsewhere is not None:
@@ -827,9 +859,23 @@ class Asker:
             step = Step(f"role:{role.name}", action, resource, decision)
             if decision.allowed:
                 break
+            if role.arn not in self.unsure:
+                note = conditional_note(
+                    f"role:{role.name}",
+                    request,
+                    decision,
+                    identity=role.permissions,
+                    boundary=role.boundary,
+                    scps=self._scps(role.account),
+                    rcps=self._rcps(account),
+                )
+                if note is not None:
+                    self.unsure[role.arn] = note
         if step is None:
             reason = f"no Allow statement of the role's policies names an action matching {self.question.action} on a resource matching {self.question.resource}"
             step = Step(f"role:{role.name}", self.question.action, self.question.resource, Decision(False, reason, ()))
+        if cut and not step.decision.allowed and role.arn not in self.unsure:
+            self.unsure[role.arn] = capped_note(role.name, self.question.action, self.question.resource)
         self._permission[(role.arn, mfa)] = step
         return step
 
@@ -844,9 +890,15 @@ class Asker:
         theirs covers the question."""
         context = merge_context(self.base(mfa), self._org(principal.account), principal.context, self.question.context)
         step: Step | None = None
-        for action, resource in policy_candidates(
-            principal.identity, principal.boundary, self.question.action, self.question.resource, context
-        ):
+        pairs, cut = capped_candidates(
+            principal.identity,
+            principal.boundary,
+            self.question.action,
+            self.question.resource,
+            context,
+            self._scps(principal.account),
+        )
+        for action, resource in pairs:
             account = account_of(resource) or principal.account
             elsewhere = _other_partition(principal.arn, resource)
             if elsewhere is not None:
@@ -867,6 +919,21 @@ class Asker:
             step = Step(principal.label, action, resource, decision)
             if decision.allowed:
                 break
+            if principal.arn not in self.unsure:
+                note = conditional_note(
+                    principal.label,
+                    request,
+                    decision,
+                    identity=principal.identity,
+                    boundary=principal.boundary,
+                    scps=self._scps(principal.account),
+                    rcps=self._rcps(account),
+                    counts=lambda d: not all(SELF_SERVICE in r.source for r in d.because if r.effect == "Allow"),
+                )
+                if note is not None:
+                    self.unsure[principal.arn] = note
+        if cut and step is not None and not step.decision.allowed and principal.arn not in self.unsure:
+            self.unsure[principal.arn] = capped_note(principal.label, self.question.action, self.question.resource)
         return step
 
     def direct_path(self, principal: Principal) -> PathAnswer | None:
@@ -1015,7 +1082,7 @@ class Asker:
             (*hops, last),
             conditions=self._conditions(principal, chain, allowed, without),
             without_mfa=without,
-            notes=_notes(principal, chain),
+            notes=(*_notes(principal, chain), *([self.unsure[chain[-1].arn]] if chain[-1].arn in self.unsure else [])),
         )
 
     def _holds_without_mfa(self, principal: Principal, chain: tuple[Role, ...]) -> bool:
@@ -1039,7 +1106,9 @@ class Asker:
         constant = [p for p in principal.identity if _role_independent(p, principal.assume_action)]
         idle: frozenset[int] = frozenset()
         if constant and len(constant) < len(principal.identity) and principal.caller.kind != "Federated":
-            context = merge_context(self.base(mfa), self._org(principal.account), principal.context, self.question.context)
+            context = merge_context(
+                self.session_base(principal.caller, mfa), self._org(principal.account), principal.context, self.question.context
+            )
             request = Request(principal.caller, principal.assume_action, "*", principal.account, context)
             # Each narrowed to the request (`_narrowed`: the same decision, most statements of the
             # self-service policy name other actions and stand as placeholders).
@@ -1059,7 +1128,9 @@ class Asker:
             return cached
         denies = False
         if principal.caller.kind != "Federated" and all(_any_resource(p) for p in principal.identity):
-            context = merge_context(self.base(False), self._org(principal.account), principal.context, self.question.context)
+            context = merge_context(
+                self.session_base(principal.caller, False), self._org(principal.account), principal.context, self.question.context
+            )
             request = Request(principal.caller, principal.assume_action, "*", principal.account, context)
             decision = evaluate(request, identity=principal.identity, boundary=principal.boundary)
             denies = any(ref.effect == "Deny" for ref in decision.because)
@@ -1282,8 +1353,82 @@ def candidates(role: Role, action: str, resource: str, context: Context | None =
 def policy_candidates(
     permissions: Sequence[Policy], boundary: Policy | None, action: str, resource: str, context: Context | None = None
 ) -> list[tuple[str, str]]:
-    """Concrete (action, resource) pairs to ask of a role (or a person's own policies) for a
-    question that may name patterns: the question itself when it names none; else, for each
+    """`capped_candidates` without whether the cap cut them."""
+    return capped_candidates(permissions, boundary, action, resource, context)[0]
+
+
+def conditional_note(
+    who: str,
+    request: Request,
+    decision: Decision,
+    *,
+    identity: Sequence[Policy],
+    boundary: Policy | None,
+    scps: Sequence[Sequence[Policy]],
+    rcps: Sequence[Sequence[Policy]],
+    counts: Callable[[Decision], bool] = lambda d: True,
+) -> str | None:
+    """What an answer says when `decision` denies `request` only by Deny statements with a
+    Condition that reads a key other than MFA's (the MFA side is asked on its own): the request
+    context the model assumes (keys not given are absent) meets it, another may not. None unless
+    the same request, those statements left out, is allowed (and `counts`)."""
+    if decision.allowed or not decision.because or any(r.effect != "Deny" for r in decision.because):
+        return None
+    groups: dict[str, list[Policy]] = {"identity": list(identity), "boundary": [boundary] if boundary else []}
+    groups.update({f"scp{n}": list(level) for n, level in enumerate(scps)})
+    groups.update({f"rcp{n}": list(level) for n, level in enumerate(rcps)})
+    keys: set[str] = set()
+    denying = {(r.source, r.kind, r.index) for r in decision.because}
+    for policies in groups.values():
+        for i, policy in enumerate(policies):
+            statements = _statements(policy)
+            hits = [j for j in range(len(statements)) if (policy.source, policy.kind, j) in denying]
+            if not hits:
+                continue
+            for j in hits:
+                condition = statements[j].get("Condition")
+                if not isinstance(condition, Mapping) or not condition:
+                    return None
+                keys |= {str(k) for block in condition.values() if isinstance(block, Mapping) for k in block}
+            gone = {**PLACEHOLDER, "Principal": "*"} if policy.kind in ("rcp", "resource") else PLACEHOLDER
+            document = {**policy.document, "Statement": [gone if j in hits else st for j, st in enumerate(statements)]}
+            policies[i] = Policy(document, policy.source, policy.kind)
+    if not keys or all("multifactorauth" in k.lower() for k in keys):
+        return None
+    without = evaluate(
+        request,
+        identity=groups["identity"],
+        boundary=groups["boundary"][0] if groups["boundary"] else None,
+        scps=[groups[f"scp{n}"] for n in range(len(scps))],
+        rcps=[groups[f"rcp{n}"] for n in range(len(rcps))],
+    )
+    if not without.allowed or not counts(without):
+        return None
+    denies = "; ".join(statement_text(r) for r in decision.because)
+    return (
+        f"{who}: {request.action} on {request.resource} is denied only by a conditional Deny ({denies}) that reads "
+        f"{', '.join(sorted(keys))}: a request whose context does not meet it is allowed (ask with --context KEY=VALUE)"
+    )
+
+
+def capped_note(who: str, action: str, resource: str) -> str:
+    """What an answer says when `CANDIDATES` cut the pairs asked of `who` and none was allowed."""
+    return (
+        f"{who}: only the first {CANDIDATES} (action, resource) pairs its policies allow within {action} on {resource} "
+        "were asked, and none was allowed; a pair beyond them could be (ask an exact action and resource)"
+    )
+
+
+def capped_candidates(
+    permissions: Sequence[Policy],
+    boundary: Policy | None,
+    action: str,
+    resource: str,
+    context: Context | None = None,
+    scps: Sequence[Sequence[Policy]] = (),
+) -> tuple[list[tuple[str, str]], bool]:
+    """(pairs, whether `CANDIDATES` cut them): concrete (action, resource) pairs to ask of a role
+    (or a person's own policies) for a question that may name patterns: the question itself when it names none; else, for each
     Allow statement of the policies, the catalogue's actions both its Action and the question's pattern cover (or the
     shortest name both match, for a service the catalogue lacks) on the shortest resource both
     its Resource and the question's pattern match, its policy variables replaced by their values
@@ -1292,12 +1437,16 @@ def policy_candidates(
     elements: Variables and tags", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html)."""
     keys = normalise_context(context or {})
     if not is_pattern(action) and not is_pattern(resource):
-        return [(action, resource)]
-    denies = [s for p in (*permissions, *([boundary] if boundary else [])) for s in _statements(p) if s.get("Effect") == "Deny"]
-    # What a Deny leaves out is tried first (the candidates are cut at CANDIDATES, and the first
-    # ones could all be denied while another action or resource the pattern covers is not): the
-    # actions no Deny's Action covers (or that its NotAction lists), and the resources a Deny's
-    # NotResource lists, or one longer than the shortest (a Deny may name exactly that one).
+        return [(action, resource)], False
+    limits = [p for level in scps for p in level]
+    denies = [
+        s for p in (*permissions, *([boundary] if boundary else []), *limits) for s in _statements(p) if s.get("Effect") == "Deny"
+    ]
+    # What a Deny leaves out and the boundary allows is tried first (the candidates are cut at
+    # CANDIDATES, and the first ones could all be denied while another action or resource the
+    # pattern covers is not): the actions no Deny's Action covers (or that its NotAction lists)
+    # and an Allow of the boundary covers, and the resources a Deny's NotResource lists, or one
+    # longer than the shortest (a Deny may name exactly that one).
     gaps = [witness(n, resource) for s in denies for n in _listed(s, "NotResource")]
     good: dict[tuple[str, str], None] = {}
     bad: dict[tuple[str, str], None] = {}
@@ -1313,11 +1462,31 @@ def policy_candidates(
                 longer = _resources(s, resource, keys, longer=True) if resource != "*" else []
                 resources += [g for g in [*gaps, *longer] if g is not None and _covers(s, g, keys)]
             for a in actions:
-                into = bad if denies and _denied_action(denies, a) else good
+                allowed = _bounded([boundary] if boundary else [], a) and all(_bounded(level, a) for level in scps)
+                into = bad if (denies and _denied_action(denies, a)) or not allowed else good
                 into.update(dict.fromkeys((a, r) for r in dict.fromkeys(resources)))
                 if len(good) >= CANDIDATES:
-                    return list(good)[:CANDIDATES]
-    return [*good, *(p for p in bad if p not in good)][:CANDIDATES]
+                    return list(good)[:CANDIDATES], True
+    every = [*good, *(p for p in bad if p not in good)]
+    return every[:CANDIDATES], len(every) > CANDIDATES
+
+
+def _bounded(limit: Sequence[Policy], action: str) -> bool:
+    """Whether some Allow statement of `limit` (a boundary, or one level of SCPs) covers `action`
+    (no policy: yes). An action none covers is denied whatever the permissions say
+    ("Permissions boundaries for IAM entities": the effective permissions are what both allow,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html; each SCP
+    level must allow, "Policy evaluation logic"), so it is tried last: the cap must not be spent on it."""
+    if not limit:
+        return True
+    for s in (st for p in limit for st in _statements(p)):
+        if s.get("Effect") != "Allow":
+            continue
+        if "Action" in s and any(glob_match(a, action, ignore_case=True) for a in _listed(s, "Action")):
+            return True
+        if "NotAction" in s and not any(glob_match(a, action, ignore_case=True) for a in _listed(s, "NotAction")):
+            return True
+    return False
 
 
 def _denied_action(denies: Sequence[Mapping[str, Any]], action: str) -> bool:
@@ -1432,7 +1601,7 @@ def can(model: AccessModel, principal: Principal, question: Question, asker: Ask
     )
     allowed = any(p.allowed for p in paths)
     notes = tuple(dict.fromkeys(n for p in paths for n in p.notes))
-    return Answer(principal, question, allowed, tuple(paths), notes)
+    return Answer(principal, question, allowed, tuple(paths), notes, dict(sorted(asker.unsure.items())))
 
 
 def shown(paths: Sequence[PathAnswer]) -> tuple[bool, tuple[PathAnswer, ...]]:
@@ -1441,15 +1610,43 @@ def shown(paths: Sequence[PathAnswer]) -> tuple[bool, tuple[PathAnswer, ...]]:
     return allowed, tuple(p for p in paths if p.allowed) if allowed else tuple(paths)
 
 
-def who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
+def who_can(model: AccessModel, question: Question, notes: dict[str, str] | None = None) -> list[PathAnswer]:
     """Every principal (people, roles outside the plan, permission sets, providers) with a path
     that allows the question, each path once, in order of principal and roles (and then the
-    paths that allow only without MFA)."""
-    return _also_without_mfa(model, question, _who_can(model, question), lambda bare: _who_can(model, bare))
-
-
-def _who_can(model: AccessModel, question: Question) -> list[PathAnswer]:
+    paths that allow only without MFA). `notes`, when given, receives (by role or person ARN)
+    each reachable role's and each person's reason a "denied" may not hold (`Asker.unsure`: the
+    cap, a conditional Deny)."""
     asker = Asker(model, question)
+    found = _also_without_mfa(model, question, _who_can(asker), lambda bare: _who_can(Asker(model, bare)))
+    if notes is not None and asker.unsure:
+        reached = _reached(asker)
+        notes.update((a, n) for a, n in sorted(asker.unsure.items()) if a.lower() not in model.roles or a.lower() in reached)
+    return found
+
+
+def _reached(asker: Asker) -> set[str]:
+    """The roles (lower-case ARNs) some principal reaches by an allowed AssumeRole chain, with MFA:
+    a role nobody reaches hides no path (only asked when the cap cut a role's pairs)."""
+    model = asker.model
+    reached: set[str] = set()
+    queue: deque[str] = deque()
+    for principal in model.principals.values():
+        if principal.kind in ("group", "role") and (principal.kind == "group" or principal.role_arn is not None):
+            continue
+        for role in asker.first_roles(principal):
+            if role.arn.lower() not in reached and asker.assume(principal, role, True).decision.allowed:
+                reached.add(role.arn.lower())
+                queue.append(role.arn.lower())
+    while queue:
+        for arn in asker.next_roles(model.roles[queue.popleft()]):
+            if arn not in reached:
+                reached.add(arn)
+                queue.append(arn)
+    return reached
+
+
+def _who_can(asker: Asker) -> list[PathAnswer]:
+    model = asker.model
     useful = {a for a, r in model.roles.items() if asker.permission(r, True).decision.allowed}
     reaching = set(useful)
     changed = True

@@ -92,7 +92,8 @@ def find(principals: Mapping[str, Principal], text: str) -> Principal:
     naming the value when none or more than one matches."""
     kind, name = parse_principal(text)
     wanted = name.lower()
-    if name.lower().startswith("arn:"):
+    if wanted.startswith("arn:"):
+        _check_partition(principals, text, name)
         found = [p for p in principals.values() if _arn_equal(p.arn, name) and (kind is None or p.kind == kind)]
     else:
         kinds = (kind,) if kind else ("user",)
@@ -117,6 +118,26 @@ def find(principals: Mapping[str, Principal], text: str) -> Principal:
         ],
         "nothing was evaluated",
     )
+
+
+def _check_partition(principals: Mapping[str, Principal], text: str, arn: str) -> None:
+    """One error for an ARN of a partition no principal of the project is in (aws-cn, aws-us-gov
+    for a project in aws): partitions are separate, an ARN of one never names a principal of
+    another ("Identify AWS resources with Amazon Resource Names (ARNs)",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html: "A partition is a group
+    of AWS Regions. Each AWS account is scoped to one partition.")."""
+    partition = arn.split(":")[1] if arn.count(":") >= 1 else ""
+    used = sorted(
+        {p.arn.split(":")[1] for p in principals.values() if p.arn.lower().startswith("arn:") and p.arn.count(":") >= 5}
+    )
+    if used and partition not in used:
+        raise SettingsError(
+            [
+                f"principal {show(text)}: partition {show(partition)} is not one the project's principals are in "
+                f"(the project uses {', '.join(used)}); expected an ARN of {' or '.join(used)}, e.g. arn:{used[0]}:iam::ACCOUNT:user/NAME"
+            ],
+            "nothing was evaluated",
+        )
 
 
 def _arn_equal(arn: str, given: str) -> bool:

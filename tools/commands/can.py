@@ -10,8 +10,10 @@ oidc:ARN, or an ARN (names are matched ignoring case, as IAM does; wildcards are
 ACTION and RESOURCE may be wildcard patterns ("any action or resource it matches").
 By default the answer is for a request signed with MFA (what a person normally does), and each
 path says whether it also holds without MFA; `--context aws:MultiFactorAuthPresent=false` pins it.
-`--stack S` keeps the paths that end in a role of Pulumi.S.yaml (the model is always built
-from every stack: a person's identity side lives in the people's stack).
+`--stack S` keeps the paths that end in a role of Pulumi.S.yaml, and the own paths (no role) of
+the people S declares (its `users`, of its source account): S writes their identity policies,
+so their own access is S's to answer for (the model is always built from every stack: a
+person's identity side lives in the people's stack).
 
 Exit 0 (1 with --expect when the answer differs), 2 for bad input or settings. JSON: {decision:
 "allowed"|"denied", through: [role ARNs], because: [{source, kind, statement, sid, effect}],
@@ -23,7 +25,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -63,7 +65,11 @@ OWN = "with its own policies (no role)"
 def add_common(parser: argparse.ArgumentParser) -> None:
     """The options `can` and `who-can` share."""
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--stack", default=None, help="only paths that end in a role of Pulumi.<stack>.yaml")
+    where.add_argument(
+        "--stack",
+        default=None,
+        help="only paths that end in a role of Pulumi.<stack>.yaml, and the own paths of the people it declares",
+    )
     where.add_argument("--all", action="store_true", help="every stack of the project (the default)")
     parser.add_argument(
         "--context",
@@ -111,8 +117,9 @@ def parse_context(given: Sequence[str]) -> dict[str, tuple[str, ...]]:
 
 def load(
     project_dir: Path, organisation_dir: Path | None, stack: str | None = None
-) -> tuple[AccessModel, ControlPolicies | None]:
-    """The access model of every stack of the project, and the organisation's policies if given.
+) -> tuple[AccessModel, ControlPolicies | None, dict[str, frozenset[str]]]:
+    """The access model of every stack of the project, the organisation's policies if given, and
+    the people each stack declares (lower-case user ARNs, for `in_stack`).
     A stack that its settings refuse stops it (the model would miss its roles); so does a
     `--stack` that names no stack of the project (its answer would be "denied" for want of roles)."""
     results = check_organisation(project_dir)
@@ -136,18 +143,34 @@ def load(
             organisation = read_organisation(read_organisation_folder(organisation_dir, str(organisation_dir)))
         except OrganisationError as error:
             raise SettingsError([f"--organisation: {p}" for p in error.problems], OUTCOME) from None
-    return build_model(plans), organisation
+    people = {
+        s: frozenset(u.arn.lower() for u in p.users if u.name.lower() in {n.lower() for n in p.settings.users})
+        for s, p in plans.items()
+    }
+    return build_model(plans), organisation, people
 
 
 def question_of(args: argparse.Namespace, organisation: ControlPolicies | None) -> Question:
     return Question(args.action, args.resource, parse_context(args.context), organisation)
 
 
-def in_stack(path: PathAnswer, model: AccessModel, stack: str | None) -> bool:
+def in_stack(path: PathAnswer, model: AccessModel, stack: str | None, people: Mapping[str, frozenset[str]]) -> bool:
+    """Whether `--stack` keeps the path: it ends in a role of the stack's file; or it is the own
+    path (no role) of a person the stack declares, whose identity policies (assume-role
+    policies, self-service, groups) it writes: an own path acts in that person's account."""
     if stack is None:
         return True
-    role = model.role(path.through[-1]) if path.through else None
-    return role is not None and role.where.startswith(f"{stack_file_name(stack)} ")
+    return in_stack_arn(path.through[-1] if path.through else path.principal.arn, model, stack, people)
+
+
+def in_stack_arn(arn: str, model: AccessModel, stack: str | None, people: Mapping[str, frozenset[str]]) -> bool:
+    """Whether `--stack` keeps what is said of `arn`: a role of the stack's file, or a person it declares."""
+    if stack is None:
+        return True
+    role = model.role(arn)
+    if role is None:
+        return arn.lower() in people.get(stack, frozenset())
+    return role.where.startswith(f"{stack_file_name(stack)} ")
 
 
 def context_line(question: Question) -> str:
@@ -172,7 +195,16 @@ def path_lines(path: PathAnswer, indent: str = "  ") -> list[str]:
     return lines
 
 
-def render_text(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, organisation: bool) -> str:
+def answer_notes(
+    answer: Answer, paths: Sequence[PathAnswer], model: AccessModel, stack: str | None, people: Mapping[str, frozenset[str]]
+) -> list[str]:
+    """Why a "denied" of the answer may not hold (`Answer.unsure`: the cap, a conditional Deny),
+    for the roles and people `--stack` keeps, that no path shown says already."""
+    shown_notes = {n for p in paths for n in p.notes}
+    return [n for arn, n in answer.unsure.items() if n not in shown_notes and in_stack_arn(arn, model, stack, people)]
+
+
+def render_text(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, organisation: bool, notes: Sequence[str] = ()) -> str:
     q = answer.question
     who = answer.principal.label
     lines = [visible(f"{who} {q.action} on {q.resource}: {'allowed' if allowed else 'denied'}")]
@@ -188,13 +220,16 @@ def render_text(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, orga
         if answer.principal.kind == "group":
             lines.append(visible(f"  member {path.principal.label}:"))
         lines += path_lines(path, "    " if answer.principal.kind == "group" else "  ")
+    lines += [visible(f"note: {n}") for n in notes]
     lines.append(context_line(q))
     if not organisation:
         lines.append(NOT_CONSIDERED)
     return "\n".join(lines) + "\n"
 
 
-def render_json(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, organisation: Path | None) -> str:
+def render_json(
+    answer: Answer, paths: Sequence[PathAnswer], allowed: bool, organisation: Path | None, notes: Sequence[str] = ()
+) -> str:
     through: dict[str, None] = {}
     because: dict[str, dict[str, Any]] = {}
     for p in paths:
@@ -213,24 +248,25 @@ def render_json(answer: Answer, paths: Sequence[PathAnswer], allowed: bool, orga
         "paths": [p.as_dict() for p in paths],
         "context": {k: list(v) for k, v in question_context(answer.question).items()},
         "organisation": str(organisation) if organisation is not None else None,
-        "notes": [NOT_CONSIDERED] if organisation is None else [],
+        "notes": [*notes, *([NOT_CONSIDERED] if organisation is None else [])],
     }
     return jsontext.dumps(document) + "\n"
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path = PROJECT_DIR) -> int:
-    model, organisation = load(getattr(args, "project_dir", None) or project_dir, args.organisation, args.stack)
+    model, organisation, people = load(getattr(args, "project_dir", None) or project_dir, args.organisation, args.stack)
     principal = find(model.principals, args.principal)
     question = question_of(args, organisation)
     try:
         answer = can(model, principal, question)
     except UnsupportedPolicy as error:
         raise SettingsError([f"a policy the evaluator cannot read: {error}"], OUTCOME) from None
-    allowed, paths = shown([p for p in answer.paths if in_stack(p, model, args.stack)])
+    allowed, paths = shown([p for p in answer.paths if in_stack(p, model, args.stack, people)])
+    notes = answer_notes(answer, paths, model, args.stack, people)
     text = (
-        render_json(answer, paths, allowed, args.organisation)
+        render_json(answer, paths, allowed, args.organisation, notes)
         if args.format == "json"
-        else render_text(answer, paths, allowed, organisation is not None)
+        else render_text(answer, paths, allowed, organisation is not None, notes)
     )
     (out or sys.stdout).write(text)
     if args.expect is not None and (args.expect == "allow") != allowed:

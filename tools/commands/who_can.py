@@ -29,6 +29,7 @@ from tools.commands.can import (
     add_common,
     context_line,
     in_stack,
+    in_stack_arn,
     load,
     path_lines,
     question_of,
@@ -44,20 +45,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
 
 
-def render_text(question: Question, paths: Sequence[PathAnswer], organisation: bool) -> str:
+def render_text(question: Question, paths: Sequence[PathAnswer], organisation: bool, notes: Sequence[str] = ()) -> str:
     principals = sorted({p.principal.label for p in paths})
     lines = [visible(f"who can {question.action} on {question.resource}: {len(principals)} principal(s), {len(paths)} path(s)")]
     for label in principals:
         lines.append(visible(f"  {label}"))
         for path in (p for p in paths if p.principal.label == label):
             lines += path_lines(path, "    ")
+    lines += [visible(f"note: {n}") for n in notes]
     lines.append(context_line(question))
     if not organisation:
         lines.append(NOT_CONSIDERED)
     return "\n".join(lines) + "\n"
 
 
-def render_json(question: Question, paths: Sequence[PathAnswer], organisation: Path | None) -> str:
+def render_json(question: Question, paths: Sequence[PathAnswer], organisation: Path | None, notes: Sequence[str] = ()) -> str:
     document = {
         "action": question.action,
         "resource": question.resource,
@@ -65,23 +67,25 @@ def render_json(question: Question, paths: Sequence[PathAnswer], organisation: P
         "paths": [p.as_dict() for p in paths],
         "context": {k: list(v) for k, v in question_context(question).items()},
         "organisation": str(organisation) if organisation is not None else None,
-        "notes": [NOT_CONSIDERED] if organisation is None else [],
+        "notes": [*notes, *([NOT_CONSIDERED] if organisation is None else [])],
     }
     return jsontext.dumps(document) + "\n"
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, project_dir: Path = PROJECT_DIR) -> int:
-    model, organisation = load(getattr(args, "project_dir", None) or project_dir, args.organisation, args.stack)
+    model, organisation, people = load(getattr(args, "project_dir", None) or project_dir, args.organisation, args.stack)
     question = question_of(args, organisation)
     try:
-        paths = [p for p in who_can(model, question) if in_stack(p, model, args.stack)]
+        unsure: dict[str, str] = {}
+        paths = [p for p in who_can(model, question, unsure) if in_stack(p, model, args.stack, people)]
+        notes = [n for arn, n in unsure.items() if in_stack_arn(arn, model, args.stack, people)]
     except UnsupportedPolicy as error:
         raise SettingsError([f"a policy the evaluator cannot read: {error}"], OUTCOME) from None
     paths.sort(key=lambda p: (p.principal.label.lower(), p.principal.arn, p.through))
     text = (
-        render_json(question, paths, args.organisation)
+        render_json(question, paths, args.organisation, notes)
         if args.format == "json"
-        else render_text(question, paths, organisation is not None)
+        else render_text(question, paths, organisation is not None, notes)
     )
     (out or sys.stdout).write(text)
     return 0
