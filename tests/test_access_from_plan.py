@@ -520,7 +520,12 @@ def test_a_provider_without_one_account_is_refused(good: dict[str, Any]) -> None
     )
 
 
-def test_a_membership_in_a_group_the_plan_does_not_hold_is_refused(own: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_membership_in_a_group_the_plan_does_not_hold_is_modelled_and_a_string_refused(
+    own: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A group the plan names but does not create (made by hand, or another stack's) is still the
+    members' group: IAM evaluates its policies as each member's. It is modelled at path `/` in the
+    account of the membership, and its `where` says so (not left out, not refused)."""
     stacks = people()
     write(own, people=stacks)
     _, documents = planned(own, capsys)
@@ -529,10 +534,11 @@ def test_a_membership_in_a_group_the_plan_does_not_hold_is_refused(own: Path, ca
         (i, r) for i, r in enumerate(plan["resources"]) if r["type"] == "aws:iam/userGroupMembership:UserGroupMembership"
     )
     membership["inputs"]["groups"] = ["breakglass", "admins\u202e"]
-    assert refused(plan, "people") == (
-        f'the plan JSON of stack "people": resources[{i}] ("aws:iam/userGroupMembership:UserGroupMembership" '
-        f'"{membership["name"]}").inputs.groups: "admins\\u202e" is not a group of the plan; expected a Group resource of it'
-        + TAIL
+    group = model_from_plans({"people": plan}).principals["group:arn:aws:iam::111122223333:group/admins\u202e"]
+    assert group.members == (membership["inputs"]["user"],)
+    assert group.where == (
+        f'Pulumi.people.yaml group admins\u202e (named by resources[{i}] ("aws:iam/userGroupMembership:UserGroupMembership" '
+        f'"{membership["name"]}"); not created by this plan: path / taken)'
     )
     membership["inputs"]["groups"] = "breakglass"
     assert refused(plan, "people") == (
