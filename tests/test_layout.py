@@ -227,7 +227,14 @@ RENDER_MAY_IMPORT: dict[str, set[str] | None] = {
     # (crossaccount/access), never where it is printed (issue 30).
     "crossaccount": {"NAMESPACE"},
     "crossaccount.access.grants": {"Grant", "Permission", "PlannedRole", "access_grants", "account_sides", "planned_roles"},
-    "crossaccount.access.diff": {"AccessChange", "PlanDiff", "ResourceChange", "diff_plans", "document_changes"},
+    "crossaccount.access.diff": {
+        "AccessChange",
+        "PlanDiff",
+        "ResourceChange",
+        "diff_plans",
+        "document_changes",
+        "same_access_inputs",
+    },
     "crossaccount.access.who_gains": {"WhoChange"},
     "crossaccount.guardrails": {"Finding", "summarise"},
     "crossaccount.guardrails.model": {"Finding", "summarise"},

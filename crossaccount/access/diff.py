@@ -639,13 +639,23 @@ def diff_plans(
 ) -> PlanDiff:
     """The changes from `base` (the base branch's plan JSON) to `head` (this branch's). The access
     table's rows of either plan (`access_grants`), where the caller has them already, are
-    reused; else they are computed here."""
+    reused; else they are computed here, unless the two plans hold the same resources and outputs
+    (what the rows are read from: then no one gains or loses anything, and no row is computed)."""
+    same = same_access_inputs(base, head)
     return PlanDiff(
         base_stack=str(base.get("stack")),
         resources=tuple(_resource_changes(base, head)),
         access=tuple(_access_changes(base, head)),
-        who=who_changes(
+        who=()
+        if same
+        else who_changes(
             access_grants(base) if base_rows is None else base_rows,
             access_grants(head) if head_rows is None else head_rows,
         ),
     )
+
+
+def same_access_inputs(base: Mapping[str, Any], head: Mapping[str, Any]) -> bool:
+    """Whether two plans hold the same resources and outputs: the access rows of each
+    (`access_grants`) are then the same, whatever else differs (the findings)."""
+    return base.get("resources") == head.get("resources") and base.get("outputs") == head.get("outputs")

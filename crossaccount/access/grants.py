@@ -13,6 +13,7 @@ opens no file. Every value is read defensively (a plan `tools comment` reads is 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -221,6 +222,31 @@ def access_grants(plan: Mapping[str, Any], model: AccessModel | None = None) -> 
     the caller has it (every stack's plan); else the model of this plan alone
     (`model_from_plans`), where a person's side or a role of another stack stands in as
     `decided_rows` says."""
+    if model is None:
+        key = _content_key(plan)
+        hit = _ROWS.get(key)
+        if hit is not None:
+            return hit
+        _ROWS[key] = rows = _access_grants(plan, None)
+        if len(_ROWS) > MAX_REMEMBERED:
+            del _ROWS[next(iter(_ROWS))]
+        return rows
+    return _access_grants(plan, model)
+
+
+MAX_REMEMBERED = 16
+_ROWS: dict[bytes, tuple[Grant, ...]] = {}
+"""The rows of the last plans asked, by their content: `tools comment` asks for the rows of every
+stack's base and head plan, and stacks of one shape planned alike give byte-for-byte the same
+plan. The rows depend on nothing but the plan (and the AWS managed policies' data, fixed)."""
+
+
+def _content_key(plan: Mapping[str, Any]) -> bytes:
+    text = json.dumps(plan, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def _access_grants(plan: Mapping[str, Any], model: AccessModel | None) -> tuple[Grant, ...]:
     rows = document_rows(plan)
     alone = model is None
     if model is None:

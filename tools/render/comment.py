@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from crossaccount.access.diff import same_access_inputs
 from crossaccount.access.grants import access_grants
 
 from .budget import COMMENT_CHARS, MIN_CHARS, render_within, size
@@ -95,12 +96,16 @@ def _changed(stacks: Sequence[StackPlans]) -> tuple[list[_Changed], list[str]]:
     changed: list[_Changed] = []
     unchanged: list[str] = []
     for s in stacks:
-        rows = access_grants(s.plan)  # once: the diff's, and the review's table (given to its memo below)
-        diff = diff_plans(s.base if s.base is not None else empty_plan(s.stack), s.plan, head_rows=rows)
+        base = s.base if s.base is not None else empty_plan(s.stack)
+        # Where nothing the rows read changed (most stacks of a pull request), no row is computed:
+        # the access model's rows cost milliseconds a stack.
+        same = s.base is not None and same_access_inputs(base, s.plan)
+        rows = () if same else access_grants(s.plan)  # once: the diff's, and the review's table (its memo below)
+        diff = diff_plans(base, s.plan, head_rows=rows)
         if s.base is not None and not diff.access and not diff.resources and not diff.who:
             unchanged.append(s.stack)
         else:
-            changed.append(_Changed(s, diff, rows))
+            changed.append(_Changed(s, diff, access_grants(s.plan) if same else rows))
     # Who gains access first (most pairs first), then the documents' widened access, then new
     # stacks, then the rest; by name within.
     changed.sort(key=lambda c: (-c.counts()[0], -c.counts()[1], not c.new, c.plans.stack))
