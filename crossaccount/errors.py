@@ -45,3 +45,29 @@ def show(value: Any) -> str:
     """A value as JSON, shortened to 80 characters: how problems quote what they found."""
     text = json.dumps(value, default=str)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def type_name(value: Any) -> str:
+    """How an error names the JSON type of a value it did not expect."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object hook (`json.loads(object_pairs_hook=...)`): a reviewer reads one of two equal
+    keys and AWS another, so refuse both (`ValueError`)."""
+    result: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in result:
+            raise ValueError(
+                f"the key {name!r} appears twice in one object; two readers (a reviewer and AWS) may take different ones"
+            )
+        result[name] = value
+    return result

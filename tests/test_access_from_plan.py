@@ -483,7 +483,7 @@ def test_an_input_of_the_wrong_type_names_the_resource_and_the_input(good: dict[
         ('["Statement"]', 'got ["Statement"] (a list); expected a policy document (a JSON object)'),
         (
             '{"Version":"2012-10-17","Statement":[],"Statement":[{"Effect":"Allow"}]}',
-            'not a policy document (the key "Statement" twice)',
+            "not a policy document (the key 'Statement' appears twice in one object; two readers (a reviewer and AWS) may take different ones)",
         ),
     ],
     ids=["not JSON", "not an object", "a duplicate key"],

@@ -45,7 +45,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from crossaccount.errors import key, show
+from crossaccount.errors import key, refuse_duplicate_keys, show, type_name
 from crossaccount.iam import (
     OIDC_PROVIDER_ARN_RE,
     PERMISSION_SET_ROLE_PATTERN_RE,
@@ -198,22 +198,24 @@ class _View:
         self.stack = stack
         self.where = f"the plan JSON of stack {show(stack)}"
         if not isinstance(plan, Mapping):
-            raise self.error(f"got {show(plan)} ({_type(plan)}); expected an object with a resources list")
+            raise self.error(f"got {show(plan)} ({type_name(plan)}); expected an object with a resources list")
         if plan.get("stack", stack) != stack:
             raise self.error(f"stack: got {show(plan.get('stack'))}; expected {show(stack)}, the stack it is given for")
         resources = plan.get("resources")
         if not isinstance(resources, list):
-            raise self.error(f"resources: got {show(resources)} ({_type(resources)}); expected a list of resources")
+            raise self.error(f"resources: got {show(resources)} ({type_name(resources)}); expected a list of resources")
         self.plan = plan
         self.by_type: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
         for i, r in enumerate(resources):
             if not isinstance(r, Mapping):
-                raise self.error(f"resources[{i}]: got {show(r)} ({_type(r)}); expected a resource object")
+                raise self.error(f"resources[{i}]: got {show(r)} ({type_name(r)}); expected a resource object")
             for field in ("type", "name"):
                 if not isinstance(r.get(field), str) or not r[field]:
                     raise self.error(f"resources[{i}].{field}: got {show(r.get(field))}; expected a non-empty string")
             if not isinstance(r.get("inputs", {}), Mapping):
-                raise self.error(f"{self.at(i, r)}.inputs: got {show(r['inputs'])} ({_type(r['inputs'])}); expected an object")
+                raise self.error(
+                    f"{self.at(i, r)}.inputs: got {show(r['inputs'])} ({type_name(r['inputs'])}); expected an object"
+                )
             if r["type"].startswith("aws:iam/") and r["type"] not in READ | NO_ACCESS:
                 raise self.error(
                     f"{self.at(i, r)}: an IAM resource type the access model does not read; expected only users, roles, "
@@ -279,7 +281,7 @@ class _View:
             return default
         if not isinstance(value, str) or not value:
             raise self.error(
-                f"{self.at(index, resource)}.inputs.{name}: got {show(value)} ({_type(value)}); expected a non-empty string"
+                f"{self.at(index, resource)}.inputs.{name}: got {show(value)} ({type_name(value)}); expected a non-empty string"
             )
         return value
 
@@ -287,7 +289,7 @@ class _View:
         value = self.inputs(resource).get(name)
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise self.error(
-                f"{self.at(index, resource)}.inputs.{name}: got {show(value)} ({_type(value)}); expected a list of names"
+                f"{self.at(index, resource)}.inputs.{name}: got {show(value)} ({type_name(value)}); expected a list of names"
             )
         return value
 
@@ -297,7 +299,7 @@ class _View:
             return {}
         if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
             raise self.error(
-                f"{self.at(index, resource)}.inputs.tags: got {show(value)} ({_type(value)}); expected an object of tag values (strings)"
+                f"{self.at(index, resource)}.inputs.tags: got {show(value)} ({type_name(value)}); expected an object of tag values (strings)"
             )
         return dict(value)
 
@@ -312,7 +314,7 @@ class _View:
         text = self.text(index, resource, name)
         at = f"{self.at(index, resource)}.inputs.{name}"
         try:
-            document = json.loads(text, object_pairs_hook=_no_duplicates)
+            document = json.loads(text, object_pairs_hook=refuse_duplicate_keys)
         except json.JSONDecodeError as exc:
             raise self.error(
                 f"{at}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); expected a policy document"
@@ -320,7 +322,7 @@ class _View:
         except (ValueError, RecursionError) as exc:
             raise self.error(f"{at}: not a policy document ({exc or 'nested too deeply'})") from None
         if not isinstance(document, Mapping):
-            raise self.error(f"{at}: got {show(document)} ({_type(document)}); expected a policy document (a JSON object)")
+            raise self.error(f"{at}: got {show(document)} ({type_name(document)}); expected a policy document (a JSON object)")
         return document
 
     def name(self, index: int, resource: Mapping[str, Any]) -> str:
@@ -450,27 +452,6 @@ class _View:
             federated={arn.lower(): keys for arn, (_, keys) in _providers(trust).items()},
             tags=self.tags(index, resource),
         )
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in found:
-            raise ValueError(f"the key {show(k)} twice")
-        found[k] = v
-    return found
-
-
-def _type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "a list" if isinstance(value, list) else "an object"
 
 
 # --- trust policies ----------------------------------------------------------------------------

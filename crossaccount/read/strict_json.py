@@ -9,6 +9,8 @@ import json
 import math
 from typing import Any
 
+from crossaccount.errors import refuse_duplicate_keys
+
 
 def refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
@@ -30,18 +32,6 @@ def bounded_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
         raise ValueError(f"a number of {len(text.lstrip('-')):,} digits is beyond what a 64-bit float holds (about 1.8e308)")
     return int(text)
-
-
-def refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A reviewer reads one of two equal keys and AWS another: refuse both."""
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise ValueError(
-                f"the key {name!r} appears twice in one object; two readers (a reviewer and AWS) may take different ones"
-            )
-        result[name] = value
-    return result
 
 
 def depth(value: Any) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
-from crossaccount.errors import show
+from crossaccount.errors import show, type_name
 from crossaccount.plan import StackPlan
 from crossaccount.read import json_file
 from crossaccount.read.project import stack_file_name
@@ -67,9 +67,7 @@ def parse_outputs(data: Any, where: str) -> StackOutputs:
                 problems.append(f"{path}: missing")
             elif item["type"] in _EXPECTED_TYPES:
                 value = item["input"]
-                problems.append(
-                    f"{path}: got {show(value)} ({json_file.type_name(value)}); expected {_EXPECTED_TYPES[item['type']]}"
-                )
+                problems.append(f"{path}: got {show(value)} ({type_name(value)}); expected {_EXPECTED_TYPES[item['type']]}")
             else:
                 problems.append(f"{path}: {item['msg'].lower()}")
         raise VerifyError(f"{where}: not this program's outputs ({'; '.join(problems)}); {OUTPUTS_EXPECTED}") from None
