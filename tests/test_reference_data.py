@@ -192,8 +192,6 @@ def test_the_import_check_sees_a_reader() -> None:
     assert sorted({f.split(": ", 1)[1] for f in found}) == [
         "crossaccount.read.data_files",
         "crossaccount.read.data_files.DataFileError",
-        "crossaccount.read.json_file",
-        "crossaccount.read.json_file.type_name",
         "mmap",
         "orjson",
         "pathlib",
