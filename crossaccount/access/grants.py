@@ -33,7 +33,7 @@ from crossaccount.resource_types import (
 
 from .canonical import Statement, statements
 from .from_plan import PlanJsonError, model_from_plans
-from .model import AccessModel, Asker, Question, Role
+from .model import AccessModel, Asker, Question, Role, user_keys
 from .plan_groups import (
     assumable_by_policy,
     group_facts,
@@ -601,42 +601,25 @@ def _policies_elsewhere(principal: Principal, g: Grant) -> bool:
 
 
 def _stand_in(g: Grant, role_arn: str) -> Principal | None:
-    """A principal whose identity side the plans given do not hold (a person of the people's stack
-    seen from a roles-only stack): taken to allow sts:AssumeRole on the role, and said so."""
-    if g.kind != "aws":
+    """A person whose identity side the plans given do not hold (a person of the people's stack
+    seen from a roles-only stack): taken to allow sts:AssumeRole on the role, and said so. Only
+    a user: the model holds every role a trust names (a role outside the project stands in as
+    one of its principals already)."""
+    match = USER_ARN.match(g.principal_arn) if g.kind == "aws" else None
+    if match is None:
         return None
-    account = USER_ARN.match(g.principal_arn) or ROLE_ARN.match(g.principal_arn)
-    if account is None:
-        return None
-    user = g.is_user
+    account, name = match.group(1), match.group(3)
     document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ASSUME, "Resource": role_arn}]}
-    context = {
-        "aws:PrincipalArn": (g.principal_arn,),
-        "aws:PrincipalAccount": (account.group(1),),
-        "aws:PrincipalType": ("User" if user else "AssumedRole",),
-        **({"aws:username": (g.principal,)} if user else {}),
-    }
-    name = account.group(3)
+    source = f"{g.principal_arn} (its own policies are another stack's: taken to allow {ASSUME} on the role)"
     return Principal(
-        kind="user" if user else "role",
+        kind="user",
         name=name,
         arn=g.principal_arn,
-        account=account.group(1),
-        caller=Caller(
-            "AWS",
-            g.principal_arn,
-            None if user else f"arn:aws:sts::{account.group(1)}:assumed-role/{name}/session",
-            account.group(1),
-        ),
+        account=account,
+        caller=Caller("AWS", g.principal_arn, None, account),
         assume_action=ASSUME,
-        identity=(
-            Policy(
-                document,
-                f"{g.principal_arn} (its own policies are another stack's: taken to allow {ASSUME} on the role)",
-                "identity",
-            ),
-        ),
-        context=context,
+        identity=(Policy(document, source, "identity"),),
+        context=user_keys(g.principal_arn, account, name),
         assumed="its identity policies are another stack's, not in this plan",
     )
 

@@ -454,13 +454,7 @@ def people_principals(
     for arn, (name, user_arn, where, tags, _) in first.items():
         account = account_of(user_arn) or ""
         member_of = tuple(sorted(entry[0] for entry in group_members.values() if name.lower() in {m.lower() for m in entry[2]}))
-        context = {
-            "aws:PrincipalArn": (user_arn,),
-            "aws:PrincipalAccount": (account,),
-            "aws:PrincipalType": ("User",),
-            "aws:username": (name,),
-            **{f"aws:PrincipalTag/{k}": (v,) for k, v in sorted(tags.items())},
-        }
+        context = user_keys(user_arn, account, name, tags)
         found[f"user:{arn}"] = Principal(
             kind="user",
             name=name,
@@ -617,6 +611,17 @@ def _session(arn: str, name: str) -> str:
     account = account_of(arn) or ""
     partition = arn.split(":", 2)[1] if arn.count(":") >= 2 else "aws"
     return f"arn:{partition}:sts::{account}:assumed-role/{name.rsplit('/', 1)[-1]}/session"
+
+
+def user_keys(arn: str, account: str, name: str, tags: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """The keys an IAM user's request carries (its ARN, account, type, user name and tags)."""
+    return {
+        "aws:PrincipalArn": (arn,),
+        "aws:PrincipalAccount": (account,),
+        "aws:PrincipalType": ("User",),
+        "aws:username": (name,),
+        **{f"aws:PrincipalTag/{k}": (v,) for k, v in sorted((tags or {}).items())},
+    }
 
 
 def _role_keys(arn: str, account: str, tags: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
